@@ -1,0 +1,61 @@
+"""AstraTrade Core: exact, pure maths for a gamified trading platform.
+
+``import astratrade_core as ac`` gives the curated surface; each subpackage has its own
+``__all__`` with the rest.
+"""
+
+from astratrade_core.errors import DomainError
+from astratrade_core.instrument import Instrument, MarginTier, margin_tiers
+from astratrade_core.money import (
+    BTC,
+    ETH,
+    EUR,
+    STRK,
+    USD,
+    USDC,
+    Currency,
+    Money,
+    Price,
+    Quantity,
+    Rate,
+)
+from astratrade_core.numeric import (
+    RAY,
+    WAD,
+    FixedRounding,
+    Rounding,
+    from_fixed,
+    mul_div,
+    parse_decimal,
+    quantize,
+    round_to_increment,
+    to_fixed,
+)
+
+__all__ = [
+    "BTC",
+    "ETH",
+    "EUR",
+    "RAY",
+    "STRK",
+    "USD",
+    "USDC",
+    "WAD",
+    "Currency",
+    "DomainError",
+    "FixedRounding",
+    "Instrument",
+    "MarginTier",
+    "Money",
+    "Price",
+    "Quantity",
+    "Rate",
+    "Rounding",
+    "from_fixed",
+    "margin_tiers",
+    "mul_div",
+    "parse_decimal",
+    "quantize",
+    "round_to_increment",
+    "to_fixed",
+]

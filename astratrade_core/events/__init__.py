@@ -1,0 +1,9 @@
+"""Domain events: the envelope and registry, the canonical codec, the audit hash chain.
+
+Event payloads live in one module per domain (``events.trading``, ``events.gamification``,
+``events.social``, ``events.revenue``); importing this package registers all of them.
+"""
+
+from astratrade_core.events.envelope import Event, event_type, registered_types
+
+__all__ = ["Event", "event_type", "registered_types"]

@@ -1,0 +1,182 @@
+"""Tradable instruments: tick and lot sizes, minimums, leverage and maintenance-margin tiers.
+
+Maintenance margin follows the Binance USDⓈ-M bracket scheme: a position of notional ``N``
+falls into the tier whose ``[notional_floor, notional_cap)`` contains ``N`` and needs
+``N * maintenance_margin_rate - maintenance_amount``.  The maintenance amount of each tier is
+derived so that the requirement is continuous across tier boundaries:
+``amount[i] = amount[i-1] + floor[i] * (rate[i] - rate[i-1])``, with ``amount[0] = 0``.
+
+>>> from decimal import Decimal as D
+>>> from astratrade_core.money import BTC, USD
+>>> tiers = margin_tiers([("0", "50000", "125", "0.004"), ("50000", None, "100", "0.005")])
+>>> [t.maintenance_amount for t in tiers.unwrap()]
+[Decimal('0'), Decimal('50.000')]
+>>> btc = Instrument.of("BTCUSDT", BTC, USD, tick_size="0.1", lot_size="0.001",
+...                     min_quantity="0.001", min_notional="5", max_leverage="125",
+...                     tiers=tiers.unwrap()).unwrap()
+>>> btc.tier_for(D("60000")).maintenance_margin_rate
+Decimal('0.005')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import attrs
+from returns.result import Failure, Result, Success
+
+from astratrade_core.errors import DomainError
+from astratrade_core.money import Currency
+from astratrade_core.numeric import (
+    CONTEXT,
+    ZERO,
+    parse_decimal,
+    parse_non_negative,
+    parse_positive,
+)
+
+__all__ = ["Instrument", "MarginTier", "margin_tiers"]
+
+
+@attrs.frozen
+class MarginTier:
+    """One maintenance-margin bracket. ``notional_cap`` is exclusive; ``None`` means unbounded."""
+
+    notional_floor: Decimal
+    notional_cap: Decimal | None
+    max_leverage: Decimal
+    maintenance_margin_rate: Decimal
+    maintenance_amount: Decimal
+
+    def contains(self, notional: Decimal) -> bool:
+        """Whether ``notional`` (absolute) falls in this bracket."""
+        return notional >= self.notional_floor and (
+            self.notional_cap is None or notional < self.notional_cap
+        )
+
+
+def margin_tiers(
+    rows: Sequence[tuple[object, object | None, object, object]],
+) -> Result[tuple[MarginTier, ...], DomainError]:
+    """Build contiguous tiers from ``(floor, cap, max_leverage, mmr)`` rows.
+
+    Checks that the first floor is 0, each cap is the next floor, leverage does not rise and
+    the rate does not fall from tier to tier; derives the maintenance amounts. Reports every
+    problem found, not only the first.
+
+    >>> margin_tiers([("0", "100", "10", "0.01"), ("200", None, "5", "0.02")]).failure().codes()
+    ('instrument.tiers_gap',)
+    """
+    problems: list[DomainError] = []
+    tiers: list[MarginTier] = []
+    amount = ZERO
+    previous: MarginTier | None = None
+    for index, (floor_in, cap_in, lev_in, mmr_in) in enumerate(rows):
+        floor_r = parse_non_negative(floor_in, f"tiers[{index}].floor")
+        cap_r: Result[Decimal | None, DomainError] = (
+            Success(None) if cap_in is None else parse_positive(cap_in, f"tiers[{index}].cap")
+        )
+        lev_r = parse_positive(lev_in, f"tiers[{index}].max_leverage")
+        mmr_r = parse_positive(mmr_in, f"tiers[{index}].mmr")
+        failures = [r.failure() for r in (floor_r, cap_r, lev_r, mmr_r) if isinstance(r, Failure)]
+        if failures:
+            problems.extend(failures)
+            continue
+        floor, cap, leverage, mmr = floor_r.unwrap(), cap_r.unwrap(), lev_r.unwrap(), mmr_r.unwrap()
+        if previous is None:
+            if floor != 0:
+                problems.append(
+                    DomainError.of("instrument.tiers_start", "first tier must start at 0"))
+        else:
+            if previous.notional_cap != floor:
+                problems.append(DomainError.of(
+                    "instrument.tiers_gap", f"tier {index} must start where the previous ends",
+                    index=index))
+            if leverage > previous.max_leverage or mmr < previous.maintenance_margin_rate:
+                problems.append(DomainError.of("instrument.tiers_order",
+                                               f"tier {index} must not raise leverage or lower mmr",
+                                               index=index))
+            amount = CONTEXT.add(amount, CONTEXT.multiply(
+                floor, CONTEXT.subtract(mmr, previous.maintenance_margin_rate)))
+        if cap is not None and cap <= floor:
+            problems.append(DomainError.of("instrument.tiers_cap", f"tier {index} cap <= floor",
+                                           index=index))
+        if mmr >= 1:
+            problems.append(DomainError.of("instrument.tiers_mmr", "mmr must be below 1",
+                                           index=index))
+        previous = MarginTier(floor, cap, leverage, mmr, amount)
+        tiers.append(previous)
+    if not rows:
+        problems.append(DomainError.of("instrument.tiers_empty", "at least one tier is required"))
+    elif tiers and tiers[-1].notional_cap is not None:
+        problems.append(DomainError.of("instrument.tiers_open", "the last tier must be unbounded"))
+    if problems:
+        return Failure(DomainError.all_of("instrument.invalid_tiers", problems))
+    return Success(tuple(tiers))
+
+
+@attrs.frozen
+class Instrument:
+    """A linear contract or spot pair: ``base`` quoted in ``quote``."""
+
+    symbol: str
+    base: Currency
+    quote: Currency
+    tick_size: Decimal
+    lot_size: Decimal
+    min_quantity: Decimal
+    min_notional: Decimal
+    max_leverage: Decimal
+    tiers: tuple[MarginTier, ...]
+
+    @classmethod
+    def of(
+        cls,
+        symbol: str,
+        base: Currency,
+        quote: Currency,
+        *,
+        tick_size: object,
+        lot_size: object,
+        min_quantity: object = "0",
+        min_notional: object = "0",
+        max_leverage: object = "1",
+        tiers: tuple[MarginTier, ...] | None = None,
+    ) -> Result[Instrument, DomainError]:
+        """Validate every field and report all problems at once.
+
+        Without ``tiers`` a single unbounded tier with mmr ``1 / (2 * max_leverage)`` is used.
+
+        >>> from astratrade_core.money import BTC, USD
+        >>> Instrument.of("X", BTC, USD, tick_size="0", lot_size="-1").failure().codes()
+        ('numeric.not_positive', 'numeric.not_positive')
+        """
+        parsed = {
+            "tick_size": parse_positive(tick_size, "tick_size"),
+            "lot_size": parse_positive(lot_size, "lot_size"),
+            "min_quantity": parse_non_negative(min_quantity, "min_quantity"),
+            "min_notional": parse_non_negative(min_notional, "min_notional"),
+            "max_leverage": parse_decimal(max_leverage, "max_leverage").bind(
+                lambda d: Success(d) if d >= 1 else Failure(
+                    DomainError.of("instrument.max_leverage", "max_leverage must be >= 1",
+                                   value=d))),
+        }
+        problems = [r.failure() for r in parsed.values() if isinstance(r, Failure)]
+        if not symbol or not isinstance(symbol, str) or len(symbol) > 32:
+            problems.insert(0, DomainError.of("instrument.symbol", "symbol must be 1-32 chars"))
+        if problems:
+            return Failure(DomainError.all_of("instrument.invalid", problems))
+        values = {k: r.unwrap() for k, r in parsed.items()}
+        if tiers is None:
+            mmr = CONTEXT.divide(Decimal("0.5"), values["max_leverage"])
+            tiers = (MarginTier(ZERO, None, values["max_leverage"], mmr, ZERO),)
+        return Success(cls(symbol, base, quote, tiers=tiers, **values))
+
+    def tier_for(self, notional: Decimal) -> MarginTier:
+        """The maintenance bracket for an absolute notional."""
+        size = CONTEXT.abs(notional)
+        for tier in self.tiers:
+            if tier.contains(size):
+                return tier
+        return self.tiers[-1]

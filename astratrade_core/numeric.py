@@ -1,0 +1,376 @@
+"""The numeric policy: one Decimal context, bounded parsing, named rounding, fixed point.
+
+Every calculation in :mod:`astratrade_core` runs under :data:`CONTEXT`, explicitly, so a
+caller's ``decimal.getcontext()`` can never change a result.  ``CONTEXT`` has 120 significant
+digits and traps ``InvalidOperation``, ``DivisionByZero`` and ``Overflow``.  Parsed inputs are
+bounded (see :data:`MAX_INTEGER_DIGITS` and :data:`MAX_FRACTION_DIGITS`), so a sum or product of
+two parsed values is always exact under it.
+
+Rounding is never implicit: :class:`Rounding` names the mode, :func:`quantize` rounds to a number
+of decimal places and :func:`round_to_increment` to a tick, lot or minor unit.  The helpers
+:func:`round_owed_to_protocol` and :func:`round_owed_by_protocol` say in whose favour they round.
+
+On-chain values are unsigned integers scaled by :data:`WAD` (10**18) or :data:`RAY` (10**27).
+:func:`mul_div` is the integer primitive the Cairo contracts share with this module, bit for bit.
+
+>>> from decimal import Decimal
+>>> parse_decimal("12.50").unwrap()
+Decimal('12.50')
+>>> parse_decimal("NaN").failure().code
+'numeric.not_finite'
+>>> round_to_increment(Decimal("1.2345"), Decimal("0.01"), Rounding.DOWN)
+Decimal('1.23')
+>>> mul_div(7, 3, 2, FixedRounding.HALF_UP).unwrap()
+11
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import (
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    ROUND_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+)
+from typing import Final
+
+from returns.result import Failure, Result, Success
+
+from astratrade_core.errors import DomainError
+
+__all__ = [
+    "CONTEXT",
+    "MAX_FRACTION_DIGITS",
+    "MAX_INPUT_LENGTH",
+    "MAX_INTEGER_DIGITS",
+    "ONE",
+    "RAY",
+    "U128_MAX",
+    "U256_MAX",
+    "WAD",
+    "ZERO",
+    "canonical",
+    "DecimalInput",
+    "FixedRounding",
+    "Rounding",
+    "from_fixed",
+    "mul_div",
+    "parse_decimal",
+    "parse_non_negative",
+    "parse_positive",
+    "quantize",
+    "round_owed_by_protocol",
+    "round_owed_to_protocol",
+    "round_to_increment",
+    "to_fixed",
+]
+
+#: Integer part of any parsed number has at most this many digits (|x| < 10**24).
+MAX_INTEGER_DIGITS: Final = 24
+#: Fractional part of any parsed number has at most this many digits (1e-28 resolution).
+MAX_FRACTION_DIGITS: Final = 28
+#: Strings longer than this are rejected before Decimal ever sees them (fail fast).
+MAX_INPUT_LENGTH: Final = 80
+
+#: The one arithmetic context of the core. Never mutate it; use its methods explicitly.
+CONTEXT: Final = Context(
+    prec=120,
+    rounding=ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+
+ZERO: Final = Decimal(0)
+ONE: Final = Decimal(1)
+
+WAD: Final = 10**18
+RAY: Final = 10**27
+U128_MAX: Final = 2**128 - 1
+U256_MAX: Final = 2**256 - 1
+
+_MAX_MAGNITUDE: Final = Decimal(10) ** MAX_INTEGER_DIGITS
+_MAX_INT: Final = 10**MAX_INTEGER_DIGITS
+
+DecimalInput = str | int | Decimal
+
+
+class Rounding(enum.Enum):
+    """A named rounding direction for Decimal values.
+
+    ``DOWN`` and ``UP`` are toward and away from zero; ``FLOOR`` and ``CEILING`` toward
+    negative and positive infinity; the ``HALF_*`` modes round to nearest.
+    """
+
+    DOWN = ROUND_DOWN
+    UP = ROUND_UP
+    FLOOR = ROUND_FLOOR
+    CEILING = ROUND_CEILING
+    HALF_UP = ROUND_HALF_UP
+    HALF_DOWN = ROUND_HALF_DOWN
+    HALF_EVEN = ROUND_HALF_EVEN
+
+
+class FixedRounding(enum.Enum):
+    """Rounding of non-negative integer quotients, as the Cairo contracts implement it."""
+
+    FLOOR = "floor"
+    CEIL = "ceil"
+    HALF_UP = "half_up"
+
+
+def _error(code: str, message: str, value: object) -> Failure[DomainError]:
+    return Failure(DomainError.of(code, message, value=_describe(value)))
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, int) and value.bit_length() > 128:
+        return f"<int of {value.bit_length()} bits>"
+    if isinstance(value, str) and len(value) > 40:
+        return repr(value[:37]) + "..."
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_decimal(value: object, field: str = "value") -> Result[Decimal, DomainError]:
+    """Parse ``str``, ``int`` or ``Decimal`` into a bounded, finite Decimal.
+
+    Rejects ``float`` (inexact), ``bool``, ``None`` and anything else; NaN and infinities;
+    more than :data:`MAX_INTEGER_DIGITS` integer digits or :data:`MAX_FRACTION_DIGITS`
+    fractional digits; strings longer than :data:`MAX_INPUT_LENGTH`.  Never raises.
+
+    >>> parse_decimal(" -3.10 ").unwrap()
+    Decimal('-3.10')
+    >>> parse_decimal(0.1).failure().code
+    'numeric.float_rejected'
+    >>> parse_decimal("1e999999999").failure().code
+    'numeric.out_of_bounds'
+    >>> parse_decimal("1" * 10_000).failure().code
+    'numeric.too_long'
+    >>> parse_decimal("1.5e3").unwrap()
+    Decimal('1.5E+3')
+    """
+    if isinstance(value, bool):
+        return _field_error(field, "numeric.type", "booleans are not numbers", value)
+    if isinstance(value, Decimal):
+        candidate = value
+    elif isinstance(value, int):
+        if -_MAX_INT < value < _MAX_INT:
+            return Success(Decimal(value))
+        return _field_error(
+            field, "numeric.out_of_bounds", f"magnitude must be below 1e{MAX_INTEGER_DIGITS}", value
+        )
+    elif isinstance(value, str):
+        text = value.strip()
+        if len(text) > MAX_INPUT_LENGTH:
+            return _field_error(
+                field, "numeric.too_long", f"more than {MAX_INPUT_LENGTH} characters", value
+            )
+        if not text or "_" in text:
+            return _field_error(field, "numeric.syntax", "not a decimal number", value)
+        try:
+            candidate = Decimal(text)
+        except InvalidOperation:
+            return _field_error(field, "numeric.syntax", "not a decimal number", value)
+    elif isinstance(value, float):
+        return _field_error(
+            field, "numeric.float_rejected", "floats are inexact; pass a str or Decimal", value
+        )
+    else:
+        return _field_error(
+            field, "numeric.type", f"expected str, int or Decimal, got {type(value).__name__}",
+            value,
+        )
+    return _check_bounds(candidate, field)
+
+
+def _field_error(field: str, code: str, message: str, value: object) -> Failure[DomainError]:
+    return Failure(DomainError.of(code, f"{field}: {message}", field=field, value=_describe(value)))
+
+
+def _check_bounds(candidate: Decimal, field: str) -> Result[Decimal, DomainError]:
+    if not candidate.is_finite():
+        return _field_error(field, "numeric.not_finite", "NaN and infinity are not allowed",
+                            candidate)
+    if candidate.is_zero():
+        return Success(ZERO)
+    adjusted = candidate.adjusted()
+    if adjusted >= MAX_INTEGER_DIGITS:
+        return _field_error(
+            field, "numeric.out_of_bounds", f"magnitude must be below 1e{MAX_INTEGER_DIGITS}",
+            candidate,
+        )
+    if adjusted < -MAX_FRACTION_DIGITS:
+        return _field_error(
+            field, "numeric.out_of_bounds",
+            f"more than {MAX_FRACTION_DIGITS} fractional digits", candidate,
+        )
+    exponent = candidate.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent < -MAX_FRACTION_DIGITS:
+        return _field_error(
+            field, "numeric.out_of_bounds",
+            f"more than {MAX_FRACTION_DIGITS} fractional digits", candidate,
+        )
+    return Success(candidate)
+
+
+def parse_positive(value: object, field: str = "value") -> Result[Decimal, DomainError]:
+    """Parse like :func:`parse_decimal` and require ``> 0``.
+
+    >>> parse_positive("0", field="price").failure().code
+    'numeric.not_positive'
+    """
+    return parse_decimal(value, field).bind(
+        lambda d: Success(d) if d > 0 else _field_error(field, "numeric.not_positive",
+                                                        "must be greater than zero", d)
+    )
+
+
+def parse_non_negative(value: object, field: str = "value") -> Result[Decimal, DomainError]:
+    """Parse like :func:`parse_decimal` and require ``>= 0``.
+
+    >>> parse_non_negative("-1", field="fee").failure().message
+    'fee: must not be negative'
+    """
+    return parse_decimal(value, field).bind(
+        lambda d: Success(d) if d >= 0 else _field_error(field, "numeric.negative",
+                                                         "must not be negative", d)
+    )
+
+
+def quantize(value: Decimal, places: int, rounding: Rounding) -> Decimal:
+    """Round ``value`` to ``places`` decimal places with an explicit mode.
+
+    >>> quantize(Decimal("2.675"), 2, Rounding.HALF_UP)
+    Decimal('2.68')
+    >>> quantize(Decimal("-2.675"), 2, Rounding.FLOOR)
+    Decimal('-2.68')
+    """
+    return value.quantize(ONE.scaleb(-places, CONTEXT), rounding=rounding.value, context=CONTEXT)
+
+
+def round_to_increment(value: Decimal, increment: Decimal, rounding: Rounding) -> Decimal:
+    """Round ``value`` to a whole multiple of ``increment`` (tick, lot, minor unit).
+
+    The result carries the increment's exponent, so ``0.05`` ticks print as ``1.25``.
+
+    >>> round_to_increment(Decimal("1.27"), Decimal("0.05"), Rounding.DOWN)
+    Decimal('1.25')
+    >>> round_to_increment(Decimal("1.27"), Decimal("0.05"), Rounding.UP)
+    Decimal('1.30')
+    >>> round_to_increment(Decimal("-7"), Decimal("5"), Rounding.FLOOR)
+    Decimal('-10')
+    """
+    if increment <= 0:
+        raise ValueError("increment must be positive")  # a programming error, not user input
+    units = CONTEXT.divide(value, increment).quantize(ONE, rounding=rounding.value,
+                                                       context=CONTEXT)
+    return CONTEXT.multiply(units, increment)
+
+
+def round_owed_to_protocol(amount: Decimal, increment: Decimal) -> Decimal:
+    """Round an amount the protocol *receives* (a fee, a debt) up, in the protocol's favour.
+
+    >>> round_owed_to_protocol(Decimal("3.201"), Decimal("0.01"))
+    Decimal('3.21')
+    """
+    return round_to_increment(amount, increment, Rounding.CEILING)
+
+
+def round_owed_by_protocol(amount: Decimal, increment: Decimal) -> Decimal:
+    """Round an amount the protocol *pays* (a payout, a reward) down, in the protocol's favour.
+
+    >>> round_owed_by_protocol(Decimal("3.209"), Decimal("0.01"))
+    Decimal('3.20')
+    """
+    return round_to_increment(amount, increment, Rounding.FLOOR)
+
+
+def to_fixed(value: Decimal, scale: int = WAD,
+             rounding: Rounding = Rounding.DOWN) -> Result[int, DomainError]:
+    """Convert a Decimal into an integer scaled by ``scale`` (WAD or RAY), rounding explicitly.
+
+    Fails on a result outside the unsigned 256-bit range the contracts store.
+
+    >>> to_fixed(Decimal("1.5")).unwrap()
+    1500000000000000000
+    >>> to_fixed(Decimal("0.0000000000000000015"), WAD, Rounding.CEILING).unwrap()
+    2
+    >>> to_fixed(Decimal("-1")).failure().code
+    'numeric.fixed_range'
+    """
+    scaled = CONTEXT.multiply(value, Decimal(scale)).quantize(ONE, rounding=rounding.value,
+                                                               context=CONTEXT)
+    raw = int(scaled)
+    if 0 <= raw <= U256_MAX:
+        return Success(raw)
+    return _error("numeric.fixed_range", "fixed-point value must fit in u256", value)
+
+
+def from_fixed(raw: int, scale: int = WAD) -> Decimal:
+    """Convert a scaled integer back into an exact Decimal.
+
+    >>> from_fixed(1500000000000000000)
+    Decimal('1.5')
+    >>> from_fixed(1, RAY)
+    Decimal('1E-27')
+    """
+    return canonical(CONTEXT.divide(Decimal(raw), Decimal(scale)))
+
+
+def canonical(value: Decimal) -> Decimal:
+    """Strip trailing fractional zeros without switching to exponent notation.
+
+    >>> canonical(Decimal("1.500"))
+    Decimal('1.5')
+    >>> canonical(Decimal("1E+2"))
+    Decimal('100')
+    """
+    reduced = value.normalize(CONTEXT)
+    exponent = reduced.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        return reduced.quantize(ONE, context=CONTEXT)
+    return reduced
+
+
+def mul_div(a: int, b: int, denominator: int,
+            rounding: FixedRounding) -> Result[int, DomainError]:
+    """``a * b / denominator`` on unsigned integers, rounded as the contracts round.
+
+    The product is computed at double width (u512 on-chain), so only the quotient must fit in
+    u256.  ``HALF_UP`` rounds a remainder of at least half the denominator up.  Inputs must be
+    in ``[0, 2**256)`` and the denominator positive; anything else is a Failure, exactly where
+    the Cairo version panics.
+
+    >>> mul_div(10, 10, 3, FixedRounding.FLOOR).unwrap()
+    33
+    >>> mul_div(10, 10, 3, FixedRounding.CEIL).unwrap()
+    34
+    >>> mul_div(1, 1, 0, FixedRounding.FLOOR).failure().code
+    'numeric.division_by_zero'
+    """
+    if denominator == 0:
+        return _error("numeric.division_by_zero", "mul_div denominator is zero", denominator)
+    if not (0 <= a <= U256_MAX and 0 <= b <= U256_MAX and 0 < denominator <= U256_MAX):
+        return _error("numeric.fixed_range", "mul_div operands must be u256", (a, b, denominator))
+    quotient, remainder = divmod(a * b, denominator)
+    if remainder and (
+        rounding is FixedRounding.CEIL
+        or (rounding is FixedRounding.HALF_UP and remainder >= denominator - remainder)
+    ):
+        quotient += 1
+    if quotient > U256_MAX:
+        return _error("numeric.overflow", "mul_div result exceeds u256", (a, b, denominator))
+    return Success(quotient)

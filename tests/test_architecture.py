@@ -1,0 +1,72 @@
+"""The core is pure: it imports only the standard library's pure modules, attrs, returns and
+pyrsistent; it never reads a clock, touches a global decimal context or imports the shell."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+CORE = Path(__file__).resolve().parent.parent / "astratrade_core"
+
+ALLOWED_ROOTS = {
+    "__future__", "abc", "bisect", "collections", "dataclasses", "datetime", "decimal", "enum",
+    "fractions", "functools", "hashlib", "heapq", "itertools", "json", "math", "operator", "re",
+    "string", "types", "typing", "zoneinfo", "attr", "attrs", "returns", "pyrsistent",
+    "typing_extensions", "astratrade_core",
+}
+# Strategies for users' tests may import hypothesis; nothing else in the core may.
+TESTING_EXTRA = {"hypothesis"}
+FORBIDDEN_ATTRIBUTES = {
+    "now", "utcnow", "today", "getcontext", "setcontext", "localcontext", "time_ns",
+    "perf_counter", "monotonic",
+}
+FORBIDDEN_NAMES = {"open", "print", "input", "eval", "exec", "float"}
+
+
+def _modules() -> list[Path]:
+    return sorted(CORE.rglob("*.py"))
+
+
+def _violations(path: Path, root: Path = CORE) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    allowed = ALLOWED_ROOTS | (TESTING_EXTRA if "testing" in path.parts else set())
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""] if node.level == 0 else []
+        else:
+            names = []
+        found += [f"imports {n}" for n in names if n.split(".")[0] not in allowed]
+        if isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES:
+            found.append(f"uses .{node.attr}")
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id in FORBIDDEN_NAMES):
+            found.append(f"calls {node.func.id}()")
+    return [f"{path.relative_to(root.parent)}:{v}" for v in found]
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(CORE)))
+def test_core_module_is_pure(path: Path) -> None:
+    assert _violations(path) == []
+
+
+def test_the_checker_catches_impurity(tmp_path: Path) -> None:
+    bad = tmp_path / "astratrade_core" / "bad.py"
+    bad.parent.mkdir()
+    bad.write_text(
+        "import os\nimport astratrade_shell\nfrom datetime import datetime\n"
+        "x = datetime.now()\nimport decimal\ndecimal.getcontext()\nprint(float('1'))\n"
+    )
+    problems = _violations(bad, root=bad.parent)
+    assert sorted(problems) == sorted([
+        "astratrade_core/bad.py:imports os",
+        "astratrade_core/bad.py:imports astratrade_shell",
+        "astratrade_core/bad.py:uses .now",
+        "astratrade_core/bad.py:uses .getcontext",
+        "astratrade_core/bad.py:calls print()",
+        "astratrade_core/bad.py:calls float()",
+    ])
