@@ -1,0 +1,344 @@
+"""Fills and realized P&L with average-cost accounting.
+
+A position is a left fold of fills.  :class:`PositionState` holds the signed ``quantity``
+(negative = short), the signed ``cost_basis`` (``quantity * average entry price``; negative for
+a short), the realized *price* P&L, and, kept apart from it, the fees and the funding paid.
+:func:`apply_fill` is the pure step::
+
+    new_state, realized = apply_fill(state, fill)
+
+* A fill in the position's direction (or from flat) opens/increases: ``quantity`` and
+  ``cost_basis`` grow by the fill's signed quantity and notional; nothing is realized.
+* A fill against the position reduces it: only the *closed* quantity realizes P&L,
+  ``closed * (fill price - average entry)``; the average entry of the rest is unchanged.
+* A fill that crosses zero is split into a full close (realizing P&L) and an open of the
+  remainder **at the fill price** — no stale entry price survives a reversal.
+* ``fill.fee`` (quote currency, positive = paid, negative = maker rebate) accumulates in
+  ``fees_paid``; :func:`apply_funding` accumulates funding in ``funding_paid``.  Neither ever
+  touches ``realized_pnl``; :attr:`PositionState.net_realized_pnl` combines them.
+
+Conventions: buy fills have positive quantity, sells negative; prices are strictly positive
+quote-per-base; every amount is in the quote currency.  All arithmetic goes through
+:data:`~astratrade_core.numeric.CONTEXT`.  Increases and full closes are exact; a *partial*
+close divides (``cost_basis * closed / quantity``) and is rounded half-even at CONTEXT's 120
+significant digits — far below any currency's minor unit.  Averages are derived on read
+(:attr:`PositionState.average_entry_price`), so same-direction fills give identical states in
+any order.
+
+:func:`apply_fill` is the hot path (a portfolio fold calls it millions of times): it takes
+validated values (build fills with :meth:`Fill.of` or :meth:`FeeSchedule.fill`), returns a
+plain tuple and never allocates a ``Result``.
+
+>>> from decimal import Decimal as D
+>>> s, r = apply_fill(PositionState.FLAT, Fill(D("2"), D("100"), D("0.2")))
+>>> s.quantity, s.average_entry_price, r
+(Decimal('2'), Decimal('100'), Decimal('0'))
+>>> s, r = apply_fill(s, Fill(D("-3"), D("110"), D("0.33")))  # close 2 (+20), open 1 short
+>>> r, s.quantity, s.average_entry_price, s.fees_paid, s.net_realized_pnl
+(Decimal('20'), Decimal('-1'), Decimal('110'), Decimal('0.53'), Decimal('19.47'))
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import ClassVar, Final
+
+import attrs
+from returns.maybe import Maybe, Nothing, Some
+from returns.result import Failure, Result, Success
+
+from astratrade_core.errors import DomainError
+from astratrade_core.numeric import (
+    CONTEXT,
+    ONE,
+    ZERO,
+    Rounding,
+    parse_decimal,
+    parse_positive,
+    round_to_increment,
+)
+
+__all__ = [
+    "FeeSchedule",
+    "Fill",
+    "Liquidity",
+    "PositionState",
+    "apply_fill",
+    "apply_funding",
+    "funding_payment",
+    "position_from_fills",
+]
+
+_add = CONTEXT.add
+_sub = CONTEXT.subtract
+_mul = CONTEXT.multiply
+_div = CONTEXT.divide
+_abs = CONTEXT.abs
+_HUNDRED: Final = Decimal(100)
+
+
+class Liquidity(enum.Enum):
+    """Whether a fill added liquidity (maker) or took it (taker)."""
+
+    MAKER = "maker"
+    TAKER = "taker"
+
+
+@attrs.frozen
+class Fill:
+    """One execution: signed ``quantity`` (buy > 0, sell < 0), ``price`` > 0, ``fee`` in quote
+    currency (positive = paid, negative = rebate).  The raw constructor trusts its inputs."""
+
+    quantity: Decimal
+    price: Decimal
+    fee: Decimal = ZERO
+    liquidity: Liquidity = Liquidity.TAKER
+
+    @classmethod
+    def of(
+        cls, quantity: object, price: object, fee: object = "0",
+        liquidity: Liquidity = Liquidity.TAKER,
+    ) -> Result[Fill, DomainError]:
+        """Parse and validate a fill, reporting every problem at once.
+
+        >>> Fill.of("-0.5", "30000", "1.5").unwrap().quantity
+        Decimal('-0.5')
+        >>> Fill.of("0", "-1").failure().codes()
+        ('fill.zero_quantity', 'numeric.not_positive')
+        """
+        q = parse_decimal(quantity, "quantity").bind(
+            lambda d: Success(d) if d != 0 else Failure(
+                DomainError.of("fill.zero_quantity", "quantity: a fill must trade something")))
+        p = parse_positive(price, "price")
+        f = parse_decimal(fee, "fee")
+        problems = [r.failure() for r in (q, p, f) if isinstance(r, Failure)]
+        if problems:
+            return Failure(DomainError.all_of("fill.invalid", problems))
+        return Success(cls(q.unwrap(), p.unwrap(), f.unwrap(), liquidity))
+
+    @property
+    def notional(self) -> Decimal:
+        """``|quantity| * price`` in quote currency.
+
+        >>> Fill(Decimal("-2"), Decimal("5")).notional
+        Decimal('10')
+        """
+        return _mul(_abs(self.quantity), self.price)
+
+
+@attrs.frozen
+class FeeSchedule:
+    """Maker and taker fee rates as fractions of notional (``0.0002`` = 2 bps).  A negative
+    maker rate is a rebate."""
+
+    maker_rate: Decimal
+    taker_rate: Decimal
+
+    @classmethod
+    def of(cls, maker_rate: object, taker_rate: object) -> Result[FeeSchedule, DomainError]:
+        """Parse rates; each must lie in ``(-1, 1)`` and the taker rate must be ``>= 0``.
+
+        >>> FeeSchedule.of("0.0002", "0.0004").unwrap().taker_rate
+        Decimal('0.0004')
+        >>> FeeSchedule.of("0.0002", "-1").failure().code
+        'fill.invalid_fee_schedule'
+        """
+        maker = parse_decimal(maker_rate, "maker_rate")
+        taker = parse_decimal(taker_rate, "taker_rate")
+        problems = [r.failure() for r in (maker, taker) if isinstance(r, Failure)]
+        if not problems:
+            if not -1 < maker.unwrap() < 1:
+                problems.append(DomainError.of("fill.fee_rate", "maker_rate must be in (-1, 1)"))
+            if not 0 <= taker.unwrap() < 1:
+                problems.append(DomainError.of("fill.fee_rate", "taker_rate must be in [0, 1)"))
+        if problems:
+            return Failure(DomainError.all_of("fill.invalid_fee_schedule", problems))
+        return Success(cls(maker.unwrap(), taker.unwrap()))
+
+    def rate(self, liquidity: Liquidity) -> Decimal:
+        """The rate that applies to ``liquidity``."""
+        return self.maker_rate if liquidity is Liquidity.MAKER else self.taker_rate
+
+    def fee(self, quantity: Decimal, price: Decimal, liquidity: Liquidity,
+            increment: Decimal | None = None) -> Decimal:
+        """``|quantity| * price * rate``; with ``increment`` (the quote currency's minor unit)
+        rounded toward +infinity — up for a fee, toward zero for a rebate: the exchange's
+        favour either way.
+
+        >>> s = FeeSchedule(Decimal("-0.0001"), Decimal("0.0004"))
+        >>> s.fee(Decimal("0.123"), Decimal("30000.1"), Liquidity.TAKER, Decimal("0.01"))
+        Decimal('1.48')
+        >>> s.fee(Decimal("0.123"), Decimal("30000.1"), Liquidity.MAKER, Decimal("0.01"))
+        Decimal('-0.36')
+        """
+        amount = _mul(_mul(_abs(quantity), price), self.rate(liquidity))
+        if increment is None:
+            return amount
+        return round_to_increment(amount, increment, Rounding.CEILING)
+
+    def fill(self, quantity: Decimal, price: Decimal, liquidity: Liquidity,
+             increment: Decimal | None = None) -> Fill:
+        """A :class:`Fill` whose fee follows this schedule (see :meth:`fee`).
+
+        >>> FeeSchedule(Decimal("0.0002"), Decimal("0.0004")).fill(
+        ...     Decimal("1"), Decimal("100"), Liquidity.MAKER).fee
+        Decimal('0.0200')
+        """
+        return Fill(quantity, price, self.fee(quantity, price, liquidity, increment), liquidity)
+
+
+@attrs.frozen
+class PositionState:
+    """A position folded from fills.  ``cost_basis`` is ``quantity * average entry price``
+    (same sign as ``quantity``; zero when flat).  ``fees_paid`` and ``funding_paid`` are
+    positive when paid and negative when received; ``realized_pnl`` is price P&L only."""
+
+    quantity: Decimal = ZERO
+    cost_basis: Decimal = ZERO
+    realized_pnl: Decimal = ZERO
+    fees_paid: Decimal = ZERO
+    funding_paid: Decimal = ZERO
+
+    FLAT: ClassVar[PositionState]
+
+    @property
+    def is_flat(self) -> bool:
+        """No open quantity."""
+        return self.quantity == 0
+
+    @property
+    def average_entry_price(self) -> Decimal:
+        """``cost_basis / quantity``; ``0`` when flat.
+
+        >>> PositionState(Decimal("-2"), Decimal("-301")).average_entry_price
+        Decimal('150.5')
+        """
+        if self.quantity == 0:
+            return ZERO
+        return _div(self.cost_basis, self.quantity)
+
+    @property
+    def net_realized_pnl(self) -> Decimal:
+        """Realized price P&L minus fees and funding paid."""
+        return _sub(_sub(self.realized_pnl, self.fees_paid), self.funding_paid)
+
+    def unrealized_pnl(self, mark_price: Decimal) -> Decimal:
+        """``quantity * mark - cost_basis`` = ``quantity * (mark - average entry)``.
+
+        >>> PositionState(Decimal("-2"), Decimal("-200")).unrealized_pnl(Decimal("90"))
+        Decimal('20')
+        """
+        return _sub(_mul(self.quantity, mark_price), self.cost_basis)
+
+    def total_pnl(self, mark_price: Decimal) -> Decimal:
+        """Net realized plus unrealized P&L at ``mark_price`` (fees and funding deducted)."""
+        return _add(self.net_realized_pnl, self.unrealized_pnl(mark_price))
+
+    def roi_percent(self, mark_price: Decimal, leverage: Decimal = ONE) -> Maybe[Decimal]:
+        """Return on the open position's initial margin, in percent (Binance's "ROI"):
+        ``unrealized P&L / (|cost_basis| / leverage) * 100``.  ``Nothing`` when flat.
+
+        >>> s = PositionState(Decimal("2"), Decimal("200"))
+        >>> s.roi_percent(Decimal("105"), Decimal("10")).unwrap()  # 10 / (200 / 10) * 100
+        Decimal('50.0')
+        >>> PositionState.FLAT.roi_percent(Decimal("1"))
+        <Nothing>
+        """
+        if self.quantity == 0:
+            return Nothing
+        margin = _div(_abs(self.cost_basis), leverage)
+        return Some(_mul(_div(self.unrealized_pnl(mark_price), margin), _HUNDRED))
+
+    def break_even_price(self, exit_fee_rate: Decimal = ZERO) -> Maybe[Decimal]:
+        """The mark at which closing everything, paying ``exit_fee_rate`` on the exit notional,
+        leaves the state's total P&L (realized - fees - funding + close P&L - exit fee) at zero.
+
+        Solves ``q*P - |q|*P*r = cost_basis - net_realized_pnl`` for ``P``.  ``Nothing`` when
+        flat, or when no positive price breaks even (past profits already cover any exit).
+
+        >>> s = PositionState(Decimal("2"), Decimal("200"), fees_paid=Decimal("0.0999"))
+        >>> s.break_even_price(Decimal("0.0005")).unwrap()  # 200.0999 / (2 - 2 * 0.0005)
+        Decimal('100.1')
+        """
+        if self.quantity == 0:
+            return Nothing
+        factor = _sub(self.quantity, _mul(_abs(self.quantity), exit_fee_rate))
+        if factor == 0:
+            return Nothing
+        price = _div(_sub(self.cost_basis, self.net_realized_pnl), factor)
+        return Some(price) if price > 0 else Nothing
+
+
+PositionState.FLAT = PositionState()
+
+
+def apply_fill(state: PositionState, fill: Fill) -> tuple[PositionState, Decimal]:
+    """Fold one fill into ``state``: ``(new_state, realized price P&L of this fill)``.
+
+    >>> from decimal import Decimal as D
+    >>> s = PositionState(D("-2"), D("-200"))           # short 2 @ 100
+    >>> s2, r = apply_fill(s, Fill(D("0.5"), D("90")))  # buy back 0.5: 0.5 * (100 - 90)
+    >>> r, s2.quantity, s2.average_entry_price
+    (Decimal('5.0'), Decimal('-1.5'), Decimal('100'))
+    """
+    q = state.quantity
+    fq = fill.quantity
+    fees = _add(state.fees_paid, fill.fee)
+    if q == 0 or (q > 0) == (fq > 0):
+        cost = _add(state.cost_basis, _mul(fq, fill.price))
+        return (PositionState(_add(q, fq), cost, state.realized_pnl, fees, state.funding_paid),
+                ZERO)
+    remaining = _add(q, fq)
+    if remaining == 0 or (remaining > 0) != (q > 0):
+        # Full close of q, and possibly an open of `remaining` at the fill price.
+        realized = _sub(_mul(q, fill.price), state.cost_basis)
+        cost = _mul(remaining, fill.price)
+    else:
+        # Partial close of `-fq` (same sign as q): remove its share of the cost basis.
+        closed = CONTEXT.minus(fq)
+        removed = _div(_mul(state.cost_basis, closed), q)
+        realized = _sub(_mul(closed, fill.price), removed)
+        cost = _sub(state.cost_basis, removed)
+    return (PositionState(remaining, cost, _add(state.realized_pnl, realized), fees,
+                          state.funding_paid), realized)
+
+
+def funding_payment(quantity: Decimal, mark_price: Decimal, funding_rate: Decimal) -> Decimal:
+    """Funding the holder pays (positive) or receives (negative): ``quantity * mark * rate``.
+
+    With a positive rate longs pay shorts (Binance USDⓈ-M: "funding amount = position
+    notional * funding rate").
+
+    >>> funding_payment(Decimal("2"), Decimal("100"), Decimal("0.0001"))
+    Decimal('0.0200')
+    >>> funding_payment(Decimal("-2"), Decimal("100"), Decimal("0.0001"))
+    Decimal('-0.0200')
+    """
+    return _mul(_mul(quantity, mark_price), funding_rate)
+
+
+def apply_funding(state: PositionState, payment: Decimal) -> PositionState:
+    """Record a funding payment (positive = paid); price P&L is untouched.
+
+    >>> apply_funding(PositionState.FLAT, Decimal("0.5")).funding_paid
+    Decimal('0.5')
+    """
+    return PositionState(state.quantity, state.cost_basis, state.realized_pnl, state.fees_paid,
+                         _add(state.funding_paid, payment))
+
+
+def position_from_fills(fills: Iterable[Fill],
+                        start: PositionState = PositionState.FLAT) -> PositionState:
+    """Left-fold ``fills`` into a state with :func:`apply_fill`.
+
+    >>> from decimal import Decimal as D
+    >>> s = position_from_fills([Fill(D("1"), D("100")), Fill(D("1"), D("110"))])
+    >>> s.quantity, s.average_entry_price
+    (Decimal('2'), Decimal('105'))
+    """
+    state = start
+    for fill in fills:
+        state = apply_fill(state, fill)[0]
+    return state
