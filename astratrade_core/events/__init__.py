@@ -5,5 +5,29 @@ Event payloads live in one module per domain (``events.trading``, ``events.gamif
 """
 
 from astratrade_core.events.envelope import Event, event_type, registered_types
+from astratrade_core.events.revenue import (
+    MarketplaceSale,
+    NFTMinted,
+    PremiumPurchased,
+    RewardClaimed,
+    SubscriptionCancelled,
+    SubscriptionChanged,
+    SubscriptionCharged,
+    SubscriptionStarted,
+    TradingFeeCollected,
+)
 
-__all__ = ["Event", "event_type", "registered_types"]
+__all__ = [
+    "Event",
+    "MarketplaceSale",
+    "NFTMinted",
+    "PremiumPurchased",
+    "RewardClaimed",
+    "SubscriptionCancelled",
+    "SubscriptionChanged",
+    "SubscriptionCharged",
+    "SubscriptionStarted",
+    "TradingFeeCollected",
+    "event_type",
+    "registered_types",
+]
