@@ -1,0 +1,41 @@
+"""Event stores: the port, the in-memory reference adapter and the SQLite default.
+
+>>> from astratrade_shell.store import InMemoryEventStore, PendingEvent, verify_store
+>>> store = InMemoryEventStore()
+>>> _ = store.append("s", [PendingEvent("e-1", "Deposited", 1, b"{}")], 0)
+>>> verify_store(store).unwrap()
+1
+"""
+
+from astratrade_shell.store.chain import GENESIS_HASH, ChainBreak, verify_chain
+from astratrade_shell.store.memory import InMemoryEventStore
+from astratrade_shell.store.port import EventStore, verify_store
+from astratrade_shell.store.records import (
+    ANY_VERSION,
+    Appended,
+    ExpectedVersion,
+    PendingEvent,
+    Snapshot,
+    StoredEvent,
+    VersionConflict,
+)
+from astratrade_shell.store.sqlite import SQLiteEventStore, Synchronous, open_sqlite_store
+
+__all__ = [
+    "ANY_VERSION",
+    "GENESIS_HASH",
+    "Appended",
+    "ChainBreak",
+    "EventStore",
+    "ExpectedVersion",
+    "InMemoryEventStore",
+    "PendingEvent",
+    "SQLiteEventStore",
+    "Snapshot",
+    "StoredEvent",
+    "Synchronous",
+    "VersionConflict",
+    "open_sqlite_store",
+    "verify_chain",
+    "verify_store",
+]

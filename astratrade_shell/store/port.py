@@ -1,0 +1,85 @@
+"""The event store port: what every adapter (in-memory, SQLite, PostgreSQL) promises.
+
+The contract, checked by one abstract conformance suite (``tests/shell/store/conformance.py``)
+that every adapter's tests subclass:
+
+* ``append(stream_id, events, expected_version, command_id=...)`` writes the whole batch in
+  one transaction or nothing.  ``expected_version`` is the stream version the caller decided
+  against (``0``: the stream must not exist yet) or :data:`ANY_VERSION`; a mismatch is a
+  ``Failure(VersionConflict)``, never an exception.  A ``command_id`` that was already
+  stored makes the append a no-op that returns the first append's records
+  (``duplicate=True``), whatever the expected version: retries are safe.
+* Versions within a stream are ``1..n`` and unique; global positions are ``1..N`` with no
+  gaps, in commit order; reading returns records in that order.
+* Every record carries the audit-chain hash linking it to its predecessor; :func:`verify`
+  re-derives the chain and names the first broken record.
+* Snapshots: the latest snapshot per stream, replaced on save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from returns.maybe import Maybe
+from returns.result import Result
+
+from astratrade_shell.store.chain import ChainBreak, verify_chain
+from astratrade_shell.store.records import (
+    Appended,
+    ExpectedVersion,
+    PendingEvent,
+    Snapshot,
+    StoredEvent,
+    VersionConflict,
+)
+
+__all__ = ["EventStore", "verify_store"]
+
+
+class EventStore(Protocol):
+    """An append-only, hash-chained log of events grouped into streams."""
+
+    def append(
+        self,
+        stream_id: str,
+        events: Sequence[PendingEvent],
+        expected_version: int | ExpectedVersion,
+        *,
+        command_id: str | None = None,
+    ) -> Result[Appended, VersionConflict]:
+        """Append ``events`` to ``stream_id`` atomically (see the module docstring)."""
+        ...
+
+    def stream_version(self, stream_id: str) -> int:
+        """The number of events in the stream (0 when it does not exist)."""
+        ...
+
+    def read_stream(self, stream_id: str, from_version: int = 1) -> Iterator[StoredEvent]:
+        """The stream's records with ``version >= from_version``, in version order."""
+        ...
+
+    def read_all(self, from_position: int = 1) -> Iterator[StoredEvent]:
+        """Every record with ``position >= from_position``, in global order (streamed)."""
+        ...
+
+    def last_position(self) -> int:
+        """The global position of the newest record (0 for an empty store)."""
+        ...
+
+    def save_snapshot(self, snapshot: Snapshot) -> None:
+        """Store ``snapshot`` as the stream's latest (replacing an older one)."""
+        ...
+
+    def load_snapshot(self, stream_id: str) -> Maybe[Snapshot]:
+        """The stream's latest snapshot, if any."""
+        ...
+
+    def close(self) -> None:
+        """Release the store's resources; the object must not be used afterwards."""
+        ...
+
+
+def verify_store(store: EventStore) -> Result[int, ChainBreak]:
+    """Verify the whole audit chain of ``store``: the count of records, or the first break."""
+    return verify_chain(store.read_all())

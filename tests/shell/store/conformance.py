@@ -1,0 +1,244 @@
+"""The one abstract conformance suite for :class:`astratrade_shell.store.EventStore`.
+
+Every adapter's test module subclasses :class:`EventStoreConformance` and implements
+``open_store`` (and ``reopen`` for a durable store); pytest then runs every test below against
+it.  A PostgreSQL adapter does the same (``class TestPostgresStore(EventStoreConformance)``).
+"""
+
+from __future__ import annotations
+
+import abc
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from returns.maybe import Nothing, Some
+from returns.result import Failure, Success
+
+from astratrade_shell.store import (
+    ANY_VERSION,
+    GENESIS_HASH,
+    EventStore,
+    ExpectedVersion,
+    PendingEvent,
+    Snapshot,
+    StoredEvent,
+    VersionConflict,
+    verify_store,
+)
+from astratrade_shell.store.chain import link_hash
+
+__all__ = ["EventStoreConformance", "pending"]
+
+
+def pending(tag: str, data: bytes | None = None) -> PendingEvent:
+    """A small encoded event whose bytes identify it."""
+    return PendingEvent(f"evt-{tag}", "Tested", 1, data if data is not None else
+                        f'{{"tag":"{tag}"}}'.encode())
+
+
+def _ids(records: Iterable[StoredEvent]) -> list[str]:
+    return [r.event_id for r in records]
+
+
+class EventStoreConformance(abc.ABC):
+    """Behaviour every event store adapter must show."""
+
+    @abc.abstractmethod
+    def open_store(self, location: Path) -> EventStore:
+        """A new, empty store kept at ``location`` (a fresh empty directory)."""
+
+    @abc.abstractmethod
+    def reopen(self, store: EventStore, location: Path) -> EventStore:
+        """The same store seen again (a durable adapter closes and reopens it)."""
+
+    @pytest.fixture
+    def store(self, tmp_path: Path) -> Iterator[EventStore]:
+        opened = self.open_store(tmp_path)
+        yield opened
+        opened.close()
+
+    # --- append and versions -------------------------------------------------------------
+
+    def test_append_to_a_new_stream_numbers_versions_and_positions_from_one(
+        self, store: EventStore
+    ) -> None:
+        appended = store.append("s-1", [pending("a"), pending("b")], 0).unwrap()
+        assert [(r.version, r.position) for r in appended.records] == [(1, 1), (2, 2)]
+        assert [r.stream_id for r in appended.records] == ["s-1", "s-1"]
+        assert appended.duplicate is False
+        assert store.stream_version("s-1") == 2
+        assert store.stream_version("unknown") == 0
+        assert store.last_position() == 2
+
+    def test_stale_expected_version_is_a_conflict_value_and_writes_nothing(
+        self, store: EventStore
+    ) -> None:
+        store.append("s-1", [pending("a")], 0).unwrap()
+        result = store.append("s-1", [pending("b"), pending("c")], 0)
+        assert result == Failure(VersionConflict("s-1", expected=0, actual=1))
+        assert store.append("s-1", [pending("b")], 5).failure() == VersionConflict("s-1", 5, 1)
+        assert _ids(store.read_all()) == ["evt-a"]
+        assert store.last_position() == 1
+
+    def test_two_writers_deciding_on_the_same_version_one_wins(self, store: EventStore) -> None:
+        store.append("s-1", [pending("a")], 0).unwrap()
+        first = store.append("s-1", [pending("x")], 1)
+        second = store.append("s-1", [pending("y")], 1)
+        assert isinstance(first, Success)
+        assert second.failure() == VersionConflict("s-1", 1, 2)
+        assert [(r.version, r.event_id) for r in store.read_stream("s-1")] == [
+            (1, "evt-a"), (2, "evt-x")]
+
+    def test_any_version_appends_whatever_the_stream_holds(self, store: EventStore) -> None:
+        store.append("s-1", [pending("a")], ANY_VERSION).unwrap()
+        appended = store.append("s-1", [pending("b")], ExpectedVersion.ANY).unwrap()
+        assert [r.version for r in appended.records] == [2]
+
+    def test_negative_expected_version_is_a_programming_error(self, store: EventStore) -> None:
+        with pytest.raises(ValueError, match="expected_version"):
+            store.append("s-1", [pending("a")], -1)
+
+    def test_empty_append_checks_the_version_and_writes_nothing(self, store: EventStore) -> None:
+        assert store.append("s-1", [], 0).unwrap().records == ()
+        assert isinstance(store.append("s-1", [], 3), Failure)
+        assert store.last_position() == 0
+
+    # --- reading --------------------------------------------------------------------------
+
+    def test_global_positions_interleave_streams_in_commit_order_without_gaps(
+        self, store: EventStore
+    ) -> None:
+        store.append("a", [pending("a1")], 0).unwrap()
+        store.append("b", [pending("b1"), pending("b2")], 0).unwrap()
+        store.append("a", [pending("zz")], 0)  # conflict: must not consume a position
+        store.append("a", [pending("a2")], 1).unwrap()
+        records = list(store.read_all())
+        assert [r.position for r in records] == [1, 2, 3, 4]
+        assert _ids(records) == ["evt-a1", "evt-b1", "evt-b2", "evt-a2"]
+        assert _ids(store.read_all(3)) == ["evt-b2", "evt-a2"]
+        assert _ids(store.read_stream("a")) == ["evt-a1", "evt-a2"]
+        assert _ids(store.read_stream("b", from_version=2)) == ["evt-b2"]
+        assert list(store.read_stream("nobody")) == []
+        assert list(store.read_all(5)) == []
+
+    def test_records_keep_every_field_and_arbitrary_bytes(self, store: EventStore) -> None:
+        raw = bytes(range(256))
+        event = PendingEvent("id-7", "Weird", 3, raw)
+        stored = store.append("s", [event], 0, command_id="cmd-1").unwrap().records[0]
+        (read,) = list(store.read_all())
+        assert read == stored
+        assert (read.event_id, read.event_type, read.schema_version, read.data,
+                read.command_id) == ("id-7", "Weird", 3, raw, "cmd-1")
+
+    def test_reading_a_long_stream_pages_through_everything(self, store: EventStore) -> None:
+        batch = [pending(str(i)) for i in range(4_500)]
+        store.append("big", batch, 0).unwrap()
+        assert [r.version for r in store.read_stream("big", 2)] == list(range(2, 4_501))
+        assert [r.position for r in store.read_all(10)] == list(range(10, 4_501))
+
+    # --- idempotent commands --------------------------------------------------------------
+
+    def test_a_command_id_appended_twice_is_stored_once(self, store: EventStore) -> None:
+        first = store.append("s", [pending("a"), pending("b")], 0, command_id="c-1").unwrap()
+        again = store.append("s", [pending("a"), pending("b")], 0, command_id="c-1").unwrap()
+        assert again.duplicate is True
+        assert again.records == first.records
+        assert store.last_position() == 2
+        elsewhere = store.append("t", [pending("q")], ANY_VERSION, command_id="c-1").unwrap()
+        assert elsewhere.duplicate is True and elsewhere.stream_id == "s"
+        assert store.last_position() == 2
+
+    def test_a_conflicting_append_does_not_burn_its_command_id(self, store: EventStore) -> None:
+        store.append("s", [pending("a")], 0).unwrap()
+        assert isinstance(store.append("s", [pending("b")], 0, command_id="c-2"), Failure)
+        retried = store.append("s", [pending("b")], 1, command_id="c-2").unwrap()
+        assert retried.duplicate is False
+        assert _ids(store.read_stream("s")) == ["evt-a", "evt-b"]
+
+    # --- audit chain ----------------------------------------------------------------------
+
+    def test_every_record_links_to_its_predecessor_and_the_chain_verifies(
+        self, store: EventStore
+    ) -> None:
+        store.append("a", [pending("1"), pending("2")], 0).unwrap()
+        store.append("b", [pending("3")], 0).unwrap()
+        records = list(store.read_all())
+        previous = GENESIS_HASH
+        for record in records:
+            assert record.hash == link_hash(previous, record.data)
+            previous = record.hash
+        assert verify_store(store) == Success(3)
+
+    def test_an_empty_store_verifies(self, store: EventStore) -> None:
+        assert verify_store(store) == Success(0)
+
+    # --- snapshots ------------------------------------------------------------------------
+
+    def test_snapshots_are_absent_until_saved_and_replaced_by_newer_ones(
+        self, store: EventStore
+    ) -> None:
+        assert store.load_snapshot("s") == Nothing
+        store.save_snapshot(Snapshot("s", 3, "portfolio/1", b"state-3"))
+        store.save_snapshot(Snapshot("t", 1, "portfolio/1", b"other"))
+        store.save_snapshot(Snapshot("s", 7, "portfolio/1", b"state-7"))
+        assert store.load_snapshot("s") == Some(Snapshot("s", 7, "portfolio/1", b"state-7"))
+        assert store.load_snapshot("t") == Some(Snapshot("t", 1, "portfolio/1", b"other"))
+
+    # --- durability -----------------------------------------------------------------------
+
+    def test_reopening_keeps_records_commands_snapshots_and_the_chain(
+        self, tmp_path: Path
+    ) -> None:
+        store = self.open_store(tmp_path)
+        store.append("s", [pending("a")], 0, command_id="c-1").unwrap()
+        store.save_snapshot(Snapshot("s", 1, "portfolio/1", b"x"))
+        store = self.reopen(store, tmp_path)
+        assert _ids(store.read_all()) == ["evt-a"]
+        assert store.append("s", [pending("a")], 0, command_id="c-1").unwrap().duplicate
+        assert store.append("s", [pending("b")], 1).unwrap().records[0].position == 2
+        assert store.load_snapshot("s") == Some(Snapshot("s", 1, "portfolio/1", b"x"))
+        assert verify_store(store) == Success(2)
+        store.close()
+
+    # --- a model-based property -----------------------------------------------------------
+
+    # Each adapter's subclass is its own executor of this inherited test, by design.
+    @settings(max_examples=40, suppress_health_check=[HealthCheck.differing_executors])
+    @given(st.lists(st.tuples(
+        st.sampled_from(["a", "b", "c"]),
+        st.integers(0, 3),
+        st.one_of(st.none(), st.integers(0, 4)),
+        st.one_of(st.none(), st.sampled_from(["k1", "k2", "k3"])),
+    ), max_size=25))
+    def test_any_sequence_of_appends_matches_a_simple_model(
+        self, operations: list[tuple[str, int, int | None, str | None]]
+    ) -> None:
+        model: list[tuple[str, int, str]] = []
+        commands: set[str] = set()
+        with tempfile.TemporaryDirectory() as location:
+            store = self.open_store(Path(location))
+            for index, (stream, count, expected, command) in enumerate(operations):
+                events = [pending(f"{index}-{i}") for i in range(count)]
+                current = sum(1 for s, _, _ in model if s == stream)
+                result = store.append(stream, events,
+                                      ANY_VERSION if expected is None else expected,
+                                      command_id=command)
+                if command is not None and command in commands:
+                    assert result.unwrap().duplicate
+                elif expected is not None and expected != current:
+                    assert result.failure() == VersionConflict(stream, expected, current)
+                else:
+                    assert not result.unwrap().duplicate
+                    model += [(stream, current + i + 1, e.event_id)
+                              for i, e in enumerate(events)]
+                    if command is not None and events:
+                        commands.add(command)
+            records = list(store.read_all())
+            assert [(r.stream_id, r.version, r.event_id) for r in records] == model
+            assert [r.position for r in records] == list(range(1, len(model) + 1))
+            assert verify_store(store) == Success(len(model))
+            store.close()
