@@ -1,4 +1,7 @@
-"""Trading maths: P&L, fills and average cost, sizing, margin and liquidation, stops."""
+"""Trading maths: P&L, fills and average cost, sizing, margin and liquidation, stops.
+
+Linear (quote-margined) contracts only; inverse (coin-margined) contracts are not modelled yet.
+"""
 
 from astratrade_core.trading.fills import (
     FeeSchedule,
@@ -10,14 +13,47 @@ from astratrade_core.trading.fills import (
     funding_payment,
     position_from_fills,
 )
+from astratrade_core.trading.margin import (
+    cross_liquidation_price,
+    equity_at,
+    initial_margin,
+    isolated_liquidation_price,
+    isolated_liquidation_price_wad,
+    maintenance_margin,
+)
+from astratrade_core.trading.pnl import (
+    Position,
+    calculate_pnl,
+    calculate_position_size,
+    pnl_wad,
+    position_size_wad,
+)
+from astratrade_core.trading.sizing import PositionSize, fixed_fractional_size, kelly_fraction
+from astratrade_core.trading.stops import StopLevels, stop_levels
 
 __all__ = [
     "FeeSchedule",
     "Fill",
     "Liquidity",
+    "Position",
+    "PositionSize",
     "PositionState",
+    "StopLevels",
     "apply_fill",
     "apply_funding",
+    "calculate_pnl",
+    "calculate_position_size",
+    "cross_liquidation_price",
+    "equity_at",
+    "fixed_fractional_size",
     "funding_payment",
+    "initial_margin",
+    "isolated_liquidation_price",
+    "isolated_liquidation_price_wad",
+    "kelly_fraction",
+    "maintenance_margin",
+    "pnl_wad",
     "position_from_fills",
+    "position_size_wad",
+    "stop_levels",
 ]
