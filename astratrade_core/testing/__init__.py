@@ -14,6 +14,15 @@ from astratrade_core.testing.strategies import (
     rates,
     u256,
 )
+from astratrade_core.testing.trading import (
+    fills,
+    increments,
+    instruments,
+    margin_tier_sets,
+    positions,
+    signed_quantities,
+    trading_fee_schedules,
+)
 
 __all__ = [
     "currencies",
@@ -25,4 +34,11 @@ __all__ = [
     "quantities",
     "rates",
     "u256",
+    "fills",
+    "increments",
+    "instruments",
+    "margin_tier_sets",
+    "positions",
+    "signed_quantities",
+    "trading_fee_schedules",
 ]
