@@ -3,6 +3,14 @@
 Requires ``hypothesis`` (the ``dev`` extra); nothing else in the core imports it.
 """
 
+from astratrade_core.testing.events import codec_decimals, event_of, events, utc_datetimes
+from astratrade_core.testing.revenue import (
+    allocation_weights,
+    fee_schedules,
+    interest_rate_models,
+    royalty_bps,
+    staking_operations,
+)
 from astratrade_core.testing.strategies import (
     currencies,
     decimals,
@@ -25,6 +33,15 @@ from astratrade_core.testing.trading import (
 )
 
 __all__ = [
+    "allocation_weights",
+    "fee_schedules",
+    "interest_rate_models",
+    "royalty_bps",
+    "staking_operations",
+    "codec_decimals",
+    "event_of",
+    "events",
+    "utc_datetimes",
     "currencies",
     "decimals",
     "hostile_contexts",

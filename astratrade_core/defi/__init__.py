@@ -1,0 +1,56 @@
+"""DeFi maths mirrored on-chain: staking accumulators and reward distribution, APR/APY, streak
+bonuses, the kinked lending rate model and ray interest accrual."""
+
+from astratrade_core.defi.lending import (
+    HALF_RAY,
+    SECONDS_PER_YEAR,
+    InterestRateModel,
+    accrue,
+    borrow_rate,
+    compound_interest,
+    linear_interest,
+    percent_mul,
+    ray_div,
+    ray_mul,
+    supply_rate,
+    utilization,
+)
+from astratrade_core.defi.rates import (
+    STREAK_YIELD_BONUSES,
+    StreakBonusRule,
+    StreakBonusTable,
+    apr_from_apy,
+    apy_from_apr,
+)
+from astratrade_core.defi.staking import (
+    Claim,
+    Distribution,
+    StakePosition,
+    StakingPool,
+    distribute_pro_rata,
+)
+
+__all__ = [
+    "HALF_RAY",
+    "SECONDS_PER_YEAR",
+    "STREAK_YIELD_BONUSES",
+    "Claim",
+    "Distribution",
+    "InterestRateModel",
+    "StakePosition",
+    "StakingPool",
+    "StreakBonusRule",
+    "StreakBonusTable",
+    "accrue",
+    "apr_from_apy",
+    "apy_from_apr",
+    "borrow_rate",
+    "compound_interest",
+    "distribute_pro_rata",
+    "linear_interest",
+    "percent_mul",
+    "ray_div",
+    "ray_mul",
+    "supply_rate",
+    "utilization",
+]

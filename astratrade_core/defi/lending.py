@@ -1,0 +1,253 @@
+"""Lending maths in ray (10**27) fixed point, as the on-chain code computes it.
+
+Mirrors Aave's ``WadRayMath``, ``PercentageMath``, ``MathUtils`` and the two-slope interest
+rate strategy (aave-v3-core, ``contracts/protocol/libraries/math`` and
+``DefaultReserveInterestRateStrategy``).  Every function takes and returns unsigned integers;
+a rate of ``0.05 * RAY`` is 5 % a year.
+
+**Primitives** (all half-up, via :func:`~astratrade_core.numeric.mul_div`, whose product is
+double width, so only the result must fit u256):
+
+* ``ray_mul(a, b) = (a * b + RAY / 2) // RAY``;
+* ``ray_div(a, b) = (a * RAY + b // 2) // b``;
+* ``percent_mul(v, bps) = (v * bps + 5000) // 10000``.
+
+**Rates.** Utilization ``U = debt.ray_div(debt + available)`` (0 without debt, capped at RAY).
+With ``U_opt`` the kink:
+
+* ``U <= U_opt``: ``borrow = base + ray_div(ray_mul(U, slope1), U_opt)``;
+* ``U > U_opt``: ``borrow = base + slope1 + ray_mul(slope2, ray_div(U - U_opt, RAY - U_opt))``;
+* ``supply = percent_mul(ray_mul(borrow, U), 10000 - reserve_factor_bps)``.
+
+**Accrual** over ``dt`` seconds (a year is ``SECONDS_PER_YEAR = 365 * 86400``):
+
+* linear: ``RAY + rate * dt // SECONDS_PER_YEAR``;
+* compound (binomial approximation, three terms, Aave v3 ``calculateCompoundedInterest``):
+  ``p2 = ray_mul(rate, rate) // Y**2``, ``p3 = ray_mul(p2, rate) // Y``,
+  ``RAY + rate*dt // Y + dt*(dt-1)*p2 // 2 + dt*(dt-1)*max(dt-2, 0)*p3 // 6`` (floor divisions);
+* a balance or index grows as ``ray_mul(value, factor)``.
+
+>>> model = InterestRateModel.of("0", "0.04", "0.75", "0.8", 1000).unwrap()
+>>> u = utilization(total_debt=80 * RAY, available_liquidity=20 * RAY).unwrap()
+>>> u == 8 * RAY // 10, borrow_rate(model, u).unwrap() == 4 * RAY // 100
+(True, True)
+"""
+
+from __future__ import annotations
+
+import attrs
+from returns.result import Failure, Result, Success
+
+from astratrade_core.errors import DomainError
+from astratrade_core.numeric import (
+    RAY,
+    U256_MAX,
+    FixedRounding,
+    Rounding,
+    mul_div,
+    parse_non_negative,
+    to_fixed,
+)
+
+__all__ = [
+    "HALF_RAY",
+    "SECONDS_PER_YEAR",
+    "InterestRateModel",
+    "accrue",
+    "borrow_rate",
+    "compound_interest",
+    "linear_interest",
+    "percent_mul",
+    "ray_div",
+    "ray_mul",
+    "supply_rate",
+    "utilization",
+]
+
+HALF_RAY = RAY // 2
+#: Aave's year: 365 days, leap years ignored.
+SECONDS_PER_YEAR = 365 * 24 * 60 * 60
+_PERCENTAGE_FACTOR = 10_000
+
+
+def ray_mul(a: int, b: int) -> Result[int, DomainError]:
+    """``a * b`` in ray, rounded half up.
+
+    >>> ray_mul(15 * RAY // 10, 2 * RAY).unwrap() == 3 * RAY
+    True
+    >>> ray_mul(1, HALF_RAY).unwrap(), ray_mul(1, HALF_RAY - 1).unwrap()
+    (1, 0)
+    """
+    return mul_div(a, b, RAY, FixedRounding.HALF_UP)
+
+
+def ray_div(a: int, b: int) -> Result[int, DomainError]:
+    """``a / b`` in ray, rounded half up.
+
+    >>> ray_div(1, 3).unwrap() == RAY // 3
+    True
+    >>> ray_div(2, 3).unwrap() == 2 * RAY // 3 + 1
+    True
+    """
+    return mul_div(a, RAY, b, FixedRounding.HALF_UP)
+
+
+def percent_mul(value: int, bps: int) -> Result[int, DomainError]:
+    """``value * bps / 10000`` rounded half up (Aave's ``PercentageMath.percentMul``).
+
+    >>> percent_mul(10_005, 5000).unwrap()   # 5002.5 -> 5003
+    5003
+    """
+    return mul_div(value, bps, _PERCENTAGE_FACTOR, FixedRounding.HALF_UP)
+
+
+@attrs.frozen
+class InterestRateModel:
+    """A kinked (two-slope) model; rates and the kink in ray, reserve factor in bps."""
+
+    base_rate: int
+    slope1: int
+    slope2: int
+    optimal_utilization: int
+    reserve_factor_bps: int
+
+    @classmethod
+    def of(cls, base_rate: object, slope1: object, slope2: object, optimal_utilization: object,
+           reserve_factor_bps: int) -> Result[InterestRateModel, DomainError]:
+        """Build from decimal fractions (``"0.04"`` is 4 %), converted to ray exactly (no
+        parsed input has more than 28 fractional digits; the 28th is rounded half up).
+
+        >>> InterestRateModel.of("0", "0.04", "-1", "1", 10_001).failure().codes()
+        ('numeric.negative', 'defi.optimal_utilization', 'defi.reserve_factor')
+        """
+        problems: list[DomainError] = []
+        parsed = [
+            parse_non_negative(value, field).bind(lambda d: to_fixed(d, RAY, Rounding.HALF_UP))
+            for value, field in ((base_rate, "base_rate"), (slope1, "slope1"),
+                                 (slope2, "slope2"), (optimal_utilization, "optimal_utilization"))
+        ]
+        problems.extend(p.failure() for p in parsed if isinstance(p, Failure))
+        kink = parsed[3]
+        if isinstance(kink, Success) and not 0 < kink.unwrap() < RAY:
+            problems.append(DomainError.of("defi.optimal_utilization",
+                                           "the kink must lie strictly between 0 and 1",
+                                           optimal_utilization=optimal_utilization))
+        if isinstance(reserve_factor_bps, bool) or not isinstance(reserve_factor_bps, int) or not (
+            0 <= reserve_factor_bps <= _PERCENTAGE_FACTOR
+        ):
+            problems.append(DomainError.of("defi.reserve_factor",
+                                           "reserve factor must be 0..10000 bps",
+                                           reserve_factor_bps=reserve_factor_bps))
+        if problems:
+            return Failure(DomainError.all_of("defi.interest_rate_model", problems))
+        base, one, two, kink_ray = (p.unwrap() for p in parsed)
+        return Success(cls(base, one, two, kink_ray, reserve_factor_bps))
+
+
+def utilization(total_debt: int, available_liquidity: int) -> Result[int, DomainError]:
+    """``debt / (debt + available)`` in ray; 0 without debt, never above RAY.
+
+    >>> utilization(0, 0).unwrap()
+    0
+    >>> utilization(1, 2).unwrap() == RAY // 3
+    True
+    """
+    if not (0 <= total_debt <= U256_MAX and 0 <= available_liquidity <= U256_MAX):
+        return Failure(DomainError.of("defi.amount", "amounts must be u256",
+                                      total_debt=total_debt, available=available_liquidity))
+    if total_debt == 0:
+        return Success(0)
+    return ray_div(total_debt, total_debt + available_liquidity).map(lambda u: min(u, RAY))
+
+
+def borrow_rate(model: InterestRateModel, utilization_ray: int) -> Result[int, DomainError]:
+    """The variable borrow rate (ray per year) at a utilization (ray, ``0..RAY``).
+
+    >>> m = InterestRateModel.of("0.01", "0.04", "0.75", "0.8", 1000).unwrap()
+    >>> borrow_rate(m, RAY).unwrap() == 80 * RAY // 100   # 1 % + 4 % + 75 %
+    True
+    """
+    if not 0 <= utilization_ray <= RAY:
+        return Failure(DomainError.of("defi.utilization", "utilization must be in [0, RAY]",
+                                      utilization=utilization_ray))
+    kink = model.optimal_utilization
+    if utilization_ray <= kink:
+        return ray_mul(utilization_ray, model.slope1).bind(lambda x: ray_div(x, kink)).map(
+            lambda x: model.base_rate + x)
+    return ray_div(utilization_ray - kink, RAY - kink).bind(
+        lambda excess: ray_mul(model.slope2, excess)).map(
+        lambda x: model.base_rate + model.slope1 + x)
+
+
+def supply_rate(model: InterestRateModel, utilization_ray: int) -> Result[int, DomainError]:
+    """What suppliers earn: ``borrow * U * (1 - reserve factor)``, in ray per year.
+
+    >>> m = InterestRateModel.of("0", "0.04", "0.75", "0.8", 1000).unwrap()
+    >>> supply_rate(m, 8 * RAY // 10).unwrap() == 288 * RAY // 10_000   # 4 % * 0.8 * 0.9
+    True
+    """
+    return borrow_rate(model, utilization_ray).bind(
+        lambda b: ray_mul(b, utilization_ray)).bind(
+        lambda x: percent_mul(x, _PERCENTAGE_FACTOR - model.reserve_factor_bps))
+
+
+def _check_accrual(rate: int, seconds: int) -> DomainError | None:
+    if not (0 <= rate <= U256_MAX and 0 <= seconds <= 2**40):
+        return DomainError.of("defi.accrual", "rate must be u256 and seconds in 0..2**40",
+                              rate=rate, seconds=seconds)
+    return None
+
+
+def linear_interest(rate: int, seconds: int) -> Result[int, DomainError]:
+    """The linear growth factor over ``seconds`` (ray): ``RAY + rate * dt // year``.
+
+    >>> linear_interest(RAY // 10, SECONDS_PER_YEAR // 2).unwrap() == RAY + RAY // 20
+    True
+    """
+    problem = _check_accrual(rate, seconds)
+    if problem is not None:
+        return Failure(problem)
+    return _fit(RAY + rate * seconds // SECONDS_PER_YEAR)
+
+
+def compound_interest(rate: int, seconds: int) -> Result[int, DomainError]:
+    """The compound growth factor over ``seconds`` (ray), by Aave v3's binomial approximation.
+
+    It slightly under-accrues versus exact per-second compounding (the fourth and later terms
+    are dropped), never over.
+
+    >>> compound_interest(RAY // 10, 0).unwrap() == RAY
+    True
+    """
+    problem = _check_accrual(rate, seconds)
+    if problem is not None:
+        return Failure(problem)
+    if seconds == 0:
+        return Success(RAY)
+    year = SECONDS_PER_YEAR
+    power_two = ray_mul(rate, rate).map(lambda x: x // (year * year))
+    power_three = power_two.bind(lambda p2: ray_mul(p2, rate)).map(lambda x: x // year)
+
+    def total(p2: int, p3: int) -> Result[int, DomainError]:
+        second = seconds * (seconds - 1) * p2 // 2
+        third = seconds * (seconds - 1) * max(seconds - 2, 0) * p3 // 6
+        return _fit(RAY + rate * seconds // year + second + third)
+
+    return power_two.bind(lambda p2: power_three.bind(lambda p3: total(p2, p3)))
+
+
+def _fit(value: int) -> Result[int, DomainError]:
+    if value > U256_MAX:
+        return Failure(DomainError.of("numeric.overflow", "result exceeds u256"))
+    return Success(value)
+
+
+def accrue(value: int, rate: int, seconds: int, *, compound: bool = True) -> Result[int,
+                                                                                    DomainError]:
+    """Grow a balance or a ray index at ``rate`` for ``seconds``: ``ray_mul(value, factor)``.
+
+    >>> accrue(1_000_000, RAY // 10, SECONDS_PER_YEAR, compound=False).unwrap()
+    1100000
+    """
+    factor = compound_interest(rate, seconds) if compound else linear_interest(rate, seconds)
+    return factor.bind(lambda f: ray_mul(value, f))

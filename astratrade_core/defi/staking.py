@@ -1,0 +1,204 @@
+"""Reward distribution and staking pools in integer arithmetic, as a contract computes them.
+
+**Pro-rata distribution** (:func:`distribute_pro_rata`): ``pool = reward + carry``; staker ``i``
+with stake ``s_i`` of ``S`` gets ``floor(pool * s_i / S)``; what the floors leave (fewer units
+than there are stakers) is carried into the next round.  Nothing is lost or created:
+``sum(payouts) + new_carry == reward + carry``.
+
+**Staking pool** (:class:`StakingPool`): a reward-per-share accumulator (the MasterChef /
+Synthetix ``rewardPerToken`` scheme) in WAD (10**18) fixed point.  State: ``total_staked``;
+``reward_index`` (cumulative reward per staked unit, times WAD); ``carry_wad`` (reward times WAD
+emitted but not yet in the index); per account ``staked``, ``paid_index`` and ``owed``.
+
+* ``notify_reward(R)``: ``n = R * WAD + carry_wad``.  With nothing staked, ``carry_wad = n``
+  (the reward waits for the next notification after someone stakes).  Otherwise
+  ``(delta, carry_wad) = divmod(n, total_staked)`` and ``reward_index += delta``: the index
+  division's remainder is carried exactly, so the pool itself loses nothing.
+* *settle(account)*: ``owed += mul_div(staked, reward_index - paid_index, WAD, FLOOR)``;
+  ``paid_index = reward_index``.  ``stake``, ``unstake`` and ``claim`` settle first, then change
+  ``staked`` / ``total_staked``, or pay out and zero ``owed``.
+* ``pending(account) = owed + floor(staked * (reward_index - paid_index) / WAD)``.
+
+**Conservation and dust bound** (property-tested over random operation sequences): with
+``E`` emitted, ``C`` claimed, ``P`` the sum of every account's pending reward and ``k`` the
+number of settlements (stake, unstake and claim calls) plus the number of accounts,
+``0 <= E * WAD - (C + P) * WAD - carry_wad < k * WAD``: every floor at a settlement or in a
+pending figure drops less than one unit, and nothing else is ever dropped.  In particular the
+pool never pays out more than was emitted (``C + P <= E``).
+
+Bounds: every amount, the index and ``R * WAD + carry_wad`` must fit u256 (Failure otherwise).
+
+>>> pool = StakingPool().stake("alice", 100).bind(lambda p: p.stake("bob", 300))
+>>> pool = pool.bind(lambda p: p.notify_reward(1000)).unwrap()
+>>> pool.pending("alice"), pool.pending("bob")
+(250, 750)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+from pyrsistent import pmap
+from pyrsistent.typing import PMap
+from returns.result import Failure, Result, Success
+
+from astratrade_core.errors import DomainError
+from astratrade_core.numeric import U256_MAX, WAD, FixedRounding, mul_div
+
+__all__ = ["Claim", "Distribution", "StakePosition", "StakingPool", "distribute_pro_rata"]
+
+
+def _amount_error(field: str, value: int) -> DomainError | None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= U256_MAX:
+        return DomainError.of("defi.amount", f"{field} must be an integer in u256",
+                              field=field, value=value)
+    return None
+
+
+@attrs.frozen
+class Distribution:
+    """Payouts in stake order and the units carried into the next round."""
+
+    payouts: tuple[int, ...]
+    carry: int
+
+
+def distribute_pro_rata(reward: int, stakes: Sequence[int],
+                        carry: int = 0) -> Result[Distribution, DomainError]:
+    """Split ``reward + carry`` over ``stakes`` by floor, carrying the remainder.
+
+    >>> distribute_pro_rata(100, (1, 1, 1)).unwrap()
+    Distribution(payouts=(33, 33, 33), carry=1)
+    >>> distribute_pro_rata(2, (1, 1, 1), carry=1).unwrap()
+    Distribution(payouts=(1, 1, 1), carry=0)
+    >>> distribute_pro_rata(5, (0, 0)).unwrap()
+    Distribution(payouts=(0, 0), carry=5)
+    """
+    problems = [p for p in (_amount_error("reward", reward), _amount_error("carry", carry))
+                if p is not None]
+    problems += [p for i, s in enumerate(stakes)
+                 if (p := _amount_error(f"stakes[{i}]", s)) is not None]
+    if problems:
+        return Failure(DomainError.all_of("defi.distribution", problems))
+    pool = reward + carry
+    total = sum(stakes)
+    if total == 0:
+        return Success(Distribution(tuple(0 for _ in stakes), pool))
+    if pool > U256_MAX or total > U256_MAX:
+        return Failure(DomainError.of("numeric.overflow", "distribution exceeds u256"))
+    payouts = tuple(pool * s // total for s in stakes)
+    return Success(Distribution(payouts, pool - sum(payouts)))
+
+
+@attrs.frozen
+class StakePosition:
+    """One account's stake, the index it was last settled at, and rewards owed to it."""
+
+    staked: int = 0
+    paid_index: int = 0
+    owed: int = 0
+
+
+@attrs.frozen
+class Claim:
+    """The pool after a claim and the amount paid out."""
+
+    pool: StakingPool
+    amount: int
+
+
+def _empty_positions() -> PMap[str, StakePosition]:
+    return pmap()
+
+
+@attrs.frozen
+class StakingPool:
+    """A reward-per-share staking pool (see the module docstring for the exact algorithm)."""
+
+    total_staked: int = 0
+    reward_index: int = 0
+    carry_wad: int = 0
+    emitted: int = 0
+    claimed: int = 0
+    positions: PMap[str, StakePosition] = attrs.field(factory=_empty_positions)
+
+    def position(self, account: str) -> StakePosition:
+        """The account's position (an empty one if it never staked)."""
+        return self.positions.get(account, StakePosition(0, self.reward_index, 0))
+
+    def pending(self, account: str) -> int:
+        """Rewards the account could claim now (floored)."""
+        p = self.position(account)
+        return p.owed + p.staked * (self.reward_index - p.paid_index) // WAD
+
+    def notify_reward(self, amount: int) -> Result[StakingPool, DomainError]:
+        """Emit ``amount`` reward units to the current stakers.
+
+        >>> StakingPool().notify_reward(7).unwrap().carry_wad == 7 * WAD
+        True
+        """
+        problem = _amount_error("reward", amount)
+        if problem is not None:
+            return Failure(problem)
+        numerator = amount * WAD + self.carry_wad
+        emitted = self.emitted + amount
+        if numerator > U256_MAX or emitted > U256_MAX:
+            return Failure(DomainError.of("numeric.overflow", "reward exceeds u256"))
+        if self.total_staked == 0:
+            return Success(attrs.evolve(self, carry_wad=numerator, emitted=emitted))
+        delta, carry = divmod(numerator, self.total_staked)
+        if self.reward_index + delta > U256_MAX:
+            return Failure(DomainError.of("numeric.overflow", "reward index exceeds u256"))
+        return Success(attrs.evolve(self, reward_index=self.reward_index + delta,
+                                    carry_wad=carry, emitted=emitted))
+
+    def _settled(self, account: str) -> Result[StakePosition, DomainError]:
+        p = self.position(account)
+        return mul_div(p.staked, self.reward_index - p.paid_index, WAD, FixedRounding.FLOOR).map(
+            lambda earned: StakePosition(p.staked, self.reward_index, p.owed + earned))
+
+    def stake(self, account: str, amount: int) -> Result[StakingPool, DomainError]:
+        """Add ``amount`` to the account's stake (settling its rewards first).
+
+        >>> StakingPool().stake("a", -1).failure().code
+        'defi.amount'
+        """
+        problem = _amount_error("amount", amount)
+        if problem is not None:
+            return Failure(problem)
+        if self.total_staked + amount > U256_MAX:
+            return Failure(DomainError.of("numeric.overflow", "total stake exceeds u256"))
+        return self._settled(account).map(lambda p: attrs.evolve(
+            self, total_staked=self.total_staked + amount,
+            positions=self.positions.set(account, attrs.evolve(p, staked=p.staked + amount))))
+
+    def unstake(self, account: str, amount: int) -> Result[StakingPool, DomainError]:
+        """Withdraw ``amount`` of the account's stake; rewards stay owed until claimed.
+
+        >>> StakingPool().unstake("a", 1).failure().code
+        'defi.insufficient_stake'
+        """
+        problem = _amount_error("amount", amount)
+        if problem is not None:
+            return Failure(problem)
+        if amount > self.position(account).staked:
+            return Failure(DomainError.of("defi.insufficient_stake",
+                                          "cannot unstake more than is staked",
+                                          account=account, amount=amount,
+                                          staked=self.position(account).staked))
+        return self._settled(account).map(lambda p: attrs.evolve(
+            self, total_staked=self.total_staked - amount,
+            positions=self.positions.set(account, attrs.evolve(p, staked=p.staked - amount))))
+
+    def claim(self, account: str) -> Result[Claim, DomainError]:
+        """Pay out everything the account is owed.
+
+        >>> pool = StakingPool().stake("a", 3).bind(lambda p: p.notify_reward(10)).unwrap()
+        >>> pool.claim("a").unwrap().amount   # 3 * (10 * WAD // 3) // WAD = 9; dust 1
+        9
+        """
+        return self._settled(account).map(lambda p: Claim(
+            attrs.evolve(self, claimed=self.claimed + p.owed,
+                         positions=self.positions.set(account, attrs.evolve(p, owed=0))),
+            p.owed))

@@ -1,0 +1,305 @@
+"""NFT marketplace maths: sale settlement, royalties, minimum listing price, mint pricing.
+
+**Settlement** works in integer minor units (:func:`settle_units`, mirrored by the contract):
+
+* ``platform_fee = ceil(price * platform_bps / 10000)``: the platform's fee rounds in its favour;
+* ``creator_royalty = floor(price * royalty_bps / 10000)``: EIP-2981's
+  ``royaltyAmount = salePrice * royaltyFraction / 10000`` with integer (floor) division, as
+  OpenZeppelin's ``ERC2981.royaltyInfo`` computes it;
+* ``fixed_fee`` as configured;
+* ``seller_proceeds = price - platform_fee - creator_royalty - fixed_fee`` (the remainder, so the
+  four parts always sum to the price exactly).  A negative remainder is a Failure.
+
+Price 1000 with 2.5 % platform, 5 % royalty and a fixed 5: ``25 + 50 + 5 + 920 = 1000``.
+
+**Minimum viable listing price**: the seller's proceeds are not monotone in the price (two
+rounded fees can step up together), so the minimum is defined as the smallest price ``P`` such
+that *every* price ``>= P`` leaves the seller at least ``min_proceeds``.
+
+**Mint pricing** is a linear curve: the ``k``-th token (0-based) costs ``base + k * step``, so
+minting ``n`` tokens after ``m`` costs ``n * base + step * (n*m + n*(n-1)/2)``; the platform takes
+``ceil(cost * platform_bps / 10000)`` and the creator the rest.
+
+>>> from astratrade_core.money import USD, Money
+>>> terms = MarketplaceTerms.of(250, Money.of("5", USD).unwrap()).unwrap()
+>>> s = settle_sale(Money.of("1000", USD).unwrap(), terms, royalty_bps=500).unwrap()
+>>> [str(m.amount) for m in (s.platform_fee, s.creator_royalty, s.fixed_fee, s.seller_proceeds)]
+['25.00', '50.00', '5.00', '920.00']
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+from returns.result import Failure, Result, Success
+
+from astratrade_core.errors import DomainError
+from astratrade_core.events.revenue import MarketplaceSale, NFTMinted
+from astratrade_core.money import Currency, Money
+from astratrade_core.numeric import CONTEXT, U128_MAX, FixedRounding, mul_div
+
+__all__ = [
+    "BPS",
+    "MarketplaceTerms",
+    "MintPricing",
+    "MintSettlement",
+    "SaleSettlement",
+    "minimum_listing_price",
+    "settle_mint",
+    "settle_sale",
+    "settle_units",
+]
+
+#: Basis points in one whole (EIP-2981's fee denominator).
+BPS = 10_000
+
+
+def _units(amount: Money, field: str) -> Result[int, DomainError]:
+    scaled = amount.amount.scaleb(amount.currency.minor_unit, CONTEXT)
+    if scaled != scaled.to_integral_value(context=CONTEXT) or not 0 <= scaled <= U128_MAX:
+        return Failure(DomainError.of("marketplace.amount",
+                                      f"{field} must be a non-negative whole number of minor "
+                                      f"units", field=field, amount=amount.amount))
+    return Success(int(scaled))
+
+
+def _bps(value: int, field: str) -> DomainError | None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= BPS:
+        return DomainError.of("marketplace.bps", f"{field} must be an integer in 0..10000",
+                              field=field, bps=value)
+    return None
+
+
+@attrs.frozen
+class MarketplaceTerms:
+    """The platform's cut of every sale: a fee in basis points plus a fixed fee."""
+
+    platform_fee_bps: int
+    fixed_fee: Money
+
+    @classmethod
+    def of(cls, platform_fee_bps: int, fixed_fee: Money) -> Result[MarketplaceTerms,
+                                                                   DomainError]:
+        """Validate bps in 0..10000 and a non-negative whole-minor-unit fixed fee.
+
+        >>> from astratrade_core.money import USD, Money
+        >>> MarketplaceTerms.of(10_001, Money.of("-1", USD).unwrap()).failure().codes()
+        ('marketplace.bps', 'marketplace.amount')
+        """
+        problems = [p for p in (_bps(platform_fee_bps, "platform_fee_bps"),) if p is not None]
+        fixed = _units(fixed_fee, "fixed_fee")
+        if isinstance(fixed, Failure):
+            problems.append(fixed.failure())
+        if problems:
+            return Failure(DomainError.all_of("marketplace.terms", problems))
+        return Success(cls(platform_fee_bps, fixed_fee))
+
+    @property
+    def currency(self) -> Currency:
+        """The currency sales settle in."""
+        return self.fixed_fee.currency
+
+
+def settle_units(price: int, platform_bps: int, royalty_bps: int,
+                 fixed_fee: int) -> Result[tuple[int, int, int, int], DomainError]:
+    """Integer settlement: ``(platform_fee, creator_royalty, fixed_fee, seller_proceeds)``.
+
+    >>> settle_units(1000, 250, 500, 5).unwrap()
+    (25, 50, 5, 920)
+    >>> settle_units(999, 250, 500, 5).unwrap()   # 24.975 up, 49.95 down
+    (25, 49, 5, 920)
+    >>> settle_units(10, 250, 500, 10).failure().code
+    'marketplace.price_below_costs'
+    """
+    platform = mul_div(price, platform_bps, BPS, FixedRounding.CEIL)
+    royalty = mul_div(price, royalty_bps, BPS, FixedRounding.FLOOR)
+    if isinstance(platform, Failure) or isinstance(royalty, Failure):
+        return Failure(DomainError.of("marketplace.amount", "price out of range", price=price))
+    fee, paid = platform.unwrap(), royalty.unwrap()
+    seller = price - fee - paid - fixed_fee
+    if seller < 0:
+        return Failure(DomainError.of("marketplace.price_below_costs",
+                                      "the price does not cover fees and royalty",
+                                      price=price, costs=fee + paid + fixed_fee))
+    return Success((fee, paid, fixed_fee, seller))
+
+
+@attrs.frozen
+class SaleSettlement:
+    """Where a sale's price goes; the four parts sum to ``price`` exactly."""
+
+    price: Money
+    platform_fee: Money
+    creator_royalty: Money
+    fixed_fee: Money
+    seller_proceeds: Money
+
+    def to_event(self, *, event_id: str, stream_id: str, occurred_at: datetime, token_id: str,
+                 collection_id: str, seller_id: str, buyer_id: str,
+                 creator_id: str) -> MarketplaceSale:
+        """The :class:`MarketplaceSale` event recording this settlement, royalty included."""
+        return MarketplaceSale(
+            event_id=event_id, stream_id=stream_id, occurred_at=occurred_at, token_id=token_id,
+            collection_id=collection_id, seller_id=seller_id, buyer_id=buyer_id,
+            creator_id=creator_id, currency=self.price.currency.code, price=self.price.amount,
+            platform_fee=self.platform_fee.amount, creator_royalty=self.creator_royalty.amount,
+            fixed_fee=self.fixed_fee.amount, seller_proceeds=self.seller_proceeds.amount)
+
+
+def settle_sale(price: Money, terms: MarketplaceTerms,
+                royalty_bps: int) -> Result[SaleSettlement, DomainError]:
+    """Settle a sale at ``price`` under ``terms`` with the collection's royalty.
+
+    >>> from astratrade_core.money import USD, Money
+    >>> terms = MarketplaceTerms(250, Money.of("0", USD).unwrap())
+    >>> settle_sale(Money.of("1", USD).unwrap(), terms, 9_800).failure().code
+    'marketplace.bps_total'
+    """
+    if price.currency != terms.currency:
+        return Failure(DomainError.of("money.currency_mismatch", "sale in another currency",
+                                      left=terms.currency.code, right=price.currency.code))
+    problem = _bps(royalty_bps, "royalty_bps")
+    if problem is not None:
+        return Failure(problem)
+    if terms.platform_fee_bps + royalty_bps > BPS:
+        return Failure(DomainError.of("marketplace.bps_total",
+                                      "platform fee and royalty exceed 100 %",
+                                      platform_bps=terms.platform_fee_bps, royalty_bps=royalty_bps))
+    currency = price.currency
+    return (
+        _units(price, "price")
+        .bind(lambda p: _units(terms.fixed_fee, "fixed_fee").bind(
+            lambda f: settle_units(p, terms.platform_fee_bps, royalty_bps, f)))
+        .map(lambda parts: SaleSettlement(
+            price, *(Money.from_minor_units(u, currency) for u in parts)))
+    )
+
+
+def minimum_listing_price(terms: MarketplaceTerms, royalty_bps: int,
+                          min_proceeds: Money) -> Result[Money, DomainError]:
+    """The smallest price from which on every sale leaves the seller ``>= min_proceeds``.
+
+    Seller proceeds at price ``P`` are at least ``P * (10000 - fee - royalty) / 10000 - 1 -
+    fixed`` (the platform fee's ceiling adds under one unit), so from
+    ``P_safe = ceil((min + fixed + 1) * 10000 / (10000 - fee - royalty))`` on every price
+    qualifies; the answer walks down from there while the next lower price still qualifies.
+
+    >>> from astratrade_core.money import USD, Money
+    >>> terms = MarketplaceTerms(250, Money.of("0.05", USD).unwrap())
+    >>> minimum_listing_price(terms, 500, Money.of("0.01", USD).unwrap()).unwrap().amount
+    Decimal('0.07')
+    """
+    problem = _bps(royalty_bps, "royalty_bps")
+    if problem is not None:
+        return Failure(problem)
+    keep = BPS - terms.platform_fee_bps - royalty_bps
+    if keep <= 0:
+        return Failure(DomainError.of("marketplace.bps_total",
+                                      "fees leave nothing for the seller",
+                                      platform_bps=terms.platform_fee_bps, royalty_bps=royalty_bps))
+    if min_proceeds.currency != terms.currency:
+        return Failure(DomainError.of("money.currency_mismatch", "minimum in another currency",
+                                      left=terms.currency.code, right=min_proceeds.currency.code))
+    currency = terms.currency
+
+    def search(minimum: int, fixed: int) -> Result[Money, DomainError]:
+        def proceeds(price: int) -> int:
+            fee = -(-price * terms.platform_fee_bps // BPS)
+            return price - fee - price * royalty_bps // BPS - fixed
+
+        price = -(-(minimum + fixed + 1) * BPS // keep)
+        while price > 0 and proceeds(price - 1) >= minimum:
+            price -= 1
+        return Success(Money.from_minor_units(price, currency))
+
+    return _units(min_proceeds, "min_proceeds").bind(
+        lambda m: _units(terms.fixed_fee, "fixed_fee").bind(lambda f: search(m, f)))
+
+
+@attrs.frozen
+class MintPricing:
+    """A linear mint curve for one collection: the ``k``-th token costs ``base + k * step``."""
+
+    base: Money
+    step: Money
+    max_supply: int
+    platform_fee_bps: int
+
+    @classmethod
+    def of(cls, base: Money, step: Money, max_supply: int,
+           platform_fee_bps: int) -> Result[MintPricing, DomainError]:
+        """Validate the curve, reporting every problem.
+
+        >>> from astratrade_core.money import USD, EUR, Money
+        >>> MintPricing.of(Money.of("1", USD).unwrap(), Money.of("1", EUR).unwrap(), 0,
+        ...                20_000).failure().codes()
+        ('money.currency_mismatch', 'marketplace.max_supply', 'marketplace.bps')
+        """
+        problems: list[DomainError] = []
+        if base.currency != step.currency:
+            problems.append(DomainError.of("money.currency_mismatch", "step in another currency",
+                                           left=base.currency.code, right=step.currency.code))
+        for amount, field in ((base, "base"), (step, "step")):
+            units = _units(amount, field)
+            if isinstance(units, Failure):
+                problems.append(units.failure())
+        if isinstance(max_supply, bool) or not isinstance(max_supply, int) or not (
+            1 <= max_supply <= U128_MAX
+        ):
+            problems.append(DomainError.of("marketplace.max_supply", "max supply must be >= 1",
+                                           max_supply=max_supply))
+        bps = _bps(platform_fee_bps, "platform_fee_bps")
+        if bps is not None:
+            problems.append(bps)
+        if problems:
+            return Failure(DomainError.all_of("marketplace.mint_pricing", problems))
+        return Success(cls(base, step, max_supply, platform_fee_bps))
+
+
+@attrs.frozen
+class MintSettlement:
+    """The cost of a mint and its split; ``price == platform_fee + creator_proceeds``."""
+
+    price: Money
+    platform_fee: Money
+    creator_proceeds: Money
+
+    def to_event(self, *, event_id: str, stream_id: str, occurred_at: datetime, token_id: str,
+                 collection_id: str, creator_id: str, owner_id: str) -> NFTMinted:
+        """The :class:`NFTMinted` event recording this mint."""
+        return NFTMinted(
+            event_id=event_id, stream_id=stream_id, occurred_at=occurred_at, token_id=token_id,
+            collection_id=collection_id, creator_id=creator_id, owner_id=owner_id,
+            currency=self.price.currency.code, price=self.price.amount,
+            platform_fee=self.platform_fee.amount, creator_proceeds=self.creator_proceeds.amount)
+
+
+def settle_mint(pricing: MintPricing, minted: int, count: int) -> Result[MintSettlement,
+                                                                          DomainError]:
+    """Price ``count`` new tokens after ``minted`` have been minted, and split the cost.
+
+    >>> from astratrade_core.money import USD, Money
+    >>> curve = MintPricing(Money.of("10", USD).unwrap(), Money.of("0.50", USD).unwrap(),
+    ...                     100, 500)
+    >>> s = settle_mint(curve, minted=4, count=3).unwrap()   # 12.00 + 12.50 + 13.00
+    >>> str(s.price.amount), str(s.platform_fee.amount), str(s.creator_proceeds.amount)
+    ('37.50', '1.88', '35.62')
+    """
+    for value, field in ((minted, "minted"), (count, "count")):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return Failure(DomainError.of("marketplace.mint_count",
+                                          f"{field} must be a non-negative integer",
+                                          field=field, value=value))
+    if count == 0:
+        return Failure(DomainError.of("marketplace.mint_count", "mint at least one token"))
+    if minted + count > pricing.max_supply:
+        return Failure(DomainError.of("marketplace.sold_out",
+                                      "mint count exceeds the remaining supply",
+                                      minted=minted, count=count, max_supply=pricing.max_supply))
+    base, step = pricing.base.minor_units, pricing.step.minor_units
+    cost = count * base + step * (minted * count + count * (count - 1) // 2)
+    fee = -(-cost * pricing.platform_fee_bps // BPS)
+    currency = pricing.base.currency
+    return Success(MintSettlement(*(Money.from_minor_units(u, currency)
+                                    for u in (cost, fee, cost - fee))))
