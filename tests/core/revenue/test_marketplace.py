@@ -6,6 +6,7 @@ from __future__ import annotations
 import decimal
 from datetime import UTC, datetime
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -79,17 +80,14 @@ def test_minimum_listing_price_worked() -> None:
 def test_settlement_conserves_price(price: int, bps: tuple[int, int], fixed: int) -> None:
     platform_bps, creator_bps = bps
     result = settle_units(price, platform_bps, creator_bps, fixed)
-    exact_fee = D(price * platform_bps) / BPS_D
-    exact_royalty = D(price * creator_bps) / BPS_D
+    exact_fee = Fraction(price * platform_bps, 10_000)
+    exact_royalty = Fraction(price * creator_bps, 10_000)
     if price * (10_000 - platform_bps - creator_bps) >= 10_000 * (fixed + 1):
         fee, royalty, fixed_part, seller = result.unwrap()
         assert fee + royalty + fixed_part + seller == price
         assert exact_fee <= fee < exact_fee + 1
         assert exact_royalty - 1 < royalty <= exact_royalty
         assert seller >= 0 and fixed_part == fixed
-
-
-BPS_D = D(10_000)
 
 
 @given(royalty_bps().filter(lambda b: sum(b) < 10_000), st.integers(0, 10**4),
