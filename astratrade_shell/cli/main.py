@@ -92,6 +92,16 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # A consumer such as `head` closed the pipe: stop quietly with success, and point
+            # stdout at /dev/null so the interpreter's final flush cannot fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise click.exceptions.Exit(0) from None
+
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -111,11 +121,6 @@ class LazyGroup(click.Group):
             code = _report(exc.format_message(), EXIT_BAD_INPUT)
         except click.Abort:
             code = _report("aborted", 130)
-        except BrokenPipeError:
-            # A consumer such as `head` closed the pipe: stop quietly, as Unix tools do.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            code = 0
         except Exception as exc:
             if os.environ.get("ASTRATRADE_DEBUG"):
                 raise

@@ -45,9 +45,10 @@ def test_a_large_batch_streams_through_stdin() -> None:
 
 def test_a_closed_pipe_ends_quietly() -> None:
     rows = "quantity,entry,price\n" + "1,100,101\n" * 50_000
-    command = (f"{sys.executable} -m astratrade_shell.cli pnl --csv - | head -n 2")
-    done = subprocess.run(command, shell=True, input=rows, capture_output=True, text=True,
+    command = (f"{sys.executable} -m astratrade_shell.cli pnl --csv - | head -n 2; "
+               "exit ${PIPESTATUS[0]}")
+    done = subprocess.run(["bash", "-c", command], input=rows, capture_output=True, text=True,
                           cwd=ROOT, timeout=60, check=False)
     assert done.stdout.splitlines() == ["quantity,entry,price,pnl,roi_percent,error",
                                         "1,100,101,1,1.000000,"]
-    assert "Traceback" not in done.stderr
+    assert (done.returncode, done.stderr) == (0, "")
