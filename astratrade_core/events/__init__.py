@@ -4,6 +4,22 @@ Event payloads live in one module per domain (``events.trading``, ``events.gamif
 ``events.social``, ``events.revenue``); importing this package registers all of them.
 """
 
+from astratrade_core.events.audit import (
+    GENESIS_HASH,
+    ChainBreak,
+    ChainHead,
+    chain_hashes,
+    link_hash,
+    verify_chain,
+)
+from astratrade_core.events.codec import (
+    Upcaster,
+    decode,
+    encode,
+    payload_fields,
+    registered_upcasters,
+    upcaster,
+)
 from astratrade_core.events.envelope import Event, event_type, registered_types
 from astratrade_core.events.revenue import (
     MarketplaceSale,
@@ -18,6 +34,18 @@ from astratrade_core.events.revenue import (
 )
 
 __all__ = [
+    "GENESIS_HASH",
+    "ChainBreak",
+    "ChainHead",
+    "Upcaster",
+    "chain_hashes",
+    "decode",
+    "encode",
+    "link_hash",
+    "payload_fields",
+    "registered_upcasters",
+    "upcaster",
+    "verify_chain",
     "Event",
     "MarketplaceSale",
     "NFTMinted",

@@ -1,0 +1,514 @@
+"""The canonical codec: every registered event to deterministic bytes and back.
+
+API (all pure; ``decode`` never raises on bad input):
+
+* ``encode(event) -> bytes`` — the canonical bytes of any registered event.
+* ``decode(data, *, upcasters=None) -> Result[Event, DomainError]`` — bytes (UTF-8) or str back
+  to the event; unknown type, bad JSON, missing/extra field or a malformed value is a
+  ``Failure`` with a ``codec.*`` code and a ``path`` field naming the offending value.
+* ``@upcaster("Name", from_version=1)`` registers a pure ``payload dict -> payload dict``
+  function lifting version ``n`` of a type's payload to ``n + 1``; ``decode`` chains them up to
+  the class's current ``schema_version``.  ``registered_upcasters()`` is the read-only registry;
+  pass ``upcasters=`` to decode with an explicit registry instead.
+* ``payload_fields(cls) -> tuple[tuple[str, object], ...]`` — a type's payload field names and
+  resolved type hints, in canonical (sorted) order.
+
+Format (one JSON object, byte for byte; see ``docs/events.md``)::
+
+    {"event_id":<str>,"occurred_at":<datetime>,"payload":{<fields>},"stream_id":<str>,
+     "type":<str>,"version":<int>}
+
+* Keys sorted by code point at every level, no whitespace (``,`` and ``:`` only), pure ASCII
+  (non-ASCII characters escaped ``\\uXXXX`` lower-case hex, as :func:`json.dumps` does) and
+  therefore valid UTF-8.
+* ``Decimal`` -> JSON string in scientific-string form (``"1.50"``, ``"-0"``, ``"1E+3"``,
+  ``"1.2E-7"``), exponent preserved: ``Decimal("1.50")`` and ``Decimal("1.5")`` stay distinct.
+* ``datetime`` -> ``"YYYY-MM-DDTHH:MM:SS.ffffffZ"`` (converted to UTC, always six fractional
+  digits); ``date`` -> ``"YYYY-MM-DD"``; ``int`` -> JSON integer; ``bool`` -> ``true``/``false``;
+  ``None`` -> ``null``; ``tuple`` -> array; nested ``attrs`` record -> object of all its fields.
+
+The encoder for each class is built once (on first use) from its ``attrs`` fields and resolved
+type hints, so events added by any domain module are handled without changes here.  Encoding an
+event that holds a naive datetime or a non-finite Decimal is a programming error (``ValueError``).
+
+>>> from datetime import UTC, datetime
+>>> from decimal import Decimal
+>>> import attrs
+>>> from astratrade_core.events.envelope import Event, event_type
+>>> @event_type("CodecDocExample", version=1)
+... @attrs.frozen(kw_only=True)
+... class CodecDocExample(Event):
+...     amount: Decimal
+...     tags: tuple[str, ...]
+>>> e = CodecDocExample(event_id="e-1", stream_id="s-1",
+...                     occurred_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+...                     amount=Decimal("12.50"), tags=("a", "é"))
+>>> encode(e)
+b'{"event_id":"e-1","occurred_at":"2026-01-02T03:04:05.000000Z","payload":{"amount":"12.50","tags":["a","\\\\u00e9"]},"stream_id":"s-1","type":"CodecDocExample","version":1}'
+>>> decode(encode(e)).unwrap() == e
+True
+>>> decode(b'{"type": "Nope"}').failure().code
+'codec.bad_envelope'
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from json.encoder import encode_basestring_ascii
+from types import MappingProxyType
+from typing import Any, Final, TypeVar
+
+import attrs
+from returns.result import Failure, Result, Success
+
+from astratrade_core.errors import DomainError
+from astratrade_core.events.envelope import Event, registered_types
+from astratrade_core.numeric import CONTEXT
+
+__all__ = [
+    "Upcaster",
+    "decode",
+    "encode",
+    "payload_fields",
+    "registered_upcasters",
+    "upcaster",
+]
+
+#: A pure function lifting a payload (a decoded JSON object) by one schema version.
+Upcaster = Callable[[Mapping[str, Any]], Mapping[str, Any]]
+
+U = TypeVar("U", bound=Upcaster)
+
+_ENVELOPE_KEYS: Final = frozenset(
+    {"event_id", "occurred_at", "payload", "stream_id", "type", "version"})
+_BASE_FIELDS: Final = frozenset(a.name for a in attrs.fields(Event))
+_MAX_DECIMAL_TEXT: Final = 256
+_DECIMAL_RE: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:E[+-][0-9]{1,7})?")
+_DATETIME_RE: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
+_DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_sci = CONTEXT.to_sci_string
+_call: Final[Callable[[Callable[[Any], str], Any], str]] = operator.call
+
+_UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+
+def upcaster(event_name: str, *, from_version: int) -> Callable[[U], U]:
+    """Register ``fn`` as the pure lift of ``event_name`` payloads from ``from_version`` to the
+    next version.  A second registration for the same key is a programming error.
+
+    The function receives the old payload as decoded JSON (decimals and datetimes still
+    strings) and returns the new one; it must not mutate its argument, and should use
+    ``.get`` for keys it reads, because ``decode`` validates the result, not the input.
+    """
+
+    def register(fn: U) -> U:
+        key = (event_name, from_version)
+        if key in _UPCASTERS and _UPCASTERS[key] is not fn:
+            raise TypeError(f"an upcaster for {key!r} is already registered")
+        _UPCASTERS[key] = fn
+        return fn
+
+    return register
+
+
+def registered_upcasters() -> Mapping[tuple[str, int], Upcaster]:
+    """A read-only view of every registered upcaster, keyed by ``(type, from_version)``."""
+    return MappingProxyType(_UPCASTERS)
+
+
+class _Reject(Exception):  # noqa: N818 - private control flow, always caught inside decode
+    def __init__(self, error: DomainError) -> None:
+        super().__init__(error.code)
+        self.error = error
+
+
+def _reject(code: str, path: str, message: str) -> _Reject:
+    return _Reject(DomainError.of(code, f"{path}: {message}", path=path))
+
+
+# ---------------------------------------------------------------- value encoders (-> JSON text)
+
+def _enc_int(value: int) -> str:
+    return int.__repr__(value)
+
+
+def _enc_bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _enc_decimal(value: Decimal) -> str:
+    if value.is_finite():
+        return '"' + _sci(value) + '"'
+    raise ValueError(f"cannot encode non-finite Decimal {value!r}")
+
+
+_DATETIME_FORMAT: Final = '"%04d-%02d-%02dT%02d:%02d:%02d.%06dZ"'
+
+
+def _enc_datetime(value: datetime) -> str:
+    if value.tzinfo is not UTC:
+        if value.utcoffset() is None:
+            raise ValueError(f"cannot encode naive datetime {value!r}")
+        value = value.astimezone(UTC)
+    # %-formatting the fields is about twice as fast as isoformat() on an aware datetime.
+    return _DATETIME_FORMAT % (value.year, value.month, value.day, value.hour, value.minute,
+                               value.second, value.microsecond)
+
+
+def _enc_date(value: date) -> str:
+    return '"' + value.isoformat() + '"'
+
+
+# ---------------------------------------------------------------- value decoders (JSON -> value)
+
+def _dec_str(value: object, path: str) -> str:
+    if type(value) is not str:
+        raise _reject("codec.bad_value", path, "expected a string")
+    return value
+
+
+def _dec_int(value: object, path: str) -> int:
+    if type(value) is not int:
+        raise _reject("codec.bad_value", path, "expected an integer")
+    return value
+
+
+def _dec_bool(value: object, path: str) -> bool:
+    if type(value) is not bool:
+        raise _reject("codec.bad_value", path, "expected true or false")
+    return value
+
+
+def _dec_decimal(value: object, path: str) -> Decimal:
+    if (type(value) is not str or len(value) > _MAX_DECIMAL_TEXT
+            or _DECIMAL_RE.fullmatch(value) is None):
+        raise _reject("codec.bad_decimal", path, "expected a decimal string like \"12.50\"")
+    return Decimal(value)
+
+
+def _dec_datetime(value: object, path: str) -> datetime:
+    if type(value) is not str or _DATETIME_RE.fullmatch(value) is None:
+        raise _reject("codec.bad_datetime", path,
+                      "expected a UTC timestamp like \"2026-01-02T03:04:05.000000Z\"")
+    try:
+        return datetime.fromisoformat(value[:-1]).replace(tzinfo=UTC)
+    except ValueError:
+        raise _reject("codec.bad_datetime", path, "not a valid calendar time") from None
+
+
+def _dec_date(value: object, path: str) -> date:
+    if type(value) is not str or _DATE_RE.fullmatch(value) is None:
+        raise _reject("codec.bad_date", path, "expected a date like \"2026-01-02\"")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _reject("codec.bad_date", path, "not a valid calendar date") from None
+
+
+_SCALARS: Final[Mapping[object, tuple[Callable[[Any], str], Callable[[object, str], Any]]]] = {
+    str: (encode_basestring_ascii, _dec_str),
+    int: (_enc_int, _dec_int),
+    bool: (_enc_bool, _dec_bool),
+    Decimal: (_enc_decimal, _dec_decimal),
+    datetime: (_enc_datetime, _dec_datetime),
+    date: (_enc_date, _dec_date),
+}
+
+
+# ---------------------------------------------------------------- compiling a type hint
+
+@attrs.frozen
+class _Codec:
+    encode: Callable[[Any], str]
+    decode: Callable[[object, str], Any]
+
+
+def _optional(inner: _Codec) -> _Codec:
+    enc, dec = inner.encode, inner.decode
+    return _Codec(lambda v: "null" if v is None else enc(v),
+                  lambda v, p: None if v is None else dec(v, p))
+
+
+def _sequence(inner: _Codec) -> _Codec:
+    enc, dec = inner.encode, inner.decode
+
+    def decode_list(value: object, path: str) -> tuple[Any, ...]:
+        if type(value) is not list:
+            raise _reject("codec.bad_value", path, "expected an array")
+        return tuple(dec(item, f"{path}[{i}]") for i, item in enumerate(value))
+
+    return _Codec(lambda v: "[" + ",".join(map(enc, v)) + "]", decode_list)
+
+
+def _compile(hint: object, where: str) -> _Codec:
+    if hint in _SCALARS:
+        enc, dec = _SCALARS[hint]
+        return _Codec(enc, dec)
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        rest = [a for a in args if a is not type(None)]
+        if len(args) == 2 and len(rest) == 1:
+            return _optional(_compile(rest[0], where))
+    elif origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return _sequence(_compile(args[0], where))
+    elif isinstance(hint, type) and attrs.has(hint):
+        record = _record(hint, frozenset())
+        return _Codec(record.encode_object, record.decode_object)
+    raise TypeError(f"{where}: the codec cannot encode type {hint!r}")
+
+
+@attrs.frozen
+class _Field:
+    name: str
+    init: str
+    codec: _Codec
+    hint: object
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%%")
+
+
+def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """Fetch all ``names`` of an object as one tuple (``attrgetter`` with one name does not
+    return a tuple)."""
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    if names:
+        only = names[0]
+        return lambda obj: (getattr(obj, only),)
+    return lambda _obj: ()
+
+
+class _Record:
+    """Encoder/decoder of an attrs class's fields (minus ``skip``), keys in sorted order."""
+
+    def __init__(self, cls: type[Any], skip: frozenset[str]) -> None:
+        hints = typing.get_type_hints(cls)
+        found: list[_Field] = []
+        for a in attrs.fields(cls):
+            if a.name in skip:
+                continue
+            where = f"{cls.__qualname__}.{a.name}"
+            if not a.init:
+                raise TypeError(f"{where}: init=False fields cannot be decoded")
+            found.append(_Field(a.name, a.alias or a.name, _compile(hints[a.name], where),
+                                hints[a.name]))
+        found.sort(key=lambda f: f.name)
+        self.cls = cls
+        self.fields: tuple[_Field, ...] = tuple(found)
+        self.keys = frozenset(f.name for f in found)
+        self.names = tuple(f.name for f in found)
+        self.encoders = tuple(f.codec.encode for f in found)
+        #: The object with a ``%s`` slot per field value, keys already in place.
+        self.template = "{" + ",".join(_escape(encode_basestring_ascii(f.name)) + ":%s"
+                                       for f in found) + "}"
+        self._getter = _getter(list(self.names))
+
+    def encode_object(self, obj: Any) -> str:
+        return self.template % tuple(map(_call, self.encoders, self._getter(obj)))
+
+    def decode_kwargs(self, raw: Mapping[str, Any], path: str) -> dict[str, Any]:
+        """Decode every field of ``raw``, collecting every problem before failing."""
+        problems: list[DomainError] = []
+        missing = sorted(self.keys - raw.keys())
+        extra = sorted(raw.keys() - self.keys)
+        if missing:
+            problems.append(DomainError.of(
+                "codec.missing_field", f"{path}: missing {', '.join(missing)}",
+                path=path, fields=",".join(missing)))
+        if extra:
+            problems.append(DomainError.of(
+                "codec.unexpected_field", f"{path}: unexpected {', '.join(extra)}",
+                path=path, fields=",".join(extra)))
+        kwargs: dict[str, Any] = {}
+        for f in self.fields:
+            if f.name in raw:
+                try:
+                    kwargs[f.init] = f.codec.decode(raw[f.name], f"{path}.{f.name}")
+                except _Reject as rejected:
+                    problems.append(rejected.error)
+        if len(problems) == 1:
+            raise _Reject(problems[0])
+        if problems:
+            raise _Reject(DomainError.all_of("codec.bad_payload", problems))
+        return kwargs
+
+    def decode_object(self, value: object, path: str) -> Any:
+        if type(value) is not dict:
+            raise _reject("codec.bad_value", path, "expected an object")
+        return self.build(self.decode_kwargs(value, path), path)
+
+    def build(self, kwargs: dict[str, Any], path: str) -> Any:
+        try:
+            return self.cls(**kwargs)
+        except (TypeError, ValueError) as error:
+            raise _reject("codec.invalid_record", path,
+                          f"{self.cls.__qualname__} rejected the values: {error}") from None
+
+
+_RECORDS: dict[tuple[type[Any], frozenset[str]], _Record] = {}
+
+
+def _record(cls: type[Any], skip: frozenset[str]) -> _Record:
+    record = _RECORDS.get((cls, skip))
+    if record is None:
+        record = _RECORDS[cls, skip] = _Record(cls, skip)
+    return record
+
+
+class _EventCodec:
+    """The whole envelope as one ``%`` template, its values fetched with one attrgetter and
+    encoded with one ``map`` (no per-field Python loop)."""
+
+    def __init__(self, cls: type[Event]) -> None:
+        self.record = _record(cls, _BASE_FIELDS)
+        self.template = (
+            '{"event_id":%s,"occurred_at":%s,"payload":' + self.record.template
+            + ',"stream_id":%s,"type":' + _escape(encode_basestring_ascii(cls.event_type))
+            + ',"version":' + str(cls.schema_version) + "}")
+        self.encoders: tuple[Callable[[Any], str], ...] = (
+            encode_basestring_ascii, _enc_datetime, *self.record.encoders,
+            encode_basestring_ascii)
+        self.getter = operator.attrgetter("event_id", "occurred_at", *self.record.names,
+                                          "stream_id")
+
+    def encode(self, event: Event) -> bytes:
+        return (self.template % tuple(map(_call, self.encoders, self.getter(event)))
+                ).encode("ascii")
+
+
+_EVENT_CODECS: dict[type[Any], _EventCodec] = {}
+
+
+def _event_codec(cls: type[Event]) -> _EventCodec:
+    codec = _EVENT_CODECS.get(cls)
+    if codec is None:
+        codec = _EVENT_CODECS[cls] = _EventCodec(cls)
+    return codec
+
+
+def payload_fields(cls: type[Event]) -> tuple[tuple[str, object], ...]:
+    """The payload fields of an event class and their resolved type hints, in key order.
+
+    Raises ``TypeError`` when a field's type is outside what the codec encodes.
+
+    >>> from astratrade_core.events.envelope import registered_types
+    >>> payload_fields(registered_types()["CodecDocExample"])
+    (('amount', <class 'decimal.Decimal'>), ('tags', tuple[str, ...]))
+    """
+    return tuple((f.name, f.hint) for f in _event_codec(cls).record.fields)
+
+
+def encode(event: Event) -> bytes:
+    """The canonical bytes of ``event`` (see the module docstring for the exact format).
+
+    >>> from datetime import UTC, datetime
+    >>> from astratrade_core.events.envelope import registered_types
+    >>> cls = registered_types()["CodecDocExample"]
+    >>> data = encode(cls(event_id="x", stream_id="y", tags=(), amount=Decimal("-0.000000100"),
+    ...                   occurred_at=datetime(2026, 1, 1, tzinfo=UTC)))
+    >>> b'"payload":{"amount":"-1.00E-7","tags":[]}' in data
+    True
+    """
+    codec = _EVENT_CODECS.get(type(event))
+    if codec is None:
+        codec = _event_codec(type(event))
+    return (codec.template % tuple(map(_call, codec.encoders, codec.getter(event)))
+            ).encode("ascii")
+
+
+def _reject_constant(text: str) -> object:
+    raise ValueError(f"{text} is not JSON")
+
+
+_loads: Final = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant).decode
+
+
+def decode(data: bytes | str, *,
+           upcasters: Mapping[tuple[str, int], Upcaster] | None = None,
+           ) -> Result[Event, DomainError]:
+    """Decode canonical bytes (or their text) back into the registered event they encode.
+
+    Older payload versions are lifted with ``upcasters`` (default: the registry).  Every
+    problem is a ``Failure``; this function never raises on bad input.
+
+    >>> decode(b"not json").failure().code
+    'codec.bad_json'
+    >>> decode(b'{"event_id":"e","occurred_at":"2026-01-01T00:00:00.000000Z","payload":{},'
+    ...        b'"stream_id":"s","type":"NoSuchEvent","version":1}').failure().code
+    'codec.unknown_type'
+    """
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        raw = _loads(text)
+    except (ValueError, RecursionError):
+        return Failure(DomainError.of("codec.bad_json", "not a JSON document in UTF-8"))
+    try:
+        return Success(_decode_envelope(raw, _UPCASTERS if upcasters is None else upcasters))
+    except _Reject as rejected:
+        return Failure(rejected.error)
+
+
+def _decode_envelope(raw: object, upcasters: Mapping[tuple[str, int], Upcaster]) -> Event:
+    if type(raw) is not dict or raw.keys() != _ENVELOPE_KEYS:
+        raise _reject("codec.bad_envelope", "$", "expected an object with exactly the keys "
+                      + ", ".join(sorted(_ENVELOPE_KEYS)))
+    name = _dec_str(raw["type"], "$.type")
+    version = _dec_int(raw["version"], "$.version")
+    cls = registered_types().get(name)
+    if cls is None:
+        raise _Reject(DomainError.of("codec.unknown_type", f"unknown event type {name!r}",
+                                     path="$.type", type=name))
+    payload = raw["payload"]
+    if type(payload) is not dict:
+        raise _reject("codec.bad_value", "$.payload", "expected an object")
+    payload = _upcast(name, version, cls.schema_version, payload, upcasters)
+    codec = _event_codec(cls)
+    problems: list[DomainError] = []
+    kwargs: dict[str, Any] = {}
+    for key, decoder in (("event_id", _dec_str), ("stream_id", _dec_str),
+                         ("occurred_at", _dec_datetime)):
+        try:
+            kwargs[key] = decoder(raw[key], f"$.{key}")
+        except _Reject as rejected:
+            problems.append(rejected.error)
+    try:
+        kwargs.update(codec.record.decode_kwargs(payload, "$.payload"))
+    except _Reject as rejected:
+        problems.extend(rejected.error.causes or (rejected.error,))
+    if len(problems) == 1:
+        raise _Reject(problems[0])
+    if problems:
+        raise _Reject(DomainError.all_of("codec.bad_payload", problems))
+    built: Event = codec.record.build(kwargs, "$")
+    return built
+
+
+def _upcast(name: str, version: int, current: int, payload: Mapping[str, Any],
+            upcasters: Mapping[tuple[str, int], Upcaster]) -> Mapping[str, Any]:
+    if version > current or version < 1:
+        raise _Reject(DomainError.of(
+            "codec.unsupported_version",
+            f"{name} version {version} is not in 1..{current}",
+            path="$.version", type=name, version=version, current=current))
+    for step in range(version, current):
+        lift = upcasters.get((name, step))
+        if lift is None:
+            raise _Reject(DomainError.of(
+                "codec.no_upcaster", f"no upcaster lifts {name} from version {step}",
+                path="$.version", type=name, version=step))
+        payload = lift(payload)
+        if not isinstance(payload, dict):
+            raise _reject("codec.bad_value", "$.payload",
+                          f"upcaster for {name} v{step} did not return an object")
+    return payload
