@@ -1,0 +1,581 @@
+"""Risk metrics over a return series: volatility, Sharpe, Sortino, CAGR, Calmar, VaR, CVaR.
+
+Every function validates its inputs (errors are values), computes under
+:data:`~astratrade_core.numeric.CONTEXT` at 120 significant digits, and rounds once, at the
+end, to ``places`` decimal places with ``rounding`` (default 12, ``HALF_EVEN``).  Square roots
+are ``CONTEXT.sqrt`` (correctly rounded), logarithms ``CONTEXT.ln``, powers ``exp(y*ln(x))``;
+the normal quantile comes from :mod:`astratrade_core.risk.stats`, never from ``float``.
+
+Returns are per-period simple returns.  ``N`` is their number, ``P`` the periods per year.
+
+* volatility ``sqrt(var(r, ddof) * P)``;
+* Sharpe ``mean(r - rf) / std(r - rf, ddof) * sqrt(P)`` (empyrical's ``sharpe_ratio``);
+* downside deviation ``sqrt(sum(min(r - T, 0)**2) / n * P)`` with ``n = N``
+  (``DownsideDivisor.ALL_OBSERVATIONS``, empyrical and quantstats) or ``n`` = the number of
+  returns below ``T`` (``BELOW_TARGET``); Sortino ``mean(r - T) * P / downside deviation``;
+* CAGR ``prod(1 + r) ** (P / N) - 1`` (empyrical's ``annual_return``), Calmar
+  ``CAGR / max drawdown`` of the equity curve that starts at 1 before the first return;
+* historical VaR at confidence ``c``: the ``alpha = 1 - c`` empirical quantile of the returns
+  (:class:`~astratrade_core.risk.stats.QuantileMethod`, numpy's ``linear`` by default, as
+  empyrical's ``value_at_risk``), reported as a loss; historical CVaR: the mean of the
+  ``floor((N - 1) * alpha) + 1`` smallest returns (empyrical's ``conditional_value_at_risk``);
+* parametric VaR ``-(mean + std * z(alpha))`` (quantstats' ``value_at_risk``, negated) and
+  parametric CVaR ``-(mean - std * phi(z(alpha)) / alpha)``, per period.
+
+Undefined ratios (zero volatility, no returns below the target, no drawdown) are failures
+here and ``Nothing`` in :class:`RiskSummary`.  The formulas, conventions and deliberate
+differences from empyrical and quantstats are in ``docs/risk-metrics.md``.
+
+>>> sharpe_ratio(["0.01", "0.02", "0.03"], periods_per_year=1).unwrap()
+Decimal('2.000000000000')
+>>> historical_var(["-0.04", "-0.02", "0.01", "0.03", "0.05"], "0.75").unwrap()
+Decimal('0.020000000000')
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from decimal import ROUND_FLOOR, Decimal
+from typing import Final
+
+import attrs
+from returns.converters import result_to_maybe
+from returns.maybe import Maybe
+from returns.result import Failure, Result, Success
+
+from astratrade_core.errors import DomainError
+from astratrade_core.numeric import CONTEXT, ONE, ZERO, Rounding
+from astratrade_core.risk.series import (
+    DEFAULT_PLACES,
+    Inputs,
+    LossSign,
+    MaxDrawdown,
+    equity_of,
+    max_drawdown_of,
+    rounded,
+    signed_loss,
+    simple_returns_of,
+)
+from astratrade_core.risk.stats import (
+    QuantileMethod,
+    empirical_quantile,
+    mean,
+    standard_normal_pdf,
+    standard_normal_quantile,
+    variance,
+)
+
+__all__ = [
+    "DEFAULT_CONVENTIONS",
+    "DownsideDivisor",
+    "MetricConventions",
+    "RateBasis",
+    "RiskSummary",
+    "SeriesKind",
+    "cagr",
+    "calmar_ratio",
+    "downside_deviation",
+    "historical_cvar",
+    "historical_var",
+    "parametric_cvar",
+    "parametric_var",
+    "sharpe_ratio",
+    "sortino_ratio",
+    "summarize",
+    "volatility",
+]
+
+_MAX_PERIODS: Final = 1_000_000
+_HALF_EVEN: Final = Rounding.HALF_EVEN
+
+
+class RateBasis(enum.Enum):
+    """How a risk-free rate is quoted.
+
+    ``PER_PERIOD``: already per period (empyrical's ``risk_free``).  ``ANNUAL``: an annual
+    rate ``R`` compounded to ``(1 + R) ** (1 / P) - 1`` per period (quantstats' ``rf`` with
+    ``periods``).
+    """
+
+    PER_PERIOD = "per_period"
+    ANNUAL = "annual"
+
+
+class DownsideDivisor(enum.Enum):
+    """What the downside sum of squares is divided by (see the module docstring)."""
+
+    ALL_OBSERVATIONS = "all_observations"
+    BELOW_TARGET = "below_target"
+
+
+class SeriesKind(enum.Enum):
+    """What :func:`summarize` receives: per-period returns or equity values."""
+
+    RETURNS = "returns"
+    EQUITY = "equity"
+
+
+@attrs.frozen(kw_only=True)
+class MetricConventions:
+    """Every convention :func:`summarize` uses, with empyrical-compatible defaults.
+
+    Fields are checked by :func:`summarize` (bad values are reported, never raised).
+    """
+
+    periods_per_year: int = 252
+    ddof: int = 1
+    risk_free: Decimal = ZERO
+    risk_free_basis: RateBasis = RateBasis.PER_PERIOD
+    target_return: Decimal = ZERO
+    downside_divisor: DownsideDivisor = DownsideDivisor.ALL_OBSERVATIONS
+    confidence: Decimal = Decimal("0.95")
+    quantile_method: QuantileMethod = QuantileMethod.LINEAR
+    loss_sign: LossSign = LossSign.POSITIVE
+    places: int = DEFAULT_PLACES
+    rounding: Rounding = Rounding.HALF_EVEN
+
+
+@attrs.frozen(kw_only=True)
+class RiskSummary:
+    """All metrics of one series, under one set of conventions (see :func:`summarize`)."""
+
+    kind: SeriesKind
+    observations: int
+    periods: int
+    total_return: Decimal
+    cagr: Decimal
+    mean_return: Decimal
+    volatility: Decimal
+    downside_deviation: Decimal
+    sharpe: Maybe[Decimal]
+    sortino: Maybe[Decimal]
+    max_drawdown: MaxDrawdown
+    calmar: Maybe[Decimal]
+    historical_var: Decimal
+    historical_cvar: Decimal
+    parametric_var: Decimal
+    parametric_cvar: Decimal
+    conventions: MetricConventions
+
+
+#: The empyrical-compatible defaults (252 periods, ddof 1, 95 %, linear quantile, 12 places).
+DEFAULT_CONVENTIONS: Final = MetricConventions()
+
+
+# --- validation helpers -----------------------------------------------------------------------
+
+
+def _periods(check: Inputs, value: object) -> int:
+    return check.integer(value, "periods_per_year", 1, _MAX_PERIODS)
+
+
+def _ddof(check: Inputs, value: object, observations: int) -> int:
+    ddof = check.integer(value, "ddof", 0, 1_000_000)
+    if observations and observations <= ddof:
+        check.fail("risk.metrics.too_short", "needs more returns than ddof",
+                   length=observations, ddof=ddof)
+    return ddof
+
+
+def _confidence(check: Inputs, value: object) -> Decimal:
+    level = check.decimal(value, "confidence")
+    if not ZERO < level < ONE:
+        check.fail("risk.metrics.confidence", "confidence must be strictly between 0 and 1",
+                   confidence=level)
+        return Decimal("0.5")
+    return level
+
+
+def _risk_free(check: Inputs, value: object, basis: RateBasis, periods: int) -> Decimal:
+    rate = check.decimal(value, "risk_free")
+    if basis is RateBasis.PER_PERIOD:
+        return rate
+    if rate <= -ONE:
+        check.fail("risk.metrics.risk_free", "an annual rate must be above -100%",
+                   risk_free=rate)
+        return ZERO
+    return _growth_rate(CONTEXT.add(ONE, rate), ONE, Decimal(periods))
+
+
+def _growth_rate(growth: Decimal, numerator: Decimal, denominator: Decimal) -> Decimal:
+    """``growth ** (numerator / denominator) - 1`` as ``exp(ln(growth) * n / d) - 1``."""
+    exponent = CONTEXT.divide(CONTEXT.multiply(CONTEXT.ln(growth), numerator), denominator)
+    return CONTEXT.subtract(CONTEXT.exp(exponent), ONE)
+
+
+# --- kernels on validated values, unrounded ---------------------------------------------------
+
+
+def _excess(returns: tuple[Decimal, ...], rate: Decimal) -> tuple[Decimal, ...]:
+    if rate.is_zero():
+        return returns
+    sub = CONTEXT.subtract
+    return tuple(sub(r, rate) for r in returns)
+
+
+def _volatility(returns: tuple[Decimal, ...], ddof: int, periods: int) -> Decimal:
+    return CONTEXT.sqrt(CONTEXT.multiply(variance(returns, ddof), Decimal(periods)))
+
+
+def _sharpe(returns: tuple[Decimal, ...], rate: Decimal, ddof: int,
+            periods: int) -> Result[Decimal, DomainError]:
+    excess = _excess(returns, rate)
+    spread = variance(excess, ddof)
+    if spread.is_zero():
+        return Failure(DomainError.of("risk.metrics.zero_volatility",
+                                      "Sharpe ratio is undefined when volatility is zero"))
+    return Success(CONTEXT.multiply(
+        mean(excess), CONTEXT.sqrt(CONTEXT.divide(Decimal(periods), spread))))
+
+
+def _downside(returns: tuple[Decimal, ...], target: Decimal,
+              divisor: DownsideDivisor) -> tuple[Decimal, int]:
+    """``(sum of squared shortfalls below target, divisor n)``; n is 0 when nothing is below."""
+    sub, mul, add = CONTEXT.subtract, CONTEXT.multiply, CONTEXT.add
+    total, below = ZERO, 0
+    for r in returns:
+        if r < target:
+            gap = sub(r, target)
+            total = add(total, mul(gap, gap))
+            below += 1
+    if divisor is DownsideDivisor.ALL_OBSERVATIONS and below:
+        return total, len(returns)
+    return total, below
+
+
+def _downside_deviation(returns: tuple[Decimal, ...], target: Decimal,
+                        divisor: DownsideDivisor, periods: int) -> Decimal:
+    total, n = _downside(returns, target, divisor)
+    if n == 0:
+        return ZERO
+    return CONTEXT.sqrt(CONTEXT.divide(CONTEXT.multiply(total, Decimal(periods)), Decimal(n)))
+
+
+def _sortino(returns: tuple[Decimal, ...], target: Decimal, divisor: DownsideDivisor,
+             periods: int) -> Result[Decimal, DomainError]:
+    total, n = _downside(returns, target, divisor)
+    if n == 0:
+        return Failure(DomainError.of("risk.metrics.no_downside",
+                                      "Sortino ratio is undefined with no return below target",
+                                      target=target))
+    centre = mean(_excess(returns, target))
+    # mean * P / sqrt(total / n * P) == mean * sqrt(P * n / total)
+    return Success(CONTEXT.multiply(centre, CONTEXT.sqrt(CONTEXT.divide(
+        CONTEXT.multiply(Decimal(periods), Decimal(n)), total))))
+
+
+def _cagr(growth: Decimal, count: int, periods: int) -> Decimal:
+    return _growth_rate(growth, Decimal(periods), Decimal(count))
+
+
+def _calmar_of(annual: Decimal, fall: Decimal) -> Result[Decimal, DomainError]:
+    if fall.is_zero():
+        return Failure(DomainError.of("risk.metrics.no_drawdown",
+                                      "Calmar ratio is undefined without a drawdown"))
+    return Success(CONTEXT.divide(annual, fall))
+
+
+def _historical_var(ordered: tuple[Decimal, ...], alpha: Decimal,
+                    method: QuantileMethod) -> Decimal:
+    return CONTEXT.minus(empirical_quantile(ordered, alpha, method))
+
+
+def _historical_cvar(ordered: tuple[Decimal, ...], alpha: Decimal) -> Decimal:
+    position = CONTEXT.multiply(Decimal(len(ordered) - 1), alpha)
+    count = int(position.to_integral_value(rounding=ROUND_FLOOR, context=CONTEXT)) + 1
+    return CONTEXT.minus(mean(ordered[:count]))
+
+
+def _parametric(returns: tuple[Decimal, ...], alpha: Decimal, ddof: int,
+                shortfall: bool) -> Decimal:
+    centre = mean(returns)
+    spread = CONTEXT.sqrt(variance(returns, ddof))
+    z = standard_normal_quantile(alpha)
+    if shortfall:
+        tail = CONTEXT.divide(standard_normal_pdf(z), alpha)
+        return CONTEXT.subtract(CONTEXT.multiply(spread, tail), centre)
+    return CONTEXT.minus(CONTEXT.add(centre, CONTEXT.multiply(spread, z)))
+
+
+def _alpha(confidence: Decimal) -> Decimal:
+    return CONTEXT.subtract(ONE, confidence)
+
+
+# --- public API -------------------------------------------------------------------------------
+
+
+def volatility(returns: Iterable[object], *, ddof: int = 1, periods_per_year: int = 252,
+               places: int = DEFAULT_PLACES,
+               rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
+    """Annualized volatility ``sqrt(var(r, ddof) * P)``; ``periods_per_year=1`` for per period.
+
+    >>> # mean 0.02; squared deviations 1e-4, 0, 1e-4; /(3-1) = 1e-4; sqrt = 0.01
+    >>> volatility(["0.01", "0.02", "0.03"], periods_per_year=1, places=4).unwrap()
+    Decimal('0.0100')
+    >>> volatility(["0.01", "0.02", "0.03"], ddof=0, periods_per_year=3, places=4).unwrap()
+    Decimal('0.0141')
+    """
+    check = Inputs()
+    values = check.returns(returns)
+    degrees = _ddof(check, ddof, len(values))
+    periods = _periods(check, periods_per_year)
+    digits = check.places(places)
+    return check.then(lambda: Success(
+        rounded(_volatility(values, degrees, periods), digits, rounding)))
+
+
+def sharpe_ratio(returns: Iterable[object], *, risk_free: object = 0,
+                 risk_free_basis: RateBasis = RateBasis.PER_PERIOD,
+                 periods_per_year: int = 252, ddof: int = 1, places: int = DEFAULT_PLACES,
+                 rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
+    """Annualized Sharpe ratio ``mean(r - rf) / std(r - rf, ddof) * sqrt(P)``.
+
+    >>> # excess returns 0.00, 0.01, 0.02: mean 0.01, sample std 0.01 -> 1 * sqrt(4) = 2
+    >>> sharpe_ratio(["0.01", "0.02", "0.03"], risk_free="0.01", periods_per_year=4,
+    ...              places=6).unwrap()
+    Decimal('2.000000')
+    >>> sharpe_ratio(["0.01", "0.01"]).failure().code
+    'risk.metrics.zero_volatility'
+    """
+    check = Inputs()
+    values = check.returns(returns)
+    degrees = _ddof(check, ddof, len(values))
+    periods = _periods(check, periods_per_year)
+    rate = _risk_free(check, risk_free, risk_free_basis, periods)
+    digits = check.places(places)
+    return check.then(lambda: _sharpe(values, rate, degrees, periods).map(
+        lambda s: rounded(s, digits, rounding)))
+
+
+def downside_deviation(returns: Iterable[object], *, target: object = 0,
+                       divisor: DownsideDivisor = DownsideDivisor.ALL_OBSERVATIONS,
+                       periods_per_year: int = 252, places: int = DEFAULT_PLACES,
+                       rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
+    """Annualized downside deviation ``sqrt(sum(min(r - T, 0)**2) / n * P)`` (0 if none below).
+
+    >>> # shortfalls -0.03 and -0.01: (9e-4 + 1e-4) / 4 = 2.5e-4; sqrt = 0.0158113883...
+    >>> downside_deviation(["-0.03", "0.02", "-0.01", "0.04"], periods_per_year=1,
+    ...                    places=8).unwrap()
+    Decimal('0.01581139')
+    """
+    check = Inputs()
+    values = check.returns(returns)
+    goal = check.decimal(target, "target")
+    periods = _periods(check, periods_per_year)
+    digits = check.places(places)
+    return check.then(lambda: Success(rounded(
+        _downside_deviation(values, goal, divisor, periods), digits, rounding)))
+
+
+def sortino_ratio(returns: Iterable[object], *, target: object = 0,
+                  divisor: DownsideDivisor = DownsideDivisor.ALL_OBSERVATIONS,
+                  periods_per_year: int = 252, places: int = DEFAULT_PLACES,
+                  rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
+    """Annualized Sortino ratio ``mean(r - T) * P / downside_deviation``.
+
+    >>> # mean 0.005; downside deviation sqrt(2.5e-4) = 0.0158113883 -> 0.316227766...
+    >>> sortino_ratio(["-0.03", "0.02", "-0.01", "0.04"], periods_per_year=1,
+    ...               places=8).unwrap()
+    Decimal('0.31622777')
+    >>> sortino_ratio(["0.01"]).failure().code
+    'risk.metrics.no_downside'
+    """
+    check = Inputs()
+    values = check.returns(returns)
+    goal = check.decimal(target, "target")
+    periods = _periods(check, periods_per_year)
+    digits = check.places(places)
+    return check.then(lambda: _sortino(values, goal, divisor, periods).map(
+        lambda s: rounded(s, digits, rounding)))
+
+
+def cagr(returns: Iterable[object], *, periods_per_year: int = 252,
+         places: int = DEFAULT_PLACES,
+         rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
+    """Compound annual growth rate ``prod(1 + r) ** (P / N) - 1``.
+
+    >>> # growth 1.1 * 1.1 = 1.21 over N = 2 periods of P = 1 per year: 1.21 ** 0.5 - 1
+    >>> cagr(["0.1", "0.1"], periods_per_year=1, places=6).unwrap()
+    Decimal('0.100000')
+    """
+    check = Inputs()
+    values = check.returns(returns, compounding=True)
+    periods = _periods(check, periods_per_year)
+    digits = check.places(places)
+    return check.then(lambda: Success(rounded(
+        _cagr(equity_of(values)[-1], len(values), periods), digits, rounding)))
+
+
+def calmar_ratio(returns: Iterable[object], *, periods_per_year: int = 252,
+                 places: int = DEFAULT_PLACES,
+                 rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
+    """``CAGR / max drawdown`` (both as positive fractions; a falling series gives < 0).
+
+    >>> # equity 1, 0.5, 1.5: drawdown 0.5; growth 1.5 over 2 periods, P = 2 -> CAGR 0.5
+    >>> calmar_ratio(["-0.5", "2"], periods_per_year=2, places=6).unwrap()
+    Decimal('1.000000')
+    >>> calmar_ratio(["0.1"]).failure().code
+    'risk.metrics.no_drawdown'
+    """
+    check = Inputs()
+    values = check.returns(returns, compounding=True)
+    periods = _periods(check, periods_per_year)
+    digits = check.places(places)
+    def compute() -> Result[Decimal, DomainError]:
+        curve = equity_of(values)
+        annual = _cagr(curve[-1], len(values), periods)
+        return _calmar_of(annual, max_drawdown_of(curve).fraction).map(
+            lambda c: rounded(c, digits, rounding))
+
+    return check.then(compute)
+
+
+def historical_var(returns: Iterable[object], confidence: object = "0.95", *,
+                   method: QuantileMethod = QuantileMethod.LINEAR,
+                   loss_sign: LossSign = LossSign.POSITIVE, places: int = DEFAULT_PLACES,
+                   rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
+    """Historical value at risk: the ``1 - confidence`` quantile of the returns, as a loss.
+
+    >>> rs = ["-0.04", "-0.02", "0.01", "0.03", "0.05"]
+    >>> # alpha 0.1: h = 4 * 0.1 = 0.4 -> -0.04 + 0.4 * 0.02 = -0.032
+    >>> historical_var(rs, "0.9", places=4).unwrap()
+    Decimal('0.0320')
+    >>> historical_var(rs, "0.9", method=QuantileMethod.LOWER, places=4).unwrap()
+    Decimal('0.0400')
+    >>> historical_var(rs, "1").failure().code
+    'risk.metrics.confidence'
+    """
+    check = Inputs()
+    values = check.returns(returns)
+    level = _confidence(check, confidence)
+    digits = check.places(places)
+    return check.then(lambda: Success(rounded(signed_loss(
+        _historical_var(tuple(sorted(values)), _alpha(level), method), loss_sign),
+        digits, rounding)))
+
+
+def historical_cvar(returns: Iterable[object], confidence: object = "0.95", *,
+                    loss_sign: LossSign = LossSign.POSITIVE, places: int = DEFAULT_PLACES,
+                    rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
+    """Historical CVaR (expected shortfall): mean of the ``floor((N-1)(1-c)) + 1`` worst returns.
+
+    >>> rs = ["-0.04", "-0.02", "0.01", "0.03", "0.05"]
+    >>> # alpha 0.25: floor(4 * 0.25) + 1 = 2 worst: (-0.04 - 0.02) / 2 = -0.03
+    >>> historical_cvar(rs, "0.75", places=4).unwrap()
+    Decimal('0.0300')
+    """
+    check = Inputs()
+    values = check.returns(returns)
+    level = _confidence(check, confidence)
+    digits = check.places(places)
+    return check.then(lambda: Success(rounded(signed_loss(
+        _historical_cvar(tuple(sorted(values)), _alpha(level)), loss_sign), digits, rounding)))
+
+
+def parametric_var(returns: Iterable[object], confidence: object = "0.95", *, ddof: int = 1,
+                   loss_sign: LossSign = LossSign.POSITIVE, places: int = DEFAULT_PLACES,
+                   rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
+    """Normal (Gaussian) VaR per period: ``-(mean + std * z(1 - confidence))``.
+
+    >>> # mean 0, sample std 0.02; z(0.05) = -1.6448536269... -> 0.0328970725...
+    >>> parametric_var(["-0.02", "0.02", "-0.02", "0.02", "0"], places=10).unwrap()
+    Decimal('0.0328970725')
+    """
+    check = Inputs()
+    values = check.returns(returns)
+    level = _confidence(check, confidence)
+    degrees = _ddof(check, ddof, len(values))
+    digits = check.places(places)
+    return check.then(lambda: Success(rounded(signed_loss(
+        _parametric(values, _alpha(level), degrees, shortfall=False), loss_sign),
+        digits, rounding)))
+
+
+def parametric_cvar(returns: Iterable[object], confidence: object = "0.95", *, ddof: int = 1,
+                    loss_sign: LossSign = LossSign.POSITIVE, places: int = DEFAULT_PLACES,
+                    rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
+    """Normal expected shortfall per period: ``std * phi(z(1 - c)) / (1 - c) - mean``.
+
+    >>> # std 0.02; phi(1.6448536269...) / 0.05 = 2.0627128075... -> 0.0412542561...
+    >>> parametric_cvar(["-0.02", "0.02", "-0.02", "0.02", "0"], places=10).unwrap()
+    Decimal('0.0412542562')
+    """
+    check = Inputs()
+    values = check.returns(returns)
+    level = _confidence(check, confidence)
+    degrees = _ddof(check, ddof, len(values))
+    digits = check.places(places)
+    return check.then(lambda: Success(rounded(signed_loss(
+        _parametric(values, _alpha(level), degrees, shortfall=True), loss_sign),
+        digits, rounding)))
+
+
+def summarize(series: Iterable[object], kind: SeriesKind = SeriesKind.RETURNS,
+              conventions: MetricConventions = DEFAULT_CONVENTIONS,
+              ) -> Result[RiskSummary, DomainError]:
+    """Every metric of one series under one set of conventions; reports every bad input.
+
+    ``EQUITY`` series are turned into simple returns (``periods = observations - 1``) and
+    their drawdown is measured on the values given (``amount`` in their units); ``RETURNS``
+    are compounded from 1, so the drawdown ``amount`` is a fraction of the starting equity.
+    Ratios whose denominator is zero are ``Nothing``.
+
+    >>> s = summarize(["100", "110", "99", "121"], SeriesKind.EQUITY,
+    ...               MetricConventions(periods_per_year=3, places=4)).unwrap()
+    >>> s.periods, s.total_return, s.cagr, s.max_drawdown.fraction
+    (3, Decimal('0.2100'), Decimal('0.2100'), Decimal('0.1000'))
+    >>> s.calmar.unwrap()
+    Decimal('2.1000')
+    """
+    c = conventions
+    check = Inputs()
+    if kind is SeriesKind.EQUITY:
+        equity = check.series(series, "equity", positive=True, minimum=2)
+        returns = simple_returns_of(equity) if not check.problems else ()
+    else:
+        returns = check.returns(series, compounding=True)
+        equity = equity_of(returns) if not check.problems else ()
+    degrees = _ddof(check, c.ddof, len(returns))
+    periods = _periods(check, c.periods_per_year)
+    rate = _risk_free(check, c.risk_free, c.risk_free_basis, periods)
+    goal = check.decimal(c.target_return, "target_return")
+    alpha = _alpha(_confidence(check, c.confidence))
+    digits = check.places(c.places)
+
+    def compute() -> Result[RiskSummary, DomainError]:
+        def out(value: Decimal) -> Decimal:
+            return rounded(value, digits, c.rounding)
+
+        def loss(value: Decimal) -> Decimal:
+            return out(signed_loss(value, c.loss_sign))
+
+        def ratio(value: Result[Decimal, DomainError]) -> Maybe[Decimal]:
+            return result_to_maybe(value.map(out))
+
+        growth = CONTEXT.divide(equity[-1], equity[0])
+        ordered = tuple(sorted(returns))
+        fall = max_drawdown_of(equity)
+        annual = _cagr(growth, len(returns), periods)
+        return Success(RiskSummary(
+            kind=kind,
+            observations=len(equity) if kind is SeriesKind.EQUITY else len(returns),
+            periods=len(returns),
+            total_return=out(CONTEXT.subtract(growth, ONE)),
+            cagr=out(annual),
+            mean_return=out(mean(returns)),
+            volatility=out(_volatility(returns, degrees, periods)),
+            downside_deviation=out(_downside_deviation(returns, goal, c.downside_divisor,
+                                                       periods)),
+            sharpe=ratio(_sharpe(returns, rate, degrees, periods)),
+            sortino=ratio(_sortino(returns, goal, c.downside_divisor, periods)),
+            max_drawdown=fall.rounded(digits, c.rounding, c.loss_sign),
+            calmar=ratio(_calmar_of(annual, fall.fraction)),
+            historical_var=loss(_historical_var(ordered, alpha, c.quantile_method)),
+            historical_cvar=loss(_historical_cvar(ordered, alpha)),
+            parametric_var=loss(_parametric(returns, alpha, degrees, shortfall=False)),
+            parametric_cvar=loss(_parametric(returns, alpha, degrees, shortfall=True)),
+            conventions=c,
+        ))
+
+    return check.then(compute)

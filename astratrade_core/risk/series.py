@@ -1,0 +1,360 @@
+"""Return and equity series: validation, simple/log returns, equity curves and drawdowns.
+
+A *return series* holds one per-period return per element (``0.01`` is +1 %); an *equity
+series* holds account values (or prices), which must be strictly positive.  Elements may be
+``str``, ``int`` or ``Decimal`` (parsed by :func:`~astratrade_core.numeric.parse_decimal`;
+``float`` is rejected).  Every bad element is reported, under ``risk.metrics.series``, with
+the first ten problems as causes.
+
+**Conventions** (see ``docs/risk-metrics.md``):
+
+* simple return ``r_t = E_t / E_{t-1} - 1``; log return ``ln(E_t / E_{t-1})`` (``CONTEXT.ln``,
+  correctly rounded at 120 digits);
+* the equity curve of returns starts at ``start`` (default 1) *before* the first return, so a
+  first-period loss is a drawdown (as empyrical, unlike quantstats' ``to_prices``);
+* drawdown at ``t``: ``1 - E_t / max(E_0..E_t)``, a fraction in ``[0, 1)``; reported positive
+  (``LossSign.POSITIVE``, the default) or negative (``LossSign.NEGATIVE``, empyrical's sign);
+* the maximum drawdown's trough is the first index of the deepest fraction (compared exactly
+  by cross-multiplication), its peak the *last* index at the running high before the trough,
+  recovery the first later index back at or above the peak value; ``duration`` counts periods
+  from the peak to the recovery, or to the last observation while still under water.  A series
+  that never falls has fraction 0, peak = trough = 0, duration 0 and no recovery.
+
+Results are rounded once, at the end, to ``places`` decimal places with ``rounding``.
+
+>>> simple_returns(["100", "110", "99"]).unwrap()
+(Decimal('0.100000000000'), Decimal('-0.100000000000'))
+>>> dd = max_drawdown(["100", "120", "90", "130"]).unwrap()
+>>> dd.fraction, dd.peak_index, dd.trough_index, dd.recovery_index.unwrap(), dd.duration
+(Decimal('0.250000000000'), 1, 2, 3, 2)
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from itertools import pairwise
+from typing import Final, TypeVar
+
+import attrs
+from pyrsistent import pmap
+from returns.maybe import Maybe, Nothing, Some
+from returns.result import Failure, Result, Success
+
+from astratrade_core.errors import DomainError
+from astratrade_core.numeric import (
+    CONTEXT,
+    ONE,
+    ZERO,
+    Rounding,
+    parse_decimal,
+    parse_positive,
+    quantize,
+)
+
+__all__ = [
+    "DEFAULT_PLACES",
+    "MAX_PLACES",
+    "LossSign",
+    "MaxDrawdown",
+    "drawdown_series",
+    "equity_curve",
+    "log_returns",
+    "max_drawdown",
+    "simple_returns",
+]
+
+T = TypeVar("T")
+
+#: Decimal places of every metric unless the caller says otherwise.
+DEFAULT_PLACES: Final = 12
+#: Largest accepted ``places`` (the internal working precision is 120 significant digits).
+MAX_PLACES: Final = 40
+_MAX_CAUSES: Final = 10
+
+
+class LossSign(enum.Enum):
+    """How losses (drawdowns, VaR, CVaR) are signed in results.
+
+    ``POSITIVE``: a 25 % drawdown is ``0.25`` and a 5 % VaR is ``0.05`` (risk-report style).
+    ``NEGATIVE``: they are ``-0.25`` and ``-0.05`` (empyrical's and quantstats' style).
+    """
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+
+
+@attrs.frozen
+class MaxDrawdown:
+    """The deepest peak-to-trough fall of an equity series (see the module conventions)."""
+
+    fraction: Decimal
+    amount: Decimal
+    peak_index: int
+    trough_index: int
+    recovery_index: Maybe[int]
+    duration: int
+
+
+class Inputs:
+    """Accumulates validation problems so that one call reports all of them.
+
+    A local, short-lived builder used by the public functions of this package; each check
+    returns a usable placeholder on failure so that later checks can still run.
+    """
+
+    def __init__(self) -> None:
+        self.problems: list[DomainError] = []
+
+    def series(self, values: Iterable[object], field: str, *,
+               positive: bool = False, minimum: int = 1) -> tuple[Decimal, ...]:
+        """Parse every element; require at least ``minimum`` of them."""
+        parse = parse_positive if positive else parse_decimal
+        parsed: list[Decimal] = []
+        bad: list[DomainError] = []
+        for index, value in enumerate(values):
+            result = parse(value, f"{field}[{index}]")
+            if isinstance(result, Failure):
+                bad.append(result.failure())
+            else:
+                parsed.append(result.unwrap())
+        if bad:
+            self.problems.append(DomainError(
+                "risk.metrics.series", f"{field}: {len(bad)} invalid element(s)",
+                pmap({"field": field, "invalid": str(len(bad))}), tuple(bad[:_MAX_CAUSES])))
+        elif not parsed:
+            self.problems.append(DomainError.of(
+                "risk.metrics.empty", f"{field}: the series is empty", field=field))
+        elif len(parsed) < minimum:
+            self.problems.append(DomainError.of(
+                "risk.metrics.too_short", f"{field}: needs at least {minimum} values",
+                field=field, length=len(parsed), minimum=minimum))
+        return tuple(parsed)
+
+    def returns(self, values: Iterable[object], *, minimum: int = 1,
+                compounding: bool = False) -> tuple[Decimal, ...]:
+        """Parse a return series; ``compounding`` also requires every return above -1."""
+        parsed = self.series(values, "returns", minimum=minimum)
+        if compounding:
+            ruined = [i for i, r in enumerate(parsed) if r <= -ONE]
+            if ruined:
+                self.problems.append(DomainError.of(
+                    "risk.metrics.total_loss", "a return of -100% or worse cannot be compounded",
+                    index=ruined[0], count=len(ruined)))
+        return parsed
+
+    def integer(self, value: object, field: str, low: int, high: int) -> int:
+        """An ``int`` (not ``bool``) in ``[low, high]``."""
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            return value
+        self.problems.append(DomainError.of(
+            f"risk.metrics.{field}", f"{field} must be an integer in [{low}, {high}]",
+            field=field, value=repr(value)[:40]))
+        return low
+
+    def places(self, value: object) -> int:
+        """Decimal places of a result: ``0..MAX_PLACES``."""
+        return self.integer(value, "places", 0, MAX_PLACES)
+
+    def decimal(self, value: object, field: str) -> Decimal:
+        """A bounded, finite Decimal."""
+        result = parse_decimal(value, field)
+        if isinstance(result, Failure):
+            self.problems.append(result.failure())
+            return ZERO
+        return result.unwrap()
+
+    def fail(self, code: str, message: str, **fields: object) -> None:
+        """Record a problem found by the caller's own check."""
+        self.problems.append(DomainError.of(code, message, **fields))
+
+    def then(self, compute: Callable[[], Result[T, DomainError]]) -> Result[T, DomainError]:
+        """``compute()`` when every check passed, else all problems (one, or bundled)."""
+        if not self.problems:
+            return compute()
+        if len(self.problems) == 1:
+            return Failure(self.problems[0])
+        return Failure(DomainError.all_of("risk.metrics.invalid", self.problems))
+
+
+def rounded(value: Decimal, places: int, rounding: Rounding) -> Decimal:
+    """Round a metric once, at the end; a negative zero becomes zero."""
+    return CONTEXT.add(quantize(value, places, rounding), ZERO)
+
+
+def signed_loss(loss: Decimal, sign: LossSign) -> Decimal:
+    """A loss (positive = money lost) in the caller's sign convention."""
+    return loss if sign is LossSign.POSITIVE else CONTEXT.minus(loss)
+
+
+def simple_returns(equity: Iterable[object], *, places: int = DEFAULT_PLACES,
+                   rounding: Rounding = Rounding.HALF_EVEN) -> Result[tuple[Decimal, ...],
+                                                                     DomainError]:
+    """Per-period simple returns ``E_t / E_{t-1} - 1`` of a positive series (N-1 values).
+
+    >>> simple_returns(["8", "10", "5"], places=2).unwrap()
+    (Decimal('0.25'), Decimal('-0.50'))
+    >>> simple_returns(["10"]).failure().code
+    'risk.metrics.too_short'
+    """
+    check = Inputs()
+    values = check.series(equity, "equity", positive=True, minimum=2)
+    digits = check.places(places)
+    return check.then(lambda: Success(tuple(
+        rounded(r, digits, rounding) for r in simple_returns_of(values))))
+
+
+def log_returns(equity: Iterable[object], *, places: int = DEFAULT_PLACES,
+                rounding: Rounding = Rounding.HALF_EVEN) -> Result[tuple[Decimal, ...],
+                                                                  DomainError]:
+    """Per-period log returns ``ln(E_t / E_{t-1})`` of a positive series (N-1 values).
+
+    >>> log_returns(["1", "2"], places=20).unwrap()
+    (Decimal('0.69314718055994530942'),)
+    """
+    check = Inputs()
+    values = check.series(equity, "equity", positive=True, minimum=2)
+    digits = check.places(places)
+    ln, div = CONTEXT.ln, CONTEXT.divide
+    return check.then(lambda: Success(tuple(
+        rounded(ln(div(b, a)), digits, rounding) for a, b in pairwise(values))))
+
+
+def equity_curve(returns: Iterable[object], *, start: object = 1, places: int = DEFAULT_PLACES,
+                 rounding: Rounding = Rounding.HALF_EVEN) -> Result[tuple[Decimal, ...],
+                                                                   DomainError]:
+    """Compound returns into equity: ``(start, start*(1+r_1), ...)``, N+1 values.
+
+    >>> equity_curve(["0.1", "-0.5"], start="100", places=2).unwrap()
+    (Decimal('100.00'), Decimal('110.00'), Decimal('55.00'))
+    >>> equity_curve(["-1"]).failure().code
+    'risk.metrics.total_loss'
+    """
+    check = Inputs()
+    values = check.returns(returns, compounding=True)
+    first = check.decimal(start, "start")
+    if first <= 0:
+        check.fail("risk.metrics.start", "the starting equity must be positive", start=first)
+    digits = check.places(places)
+    return check.then(lambda: Success(tuple(
+        rounded(e, digits, rounding) for e in equity_of(values, first))))
+
+
+def drawdown_series(equity: Iterable[object], *, loss_sign: LossSign = LossSign.POSITIVE,
+                    places: int = DEFAULT_PLACES,
+                    rounding: Rounding = Rounding.HALF_EVEN) -> Result[tuple[Decimal, ...],
+                                                                      DomainError]:
+    """The drawdown ``1 - E_t / max(E_0..E_t)`` at every index (the "underwater" curve).
+
+    >>> drawdown_series(["100", "80", "120", "90"], places=2).unwrap()
+    (Decimal('0.00'), Decimal('0.20'), Decimal('0.00'), Decimal('0.25'))
+    >>> drawdown_series(["100", "80"], loss_sign=LossSign.NEGATIVE, places=2).unwrap()
+    (Decimal('0.00'), Decimal('-0.20'))
+    """
+    check = Inputs()
+    values = check.series(equity, "equity", positive=True)
+    digits = check.places(places)
+    sub, div = CONTEXT.subtract, CONTEXT.divide
+
+    def compute() -> Result[tuple[Decimal, ...], DomainError]:
+        peak = values[0]
+        out: list[Decimal] = []
+        for value in values:
+            peak = max(peak, value)
+            out.append(rounded(signed_loss(div(sub(peak, value), peak), loss_sign),
+                               digits, rounding))
+        return Success(tuple(out))
+
+    return check.then(compute)
+
+
+def max_drawdown(equity: Iterable[object], *, loss_sign: LossSign = LossSign.POSITIVE,
+                 places: int = DEFAULT_PLACES,
+                 rounding: Rounding = Rounding.HALF_EVEN) -> Result[MaxDrawdown, DomainError]:
+    """The maximum drawdown of a positive equity series, with where and how long.
+
+    ``amount`` is ``peak - trough`` in equity units; ``fraction`` is ``amount / peak``.
+
+    >>> dd = max_drawdown(["100", "100", "80", "90"], places=2).unwrap()
+    >>> dd.fraction, dd.amount, dd.peak_index, dd.trough_index, dd.recovery_index, dd.duration
+    (Decimal('0.20'), Decimal('20.00'), 1, 2, <Nothing>, 2)
+    >>> max_drawdown([]).failure().code
+    'risk.metrics.empty'
+    """
+    check = Inputs()
+    values = check.series(equity, "equity", positive=True)
+    digits = check.places(places)
+    return check.then(lambda: Success(
+        max_drawdown_of(values).rounded(digits, rounding, loss_sign)))
+
+
+# --- kernels on validated tuples, unrounded (shared with metrics.py) -------------------------
+
+
+def simple_returns_of(equity: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
+    """Unrounded simple returns of a validated positive series."""
+    sub, div = CONTEXT.subtract, CONTEXT.divide
+    return tuple(div(sub(b, a), a) for a, b in pairwise(equity))
+
+
+def equity_of(returns: tuple[Decimal, ...], start: Decimal = ONE) -> tuple[Decimal, ...]:
+    """Unrounded equity curve: ``start`` then the running product of ``1 + r``."""
+    mul, add = CONTEXT.multiply, CONTEXT.add
+    out = [start]
+    for r in returns:
+        out.append(mul(out[-1], add(ONE, r)))
+    return tuple(out)
+
+
+@attrs.frozen
+class _Fall:
+    peak_value: Decimal
+    trough_value: Decimal
+    peak_index: int
+    trough_index: int
+    recovery_index: int | None
+    last_index: int
+
+    def rounded(self, places: int, rounding: Rounding, sign: LossSign) -> MaxDrawdown:
+        amount = CONTEXT.subtract(self.peak_value, self.trough_value)
+        fraction = CONTEXT.divide(amount, self.peak_value)
+        if amount.is_zero():
+            duration = 0
+        elif self.recovery_index is None:
+            duration = self.last_index - self.peak_index
+        else:
+            duration = self.recovery_index - self.peak_index
+        return MaxDrawdown(
+            fraction=rounded(signed_loss(fraction, sign), places, rounding),
+            amount=rounded(signed_loss(amount, sign), places, rounding),
+            peak_index=self.peak_index,
+            trough_index=self.trough_index,
+            recovery_index=Nothing if self.recovery_index is None else Some(self.recovery_index),
+            duration=duration,
+        )
+
+    @property
+    def fraction(self) -> Decimal:
+        """Unrounded positive drawdown fraction."""
+        return CONTEXT.divide(CONTEXT.subtract(self.peak_value, self.trough_value),
+                              self.peak_value)
+
+
+def max_drawdown_of(equity: tuple[Decimal, ...]) -> _Fall:
+    """Locate the deepest fall of a validated positive series (exact comparisons)."""
+    mul = CONTEXT.multiply
+    peak_value, peak_index = equity[0], 0
+    best = (equity[0], equity[0], 0, 0)  # peak value, trough value, peak index, trough index
+    for index, value in enumerate(equity):
+        if value >= peak_value:
+            peak_value, peak_index = value, index
+        # value / peak_value < best trough / best peak, without rounding a division
+        elif mul(value, best[0]) < mul(best[1], peak_value):
+            best = (peak_value, value, peak_index, index)
+    top, bottom, top_index, bottom_index = best
+    recovery = None
+    if bottom < top:
+        recovery = next((i for i in range(bottom_index + 1, len(equity)) if equity[i] >= top),
+                        None)
+    return _Fall(top, bottom, top_index, bottom_index, recovery, len(equity) - 1)
