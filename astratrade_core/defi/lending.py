@@ -12,11 +12,17 @@ double width, so only the result must fit u256):
 * ``ray_div(a, b) = (a * RAY + b // 2) // b``;
 * ``percent_mul(v, bps) = (v * bps + 5000) // 10000``.
 
-**Rates.** Utilization ``U = debt.ray_div(debt + available)`` (0 without debt, capped at RAY).
+**Rates.** (One deliberate departure from Aave: each slope term is ONE half-up ``mul_div``
+where Aave rounds twice, ``ray_div(ray_mul(U, slope1), U_opt)``.  Aave's double rounding is not
+monotone for a tiny kink -- with ``U_opt = 1`` (in ray units) and ``slope1 = RAY/2`` it gives
+100 % at ``U = 1`` but 50 % at ``U = 2`` -- whereas one rounding is monotone in ``U``, exact at
+the kink and equal to Aave's whenever Aave's intermediate product is exact.)
+
+Utilization ``U = debt.ray_div(debt + available)`` (0 without debt, capped at RAY).
 With ``U_opt`` the kink:
 
-* ``U <= U_opt``: ``borrow = base + ray_div(ray_mul(U, slope1), U_opt)``;
-* ``U > U_opt``: ``borrow = base + slope1 + ray_mul(slope2, ray_div(U - U_opt, RAY - U_opt))``;
+* ``U <= U_opt``: ``borrow = base + mul_div(slope1, U, U_opt, HALF_UP)``;
+* ``U > U_opt``: ``borrow = base + slope1 + mul_div(slope2, U - U_opt, RAY - U_opt, HALF_UP)``;
 * ``supply = percent_mul(ray_mul(borrow, U), 10000 - reserve_factor_bps)``.
 
 **Accrual** over ``dt`` seconds (a year is ``SECONDS_PER_YEAR = 365 * 86400``):
@@ -172,10 +178,9 @@ def borrow_rate(model: InterestRateModel, utilization_ray: int) -> Result[int, D
                                       utilization=utilization_ray))
     kink = model.optimal_utilization
     if utilization_ray <= kink:
-        return ray_mul(utilization_ray, model.slope1).bind(lambda x: ray_div(x, kink)).map(
+        return mul_div(model.slope1, utilization_ray, kink, FixedRounding.HALF_UP).map(
             lambda x: model.base_rate + x)
-    return ray_div(utilization_ray - kink, RAY - kink).bind(
-        lambda excess: ray_mul(model.slope2, excess)).map(
+    return mul_div(model.slope2, utilization_ray - kink, RAY - kink, FixedRounding.HALF_UP).map(
         lambda x: model.base_rate + model.slope1 + x)
 
 

@@ -22,8 +22,9 @@ emitted but not yet in the index); per account ``staked``, ``paid_index`` and ``
 **Conservation and dust bound** (property-tested over random operation sequences): with
 ``E`` emitted, ``C`` claimed, ``P`` the sum of every account's pending reward and ``k`` the
 number of settlements (stake, unstake and claim calls) plus the number of accounts,
-``0 <= E * WAD - (C + P) * WAD - carry_wad < k * WAD``: every floor at a settlement or in a
-pending figure drops less than one unit, and nothing else is ever dropped.  In particular the
+``0 <= E * WAD - (C + P) * WAD - carry_wad < k * WAD`` (exactly 0 when ``k == 0``): every
+floor at a settlement or in a pending figure drops less than one unit, and nothing else is
+ever dropped.  In particular the
 pool never pays out more than was emitted (``C + P <= E``).
 
 Bounds: every amount, the index and ``R * WAD + carry_wad`` must fit u256 (Failure otherwise).

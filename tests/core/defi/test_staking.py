@@ -1,0 +1,172 @@
+"""Pro-rata distribution and the reward-per-share pool: worked examples, exact conservation,
+the stated dust bound over random operation sequences, and a stateful Hypothesis model."""
+
+from __future__ import annotations
+
+import decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from astratrade_core.defi.staking import StakingPool, distribute_pro_rata
+from astratrade_core.numeric import U256_MAX, WAD
+from astratrade_core.testing import hostile_contexts, staking_operations
+
+ACCOUNTS = ("a0", "a1", "a2", "a3")
+
+
+def test_distribution_worked_examples() -> None:
+    # 100 over 1:1:1 -> 33 each, 1 carried; next round 2 + carry 1 = 3 -> 1 each, 0 carried.
+    first = distribute_pro_rata(100, (1, 1, 1)).unwrap()
+    assert (first.payouts, first.carry) == ((33, 33, 33), 1)
+    second = distribute_pro_rata(2, (1, 1, 1), first.carry).unwrap()
+    assert (second.payouts, second.carry) == ((1, 1, 1), 0)
+    # 1000 over 100:300 -> 250 and 750 exactly.
+    assert distribute_pro_rata(1000, (100, 300)).unwrap().payouts == (250, 750)
+    assert distribute_pro_rata(5, ()).unwrap().carry == 5
+    err = distribute_pro_rata(-1, (1, -2)).failure()
+    assert err.codes() == ("defi.amount", "defi.amount")
+    assert distribute_pro_rata(U256_MAX, (1,), carry=1).failure().code == "numeric.overflow"
+
+
+@given(st.integers(0, 10**30), st.lists(st.integers(0, 10**24), max_size=10),
+       st.integers(0, 10**6))
+def test_distribution_conserves_exactly(reward: int, stakes: list[int], carry: int) -> None:
+    d = distribute_pro_rata(reward, stakes, carry).unwrap()
+    assert sum(d.payouts) + d.carry == reward + carry
+    if sum(stakes):
+        assert 0 <= d.carry < max(len([s for s in stakes if s]), 1)
+        total = sum(stakes)
+        for payout, stake in zip(d.payouts, stakes, strict=True):
+            assert payout * total <= (reward + carry) * stake
+
+
+def test_pool_worked_example() -> None:
+    # alice 100, bob 300; 1000 emitted: index += 1000e18 / 400 = 2.5e18 -> 250 and 750.
+    pool = (StakingPool().stake("alice", 100).bind(lambda p: p.stake("bob", 300))
+            .bind(lambda p: p.notify_reward(1000)).unwrap())
+    assert pool.reward_index == 25 * WAD // 10 and pool.carry_wad == 0
+    assert (pool.pending("alice"), pool.pending("bob")) == (250, 750)
+    # bob leaves; 600 more go all to alice: 600e18 / 100 = 6e18 per unit -> 600.
+    pool = pool.unstake("bob", 300).bind(lambda p: p.notify_reward(600)).unwrap()
+    assert (pool.pending("alice"), pool.pending("bob")) == (850, 750)
+    claim = pool.claim("bob").unwrap()
+    assert claim.amount == 750 and claim.pool.pending("bob") == 0
+    assert claim.pool.claimed == 750 and claim.pool.emitted == 1600
+    assert claim.pool.claim("bob").unwrap().amount == 0
+
+
+def test_rewards_with_nobody_staked_wait_for_stakers() -> None:
+    # 7 emitted into an empty pool stay in carry_wad (7e18); after carol stakes 2, the next
+    # notification of 3 distributes (3e18 + 7e18) / 2 = 5e18 per unit -> 10.
+    pool = (StakingPool().notify_reward(7).bind(lambda p: p.stake("carol", 2))
+            .bind(lambda p: p.notify_reward(3)).unwrap())
+    assert pool.pending("carol") == 10 and pool.carry_wad == 0
+
+
+def test_index_remainder_is_carried() -> None:
+    # 10 over 3 staked: divmod(10e18, 3) = (3333333333333333333, 1); pending = floor(3 * 3.33..)
+    # = 9, the last unit is dust below the bound (1 settlement + 1 account -> < 2 units).
+    pool = StakingPool().stake("a", 3).bind(lambda p: p.notify_reward(10)).unwrap()
+    assert (pool.reward_index, pool.carry_wad) == (3333333333333333333, 1)
+    assert pool.pending("a") == 9
+
+
+def test_pool_failures() -> None:
+    pool = StakingPool()
+    assert pool.stake("a", True).failure().code == "defi.amount"
+    assert pool.unstake("a", 1).failure().code == "defi.insufficient_stake"
+    assert pool.notify_reward(-1).failure().code == "defi.amount"
+    assert pool.notify_reward(U256_MAX).failure().code == "numeric.overflow"
+    big = pool.stake("a", U256_MAX).unwrap()
+    assert big.stake("b", 1).failure().code == "numeric.overflow"
+
+
+def _apply(pool: StakingPool, op: str, account: str, amount: int) -> tuple[StakingPool, int]:
+    """Apply one operation; returns the pool and how many settlements it made."""
+    if op == "stake":
+        return pool.stake(account, amount).unwrap(), 1
+    if op == "unstake":
+        amount = min(amount, pool.position(account).staked)
+        return pool.unstake(account, amount).unwrap(), 1
+    if op == "claim":
+        return pool.claim(account).unwrap().pool, 1
+    return pool.notify_reward(amount).unwrap(), 0
+
+
+def _check_dust_bound(pool: StakingPool, settlements: int) -> None:
+    pending = sum(pool.pending(a) for a in pool.positions)
+    slack = (pool.emitted - pool.claimed - pending) * WAD - pool.carry_wad
+    bound = (settlements + len(pool.positions)) * WAD
+    assert 0 <= slack < bound or slack == bound == 0
+    assert pool.claimed + pending <= pool.emitted
+    assert pool.total_staked == sum(p.staked for p in pool.positions.values())
+
+
+@given(staking_operations())
+def test_any_sequence_conserves_within_the_dust_bound(
+        ops: list[tuple[str, int, int]]) -> None:
+    pool, settlements = StakingPool(), 0
+    for op, who, amount in ops:
+        pool, settled = _apply(pool, op, ACCOUNTS[who], amount)
+        settlements += settled
+        _check_dust_bound(pool, settlements)
+
+
+@given(staking_operations(max_amount=10**9), hostile_contexts())
+def test_independent_of_caller_context(ops: list[tuple[str, int, int]],
+                                       ctx: decimal.Context) -> None:
+    def run() -> tuple[StakingPool, object]:
+        pool = StakingPool()
+        for op, who, amount in ops:
+            pool = _apply(pool, op, ACCOUNTS[who], amount)[0]
+        return pool, distribute_pro_rata(10**9, [a for _, _, a in ops], 3)
+
+    expected = run()
+    with decimal.localcontext(ctx):
+        assert run() == expected
+
+
+class PoolMachine(RuleBasedStateMachine):
+    """Stake, unstake, claim and emit in any order; the pool never pays out more than was
+    emitted and loses less than one unit per settlement and account."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pool = StakingPool()
+        self.settlements = 0
+        self.paid_out = 0
+
+    @rule(account=st.sampled_from(ACCOUNTS), amount=st.integers(0, 10**24))
+    def stake(self, account: str, amount: int) -> None:
+        self.pool = self.pool.stake(account, amount).unwrap()
+        self.settlements += 1
+
+    @precondition(lambda self: self.pool.total_staked > 0)
+    @rule(account=st.sampled_from(ACCOUNTS), data=st.data())
+    def unstake(self, account: str, data: st.DataObject) -> None:
+        amount = data.draw(st.integers(0, self.pool.position(account).staked))
+        self.pool = self.pool.unstake(account, amount).unwrap()
+        self.settlements += 1
+
+    @rule(account=st.sampled_from(ACCOUNTS))
+    def claim(self, account: str) -> None:
+        expected = self.pool.pending(account)
+        claim = self.pool.claim(account).unwrap()
+        assert claim.amount == expected
+        self.pool = claim.pool
+        self.paid_out += claim.amount
+        self.settlements += 1
+
+    @rule(amount=st.integers(0, 10**24))
+    def notify(self, amount: int) -> None:
+        self.pool = self.pool.notify_reward(amount).unwrap()
+
+    @invariant()
+    def conserves(self) -> None:
+        assert self.paid_out == self.pool.claimed
+        _check_dust_bound(self.pool, self.settlements)
+
+
+TestPoolMachine = PoolMachine.TestCase
