@@ -21,6 +21,14 @@ from astratrade_core.events.codec import (
     upcaster,
 )
 from astratrade_core.events.envelope import Event, event_type, registered_types
+from astratrade_core.events.gamification import (
+    AchievementUnlocked,
+    LeaderboardUpdated,
+    LevelUp,
+    StreakExtended,
+    StreakReset,
+    XPGained,
+)
 from astratrade_core.events.revenue import (
     MarketplaceSale,
     NFTMinted,
@@ -31,6 +39,15 @@ from astratrade_core.events.revenue import (
     SubscriptionCharged,
     SubscriptionStarted,
     TradingFeeCollected,
+)
+from astratrade_core.events.social import (
+    ChallengeCompleted,
+    ChallengeStanding,
+    ClanBattleResolved,
+    ClanFounded,
+    ClanJoined,
+    ClanLeft,
+    ClanMemberInvited,
 )
 
 __all__ = [
@@ -47,6 +64,19 @@ __all__ = [
     "upcaster",
     "verify_chain",
     "Event",
+    "AchievementUnlocked",
+    "ChallengeCompleted",
+    "ChallengeStanding",
+    "ClanBattleResolved",
+    "ClanFounded",
+    "ClanJoined",
+    "ClanLeft",
+    "ClanMemberInvited",
+    "LeaderboardUpdated",
+    "LevelUp",
+    "StreakExtended",
+    "StreakReset",
+    "XPGained",
     "MarketplaceSale",
     "NFTMinted",
     "PremiumPurchased",
