@@ -11,6 +11,12 @@ from astratrade_core.testing.revenue import (
     royalty_bps,
     staking_operations,
 )
+from astratrade_core.testing.risk_metrics import (
+    confidence_levels,
+    equity_series,
+    metric_conventions,
+    return_series,
+)
 from astratrade_core.testing.strategies import (
     currencies,
     decimals,
@@ -33,6 +39,10 @@ from astratrade_core.testing.trading import (
 )
 
 __all__ = [
+    "confidence_levels",
+    "equity_series",
+    "metric_conventions",
+    "return_series",
     "allocation_weights",
     "fee_schedules",
     "interest_rate_models",
