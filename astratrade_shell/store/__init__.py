@@ -7,7 +7,7 @@
 1
 """
 
-from astratrade_shell.store.chain import GENESIS_HASH, ChainBreak, verify_chain
+from astratrade_shell.store.chain import GENESIS_HASH, StoreChainBreak, verify_chain
 from astratrade_shell.store.memory import InMemoryEventStore
 from astratrade_shell.store.port import EventStore, verify_store
 from astratrade_shell.store.records import (
@@ -25,13 +25,13 @@ __all__ = [
     "ANY_VERSION",
     "GENESIS_HASH",
     "Appended",
-    "ChainBreak",
     "EventStore",
     "ExpectedVersion",
     "InMemoryEventStore",
     "PendingEvent",
     "SQLiteEventStore",
     "Snapshot",
+    "StoreChainBreak",
     "StoredEvent",
     "Synchronous",
     "VersionConflict",

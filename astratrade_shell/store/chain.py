@@ -1,39 +1,47 @@
 """Glue between the stores and the audit hash chain of :mod:`astratrade_core.events.audit`.
 
-The chain's definition (what a link hashes) belongs to the core; this module only feeds it
-the stored records in global order and turns its verdict into a :class:`ChainBreak` that
-names the first bad record by global position.
+The chain's definition (``h[i] = SHA-256(h[i-1] || canonical bytes[i])``, genesis 32 zero
+bytes) belongs to the core; this module feeds it the stored records in global order and turns
+its verdict into a :class:`StoreChainBreak` that names the first bad record by its global
+position.  The store adds one check of its own: positions must run ``1, 2, 3, ...`` without
+gaps, so a deleted record is named even when it was the last one before an intact record.
 
->>> first = link_hash(GENESIS_HASH, b"a")
->>> second = link_hash(first, b"b")
->>> len(first), first != second
-(32, True)
+>>> from astratrade_shell.store.records import StoredEvent
+>>> def rec(position: int, data: bytes, previous: bytes) -> StoredEvent:
+...     return StoredEvent(position=position, stream_id="s", version=position, event_id="e",
+...                        event_type="T", schema_version=1, data=data,
+...                        hash=link_hash(previous, data), command_id=None)
+>>> one = rec(1, b"a", GENESIS_HASH)
+>>> two = rec(2, b"b", one.hash)
+>>> verify_chain([one, two]).unwrap()
+2
+>>> verify_chain([one, attrs.evolve(two, data=b"B")]).failure().position
+2
+>>> verify_chain([two]).failure().reason
+'position 1 is missing (the next stored is 2)'
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import attrs
 from returns.result import Failure, Result, Success
 
+from astratrade_core.events import audit
 from astratrade_shell.store.records import StoredEvent
 
-__all__ = ["GENESIS_HASH", "ChainBreak", "link_hash", "verify_chain"]
+__all__ = ["GENESIS_HASH", "StoreChainBreak", "link_hash", "verify_chain"]
 
-#: The predecessor hash of the first record.
-GENESIS_HASH = bytes(32)
-
-
-def link_hash(previous: bytes, data: bytes) -> bytes:
-    """The hash of a record with canonical bytes ``data`` following a record hashed ``previous``."""
-    return hashlib.sha256(previous + data).digest()
+#: The predecessor hash of the first record (the core's definition).
+GENESIS_HASH = audit.GENESIS_HASH
+#: One link of the chain (the core's definition).
+link_hash = audit.link_hash
 
 
 @attrs.frozen
-class ChainBreak:
-    """The first record whose stored hash, position or link does not check out."""
+class StoreChainBreak:
+    """The first stored record whose position or hash does not check out."""
 
     position: int
     reason: str
@@ -44,22 +52,25 @@ class ChainBreak:
         return f"{self.code}: record at position {self.position}: {self.reason}"
 
 
-def verify_chain(records: Iterable[StoredEvent]) -> Result[int, ChainBreak]:
-    """Re-derive the chain over ``records`` (global order from position 1).
+def verify_chain(records: Iterable[StoredEvent]) -> Result[int, StoreChainBreak]:
+    """Verify ``records`` (global order from position 1): the count, or the first break."""
+    gaps: list[StoreChainBreak] = []
 
-    Returns the number of records verified, or the first break: a missing or repeated
-    position, or a stored hash that differs from the recomputed one.
-    """
-    previous = GENESIS_HASH
-    expected_position = 1
-    for record in records:
-        if record.position != expected_position:
-            return Failure(ChainBreak(expected_position,
-                                      f"position {expected_position} is missing "
-                                      f"(next stored is {record.position})"))
-        if link_hash(previous, record.data) != record.hash:
-            return Failure(ChainBreak(record.position, "hash does not match its content "
-                                                       "and predecessor"))
-        previous = record.hash
-        expected_position += 1
-    return Success(expected_position - 1)
+    def pairs() -> Iterator[tuple[bytes, bytes]]:
+        expected = 1
+        for record in records:
+            if record.position != expected:
+                gaps.append(StoreChainBreak(expected, f"position {expected} is missing (the "
+                                                      f"next stored is {record.position})"))
+                return
+            expected += 1
+            yield record.data, record.hash
+
+    verdict = audit.verify_chain(pairs())
+    if isinstance(verdict, Failure):
+        found = verdict.failure()
+        return Failure(StoreChainBreak(found.index + 1, "its hash does not match its content "
+                                                        "and its predecessor"))
+    if gaps:
+        return Failure(gaps[0])
+    return Success(verdict.unwrap().length)

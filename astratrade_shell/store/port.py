@@ -24,7 +24,7 @@ from typing import Protocol
 from returns.maybe import Maybe
 from returns.result import Result
 
-from astratrade_shell.store.chain import ChainBreak, verify_chain
+from astratrade_shell.store.chain import StoreChainBreak, verify_chain
 from astratrade_shell.store.records import (
     Appended,
     ExpectedVersion,
@@ -80,6 +80,6 @@ class EventStore(Protocol):
         ...
 
 
-def verify_store(store: EventStore) -> Result[int, ChainBreak]:
+def verify_store(store: EventStore) -> Result[int, StoreChainBreak]:
     """Verify the whole audit chain of ``store``: the count of records, or the first break."""
     return verify_chain(store.read_all())

@@ -1,0 +1,113 @@
+"""The exchange and market-data ports, and the order values they speak.
+
+Quantities on orders are unsigned with a :class:`Side`; the :class:`Execution` a venue reports
+carries the core's :class:`~astratrade_core.trading.Fill` with a *signed* quantity (buy > 0),
+so the portfolio can fold it directly.  ``client_order_id`` makes submission idempotent:
+submitting the same id again returns the first report and trades nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Protocol
+
+import attrs
+from returns.result import Result
+
+from astratrade_core.errors import DomainError
+from astratrade_core.trading import Fill
+
+__all__ = [
+    "Exchange",
+    "Execution",
+    "MarketData",
+    "OrderKind",
+    "OrderReport",
+    "OrderRequest",
+    "OrderStatus",
+    "Side",
+]
+
+
+class Side(enum.Enum):
+    """Order direction."""
+
+    BUY = "buy"
+    SELL = "sell"
+
+
+class OrderKind(enum.Enum):
+    """Market orders take liquidity now; limit orders rest until the price reaches them."""
+
+    MARKET = "market"
+    LIMIT = "limit"
+
+
+class OrderStatus(enum.Enum):
+    """Where an order stands."""
+
+    FILLED = "filled"
+    OPEN = "open"
+    CANCELLED = "cancelled"
+
+
+@attrs.frozen(kw_only=True)
+class OrderRequest:
+    """An order as the trader sends it; ``limit_price`` is required for a limit order."""
+
+    client_order_id: str
+    account_id: str
+    symbol: str
+    side: Side
+    quantity: Decimal
+    kind: OrderKind = OrderKind.MARKET
+    limit_price: Decimal | None = None
+
+
+@attrs.frozen
+class Execution:
+    """One fill of an order, as the core models it (signed quantity, fee, liquidity)."""
+
+    client_order_id: str
+    account_id: str
+    symbol: str
+    fill: Fill
+
+
+@attrs.frozen
+class OrderReport:
+    """The state of an order after a venue call, with any executions it produced."""
+
+    request: OrderRequest
+    status: OrderStatus
+    executions: tuple[Execution, ...] = ()
+
+
+class MarketData(Protocol):
+    """A source of prices, one step at a time."""
+
+    def symbols(self) -> tuple[str, ...]:
+        """The symbols this source prices."""
+        ...
+
+    def advance(self) -> Mapping[str, Decimal]:
+        """Move to the next step and return every symbol's price there."""
+        ...
+
+
+class Exchange(Protocol):
+    """A venue: submit and cancel orders; prices move the book."""
+
+    def submit(self, order: OrderRequest) -> Result[OrderReport, DomainError]:
+        """Place an order (idempotent per ``client_order_id``)."""
+        ...
+
+    def cancel(self, client_order_id: str) -> Result[OrderReport, DomainError]:
+        """Cancel a resting order."""
+        ...
+
+    def on_prices(self, prices: Mapping[str, Decimal]) -> tuple[OrderReport, ...]:
+        """Tell the venue the new prices; returns the resting orders they filled."""
+        ...

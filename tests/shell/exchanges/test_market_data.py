@@ -1,0 +1,48 @@
+"""Market data: the seeded random walk is reproducible and on the tick; CSV prices replay."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from astratrade_shell.exchanges import RandomWalk, load_csv_prices
+
+
+def walk(seed: int) -> RandomWalk:
+    return RandomWalk(seed=seed, start={"BTC": Decimal("30000"), "ETH": Decimal("2000")},
+                      tick={"BTC": Decimal("0.1"), "ETH": Decimal("0.01")}, drift=Decimal("0.0001"),
+                      volatility=Decimal("0.02"))
+
+
+@given(st.integers(0, 2**32))
+def test_a_seed_fixes_the_path_and_prices_stay_on_the_tick(seed: int) -> None:
+    first, second = walk(seed), walk(seed)
+    for _ in range(20):
+        a, b = first.advance(), second.advance()
+        assert a == b
+        assert a["BTC"] % Decimal("0.1") == 0 and a["ETH"] % Decimal("0.01") == 0
+        assert a["BTC"] > 0 and a["ETH"] > 0
+
+
+def test_different_seeds_give_different_paths() -> None:
+    assert [walk(1).advance() for _ in range(3)] != [walk(2).advance() for _ in range(3)]
+
+
+def test_csv_prices_replay_in_steps_and_hold_the_last_price(tmp_path: Path) -> None:
+    path = tmp_path / "prices.csv"
+    path.write_text("step,symbol,price\n1,BTC,100\n1,ETH,10\n2,BTC,101\n")
+    prices = load_csv_prices(path).unwrap()
+    assert prices.symbols() == ("BTC", "ETH")
+    assert prices.advance() == {"BTC": Decimal("100"), "ETH": Decimal("10")}
+    assert prices.advance() == {"BTC": Decimal("101"), "ETH": Decimal("10")}
+    assert prices.advance() == {"BTC": Decimal("101"), "ETH": Decimal("10")}
+
+
+def test_a_bad_csv_row_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "prices.csv"
+    path.write_text("step,symbol,price\n1,BTC,100\n2,BTC,-5\n")
+    assert load_csv_prices(path).failure().fields["line"] == "3"
+    assert load_csv_prices(tmp_path / "none.csv").failure().code == "prices.unreadable"
