@@ -4,6 +4,15 @@ Requires ``hypothesis`` (the ``dev`` extra); nothing else in the core imports it
 """
 
 from astratrade_core.testing.events import codec_decimals, event_of, events, utc_datetimes
+from astratrade_core.testing.gamification import (
+    TRICKY_ZONES,
+    activities,
+    instants,
+    leaderboard_rows,
+    player_stats,
+    user_ids,
+    zones,
+)
 from astratrade_core.testing.revenue import (
     allocation_weights,
     fee_schedules,
@@ -39,6 +48,13 @@ from astratrade_core.testing.trading import (
 )
 
 __all__ = [
+    "TRICKY_ZONES",
+    "activities",
+    "instants",
+    "leaderboard_rows",
+    "player_stats",
+    "user_ids",
+    "zones",
     "confidence_levels",
     "equity_series",
     "metric_conventions",
