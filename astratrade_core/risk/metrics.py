@@ -179,22 +179,15 @@ def _ddof(check: Inputs, value: object, observations: int) -> int:
 
 
 def _confidence(check: Inputs, value: object) -> Decimal:
-    level = check.decimal(value, "confidence")
-    if not ZERO < level < ONE:
-        check.fail("risk.metrics.confidence", "confidence must be strictly between 0 and 1",
-                   confidence=level)
-        return Decimal("0.5")
-    return level
+    return check.decimal(value, "confidence", above=ZERO, below=ONE, fallback=Decimal("0.5"),
+                         message="confidence must be strictly between 0 and 1")
 
 
 def _risk_free(check: Inputs, value: object, basis: RateBasis, periods: int) -> Decimal:
-    rate = check.decimal(value, "risk_free")
     if basis is RateBasis.PER_PERIOD:
-        return rate
-    if rate <= -ONE:
-        check.fail("risk.metrics.risk_free", "an annual rate must be above -100%",
-                   risk_free=rate)
-        return ZERO
+        return check.decimal(value, "risk_free")
+    rate = check.decimal(value, "risk_free", above=CONTEXT.minus(ONE),
+                         message="an annual rate must be above -100%")
     return _growth_rate(CONTEXT.add(ONE, rate), ONE, Decimal(periods))
 
 

@@ -45,6 +45,7 @@ from returns.result import Failure, Result, Success
 from astratrade_core.errors import DomainError
 from astratrade_core.numeric import (
     CONTEXT,
+    MAX_FRACTION_DIGITS,
     ONE,
     ZERO,
     Rounding,
@@ -69,8 +70,8 @@ T = TypeVar("T")
 
 #: Decimal places of every metric unless the caller says otherwise.
 DEFAULT_PLACES: Final = 12
-#: Largest accepted ``places`` (the internal working precision is 120 significant digits).
-MAX_PLACES: Final = 40
+#: Largest accepted ``places``: results stay valid inputs (see ``MAX_FRACTION_DIGITS``).
+MAX_PLACES: Final = MAX_FRACTION_DIGITS
 _MAX_CAUSES: Final = 10
 
 
@@ -157,13 +158,20 @@ class Inputs:
         """Decimal places of a result: ``0..MAX_PLACES``."""
         return self.integer(value, "places", 0, MAX_PLACES)
 
-    def decimal(self, value: object, field: str) -> Decimal:
-        """A bounded, finite Decimal."""
+    def decimal(self, value: object, field: str, *, above: Decimal | None = None,
+                below: Decimal | None = None, code: str = "", message: str = "",
+                fallback: Decimal = ZERO) -> Decimal:
+        """A bounded, finite Decimal, optionally strictly between ``above`` and ``below``."""
         result = parse_decimal(value, field)
         if isinstance(result, Failure):
             self.problems.append(result.failure())
-            return ZERO
-        return result.unwrap()
+            return fallback
+        parsed = result.unwrap()
+        if (above is not None and parsed <= above) or (below is not None and parsed >= below):
+            self.fail(code or f"risk.metrics.{field}", message or f"{field} is out of range",
+                      **{field: parsed})
+            return fallback
+        return parsed
 
     def fail(self, code: str, message: str, **fields: object) -> None:
         """Record a problem found by the caller's own check."""
@@ -233,9 +241,8 @@ def equity_curve(returns: Iterable[object], *, start: object = 1, places: int = 
     """
     check = Inputs()
     values = check.returns(returns, compounding=True)
-    first = check.decimal(start, "start")
-    if first <= 0:
-        check.fail("risk.metrics.start", "the starting equity must be positive", start=first)
+    first = check.decimal(start, "start", above=ZERO, fallback=ONE,
+                          message="the starting equity must be positive")
     digits = check.places(places)
     return check.then(lambda: Success(tuple(
         rounded(e, digits, rounding) for e in equity_of(values, first))))
