@@ -17,6 +17,7 @@ from typing import TypeVar
 from returns.result import Result, Success
 
 from astratrade_core.errors import DomainError
+from astratrade_core.gamification.levels import LEVEL_CURVES, level_progress
 from astratrade_core.instrument import Instrument, margin_tiers
 from astratrade_core.money import BTC, ETH, EUR, STRK, USD, USDC, Currency, Money
 from astratrade_core.numeric import ONE, Rounding, parse_decimal, parse_positive, quantize
@@ -41,6 +42,8 @@ T = TypeVar("T")
 #: Display precision of ``roi_percent`` (half-even) and of the seed size (rounded down).
 ROI_PLACES = 6
 SEED_PLACES = 8
+#: XP totals are integers below 10**18 on every curve; longer text is rejected before parsing.
+MAX_XP_DIGITS = 19
 
 
 def failure_of(error: DomainError) -> CliFailure:
@@ -263,17 +266,35 @@ allocate = row_command(RowSpec(
 # --- level -----------------------------------------------------------------------------------
 
 def _level(values: Mapping[str, str]) -> dict[str, Value]:
-    raise CliFailure.domain("level curves are not available yet")
+    text = values["xp"]
+    if not (text.isascii() and text.isdigit() and len(text) <= MAX_XP_DIGITS):
+        raise CliFailure.bad_input(f"xp: expected a non-negative integer of at most "
+                                   f"{MAX_XP_DIGITS} digits, got {text[:20]!r}")
+    progress = _ok(level_progress(int(text), values["curve"]))
+    return {"level": progress.level, "xp_to_next_level": progress.xp_to_next_level,
+            "curve": progress.curve}
 
 
 level = row_command(RowSpec(
     name="level",
-    help="""Level for an XP total on a level curve, and the XP still needed for the next.
+    help="""Level for a lifetime XP total on a level curve, and the XP to the next level.
 
-    JSON keys: level, xp_to_next_level.
+    \b
+    Curves (integer-exact, no float anywhere):
+      linear     level = floor(xp / 1000) + 1, unbounded
+      sqrt       level = floor(sqrt(xp / 100)) + 1, capped at 100
+      moodle     Moodle's default: base 120 x 1.3, 10 levels
+      geometric  base 120 x 1.3 over 50 levels
+      runescape  the 99-level RuneScape table
+    xp_to_next_level is empty (JSON null) at the top of a capped curve.
+
+    \b
+    Example: astratrade level --xp 1500 --curve runescape
+    JSON keys: level, xp_to_next_level, curve.
     """,
-    fields=(Field("xp", "Total XP (a non-negative integer)."),
-            Field("curve", "Level curve name.", required=False, default="linear")),
-    outputs=("level", "xp_to_next_level"),
+    fields=(Field("xp", "Lifetime XP (a non-negative integer)."),
+            Field("curve", "Level curve.", required=False, default="linear",
+                  choices=tuple(sorted(LEVEL_CURVES)))),
+    outputs=("level", "xp_to_next_level", "curve"),
     compute=_level,
 ))

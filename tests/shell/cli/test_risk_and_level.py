@@ -1,0 +1,71 @@
+"""``astratrade risk`` and ``astratrade level``: worked examples and input errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from astratrade_shell.cli import cli
+
+
+def test_risk_of_an_equity_curve(tmp_path: Path) -> None:
+    path = tmp_path / "equity.csv"
+    path.write_text("date,equity\n2026-01-01,100\n2026-01-02,110\n2026-01-03,99\n"
+                    "2026-01-04,121\n")
+    result = CliRunner().invoke(cli, ["risk", str(path), "--column", "equity", "--kind",
+                                      "equity", "--periods-per-year", "3", "--places", "4",
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    # 121 / 100 - 1 = 0.21 over 3 periods at 3 per year: CAGR 0.21; worst fall 110 -> 99 is
+    # 11 / 110 = 0.1 from index 1 to 2; Calmar 0.21 / 0.1 = 2.1
+    assert (payload["total_return"], payload["cagr"], payload["max_drawdown"],
+            payload["drawdown_peak_index"], payload["drawdown_trough_index"],
+            payload["calmar"]) == ("0.2100", "0.2100", "0.1000", 1, 2, "2.1000")
+    assert payload["periods_per_year"] == 3 and payload["loss_sign"] == "positive"
+
+
+def test_risk_of_returns_from_stdin() -> None:
+    result = CliRunner().invoke(cli, ["risk", "-", "--periods-per-year", "1", "--json"],
+                                input="r\n0.01\n0.02\n0.03\n")
+    # mean 0.02, sample std 0.01 -> Sharpe 2 at one period a year; no loss: Sortino undefined
+    payload = json.loads(result.stdout)
+    assert payload["sharpe"] == "2.000000000000"
+    assert payload["sortino"] is None
+
+
+@pytest.mark.parametrize(("stdin", "args", "message"), [
+    ("r\n0.01\nabc\n", (), "error: line 3: numeric.syntax: r: not a decimal number"),
+    ("r\n0.01\n\n0.02\n", ("--column", "x"), "error: line 1: no column 'x' (columns: r)"),
+    ("r\n0.01\n", ("--periods-per-year", "-3"), "error: periods_per_year: expected a small "
+                                                 "non-negative integer, got '-3'"),
+])
+def test_risk_bad_input(stdin: str, args: tuple[str, ...], message: str) -> None:
+    result = CliRunner().invoke(cli, ["risk", "-", *args], input=stdin)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == message
+
+
+def test_level_on_each_kind_of_curve() -> None:
+    def level(*args: str) -> dict[str, object]:
+        result = CliRunner().invoke(cli, ["level", *args, "--json"])
+        assert result.exit_code == 0, result.output
+        payload: dict[str, object] = json.loads(result.stdout)
+        return payload
+
+    # linear: floor(1500 / 1000) + 1 = 2; level 3 starts at 2000 -> 500 to go
+    assert level("--xp", "1500") == {"level": 2, "xp_to_next_level": 500, "curve": "linear"}
+    # RuneScape: level 2 at 83 XP, level 3 at 174 (the published table) -> 74 to go
+    assert level("--xp", "100", "--curve", "runescape")["xp_to_next_level"] == 74
+    # Moodle's default curve tops out at level 10 (3842 XP): nothing to go
+    assert level("--xp", "5000", "--curve", "moodle") == {"level": 10, "xp_to_next_level": None,
+                                                          "curve": "moodle"}
+
+
+def test_level_rejects_non_integer_xp() -> None:
+    result = CliRunner().invoke(cli, ["level", "--xp", "1.5"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: xp: expected a non-negative integer")
