@@ -57,13 +57,14 @@ from astratrade_core.errors import DomainError
 from astratrade_core.events.gamification import LeaderboardUpdated
 from astratrade_core.numeric import CONTEXT, parse_decimal
 
-__all__ = ["MAX_UPDATES", "Leaderboard", "RankStyle", "RankedEntry", "to_units"]
+__all__ = ["BLOCK_SIZE", "MAX_UPDATES", "Leaderboard", "RankStyle", "RankedEntry", "to_units"]
 
 _SEQ_BITS: Final = 40
 _SEQ_MASK: Final = (1 << _SEQ_BITS) - 1
 #: A board accepts at most this many rows plus updates (sequence numbers are 40-bit).
 MAX_UPDATES: Final = _SEQ_MASK
-_BLOCK: Final = 1024
+#: Keys per block of the sorted index (a tuning knob; results never depend on it).
+BLOCK_SIZE: Final = 1024
 
 
 class RankStyle(enum.Enum):
@@ -120,6 +121,7 @@ class _Index:
     """The per-block index: first keys, key counts before each block, distinct scores before
     each block (all tuples of length ``len(blocks)`` (+1 for the prefix sums))."""
 
+    block_size: int
     blocks: tuple[tuple[int, ...], ...]
     firsts: tuple[int, ...]
     offsets: tuple[int, ...]
@@ -127,15 +129,17 @@ class _Index:
     dense_offsets: tuple[int, ...]
 
     @classmethod
-    def of_blocks(cls, blocks: tuple[tuple[int, ...], ...], fresh: tuple[int, ...]) -> _Index:
-        return cls(blocks, tuple(b[0] for b in blocks),
+    def of_blocks(cls, block_size: int, blocks: tuple[tuple[int, ...], ...],
+                  fresh: tuple[int, ...]) -> _Index:
+        return cls(block_size, blocks, tuple(b[0] for b in blocks),
                    tuple(accumulate(map(len, blocks), initial=0)), fresh,
                    tuple(accumulate(fresh, initial=0)))
 
     @classmethod
-    def of_sorted(cls, keys: list[int]) -> _Index:
-        blocks = tuple(tuple(keys[i:i + _BLOCK]) for i in range(0, len(keys), _BLOCK))
-        return cls.of_blocks(blocks, tuple(_new_distinct(blocks, i) for i in range(len(blocks))))
+    def of_sorted(cls, block_size: int, keys: list[int]) -> _Index:
+        blocks = tuple(tuple(keys[i:i + block_size]) for i in range(0, len(keys), block_size))
+        fresh = tuple(_new_distinct(blocks, i) for i in range(len(blocks)))
+        return cls.of_blocks(block_size, blocks, fresh)
 
     def _locate(self, key: int) -> tuple[int, int]:
         b = max(0, bisect_right(self.firsts, key) - 1)
@@ -182,15 +186,16 @@ class _Index:
         fresh = [*self.fresh[:b], *(0 for _ in kept), *self.fresh[b + 1:]]
         for index in range(b, min(len(blocks), b + len(kept) + 1)):
             fresh[index] = _new_distinct(blocks, index)
-        return _Index.of_blocks(blocks, tuple(fresh))
+        return _Index.of_blocks(self.block_size, blocks, tuple(fresh))
 
     def insert(self, key: int) -> _Index:
         if not self.blocks:
-            return _Index.of_blocks(((key,),), (1,))
+            return _Index.of_blocks(self.block_size, ((key,),), (1,))
         b, i = self._locate(key)
         block = (*self.blocks[b][:i], key, *self.blocks[b][i:])
-        if len(block) > 2 * _BLOCK:
-            return self._replace(b, (block[:_BLOCK], block[_BLOCK:]))
+        half = self.block_size
+        if len(block) > 2 * half:
+            return self._replace(b, (block[:half], block[half:]))
         return self._replace(b, (block,))
 
     def remove(self, key: int) -> _Index:
@@ -220,7 +225,8 @@ class Leaderboard:
 
     @classmethod
     def from_units(cls, board_id: str, users: Sequence[str], units: Sequence[int],
-                   places: int = 0) -> Result[Leaderboard, DomainError]:
+                   places: int = 0, *, block_size: int = BLOCK_SIZE,
+                   ) -> Result[Leaderboard, DomainError]:
         """Build from parallel sequences of user ids and integer scores in ``10**-places``
         units, ties ordered by position (the fast path for snapshots and benchmarks).
 
@@ -236,12 +242,12 @@ class Leaderboard:
             return Failure(DomainError.of("leaderboard.duplicate_user",
                                           "a user appears twice", board=board_id))
         keys.sort()
-        return Success(cls(board_id, places, _Index.of_sorted(keys), base, pmap(),
-                           pvector(users)))
+        index = _Index.of_sorted(max(1, block_size), keys)
+        return Success(cls(board_id, places, index, base, pmap(), pvector(users)))
 
     @classmethod
-    def build(cls, board_id: str, rows: Iterable[tuple[str, object]], places: int = 0,
-              ) -> Result[Leaderboard, DomainError]:
+    def build(cls, board_id: str, rows: Iterable[tuple[str, object]], places: int = 0, *,
+              block_size: int = BLOCK_SIZE) -> Result[Leaderboard, DomainError]:
         """Build from ``(user_id, score)`` rows (scores as str/int/Decimal with at most
         ``places`` decimals), ties ordered by row order.
 
@@ -257,12 +263,14 @@ class Leaderboard:
                 return Failure(converted.failure())
             users.append(user)
             units.append(converted.unwrap())
-        return cls.from_units(board_id, users, units, places)
+        return cls.from_units(board_id, users, units, places, block_size=block_size)
 
     @classmethod
-    def empty(cls, board_id: str, places: int = 0) -> Leaderboard:
+    def empty(cls, board_id: str, places: int = 0, *, block_size: int = BLOCK_SIZE,
+              ) -> Leaderboard:
         """A board with nobody on it."""
-        return cls(board_id, places, _Index.of_blocks((), ()), {}, pmap(), pvector())
+        return cls(board_id, places, _Index.of_blocks(max(1, block_size), (), ()), {}, pmap(),
+                   pvector())
 
     # -- queries ---------------------------------------------------------------------------
 

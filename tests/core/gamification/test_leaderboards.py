@@ -1,0 +1,176 @@
+"""Leaderboards against a brute-force sort: every rank style, top-N, neighbours, incremental
+updates (tiny blocks force splits and empty blocks), persistence of old versions, events."""
+
+from __future__ import annotations
+
+import decimal
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from astratrade_core.gamification.leaderboards import (
+    Leaderboard,
+    RankedEntry,
+    RankStyle,
+    to_units,
+)
+from astratrade_core.testing import hostile_contexts, leaderboard_rows
+
+AT = datetime(2026, 1, 1, tzinfo=UTC)
+Model = dict[str, tuple[int, int]]   # user -> (units, sequence)
+
+
+def brute(model: Model, style: RankStyle, places: int = 0) -> list[RankedEntry]:
+    order = sorted(model.items(), key=lambda item: (-item[1][0], item[1][1]))
+    scores = [units for units, _ in model.values()]
+    out = []
+    for position, (user, (units, _)) in enumerate(order):
+        if style is RankStyle.COMPETITION:
+            rank = 1 + sum(1 for s in scores if s > units)
+        elif style is RankStyle.DENSE:
+            rank = 1 + len({s for s in scores if s > units})
+        else:
+            rank = position + 1
+        out.append(RankedEntry(user, Decimal(units).scaleb(-places), rank))
+    return out
+
+
+def check(board: Leaderboard, model: Model) -> None:
+    assert len(board) == len(model)
+    for style in RankStyle:
+        expected = brute(model, style, board.places)
+        assert list(board.top(len(model) + 3, style)) == expected
+        assert list(board.top(2, style)) == expected[:2]
+        for position, entry in enumerate(expected):
+            assert board.rank_of(entry.user_id, style).unwrap() == entry.rank
+            assert list(board.around(entry.user_id, 2, style)) == expected[
+                max(0, position - 2):position + 3]
+    assert board.rank_of("nobody").value_or(None) is None
+    assert board.around("nobody", 3) == ()
+
+
+def test_worked_example_rank_styles() -> None:
+    rows = [("ann", 300), ("bob", 200), ("cat", 200), ("dan", 100), ("eve", 100), ("fay", 50)]
+    board = Leaderboard.build("xp", rows).unwrap()
+
+    def ranks(style: RankStyle) -> list[int]:
+        return [e.rank for e in board.top(6, style)]
+
+    assert ranks(RankStyle.COMPETITION) == [1, 2, 2, 4, 4, 6]   # "1224"
+    assert ranks(RankStyle.DENSE) == [1, 2, 2, 3, 3, 4]         # "1223"
+    assert ranks(RankStyle.ORDINAL) == [1, 2, 3, 4, 5, 6]
+    # bob reached 200 before cat (row order), so bob is listed first.
+    assert [e.user_id for e in board.top(3)] == ["ann", "bob", "cat"]
+    # cat gains 0: nothing changes; cat gains 1: 201 passes bob.
+    same, events = board.add("cat", 0, event_id="e0", occurred_at=AT).unwrap()
+    assert same is board and events == ()
+    moved, events = board.add("cat", 1, event_id="e1", occurred_at=AT).unwrap()
+    # cat was 2nd (tied with bob) and is 2nd alone: its competition rank did not change, so
+    # no event; bob drops to 3rd (only the mover's rank change is announced).
+    assert events == ()
+    assert moved.rank_of("cat").unwrap() == 2 and moved.rank_of("bob").unwrap() == 3
+
+
+def test_events_on_rank_change_only() -> None:
+    board = Leaderboard.build("pnl", [("a", "10.00"), ("b", "5.00")], places=2).unwrap()
+    board, events = board.set("c", "7.50", event_id="e1", occurred_at=AT).unwrap()
+    assert [(e.user_id, e.previous_rank, e.rank, e.score) for e in events] == [
+        ("c", None, 2, Decimal("7.50"))]
+    board, events = board.set("c", "8", event_id="e2", occurred_at=AT).unwrap()
+    assert events == ()                                  # still second
+    board, events = board.set("c", "10", event_id="e3", occurred_at=AT).unwrap()
+    assert [(e.previous_rank, e.rank, e.board_id, e.event_id) for e in events] == [
+        (2, 1, "pnl", "e3")]                             # tie with a: competition rank 1
+    assert [e.user_id for e in board.top(3)] == ["a", "c", "b"]   # a was there first
+    assert board.set("c", "0.001", event_id="x", occurred_at=AT).failure().code == (
+        "leaderboard.precision")
+    assert to_units("1e-2", 2).unwrap() == 1
+    assert Leaderboard.build("x", [("a", 0.5)]).failure().code == "numeric.float_rejected"
+
+
+def _operations() -> st.SearchStrategy[list[tuple[str, str, int]]]:
+    return st.lists(st.tuples(st.sampled_from(["set", "add"]),
+                              st.sampled_from([f"u-{n}" for n in range(25)]),
+                              st.integers(-6, 6)), max_size=40)
+
+
+@given(rows=leaderboard_rows(), block=st.integers(1, 5), style=st.sampled_from(RankStyle))
+def test_build_matches_brute_force(rows: list[tuple[str, int]], block: int,
+                                   style: RankStyle) -> None:
+    board = Leaderboard.build("b", rows, block_size=block).unwrap()
+    model = {user: (units, seq) for seq, (user, units) in enumerate(rows)}
+    assert list(board.top(len(rows), style)) == brute(model, style)
+
+
+@given(rows=leaderboard_rows(max_size=30, max_score=5), ops=_operations(),
+       block=st.integers(1, 4))
+def test_incremental_updates_match_brute_force(rows: list[tuple[str, int]],
+                                               ops: list[tuple[str, str, int]],
+                                               block: int) -> None:
+    board = Leaderboard.build("b", rows, block_size=block).unwrap()
+    model: Model = {user: (units, seq) for seq, (user, units) in enumerate(rows)}
+    seq = len(rows)
+    check(board, model)
+    for n, (op, user, value) in enumerate(ops):
+        old_board, old_model = board, dict(model)
+        current = model.get(user, (0, -1))[0]
+        target = value if op == "set" else current + value
+        before = board.rank_of(user).value_or(None)
+        if op == "set":
+            board, events = board.set(user, value, event_id=f"e{n}", occurred_at=AT).unwrap()
+        else:
+            board, events = board.add(user, value, event_id=f"e{n}", occurred_at=AT).unwrap()
+        if user not in model or model[user][0] != target:
+            model[user] = (target, seq)
+        seq += 1
+        check(board, model)
+        after = board.rank_of(user).unwrap()
+        assert [(e.user_id, e.previous_rank, e.rank) for e in events] == (
+            [] if before == after else [(user, before, after)])
+        # The previous version is untouched.
+        assert list(old_board.top(100)) == brute(old_model, RankStyle.COMPETITION)
+
+
+def test_large_board_spans_many_blocks() -> None:
+    users = [f"u{n:05d}" for n in range(5000)]
+    units = [(n * 7919) % 613 for n in range(5000)]          # many ties, scattered
+    board = Leaderboard.from_units("big", users, units, block_size=64).unwrap()
+    model = {u: (s, i) for i, (u, s) in enumerate(zip(users, units, strict=True))}
+    expected = brute(model, RankStyle.DENSE)
+    assert list(board.top(5000, RankStyle.DENSE)) == expected
+    for entry in expected[::97]:
+        assert board.rank_of(entry.user_id, RankStyle.DENSE).unwrap() == entry.rank
+    board, _ = board.set("u00000", 10_000, event_id="e", occurred_at=AT).unwrap()
+    assert board.rank_of("u00000").unwrap() == 1
+    assert board.top(1)[0].user_id == "u00000"
+
+
+def test_build_failures() -> None:
+    assert Leaderboard.from_units("b", ["a"], [1, 2]).failure().code == "leaderboard.rows"
+    assert Leaderboard.build("b", [("a", 1), ("a", 2)]).failure().code == (
+        "leaderboard.duplicate_user")
+    empty = Leaderboard.empty("b")
+    assert len(empty) == 0 and empty.top(5) == () and empty.rank_of("a").value_or(0) == 0
+    board, events = empty.add("a", 3, event_id="e", occurred_at=AT).unwrap()
+    assert events[0].rank == 1 and board.score_of("a").unwrap() == 3
+
+
+@pytest.mark.parametrize("places", [0, 2])
+@given(ctx=hostile_contexts(), rows=leaderboard_rows(max_size=20), delta=st.integers(-9, 9))
+def test_leaderboard_ignores_the_callers_context(places: int, ctx: decimal.Context,
+                                                 rows: list[tuple[str, int]],
+                                                 delta: int) -> None:
+    scaled = [(u, Decimal(s).scaleb(-places)) for u, s in rows]
+
+    def run() -> object:
+        board = Leaderboard.build("b", scaled, places).unwrap()
+        board, events = board.add("u-new", Decimal(delta).scaleb(-places), event_id="e",
+                                  occurred_at=AT).unwrap()
+        return board.top(50, RankStyle.DENSE), events, to_units(Decimal("1.25"), 2)
+
+    expected = run()
+    with decimal.localcontext(ctx):
+        assert run() == expected
