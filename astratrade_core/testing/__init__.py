@@ -17,6 +17,7 @@ from astratrade_core.testing.revenue import (
     allocation_weights,
     fee_schedules,
     interest_rate_models,
+    revenue_events,
     royalty_bps,
     staking_operations,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "allocation_weights",
     "fee_schedules",
     "interest_rate_models",
+    "revenue_events",
     "royalty_bps",
     "staking_operations",
     "codec_decimals",

@@ -1,0 +1,227 @@
+"""The revenue ledger: a projection of revenue events into totals by stream, period, currency.
+
+Revenue is booked on a cash basis, on the UTC date of the event's ``occurred_at``.  What each
+event books (:func:`revenue_entry`; every other event books nothing):
+
+=====================  ===============  =========================================
+event                  stream           amount
+=====================  ===============  =========================================
+TradingFeeCollected    trading_fees     ``fee`` (a maker rebate is negative)
+SubscriptionCharged    subscriptions    ``amount``
+SubscriptionChanged    subscriptions    ``proration`` (a credit is negative)
+SubscriptionCancelled  subscriptions    ``-refund``
+MarketplaceSale        marketplace      ``platform_fee + fixed_fee`` (the royalty is the
+                                        creator's and the proceeds the seller's)
+NFTMinted              marketplace      ``platform_fee``
+PremiumPurchased       premium          ``amount``
+=====================  ===============  =========================================
+
+``RewardClaimed`` is a payout, not revenue, and books nothing.
+
+**Reconciliation law** (property-tested): for every currency, the ledger's total equals the
+sum of the booked amounts of the events it was built from, and equals the sum of its totals by
+stream and by period; projecting two halves of an event list and merging the ledgers gives
+the ledger of the whole list, in any order.
+
+>>> from datetime import UTC, datetime
+>>> from decimal import Decimal
+>>> from astratrade_core.events.revenue import TradingFeeCollected
+>>> fee = TradingFeeCollected(event_id="f1", stream_id="acct-1",
+...     occurred_at=datetime(2026, 11, 24, 9, tzinfo=UTC), account_id="a", liquidity="taker",
+...     currency="USD", notional=Decimal("1000"), fee=Decimal("0.20"))
+>>> ledger = project_ledger([fee, fee], Period.MONTH)
+>>> ledger.total("USD"), dict(ledger.by_period("USD"))
+(Decimal('0.40'), {'2026-11': Decimal('0.40')})
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from datetime import UTC, date
+from decimal import Decimal
+from typing import TypeVar
+
+import attrs
+from pyrsistent import pmap
+from pyrsistent.typing import PMap
+from returns.maybe import Maybe, Nothing, Some
+from returns.result import Failure, Result, Success
+
+from astratrade_core.errors import DomainError
+from astratrade_core.events.envelope import Event
+from astratrade_core.events.revenue import (
+    MarketplaceSale,
+    NFTMinted,
+    PremiumPurchased,
+    SubscriptionCancelled,
+    SubscriptionChanged,
+    SubscriptionCharged,
+    TradingFeeCollected,
+)
+from astratrade_core.numeric import CONTEXT, ZERO
+
+__all__ = [
+    "LedgerKey",
+    "Period",
+    "RevenueEntry",
+    "RevenueLedger",
+    "RevenueStream",
+    "project_ledger",
+    "revenue_entry",
+]
+
+
+K = TypeVar("K")
+
+
+class RevenueStream(enum.Enum):
+    """The platform's four revenue streams."""
+
+    TRADING_FEES = "trading_fees"
+    SUBSCRIPTIONS = "subscriptions"
+    MARKETPLACE = "marketplace"
+    PREMIUM = "premium"
+
+
+class Period(enum.Enum):
+    """How finely the ledger buckets dates."""
+
+    DAY = "day"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+    def key(self, day: date) -> str:
+        """The bucket a date falls in.
+
+        >>> [p.key(date(2026, 11, 24)) for p in Period]
+        ['2026-11-24', '2026-11', '2026-Q4', '2026']
+        """
+        if self is Period.DAY:
+            return day.isoformat()
+        if self is Period.MONTH:
+            return f"{day.year:04d}-{day.month:02d}"
+        if self is Period.QUARTER:
+            return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+        return f"{day.year:04d}"
+
+
+@attrs.frozen
+class RevenueEntry:
+    """What one event books: stream, currency code, signed amount and UTC date."""
+
+    stream: RevenueStream
+    currency: str
+    amount: Decimal
+    on: date
+
+
+def revenue_entry(event: Event) -> Maybe[RevenueEntry]:
+    """The revenue an event books, or ``Nothing`` for events that are not revenue."""
+    on = event.occurred_at.astimezone(UTC).date()
+    booked: tuple[RevenueStream, str, Decimal] | None = None
+    if isinstance(event, TradingFeeCollected):
+        booked = (RevenueStream.TRADING_FEES, event.currency, event.fee)
+    elif isinstance(event, SubscriptionCharged):
+        booked = (RevenueStream.SUBSCRIPTIONS, event.currency, event.amount)
+    elif isinstance(event, SubscriptionChanged):
+        booked = (RevenueStream.SUBSCRIPTIONS, event.currency, event.proration)
+    elif isinstance(event, SubscriptionCancelled):
+        booked = (RevenueStream.SUBSCRIPTIONS, event.currency, CONTEXT.minus(event.refund))
+    elif isinstance(event, MarketplaceSale):
+        booked = (RevenueStream.MARKETPLACE, event.currency,
+                  CONTEXT.add(event.platform_fee, event.fixed_fee))
+    elif isinstance(event, NFTMinted):
+        booked = (RevenueStream.MARKETPLACE, event.currency, event.platform_fee)
+    elif isinstance(event, PremiumPurchased):
+        booked = (RevenueStream.PREMIUM, event.currency, event.amount)
+    if booked is None:
+        return Nothing
+    return Some(RevenueEntry(booked[0], booked[1], booked[2], on))
+
+
+@attrs.frozen
+class LedgerKey:
+    """One ledger cell: stream, period bucket and currency code."""
+
+    stream: RevenueStream
+    period: str
+    currency: str
+
+
+def _empty_totals() -> PMap[LedgerKey, Decimal]:
+    return pmap()
+
+
+@attrs.frozen
+class RevenueLedger:
+    """Revenue totals by stream, period and currency at one granularity."""
+
+    granularity: Period
+    totals: PMap[LedgerKey, Decimal] = attrs.field(factory=_empty_totals)
+    entries: int = 0
+
+    def record(self, event: Event) -> RevenueLedger:
+        """The ledger with one more event folded in (non-revenue events change nothing)."""
+        return project_ledger([event], self.granularity, self)
+
+    def merge(self, other: RevenueLedger) -> Result[RevenueLedger, DomainError]:
+        """Add another ledger of the same granularity cell by cell.
+
+        >>> RevenueLedger(Period.DAY).merge(RevenueLedger(Period.YEAR)).failure().code
+        'revenue.ledger_granularity'
+        """
+        if other.granularity is not self.granularity:
+            return Failure(DomainError.of("revenue.ledger_granularity",
+                                          "cannot merge ledgers of different granularity",
+                                          left=self.granularity.value,
+                                          right=other.granularity.value))
+        cells = dict(self.totals)
+        for key, amount in other.totals.items():
+            cells[key] = CONTEXT.add(cells.get(key, ZERO), amount)
+        return Success(RevenueLedger(self.granularity, pmap(cells),
+                                     self.entries + other.entries))
+
+    def total(self, currency: str) -> Decimal:
+        """Everything booked in ``currency``."""
+        amount = ZERO
+        for key, value in self.totals.items():
+            if key.currency == currency:
+                amount = CONTEXT.add(amount, value)
+        return amount
+
+    def by_stream(self, currency: str) -> PMap[RevenueStream, Decimal]:
+        """Totals per stream in ``currency``."""
+        return self._group(currency, lambda k: k.stream)
+
+    def by_period(self, currency: str) -> PMap[str, Decimal]:
+        """Totals per period bucket in ``currency``."""
+        return self._group(currency, lambda k: k.period)
+
+    def _group(self, currency: str, pick: Callable[[LedgerKey], K]) -> PMap[K, Decimal]:
+        groups: dict[K, Decimal] = {}
+        for key, value in self.totals.items():
+            if key.currency == currency:
+                group = pick(key)
+                groups[group] = CONTEXT.add(groups.get(group, ZERO), value)
+        return pmap(groups)
+
+
+def project_ledger(events: Iterable[Event], granularity: Period,
+                   start: RevenueLedger | None = None) -> RevenueLedger:
+    """Fold events into a ledger (from ``start``, or empty).
+
+    >>> project_ledger([], Period.DAY).entries
+    0
+    """
+    cells = dict(start.totals) if start is not None else {}
+    entries = start.entries if start is not None else 0
+    for event in events:
+        entry = revenue_entry(event)
+        if isinstance(entry, Some):
+            e = entry.unwrap()
+            key = LedgerKey(e.stream, granularity.key(e.on), e.currency)
+            cells[key] = CONTEXT.add(cells.get(key, ZERO), e.amount)
+            entries += 1
+    return RevenueLedger(granularity, pmap(cells), entries)
