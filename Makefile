@@ -15,6 +15,11 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# The benchmarks compare against bench-only libraries (eventsourcing): a second stamp.
+$(VENV)/.installed-bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS),bench]'
+	touch $@
+
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
@@ -26,7 +31,7 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks
 
 demo: $(STAMP)
