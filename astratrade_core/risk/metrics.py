@@ -87,6 +87,8 @@ __all__ = [
 ]
 
 _MAX_PERIODS: Final = 1_000_000
+#: ln(1e24): a CAGR above 1e24 is reported as out of range rather than computed.
+_MAX_LOG_GROWTH: Final = CONTEXT.ln(Decimal("1e24"))
 _HALF_EVEN: Final = Rounding.HALF_EVEN
 
 
@@ -144,7 +146,7 @@ class RiskSummary:
     observations: int
     periods: int
     total_return: Decimal
-    cagr: Decimal
+    cagr: Maybe[Decimal]
     mean_return: Decimal
     volatility: Decimal
     downside_deviation: Decimal
@@ -258,8 +260,13 @@ def _sortino(returns: tuple[Decimal, ...], target: Decimal, divisor: DownsideDiv
         CONTEXT.multiply(Decimal(periods), Decimal(n)), total))))
 
 
-def _cagr(growth: Decimal, count: int, periods: int) -> Decimal:
-    return _growth_rate(growth, Decimal(periods), Decimal(count))
+def _cagr(growth: Decimal, count: int, periods: int) -> Result[Decimal, DomainError]:
+    exponent = CONTEXT.divide(CONTEXT.multiply(CONTEXT.ln(growth), Decimal(periods)),
+                              Decimal(count))
+    if exponent > _MAX_LOG_GROWTH:
+        return Failure(DomainError.of("risk.metrics.out_of_range",
+                                      "annualized growth exceeds 1e24", periods=count))
+    return Success(CONTEXT.subtract(CONTEXT.exp(exponent), ONE))
 
 
 def _calmar_of(annual: Decimal, fall: Decimal) -> Result[Decimal, DomainError]:
@@ -396,8 +403,8 @@ def cagr(returns: Iterable[object], *, periods_per_year: int = 252,
     values = check.returns(returns, compounding=True)
     periods = _periods(check, periods_per_year)
     digits = check.places(places)
-    return check.then(lambda: Success(rounded(
-        _cagr(equity_of(values)[-1], len(values), periods), digits, rounding)))
+    return check.then(lambda: _cagr(equity_of(values)[-1], len(values), periods).map(
+        lambda g: rounded(g, digits, rounding)))
 
 
 def calmar_ratio(returns: Iterable[object], *, periods_per_year: int = 252,
@@ -417,8 +424,9 @@ def calmar_ratio(returns: Iterable[object], *, periods_per_year: int = 252,
     digits = check.places(places)
     def compute() -> Result[Decimal, DomainError]:
         curve = equity_of(values)
-        annual = _cagr(curve[-1], len(values), periods)
-        return _calmar_of(annual, max_drawdown_of(curve).fraction).map(
+        fall = max_drawdown_of(curve).fraction
+        return _cagr(curve[-1], len(values), periods).bind(
+            lambda annual: _calmar_of(annual, fall)).map(
             lambda c: rounded(c, digits, rounding))
 
     return check.then(compute)
@@ -516,7 +524,7 @@ def summarize(series: Iterable[object], kind: SeriesKind = SeriesKind.RETURNS,
 
     >>> s = summarize(["100", "110", "99", "121"], SeriesKind.EQUITY,
     ...               MetricConventions(periods_per_year=3, places=4)).unwrap()
-    >>> s.periods, s.total_return, s.cagr, s.max_drawdown.fraction
+    >>> s.periods, s.total_return, s.cagr.unwrap(), s.max_drawdown.fraction
     (3, Decimal('0.2100'), Decimal('0.2100'), Decimal('0.1000'))
     >>> s.calmar.unwrap()
     Decimal('2.1000')
@@ -549,13 +557,13 @@ def summarize(series: Iterable[object], kind: SeriesKind = SeriesKind.RETURNS,
         growth = CONTEXT.divide(equity[-1], equity[0])
         ordered = tuple(sorted(returns))
         fall = max_drawdown_of(equity)
-        annual = _cagr(growth, len(returns), periods)
+        annual = _cagr(growth, len(returns), periods)  # within 1e24 unless P/N is extreme
         return Success(RiskSummary(
             kind=kind,
             observations=len(equity) if kind is SeriesKind.EQUITY else len(returns),
             periods=len(returns),
             total_return=out(CONTEXT.subtract(growth, ONE)),
-            cagr=out(annual),
+            cagr=ratio(annual),
             mean_return=out(mean(returns)),
             volatility=out(_volatility(returns, degrees, periods)),
             downside_deviation=out(_downside_deviation(returns, goal, c.downside_divisor,
@@ -563,7 +571,7 @@ def summarize(series: Iterable[object], kind: SeriesKind = SeriesKind.RETURNS,
             sharpe=ratio(_sharpe(returns, rate, degrees, periods)),
             sortino=ratio(_sortino(returns, goal, c.downside_divisor, periods)),
             max_drawdown=fall.rounded(digits, c.rounding, c.loss_sign),
-            calmar=ratio(_calmar_of(annual, fall.fraction)),
+            calmar=ratio(annual.bind(lambda a: _calmar_of(a, fall.fraction))),
             historical_var=loss(_historical_var(ordered, alpha, c.quantile_method)),
             historical_cvar=loss(_historical_cvar(ordered, alpha)),
             parametric_var=loss(_parametric(returns, alpha, degrees, shortfall=False)),

@@ -73,6 +73,10 @@ DEFAULT_PLACES: Final = 12
 #: Largest accepted ``places``: results stay valid inputs (see ``MAX_FRACTION_DIGITS``).
 MAX_PLACES: Final = MAX_FRACTION_DIGITS
 _MAX_CAUSES: Final = 10
+_GROWTH_CAP: Final = Decimal("1e60")
+_GROWTH_FLOOR: Final = Decimal("1e-60")
+#: Results keep at most this many significant digits when ``places`` would need more.
+_MAX_DIGITS: Final = 110
 
 
 class LossSign(enum.Enum):
@@ -121,6 +125,7 @@ class Inputs:
             else:
                 parsed.append(result.unwrap())
         if bad:
+            parsed = []
             self.problems.append(DomainError(
                 "risk.metrics.series", f"{field}: {len(bad)} invalid element(s)",
                 pmap({"field": field, "invalid": str(len(bad))}), tuple(bad[:_MAX_CAUSES])))
@@ -131,18 +136,30 @@ class Inputs:
             self.problems.append(DomainError.of(
                 "risk.metrics.too_short", f"{field}: needs at least {minimum} values",
                 field=field, length=len(parsed), minimum=minimum))
+            parsed = []
         return tuple(parsed)
 
     def returns(self, values: Iterable[object], *, minimum: int = 1,
                 compounding: bool = False) -> tuple[Decimal, ...]:
-        """Parse a return series; ``compounding`` also requires every return above -1."""
+        """Parse a return series; ``compounding`` also requires every return above -1 and the
+        compounded growth to stay within ``[1e-60, 1e60]`` (no account does otherwise)."""
         parsed = self.series(values, "returns", minimum=minimum)
-        if compounding:
-            ruined = [i for i, r in enumerate(parsed) if r <= -ONE]
-            if ruined:
+        if not compounding:
+            return parsed
+        ruined = [i for i, r in enumerate(parsed) if r <= -ONE]
+        if ruined:
+            self.problems.append(DomainError.of(
+                "risk.metrics.total_loss", "a return of -100% or worse cannot be compounded",
+                index=ruined[0], count=len(ruined)))
+            return ()
+        mul, add, growth = CONTEXT.multiply, CONTEXT.add, ONE
+        for index, r in enumerate(parsed):
+            growth = mul(growth, add(ONE, r))
+            if not _GROWTH_FLOOR <= growth <= _GROWTH_CAP:
                 self.problems.append(DomainError.of(
-                    "risk.metrics.total_loss", "a return of -100% or worse cannot be compounded",
-                    index=ruined[0], count=len(ruined)))
+                    "risk.metrics.out_of_range", "compounded growth leaves [1e-60, 1e60]",
+                    index=index))
+                return ()
         return parsed
 
     def integer(self, value: object, field: str, low: int, high: int) -> int:
@@ -187,7 +204,13 @@ class Inputs:
 
 
 def rounded(value: Decimal, places: int, rounding: Rounding) -> Decimal:
-    """Round a metric once, at the end; a negative zero becomes zero."""
+    """Round a metric once, at the end; a negative zero becomes zero.
+
+    A value so large that ``places`` would need more than 110 significant digits (only
+    absurd inputs get there) keeps the places that fit.
+    """
+    if not value.is_zero():
+        places = min(places, _MAX_DIGITS - 1 - value.adjusted())
     return CONTEXT.add(quantize(value, places, rounding), ZERO)
 
 

@@ -93,7 +93,7 @@ def test_errors_are_values() -> None:
     assert both.codes() == ("risk.metrics.empty", "risk.metrics.places")
     assert equity_curve(["0.1", "-1.5"]).failure().fields["index"] == "1"
     assert equity_curve(["0.1"], start="0").failure().code == "risk.metrics.start"
-    assert log_returns(["1", "2"], places=True).failure().code == (  # type: ignore[arg-type]
+    assert log_returns(["1", "2"], places=True).failure().code == (
         "risk.metrics.places")
 
 
