@@ -147,17 +147,24 @@ class StakingPool:
         if numerator > U256_MAX or emitted > U256_MAX:
             return Failure(DomainError.of("numeric.overflow", "reward exceeds u256"))
         if self.total_staked == 0:
-            return Success(attrs.evolve(self, carry_wad=numerator, emitted=emitted))
+            return Success(StakingPool(0, self.reward_index, numerator, emitted, self.claimed,
+                                       self.positions))
         delta, carry = divmod(numerator, self.total_staked)
         if self.reward_index + delta > U256_MAX:
             return Failure(DomainError.of("numeric.overflow", "reward index exceeds u256"))
-        return Success(attrs.evolve(self, reward_index=self.reward_index + delta,
-                                    carry_wad=carry, emitted=emitted))
+        return Success(StakingPool(self.total_staked, self.reward_index + delta, carry, emitted,
+                                   self.claimed, self.positions))
 
     def _settled(self, account: str) -> Result[StakePosition, DomainError]:
         p = self.position(account)
+        if p.paid_index == self.reward_index:
+            return Success(p)
         return mul_div(p.staked, self.reward_index - p.paid_index, WAD, FixedRounding.FLOOR).map(
             lambda earned: StakePosition(p.staked, self.reward_index, p.owed + earned))
+
+    def _moved(self, account: str, position: StakePosition, change: int) -> StakingPool:
+        return StakingPool(self.total_staked + change, self.reward_index, self.carry_wad,
+                           self.emitted, self.claimed, self.positions.set(account, position))
 
     def stake(self, account: str, amount: int) -> Result[StakingPool, DomainError]:
         """Add ``amount`` to the account's stake (settling its rewards first).
@@ -170,9 +177,8 @@ class StakingPool:
             return Failure(problem)
         if self.total_staked + amount > U256_MAX:
             return Failure(DomainError.of("numeric.overflow", "total stake exceeds u256"))
-        return self._settled(account).map(lambda p: attrs.evolve(
-            self, total_staked=self.total_staked + amount,
-            positions=self.positions.set(account, attrs.evolve(p, staked=p.staked + amount))))
+        return self._settled(account).map(lambda p: self._moved(
+            account, StakePosition(p.staked + amount, p.paid_index, p.owed), amount))
 
     def unstake(self, account: str, amount: int) -> Result[StakingPool, DomainError]:
         """Withdraw ``amount`` of the account's stake; rewards stay owed until claimed.
@@ -188,9 +194,8 @@ class StakingPool:
                                           "cannot unstake more than is staked",
                                           account=account, amount=amount,
                                           staked=self.position(account).staked))
-        return self._settled(account).map(lambda p: attrs.evolve(
-            self, total_staked=self.total_staked - amount,
-            positions=self.positions.set(account, attrs.evolve(p, staked=p.staked - amount))))
+        return self._settled(account).map(lambda p: self._moved(
+            account, StakePosition(p.staked - amount, p.paid_index, p.owed), -amount))
 
     def claim(self, account: str) -> Result[Claim, DomainError]:
         """Pay out everything the account is owed.
@@ -200,6 +205,7 @@ class StakingPool:
         9
         """
         return self._settled(account).map(lambda p: Claim(
-            attrs.evolve(self, claimed=self.claimed + p.owed,
-                         positions=self.positions.set(account, attrs.evolve(p, owed=0))),
+            StakingPool(self.total_staked, self.reward_index, self.carry_wad, self.emitted,
+                        self.claimed + p.owed,
+                        self.positions.set(account, StakePosition(p.staked, p.paid_index, 0))),
             p.owed))

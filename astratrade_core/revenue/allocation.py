@@ -126,6 +126,9 @@ def integer_weights(weights: Sequence[WeightInput]) -> Result[tuple[int, ...], D
     >>> integer_weights(("1", "-2", "x")).failure().codes()
     ('numeric.negative', 'numeric.syntax')
     """
+    plain = tuple(w for w in weights if isinstance(w, int) and not isinstance(w, bool) and w >= 0)
+    if len(plain) == len(weights):
+        return Success(plain)  # already non-negative integers: nothing to scale
     parsed: list[Decimal] = []
     problems: list[DomainError] = []
     for index, weight in enumerate(weights):

@@ -40,7 +40,7 @@ import enum
 from collections.abc import Callable, Iterable
 from datetime import UTC, date
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 from pyrsistent import pmap
@@ -117,28 +117,32 @@ class RevenueEntry:
     on: date
 
 
+_Booked = tuple[RevenueStream, str, Decimal]
+_BOOKERS: dict[type[Event], Callable[[Any], _Booked]] = {
+    TradingFeeCollected: lambda e: (RevenueStream.TRADING_FEES, e.currency, e.fee),
+    SubscriptionCharged: lambda e: (RevenueStream.SUBSCRIPTIONS, e.currency, e.amount),
+    SubscriptionChanged: lambda e: (RevenueStream.SUBSCRIPTIONS, e.currency, e.proration),
+    SubscriptionCancelled: lambda e: (RevenueStream.SUBSCRIPTIONS, e.currency,
+                                      CONTEXT.minus(e.refund)),
+    MarketplaceSale: lambda e: (RevenueStream.MARKETPLACE, e.currency,
+                                CONTEXT.add(e.platform_fee, e.fixed_fee)),
+    NFTMinted: lambda e: (RevenueStream.MARKETPLACE, e.currency, e.platform_fee),
+    PremiumPurchased: lambda e: (RevenueStream.PREMIUM, e.currency, e.amount),
+}
+
+
+def _utc_date(event: Event) -> date:
+    at = event.occurred_at
+    return (at if at.tzinfo is UTC else at.astimezone(UTC)).date()
+
+
 def revenue_entry(event: Event) -> Maybe[RevenueEntry]:
     """The revenue an event books, or ``Nothing`` for events that are not revenue."""
-    on = event.occurred_at.astimezone(UTC).date()
-    booked: tuple[RevenueStream, str, Decimal] | None = None
-    if isinstance(event, TradingFeeCollected):
-        booked = (RevenueStream.TRADING_FEES, event.currency, event.fee)
-    elif isinstance(event, SubscriptionCharged):
-        booked = (RevenueStream.SUBSCRIPTIONS, event.currency, event.amount)
-    elif isinstance(event, SubscriptionChanged):
-        booked = (RevenueStream.SUBSCRIPTIONS, event.currency, event.proration)
-    elif isinstance(event, SubscriptionCancelled):
-        booked = (RevenueStream.SUBSCRIPTIONS, event.currency, CONTEXT.minus(event.refund))
-    elif isinstance(event, MarketplaceSale):
-        booked = (RevenueStream.MARKETPLACE, event.currency,
-                  CONTEXT.add(event.platform_fee, event.fixed_fee))
-    elif isinstance(event, NFTMinted):
-        booked = (RevenueStream.MARKETPLACE, event.currency, event.platform_fee)
-    elif isinstance(event, PremiumPurchased):
-        booked = (RevenueStream.PREMIUM, event.currency, event.amount)
-    if booked is None:
+    booker = _BOOKERS.get(type(event))
+    if booker is None:
         return Nothing
-    return Some(RevenueEntry(booked[0], booked[1], booked[2], on))
+    stream, currency, amount = booker(event)
+    return Some(RevenueEntry(stream, currency, amount, _utc_date(event)))
 
 
 @attrs.frozen
@@ -215,13 +219,23 @@ def project_ledger(events: Iterable[Event], granularity: Period,
     >>> project_ledger([], Period.DAY).entries
     0
     """
-    cells = dict(start.totals) if start is not None else {}
+    cells: dict[tuple[RevenueStream, str, str], Decimal] = (
+        {(k.stream, k.period, k.currency): v for k, v in start.totals.items()}
+        if start is not None else {})
     entries = start.entries if start is not None else 0
+    periods: dict[date, str] = {}
+    add, get, book = CONTEXT.add, cells.get, _BOOKERS.get
     for event in events:
-        entry = revenue_entry(event)
-        if isinstance(entry, Some):
-            e = entry.unwrap()
-            key = LedgerKey(e.stream, granularity.key(e.on), e.currency)
-            cells[key] = CONTEXT.add(cells.get(key, ZERO), e.amount)
-            entries += 1
-    return RevenueLedger(granularity, pmap(cells), entries)
+        booker = book(type(event))
+        if booker is None:
+            continue
+        stream, currency, amount = booker(event)
+        day = _utc_date(event)
+        period = periods.get(day)
+        if period is None:
+            period = periods[day] = granularity.key(day)
+        key = (stream, period, currency)
+        cells[key] = add(get(key, ZERO), amount)
+        entries += 1
+    return RevenueLedger(granularity, pmap({LedgerKey(*k): v for k, v in cells.items()}),
+                         entries)
