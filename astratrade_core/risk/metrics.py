@@ -202,26 +202,31 @@ def _growth_rate(growth: Decimal, numerator: Decimal, denominator: Decimal) -> D
 # --- kernels on validated values, unrounded ---------------------------------------------------
 
 
-def _excess(returns: tuple[Decimal, ...], rate: Decimal) -> tuple[Decimal, ...]:
-    if rate.is_zero():
-        return returns
-    sub = CONTEXT.subtract
-    return tuple(sub(r, rate) for r in returns)
+@attrs.frozen
+class _Moments:
+    """Mean and variance of the returns, computed once per call."""
+
+    mean: Decimal
+    variance: Decimal
 
 
-def _volatility(returns: tuple[Decimal, ...], ddof: int, periods: int) -> Decimal:
-    return CONTEXT.sqrt(CONTEXT.multiply(variance(returns, ddof), Decimal(periods)))
+def _moments(returns: tuple[Decimal, ...], ddof: int) -> _Moments:
+    centre = mean(returns)
+    return _Moments(centre, variance(returns, ddof, centre))
 
 
-def _sharpe(returns: tuple[Decimal, ...], rate: Decimal, ddof: int,
-            periods: int) -> Result[Decimal, DomainError]:
-    excess = _excess(returns, rate)
-    spread = variance(excess, ddof)
-    if spread.is_zero():
+def _volatility(moments: _Moments, periods: int) -> Decimal:
+    return CONTEXT.sqrt(CONTEXT.multiply(moments.variance, Decimal(periods)))
+
+
+def _sharpe(moments: _Moments, rate: Decimal, periods: int) -> Result[Decimal, DomainError]:
+    # mean(r - rf) = mean(r) - rf and var(r - rf) = var(r): one pass serves every metric
+    if moments.variance.is_zero():
         return Failure(DomainError.of("risk.metrics.zero_volatility",
                                       "Sharpe ratio is undefined when volatility is zero"))
     return Success(CONTEXT.multiply(
-        mean(excess), CONTEXT.sqrt(CONTEXT.divide(Decimal(periods), spread))))
+        CONTEXT.subtract(moments.mean, rate),
+        CONTEXT.sqrt(CONTEXT.divide(Decimal(periods), moments.variance))))
 
 
 def _downside(returns: tuple[Decimal, ...], target: Decimal,
@@ -247,14 +252,14 @@ def _downside_deviation(returns: tuple[Decimal, ...], target: Decimal,
     return CONTEXT.sqrt(CONTEXT.divide(CONTEXT.multiply(total, Decimal(periods)), Decimal(n)))
 
 
-def _sortino(returns: tuple[Decimal, ...], target: Decimal, divisor: DownsideDivisor,
-             periods: int) -> Result[Decimal, DomainError]:
+def _sortino(returns: tuple[Decimal, ...], centre: Decimal, target: Decimal,
+             divisor: DownsideDivisor, periods: int) -> Result[Decimal, DomainError]:
     total, n = _downside(returns, target, divisor)
     if n == 0:
         return Failure(DomainError.of("risk.metrics.no_downside",
                                       "Sortino ratio is undefined with no return below target",
                                       target=target))
-    centre = mean(_excess(returns, target))
+    centre = CONTEXT.subtract(centre, target)
     # mean * P / sqrt(total / n * P) == mean * sqrt(P * n / total)
     return Success(CONTEXT.multiply(centre, CONTEXT.sqrt(CONTEXT.divide(
         CONTEXT.multiply(Decimal(periods), Decimal(n)), total))))
@@ -287,10 +292,9 @@ def _historical_cvar(ordered: tuple[Decimal, ...], alpha: Decimal) -> Decimal:
     return CONTEXT.minus(mean(ordered[:count]))
 
 
-def _parametric(returns: tuple[Decimal, ...], alpha: Decimal, ddof: int,
-                shortfall: bool) -> Decimal:
-    centre = mean(returns)
-    spread = CONTEXT.sqrt(variance(returns, ddof))
+def _parametric(moments: _Moments, alpha: Decimal, shortfall: bool) -> Decimal:
+    centre = moments.mean
+    spread = CONTEXT.sqrt(moments.variance)
     z = standard_normal_quantile(alpha)
     if shortfall:
         tail = CONTEXT.divide(standard_normal_pdf(z), alpha)
@@ -322,7 +326,7 @@ def volatility(returns: Iterable[object], *, ddof: int = 1, periods_per_year: in
     periods = _periods(check, periods_per_year)
     digits = check.places(places)
     return check.then(lambda: Success(
-        rounded(_volatility(values, degrees, periods), digits, rounding)))
+        rounded(_volatility(_moments(values, degrees), periods), digits, rounding)))
 
 
 def sharpe_ratio(returns: Iterable[object], *, risk_free: object = 0,
@@ -344,7 +348,7 @@ def sharpe_ratio(returns: Iterable[object], *, risk_free: object = 0,
     periods = _periods(check, periods_per_year)
     rate = _risk_free(check, risk_free, risk_free_basis, periods)
     digits = check.places(places)
-    return check.then(lambda: _sharpe(values, rate, degrees, periods).map(
+    return check.then(lambda: _sharpe(_moments(values, degrees), rate, periods).map(
         lambda s: rounded(s, digits, rounding)))
 
 
@@ -386,7 +390,7 @@ def sortino_ratio(returns: Iterable[object], *, target: object = 0,
     goal = check.decimal(target, "target")
     periods = _periods(check, periods_per_year)
     digits = check.places(places)
-    return check.then(lambda: _sortino(values, goal, divisor, periods).map(
+    return check.then(lambda: _sortino(values, mean(values), goal, divisor, periods).map(
         lambda s: rounded(s, digits, rounding)))
 
 
@@ -489,7 +493,7 @@ def parametric_var(returns: Iterable[object], confidence: object = "0.95", *, dd
     degrees = _ddof(check, ddof, len(values))
     digits = check.places(places)
     return check.then(lambda: Success(rounded(signed_loss(
-        _parametric(values, _alpha(level), degrees, shortfall=False), loss_sign),
+        _parametric(_moments(values, degrees), _alpha(level), shortfall=False), loss_sign),
         digits, rounding)))
 
 
@@ -508,7 +512,7 @@ def parametric_cvar(returns: Iterable[object], confidence: object = "0.95", *, d
     degrees = _ddof(check, ddof, len(values))
     digits = check.places(places)
     return check.then(lambda: Success(rounded(signed_loss(
-        _parametric(values, _alpha(level), degrees, shortfall=True), loss_sign),
+        _parametric(_moments(values, degrees), _alpha(level), shortfall=True), loss_sign),
         digits, rounding)))
 
 
@@ -555,6 +559,7 @@ def summarize(series: Iterable[object], kind: SeriesKind = SeriesKind.RETURNS,
             return result_to_maybe(value.map(out))
 
         growth = CONTEXT.divide(equity[-1], equity[0])
+        moments = _moments(returns, degrees)
         ordered = tuple(sorted(returns))
         fall = max_drawdown_of(equity)
         annual = _cagr(growth, len(returns), periods)  # within 1e24 unless P/N is extreme
@@ -564,18 +569,18 @@ def summarize(series: Iterable[object], kind: SeriesKind = SeriesKind.RETURNS,
             periods=len(returns),
             total_return=out(CONTEXT.subtract(growth, ONE)),
             cagr=ratio(annual),
-            mean_return=out(mean(returns)),
-            volatility=out(_volatility(returns, degrees, periods)),
+            mean_return=out(moments.mean),
+            volatility=out(_volatility(moments, periods)),
             downside_deviation=out(_downside_deviation(returns, goal, c.downside_divisor,
                                                        periods)),
-            sharpe=ratio(_sharpe(returns, rate, degrees, periods)),
-            sortino=ratio(_sortino(returns, goal, c.downside_divisor, periods)),
+            sharpe=ratio(_sharpe(moments, rate, periods)),
+            sortino=ratio(_sortino(returns, moments.mean, goal, c.downside_divisor, periods)),
             max_drawdown=fall.rounded(digits, c.rounding, c.loss_sign),
             calmar=ratio(annual.bind(lambda a: _calmar_of(a, fall.fraction))),
             historical_var=loss(_historical_var(ordered, alpha, c.quantile_method)),
             historical_cvar=loss(_historical_cvar(ordered, alpha)),
-            parametric_var=loss(_parametric(returns, alpha, degrees, shortfall=False)),
-            parametric_cvar=loss(_parametric(returns, alpha, degrees, shortfall=True)),
+            parametric_var=loss(_parametric(moments, alpha, shortfall=False)),
+            parametric_cvar=loss(_parametric(moments, alpha, shortfall=True)),
             conventions=c,
         ))
 

@@ -132,8 +132,10 @@ def mean(values: Sequence[Decimal]) -> Decimal:
     return CONTEXT.divide(total, Decimal(len(values)))
 
 
-def variance(values: Sequence[Decimal], ddof: int) -> Decimal:
+def variance(values: Sequence[Decimal], ddof: int, centre: Decimal | None = None) -> Decimal:
     """``sum((x - mean)**2) / (N - ddof)``: ``ddof=1`` sample, ``ddof=0`` population.
+
+    Pass ``centre`` (the :func:`mean` of ``values``) when it is already known.
 
     >>> from decimal import Decimal as D
     >>> variance([D(2), D(4), D(4), D(4), D(5), D(5), D(7), D(9)], ddof=0)
@@ -141,7 +143,8 @@ def variance(values: Sequence[Decimal], ddof: int) -> Decimal:
     """
     if ddof < 0 or len(values) <= ddof:
         raise ValueError("variance needs more observations than ddof")
-    centre = mean(values)
+    if centre is None:
+        centre = mean(values)
     sub, mul, add = CONTEXT.subtract, CONTEXT.multiply, CONTEXT.add
     total = ZERO
     for value in values:
