@@ -112,9 +112,13 @@ def test_accrual_monotone_and_compound_above_linear(rate: int, t1: int, t2: int)
 @given(interest_rate_models(), st.integers(0, RAY), hostile_contexts())
 def test_independent_of_caller_context(model: InterestRateModel, u: int,
                                        ctx: decimal.Context) -> None:
-    expected = (borrow_rate(model, u), supply_rate(model, u), utilization(u, RAY),
-                accrue(u, model.slope2, 86_400), InterestRateModel.of("0", "0.04", "1", "0.5", 0))
+    def run() -> object:
+        return (borrow_rate(model, u), supply_rate(model, u), utilization(u, RAY),
+                accrue(u, model.slope2, 86_400), accrue(u, model.slope1, 99, compound=False),
+                InterestRateModel.of("0", "0.04", "1", "0.5", 0), ray_mul(u, model.slope1),
+                ray_div(u, model.optimal_utilization), percent_mul(u, model.reserve_factor_bps),
+                linear_interest(model.slope2, 12_345), compound_interest(model.slope2, 12_345))
+
+    expected = run()
     with decimal.localcontext(ctx):
-        assert (borrow_rate(model, u), supply_rate(model, u), utilization(u, RAY),
-                accrue(u, model.slope2, 86_400),
-                InterestRateModel.of("0", "0.04", "1", "0.5", 0)) == expected
+        assert run() == expected

@@ -117,11 +117,12 @@ def test_any_sequence_conserves_within_the_dust_bound(
 @given(staking_operations(max_amount=10**9), hostile_contexts())
 def test_independent_of_caller_context(ops: list[tuple[str, int, int]],
                                        ctx: decimal.Context) -> None:
-    def run() -> tuple[StakingPool, object]:
+    def run() -> tuple[StakingPool, list[int], object]:
         pool = StakingPool()
         for op, who, amount in ops:
             pool = _apply(pool, op, ACCOUNTS[who], amount)[0]
-        return pool, distribute_pro_rata(10**9, [a for _, _, a in ops], 3)
+        pending = [pool.pending(a) for a in ACCOUNTS]
+        return pool, pending, distribute_pro_rata(10**9, [a for _, _, a in ops], 3)
 
     expected = run()
     with decimal.localcontext(ctx):

@@ -93,7 +93,8 @@ def test_independent_of_caller_context(events: list[Event], ctx: decimal.Context
     def run() -> object:
         ledger = project_ledger(events, Period.MONTH)
         return (ledger, ledger.total("USD"), ledger.by_stream("EUR"), ledger.by_period("USD"),
-                ledger.merge(ledger), [revenue_entry(e) for e in events])
+                ledger.merge(ledger), [revenue_entry(e) for e in events],
+                [ledger.record(e) for e in events[:3]], [p.key(date(2026, 5, 17)) for p in Period])
 
     expected = run()
     with decimal.localcontext(ctx):

@@ -143,6 +143,18 @@ def test_independent_of_caller_context(cents: int, bps: tuple[int, int],
     terms = MarketplaceTerms(bps[0], usd("0.05"))
     curve = MintPricing(usd("10"), usd("0.50"), 100, bps[0])
     price = Money.from_minor_units(cents, USD)
+
+    def events() -> object:
+        sale = settle_sale(Money(D("1000"), USD), terms, bps[1])
+        mint = settle_mint(curve, 3, 2)
+        return (sale.map(lambda s: s.to_event(
+                    event_id="e", stream_id="s", occurred_at=T0, token_id="t",
+                    collection_id="c", seller_id="s", buyer_id="b", creator_id="c")),
+                mint.map(lambda m: m.to_event(
+                    event_id="e", stream_id="s", occurred_at=T0, token_id="t",
+                    collection_id="c", creator_id="c", owner_id="o")))
+
+    built = events()
     expected = (settle_sale(price, terms, bps[1]), settle_units(cents, *bps, 5),
                 minimum_listing_price(terms, bps[1], price), settle_mint(curve, 3, 2),
                 MarketplaceTerms.of(bps[0], usd("0.05")),
@@ -152,3 +164,4 @@ def test_independent_of_caller_context(cents: int, bps: tuple[int, int],
                 minimum_listing_price(terms, bps[1], price), settle_mint(curve, 3, 2),
                 MarketplaceTerms.of(bps[0], usd("0.05")),
                 MintPricing.of(usd("10"), usd("0.50"), 100, bps[0])) == expected
+        assert events() == built
