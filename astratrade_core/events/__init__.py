@@ -49,8 +49,30 @@ from astratrade_core.events.social import (
     ClanLeft,
     ClanMemberInvited,
 )
+from astratrade_core.events.trading import (
+    FeeCharged,
+    FundingApplied,
+    FundsDeposited,
+    FundsWithdrawn,
+    LimitBreach,
+    PositionClosed,
+    PositionLiquidated,
+    PriceMarked,
+    RiskLimitHit,
+    TradeExecuted,
+)
 
 __all__ = [
+    "FeeCharged",
+    "FundingApplied",
+    "FundsDeposited",
+    "FundsWithdrawn",
+    "LimitBreach",
+    "PositionClosed",
+    "PositionLiquidated",
+    "PriceMarked",
+    "RiskLimitHit",
+    "TradeExecuted",
     "GENESIS_HASH",
     "ChainBreak",
     "ChainHead",

@@ -5,6 +5,13 @@ Metrics (drawdown, VaR/CVaR, Sharpe, Sortino, Calmar, volatility) live in
 :mod:`~astratrade_core.risk.stats`; their conventions are in ``docs/risk-metrics.md``.
 """
 
+from astratrade_core.risk.limits import (
+    MAX_TRADE_WINDOW,
+    Exposure,
+    RiskPolicy,
+    check,
+    evaluate,
+)
 from astratrade_core.risk.metrics import (
     DEFAULT_CONVENTIONS,
     DownsideDivisor,
@@ -36,6 +43,11 @@ from astratrade_core.risk.series import (
 from astratrade_core.risk.stats import QuantileMethod, normal_cdf, normal_quantile
 
 __all__ = [
+    "MAX_TRADE_WINDOW",
+    "Exposure",
+    "RiskPolicy",
+    "check",
+    "evaluate",
     "DEFAULT_CONVENTIONS",
     "DownsideDivisor",
     "LossSign",

@@ -1,0 +1,182 @@
+"""Portfolio and trading events: money in and out, fills, closes, funding, marks, liquidations
+and pre-trade risk rejections.
+
+The ``stream_id`` is the account.  Amounts are exact ``Decimal`` values in the currency named
+by the event (``currency`` or the instrument's ``quote_currency``), unrounded beyond what the
+venue reported.  Signs: ``quantity`` is signed (buy > 0, sell < 0); ``fee`` and funding
+``payment`` are positive when the account pays and negative when it receives (a maker rebate,
+funding received); ``realized_pnl`` is price P&L only (fees and funding are separate).  The
+account is margined: trading moves cash only by realized P&L, fees and funding, never by
+notional.
+
+How each event changes the portfolio is defined in :mod:`astratrade_core.portfolio.evolve`.
+
+Schema history: ``TradeExecuted`` version 1 had no ``liquidity`` (every fill paid the taker
+rate); version 2 added it, and the registered upcaster lifts version-1 payloads with
+``"liquidity": "taker"``.
+
+>>> from datetime import UTC, datetime
+>>> from decimal import Decimal
+>>> t = TradeExecuted(event_id="c-1:0", stream_id="acct-1",
+...                   occurred_at=datetime(2026, 1, 1, tzinfo=UTC), symbol="BTCUSD",
+...                   quote_currency="USD", quantity=Decimal("0.5"), price=Decimal("30000"),
+...                   fee=Decimal("6"), liquidity="taker", realized_pnl=Decimal("0"))
+>>> t.event_type, t.schema_version, t.notional
+('TradeExecuted', 2, Decimal('15000.0'))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+
+from astratrade_core.events.codec import upcaster
+from astratrade_core.events.envelope import Event, event_type
+from astratrade_core.numeric import CONTEXT
+
+__all__ = [
+    "LIQUIDITY_VALUES",
+    "FeeCharged",
+    "FundingApplied",
+    "FundsDeposited",
+    "FundsWithdrawn",
+    "LimitBreach",
+    "PositionClosed",
+    "PositionLiquidated",
+    "PriceMarked",
+    "RiskLimitHit",
+    "TradeExecuted",
+]
+
+#: The values of ``TradeExecuted.liquidity``.
+LIQUIDITY_VALUES: Final = ("maker", "taker")
+
+
+@event_type("FundsDeposited", version=1)
+@attrs.frozen(kw_only=True)
+class FundsDeposited(Event):
+    """Cash arrived in the account (``amount`` > 0)."""
+
+    currency: str
+    amount: Decimal
+
+
+@event_type("FundsWithdrawn", version=1)
+@attrs.frozen(kw_only=True)
+class FundsWithdrawn(Event):
+    """Cash left the account (``amount`` > 0)."""
+
+    currency: str
+    amount: Decimal
+
+
+@event_type("FeeCharged", version=1)
+@attrs.frozen(kw_only=True)
+class FeeCharged(Event):
+    """A fee outside any fill (withdrawal, platform, liquidation penalty): ``amount`` > 0 is
+    paid by the account, < 0 refunded to it."""
+
+    currency: str
+    amount: Decimal
+    reason: str
+
+
+@event_type("TradeExecuted", version=2)
+@attrs.frozen(kw_only=True)
+class TradeExecuted(Event):
+    """A fill: signed ``quantity`` of ``symbol`` at ``price`` (quote per base), ``fee`` in
+    quote currency, ``liquidity`` ``"maker"`` or ``"taker"``, and the price P&L the fill
+    realized under average-cost accounting."""
+
+    symbol: str
+    quote_currency: str
+    quantity: Decimal
+    price: Decimal
+    fee: Decimal
+    liquidity: str
+    realized_pnl: Decimal
+
+    @property
+    def notional(self) -> Decimal:
+        """``|quantity| * price`` in quote currency."""
+        return CONTEXT.multiply(CONTEXT.abs(self.quantity), self.price)
+
+
+@upcaster("TradeExecuted", from_version=1)
+def _trade_executed_v1_to_v2(payload: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Version 1 fills predate maker/taker fees: every one of them paid the taker rate."""
+    return {**payload, "liquidity": "taker"}
+
+
+@event_type("PositionClosed", version=1)
+@attrs.frozen(kw_only=True)
+class PositionClosed(Event):
+    """A position in ``symbol`` went flat.  The totals cover the position's whole life since
+    it was opened from flat: price P&L realized, fees and funding paid (positive = paid)."""
+
+    symbol: str
+    quote_currency: str
+    realized_pnl: Decimal
+    fees_paid: Decimal
+    funding_paid: Decimal
+
+
+@event_type("FundingApplied", version=1)
+@attrs.frozen(kw_only=True)
+class FundingApplied(Event):
+    """A funding settlement on an open perpetual position: ``payment = quantity * mark_price
+    * rate`` (positive = the account paid; with a positive rate longs pay shorts)."""
+
+    symbol: str
+    quote_currency: str
+    rate: Decimal
+    mark_price: Decimal
+    payment: Decimal
+
+
+@event_type("PriceMarked", version=1)
+@attrs.frozen(kw_only=True)
+class PriceMarked(Event):
+    """A new mark price for ``symbol`` (used for unrealized P&L and exposure)."""
+
+    symbol: str
+    price: Decimal
+
+
+@event_type("PositionLiquidated", version=1)
+@attrs.frozen(kw_only=True)
+class PositionLiquidated(Event):
+    """The venue closed the whole position at ``price``: ``quantity`` is the closing (signed)
+    quantity, ``fee`` the liquidation fee, ``realized_pnl`` the price P&L of the close."""
+
+    symbol: str
+    quote_currency: str
+    quantity: Decimal
+    price: Decimal
+    fee: Decimal
+    realized_pnl: Decimal
+
+
+@attrs.frozen
+class LimitBreach:
+    """One violated pre-trade limit: its stable ``code`` (``"risk.max_leverage"``), the
+    policy's ``limit`` and the ``actual`` value the trade would have reached."""
+
+    code: str
+    limit: Decimal
+    actual: Decimal
+
+
+@event_type("RiskLimitHit", version=1)
+@attrs.frozen(kw_only=True)
+class RiskLimitHit(Event):
+    """A trade was refused before execution; ``breaches`` lists **every** violated limit.
+    Recorded for the audit trail; it changes no balance or position."""
+
+    symbol: str
+    quantity: Decimal
+    price: Decimal
+    breaches: tuple[LimitBreach, ...]

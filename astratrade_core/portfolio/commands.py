@@ -1,0 +1,126 @@
+"""Commands the shell sends to a portfolio: intentions, validated by ``decide``.
+
+Every command carries what the core must not invent: ``command_id`` (the events it produces
+get the ids ``f"{command_id}:{n}"``, ``n = 0, 1, ...``), ``account_id`` (the events'
+``stream_id``) and ``issued_at`` (their ``occurred_at``; an aware datetime).  Amounts are
+``Decimal`` values parsed by the shell (``astratrade_core.numeric.parse_decimal``);
+``decide`` checks their bounds and signs again and reports every problem at once.
+
+>>> from datetime import UTC, datetime
+>>> from decimal import Decimal
+>>> Deposit(command_id="c-1", account_id="acct-1", issued_at=datetime(2026, 1, 1, tzinfo=UTC),
+...         currency="USD", amount=Decimal("100")).event_id(1)
+'c-1:1'
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import attrs
+
+from astratrade_core.numeric import ZERO
+from astratrade_core.risk.limits import RiskPolicy
+from astratrade_core.trading.fills import Liquidity
+
+__all__ = [
+    "ApplyFunding",
+    "ChargeFee",
+    "ClosePosition",
+    "Command",
+    "Deposit",
+    "ExecuteTrade",
+    "LiquidatePosition",
+    "MarkPrice",
+    "Withdraw",
+]
+
+
+@attrs.frozen(kw_only=True)
+class Command:
+    """Identity, account and time of a command, supplied by the shell."""
+
+    command_id: str
+    account_id: str
+    issued_at: datetime
+
+    def event_id(self, n: int) -> str:
+        """The id of the ``n``-th event this command produces."""
+        return f"{self.command_id}:{n}"
+
+
+@attrs.frozen(kw_only=True)
+class Deposit(Command):
+    """Credit ``amount`` (> 0) of ``currency``."""
+
+    currency: str
+    amount: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class Withdraw(Command):
+    """Debit ``amount`` (> 0); refused if cash or equity in ``currency`` would go negative."""
+
+    currency: str
+    amount: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class ChargeFee(Command):
+    """Charge a fee outside any fill (> 0); refused if cash would go negative."""
+
+    currency: str
+    amount: Decimal
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class ExecuteTrade(Command):
+    """Record a fill of signed ``quantity`` at ``price`` with ``fee`` (quote currency,
+    negative = rebate), subject to ``policy`` when it adds exposure."""
+
+    symbol: str
+    quote_currency: str
+    quantity: Decimal
+    price: Decimal
+    policy: RiskPolicy
+    fee: Decimal = ZERO
+    liquidity: Liquidity = Liquidity.TAKER
+
+
+@attrs.frozen(kw_only=True)
+class ClosePosition(Command):
+    """Close the whole position in ``symbol`` at ``price`` (never blocked by limits)."""
+
+    symbol: str
+    price: Decimal
+    fee: Decimal = ZERO
+    liquidity: Liquidity = Liquidity.TAKER
+
+
+@attrs.frozen(kw_only=True)
+class LiquidatePosition(Command):
+    """The venue liquidated the whole position in ``symbol`` at ``price``, charging ``fee``."""
+
+    symbol: str
+    price: Decimal
+    fee: Decimal = ZERO
+
+
+@attrs.frozen(kw_only=True)
+class ApplyFunding(Command):
+    """Settle funding on the open position: ``quantity * mark_price * rate`` paid (> 0) or
+    received (< 0)."""
+
+    symbol: str
+    rate: Decimal
+    mark_price: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class MarkPrice(Command):
+    """Set the mark price of ``symbol`` (> 0)."""
+
+    symbol: str
+    price: Decimal

@@ -1,0 +1,305 @@
+"""``decide(state, command) -> Result[tuple[Event, ...], DomainError]``: the portfolio's rules.
+
+=====================  ==========================================================================
+command                events (or failure)
+=====================  ==========================================================================
+``Deposit``            ``FundsDeposited``
+``Withdraw``           ``FundsWithdrawn``; ``portfolio.insufficient_funds`` if cash or equity
+                       would go below zero
+``ChargeFee``          ``FeeCharged``; ``portfolio.insufficient_funds`` if cash would go below zero
+``ExecuteTrade``       ``TradeExecuted`` (+ ``PositionClosed`` when it ends flat); when the fill
+                       adds exposure (opens, grows or reverses a position) and breaks any limit of
+                       the command's :class:`~astratrade_core.risk.limits.RiskPolicy` (or would
+                       leave cash or equity negative), **only** ``RiskLimitHit`` listing every
+                       breach -- a ``Success``: the refusal is recorded, the trade is not
+``ClosePosition``      ``TradeExecuted`` + ``PositionClosed``; ``portfolio.no_position`` if flat
+``LiquidatePosition``  ``PositionLiquidated`` + ``PositionClosed``; ``portfolio.no_position``
+``ApplyFunding``       ``FundingApplied``; ``portfolio.no_position`` if flat
+``MarkPrice``          ``PriceMarked``
+=====================  ==========================================================================
+
+Malformed values (non-positive price or amount, zero quantity, unbounded or non-finite
+numbers, empty symbol or currency, naive ``issued_at``) fail with
+``portfolio.invalid_command`` whose causes list every problem.  Fills reducing a position are
+never blocked by limits, so they (and funding and liquidations) are the only way cash can go
+below zero: realized losses of a position the margin rules let the account hold.
+
+>>> import attrs
+>>> from datetime import UTC, datetime
+>>> from decimal import Decimal as D
+>>> from astratrade_core.portfolio.evolve import replay
+>>> t = datetime(2026, 1, 1, tzinfo=UTC)
+>>> policy = RiskPolicy(max_leverage=D("5"))
+>>> s = replay(decide(PortfolioState.EMPTY, Deposit(command_id="c1", account_id="a",
+...     issued_at=t, currency="USD", amount=D("1000"))).unwrap())
+>>> buy = ExecuteTrade(command_id="c2", account_id="a", issued_at=t, symbol="BTCUSD",
+...                    quote_currency="USD", quantity=D("0.2"), price=D("30000"), policy=policy)
+>>> [e.event_type for e in decide(s, buy).unwrap()]  # 6000 notional / 1000 equity = 6x > 5x
+['RiskLimitHit']
+>>> [e.event_type for e in decide(s, attrs.evolve(buy, quantity=D("0.1"))).unwrap()]
+['TradeExecuted']
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Final
+
+from returns.result import Failure, Result, Success
+
+from astratrade_core.errors import DomainError
+from astratrade_core.events.envelope import Event
+from astratrade_core.events.trading import (
+    FeeCharged,
+    FundingApplied,
+    FundsDeposited,
+    FundsWithdrawn,
+    PositionClosed,
+    PositionLiquidated,
+    PriceMarked,
+    RiskLimitHit,
+    TradeExecuted,
+)
+from astratrade_core.numeric import CONTEXT, ZERO, parse_decimal, parse_positive
+from astratrade_core.portfolio.commands import (
+    ApplyFunding,
+    ChargeFee,
+    ClosePosition,
+    Command,
+    Deposit,
+    ExecuteTrade,
+    LiquidatePosition,
+    MarkPrice,
+    Withdraw,
+)
+from astratrade_core.portfolio.evolve import utc_day
+from astratrade_core.portfolio.state import PortfolioState
+from astratrade_core.risk.limits import Exposure, RiskPolicy, evaluate
+from astratrade_core.trading.fills import Fill, PositionState, apply_fill, funding_payment
+
+__all__ = ["Decision", "decide", "exposure_after"]
+
+#: What ``decide`` returns.
+Decision = Result[tuple[Event, ...], DomainError]
+
+_add = CONTEXT.add
+_sub = CONTEXT.subtract
+_mul = CONTEXT.multiply
+_abs = CONTEXT.abs
+
+
+def _nonzero(value: Decimal, field: str) -> Result[Decimal, DomainError]:
+    return parse_decimal(value, field).bind(
+        lambda d: Success(d) if d != 0 else Failure(
+            DomainError.of("portfolio.zero_quantity", f"{field}: must not be zero",
+                           field=field)))
+
+
+def _name(value: str, field: str) -> Result[str, DomainError]:
+    if isinstance(value, str) and value.strip():
+        return Success(value)
+    return Failure(DomainError.of("portfolio.empty_name", f"{field}: must not be empty",
+                                  field=field))
+
+
+def _validated(command: Command, *checks: Result[Any, DomainError]) -> list[DomainError]:
+    problems = [c.failure() for c in checks if isinstance(c, Failure)]
+    if command.issued_at.utcoffset() is None:
+        problems.append(DomainError.of("portfolio.naive_time",
+                                       "issued_at: must be timezone-aware"))
+    return problems
+
+
+def _invalid(problems: list[DomainError]) -> Failure[DomainError]:
+    return Failure(DomainError.all_of("portfolio.invalid_command", problems))
+
+
+def _insufficient(currency: str, needed: Decimal, available: Decimal) -> Failure[DomainError]:
+    return Failure(DomainError.of(
+        "portfolio.insufficient_funds", f"needs {needed} {currency}, {available} available",
+        currency=currency, needed=needed, available=available))
+
+
+def _no_position(symbol: str) -> Failure[DomainError]:
+    return Failure(DomainError.of("portfolio.no_position", f"no open position in {symbol}",
+                                  symbol=symbol))
+
+
+def _envelope(command: Command, n: int) -> dict[str, Any]:
+    return {"event_id": command.event_id(n), "stream_id": command.account_id,
+            "occurred_at": command.issued_at}
+
+
+def _deposit(state: PortfolioState, c: Deposit) -> Decision:
+    problems = _validated(c, _name(c.currency, "currency"), parse_positive(c.amount, "amount"))
+    if problems:
+        return _invalid(problems)
+    return Success((FundsDeposited(**_envelope(c, 0), currency=c.currency, amount=c.amount),))
+
+
+def _withdraw(state: PortfolioState, c: Withdraw) -> Decision:
+    problems = _validated(c, _name(c.currency, "currency"), parse_positive(c.amount, "amount"))
+    if problems:
+        return _invalid(problems)
+    available = min(state.cash_of(c.currency), state.equity(c.currency))
+    if c.amount > available:
+        return _insufficient(c.currency, c.amount, available)
+    return Success((FundsWithdrawn(**_envelope(c, 0), currency=c.currency, amount=c.amount),))
+
+
+def _charge_fee(state: PortfolioState, c: ChargeFee) -> Decision:
+    problems = _validated(c, _name(c.currency, "currency"), parse_positive(c.amount, "amount"))
+    if problems:
+        return _invalid(problems)
+    if c.amount > state.cash_of(c.currency):
+        return _insufficient(c.currency, c.amount, state.cash_of(c.currency))
+    return Success((FeeCharged(**_envelope(c, 0), currency=c.currency, amount=c.amount,
+                               reason=c.reason),))
+
+
+def _adds_exposure(before: Decimal, after: Decimal) -> bool:
+    if after == 0:
+        return False
+    return before == 0 or (before > 0) != (after > 0) or _abs(after) > _abs(before)
+
+
+def exposure_after(state: PortfolioState, *, symbol: str, quote_currency: str,
+                   after: PositionState, price: Decimal, cash_delta: Decimal,
+                   command: Command, policy: RiskPolicy) -> Exposure:
+    """The :class:`~astratrade_core.risk.limits.Exposure` if ``symbol``'s position became
+    ``after`` at ``price`` and cash moved by ``cash_delta`` (realized P&L minus fee).
+
+    Other positions in ``quote_currency`` count at their marks; the traded one at ``price``.
+    """
+    unrealized = after.unrealized_pnl(price)
+    gross = symbol_notional = _mul(_abs(after.quantity), price)
+    open_count = 1 if after.quantity != 0 else 0
+    for other in state.positions.values():
+        if other.symbol == symbol or other.fills.quantity == 0:
+            continue
+        open_count += 1
+        if other.quote_currency == quote_currency:
+            mark = state.marks[other.symbol]
+            unrealized = _add(unrealized, other.fills.unrealized_pnl(mark))
+            gross = _add(gross, _mul(_abs(other.fills.quantity), mark))
+    cash = _add(state.cash_of(quote_currency), cash_delta)
+    today = state.day == utc_day(command.issued_at)
+    day_pnl = state.day_pnl.get(quote_currency, ZERO) if today else ZERO
+    since = command.issued_at - policy.trade_window
+    return Exposure(
+        cash=cash, equity=_add(cash, unrealized), gross_notional=gross,
+        symbol_notional=symbol_notional, open_positions=open_count,
+        day_loss=CONTEXT.minus(day_pnl) if day_pnl < 0 else ZERO,
+        trades_in_window=1 + len(state.recent_trades) - bisect_right(state.recent_trades, since))
+
+
+def _execute(state: PortfolioState, c: ExecuteTrade) -> Decision:
+    problems = _validated(c, _name(c.symbol, "symbol"), _name(c.quote_currency,
+                                                               "quote_currency"),
+                          _nonzero(c.quantity, "quantity"), parse_positive(c.price, "price"),
+                          parse_decimal(c.fee, "fee"))
+    if problems:
+        return _invalid(problems)
+    held = state.positions.get(c.symbol)
+    if held is not None and held.quote_currency != c.quote_currency:
+        return Failure(DomainError.of(
+            "portfolio.currency_mismatch",
+            f"{c.symbol} is quoted in {held.quote_currency}, not {c.quote_currency}",
+            symbol=c.symbol, held=held.quote_currency, given=c.quote_currency))
+    before = state.position(c.symbol)
+    after, realized = apply_fill(before, Fill(c.quantity, c.price, c.fee, c.liquidity))
+    if _adds_exposure(before.quantity, after.quantity):
+        exposure = exposure_after(state, symbol=c.symbol, quote_currency=c.quote_currency,
+                                  after=after, price=c.price, cash_delta=_sub(realized, c.fee),
+                                  command=c, policy=c.policy)
+        breaches = evaluate(c.policy, exposure)
+        if breaches:
+            return Success((RiskLimitHit(**_envelope(c, 0), symbol=c.symbol,
+                                         quantity=c.quantity, price=c.price,
+                                         breaches=breaches),))
+    trade = TradeExecuted(**_envelope(c, 0), symbol=c.symbol, quote_currency=c.quote_currency,
+                          quantity=c.quantity, price=c.price, fee=c.fee,
+                          liquidity=c.liquidity.value, realized_pnl=realized)
+    if after.quantity != 0:
+        return Success((trade,))
+    return Success((trade, _closed(c, 1, c.symbol, c.quote_currency, after)))
+
+
+def _closed(c: Command, n: int, symbol: str, quote: str, final: PositionState) -> PositionClosed:
+    return PositionClosed(**_envelope(c, n), symbol=symbol, quote_currency=quote,
+                          realized_pnl=final.realized_pnl, fees_paid=final.fees_paid,
+                          funding_paid=final.funding_paid)
+
+
+def _close(state: PortfolioState, c: ClosePosition | LiquidatePosition) -> Decision:
+    problems = _validated(c, parse_positive(c.price, "price"), parse_decimal(c.fee, "fee"))
+    if problems:
+        return _invalid(problems)
+    held = state.positions.get(c.symbol)
+    if held is None or held.fills.quantity == 0:
+        return _no_position(c.symbol)
+    quantity = CONTEXT.minus(held.fills.quantity)
+    after, realized = apply_fill(held.fills, Fill(quantity, c.price, c.fee))
+    first: Event
+    if isinstance(c, ClosePosition):
+        first = TradeExecuted(**_envelope(c, 0), symbol=c.symbol,
+                              quote_currency=held.quote_currency, quantity=quantity,
+                              price=c.price, fee=c.fee, liquidity=c.liquidity.value,
+                              realized_pnl=realized)
+    else:
+        first = PositionLiquidated(**_envelope(c, 0), symbol=c.symbol,
+                                   quote_currency=held.quote_currency, quantity=quantity,
+                                   price=c.price, fee=c.fee, realized_pnl=realized)
+    return Success((first, _closed(c, 1, c.symbol, held.quote_currency, after)))
+
+
+def _funding(state: PortfolioState, c: ApplyFunding) -> Decision:
+    problems = _validated(c, parse_decimal(c.rate, "rate"),
+                          parse_positive(c.mark_price, "mark_price"))
+    if problems:
+        return _invalid(problems)
+    held = state.positions.get(c.symbol)
+    if held is None or held.fills.quantity == 0:
+        return _no_position(c.symbol)
+    payment = funding_payment(held.fills.quantity, c.mark_price, c.rate)
+    return Success((FundingApplied(**_envelope(c, 0), symbol=c.symbol,
+                                   quote_currency=held.quote_currency, rate=c.rate,
+                                   mark_price=c.mark_price, payment=payment),))
+
+
+def _mark(state: PortfolioState, c: MarkPrice) -> Decision:
+    problems = _validated(c, _name(c.symbol, "symbol"), parse_positive(c.price, "price"))
+    if problems:
+        return _invalid(problems)
+    return Success((PriceMarked(**_envelope(c, 0), symbol=c.symbol, price=c.price),))
+
+
+_RULES: Final[dict[type[Command], Callable[[PortfolioState, Any], Decision]]] = {
+    Deposit: _deposit,
+    Withdraw: _withdraw,
+    ChargeFee: _charge_fee,
+    ExecuteTrade: _execute,
+    ClosePosition: _close,
+    LiquidatePosition: _close,
+    ApplyFunding: _funding,
+    MarkPrice: _mark,
+}
+
+
+def decide(state: PortfolioState, command: Command) -> Decision:
+    """The events ``command`` produces against ``state``, or why it is refused.
+
+    >>> from datetime import UTC, datetime
+    >>> from decimal import Decimal as D
+    >>> w = Withdraw(command_id="c", account_id="a", issued_at=datetime(2026, 1, 1, tzinfo=UTC),
+    ...              currency="USD", amount=D("5"))
+    >>> decide(PortfolioState.EMPTY, w).failure().code
+    'portfolio.insufficient_funds'
+    """
+    rule = _RULES.get(type(command))
+    if rule is None:
+        raise TypeError(f"no rule for command {type(command).__qualname__}")
+    return rule(state, command)
+

@@ -1,0 +1,223 @@
+"""State as a left fold over events: ``evolve(state, event)`` and the fast ``replay``.
+
+There is one implementation: :func:`replay` thaws the state into local dicts, applies every
+event with in-place updates (no per-event persistent-map copies), and freezes the result
+once; :func:`evolve` is ``replay`` of a single event.  Hence replaying everything equals
+replaying a snapshot plus the tail, and equals ``functools.reduce(evolve, events, state)``
+(all three are property-tested).
+
+Per event (``cur`` = the event's currency or quote currency):
+
+* ``FundsDeposited`` / ``FundsWithdrawn``: cash and ``deposited`` / ``withdrawn``.
+* ``FeeCharged``: cash down, ``fees_paid`` up (not part of the day's trading P&L).
+* ``TradeExecuted`` / ``PositionLiquidated``: the fill goes through
+  :func:`~astratrade_core.trading.fills.apply_fill`; cash moves by ``realized - fee``; the
+  price becomes the symbol's mark; the time joins ``recent_trades``.
+* ``PositionClosed``: the (flat) position is dropped; its totals stay in the ledger.
+* ``FundingApplied``: :func:`~astratrade_core.trading.fills.apply_funding`; cash down by
+  the payment; its ``mark_price`` becomes the symbol's mark.
+* ``PriceMarked``: the symbol's mark.
+* ``RiskLimitHit`` and events of other domains leave the portfolio unchanged.
+
+>>> from datetime import UTC, datetime
+>>> from decimal import Decimal as D
+>>> from astratrade_core.events.trading import FundsDeposited, TradeExecuted
+>>> t = datetime(2026, 1, 1, tzinfo=UTC)
+>>> s = replay([
+...     FundsDeposited(event_id="1", stream_id="a", occurred_at=t, currency="USD",
+...                    amount=D("1000")),
+...     TradeExecuted(event_id="2", stream_id="a", occurred_at=t, symbol="BTCUSD",
+...                   quote_currency="USD", quantity=D("0.1"), price=D("30000"), fee=D("1.5"),
+...                   liquidity="taker", realized_pnl=D("0"))])
+>>> s.cash_of("USD"), s.position("BTCUSD").quantity, s.equity("USD")
+(Decimal('998.5'), Decimal('0.1'), Decimal('998.5'))
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right, insort
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Final
+
+from pyrsistent import pmap
+from pyrsistent.typing import PMap
+
+from astratrade_core.events.envelope import Event
+from astratrade_core.events.trading import (
+    FeeCharged,
+    FundingApplied,
+    FundsDeposited,
+    FundsWithdrawn,
+    PositionClosed,
+    PositionLiquidated,
+    PriceMarked,
+    TradeExecuted,
+)
+from astratrade_core.numeric import CONTEXT, ONE, ZERO
+from astratrade_core.portfolio.state import Ledger, PortfolioState, Position
+from astratrade_core.trading.fills import Fill, PositionState, apply_fill, apply_funding
+
+__all__ = ["TRADE_MEMORY", "evolve", "replay", "utc_day"]
+
+#: How far back ``recent_trades`` reaches from the latest trade.
+TRADE_MEMORY: Final = timedelta(hours=24)
+
+_add = CONTEXT.add
+_sub = CONTEXT.subtract
+_FLAT = PositionState.FLAT
+_UNSEEN = PositionState(quantity=ONE)  # a sentinel, compared by identity
+# Ledger slots in the mutable form used inside the fold.
+_DEP, _WDR, _PNL, _FEE, _FUND = range(5)
+
+
+def utc_day(moment: datetime) -> date:
+    """The UTC calendar date of an aware datetime.
+
+    >>> from datetime import timezone
+    >>> utc_day(datetime(2026, 1, 1, 23, 30, tzinfo=timezone(timedelta(hours=-2))))
+    datetime.date(2026, 1, 2)
+    """
+    if moment.tzinfo is UTC:
+        return moment.date()
+    return moment.astimezone(UTC).date()
+
+
+_Ledgers = dict[str, list[Decimal]]
+
+
+class _Positions:
+    """Positions touched by a fold, over the untouched persistent map (so folding one event
+    costs O(1) map updates, not a copy of every position)."""
+
+    __slots__ = ("base", "quotes", "touched")
+
+    def __init__(self, base: PMap[str, Position]) -> None:
+        self.base = base
+        self.touched: dict[str, PositionState | None] = {}  # None = closed
+        self.quotes: dict[str, str] = {}
+
+    def get(self, symbol: str, quote: str) -> PositionState:
+        """The current fills of ``symbol`` (flat if none; then quoted in ``quote``)."""
+        found = self.touched.get(symbol, _UNSEEN)
+        if found is _UNSEEN:
+            held = self.base.get(symbol)
+            if held is not None:
+                self.quotes[symbol] = held.quote_currency
+                return held.fills
+            found = None
+        if found is None:
+            self.quotes[symbol] = quote
+            return _FLAT
+        return found
+
+    def freeze(self) -> PMap[str, Position]:
+        if not self.touched:
+            return self.base
+        changed = self.base.evolver()
+        for symbol, fills in self.touched.items():
+            if fills is not None:
+                changed[symbol] = Position(symbol, self.quotes[symbol], fills)
+            elif symbol in self.base:
+                changed.remove(symbol)
+        return changed.persistent()
+
+
+def _funding(event: FundingApplied, *, positions: _Positions, marks: dict[str, Decimal],
+             cash: dict[str, Decimal], ledgers: _Ledgers, day: date | None,
+             day_pnl: dict[str, Decimal]) -> tuple[date, dict[str, Decimal]]:
+    cur, payment, symbol = event.quote_currency, event.payment, event.symbol
+    positions.touched[symbol] = apply_funding(positions.get(symbol, cur), payment)
+    marks[symbol] = event.mark_price
+    cash[cur] = _sub(cash.get(cur, ZERO), payment)
+    ledger = ledgers.setdefault(cur, [ZERO] * 5)
+    ledger[_FUND] = _add(ledger[_FUND], payment)
+    today = utc_day(event.occurred_at)
+    if today != day:
+        day_pnl = {}
+    day_pnl[cur] = _sub(day_pnl.get(cur, ZERO), payment)
+    return today, day_pnl
+
+
+def _money(event: FundsDeposited | FundsWithdrawn | FeeCharged, cash: dict[str, Decimal],
+           ledgers: _Ledgers) -> None:
+    cur, amount = event.currency, event.amount
+    ledger = ledgers.setdefault(cur, [ZERO] * 5)
+    if isinstance(event, FundsDeposited):
+        cash[cur] = _add(cash.get(cur, ZERO), amount)
+        ledger[_DEP] = _add(ledger[_DEP], amount)
+    else:
+        cash[cur] = _sub(cash.get(cur, ZERO), amount)
+        slot = _WDR if isinstance(event, FundsWithdrawn) else _FEE
+        ledger[slot] = _add(ledger[slot], amount)
+
+
+def evolve(state: PortfolioState, event: Event) -> PortfolioState:
+    """The state after one event (see the module docstring for what each event does)."""
+    return replay((event,), state)
+
+
+def replay(events: Iterable[Event],
+           state: PortfolioState = PortfolioState.EMPTY) -> PortfolioState:
+    """Fold ``events`` into ``state`` (default: empty), in order."""
+    cash = dict(state.cash)
+    ledgers = {c: [g.deposited, g.withdrawn, g.realized_pnl, g.fees_paid, g.funding_paid]
+               for c, g in state.ledgers.items()}
+    positions = _Positions(state.positions)
+    touched = positions.touched
+    marks: dict[str, Decimal] = {}  # changed marks only
+    day = state.day
+    day_pnl = dict(state.day_pnl)
+    recent = list(state.recent_trades)
+
+    for event in events:
+        kind = type(event)
+        if kind is TradeExecuted or kind is PositionLiquidated:
+            assert isinstance(event, TradeExecuted | PositionLiquidated)
+            symbol, cur, fee = event.symbol, event.quote_currency, event.fee
+            before = touched.get(symbol)
+            if before is None:
+                before = positions.get(symbol, cur)
+            after, realized = apply_fill(before, Fill(event.quantity, event.price, fee))
+            touched[symbol] = after
+            marks[symbol] = event.price
+            net = _sub(realized, fee)
+            cash[cur] = _add(cash.get(cur, ZERO), net)
+            ledger = ledgers.get(cur)
+            if ledger is None:
+                ledger = ledgers[cur] = [ZERO] * 5
+            ledger[_PNL] = _add(ledger[_PNL], realized)
+            ledger[_FEE] = _add(ledger[_FEE], fee)
+            moment = event.occurred_at
+            today = moment.date() if moment.tzinfo is UTC else utc_day(moment)
+            if today != day:
+                day = today
+                day_pnl = {}
+            day_pnl[cur] = _add(day_pnl.get(cur, ZERO), net)
+            if recent and moment < recent[-1]:
+                insort(recent, moment)  # keep times sorted even if events arrive out of order
+            else:
+                recent.append(moment)
+        elif isinstance(event, PriceMarked):
+            marks[event.symbol] = event.price
+        elif isinstance(event, FundingApplied):
+            day, day_pnl = _funding(event, positions=positions, marks=marks, cash=cash,
+                                    ledgers=ledgers, day=day, day_pnl=day_pnl)
+        elif isinstance(event, PositionClosed):
+            touched[event.symbol] = None
+            positions.quotes.pop(event.symbol, None)
+        elif isinstance(event, FundsDeposited | FundsWithdrawn | FeeCharged):
+            _money(event, cash, ledgers)
+
+    if recent:
+        del recent[:bisect_right(recent, recent[-1] - TRADE_MEMORY)]
+    return PortfolioState(
+        cash=pmap(cash),
+        ledgers=pmap({c: Ledger(*g) for c, g in ledgers.items()}),
+        positions=positions.freeze(),
+        marks=state.marks.update(marks) if marks else state.marks,
+        day=day,
+        day_pnl=pmap(day_pnl),
+        recent_trades=tuple(recent),
+    )

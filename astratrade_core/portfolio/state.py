@@ -1,0 +1,139 @@
+"""The portfolio's state: cash and cumulative ledger per currency, open positions, marks,
+today's P&L and the last day of trade times.  Built only by
+:func:`~astratrade_core.portfolio.evolve.evolve` / :func:`~astratrade_core.portfolio.evolve.replay`.
+
+The account is margined: positions settle in their quote currency, so cash moves only by
+deposits, withdrawals, realized P&L, fees and funding.  Hence, per currency, exactly::
+
+    cash == deposited - withdrawn + realized_pnl - fees_paid - funding_paid
+    equity == cash + unrealized_pnl          (unrealized at the last mark of each symbol)
+
+>>> PortfolioState.EMPTY.equity("USD"), PortfolioState.EMPTY.open_positions()
+(Decimal('0'), 0)
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import ClassVar
+
+import attrs
+from pyrsistent import pmap
+from pyrsistent.typing import PMap
+
+from astratrade_core.numeric import CONTEXT, ZERO
+from astratrade_core.trading.fills import PositionState
+
+__all__ = ["Ledger", "PortfolioState", "Position"]
+
+_add = CONTEXT.add
+_sub = CONTEXT.subtract
+_mul = CONTEXT.multiply
+_abs = CONTEXT.abs
+
+
+@attrs.frozen
+class Ledger:
+    """Cumulative flows of one currency since the account opened (fees and funding
+    positive when paid)."""
+
+    deposited: Decimal = ZERO
+    withdrawn: Decimal = ZERO
+    realized_pnl: Decimal = ZERO
+    fees_paid: Decimal = ZERO
+    funding_paid: Decimal = ZERO
+
+    EMPTY: ClassVar[Ledger]
+
+    @property
+    def expected_cash(self) -> Decimal:
+        """``deposited - withdrawn + realized_pnl - fees_paid - funding_paid``.
+
+        >>> from decimal import Decimal as D
+        >>> Ledger(D("100"), D("10"), D("5"), D("1"), D("0.5")).expected_cash
+        Decimal('93.5')
+        """
+        return _sub(_sub(_add(_sub(self.deposited, self.withdrawn), self.realized_pnl),
+                         self.fees_paid), self.funding_paid)
+
+
+Ledger.EMPTY = Ledger()
+
+
+@attrs.frozen
+class Position:
+    """An open (or just-flattened, until its ``PositionClosed``) position in ``symbol``,
+    folded from its fills with :func:`~astratrade_core.trading.fills.apply_fill`."""
+
+    symbol: str
+    quote_currency: str
+    fills: PositionState
+
+
+@attrs.frozen(kw_only=True)
+class PortfolioState:
+    """Everything ``decide`` needs, as pyrsistent maps of frozen values.
+
+    ``day`` is the UTC date of the latest P&L event and ``day_pnl`` the net realized P&L
+    (realized - trade fees - funding) per currency on that day; ``recent_trades`` holds the
+    execution times within 24 hours of the latest one, sorted."""
+
+    cash: PMap[str, Decimal] = attrs.field(factory=pmap)
+    ledgers: PMap[str, Ledger] = attrs.field(factory=pmap)
+    positions: PMap[str, Position] = attrs.field(factory=pmap)
+    marks: PMap[str, Decimal] = attrs.field(factory=pmap)
+    day: date | None = None
+    day_pnl: PMap[str, Decimal] = attrs.field(factory=pmap)
+    recent_trades: tuple[datetime, ...] = ()
+
+    EMPTY: ClassVar[PortfolioState]
+
+    def cash_of(self, currency: str) -> Decimal:
+        """Cash in ``currency`` (``0`` if never touched)."""
+        return self.cash.get(currency, ZERO)
+
+    def ledger(self, currency: str) -> Ledger:
+        """The cumulative ledger of ``currency``."""
+        return self.ledgers.get(currency, Ledger.EMPTY)
+
+    def position(self, symbol: str) -> PositionState:
+        """The fill state of ``symbol`` (flat when there is none)."""
+        found = self.positions.get(symbol)
+        return PositionState.FLAT if found is None else found.fills
+
+    def mark(self, symbol: str) -> Decimal | None:
+        """The last mark (or trade price) of ``symbol``, if any."""
+        return self.marks.get(symbol)
+
+    def unrealized_pnl(self, currency: str) -> Decimal:
+        """Unrealized P&L at the marks of all positions quoted in ``currency``."""
+        total = ZERO
+        for p in self.positions.values():
+            if p.quote_currency == currency and p.fills.quantity != 0:
+                total = _add(total, p.fills.unrealized_pnl(self.marks[p.symbol]))
+        return total
+
+    def equity(self, currency: str) -> Decimal:
+        """``cash + unrealized P&L`` in ``currency``."""
+        return _add(self.cash_of(currency), self.unrealized_pnl(currency))
+
+    def gross_notional(self, currency: str) -> Decimal:
+        """``sum |quantity| * mark`` over positions quoted in ``currency``."""
+        total = ZERO
+        for p in self.positions.values():
+            if p.quote_currency == currency:
+                total = _add(total, _mul(_abs(p.fills.quantity), self.marks[p.symbol]))
+        return total
+
+    def open_positions(self) -> int:
+        """How many positions are not flat, across currencies."""
+        return sum(1 for p in self.positions.values() if p.fills.quantity != 0)
+
+    def currencies(self) -> frozenset[str]:
+        """Every currency with cash, a ledger or a position."""
+        return frozenset(self.cash) | frozenset(self.ledgers) | frozenset(
+            p.quote_currency for p in self.positions.values())
+
+
+PortfolioState.EMPTY = PortfolioState()

@@ -1,0 +1,66 @@
+"""Replay throughput: fold trade events into portfolio state.
+
+Candidate: :func:`astratrade_core.portfolio.replay` over 1,000,000 ``TradeExecuted`` events
+(20 symbols, buys and sells, so opens, increases, partial closes and reversals all occur).
+Baselines timed in the same run: a plain-dict accumulation of the same events (net quantity
+per symbol with the same Decimal context calls: the floor any fold pays to touch each event),
+and the per-event ``evolve`` fold over persistent state (``functools.reduce``) on a slice.
+Target: >= 1M events/s for the pure fold.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from astratrade_core.events.trading import TradeExecuted
+from astratrade_core.numeric import CONTEXT, ZERO
+from astratrade_core.portfolio import PortfolioState, evolve, replay
+from benchmarks.harness import Comparison, compare
+
+__all__ = ["run", "trade_events"]
+
+_SYMBOLS = tuple(f"SYM{i}USD" for i in range(20))
+
+
+def trade_events(count: int, seed: int = 7) -> list[TradeExecuted]:
+    """``count`` deterministic fills over 20 symbols, one second apart."""
+    rng = random.Random(seed)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    second = timedelta(seconds=1)
+    quantities = [Decimal(n).scaleb(-3) for n in range(-50, 51) if n]
+    prices = [Decimal(100 + n).scaleb(0) + Decimal(n).scaleb(-2) for n in range(50)]
+    fees = [Decimal(n).scaleb(-2) for n in range(5)]
+    return [
+        TradeExecuted(event_id=str(i), stream_id="acct", occurred_at=start + i * second,
+                      symbol=rng.choice(_SYMBOLS), quote_currency="USD",
+                      quantity=rng.choice(quantities), price=rng.choice(prices),
+                      fee=rng.choice(fees), liquidity="taker", realized_pnl=ZERO)
+        for i in range(count)
+    ]
+
+
+def _plain_dict(events: list[TradeExecuted]) -> dict[str, Decimal]:
+    add = CONTEXT.add
+    net: dict[str, Decimal] = {}
+    for e in events:
+        net[e.symbol] = add(net.get(e.symbol, ZERO), e.quantity)
+    return net
+
+
+def run(quick: bool) -> list[Comparison]:
+    count = 100_000 if quick else 1_000_000
+    events = trade_events(count)
+    repeats = 2 if quick else 3
+    rows = [compare("portfolio replay (trade events)", lambda: replay(events),
+                    "plain dict accumulation", lambda: _plain_dict(events),
+                    repeats=repeats, per=count, unit="event", target=">= 1M events/s")]
+    tail = events[: count // 20]
+    rows.append(compare(
+        "portfolio replay (trade events)", lambda: replay(tail),
+        "reduce(evolve) per event", lambda: functools.reduce(evolve, tail,
+                                                            PortfolioState.EMPTY),
+        repeats=repeats, per=len(tail), unit="event", target="replay faster"))
+    return rows
