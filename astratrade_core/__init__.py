@@ -31,6 +31,17 @@ from astratrade_core.numeric import (
     round_to_increment,
     to_fixed,
 )
+from astratrade_core.risk.metrics import (
+    MetricConventions,
+    RiskSummary,
+    SeriesKind,
+    historical_cvar,
+    historical_var,
+    sharpe_ratio,
+    sortino_ratio,
+)
+from astratrade_core.risk.series import max_drawdown
+from astratrade_core.risk.stats import normal_quantile
 
 __all__ = [
     "BTC",
@@ -58,4 +69,13 @@ __all__ = [
     "quantize",
     "round_to_increment",
     "to_fixed",
+    "MetricConventions",
+    "RiskSummary",
+    "SeriesKind",
+    "historical_cvar",
+    "historical_var",
+    "max_drawdown",
+    "normal_quantile",
+    "sharpe_ratio",
+    "sortino_ratio",
 ]
