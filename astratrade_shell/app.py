@@ -39,9 +39,9 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 from returns.result import Failure, Result, Success
@@ -52,6 +52,7 @@ from astratrade_shell.bus.port import EventBus
 from astratrade_shell.projections import decode_record
 from astratrade_shell.store.port import EventStore
 from astratrade_shell.store.records import (
+    ANY_VERSION,
     PendingEvent,
     Snapshot,
     StoredEvent,
@@ -160,11 +161,14 @@ class Application:
     """The use-case runner over one store and one bus."""
 
     def __init__(self, store: EventStore, bus: EventBus, *, clock: Clock = system_clock,
-                 ids: IdGenerator = uuid_ids) -> None:
+                 ids: IdGenerator = uuid_ids, cache_states: bool = True) -> None:
         self.store = store
         self.bus = bus
         self._clock = clock
         self._ids = ids
+        # The last state this process loaded per (aggregate, stream): an in-memory snapshot.
+        # Loading still reads the stream's tail from the store, so other writers are seen.
+        self._cache: dict[tuple[str, str], Loaded[Any]] | None = {} if cache_states else None
 
     def now(self) -> datetime:
         """The injected clock's time."""
@@ -175,17 +179,38 @@ class Application:
         return self._ids()
 
     def load(self, aggregate: Aggregate[S, C], stream_id: str) -> Loaded[S]:
-        """Snapshot (if any and readable) plus the tail, folded with ``evolve``."""
+        """Cached or snapshot state (if any) plus the tail, folded with ``evolve``."""
         state, version = aggregate.initial, 0
+        cached = None if self._cache is None else self._cache.get((aggregate.name, stream_id))
         codec = aggregate.snapshots
-        if codec is not None:
+        if cached is not None:
+            state, version = cached.state, cached.version
+        elif codec is not None:
             snapshot = self.store.load_snapshot(stream_id).value_or(None)
             if snapshot is not None and snapshot.state_type == codec.state_type:
                 state, version = codec.decode(snapshot.data), snapshot.version
         for record in self.store.read_stream(stream_id, version + 1):
             state = aggregate.evolve(state, decode_record(record))
             version = record.version
-        return Loaded(state, version)
+        loaded = Loaded(state, version)
+        if self._cache is not None:
+            self._cache[(aggregate.name, stream_id)] = loaded
+        return loaded
+
+    def record(self, stream_id: str, events: Sequence[Event], *,
+               command_id: str | None = None) -> tuple[StoredEvent, ...]:
+        """Append events a process already decided (e.g. gamification awards computed by the
+        core from a closed trade) at the stream's end, then publish them.  Their ids are
+        derived from their source, and ``command_id`` makes a re-run store nothing twice
+        (the empty tuple is returned then)."""
+        pending = [PendingEvent(e.event_id, e.event_type, e.schema_version, encode(e))
+                   for e in events]
+        outcome = self.store.append(stream_id, pending, ANY_VERSION,
+                                    command_id=command_id).unwrap()  # ANY never conflicts
+        if outcome.duplicate:
+            return ()
+        self.bus.publish(outcome.records)
+        return outcome.records
 
     def execute(self, aggregate: Aggregate[S, C], stream_id: str, command: C, *,
                 command_id: str | None = None,
@@ -219,6 +244,8 @@ class Application:
             for event in events:
                 state = aggregate.evolve(state, event)
             version = loaded.version + len(events)
+            if self._cache is not None:
+                self._cache[(aggregate.name, stream_id)] = Loaded(state, version)
             self._maybe_snapshot(aggregate, stream_id, loaded.version, version, state)
             self.bus.publish(outcome.records)
             return Success(Executed(state, version, outcome.records))

@@ -118,3 +118,22 @@ def test_snapshot_plus_tail_equals_full_replay() -> None:
     assert app.load(plain, "pool") == app.load(pool, "pool")
     app.store.save_snapshot(Snapshot("pool", 5, "pool/0", b"garbage"))  # unknown format
     assert app.load(pool, "pool").state == Decimal("7.75")
+
+
+def test_record_appends_decided_events_once_and_publishes_them() -> None:
+    app, _, total = make()
+    claim = Pool(app).decide(Decimal(0), Decimal("4")).unwrap()
+    stored = app.record("pool", claim, command_id="award-1")
+    assert [r.version for r in stored] == [1] and total.state == Decimal("4")
+    assert app.record("pool", claim, command_id="award-1") == ()
+    assert app.store.last_position() == 1
+
+
+def test_the_state_cache_still_sees_other_writers() -> None:
+    app, pool, _ = make()
+    app.execute(pool, "pool", Decimal("1")).unwrap()
+    other = Application(app.store, InProcessBus(), clock=SimulatedClock(START),
+                        ids=SequentialIds("other"))
+    other.execute(Aggregate("pool", Decimal(0), Pool(other).decide, evolve), "pool",
+                  Decimal("2")).unwrap()
+    assert app.load(pool, "pool").state == Decimal("3")
