@@ -44,7 +44,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from itertools import accumulate, repeat
-from operator import rshift
+from operator import add, lshift, neg, rshift
 from typing import Final
 
 import attrs
@@ -107,39 +107,50 @@ def _score(key: int) -> int:
     return -(key >> _SEQ_BITS)
 
 
-def _new_distinct(blocks: Sequence[tuple[int, ...]], index: int) -> int:
-    """Distinct scores of block ``index`` not already present at the end of the block before."""
-    block = blocks[index]
-    count = len(set(map(rshift, block, repeat(_SEQ_BITS))))
-    if index > 0 and (block[0] >> _SEQ_BITS) == (blocks[index - 1][-1] >> _SEQ_BITS):
-        count -= 1
-    return count
+def _distinct(block: tuple[int, ...]) -> int:
+    """Distinct scores in one block."""
+    return len(set(map(rshift, block, repeat(_SEQ_BITS))))
+
+
+def _overlaps(blocks: Sequence[tuple[int, ...]], index: int) -> bool:
+    """Whether block ``index`` starts with the score the block before ends with."""
+    return index > 0 and (blocks[index][0] >> _SEQ_BITS) == (
+        blocks[index - 1][-1] >> _SEQ_BITS)
+
+
+def _has_score(block: tuple[int, ...], index: int, shifted: int) -> bool:
+    return 0 <= index < len(block) and (block[index] >> _SEQ_BITS) == shifted
 
 
 @attrs.frozen
 class _Index:
-    """The per-block index: first keys, key counts before each block, distinct scores before
-    each block (all tuples of length ``len(blocks)`` (+1 for the prefix sums))."""
+    """The per-block index.  For block ``j``: ``firsts[j]`` its smallest key, ``distinct[j]``
+    its distinct scores, ``fresh[j]`` those not already ending block ``j - 1``; prefix sums
+    ``offsets`` (keys before block ``j``) and ``dense_offsets`` (distinct scores before it).
+    An update rebuilds only the tuples of per-block numbers (a few thousand C-level steps)
+    and recounts nothing but a block that splits."""
 
     block_size: int
     blocks: tuple[tuple[int, ...], ...]
     firsts: tuple[int, ...]
     offsets: tuple[int, ...]
+    distinct: tuple[int, ...]
     fresh: tuple[int, ...]
     dense_offsets: tuple[int, ...]
 
     @classmethod
-    def of_blocks(cls, block_size: int, blocks: tuple[tuple[int, ...], ...],
-                  fresh: tuple[int, ...]) -> _Index:
-        return cls(block_size, blocks, tuple(b[0] for b in blocks),
-                   tuple(accumulate(map(len, blocks), initial=0)), fresh,
-                   tuple(accumulate(fresh, initial=0)))
+    def assemble(cls, block_size: int, blocks: tuple[tuple[int, ...], ...],
+                 firsts: tuple[int, ...], distinct: tuple[int, ...],
+                 fresh: tuple[int, ...]) -> _Index:
+        return cls(block_size, blocks, firsts, tuple(accumulate(map(len, blocks), initial=0)),
+                   distinct, fresh, tuple(accumulate(fresh, initial=0)))
 
     @classmethod
     def of_sorted(cls, block_size: int, keys: list[int]) -> _Index:
         blocks = tuple(tuple(keys[i:i + block_size]) for i in range(0, len(keys), block_size))
-        fresh = tuple(_new_distinct(blocks, i) for i in range(len(blocks)))
-        return cls.of_blocks(block_size, blocks, fresh)
+        distinct = tuple(map(_distinct, blocks))
+        fresh = tuple(d - _overlaps(blocks, j) for j, d in enumerate(distinct))
+        return cls.assemble(block_size, blocks, tuple(b[0] for b in blocks), distinct, fresh)
 
     def _locate(self, key: int) -> tuple[int, int]:
         b = max(0, bisect_right(self.firsts, key) - 1)
@@ -151,10 +162,6 @@ class _Index:
             return 0
         b, i = self._locate(key)
         return self.offsets[b] + i
-
-    def key_at(self, position: int) -> int:
-        b = bisect_right(self.offsets, position) - 1
-        return self.blocks[b][position - self.offsets[b]]
 
     def keys_between(self, start: int, stop: int) -> list[int]:
         found: list[int] = []
@@ -172,35 +179,45 @@ class _Index:
         if not self.blocks:
             return 0
         b, i = self._locate(key)
-        block = self.blocks[b]
-        inside = len(set(map(rshift, block[:i], repeat(_SEQ_BITS))))
-        if i > 0 and b > 0 and (block[0] >> _SEQ_BITS) == (self.blocks[b - 1][-1] >> _SEQ_BITS):
+        inside = _distinct(self.blocks[b][:i]) if i else 0
+        if i and _overlaps(self.blocks, b):
             inside -= 1
         return self.dense_offsets[b] + inside
 
-    def _replace(self, b: int, parts: tuple[tuple[int, ...], ...]) -> _Index:
-        """Replace block ``b`` by ``parts`` (empty parts vanish); refresh the distinct counts
-        of the new blocks and of the block after them (its overlap with its predecessor)."""
-        kept = tuple(p for p in parts if p)
-        blocks = (*self.blocks[:b], *kept, *self.blocks[b + 1:])
-        fresh = [*self.fresh[:b], *(0 for _ in kept), *self.fresh[b + 1:]]
-        for index in range(b, min(len(blocks), b + len(kept) + 1)):
-            fresh[index] = _new_distinct(blocks, index)
-        return _Index.of_blocks(self.block_size, blocks, tuple(fresh))
+    def _replace(self, b: int, parts: tuple[tuple[tuple[int, ...], int], ...]) -> _Index:
+        """Replace block ``b`` by ``parts`` (``(block, distinct)``; empty blocks vanish) and
+        refresh ``fresh`` for the new blocks and the block after them."""
+        kept = tuple(part for part in parts if part[0])
+        new_blocks = tuple(block for block, _ in kept)
+        blocks = self.blocks[:b] + new_blocks + self.blocks[b + 1:]
+        firsts = self.firsts[:b] + tuple(block[0] for block in new_blocks) + self.firsts[b + 1:]
+        distinct = self.distinct[:b] + tuple(d for _, d in kept) + self.distinct[b + 1:]
+        stop = min(len(blocks), b + len(kept) + 1)
+        middle = tuple(distinct[j] - _overlaps(blocks, j) for j in range(b, stop))
+        fresh = self.fresh[:b] + middle + self.fresh[b + 1 + (stop - b - len(kept)):]
+        return _Index.assemble(self.block_size, blocks, firsts, distinct, fresh)
 
     def insert(self, key: int) -> _Index:
         if not self.blocks:
-            return _Index.of_blocks(self.block_size, ((key,),), (1,))
+            return _Index.assemble(self.block_size, ((key,),), (key,), (1,), (1,))
         b, i = self._locate(key)
-        block = (*self.blocks[b][:i], key, *self.blocks[b][i:])
+        block = self.blocks[b]
+        shifted = key >> _SEQ_BITS
+        repeated = _has_score(block, i - 1, shifted) or _has_score(block, i, shifted)
+        grown = (*block[:i], key, *block[i:])
         half = self.block_size
-        if len(block) > 2 * half:
-            return self._replace(b, (block[:half], block[half:]))
-        return self._replace(b, (block,))
+        if len(grown) > 2 * half:
+            left, right = grown[:half], grown[half:]
+            return self._replace(b, ((left, _distinct(left)), (right, _distinct(right))))
+        return self._replace(b, ((grown, self.distinct[b] + (not repeated)),))
 
     def remove(self, key: int) -> _Index:
         b, i = self._locate(key)
-        return self._replace(b, (self.blocks[b][:i] + self.blocks[b][i + 1:],))
+        block = self.blocks[b]
+        shifted = key >> _SEQ_BITS
+        repeated = _has_score(block, i - 1, shifted) or _has_score(block, i + 1, shifted)
+        shrunk = block[:i] + block[i + 1:]
+        return self._replace(b, ((shrunk, self.distinct[b] - (not repeated)),))
 
 
 def _compact_limit(base_size: int) -> int:
@@ -236,7 +253,8 @@ class Leaderboard:
         if len(users) != len(units) or len(users) > MAX_UPDATES:
             return Failure(DomainError.of("leaderboard.rows", "users and scores must pair up",
                                           users=len(users), scores=len(units)))
-        keys = [(-u << _SEQ_BITS) + seq for seq, u in enumerate(units)]
+        # -units * 2**40 + seq, built by C-level maps (a third faster than a comprehension).
+        keys = list(map(add, map(lshift, map(neg, units), repeat(_SEQ_BITS)), range(len(units))))
         base = dict(zip(users, keys, strict=True))
         if len(base) != len(users):
             return Failure(DomainError.of("leaderboard.duplicate_user",
@@ -269,8 +287,8 @@ class Leaderboard:
     def empty(cls, board_id: str, places: int = 0, *, block_size: int = BLOCK_SIZE,
               ) -> Leaderboard:
         """A board with nobody on it."""
-        return cls(board_id, places, _Index.of_blocks(max(1, block_size), (), ()), {}, pmap(),
-                   pvector())
+        index = _Index.assemble(max(1, block_size), (), (), (), ())
+        return cls(board_id, places, index, {}, pmap(), pvector())
 
     # -- queries ---------------------------------------------------------------------------
 
