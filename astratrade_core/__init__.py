@@ -4,6 +4,13 @@
 ``__all__`` with the rest.
 """
 
+from astratrade_core.defi import (
+    InterestRateModel,
+    StakingPool,
+    apr_from_apy,
+    apy_from_apr,
+    borrow_rate,
+)
 from astratrade_core.errors import DomainError
 from astratrade_core.instrument import Instrument, MarginTier, margin_tiers
 from astratrade_core.money import (
@@ -30,6 +37,15 @@ from astratrade_core.numeric import (
     quantize,
     round_to_increment,
     to_fixed,
+)
+from astratrade_core.revenue import (
+    FeeRule,
+    allocate,
+    allocate_units,
+    project_ledger,
+    revenue_metrics,
+    settle_sale,
+    split_evenly,
 )
 from astratrade_core.risk.metrics import (
     MetricConventions,
@@ -78,4 +94,16 @@ __all__ = [
     "normal_quantile",
     "sharpe_ratio",
     "sortino_ratio",
+    "FeeRule",
+    "InterestRateModel",
+    "StakingPool",
+    "allocate",
+    "allocate_units",
+    "apr_from_apy",
+    "apy_from_apr",
+    "borrow_rate",
+    "project_ledger",
+    "revenue_metrics",
+    "settle_sale",
+    "split_evenly",
 ]

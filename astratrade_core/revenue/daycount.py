@@ -24,7 +24,6 @@ Fraction(5541, 22265)
 
 from __future__ import annotations
 
-import calendar
 import enum
 from datetime import date
 from fractions import Fraction
@@ -67,7 +66,14 @@ def day_count(start: date, end: date, convention: DayCount) -> int:
 
 
 def _days_in_year(year: int) -> int:
-    return 366 if calendar.isleap(year) else 365
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return 366 if leap else 365
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - date(year, month, 1)).days
 
 
 def year_fraction(start: date, end: date, convention: DayCount) -> Fraction:
@@ -100,4 +106,4 @@ def add_months(day: date, months: int) -> date:
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return date(year, month, min(day.day, _days_in_month(year, month)))
