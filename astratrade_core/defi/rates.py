@@ -161,7 +161,11 @@ class StreakBonusTable:
         return earned
 
     def boosted_apr(self, apr: Decimal, streak_days: int) -> Decimal:
-        """``apr * (10000 + bonus_bps) / 10000``, exact."""
+        """``apr * (10000 + bonus_bps) / 10000``, exact.
+
+        >>> STREAK_YIELD_BONUSES.boosted_apr(Decimal("0.10"), 400)
+        Decimal('0.150')
+        """
         factor = CONTEXT.divide(Decimal(10_000 + self.bonus_bps(streak_days)), _BPS)
         return CONTEXT.multiply(apr, factor)
 

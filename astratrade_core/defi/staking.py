@@ -129,7 +129,11 @@ class StakingPool:
         return self.positions.get(account, StakePosition(0, self.reward_index, 0))
 
     def pending(self, account: str) -> int:
-        """Rewards the account could claim now (floored)."""
+        """Rewards the account could claim now (floored).
+
+        >>> StakingPool().stake("a", 2).bind(lambda p: p.notify_reward(5)).unwrap().pending("a")
+        5
+        """
         p = self.position(account)
         return p.owed + p.staked * (self.reward_index - p.paid_index) // WAD
 

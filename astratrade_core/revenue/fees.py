@@ -229,7 +229,11 @@ class FeeSchedule:
         return Success(cls(tuple(tiers), favour))
 
     def tier_for(self, volume_30d: Decimal) -> FeeTier:
-        """The tier that applies to a 30-day volume (negative volumes count as zero)."""
+        """The tier that applies to a 30-day volume (negative volumes count as zero).
+
+        >>> STANDARD_TRADING_FEES.tier_for(Decimal("100000")).min_volume
+        Decimal('100000')
+        """
         index = bisect.bisect_right(self._floors, max(volume_30d, ZERO)) - 1
         return self.tiers[max(index, 0)]
 

@@ -137,7 +137,19 @@ def _utc_date(event: Event) -> date:
 
 
 def revenue_entry(event: Event) -> Maybe[RevenueEntry]:
-    """The revenue an event books, or ``Nothing`` for events that are not revenue."""
+    """The revenue an event books, or ``Nothing`` for events that are not revenue.
+
+    >>> from datetime import datetime
+    >>> from astratrade_core.events.revenue import PremiumPurchased, RewardClaimed
+    >>> at = datetime(2026, 5, 1, tzinfo=UTC)
+    >>> entry = revenue_entry(PremiumPurchased(event_id="p", stream_id="a", occurred_at=at,
+    ...     account_id="a", feature="signals", currency="USD", amount=Decimal("4.99"))).unwrap()
+    >>> entry.stream.value, entry.amount, entry.on
+    ('premium', Decimal('4.99'), datetime.date(2026, 5, 1))
+    >>> revenue_entry(RewardClaimed(event_id="r", stream_id="p", occurred_at=at, pool_id="p",
+    ...     account_id="a", currency="USD", amount=Decimal("1")))
+    <Nothing>
+    """
     booker = _BOOKERS.get(type(event))
     if booker is None:
         return Nothing

@@ -161,7 +161,11 @@ def _money(amount: Decimal, currency: Currency) -> Money:
 
 def revenue_metrics(events: Iterable[Event], on: date,
                     currency: Currency = USD) -> Result[RevenueMetrics, DomainError]:
-    """MRR, ARR and ARPU on ``on`` (see the module docstring for the definitions)."""
+    """MRR, ARR and ARPU on ``on`` (see the module docstring for the definitions).
+
+    >>> revenue_metrics([], date(2026, 1, 1)).unwrap().paying_subscribers
+    0
+    """
     def build(active: PMap[str, ActiveSubscription]) -> Result[RevenueMetrics, DomainError]:
         trialing = sum(1 for s in active.values() if not s.paying(on))
 
@@ -196,7 +200,11 @@ def _cohort(events: Iterable[Event], start: date, end: date) -> Result[
 
 def churn_rate(events: Iterable[Event], start: date, end: date,
                places: int = 4) -> Result[Decimal, DomainError]:
-    """The share of the subscribers paying on ``start`` who are gone on ``end``."""
+    """The share of the subscribers paying on ``start`` who are gone on ``end``.
+
+    >>> churn_rate([], date(2026, 1, 1), date(2026, 2, 1)).failure().code
+    'revenue.empty_cohort'
+    """
     def rate(found: tuple[list[ActiveSubscription], PMap[str, ActiveSubscription]]) -> Decimal:
         cohort, last = found
         gone = sum(1 for s in cohort if s.subscriber_id not in last)
