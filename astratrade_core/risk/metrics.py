@@ -524,7 +524,7 @@ def summarize(series: Iterable[object], kind: SeriesKind = SeriesKind.RETURNS,
     ``EQUITY`` series are turned into simple returns (``periods = observations - 1``) and
     their drawdown is measured on the values given (``amount`` in their units); ``RETURNS``
     are compounded from 1, so the drawdown ``amount`` is a fraction of the starting equity.
-    Ratios whose denominator is zero are ``Nothing``.
+    Ratios whose denominator is zero, and a CAGR beyond ``1e24``, are ``Nothing``.
 
     >>> s = summarize(["100", "110", "99", "121"], SeriesKind.EQUITY,
     ...               MetricConventions(periods_per_year=3, places=4)).unwrap()
@@ -562,7 +562,7 @@ def summarize(series: Iterable[object], kind: SeriesKind = SeriesKind.RETURNS,
         moments = _moments(returns, degrees)
         ordered = tuple(sorted(returns))
         fall = max_drawdown_of(equity)
-        annual = _cagr(growth, len(returns), periods)  # within 1e24 unless P/N is extreme
+        annual = _cagr(growth, len(returns), periods)
         return Success(RiskSummary(
             kind=kind,
             observations=len(equity) if kind is SeriesKind.EQUITY else len(returns),

@@ -327,6 +327,28 @@ def test_summary_of_an_equity_series_by_hand() -> None:
     assert s.conventions == conventions
 
 
+def test_summary_of_a_return_series_by_hand() -> None:
+    # returns 0.5, -0.2 compound from 1: curve 1, 1.5, 1.2 (index 0 is the start)
+    # total 0.2; P = 4, N = 2: CAGR 1.2 ** 2 - 1 = 0.44; drawdown 0.3 / 1.5 = 0.2 -> Calmar 2.2
+    conventions = MetricConventions(periods_per_year=4, places=4)
+    s = summarize(["0.5", "-0.2"], SeriesKind.RETURNS, conventions).unwrap()
+    assert (s.observations, s.periods, s.total_return) == (2, 2, D("0.2000"))
+    assert (s.cagr, s.calmar) == (Some(D("0.4400")), Some(D("2.2000")))
+    dd = s.max_drawdown
+    assert (dd.fraction, dd.amount, dd.peak_index, dd.trough_index, dd.duration) == (
+        D("0.2000"), D("0.3000"), 1, 2, 1)
+    assert dd.recovery_index == Nothing
+    # mean 0.15; sample variance ((0.35)^2 + (0.35)^2) / 1 = 0.245; vol sqrt(0.245 * 4) = 0.98..
+    assert s.mean_return == D("0.1500")
+    assert s.volatility == D("0.9899")  # sqrt(0.98) = 0.989949...
+    # Sharpe 0.15 * sqrt(4 / 0.245) = 0.606092...; Sortino: downside sqrt(0.04 / 2) = 0.141421
+    # -> 0.15 * 4 / (0.141421... * 2) = 2.121320...
+    assert s.sharpe == Some(D("0.6061"))
+    assert s.sortino == Some(D("2.1213"))
+    # 95 %: h = 1 * 0.05 -> -0.2 + 0.05 * 0.7 = -0.165; CVaR: floor(0.05) + 1 = 1 -> 0.2
+    assert (s.historical_var, s.historical_cvar) == (D("0.1650"), D("0.2000"))
+
+
 def test_summary_marks_undefined_ratios_as_nothing() -> None:
     s = summarize(["0.01", "0.01", "0.01"]).unwrap()
     assert (s.sharpe, s.sortino, s.calmar) == (Nothing, Nothing, Nothing)

@@ -170,11 +170,13 @@ def test_quantile_and_cdf_are_monotone(p: Decimal, q: Decimal) -> None:
 @given(probabilities, decimals(-30, 30, 3), hostile_contexts())
 def test_normal_api_ignores_callers_context(p: Decimal, x: Decimal,
                                             ctx: decimal.Context) -> None:
-    expected = (normal_quantile(p), normal_cdf(x), standard_normal_pdf(x),
-                mean([p, x]), variance([p, x, p], 1),
-                empirical_quantile(sorted([p, x]), p, QuantileMethod.LINEAR))
+    def run() -> tuple[object, ...]:
+        return (normal_quantile(p), normal_cdf(x), standard_normal_pdf(x),
+                standard_normal_cdf(x), standard_normal_quantile(p), mean([p, x]),
+                variance([p, x, p], 1), variance([p, x], 0, mean([p, x])),
+                empirical_quantile(sorted([p, x]), p, QuantileMethod.LINEAR),
+                empirical_quantile(sorted([p, x]), p, QuantileMethod.LOWER))
+
+    expected = run()
     with decimal.localcontext(ctx):
-        got = (normal_quantile(p), normal_cdf(x), standard_normal_pdf(x),
-               mean([p, x]), variance([p, x, p], 1),
-               empirical_quantile(sorted([p, x]), p, QuantileMethod.LINEAR))
-    assert got == expected
+        assert run() == expected
