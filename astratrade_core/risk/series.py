@@ -115,6 +115,10 @@ class Inputs:
     def series(self, values: Iterable[object], field: str, *,
                positive: bool = False, minimum: int = 1) -> tuple[Decimal, ...]:
         """Parse every element; require at least ``minimum`` of them."""
+        if isinstance(values, str | bytes):
+            self.fail("risk.metrics.series", f"{field}: expected a sequence of values, "
+                      "not a single string", field=field)
+            return ()
         parse = parse_positive if positive else parse_decimal
         parsed: list[Decimal] = []
         bad: list[DomainError] = []
@@ -139,11 +143,11 @@ class Inputs:
             parsed = []
         return tuple(parsed)
 
-    def returns(self, values: Iterable[object], *, minimum: int = 1,
+    def returns(self, values: Iterable[object], *,
                 compounding: bool = False) -> tuple[Decimal, ...]:
         """Parse a return series; ``compounding`` also requires every return above -1 and the
         compounded growth to stay within ``[1e-60, 1e60]`` (no account does otherwise)."""
-        parsed = self.series(values, "returns", minimum=minimum)
+        parsed = self.series(values, "returns")
         if not compounding:
             return parsed
         ruined = [i for i, r in enumerate(parsed) if r <= -ONE]

@@ -93,6 +93,7 @@ def test_errors_are_values() -> None:
     assert both.codes() == ("risk.metrics.empty", "risk.metrics.places")
     assert equity_curve(["0.1", "-1.5"]).failure().fields["index"] == "1"
     assert equity_curve(["0.1"], start="0").failure().code == "risk.metrics.start"
+    assert max_drawdown("100").failure().code == "risk.metrics.series"  # not a sequence
     assert log_returns(["1", "2"], places=True).failure().code == (
         "risk.metrics.places")
 
