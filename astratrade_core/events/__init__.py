@@ -48,6 +48,7 @@ from astratrade_core.events.social import (
     ClanJoined,
     ClanLeft,
     ClanMemberInvited,
+    ClanRoleChanged,
 )
 from astratrade_core.events.trading import (
     FeeCharged,
@@ -94,6 +95,7 @@ __all__ = [
     "ClanJoined",
     "ClanLeft",
     "ClanMemberInvited",
+    "ClanRoleChanged",
     "LeaderboardUpdated",
     "LevelUp",
     "StreakExtended",

@@ -28,18 +28,24 @@ __all__ = [
     "ClanJoined",
     "ClanLeft",
     "ClanMemberInvited",
+    "ClanRoleChanged",
 ]
 
 
 @event_type("ClanFounded", version=1)
 @attrs.frozen(kw_only=True)
 class ClanFounded(Event):
-    """A clan was founded by ``leader_id`` with room for ``max_members`` members."""
+    """A clan was founded by ``leader_id`` with its membership rules: room for
+    ``max_members`` members and ``max_officers`` officers; whether officers may invite and
+    whether anyone may join without an invitation."""
 
     clan_id: str
     name: str
     leader_id: str
     max_members: int
+    max_officers: int
+    officers_can_invite: bool
+    open_membership: bool
 
 
 @event_type("ClanMemberInvited", version=1)
@@ -61,6 +67,18 @@ class ClanJoined(Event):
     clan_id: str
     user_id: str
     role: str
+
+
+@event_type("ClanRoleChanged", version=1)
+@attrs.frozen(kw_only=True)
+class ClanRoleChanged(Event):
+    """The leader gave ``user_id`` the role ``role``; handing over leadership makes the
+    previous leader an officer (a second event)."""
+
+    clan_id: str
+    user_id: str
+    role: str
+    changed_by: str
 
 
 @event_type("ClanLeft", version=1)
