@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -171,3 +171,5 @@ class PoolMachine(RuleBasedStateMachine):
 
 
 TestPoolMachine = PoolMachine.TestCase
+# Each example runs up to 50 steps; cap the examples so the thorough profile stays quick.
+TestPoolMachine.settings = settings(max_examples=min(settings().max_examples, 150))
