@@ -38,6 +38,7 @@ Bounds: every amount, the index and ``R * WAD + carry_wad`` must fit u256 (Failu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import attrs
 from pyrsistent import pmap
@@ -45,6 +46,8 @@ from pyrsistent.typing import PMap
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
+from astratrade_core.events.revenue import RewardClaimed
+from astratrade_core.money import Currency, Money
 from astratrade_core.numeric import U256_MAX, WAD, FixedRounding, mul_div
 
 __all__ = ["Claim", "Distribution", "StakePosition", "StakingPool", "distribute_pro_rata"]
@@ -103,10 +106,26 @@ class StakePosition:
 
 @attrs.frozen
 class Claim:
-    """The pool after a claim and the amount paid out."""
+    """The pool after a claim and the amount paid out (raw token units)."""
 
     pool: StakingPool
     amount: int
+
+    def to_event(self, *, event_id: str, stream_id: str, occurred_at: datetime, pool_id: str,
+                 account_id: str, currency: Currency) -> RewardClaimed:
+        """The :class:`RewardClaimed` event, the amount read as minor units of ``currency``.
+
+        >>> from datetime import UTC, datetime
+        >>> from astratrade_core.money import USDC
+        >>> pool = StakingPool().stake("a", 1).bind(lambda p: p.notify_reward(1_500_000))
+        >>> claim = pool.bind(lambda p: p.claim("a")).unwrap()
+        >>> claim.to_event(event_id="e", stream_id="pool-1", pool_id="pool-1", account_id="a",
+        ...                occurred_at=datetime(2026, 1, 1, tzinfo=UTC), currency=USDC).amount
+        Decimal('1.500000')
+        """
+        return RewardClaimed(event_id=event_id, stream_id=stream_id, occurred_at=occurred_at,
+                             pool_id=pool_id, account_id=account_id, currency=currency.code,
+                             amount=Money.from_minor_units(self.amount, currency).amount)
 
 
 def _empty_positions() -> PMap[str, StakePosition]:

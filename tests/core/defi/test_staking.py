@@ -4,16 +4,20 @@ the stated dust bound over random operation sequences, and a stateful Hypothesis
 from __future__ import annotations
 
 import decimal
+from datetime import UTC, datetime
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from astratrade_core.defi.staking import StakingPool, distribute_pro_rata
+from astratrade_core.money import USDC
 from astratrade_core.numeric import U256_MAX, WAD
 from astratrade_core.testing import hostile_contexts, staking_operations
 
 ACCOUNTS = ("a0", "a1", "a2", "a3")
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_distribution_worked_examples() -> None:
@@ -55,6 +59,9 @@ def test_pool_worked_example() -> None:
     assert claim.amount == 750 and claim.pool.pending("bob") == 0
     assert claim.pool.claimed == 750 and claim.pool.emitted == 1600
     assert claim.pool.claim("bob").unwrap().amount == 0
+    event = claim.to_event(event_id="e", stream_id="pool", occurred_at=T0, pool_id="pool",
+                           account_id="bob", currency=USDC)
+    assert (event.amount, event.currency) == (Decimal("0.000750"), "USDC")
 
 
 def test_rewards_with_nobody_staked_wait_for_stakers() -> None:
@@ -117,12 +124,15 @@ def test_any_sequence_conserves_within_the_dust_bound(
 @given(staking_operations(max_amount=10**9), hostile_contexts())
 def test_independent_of_caller_context(ops: list[tuple[str, int, int]],
                                        ctx: decimal.Context) -> None:
-    def run() -> tuple[StakingPool, list[int], object]:
+    def run() -> tuple[StakingPool, list[int], object, object]:
         pool = StakingPool()
         for op, who, amount in ops:
             pool = _apply(pool, op, ACCOUNTS[who], amount)[0]
         pending = [pool.pending(a) for a in ACCOUNTS]
-        return pool, pending, distribute_pro_rata(10**9, [a for _, _, a in ops], 3)
+        event = pool.claim("a0").unwrap().to_event(
+            event_id="e", stream_id="p", occurred_at=T0, pool_id="p", account_id="a0",
+            currency=USDC)
+        return pool, pending, distribute_pro_rata(10**9, [a for _, _, a in ops], 3), event
 
     expected = run()
     with decimal.localcontext(ctx):
