@@ -74,7 +74,7 @@ from astratrade_core.portfolio.commands import (
     MarkPrice,
     Withdraw,
 )
-from astratrade_core.portfolio.evolve import utc_day
+from astratrade_core.portfolio.evolve import book, utc_day
 from astratrade_core.portfolio.state import PortfolioState
 from astratrade_core.risk.limits import Exposure, RiskPolicy, evaluate
 from astratrade_core.trading.fills import Fill, PositionState, apply_fill, funding_payment
@@ -210,6 +210,7 @@ def _execute(state: PortfolioState, c: ExecuteTrade) -> Decision:
             symbol=c.symbol, held=held.quote_currency, given=c.quote_currency))
     before = state.position(c.symbol)
     after, realized = apply_fill(before, Fill(c.quantity, c.price, c.fee, c.liquidity))
+    realized = book(realized)
     if _adds_exposure(before.quantity, after.quantity):
         exposure = exposure_after(state, symbol=c.symbol, quote_currency=c.quote_currency,
                                   after=after, price=c.price, cash_delta=_sub(realized, c.fee),
@@ -242,6 +243,7 @@ def _close(state: PortfolioState, c: ClosePosition | LiquidatePosition) -> Decis
         return _no_position(c.symbol)
     quantity = CONTEXT.minus(held.fills.quantity)
     after, realized = apply_fill(held.fills, Fill(quantity, c.price, c.fee))
+    realized = book(realized)
     first: Event
     if isinstance(c, ClosePosition):
         first = TradeExecuted(**_envelope(c, 0), symbol=c.symbol,
@@ -263,7 +265,7 @@ def _funding(state: PortfolioState, c: ApplyFunding) -> Decision:
     held = state.positions.get(c.symbol)
     if held is None or held.fills.quantity == 0:
         return _no_position(c.symbol)
-    payment = funding_payment(held.fills.quantity, c.mark_price, c.rate)
+    payment = book(funding_payment(held.fills.quantity, c.mark_price, c.rate))
     return Success((FundingApplied(**_envelope(c, 0), symbol=c.symbol,
                                    quote_currency=held.quote_currency, rate=c.rate,
                                    mark_price=c.mark_price, payment=payment),))

@@ -11,7 +11,8 @@ Per event (``cur`` = the event's currency or quote currency):
 * ``FundsDeposited`` / ``FundsWithdrawn``: cash and ``deposited`` / ``withdrawn``.
 * ``FeeCharged``: cash down, ``fees_paid`` up (not part of the day's trading P&L).
 * ``TradeExecuted`` / ``PositionLiquidated``: the fill goes through
-  :func:`~astratrade_core.trading.fills.apply_fill`; cash moves by ``realized - fee``; the
+  :func:`~astratrade_core.trading.fills.apply_fill`; cash moves by ``realized - fee``
+  (realized P&L :func:`booked <book>` at 28 fractional digits); the
   price becomes the symbol's mark; the time joins ``recent_trades``.
 * ``PositionClosed``: the (flat) position is dropped; its totals stay in the ledger.
 * ``FundingApplied``: :func:`~astratrade_core.trading.fills.apply_funding`; cash down by
@@ -38,7 +39,7 @@ from __future__ import annotations
 from bisect import bisect_right, insort
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Final
 
 from pyrsistent import pmap
@@ -55,14 +56,18 @@ from astratrade_core.events.trading import (
     PriceMarked,
     TradeExecuted,
 )
-from astratrade_core.numeric import CONTEXT, ONE, ZERO
+from astratrade_core.numeric import CONTEXT, MAX_FRACTION_DIGITS, ONE, ZERO
 from astratrade_core.portfolio.state import Ledger, PortfolioState, Position
 from astratrade_core.trading.fills import Fill, PositionState, apply_fill, apply_funding
 
-__all__ = ["TRADE_MEMORY", "evolve", "replay", "utc_day"]
+__all__ = ["BOOKING_PLACES", "TRADE_MEMORY", "book", "evolve", "replay", "utc_day"]
 
 #: How far back ``recent_trades`` reaches from the latest trade.
 TRADE_MEMORY: Final = timedelta(hours=24)
+#: Amounts are booked with at most this many fractional digits (the parse bound), so every
+#: sum of booked amounts is exact under CONTEXT and cash reconciles with the ledger exactly.
+BOOKING_PLACES: Final = MAX_FRACTION_DIGITS
+_BOOKING_UNIT: Final = ONE.scaleb(-BOOKING_PLACES, CONTEXT)
 
 _add = CONTEXT.add
 _sub = CONTEXT.subtract
@@ -70,6 +75,20 @@ _FLAT = PositionState.FLAT
 _UNSEEN = PositionState(quantity=ONE)  # a sentinel, compared by identity
 # Ledger slots in the mutable form used inside the fold.
 _DEP, _WDR, _PNL, _FEE, _FUND = range(5)
+
+
+def book(amount: Decimal) -> Decimal:
+    """``amount`` as booked: rounded half-even to :data:`BOOKING_PLACES` fractional digits
+    when it has more (a partial close's P&L is a division; funding is a triple product),
+    otherwise unchanged (its exponent included).
+
+    >>> book(Decimal("12.50"))
+    Decimal('12.50')
+    >>> book(CONTEXT.divide(Decimal(1), Decimal(3)))
+    Decimal('0.3333333333333333333333333333')
+    """
+    rounded = amount.quantize(_BOOKING_UNIT, ROUND_HALF_EVEN, CONTEXT)
+    return amount if rounded == amount else rounded
 
 
 def utc_day(moment: datetime) -> date:
@@ -153,6 +172,9 @@ def _money(event: FundsDeposited | FundsWithdrawn | FeeCharged, cash: dict[str, 
         ledger[slot] = _add(ledger[slot], amount)
 
 
+_book = book
+
+
 def evolve(state: PortfolioState, event: Event) -> PortfolioState:
     """The state after one event (see the module docstring for what each event does)."""
     return replay((event,), state)
@@ -180,6 +202,8 @@ def replay(events: Iterable[Event],
             if before is None:
                 before = positions.get(symbol, cur)
             after, realized = apply_fill(before, Fill(event.quantity, event.price, fee))
+            if realized:
+                realized = _book(realized)
             touched[symbol] = after
             marks[symbol] = event.price
             net = _sub(realized, fee)
