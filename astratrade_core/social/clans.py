@@ -12,7 +12,8 @@ once, in ``DomainError.causes``):
 * **set_role** -- only the leader assigns roles; officers are limited to ``max_officers``;
   making someone leader hands leadership over and the old leader becomes an officer.
 * **leave / remove** -- the leader cannot leave while others remain (hand leadership over
-  first); the leader may remove anyone else, an officer only plain members.
+  first); the leader may remove anyone else, an officer only plain members.  When the last
+  member (the leader) leaves, the clan is disbanded: nobody can join it any more.
 
 Event ids are derived from the clan id, the user and the instant
 (``"c-1/joined/bob/2026-01-01T00:00:00+00:00"``), so a retried command yields the same ids.
@@ -226,6 +227,9 @@ def invite(clan: Clan, inviter_id: str, invitee_id: str, occurred_at: datetime,
 def join(clan: Clan, user_id: str, occurred_at: datetime, *, current_clan: str | None,
          ) -> Result[ClanChange, DomainError]:
     """Join as a plain member (see the module rules)."""
+    if not clan.members:
+        return Failure(DomainError.of("clan.disbanded", "the clan has no members left",
+                                      clan=clan.clan_id))
     problems: list[DomainError] = []
     if user_id in clan.members:
         problems.append(DomainError.of("clan.already_member", "already a member", user=user_id))

@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from astratrade_core.gamification.achievements import PlayerStats
 from astratrade_core.gamification.xp import TRADE_CLOSED, Activity
+from astratrade_core.social.battles import MemberPerformance
+from astratrade_core.social.reputation import ReputationRecord
 from astratrade_core.testing.strategies import decimals
 
 __all__ = [
@@ -23,7 +25,9 @@ __all__ = [
     "activities",
     "instants",
     "leaderboard_rows",
+    "member_performances",
     "player_stats",
+    "reputation_records",
     "user_ids",
     "zones",
 ]
@@ -79,3 +83,17 @@ def leaderboard_rows(max_size: int = 60, max_score: int = 20,
     """Rows ``(user_id, units)`` with unique users and many ties (small score range)."""
     return st.lists(st.tuples(user_ids(), st.integers(-max_score, max_score)),
                     max_size=max_size, unique_by=lambda row: row[0])
+
+
+def member_performances(user_id: str = "u-1") -> st.SearchStrategy[MemberPerformance]:
+    """A clan member's results over a battle period (P&L in cents)."""
+    return st.builds(MemberPerformance, st.just(user_id), st.integers(0, 1000),
+                     decimals(-10**6, 10**6, 2), st.integers(0, 365))
+
+
+def reputation_records() -> st.SearchStrategy[ReputationRecord]:
+    """Valid reputation inputs, including records far past every cap."""
+    count = st.integers(0, 2000)
+    return st.builds(ReputationRecord, account_age_days=st.integers(0, 5000),
+                     challenges_completed=count, battles_fought=count, achievements=count,
+                     challenges_defaulted=st.integers(0, 20), reports_upheld=st.integers(0, 10))
