@@ -1,0 +1,161 @@
+"""Deliberate bugs that the pipeline must catch: proof that the proofs bite.
+
+A :class:`Mutant` replaces one exact snippet of a core module's source (it must occur exactly
+once, and the mutated module must still compile).  :func:`install` puts a meta-path finder in
+front of the import system so the mutated source is what *every* importer gets; it must run
+before anything imports the core, which is why each mutant runs in a fresh interpreter
+(``python -m proofs mutant KEY``, driven by :func:`proofs.runner.run_mutants`).
+
+Inside that interpreter every registered property that targets the mutated function runs
+(:func:`kill`, cheapest first, stopping at the first kill); the mutant is *killed* when one
+reports a counterexample.  An error
+or a vacuous run does not count as a kill: the harness wants a real failing example.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import sys
+import types
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
+
+__all__ = ["MUTANTS", "Mutant", "install", "kill", "mutated_source"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@attrs.frozen
+class Mutant:
+    """One deliberate bug: in ``module``, ``original`` becomes ``replacement``.  ``target``
+    is the dotted function whose properties must catch it."""
+
+    key: str
+    description: str
+    module: str
+    target: str
+    original: str
+    replacement: str
+    quick: bool = False
+
+    @property
+    def path(self) -> Path:
+        """The module's source file (located without importing anything)."""
+        return ROOT.joinpath(*self.module.split(".")).with_suffix(".py")
+
+
+_ALL: tuple[Mutant, ...] = (
+    Mutant("numeric.mul_div.ceil_as_floor",
+           "mul_div CEIL never rounds up (a floor where the chain uses ceil)",
+           "astratrade_core.numeric", "astratrade_core.numeric.mul_div",
+           "rounding is FixedRounding.CEIL\n", "rounding is FixedRounding.FLOOR\n",
+           quick=True),
+    Mutant("numeric.mul_div.half_up_strict",
+           "mul_div HALF_UP rounds an exact half down (> instead of >=)",
+           "astratrade_core.numeric", "astratrade_core.numeric.mul_div",
+           "remainder >= denominator - remainder", "remainder > denominator - remainder"),
+    Mutant("numeric.mul_div.no_overflow_check",
+           "mul_div accepts quotients above u256 (missing overflow check)",
+           "astratrade_core.numeric", "astratrade_core.numeric.mul_div",
+           "if quotient > U256_MAX:", "if quotient > U256_MAX * 2:"),
+    Mutant("numeric.round_to_increment.nearest",
+           "round_to_increment ignores the mode and rounds half-even",
+           "astratrade_core.numeric", "astratrade_core.numeric.round_to_increment",
+           "increment).quantize(ONE, rounding=rounding.value,",
+           "increment).quantize(ONE, rounding=Rounding.HALF_EVEN.value,"),
+    Mutant("numeric.quantize.one_place_short",
+           "quantize keeps one decimal place too many",
+           "astratrade_core.numeric", "astratrade_core.numeric.quantize",
+           "ONE.scaleb(-places, CONTEXT)", "ONE.scaleb(-places - 1, CONTEXT)"),
+    Mutant("numeric.to_fixed.round_half",
+           "to_fixed rounds half-up whatever the requested mode",
+           "astratrade_core.numeric", "astratrade_core.numeric.to_fixed",
+           "quantize(ONE, rounding=rounding.value,\n                                 "
+           "                              context=CONTEXT)\n    raw",
+           "quantize(ONE, rounding=Rounding.HALF_UP.value,\n                         "
+           "                                      context=CONTEXT)\n    raw"),
+    Mutant("revenue.allocate_units.drop_remainder",
+           "allocation drops the largest-remainder units (parts no longer sum to the total)",
+           "astratrade_core.revenue.allocation", "astratrade_core.revenue.allocation."
+           "allocate_units", "for index in order[:leftover]:", "for index in order[:0]:",
+           quick=True),
+    Mutant("revenue.allocate_units.smallest_remainder",
+           "allocation gives the leftover units to the smallest remainders",
+           "astratrade_core.revenue.allocation", "astratrade_core.revenue.allocation."
+           "allocate_units", "key=lambda i: (-remainders[i], i)",
+           "key=lambda i: (remainders[i], i)"),
+)
+
+MUTANTS: dict[str, Mutant] = {m.key: m for m in _ALL}
+
+
+def mutated_source(mutant: Mutant) -> str:
+    """The module's source with the mutation applied; the snippet must occur exactly once
+    and the result must differ from the original."""
+    source = mutant.path.read_text(encoding="utf-8")
+    found = source.count(mutant.original)
+    if found != 1:
+        raise LookupError(f"mutant {mutant.key}: snippet found {found} times in "
+                          f"{mutant.module} (the code changed; update the mutant)")
+    return source.replace(mutant.original, mutant.replacement)
+
+
+class _MutatedLoader(importlib.abc.Loader):
+    def __init__(self, mutant: Mutant, source: str) -> None:
+        self._mutant = mutant
+        self._code = compile(source, str(mutant.path), "exec")
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
+        return None
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        module.__file__ = str(self._mutant.path)
+        exec(self._code, module.__dict__)
+
+
+class _MutantFinder(importlib.abc.MetaPathFinder):
+    def __init__(self, mutant: Mutant) -> None:
+        self._mutant = mutant
+        self._loader = _MutatedLoader(mutant, mutated_source(mutant))
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname != self._mutant.module:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self._loader,
+                                              origin=str(self._mutant.path))
+
+
+def install(mutant: Mutant) -> None:
+    """Make every later import of ``mutant.module`` load the mutated source."""
+    if any(name == mutant.module or name.startswith("astratrade_core") for name in
+           sys.modules):
+        raise RuntimeError("install a mutant before anything imports astratrade_core")
+    sys.meta_path.insert(0, _MutantFinder(mutant))
+
+
+#: Cheapest methods first: a mutant stops at its first killer.
+_COST = {"Z3": 0, "Hypothesis": 1, "CrossHair": 2, "Hypothesis/CrossHair": 3}
+
+
+def kill(mutant: Mutant, tier_name: str) -> tuple[str, ...]:
+    """In a fresh interpreter: install the mutant, then run the properties that target the
+    mutated function, cheapest first, until one reports a counterexample.  Returns the killer's
+    key (empty when the mutant survived every property)."""
+    install(mutant)
+    # Imported only now: the registry's proof modules import the (mutated) core.
+    registry = importlib.import_module("proofs.registry")
+    runner = importlib.import_module("proofs.runner")
+    props = [p for p in registry.load_all().values() if mutant.target in p.targets]
+    if not props:
+        raise LookupError(f"mutant {mutant.key}: no property targets {mutant.target}")
+    for prop in sorted(props, key=lambda p: (_COST[p.method.value], p.key)):
+        (row,) = runner.run_properties([prop], registry.TIERS[tier_name], jobs=1,
+                                       progress=False)
+        if row.outcome.status is registry.Status.COUNTEREXAMPLE:
+            return (prop.key,)
+    return ()
