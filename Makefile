@@ -3,9 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
-EXTRAS := dev
+EXTRAS := dev,cairo
 
-.PHONY: test lint typecheck purity pytest bench demo clean
+.PHONY: test lint typecheck purity pytest bench demo clean contracts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,14 @@ $(VENV)/.installed-bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS),bench]'
 	touch $@
 
+# Cairo: fetch the compiler (cairo-lang 0.13.1 sdist) and the VM venv (Python 3.10), build every
+# contract; cached under .cache/cairo and contracts/build (see contracts/README.md).
+CONTRACTS_STAMP := contracts/build/.stamp
+$(CONTRACTS_STAMP): $(shell find contracts/src contracts/corelib contracts/tools -type f -not -path '*/__pycache__/*') contracts/cairo_project.toml
+	$(PYTHON) contracts/tools/build.py
+
+contracts: $(CONTRACTS_STAMP)
+
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
@@ -28,7 +36,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(CONTRACTS_STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-bench

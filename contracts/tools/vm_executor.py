@@ -7,7 +7,8 @@ too (``{"ok": true, ...}`` or ``{"ok": false, "error": "..."}`` for a protocol e
 
 Requests (integers travel as decimal strings so no JSON reader rounds them):
 
-* ``{"op": "declare", "sierra": path, "casm": path}`` -> ``class_hash``, ``compiled_class_hash``
+* ``{"op": "declare", "sierra": path, "casm": path, "hashes": {...}?}`` -> ``class_hash``,
+  ``compiled_class_hash`` (computed unless the build's ``hashes.json`` entry is passed)
 * ``{"op": "deploy", "class_hash", "address", "calldata", "caller"}`` -> runs the constructor
 * ``{"op": "call", "address", "selector", "calldata", "caller", "block_timestamp"}`` ->
   ``failed`` (a panic), ``retdata``, ``events`` (``from``, ``keys``, ``data``, in emission
@@ -30,6 +31,7 @@ from starkware.starknet.core.os.contract_class.class_hash import compute_class_h
 from starkware.starknet.core.os.contract_class.compiled_class_hash import (
     compute_compiled_class_hash,
 )
+from starkware.starknet.definitions.data_availability_mode import DataAvailabilityMode
 from starkware.starknet.definitions.general_config import StarknetGeneralConfig
 from starkware.starknet.public.abi import get_selector_from_name
 from starkware.starknet.services.api.contract_class.contract_class import (
@@ -76,7 +78,7 @@ class Chain:
         )
         self.config = StarknetGeneralConfig()
 
-    def declare(self, sierra_path, casm_path):
+    def declare(self, sierra_path, casm_path, class_hash=None, compiled_class_hash=None):
         with open(sierra_path) as handle:
             sierra = json.load(handle)
         sierra.pop("sierra_program_debug_info", None)
@@ -84,14 +86,16 @@ class Chain:
         with open(casm_path) as handle:
             casm = CompiledClass.load(json.load(handle))
         sierra_class = ContractClass.load(sierra)
-        class_hash = compute_class_hash(sierra_class)
-        compiled_hash = compute_compiled_class_hash(casm)
+        # Hashing in Python takes seconds; the build already computed them with this library.
+        class_hash = compute_class_hash(sierra_class) if class_hash is None else class_hash
+        compiled_hash = (compute_compiled_class_hash(casm) if compiled_class_hash is None
+                         else compiled_class_hash)
         self.reader.compiled[compiled_hash] = casm
         self.reader.compiled_hash_of[class_hash] = compiled_hash
         self.reader.sierra[class_hash] = sierra_class
         return {"class_hash": str(class_hash), "compiled_class_hash": str(compiled_hash)}
 
-    def execute(self, address, selector, calldata, caller, entry_point_type, timestamp=None,
+    def execute(self, address, selector, calldata, caller, entry_point_type, *, timestamp=None,
                 deploy_class=None):
         child = self.state._copy()
         if deploy_class is not None:
@@ -155,7 +159,10 @@ def integers(values):
 def handle(chain, request):
     op = request["op"]
     if op == "declare":
-        return chain.declare(request["sierra"], request["casm"])
+        known = request.get("hashes") or {}
+        return chain.declare(request["sierra"], request["casm"],
+                             int(known["class_hash"], 0) if known else None,
+                             int(known["compiled_class_hash"], 0) if known else None)
     if op == "deploy":
         return chain.deploy(int(request["class_hash"]), int(request["address"]),
                             integers(request["calldata"]), int(request["caller"]))
@@ -164,9 +171,8 @@ def handle(chain, request):
         return chain.execute(int(request["address"]), int(request["selector"]),
                              integers(request["calldata"]), int(request["caller"]),
                              EntryPointType.EXTERNAL,
-                             None if timestamp is None else int(timestamp))
+                             timestamp=None if timestamp is None else int(timestamp))
     if op == "storage":
-        from starkware.starknet.definitions.data_availability_mode import DataAvailabilityMode
         value = chain.state.get_storage_at(DataAvailabilityMode.L1, int(request["address"]),
                                            int(request["key"]))
         return {"value": str(value)}

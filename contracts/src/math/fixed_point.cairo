@@ -43,6 +43,11 @@ pub trait FixedPointTrait {
     fn try_mul_div(a: u256, b: u256, d: u256, rounding: Rounding) -> Result<u256, felt252>;
     /// `try_mul_div` that panics with the error.
     fn mul_div(a: u256, b: u256, d: u256, rounding: Rounding) -> u256;
+    /// `a * b / WAD`, `a * WAD / b`, `a * b / RAY`, `a * RAY / b` as `Result`s.
+    fn try_wad_mul(a: u256, b: u256, rounding: Rounding) -> Result<u256, felt252>;
+    fn try_wad_div(a: u256, b: u256, rounding: Rounding) -> Result<u256, felt252>;
+    fn try_ray_mul(a: u256, b: u256, rounding: Rounding) -> Result<u256, felt252>;
+    fn try_ray_div(a: u256, b: u256, rounding: Rounding) -> Result<u256, felt252>;
     /// `a * b / WAD`.
     fn wad_mul(a: u256, b: u256, rounding: Rounding) -> u256;
     /// `a * WAD / b`.
@@ -79,20 +84,36 @@ pub impl FixedPointImpl of FixedPointTrait {
         unwrap_or_panic(FixedPointImpl::try_mul_div(a, b, d, rounding))
     }
 
+    fn try_wad_mul(a: u256, b: u256, rounding: Rounding) -> Result<u256, felt252> {
+        FixedPointImpl::try_mul_div(a, b, WAD, rounding)
+    }
+
+    fn try_wad_div(a: u256, b: u256, rounding: Rounding) -> Result<u256, felt252> {
+        FixedPointImpl::try_mul_div(a, WAD, b, rounding)
+    }
+
+    fn try_ray_mul(a: u256, b: u256, rounding: Rounding) -> Result<u256, felt252> {
+        FixedPointImpl::try_mul_div(a, b, RAY, rounding)
+    }
+
+    fn try_ray_div(a: u256, b: u256, rounding: Rounding) -> Result<u256, felt252> {
+        FixedPointImpl::try_mul_div(a, RAY, b, rounding)
+    }
+
     fn wad_mul(a: u256, b: u256, rounding: Rounding) -> u256 {
-        FixedPointImpl::mul_div(a, b, WAD, rounding)
+        unwrap_or_panic(FixedPointImpl::try_wad_mul(a, b, rounding))
     }
 
     fn wad_div(a: u256, b: u256, rounding: Rounding) -> u256 {
-        FixedPointImpl::mul_div(a, WAD, b, rounding)
+        unwrap_or_panic(FixedPointImpl::try_wad_div(a, b, rounding))
     }
 
     fn ray_mul(a: u256, b: u256, rounding: Rounding) -> u256 {
-        FixedPointImpl::mul_div(a, b, RAY, rounding)
+        unwrap_or_panic(FixedPointImpl::try_ray_mul(a, b, rounding))
     }
 
     fn ray_div(a: u256, b: u256, rounding: Rounding) -> u256 {
-        FixedPointImpl::mul_div(a, RAY, b, rounding)
+        unwrap_or_panic(FixedPointImpl::try_ray_div(a, b, rounding))
     }
 }
 

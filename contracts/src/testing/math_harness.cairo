@@ -15,6 +15,15 @@ pub struct MulDivCase {
     pub rounding: Rounding,
 }
 
+/// `op`: 0 wad_mul, 1 wad_div, 2 ray_mul, 3 ray_div.
+#[derive(Copy, Drop, Serde)]
+pub struct ScaledCase {
+    pub op: u8,
+    pub a: u256,
+    pub b: u256,
+    pub rounding: Rounding,
+}
+
 #[derive(Copy, Drop, Serde)]
 pub struct PnlCase {
     pub quantity: u256,
@@ -71,6 +80,7 @@ pub struct ArrayOutcome {
 #[starknet::interface]
 pub trait IMathHarness<TState> {
     fn mul_div_batch(self: @TState, cases: Array<MulDivCase>) -> Array<Outcome>;
+    fn scaled_batch(self: @TState, cases: Array<ScaledCase>) -> Array<Outcome>;
     fn pnl_batch(self: @TState, cases: Array<PnlCase>) -> Array<SignedOutcome>;
     fn position_size_batch(self: @TState, cases: Array<MulDivCase>) -> Array<Outcome>;
     fn liquidation_price_batch(self: @TState, cases: Array<LiquidationCase>) -> Array<Outcome>;
@@ -114,7 +124,7 @@ pub mod MathHarness {
     use astratrade::math::signed::SignedImpl;
     use astratrade::math::trading::TradingMathImpl;
     use super::{
-        AllocationCase, ArrayOutcome, LiquidationCase, MulDivCase, Outcome, PnlCase,
+        AllocationCase, ArrayOutcome, LiquidationCase, MulDivCase, Outcome, PnlCase, ScaledCase,
         SignedOutcome, StakeOp, outcome, replaced
     };
 
@@ -131,6 +141,30 @@ pub mod MathHarness {
                     Option::Some(case) => {
                         let c = *case;
                         out.append(outcome(FixedPointImpl::try_mul_div(c.a, c.b, c.d, c.rounding)));
+                    },
+                    Option::None => { break; },
+                };
+            };
+            out
+        }
+
+        fn scaled_batch(self: @ContractState, cases: Array<ScaledCase>) -> Array<Outcome> {
+            let mut out = ArrayTrait::new();
+            let mut cases = cases.span();
+            loop {
+                match cases.pop_front() {
+                    Option::Some(case) => {
+                        let c = *case;
+                        let result = if c.op == 0 {
+                            FixedPointImpl::try_wad_mul(c.a, c.b, c.rounding)
+                        } else if c.op == 1 {
+                            FixedPointImpl::try_wad_div(c.a, c.b, c.rounding)
+                        } else if c.op == 2 {
+                            FixedPointImpl::try_ray_mul(c.a, c.b, c.rounding)
+                        } else {
+                            FixedPointImpl::try_ray_div(c.a, c.b, c.rounding)
+                        };
+                        out.append(outcome(result));
                     },
                     Option::None => { break; },
                 };

@@ -1,0 +1,61 @@
+"""Starknet: typed contract clients, a local VM backend and an RPC backend, offline signing.
+
+``astratrade_shell.starknet.local.LocalBackend`` executes the contracts built by
+``make contracts`` in cairo-lang's Python VM (what the tests use);
+``astratrade_shell.starknet.rpc.RpcBackend`` talks to a node.  Both implement
+:class:`~astratrade_shell.starknet.backend.Backend`, which the clients in
+:mod:`~astratrade_shell.starknet.clients` take.  starknet-py is imported lazily, inside the
+functions that need it, so importing this package stays cheap.
+"""
+
+from astratrade_shell.starknet.abi import ContractAbi, DecodedEvent, selector
+from astratrade_shell.starknet.artifacts import (
+    CONTRACT_NAMES,
+    Artifact,
+    ClassHashes,
+    build_dir,
+    load_artifact,
+)
+from astratrade_shell.starknet.backend import (
+    Backend,
+    CallOutcome,
+    ContractReverted,
+    EmittedEvent,
+    decode_panic,
+)
+from astratrade_shell.starknet.clients import (
+    ContractClient,
+    ExchangeClient,
+    FixedPointMathClient,
+    PaymasterClient,
+    Receipt,
+    RewardsDistributorClient,
+    StakingManagerClient,
+    VaultClient,
+)
+from astratrade_shell.starknet.local import LocalBackend
+
+__all__ = [
+    "CONTRACT_NAMES",
+    "Artifact",
+    "Backend",
+    "CallOutcome",
+    "ClassHashes",
+    "ContractAbi",
+    "ContractClient",
+    "ContractReverted",
+    "DecodedEvent",
+    "EmittedEvent",
+    "ExchangeClient",
+    "FixedPointMathClient",
+    "LocalBackend",
+    "PaymasterClient",
+    "Receipt",
+    "RewardsDistributorClient",
+    "StakingManagerClient",
+    "VaultClient",
+    "build_dir",
+    "decode_panic",
+    "load_artifact",
+    "selector",
+]

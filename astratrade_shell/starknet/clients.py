@@ -1,0 +1,368 @@
+"""Typed clients for the AstraTrade contracts over any :class:`Backend`.
+
+Each client encodes its arguments from the contract's ABI (starknet-py serializers), executes
+through the backend, raises :class:`ContractReverted` with the decoded panic message when the
+contract panics, and returns plain Python values: amounts as ``int`` (wad where the contract
+says so), signed amounts as negative ints, events as :class:`DecodedEvent`.
+
+Deploying declares the class once per backend (cached) and runs the constructor::
+
+    backend = LocalBackend()
+    vault = VaultClient.deploy(backend, caller=OWNER, owner=OWNER, pool=POOL, fee_recipient=FEES)
+    vault.deposit(USER, asset=USDC, amount=10**18)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import attrs
+
+from astratrade_core.numeric import FixedRounding
+from astratrade_shell.starknet.abi import ContractAbi, DecodedEvent, selector
+from astratrade_shell.starknet.artifacts import Artifact, load_artifact
+from astratrade_shell.starknet.backend import Backend, CallOutcome, ContractReverted
+
+__all__ = [
+    "ContractClient",
+    "ExchangeClient",
+    "FixedPointMathClient",
+    "PaymasterClient",
+    "PositionView",
+    "Receipt",
+    "RewardsDistributorClient",
+    "StakingManagerClient",
+    "VaultClient",
+    "from_signed",
+    "rounding_variant",
+    "to_signed",
+]
+
+_ROUNDING_VARIANTS = {FixedRounding.FLOOR: "Floor", FixedRounding.CEIL: "Ceil",
+                      FixedRounding.HALF_UP: "HalfUp"}
+
+
+def rounding_variant(rounding: FixedRounding) -> dict[str, None]:
+    """The Cairo ``Rounding`` enum value for a core rounding mode.
+
+    >>> rounding_variant(FixedRounding.HALF_UP)
+    {'HalfUp': None}
+    """
+    return {_ROUNDING_VARIANTS[rounding]: None}
+
+
+def to_signed(value: int) -> dict[str, Any]:
+    """A Python int as the contracts' ``Signed { mag, neg }``.
+
+    >>> to_signed(-5)
+    {'mag': 5, 'neg': True}
+    """
+    return {"mag": abs(value), "neg": value < 0}
+
+
+def from_signed(value: Any) -> int:
+    """The contracts' ``Signed`` back to an int (zero is never negative).
+
+    >>> from_signed({"mag": 5, "neg": True})
+    -5
+    """
+    return -int(value["mag"]) if value["neg"] else int(value["mag"])
+
+
+@attrs.frozen
+class Receipt:
+    """What a state-changing call returned and emitted."""
+
+    outcome: CallOutcome
+    result: tuple[Any, ...]
+    events: tuple[DecodedEvent, ...]
+
+    def named(self, name: str) -> tuple[DecodedEvent, ...]:
+        """The events called ``name``, in emission order."""
+        return tuple(e for e in self.events if e.name == name)
+
+
+_DECLARED: dict[tuple[int, str], int] = {}
+
+
+class ContractClient:
+    """A deployed contract: ABI-driven calls and invocations through a backend."""
+
+    contract_name: ClassVar[str] = ""
+
+    def __init__(self, backend: Backend, address: int, abi: ContractAbi) -> None:
+        self.backend = backend
+        self.address = address
+        self.abi = abi
+
+    @classmethod
+    def artifact(cls, directory: Path | None = None) -> Artifact:
+        """The build artifact of this contract."""
+        return load_artifact(cls.contract_name, directory)
+
+    @classmethod
+    def deploy(cls, backend: Backend, *, caller: int, directory: Path | None = None,
+               **constructor: Any) -> Self:
+        """Declare (once per backend) and deploy a new instance."""
+        artifact = cls.artifact(directory)
+        key = (id(backend), str(artifact.sierra_path))
+        if key not in _DECLARED:
+            _DECLARED[key] = backend.declare(str(artifact.sierra_path), str(artifact.casm_path))
+        abi = ContractAbi(artifact.abi())
+        address = backend.deploy(_DECLARED[key], abi.constructor_calldata(**constructor),
+                                 caller=caller)
+        return cls(backend, address, abi)
+
+    def view(self, function: str, /, **arguments: Any) -> tuple[Any, ...]:
+        """Call a view function; raises :class:`ContractReverted` if it panics."""
+        outcome = self.backend.call(self.address, selector(function),
+                                    self.abi.calldata(function, **arguments))
+        if outcome.failed:
+            raise ContractReverted(outcome.panic_message, outcome)
+        return self.abi.results(function, outcome.retdata)
+
+    def send(self, function: str, /, *, caller: int, **arguments: Any) -> Receipt:
+        """Invoke ``function`` as ``caller``; raises :class:`ContractReverted` if it panics."""
+        outcome = self.backend.invoke(self.address, selector(function),
+                                      self.abi.calldata(function, **arguments), caller=caller)
+        if outcome.failed:
+            raise ContractReverted(outcome.panic_message, outcome)
+        events = tuple(d for d in (self.abi.decode_event(e) for e in outcome.events)
+                       if d is not None)
+        return Receipt(outcome, self.abi.results(function, outcome.retdata), events)
+
+    # Access control and pause, shared by every contract that embeds the components.
+    def owner(self) -> int:
+        """The owner's address."""
+        return int(self.view("owner")[0])
+
+    def is_operator(self, account: int) -> bool:
+        """Whether ``account`` holds the operator role."""
+        return bool(self.view("is_operator", account=account)[0])
+
+    def set_operator(self, caller: int, account: int, enabled: bool) -> Receipt:
+        """Owner only: grant or revoke the operator role."""
+        return self.send("set_operator", caller=caller, account=account, enabled=enabled)
+
+    def transfer_ownership(self, caller: int, new_owner: int) -> Receipt:
+        """Owner only: hand the contract to ``new_owner``."""
+        return self.send("transfer_ownership", caller=caller, new_owner=new_owner)
+
+
+class FixedPointMathClient(ContractClient):
+    """The shared integer math, computed on-chain (see ``contracts/src/math``)."""
+
+    contract_name = "FixedPointMath"
+
+    def mul_div(self, a: int, b: int, d: int, rounding: FixedRounding) -> int:
+        """``a * b / d`` rounded as asked."""
+        return int(self.view("mul_div", a=a, b=b, d=d, rounding=rounding_variant(rounding))[0])
+
+    def scaled(self, function: str, a: int, b: int, rounding: FixedRounding) -> int:
+        """``wad_mul``, ``wad_div``, ``ray_mul`` or ``ray_div``."""
+        return int(self.view(function, a=a, b=b, rounding=rounding_variant(rounding))[0])
+
+    def pnl(self, quantity: int, entry_price: int, current_price: int, is_long: bool) -> int:
+        """Signed wad P&L (``astratrade_core.trading.pnl_wad``)."""
+        return from_signed(self.view("pnl", quantity=quantity, entry_price=entry_price,
+                                     current_price=current_price, is_long=is_long)[0])
+
+    def position_size(self, balance: int, risk: int, stop_distance: int) -> int:
+        """Wad position size (``astratrade_core.trading.position_size_wad``)."""
+        return int(self.view("position_size", balance=balance, risk=risk,
+                             stop_distance=stop_distance)[0])
+
+    def liquidation_price(self, quantity: int, entry_price: int, margin: int, *,
+                          maintenance_rate: int, maintenance_amount: int, is_long: bool) -> int:
+        """Wad isolated liquidation price (``isolated_liquidation_price_wad``); 0 = none."""
+        return int(self.view("liquidation_price", quantity=quantity, entry_price=entry_price,
+                             margin=margin, maintenance_rate=maintenance_rate,
+                             maintenance_amount=maintenance_amount, is_long=is_long)[0])
+
+    def allocate(self, total: int, weights: Sequence[int]) -> tuple[int, ...]:
+        """Largest-remainder split (``astratrade_core.revenue.allocate_units``)."""
+        return tuple(int(p) for p in self.view("allocate", total=total,
+                                               weights=list(weights))[0])
+
+
+class VaultClient(ContractClient):
+    """Per-user, per-asset collateral ledger."""
+
+    contract_name = "Vault"
+
+    def deposit(self, caller: int, asset: int, amount: int) -> Receipt:
+        """Credit ``amount`` of ``asset`` to the caller."""
+        return self.send("deposit", caller=caller, asset=asset, amount=amount)
+
+    def withdraw(self, caller: int, asset: int, amount: int) -> Receipt:
+        """Debit ``amount`` of ``asset`` from the caller (never below zero)."""
+        return self.send("withdraw", caller=caller, asset=asset, amount=amount)
+
+    def balance_of(self, user: int, asset: int) -> int:
+        """The user's balance of ``asset``."""
+        return int(self.view("balance_of", user=user, asset=asset)[0])
+
+    def total_of(self, asset: int) -> int:
+        """Deposits minus withdrawals of ``asset`` (the sum of every balance)."""
+        return int(self.view("total_of", asset=asset)[0])
+
+    def settle(self, caller: int, user: int, asset: int, pnl: int, fee: int) -> Receipt:
+        """Operator only: settle a signed P&L and a fee."""
+        return self.send("settle", caller=caller, user=user, asset=asset, pnl=to_signed(pnl),
+                         fee=fee)
+
+    def pause(self, caller: int) -> Receipt:
+        """Owner only."""
+        return self.send("pause", caller=caller)
+
+    def unpause(self, caller: int) -> Receipt:
+        """Owner only."""
+        return self.send("unpause", caller=caller)
+
+    def is_paused(self) -> bool:
+        """Whether deposits, withdrawals and settlement are stopped."""
+        return bool(self.view("is_paused")[0])
+
+
+@attrs.frozen
+class PositionView:
+    """A position on the Exchange: wad quantity and entry price, and its side."""
+
+    quantity: int
+    entry_price: int
+    is_long: bool
+
+
+class ExchangeClient(ContractClient):
+    """Settlement of operator-recorded fills into the Vault."""
+
+    contract_name = "Exchange"
+
+    def list_market(self, caller: int, market: int, asset: int, maintenance_rate: int) -> Receipt:
+        """Owner only: list ``market`` (a short-string felt) settled in ``asset``."""
+        return self.send("list_market", caller=caller, market=market, asset=asset,
+                         maintenance_rate=maintenance_rate)
+
+    def record_fill(self, caller: int, user: int, market: int, *, is_buy: bool, quantity: int,
+                    price: int, fee: int) -> Receipt:
+        """Operator only: record a fill; ``result[0]`` is the realized P&L (``Signed``)."""
+        return self.send("record_fill", caller=caller, user=user, market=market, is_buy=is_buy,
+                         quantity=quantity, price=price, fee=fee)
+
+    def liquidate(self, caller: int, user: int, market: int, mark_price: int) -> Receipt:
+        """Operator only: liquidate a position below maintenance margin."""
+        return self.send("liquidate", caller=caller, user=user, market=market,
+                         mark_price=mark_price)
+
+    def is_liquidatable(self, user: int, market: int, mark_price: int) -> bool:
+        """Whether equity at ``mark_price`` is below the maintenance margin."""
+        return bool(self.view("is_liquidatable", user=user, market=market,
+                              mark_price=mark_price)[0])
+
+    def position(self, user: int, market: int) -> PositionView:
+        """The user's position in ``market``."""
+        raw = self.view("position", user=user, market=market)[0]
+        return PositionView(int(raw["quantity"]), int(raw["entry_price"]), bool(raw["is_long"]))
+
+    def pause(self, caller: int) -> Receipt:
+        """Owner only."""
+        return self.send("pause", caller=caller)
+
+
+class _PoolViews(ContractClient):
+    def total_staked(self) -> int:
+        """Units staked (or shares assigned) in total."""
+        return int(self.view("total_staked")[0])
+
+    def staked_of(self, account: int) -> int:
+        """The account's stake (or shares)."""
+        return int(self.view("staked_of", account=account)[0])
+
+    def pending_of(self, account: int) -> int:
+        """Rewards the account could claim now."""
+        return int(self.view("pending_of", account=account)[0])
+
+    def total_funded(self) -> int:
+        """Every reward unit ever notified."""
+        return int(self.view("total_funded")[0])
+
+    def total_paid(self) -> int:
+        """Every reward unit ever claimed."""
+        return int(self.view("total_paid")[0])
+
+    def claim(self, caller: int) -> int:
+        """Claim the caller's rewards; returns the amount."""
+        return int(self.send("claim", caller=caller).result[0])
+
+
+class StakingManagerClient(_PoolViews):
+    """Self-staking with reward-per-share rewards."""
+
+    contract_name = "StakingManager"
+
+    def stake(self, caller: int, amount: int) -> Receipt:
+        """Stake ``amount`` units."""
+        return self.send("stake", caller=caller, amount=amount)
+
+    def unstake(self, caller: int, amount: int) -> Receipt:
+        """Unstake ``amount`` units."""
+        return self.send("unstake", caller=caller, amount=amount)
+
+    def notify_reward(self, caller: int, amount: int) -> Receipt:
+        """Operator only: emit ``amount`` reward units."""
+        return self.send("notify_reward", caller=caller, amount=amount)
+
+
+class RewardsDistributorClient(_PoolViews):
+    """Rewards pro rata to operator-assigned shares."""
+
+    contract_name = "RewardsDistributor"
+
+    def fund(self, caller: int, amount: int) -> Receipt:
+        """Owner only: emit ``amount`` reward units."""
+        return self.send("fund", caller=caller, amount=amount)
+
+    def set_shares(self, caller: int, account: int, shares: int) -> Receipt:
+        """Operator only: set the account's shares."""
+        return self.send("set_shares", caller=caller, account=account, shares=shares)
+
+
+class PaymasterClient(ContractClient):
+    """Sponsorship budget: per-user gas allowance by XP tier."""
+
+    contract_name = "Paymaster"
+
+    def refill(self, caller: int, amount: int) -> Receipt:
+        """Owner only: add to the budget."""
+        return self.send("refill", caller=caller, amount=amount)
+
+    def set_tier(self, caller: int, tier: int, min_xp: int, allowance: int) -> Receipt:
+        """Owner only: configure a tier."""
+        return self.send("set_tier", caller=caller, tier=tier, min_xp=min_xp,
+                         allowance=allowance)
+
+    def set_relayer(self, caller: int, relayer: int, enabled: bool) -> Receipt:
+        """Owner only: grant or revoke the relayer role."""
+        return self.send("set_relayer", caller=caller, relayer=relayer, enabled=enabled)
+
+    def set_xp(self, caller: int, user: int, xp: int) -> Receipt:
+        """Operator only: record a user's XP."""
+        return self.send("set_xp", caller=caller, user=user, xp=xp)
+
+    def sponsor(self, caller: int, user: int, amount: int) -> Receipt:
+        """Relayer only: consume allowance and budget."""
+        return self.send("sponsor", caller=caller, user=user, amount=amount)
+
+    def budget(self) -> int:
+        """What is left of the sponsorship budget."""
+        return int(self.view("budget")[0])
+
+    def tier_of(self, user: int) -> int:
+        """The user's tier index."""
+        return int(self.view("tier_of", user=user)[0])
+
+    def remaining_of(self, user: int) -> int:
+        """The user's allowance left in the current epoch."""
+        return int(self.view("remaining_of", user=user)[0])
