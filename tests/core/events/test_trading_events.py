@@ -1,0 +1,59 @@
+"""Trading events on the wire: exact bytes, and version-1 fills still load after the
+``liquidity`` field was added in version 2."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from returns.result import Success
+
+from astratrade_core.events import (
+    LimitBreach,
+    RiskLimitHit,
+    TradeExecuted,
+    decode,
+    encode,
+    registered_upcasters,
+)
+
+T0 = datetime(2026, 5, 1, 9, 30, tzinfo=UTC)
+TRADE = TradeExecuted(event_id="c7:0", stream_id="acct-1", occurred_at=T0, symbol="BTCUSD",
+                      quote_currency="USD", quantity=Decimal("-0.5"), price=Decimal("32000"),
+                      fee=Decimal("3.20"), liquidity="taker",
+                      realized_pnl=Decimal("1000.0"))
+
+# A version-1 record exactly as it was stored before maker/taker fees existed.
+V1 = (b'{"event_id":"c7:0","occurred_at":"2026-05-01T09:30:00.000000Z","payload":{'
+      b'"fee":"3.20","price":"32000","quantity":"-0.5","quote_currency":"USD",'
+      b'"realized_pnl":"1000.0","symbol":"BTCUSD"},"stream_id":"acct-1",'
+      b'"type":"TradeExecuted","version":1}')
+
+
+def test_trade_bytes_are_canonical() -> None:
+    assert encode(TRADE) == (
+        b'{"event_id":"c7:0","occurred_at":"2026-05-01T09:30:00.000000Z","payload":{'
+        b'"fee":"3.20","liquidity":"taker","price":"32000","quantity":"-0.5",'
+        b'"quote_currency":"USD","realized_pnl":"1000.0","symbol":"BTCUSD"},'
+        b'"stream_id":"acct-1","type":"TradeExecuted","version":2}')
+
+
+def test_version_one_fills_load_as_taker_fills() -> None:
+    assert ("TradeExecuted", 1) in registered_upcasters()
+    assert decode(V1) == Success(TRADE)
+    # Loading does not rewrite history: the lifted event re-encodes as version 2.
+    assert encode(decode(V1).unwrap()) == encode(TRADE)
+
+
+def test_without_the_upcaster_version_one_is_refused() -> None:
+    assert decode(V1, upcasters={}).failure().code == "codec.no_upcaster"
+
+
+def test_risk_hits_carry_their_breaches_as_nested_records() -> None:
+    hit = RiskLimitHit(event_id="c8:0", stream_id="acct-1", occurred_at=T0, symbol="BTCUSD",
+                       quantity=Decimal("2"), price=Decimal("3000"),
+                       breaches=(LimitBreach("risk.max_leverage", Decimal("5"), Decimal("8")),))
+    data = encode(hit)
+    assert (b'"breaches":[{"actual":"8","code":"risk.max_leverage","limit":"5"}]'
+            in data)
+    assert decode(data) == Success(hit)
