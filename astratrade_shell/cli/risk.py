@@ -74,7 +74,7 @@ def summary_rows(summary: RiskSummary) -> dict[str, Value]:
         "observations": summary.observations,
         "periods": summary.periods,
         "total_return": summary.total_return,
-        "cagr": summary.cagr,
+        "cagr": _maybe(summary.cagr),
         "mean_return": summary.mean_return,
         "volatility": summary.volatility,
         "downside_deviation": summary.downside_deviation,

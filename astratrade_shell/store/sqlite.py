@@ -278,5 +278,13 @@ class SQLiteEventStore:
 
 def _record(row: tuple[int, str, int, str, str, int, bytes, bytes, str | None]) -> StoredEvent:
     return StoredEvent(position=row[0], stream_id=row[1], version=row[2], event_id=row[3],
-                       event_type=row[4], schema_version=row[5], data=bytes(row[6]),
-                       hash=bytes(row[7]), command_id=row[8])
+                       event_type=row[4], schema_version=row[5], data=_as_bytes(row[6]),
+                       hash=_as_bytes(row[7]), command_id=row[8])
+
+
+def _as_bytes(value: object) -> bytes:
+    """BLOB columns hold bytes; a tampered file may hold text or numbers there instead, which
+    must still reach the verifier (as their text) rather than crash the reader."""
+    if isinstance(value, bytes):
+        return value
+    return str(value).encode("utf-8", "surrogateescape")

@@ -1,0 +1,522 @@
+"""A simulated trading community: what ``astratrade demo`` runs.
+
+Fifty traders (by default) trade BTC and ETH perpetuals on the paper exchange for thirty
+simulated days.  Everything random happens here, in the shell, from one seeded
+:class:`random.Random`; every number comes from the core:
+
+* **trading** -- each step the seeded random walk moves prices; a flat trader may open a
+  trade sized by :func:`~astratrade_core.trading.fixed_fractional_size` from their equity, risk
+  fraction, stop and leverage.  The portfolio's ``decide`` checks the platform's
+  :data:`POLICY` first: a breach is recorded as ``RiskLimitHit`` and the order never reaches
+  the venue; otherwise the paper exchange fills it (fees, slippage) and the fill is recorded.
+  Open trades close at their stop or target, after :data:`MAX_HOLD_DAYS`, or are liquidated
+  when the price crosses their isolated liquidation price.  Open positions are marked daily.
+* **game** -- each closed trade feeds the player's streak, the ``STANDARD`` XP rule table,
+  achievements (``DEFAULT_CATALOG``), level-ups on the ``moodle`` curve and the season's XP
+  standings; at the end two clans' members are scored in a clan battle when the social core
+  provides one.
+* **revenue** -- trading fees, subscriptions (trials, monthly renewals) and an NFT collection
+  (mints on a linear price curve, secondary sales with royalties).
+
+Streams: ``<trader>`` (portfolio), ``player-<trader>`` (game), ``leaderboard-xp``,
+``subscription-<trader>``, ``marketplace``, ``platform-fees``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import attrs
+from pyrsistent import pset
+from pyrsistent.typing import PSet
+from returns.result import Failure, Success
+
+from astratrade_core.events import Event
+from astratrade_core.events.revenue import (
+    SubscriptionCharged,
+    SubscriptionStarted,
+    TradingFeeCollected,
+)
+from astratrade_core.events.trading import PositionClosed, RiskLimitHit
+from astratrade_core.gamification import (
+    DEFAULT_CATALOG,
+    LEVEL_CURVES,
+    STANDARD,
+    TRADE_CLOSED,
+    Activity,
+    PlayerStats,
+    Streak,
+    XPLedger,
+    award_xp,
+    level_ups,
+    observe_streak,
+    observe_trade,
+    record_activity,
+    unlock,
+)
+from astratrade_core.gamification.periods import Period, PeriodKind
+from astratrade_core.gamification.standings import Contribution, Metric, Standings, record
+from astratrade_core.instrument import Instrument
+from astratrade_core.money import BTC, ETH, USD, Money
+from astratrade_core.numeric import CONTEXT, ZERO, Rounding, round_to_increment
+from astratrade_core.portfolio import (
+    Deposit,
+    ExecuteTrade,
+    LiquidatePosition,
+    MarkPrice,
+    PortfolioState,
+    decide,
+    evolve,
+)
+from astratrade_core.revenue.marketplace import (
+    MarketplaceTerms,
+    MintPricing,
+    settle_mint,
+    settle_sale,
+)
+from astratrade_core.revenue.subscriptions import (
+    PRESET_PLANS,
+    BillingCycle,
+    Subscription,
+    renew,
+    start,
+)
+from astratrade_core.risk.limits import RiskPolicy
+from astratrade_core.trading import (
+    FeeSchedule,
+    Liquidity,
+    fixed_fractional_size,
+    initial_margin,
+    isolated_liquidation_price,
+)
+from astratrade_shell.app import Aggregate, Application, SimulatedClock
+from astratrade_shell.exchanges import OrderRequest, PaperExchange, RandomWalk, Side
+from astratrade_shell.projections import decode_record
+from astratrade_shell.store.records import StoredEvent
+
+__all__ = [
+    "MARKETS",
+    "MAX_HOLD_DAYS",
+    "POLICY",
+    "PORTFOLIO",
+    "CommunityConfig",
+    "Outcome",
+    "Trader",
+    "simulate",
+]
+
+#: The portfolio aggregate: the core's decide/evolve over account streams.
+PORTFOLIO: Aggregate[PortfolioState, object] = Aggregate(
+    "portfolio", PortfolioState.EMPTY, decide, evolve)  # type: ignore[arg-type]
+
+#: The platform's pre-trade limits (amounts in USD).
+POLICY = RiskPolicy.of(max_leverage="10", max_position_notional="150000",
+                       max_open_positions=2, max_trades_per_window=6,
+                       daily_loss_limit="2500").unwrap()
+
+#: Tradable markets: instrument and opening price.
+MARKETS: dict[str, tuple[Instrument, Decimal]] = {
+    "BTCUSD": (Instrument.of("BTCUSD", BTC, USD, tick_size="0.1", lot_size="0.001",
+                             min_notional="10", max_leverage="50").unwrap(), Decimal("60000")),
+    "ETHUSD": (Instrument.of("ETHUSD", ETH, USD, tick_size="0.01", lot_size="0.01",
+                             min_notional="10", max_leverage="50").unwrap(), Decimal("3000")),
+}
+FEES = FeeSchedule(Decimal("0.0002"), Decimal("0.0005"))
+LIQUIDATION_FEES = FeeSchedule(Decimal("0.005"), Decimal("0.005"))
+SLIPPAGE = Decimal("0.0005")
+#: Trades still open after this many days are closed at the market.
+MAX_HOLD_DAYS = 4
+CURVE = LEVEL_CURVES["moodle"]
+ZONES = ("UTC", "America/New_York", "Europe/Berlin", "Asia/Tokyo", "Pacific/Auckland")
+CLANS = ("Orion", "Lyra")
+MARKET_TERMS = MarketplaceTerms.of(250, Money.of("0.50", USD).unwrap()).unwrap()
+MINT_PRICING = MintPricing.of(Money.of("10.00", USD).unwrap(), Money.of("0.50", USD).unwrap(),
+                              1_000, 500).unwrap()
+ROYALTY_BPS = 500
+
+
+@attrs.frozen
+class CommunityConfig:
+    """The simulation's size and seed."""
+
+    seed: int = 42
+    users: int = 50
+    days: int = 30
+    steps_per_day: int = 6
+    start: datetime = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+@attrs.frozen
+class Trader:
+    """A simulated trader's temperament (drawn from the seed)."""
+
+    user_id: str
+    zone: str
+    deposit: Decimal
+    risk: Decimal
+    leverage: Decimal
+    stop: Decimal
+    uses_stop: bool
+    activity: int
+    clan: str
+
+
+@attrs.frozen
+class _OpenTrade:
+    symbol: str
+    quantity: Decimal  # signed
+    entry: Decimal
+    stop: Decimal | None
+    target: Decimal
+    opened: datetime
+
+
+@attrs.define
+class _Player:
+    ledger: XPLedger
+    streak: Streak
+    stats: PlayerStats = attrs.field(factory=PlayerStats)
+    unlocked: PSet[str] = attrs.field(factory=pset)
+    xp: int = 0
+
+
+@attrs.frozen
+class Outcome:
+    """Counters of what happened (the rest is in the store and the read models)."""
+
+    traders: tuple[Trader, ...]
+    orders_filled: int
+    refused_by_risk: int
+    sizing_rejected: int
+    liquidations: int
+    closed_trades: int
+    clan_battle: str
+
+
+def _traders(rng: random.Random, count: int) -> tuple[Trader, ...]:
+    traders = []
+    for n in range(1, count + 1):
+        kind = rng.choice(("careful", "careful", "active", "active", "gambler"))
+        if kind == "careful":
+            risk, stop, leverage = rng.choice(("0.005", "0.01")), rng.choice(("0.02", "0.04")), "3"
+        elif kind == "active":
+            risk, stop, leverage = "0.02", rng.choice(("0.01", "0.015")), "5"
+        else:
+            risk, stop, leverage = rng.choice(("0.03", "0.05")), "0.004", rng.choice(("15", "20"))
+        traders.append(Trader(
+            user_id=f"trader-{n:02d}", zone=rng.choice(ZONES),
+            deposit=Decimal(rng.choice((1000, 2500, 5000, 10000))), risk=Decimal(risk),
+            leverage=Decimal(leverage), stop=Decimal(stop), uses_stop=kind != "gambler",
+            activity=rng.choice((10, 20, 30)), clan=CLANS[n % 2]))
+    return tuple(traders)
+
+
+class _Simulation:
+    def __init__(self, config: CommunityConfig, app: Application,
+                 clock: SimulatedClock) -> None:
+        self.config = config
+        self.app = app
+        self.clock = clock
+        self.rng = random.Random(config.seed)
+        self.traders = _traders(self.rng, config.users)
+        self.walk = RandomWalk(seed=self.rng.randrange(2**32),
+                               start={s: p for s, (_, p) in MARKETS.items()},
+                               tick={s: i.tick_size for s, (i, _) in MARKETS.items()},
+                               volatility=Decimal("0.012"))
+        self.prices = {s: p for s, (_, p) in MARKETS.items()}
+        self.venue = PaperExchange({s: i for s, (i, _) in MARKETS.items()}, FEES,
+                                   slippage=SLIPPAGE, prices=self.prices)
+        self.open: dict[str, _OpenTrade] = {}
+        self.players = {t.user_id: _Player(XPLedger.empty(t.user_id),
+                                           Streak(user_id=t.user_id)) for t in self.traders}
+        season_end = config.start + timedelta(days=config.days + 1)  # the last step is at the end
+        self.standings = Standings.open("xp-season-1", Metric.XP, Period(
+            PeriodKind.SEASON, "season-1", config.start, season_end))
+        self.subscriptions: dict[str, Subscription] = {}
+        self.tokens: list[tuple[str, str]] = []  # (token id, owner)
+        self.counts = {"filled": 0, "refused": 0, "sizing": 0, "liquidated": 0, "closed": 0}
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        for trader in self.traders:
+            self._deposit(trader)
+            if self.rng.randrange(100) < 30:
+                self._subscribe(trader, self.config.start.date())
+        step = timedelta(hours=24 // self.config.steps_per_day)
+        for day in range(self.config.days):
+            for _ in range(self.config.steps_per_day):
+                self.clock.advance(step)
+                self.prices = dict(self.walk.advance())
+                self.venue.on_prices(self.prices)
+                for trader in self.traders:
+                    if trader.user_id in self.open:
+                        self._manage(trader)
+                    elif self.rng.randrange(100) < trader.activity:
+                        self._open(trader)
+            self._end_of_day(day)
+        battle = self._clan_battle()
+        return Outcome(self.traders, self.counts["filled"], self.counts["refused"],
+                       self.counts["sizing"], self.counts["liquidated"], self.counts["closed"],
+                       battle)
+
+
+    def _deposit(self, trader: Trader) -> None:
+        command = Deposit(command_id=self.app.new_id(), account_id=trader.user_id,
+                          issued_at=self.app.now(), currency="USD", amount=trader.deposit)
+        self.app.execute(PORTFOLIO, trader.user_id, command,
+                         command_id=command.command_id).unwrap()
+
+    # --- trading ----------------------------------------------------------------------------
+
+    def _open(self, trader: Trader) -> None:
+        symbol = self.rng.choice(tuple(MARKETS))
+        side = self.rng.choice((Side.BUY, Side.SELL))
+        instrument = MARKETS[symbol][0]
+        price = self.prices[symbol]
+        state = self.app.load(PORTFOLIO, trader.user_id).state
+        equity = state.equity("USD")
+        if equity <= 0:
+            return
+        distance = CONTEXT.multiply(price, trader.stop)
+        long = side is Side.BUY
+        stop = round_to_increment(CONTEXT.subtract(price, distance) if long else
+                                  CONTEXT.add(price, distance), instrument.tick_size,
+                                  Rounding.FLOOR if long else Rounding.CEILING)
+        sized = fixed_fractional_size(instrument, equity, trader.risk, price, stop,
+                                      fee_rate=FEES.taker_rate, leverage=trader.leverage)
+        if isinstance(sized, Failure):
+            self.counts["sizing"] += 1
+            return
+        quantity = sized.unwrap().quantity
+        signed = quantity if long else CONTEXT.minus(quantity)
+        command = ExecuteTrade(command_id=self.app.new_id(), account_id=trader.user_id,
+                               issued_at=self.app.now(), symbol=symbol,
+                               quote_currency="USD", quantity=signed, price=price,
+                               policy=POLICY)
+        probe = decide(state, command)
+        if isinstance(probe, Failure):
+            self.counts["sizing"] += 1
+            return
+        if isinstance(probe.unwrap()[0], RiskLimitHit):  # refused before reaching the venue
+            self.app.execute(PORTFOLIO, trader.user_id, command,
+                             command_id=command.command_id).unwrap()
+            self.counts["refused"] += 1
+            return
+        filled = self._fill(trader, command, symbol, side, quantity)
+        if filled is None:
+            return
+        target_move = CONTEXT.multiply(distance, Decimal(2))
+        target = CONTEXT.add(price, target_move) if long else CONTEXT.subtract(price, target_move)
+        self.open[trader.user_id] = _OpenTrade(
+            symbol, signed, filled[0], stop if trader.uses_stop else None, target,
+            self.app.now())
+
+    def _fill(self, trader: Trader, command: ExecuteTrade, symbol: str, side: Side,
+              quantity: Decimal) -> tuple[Decimal, Sequence[StoredEvent]] | None:
+        report = self.venue.submit(OrderRequest(
+            client_order_id=command.command_id, account_id=trader.user_id, symbol=symbol,
+            side=side, quantity=quantity))
+        if isinstance(report, Failure):
+            self.counts["sizing"] += 1
+            return None
+        fill = report.unwrap().executions[0].fill
+        real = attrs.evolve(command, price=fill.price, fee=fill.fee, liquidity=fill.liquidity)
+        done = self.app.execute(PORTFOLIO, trader.user_id, real,
+                                command_id=real.command_id).unwrap()
+        first = done.records and done.records[0].event_type
+        if first == "RiskLimitHit":  # slippage pushed it over a limit: unwind at the venue
+            self.counts["refused"] += 1
+            return None
+        self.counts["filled"] += 1
+        notional = CONTEXT.multiply(CONTEXT.abs(fill.quantity), fill.price)
+        self.app.record("platform-fees", [TradingFeeCollected(
+            event_id=f"{real.command_id}:fee", stream_id="platform-fees",
+            occurred_at=real.issued_at, account_id=trader.user_id,
+            liquidity=fill.liquidity.value, currency="USD", notional=notional, fee=fill.fee)],
+            command_id=f"{real.command_id}:fee")
+        return fill.price, done.records
+
+    def _manage(self, trader: Trader) -> None:
+        trade = self.open[trader.user_id]
+        instrument = MARKETS[trade.symbol][0]
+        price = self.prices[trade.symbol]
+        long = trade.quantity > 0
+        margin = initial_margin(instrument, trade.quantity, trade.entry, trader.leverage)
+        liquidation = (isolated_liquidation_price(instrument, trade.quantity, trade.entry,
+                                                  margin.unwrap()).value_or(None)
+                       if isinstance(margin, Success) else None)
+        if liquidation is not None and (price <= liquidation if long else price >= liquidation):
+            self._liquidate(trader, trade, liquidation)
+            return
+        stopped = trade.stop is not None and (price <= trade.stop if long else
+                                              price >= trade.stop)
+        reached = price >= trade.target if long else price <= trade.target
+        expired = self.app.now() - trade.opened >= timedelta(days=MAX_HOLD_DAYS)
+        if stopped or reached or expired:
+            self._close(trader, trade)
+
+    def _close(self, trader: Trader, trade: _OpenTrade) -> None:
+        side = Side.SELL if trade.quantity > 0 else Side.BUY
+        before = self.app.load(PORTFOLIO, trader.user_id).state
+        command = ExecuteTrade(command_id=self.app.new_id(), account_id=trader.user_id,
+                               issued_at=self.app.now(), symbol=trade.symbol, quote_currency="USD",
+                               quantity=CONTEXT.minus(trade.quantity),
+                               price=self.prices[trade.symbol], policy=POLICY)
+        filled = self._fill(trader, command, trade.symbol, side, CONTEXT.abs(trade.quantity))
+        if filled is None:
+            return
+        del self.open[trader.user_id]
+        self._after_close(trader, before, trade, filled[0], filled[1])
+
+    def _liquidate(self, trader: Trader, trade: _OpenTrade, price: Decimal) -> None:
+        before = self.app.load(PORTFOLIO, trader.user_id).state
+        fee = LIQUIDATION_FEES.fee(trade.quantity, price, Liquidity.TAKER, USD.increment)
+        command = LiquidatePosition(command_id=self.app.new_id(), account_id=trader.user_id,
+                                    issued_at=self.app.now(), symbol=trade.symbol,
+                                    price=price, fee=fee)
+        done = self.app.execute(PORTFOLIO, trader.user_id, command,
+                                command_id=command.command_id).unwrap()
+        self.counts["liquidated"] += 1
+        del self.open[trader.user_id]
+        self._after_close(trader, before, trade, price, done.records)
+
+    # --- the game ---------------------------------------------------------------------------
+
+    def _after_close(self, trader: Trader, before: PortfolioState, trade: _OpenTrade,
+                     exit_price: Decimal, records: Sequence[StoredEvent]) -> None:
+        self.counts["closed"] += 1
+        closed = next(decode_record(r) for r in records if r.event_type == "PositionClosed")
+        if not isinstance(closed, PositionClosed):
+            raise TypeError("expected a PositionClosed record")
+        position = before.position(trade.symbol)
+        percent = position.roi_percent(exit_price).value_or(ZERO)
+        net = CONTEXT.subtract(CONTEXT.subtract(closed.realized_pnl, closed.fees_paid),
+                               closed.funding_paid)
+        self._award(trader, closed, net=net, percent=percent,
+                    notional=CONTEXT.abs(position.cost_basis), trade=trade)
+
+    def _award(self, trader: Trader, closed: PositionClosed, *, net: Decimal,
+               percent: Decimal, notional: Decimal, trade: _OpenTrade) -> None:
+        player = self.players[trader.user_id]
+        zone = ZoneInfo(trader.zone)
+        source, at = closed.event_id, closed.occurred_at
+        events: list[Event] = []
+        streak = record_activity(player.streak, at, zone, source_id=source).unwrap()
+        player.streak = streak.streak
+        events += streak.events
+        activity = Activity(activity_id=source, user_id=trader.user_id, kind=TRADE_CLOSED,
+                            occurred_at=at, instrument=trade.symbol,
+                            side="sell" if trade.quantity > 0 else "buy",
+                            quantity=CONTEXT.abs(trade.quantity), notional=notional, pnl=net,
+                            pnl_percent=percent)
+        award = award_xp(STANDARD, player.ledger, activity, player.streak.length, zone).unwrap()
+        player.ledger = award.ledger
+        events += award.events
+        player.stats = observe_streak(observe_trade(player.stats, pnl=net, notional=notional),
+                                      player.streak.length)
+        unlocked = unlock(DEFAULT_CATALOG, player.stats, player.unlocked,
+                          user_id=trader.user_id, source_id=source, occurred_at=at)
+        events += unlocked
+        player.unlocked = player.unlocked.update(u.achievement_id for u in unlocked)
+        before = player.xp
+        gained = award.xp + sum(u.xp_reward for u in unlocked)
+        player.xp += gained
+        events += level_ups(CURVE, before, player.xp, user_id=trader.user_id, source_id=source,
+                            occurred_at=at)
+        self.app.record(f"player-{trader.user_id}", events, command_id=f"game:{source}")
+        if gained:
+            self.standings, ranks = record(self.standings, Contribution(
+                user_id=trader.user_id, source_id=source, occurred_at=at, xp=gained)).unwrap()
+            self.app.record("leaderboard-xp", ranks, command_id=f"rank:{source}")
+
+    def _clan_battle(self) -> str:
+        return "not simulated: the social core (clan battles) is not available yet"
+
+    # --- revenue and end of day -------------------------------------------------------------
+
+    def _subscribe(self, trader: Trader, on: date) -> None:
+        plan = self.rng.choice(PRESET_PLANS)
+        trial = self.rng.choice((0, 7))
+        subscription, due = start(plan, BillingCycle.MONTHLY, on, trial).unwrap()
+        self.subscriptions[trader.user_id] = subscription
+        stream = f"subscription-{trader.user_id}"
+        now = self.app.now()
+        events: list[Event] = [SubscriptionStarted(
+            event_id=f"{stream}:start", stream_id=stream, occurred_at=now,
+            subscriber_id=trader.user_id, plan_id=plan.plan_id, tier_rank=plan.rank,
+            cycle=BillingCycle.MONTHLY.value, currency="USD",
+            price=plan.price(BillingCycle.MONTHLY).amount, starts_on=on,
+            trial_ends_on=subscription.trial_ends_on)]
+        if due.amount > 0:
+            events.append(_charge(stream, now, trader.user_id, subscription, due))
+        self.app.record(stream, events, command_id=f"{stream}:start")
+
+    def _end_of_day(self, day: int) -> None:
+        today = (self.config.start + timedelta(days=day + 1)).date()
+        for trader in self.traders:
+            trade = self.open.get(trader.user_id)
+            if trade is not None:
+                command = MarkPrice(command_id=self.app.new_id(), account_id=trader.user_id,
+                                    issued_at=self.app.now(), symbol=trade.symbol,
+                                    price=self.prices[trade.symbol])
+                self.app.execute(PORTFOLIO, trader.user_id, command,
+                                 command_id=command.command_id).unwrap()
+            subscription = self.subscriptions.get(trader.user_id)
+            while subscription is not None and subscription.period_end <= today:
+                subscription, due = renew(subscription)
+                self.subscriptions[trader.user_id] = subscription
+                stream = f"subscription-{trader.user_id}"
+                self.app.record(stream, [_charge(stream, self.app.now(), trader.user_id,
+                                                 subscription, due)],
+                                command_id=f"{stream}:{subscription.period_start}")
+        if day % 3 == 0:
+            self._mint(day)
+        if day % 2 == 1 and self.tokens:
+            self._sell(day)
+
+    def _mint(self, day: int) -> None:
+        owner = self.rng.choice(self.traders).user_id
+        settled = settle_mint(MINT_PRICING, len(self.tokens), 1).unwrap()
+        token = f"constellation-{len(self.tokens) + 1}"
+        event = settled.to_event(event_id=f"mint:{token}", stream_id="marketplace",
+                                 occurred_at=self.app.now(), token_id=token,
+                                 collection_id="constellations", creator_id="astratrade-studio",
+                                 owner_id=owner)
+        self.app.record("marketplace", [event], command_id=f"mint:{token}")
+        self.tokens.append((token, owner))
+
+    def _sell(self, day: int) -> None:
+        index = self.rng.randrange(len(self.tokens))
+        token, seller = self.tokens[index]
+        buyer = self.rng.choice(self.traders).user_id
+        if buyer == seller:
+            return
+        price = Money.of(f"{self.rng.randrange(20, 200)}.{self.rng.randrange(100):02d}",
+                         USD).unwrap()
+        settled = settle_sale(price, MARKET_TERMS, ROYALTY_BPS).unwrap()
+        sale_id = f"sale:{token}:{day}"
+        event = settled.to_event(event_id=sale_id, stream_id="marketplace",
+                                 occurred_at=self.app.now(), token_id=token,
+                                 collection_id="constellations", seller_id=seller,
+                                 buyer_id=buyer, creator_id="astratrade-studio")
+        self.app.record("marketplace", [event], command_id=sale_id)
+        self.tokens[index] = (token, buyer)
+
+
+def _charge(stream: str, now: datetime, user: str, subscription: Subscription,
+            due: Money) -> SubscriptionCharged:
+    return SubscriptionCharged(
+        event_id=f"{stream}:charge:{subscription.period_start}", stream_id=stream,
+        occurred_at=now, subscriber_id=user, plan_id=subscription.plan.plan_id, currency="USD",
+        amount=due.amount, period_start=subscription.period_start,
+        period_end=subscription.period_end)
+
+
+def simulate(config: CommunityConfig, app: Application, clock: SimulatedClock) -> Outcome:
+    """Run the community against ``app``, whose clock must be ``clock`` (moved step by step)."""
+    return _Simulation(config, app, clock).run()

@@ -1,0 +1,106 @@
+"""Plain-text tables of the read models: what ``astratrade demo`` and ``replay`` print.
+
+Every number is read from a projection (folded by the core); this module only formats.
+Rankings come from the core's :class:`~astratrade_core.gamification.Leaderboard`
+(competition ranks, ties in user-id order).
+
+>>> print(table(("who", "score"), [("ann", "10"), ("bob", "9.5")], right=(1,)))
+who  score
+---  -----
+ann     10
+bob    9.5
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from astratrade_core.gamification import Leaderboard
+from astratrade_core.numeric import CONTEXT, Rounding, quantize
+from astratrade_core.portfolio import PortfolioState
+from astratrade_shell.readmodels import ReadModels
+
+__all__ = ["render", "table"]
+
+_CURRENCY = "USD"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]],
+          right: Sequence[int] = ()) -> str:
+    """Aligned columns; the indexes in ``right`` are right-aligned (numbers)."""
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def _money(amount: Decimal) -> str:
+    """Display rounding only (half-even to cents); the stored amounts stay exact."""
+    return format(quantize(amount, 2, Rounding.HALF_EVEN), ",f")
+
+
+def _leaderboard(models: ReadModels, top: int) -> str:
+    players = models.players.state
+    books = models.portfolios.state
+    board = Leaderboard.build("xp", sorted((user, view.xp) for user, view in players.items()))
+    rows = []
+    for entry in board.unwrap().top(top):
+        view = players[entry.user_id]
+        realized = books.get(entry.user_id, PortfolioState.EMPTY).ledger(_CURRENCY).realized_pnl
+        rows.append((str(entry.rank), entry.user_id, str(view.xp), str(view.level),
+                     str(len(view.achievements)), str(view.best_streak), _money(realized)))
+    return table(("rank", "player", "xp", "level", "achievements", "best streak",
+                  "realized P&L"), rows, right=(0, 2, 3, 4, 5, 6))
+
+
+def _accounts(models: ReadModels) -> str:
+    rows = []
+    for user, state in sorted(models.portfolios.state.items()):
+        ledger = state.ledger(_CURRENCY)
+        equity = state.equity(_CURRENCY)
+        rows.append((user, _money(ledger.deposited), _money(equity),
+                     _money(CONTEXT.subtract(equity, ledger.deposited)),
+                     _money(ledger.realized_pnl), _money(ledger.fees_paid),
+                     str(state.open_positions())))
+    return table(("account", "deposited", "equity", "P&L", "realized", "fees", "open"), rows,
+                 right=(1, 2, 3, 4, 5, 6))
+
+
+def _risk(models: ReadModels) -> str:
+    risk = models.risk.state
+    rows = [(code, str(count)) for code, count in sorted(risk.breaches.items())]
+    lines = [f"Trades refused before reaching the venue: {risk.refused_trades}",
+             table(("breached limit", "times"), rows, right=(1,)) if rows else "(none)",
+             "", f"Liquidations: {len(risk.liquidations)}"]
+    if risk.liquidations:
+        lines.append(table(("account", "symbol", "price", "realized P&L", "fee"), [
+            (x.account_id, x.symbol, format(x.price, "f"), _money(x.realized_pnl),
+             _money(x.fee)) for x in risk.liquidations], right=(2, 3, 4)))
+    return "\n".join(lines)
+
+
+def _revenue(models: ReadModels) -> str:
+    ledger = models.revenue.state
+    rows = [(stream.value, _money(amount))
+            for stream, amount in sorted(ledger.by_stream(_CURRENCY).items(),
+                                         key=lambda kv: kv[0].value)]
+    rows.append(("total", _money(ledger.total(_CURRENCY))))
+    return table(("stream", "revenue (USD)"), rows, right=(1,))
+
+
+def render(models: ReadModels, *, top: int = 10) -> str:
+    """The four report sections."""
+    return "\n\n".join([
+        f"Top {top} of the season's XP leaderboard",
+        _leaderboard(models, top),
+        "Equity and P&L per account (USD; equity at the last marks)",
+        _accounts(models),
+        "Risk events",
+        _risk(models),
+        "Revenue by stream",
+        _revenue(models),
+    ])

@@ -1,0 +1,57 @@
+"""The simulated community is deterministic and its records are consistent with each other."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from astratrade_core.events import decode
+from astratrade_core.events.gamification import LeaderboardUpdated
+from astratrade_core.events.revenue import TradingFeeCollected
+from astratrade_core.events.trading import TradeExecuted
+from astratrade_core.revenue.ledger import RevenueStream
+from astratrade_shell.app import Application, SequentialIds, SimulatedClock
+from astratrade_shell.bus import InProcessBus
+from astratrade_shell.community import PORTFOLIO, CommunityConfig, Outcome, simulate
+from astratrade_shell.readmodels import ReadModels
+from astratrade_shell.store import InMemoryEventStore
+
+CONFIG = CommunityConfig(seed=3, users=12, days=8)
+
+
+def run() -> tuple[Application, ReadModels, Outcome]:
+    clock = SimulatedClock(CONFIG.start)
+    bus = InProcessBus()
+    models = ReadModels()
+    bus.subscribe(models)
+    app = Application(InMemoryEventStore(), bus, clock=clock, ids=SequentialIds("cmd"))
+    return app, models, simulate(CONFIG, app, clock)
+
+
+def test_the_same_seed_stores_byte_identical_events() -> None:
+    first, _, _ = run()
+    second, _, _ = run()
+    assert [r.data for r in first.store.read_all()] == [r.data for r in second.store.read_all()]
+
+
+def test_records_agree_with_each_other() -> None:
+    app, models, outcome = run()
+    events = [decode(r.data).unwrap() for r in app.store.read_all()]
+    kinds = Counter(e.event_type for e in events)
+    assert kinds["TradeExecuted"] == outcome.orders_filled == kinds["TradingFeeCollected"]
+    assert kinds["PositionClosed"] == outcome.closed_trades
+    assert kinds["PositionLiquidated"] == outcome.liquidations
+    assert kinds["RiskLimitHit"] == outcome.refused_by_risk == models.risk.state.refused_trades
+    # the platform's fee revenue is exactly what the accounts paid in fills
+    paid = sum((e.fee for e in events if isinstance(e, TradeExecuted)), Decimal(0))
+    booked = sum((e.fee for e in events if isinstance(e, TradingFeeCollected)), Decimal(0))
+    assert paid == booked == models.revenue.state.by_stream("USD")[RevenueStream.TRADING_FEES]
+    # the projection of every account equals what the use case loads, and reconciles
+    for trader in outcome.traders:
+        state = models.portfolios.state[trader.user_id]
+        assert state == app.load(PORTFOLIO, trader.user_id).state
+        assert state.cash_of("USD") == state.ledger("USD").expected_cash
+    # every player who earned XP entered the season's board (rank events only on changes)
+    ranked = {e.user_id for e in events if isinstance(e, LeaderboardUpdated)}
+    earned = {user for user, view in models.players.state.items() if view.xp > 0}
+    assert earned and ranked == earned
