@@ -12,6 +12,7 @@ from astratrade_core.defi import (
     borrow_rate,
 )
 from astratrade_core.errors import DomainError
+from astratrade_core.events import Event, decode, encode, verify_chain
 from astratrade_core.instrument import Instrument, MarginTier, margin_tiers
 from astratrade_core.money import (
     BTC,
@@ -38,6 +39,7 @@ from astratrade_core.numeric import (
     round_to_increment,
     to_fixed,
 )
+from astratrade_core.portfolio import PortfolioState, decide, evolve, replay
 from astratrade_core.revenue import (
     FeeRule,
     allocate,
@@ -47,6 +49,7 @@ from astratrade_core.revenue import (
     settle_sale,
     split_evenly,
 )
+from astratrade_core.risk.limits import RiskPolicy
 from astratrade_core.risk.metrics import (
     MetricConventions,
     RiskSummary,
@@ -60,6 +63,15 @@ from astratrade_core.risk.series import max_drawdown
 from astratrade_core.risk.stats import normal_quantile
 
 __all__ = [
+    "Event",
+    "PortfolioState",
+    "RiskPolicy",
+    "decide",
+    "decode",
+    "encode",
+    "evolve",
+    "replay",
+    "verify_chain",
     "BTC",
     "ETH",
     "EUR",

@@ -17,10 +17,18 @@ from astratrade_core.portfolio.commands import (
     Withdraw,
 )
 from astratrade_core.portfolio.decide import Decision, decide, exposure_after
-from astratrade_core.portfolio.evolve import TRADE_MEMORY, evolve, replay, utc_day
+from astratrade_core.portfolio.evolve import (
+    BOOKING_PLACES,
+    TRADE_MEMORY,
+    book,
+    evolve,
+    replay,
+    utc_day,
+)
 from astratrade_core.portfolio.state import Ledger, PortfolioState, Position
 
 __all__ = [
+    "BOOKING_PLACES",
     "TRADE_MEMORY",
     "ApplyFunding",
     "ChargeFee",
@@ -35,6 +43,7 @@ __all__ = [
     "PortfolioState",
     "Position",
     "Withdraw",
+    "book",
     "decide",
     "evolve",
     "exposure_after",

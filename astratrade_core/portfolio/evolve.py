@@ -74,7 +74,7 @@ _sub = CONTEXT.subtract
 _FLAT = PositionState.FLAT
 _UNSEEN = PositionState(quantity=ONE)  # a sentinel, compared by identity
 # Ledger slots in the mutable form used inside the fold.
-_DEP, _WDR, _PNL, _FEE, _FUND = range(5)
+_DEP, _WDR, _PNL, _FEE, _FUND = range(5)  # the hot loop spells _PNL, _FEE as 2, 3
 
 
 def book(amount: Decimal) -> Decimal:
@@ -154,7 +154,7 @@ def _funding(event: FundingApplied, *, positions: _Positions, marks: dict[str, D
     ledger[_FUND] = _add(ledger[_FUND], payment)
     today = utc_day(event.occurred_at)
     if today != day:
-        day_pnl = {}
+        day_pnl = {}  # the fold recomputes its day bounds from the returned day
     day_pnl[cur] = _sub(day_pnl.get(cur, ZERO), payment)
     return today, day_pnl
 
@@ -173,6 +173,17 @@ def _money(event: FundsDeposited | FundsWithdrawn | FeeCharged, cash: dict[str, 
 
 
 _book = book
+_FILLS: Final = (TradeExecuted, PositionLiquidated)
+_ONE_DAY: Final = timedelta(days=1)
+_NEVER: Final = datetime.max.replace(tzinfo=UTC)
+
+
+def _day_bounds(day: date | None) -> tuple[datetime, datetime]:
+    """``[start, end)`` of a UTC day as aware datetimes (an empty range for no day)."""
+    if day is None:
+        return _NEVER, _NEVER
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return start, start + _ONE_DAY if day < date.max else _NEVER
 
 
 def evolve(state: PortfolioState, event: Event) -> PortfolioState:
@@ -190,35 +201,36 @@ def replay(events: Iterable[Event],
     touched = positions.touched
     marks: dict[str, Decimal] = {}  # changed marks only
     day = state.day
+    day_start, day_end = _day_bounds(day)
     day_pnl = dict(state.day_pnl)
     recent = list(state.recent_trades)
+    # Hot-loop locals (LOAD_FAST instead of global lookups).
+    add, sub, booked, fold_fill, new_fill, fills_types = _add, _sub, _book, apply_fill, Fill, _FILLS
 
     for event in events:
-        kind = type(event)
-        if kind is TradeExecuted or kind is PositionLiquidated:
-            assert isinstance(event, TradeExecuted | PositionLiquidated)
+        if isinstance(event, fills_types):
             symbol, cur, fee = event.symbol, event.quote_currency, event.fee
             before = touched.get(symbol)
             if before is None:
                 before = positions.get(symbol, cur)
-            after, realized = apply_fill(before, Fill(event.quantity, event.price, fee))
+            after, realized = fold_fill(before, new_fill(event.quantity, event.price, fee))
             if realized:
-                realized = _book(realized)
+                realized = booked(realized)
             touched[symbol] = after
             marks[symbol] = event.price
-            net = _sub(realized, fee)
-            cash[cur] = _add(cash.get(cur, ZERO), net)
+            net = sub(realized, fee)
+            cash[cur] = add(cash.get(cur, ZERO), net)
             ledger = ledgers.get(cur)
             if ledger is None:
                 ledger = ledgers[cur] = [ZERO] * 5
-            ledger[_PNL] = _add(ledger[_PNL], realized)
-            ledger[_FEE] = _add(ledger[_FEE], fee)
+            ledger[2] = add(ledger[2], realized)  # realized_pnl
+            ledger[3] = add(ledger[3], fee)  # fees_paid
             moment = event.occurred_at
-            today = moment.date() if moment.tzinfo is UTC else utc_day(moment)
-            if today != day:
-                day = today
+            if not day_start <= moment < day_end:  # a new UTC day: today's P&L restarts
+                day = utc_day(moment)
+                day_start, day_end = _day_bounds(day)
                 day_pnl = {}
-            day_pnl[cur] = _add(day_pnl.get(cur, ZERO), net)
+            day_pnl[cur] = add(day_pnl.get(cur, ZERO), net)
             if recent and moment < recent[-1]:
                 insort(recent, moment)  # keep times sorted even if events arrive out of order
             else:
@@ -228,6 +240,7 @@ def replay(events: Iterable[Event],
         elif isinstance(event, FundingApplied):
             day, day_pnl = _funding(event, positions=positions, marks=marks, cash=cash,
                                     ledgers=ledgers, day=day, day_pnl=day_pnl)
+            day_start, day_end = _day_bounds(day)
         elif isinstance(event, PositionClosed):
             touched[event.symbol] = None
             positions.quotes.pop(event.symbol, None)

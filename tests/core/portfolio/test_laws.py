@@ -162,12 +162,20 @@ def test_decided_events_survive_the_codec(cmds: tuple[Command, ...]) -> None:
 def test_results_do_not_depend_on_the_callers_context(cmds: tuple[Command, ...],
                                                        ctx: decimal.Context) -> None:
     expected = _run(cmds)
+    final = replay(expected)
+    views = [(final.equity(c), final.unrealized_pnl(c), final.gross_notional(c),
+              final.ledger(c).expected_cash) for c in sorted(final.currencies())]
     with decimal.localcontext(ctx):
         events = _run(cmds)
         state = replay(events)
+        stepped = functools.reduce(evolve, events, PortfolioState.EMPTY)
+        hostile_views = [(state.equity(c), state.unrealized_pnl(c), state.gross_notional(c),
+                          state.ledger(c).expected_cash) for c in sorted(state.currencies())]
+        encoded = [encode(e) for e in events]
     assert events == expected
-    assert state == replay(expected)
-    assert [encode(e) for e in events] == [encode(e) for e in expected]
+    assert state == stepped == final
+    assert hostile_views == views
+    assert encoded == [encode(e) for e in expected]
 
 
 CTX = decimal.Context(prec=200)  # test-side exact sums (inputs are bounded far below this)
