@@ -13,6 +13,16 @@ from astratrade_core.defi import (
 )
 from astratrade_core.errors import DomainError
 from astratrade_core.events import Event, decode, encode, verify_chain
+from astratrade_core.gamification import (
+    LEVEL_CURVES,
+    Leaderboard,
+    RankStyle,
+    XPLedger,
+    award_xp,
+    level_progress,
+    record_activity,
+    unlock,
+)
 from astratrade_core.instrument import Instrument, MarginTier, margin_tiers
 from astratrade_core.money import (
     BTC,
@@ -61,8 +71,26 @@ from astratrade_core.risk.metrics import (
 )
 from astratrade_core.risk.series import max_drawdown
 from astratrade_core.risk.stats import normal_quantile
+from astratrade_core.social import (
+    found_clan,
+    reputation,
+    resolve_battle,
+    settle_challenge,
+)
 
 __all__ = [
+    "LEVEL_CURVES",
+    "Leaderboard",
+    "RankStyle",
+    "XPLedger",
+    "award_xp",
+    "found_clan",
+    "level_progress",
+    "record_activity",
+    "reputation",
+    "resolve_battle",
+    "settle_challenge",
+    "unlock",
     "Event",
     "PortfolioState",
     "RiskPolicy",
