@@ -81,7 +81,6 @@ __all__ = [
 #: The activity kind of a closed trade (the kind the presets score).
 TRADE_CLOSED: Final = "trade_closed"
 _SIDES: Final = frozenset({"", "buy", "sell"})
-_HUNDRED: Final = Decimal(100)
 
 
 @attrs.frozen(kw_only=True)

@@ -149,3 +149,20 @@ def test_achievements_ignore_the_callers_context(ctx: decimal.Context, stats: Pl
     expected = run()
     with decimal.localcontext(ctx):
         assert run() == expected
+
+
+@given(ctx=hostile_contexts(), stats=player_stats(), streak=st.integers(0, 60))
+def test_folds_and_catalogs_ignore_the_callers_context(ctx: decimal.Context,
+                                                       stats: PlayerStats, streak: int) -> None:
+    def run() -> object:
+        folded = observe_clan_victory(observe_streak(stats, streak))
+        unlocked: PSet[str] = pset()
+        for event in unlock(LADDER, folded, unlocked, user_id="u", source_id="s",
+                            occurred_at=AT):
+            unlocked = apply_unlock(unlocked, event)
+        return (folded, unlocked, Catalog.of(DEFAULT_CATALOG.achievements),
+                [holds(a.condition, folded) for a in DEFAULT_CATALOG.achievements])
+
+    expected = run()
+    with decimal.localcontext(ctx):
+        assert run() == expected

@@ -174,3 +174,19 @@ def test_leaderboard_ignores_the_callers_context(places: int, ctx: decimal.Conte
     expected = run()
     with decimal.localcontext(ctx):
         assert run() == expected
+
+
+@given(ctx=hostile_contexts(), rows=leaderboard_rows(max_size=30), radius=st.integers(0, 3))
+def test_queries_ignore_the_callers_context(ctx: decimal.Context, rows: list[tuple[str, int]],
+                                            radius: int) -> None:
+    def run() -> object:
+        board = Leaderboard.from_units("b", [u for u, _ in rows], [s for _, s in rows],
+                                       places=2, block_size=3).unwrap()
+        board, events = board.set("u-x", "0.05", event_id="e", occurred_at=AT).unwrap()
+        return ([(board.rank_of(u, style), board.score_of(u), board.around(u, radius, style))
+                 for u, _ in rows for style in RankStyle], events,
+                Leaderboard.empty("e", 2).add("a", "1.10", event_id="x", occurred_at=AT))
+
+    expected = run()
+    with decimal.localcontext(ctx):
+        assert run() == expected

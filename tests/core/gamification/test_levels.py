@@ -153,3 +153,17 @@ def test_curves_ignore_the_callers_context(ctx: decimal.Context, xp: int) -> Non
     with decimal.localcontext(ctx):
         assert [level_progress(xp, name).unwrap() for name in CURVES] == expected
         assert geometric_curve("g", 120, "1.3", 50).unwrap() == rebuilt
+
+
+@given(ctx=hostile_contexts(), before=st.integers(0, 10**7), gain=st.integers(0, 10**7))
+def test_level_ups_ignore_the_callers_context(ctx: decimal.Context, before: int,
+                                              gain: int) -> None:
+    def run() -> object:
+        return [(level_ups(LEVEL_CURVES[name], before, before + gain, user_id="u",
+                           source_id="s", occurred_at=AT),
+                 LEVEL_CURVES[name].xp_for_level(7), runescape_curve(20))
+                for name in CURVES]
+
+    expected = run()
+    with decimal.localcontext(ctx):
+        assert run() == expected

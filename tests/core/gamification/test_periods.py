@@ -98,3 +98,12 @@ def test_periods_ignore_the_callers_context(ctx: decimal.Context, kind: PeriodKi
     expected = period_containing(kind, at, zone)
     with decimal.localcontext(ctx):
         assert period_containing(kind, at, zone) == expected
+
+
+@given(ctx=hostile_contexts(), at=instants(), zone=zones())
+def test_local_midnight_ignores_the_callers_context(ctx: decimal.Context, at: datetime,
+                                                    zone: tzinfo) -> None:
+    day = at.astimezone(zone).date()
+    expected = local_midnight(day, zone)
+    with decimal.localcontext(ctx):
+        assert local_midnight(day, zone) == expected

@@ -148,3 +148,19 @@ def test_streaks_ignore_the_callers_context(ctx: decimal.Context, zone: tzinfo,
     with decimal.localcontext(ctx):
         assert replay_streak("u", stamps, zone, StreakPolicy(grace_days=1), 1).unwrap() == (
             expected)
+
+
+@given(ctx=hostile_contexts(), zone=zones(), at=instants(), days=st.integers(0, 9))
+def test_streak_queries_ignore_the_callers_context(ctx: decimal.Context, zone: tzinfo,
+                                                   at: datetime, days: int) -> None:
+    def run() -> object:
+        streak = grant_freezes(replay_streak("u", [at], zone).unwrap(), 2).unwrap()
+        later = at + timedelta(days=days)
+        last = at.astimezone(zone).date()
+        return (current_length(streak, later, zone, StreakPolicy(grace_days=1)),
+                missed_days(last, later.astimezone(zone).date(), zone, 5),
+                local_date_exists(last, zone))
+
+    expected = run()
+    with decimal.localcontext(ctx):
+        assert run() == expected

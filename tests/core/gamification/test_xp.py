@@ -213,3 +213,19 @@ def test_award_ignores_the_callers_context(ctx: decimal.Context, acts: list[Acti
     expected = run()
     with decimal.localcontext(ctx):
         assert run() == expected
+
+
+@given(ctx=hostile_contexts(), notional=st.integers(0, 10**6), base=st.integers(0, 100))
+def test_validation_ignores_the_callers_context(ctx: decimal.Context, notional: int,
+                                                base: int) -> None:
+    def run() -> object:
+        activity = Activity.of(activity_id="a", user_id="u", kind=TRADE_CLOSED, occurred_at=T0,
+                               notional=f"{notional}.125", pnl="-1.5", pnl_percent="-0.75")
+        table = XPRuleTable.of(name="t", rules=(XPRule(name="r", kind=TRADE_CLOSED,
+                                                       base=D(base), per_volume=D("0.001")),),
+                               daily_cap=500)
+        return activity, table, rule_xp(table.unwrap().rules[0], activity.unwrap())
+
+    expected = run()
+    with decimal.localcontext(ctx):
+        assert run() == expected

@@ -16,6 +16,7 @@ from astratrade_core.social.clans import (
     ClanEvent,
     ClanRules,
     Role,
+    evolve_clan,
     found_clan,
     invite,
     join,
@@ -150,10 +151,16 @@ def test_clan_is_the_replay_of_its_events(commands: list[Command], max_members: 
 
 @given(ctx=hostile_contexts())
 def test_clans_ignore_the_callers_context(ctx: decimal.Context) -> None:
-    def run() -> Clan:
-        clan = founded(ClanRules(open_membership=True))
-        return ok(set_role(ok(join(clan, "bob", AT, current_clan=None)), "ann", "bob",
-                           Role.OFFICER, AT))
+    def run() -> object:
+        clan = founded(ClanRules(max_members=5, max_officers=2))
+        clan = ok(join(ok(invite(clan, "ann", "bob", AT)), "bob", AT, current_clan=None))
+        clan = ok(join(ok(invite(clan, "ann", "cat", AT)), "cat", AT, current_clan=None))
+        clan = ok(set_role(clan, "ann", "bob", Role.OFFICER, AT))
+        removed = remove_member(clan, "bob", "cat", AT).unwrap()
+        gone = leave(removed.clan, "bob", AT).unwrap()
+        start = found_clan("c-2", "Vega", "eve", ClanRules(), AT, current_clan=None).unwrap()
+        return (clan, removed, gone, replay_clan(start.events),
+                evolve_clan(clan, gone.events[0]))
 
     expected = run()
     with decimal.localcontext(ctx):
