@@ -13,13 +13,15 @@ simulated days.  Everything random happens here, in the shell, from one seeded
   when the price crosses their isolated liquidation price.  Open positions are marked daily.
 * **game** -- each closed trade feeds the player's streak, the ``STANDARD`` XP rule table,
   achievements (``DEFAULT_CATALOG``), level-ups on the ``moodle`` curve and the season's XP
-  standings; at the end two clans' members are scored in a clan battle when the social core
-  provides one.
+  standings; the traders belong to two clans (open membership) whose members' trades,
+  P&L and streaks are scored in a clan battle at the end of the season (Elo ratings move;
+  the winners unlock the clan-victory achievement).
 * **revenue** -- trading fees, subscriptions (trials, monthly renewals) and an NFT collection
   (mints on a linear price curve, secondary sales with royalties).
 
 Streams: ``<trader>`` (portfolio), ``player-<trader>`` (game), ``leaderboard-xp``,
-``subscription-<trader>``, ``marketplace``, ``platform-fees``.
+``clan-orion``/``clan-lyra``, ``battle-season-1``, ``subscription-<trader>``,
+``marketplace``, ``platform-fees``.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from astratrade_core.gamification import (
     XPLedger,
     award_xp,
     level_ups,
+    observe_clan_victory,
     observe_streak,
     observe_trade,
     record_activity,
@@ -86,6 +89,15 @@ from astratrade_core.revenue.subscriptions import (
     start,
 )
 from astratrade_core.risk.limits import RiskPolicy
+from astratrade_core.social import (
+    ClanBattle,
+    ClanRules,
+    TradeOutcome,
+    found_clan,
+    join,
+    performances,
+    resolve_battle,
+)
 from astratrade_core.trading import (
     FeeSchedule,
     Liquidity,
@@ -132,7 +144,9 @@ SLIPPAGE = Decimal("0.0005")
 MAX_HOLD_DAYS = 4
 CURVE = LEVEL_CURVES["moodle"]
 ZONES = ("UTC", "America/New_York", "Europe/Berlin", "Asia/Tokyo", "Pacific/Auckland")
-CLANS = ("Orion", "Lyra")
+CLANS = ("orion", "lyra")
+CLAN_RULES = ClanRules(max_members=100, open_membership=True)
+RATING = 1500
 MARKET_TERMS = MarketplaceTerms.of(250, Money.of("0.50", USD).unwrap()).unwrap()
 MINT_PRICING = MintPricing.of(Money.of("10.00", USD).unwrap(), Money.of("0.50", USD).unwrap(),
                               1_000, 500).unwrap()
@@ -234,8 +248,9 @@ class _Simulation:
         self.players = {t.user_id: _Player(XPLedger.empty(t.user_id),
                                            Streak(user_id=t.user_id)) for t in self.traders}
         season_end = config.start + timedelta(days=config.days + 1)  # the last step is at the end
-        self.standings = Standings.open("xp-season-1", Metric.XP, Period(
-            PeriodKind.SEASON, "season-1", config.start, season_end))
+        self.season = Period(PeriodKind.SEASON, "season-1", config.start, season_end)
+        self.standings = Standings.open("xp-season-1", Metric.XP, self.season)
+        self.outcomes: list[TradeOutcome] = []
         self.subscriptions: dict[str, Subscription] = {}
         self.tokens: list[tuple[str, str]] = []  # (token id, owner)
         self.counts = {"filled": 0, "refused": 0, "sizing": 0, "liquidated": 0, "closed": 0}
@@ -243,6 +258,7 @@ class _Simulation:
     # --- the loop ---------------------------------------------------------------------------
 
     def run(self) -> Outcome:
+        self._found_clans()
         for trader in self.traders:
             self._deposit(trader)
             if self.rng.randrange(100) < 30:
@@ -397,6 +413,7 @@ class _Simulation:
         percent = position.roi_percent(exit_price).value_or(ZERO)
         net = CONTEXT.subtract(CONTEXT.subtract(closed.realized_pnl, closed.fees_paid),
                                closed.funding_paid)
+        self.outcomes.append(TradeOutcome(trader.user_id, closed.occurred_at, net))
         self._award(trader, closed, net=net, percent=percent,
                     notional=CONTEXT.abs(position.cost_basis), trade=trade)
 
@@ -434,8 +451,56 @@ class _Simulation:
                 user_id=trader.user_id, source_id=source, occurred_at=at, xp=gained)).unwrap()
             self.app.record("leaderboard-xp", ranks, command_id=f"rank:{source}")
 
+    def _found_clans(self) -> None:
+        at = self.app.now()
+        for name in CLANS:
+            members = [t.user_id for t in self.traders if t.clan == name]
+            if not members:
+                continue
+            stream = f"clan-{name}"
+            change = found_clan(stream, name.title(), members[0], CLAN_RULES, at,
+                                current_clan=None).unwrap()
+            events = list(change.events)
+            for user in members[1:]:
+                change = join(change.clan, user, at, current_clan=None).unwrap()
+                events += change.events
+            self.app.record(stream, events, command_id=f"{stream}:founded")
+
     def _clan_battle(self) -> str:
-        return "not simulated: the social core (clan battles) is not available yet"
+        self.clock.advance(self.season.end - self.clock())  # the season is over
+        at = self.app.now()
+        battle = ClanBattle.of(battle_id="battle-season-1", clan_a=f"clan-{CLANS[0]}",
+                               clan_b=f"clan-{CLANS[1]}", period=self.season, rating_a=RATING,
+                               rating_b=RATING).unwrap()
+        streaks = {user: p.streak.length for user, p in self.players.items()}
+        rosters = [performances(self.outcomes, streaks,
+                                [t.user_id for t in self.traders if t.clan == name],
+                                self.season) for name in CLANS]
+        resolved = resolve_battle(battle, rosters[0], rosters[1], at).unwrap()
+        self.app.record(battle.battle_id, [resolved], command_id=resolved.event_id)
+        winner = resolved.winner
+        for trader in self.traders:
+            if winner is not None and f"clan-{trader.clan}" == winner:
+                self._celebrate(trader, resolved.event_id)
+        return (f"{resolved.clan_a} {resolved.score_a} vs {resolved.clan_b} "
+                f"{resolved.score_b}: winner {winner or 'none (draw)'}; Elo "
+                f"{resolved.rating_a_before}->{resolved.rating_a_after} / "
+                f"{resolved.rating_b_before}->{resolved.rating_b_after}")
+
+    def _celebrate(self, trader: Trader, source: str) -> None:
+        player = self.players[trader.user_id]
+        player.stats = observe_clan_victory(player.stats)
+        at = self.app.now()
+        unlocked = unlock(DEFAULT_CATALOG, player.stats, player.unlocked,
+                          user_id=trader.user_id, source_id=source, occurred_at=at)
+        player.unlocked = player.unlocked.update(u.achievement_id for u in unlocked)
+        before = player.xp
+        player.xp += sum(u.xp_reward for u in unlocked)
+        events: list[Event] = [*unlocked, *level_ups(CURVE, before, player.xp,
+                                                     user_id=trader.user_id, source_id=source,
+                                                     occurred_at=at)]
+        self.app.record(f"player-{trader.user_id}", events,
+                        command_id=f"game:{source}:{trader.user_id}")
 
     # --- revenue and end of day -------------------------------------------------------------
 

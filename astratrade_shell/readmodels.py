@@ -8,7 +8,8 @@ plain accumulation of event fields:
 * ``players`` -- per player: XP (rule awards plus achievement rewards), level (the highest
   ``LevelUp``), achievements, best streak, as :class:`PlayerView`;
 * ``revenue`` -- the core's :class:`~astratrade_core.revenue.ledger.RevenueLedger` by month;
-* ``risk`` -- refused trades by breached limit, and liquidations, as :class:`RiskView`.
+* ``risk`` -- refused trades by breached limit, and liquidations, as :class:`RiskView`;
+* ``battles`` -- every resolved clan battle (the core's ``ClanBattleResolved`` events).
 
 Because every projection tracks its position, feeding the same records twice changes nothing,
 and a replay from the store equals the live models (the demo checks this).
@@ -29,6 +30,7 @@ from astratrade_core.events.gamification import (
     StreakExtended,
     XPGained,
 )
+from astratrade_core.events.social import ClanBattleResolved
 from astratrade_core.events.trading import PositionLiquidated, RiskLimitHit
 from astratrade_core.portfolio import PortfolioState, evolve
 from astratrade_core.revenue.ledger import Period, RevenueLedger
@@ -115,13 +117,19 @@ def fold_risk(view: RiskView, event: Event) -> RiskView:
     return view
 
 
+def fold_battles(battles: tuple[ClanBattleResolved, ...],
+                 event: Event) -> tuple[ClanBattleResolved, ...]:
+    """Collect resolved battles in order."""
+    return (*battles, event) if isinstance(event, ClanBattleResolved) else battles
+
+
 def fold_revenue(ledger: RevenueLedger, event: Event) -> RevenueLedger:
     """The core's revenue ledger, one event at a time."""
     return ledger.record(event)
 
 
 class ReadModels:
-    """The four projections, subscribed together."""
+    """The five projections, subscribed together."""
 
     def __init__(self) -> None:
         self.portfolios: Projection[PMap[str, PortfolioState]] = Projection(
@@ -132,13 +140,17 @@ class ReadModels:
             "revenue", RevenueLedger(Period.MONTH), fold_revenue, accepts=_REVENUE_EVENTS)
         self.risk: Projection[RiskView] = Projection("risk", RiskView(), fold_risk,
                                                      accepts=_RISK_EVENTS)
+        self.battles: Projection[tuple[ClanBattleResolved, ...]] = Projection(
+            "battles", (), fold_battles, accepts={"ClanBattleResolved"})
 
     def __call__(self, record: StoredEvent) -> None:
         self.portfolios(record)
         self.players(record)
         self.revenue(record)
         self.risk(record)
+        self.battles(record)
 
     def states(self) -> tuple[object, ...]:
         """Every projection's state (to compare a live set with a replayed one)."""
-        return (self.portfolios.state, self.players.state, self.revenue.state, self.risk.state)
+        return (self.portfolios.state, self.players.state, self.revenue.state,
+                self.risk.state, self.battles.state)

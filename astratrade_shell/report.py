@@ -92,8 +92,18 @@ def _revenue(models: ReadModels) -> str:
     return table(("stream", "revenue (USD)"), rows, right=(1,))
 
 
+def _battles(models: ReadModels) -> str:
+    rows = [(b.battle_id, b.clan_a, format(b.score_a, "f"), b.clan_b, format(b.score_b, "f"),
+             b.winner or "draw", f"{b.rating_a_before}->{b.rating_a_after}",
+             f"{b.rating_b_before}->{b.rating_b_after}") for b in models.battles.state]
+    if not rows:
+        return "(none)"
+    return table(("battle", "clan A", "score A", "clan B", "score B", "winner", "Elo A",
+                  "Elo B"), rows, right=(2, 4))
+
+
 def render(models: ReadModels, *, top: int = 10) -> str:
-    """The four report sections."""
+    """The report sections."""
     return "\n\n".join([
         f"Top {top} of the season's XP leaderboard",
         _leaderboard(models, top),
@@ -103,4 +113,6 @@ def render(models: ReadModels, *, top: int = 10) -> str:
         _risk(models),
         "Revenue by stream",
         _revenue(models),
+        "Clan battles (score per member: 10 x winning trades + 0.1 x P&L + 5 x streak days)",
+        _battles(models),
     ])

@@ -69,7 +69,6 @@ def demo(seed: int, users: int, days: int, store_path: str | None) -> None:
     echo(render(live))
     echo(f"\nOrders filled: {outcome.orders_filled}; trades closed: {outcome.closed_trades}; "
          f"sizes below the instrument minimum: {outcome.sizing_rejected}")
-    echo(f"Clan battle: {outcome.clan_battle}")
     verified = verify_store(store)
     if isinstance(verified, Failure):
         raise CliFailure.domain(str(verified.failure()))
