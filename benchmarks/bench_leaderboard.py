@@ -9,7 +9,8 @@ Each candidate runs against the obvious baseline in the same process:
 * build from a snapshot already in rank order (what the shell persists) vs the same sort;
 * rank query (competition and dense) for random users vs a dict lookup plus ``bisect`` on a
   flat sorted list of tuples (target: < 1 ms per query);
-* top-100 and a user's 10 neighbours vs slicing the flat list;
+* top-100 and a user's 10 neighbours (as ranked entries with exact scores) vs two slices of
+  the flat list of tuples;
 * one incremental update (persistent: the old board stays valid) vs ``bisect.insort`` +
   ``del`` on a mutable flat list (which destroys the previous version).
 """
@@ -74,6 +75,11 @@ def run(quick: bool) -> list[Comparison]:
         bisect.insort(mutable, (-by_user[user], user))
 
     anchor = probes[0]
+
+    def neighbours_baseline() -> object:
+        at = bisect.bisect_left(flat, (-by_user[anchor], anchor))
+        return flat[:100], flat[max(0, at - 5):at + 6]
+
     return [
         compare(f"leaderboard build ({label}, any order)",
                 lambda: Leaderboard.from_units("xp", users, scores),
@@ -92,8 +98,7 @@ def run(quick: bool) -> list[Comparison]:
         compare(f"top 100 + 10 neighbours ({label})",
                 lambda: (board.top(100), board.around(anchor, 5)),
                 "slices of a flat list",
-                lambda: (flat[:100], flat[bisect.bisect_left(flat, (-by_user[anchor], anchor))
-                                          - 5:][:11]),
+                neighbours_baseline,
                 repeats=repeats, number=100, unit="query"),
         compare(f"incremental update ({label}, persistent)", update,
                 "bisect.insort on a mutable list", update_baseline, repeats=repeats,
