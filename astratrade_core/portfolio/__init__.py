@@ -25,7 +25,7 @@ from astratrade_core.portfolio.evolve import (
     replay,
     utc_day,
 )
-from astratrade_core.portfolio.state import Ledger, PortfolioState, Position
+from astratrade_core.portfolio.state import Ledger, PortfolioState, Position, TradeTimes
 
 __all__ = [
     "BOOKING_PLACES",
@@ -42,6 +42,7 @@ __all__ = [
     "MarkPrice",
     "PortfolioState",
     "Position",
+    "TradeTimes",
     "Withdraw",
     "book",
     "decide",

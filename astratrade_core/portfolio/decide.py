@@ -42,7 +42,6 @@ below zero: realized losses of a position the margin rules let the account hold.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
@@ -192,7 +191,7 @@ def exposure_after(state: PortfolioState, *, symbol: str, quote_currency: str,
         cash=cash, equity=_add(cash, unrealized), gross_notional=gross,
         symbol_notional=symbol_notional, open_positions=open_count,
         day_loss=CONTEXT.minus(day_pnl) if day_pnl < 0 else ZERO,
-        trades_in_window=1 + len(state.recent_trades) - bisect_right(state.recent_trades, since))
+        trades_in_window=1 + state.recent_trades.count_after(since))
 
 
 def _execute(state: PortfolioState, c: ExecuteTrade) -> Decision:

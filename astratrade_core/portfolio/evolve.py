@@ -13,7 +13,8 @@ Per event (``cur`` = the event's currency or quote currency):
 * ``TradeExecuted`` / ``PositionLiquidated``: the fill goes through
   :func:`~astratrade_core.trading.fills.apply_fill`; cash moves by ``realized - fee``
   (realized P&L :func:`booked <book>` at 28 fractional digits); the
-  price becomes the symbol's mark; the time joins ``recent_trades``.
+  price becomes the symbol's mark; the time joins ``recent_trades`` (times within 24 h of
+  the latest, grouped by UTC hour so a trade copies only its own hour).
 * ``PositionClosed``: the (flat) position is dropped; its totals stay in the ledger.
 * ``FundingApplied``: :func:`~astratrade_core.trading.fills.apply_funding`; cash down by
   the payment; its ``mark_price`` becomes the symbol's mark.
@@ -36,10 +37,11 @@ Per event (``cur`` = the event's currency or quote currency):
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
+from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import chain
 from typing import Final
 
 from pyrsistent import pmap
@@ -57,7 +59,13 @@ from astratrade_core.events.trading import (
     TradeExecuted,
 )
 from astratrade_core.numeric import CONTEXT, MAX_FRACTION_DIGITS, ONE, ZERO
-from astratrade_core.portfolio.state import Ledger, PortfolioState, Position
+from astratrade_core.portfolio.state import (
+    Ledger,
+    PortfolioState,
+    Position,
+    TradeTimes,
+    hour_start,
+)
 from astratrade_core.trading.fills import Fill, PositionState, apply_fill, apply_funding
 
 __all__ = ["BOOKING_PLACES", "TRADE_MEMORY", "book", "evolve", "replay", "utc_day"]
@@ -175,6 +183,7 @@ def _money(event: FundsDeposited | FundsWithdrawn | FeeCharged, cash: dict[str, 
 _book = book
 _FILLS: Final = (TradeExecuted, PositionLiquidated)
 _ONE_DAY: Final = timedelta(days=1)
+_ONE_HOUR: Final = timedelta(hours=1)
 _NEVER: Final = datetime.max.replace(tzinfo=UTC)
 
 
@@ -184,6 +193,39 @@ def _day_bounds(day: date | None) -> tuple[datetime, datetime]:
         return _NEVER, _NEVER
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
     return start, start + _ONE_DAY if day < date.max else _NEVER
+
+
+def _open_hours(times: TradeTimes) -> tuple[list[tuple[datetime, ...]], list[datetime],
+                                            datetime]:
+    """Thaw ``times`` for a fold: older hours, the latest hour as a list, its end."""
+    hours = list(times.hours)
+    current = list(hours.pop()) if hours else []
+    return hours, current, hour_start(current[-1]) + _ONE_HOUR if current else _NEVER
+
+
+def _place(hours: list[tuple[datetime, ...]], current: list[datetime], moment: datetime,
+           ) -> tuple[list[datetime], datetime]:
+    """Add ``moment`` when it starts a new hour or arrives out of order (regroups everything);
+    returns the new current hour and its end."""
+    if current and moment < current[-1]:
+        regrouped = TradeTimes.of([*chain.from_iterable(hours), *current, moment]).hours
+        hours[:] = regrouped[:-1]
+        current = list(regrouped[-1])
+    else:
+        if current:
+            hours.append(tuple(current))
+        current = [moment]
+    return current, hour_start(current[-1]) + _ONE_HOUR
+
+
+def _recent(hours: list[tuple[datetime, ...]], current: list[datetime]) -> TradeTimes:
+    """Freeze the hours, keeping only times within :data:`TRADE_MEMORY` of the latest."""
+    hours.append(tuple(current))
+    cutoff = current[-1] - TRADE_MEMORY
+    first = next(i for i, hour in enumerate(hours) if hour[-1] > cutoff)
+    kept = hours[first:]
+    kept[0] = kept[0][bisect_right(kept[0], cutoff):]
+    return TradeTimes(tuple(kept))
 
 
 def evolve(state: PortfolioState, event: Event) -> PortfolioState:
@@ -198,12 +240,14 @@ def replay(events: Iterable[Event],
     ledgers = {c: [g.deposited, g.withdrawn, g.realized_pnl, g.fees_paid, g.funding_paid]
                for c, g in state.ledgers.items()}
     positions = _Positions(state.positions)
-    touched = positions.touched
+    touched = positions.touched  # bound once: the hot loop reads it per event
     marks: dict[str, Decimal] = {}  # changed marks only
-    day = state.day
-    day_start, day_end = _day_bounds(day)
-    day_pnl = dict(state.day_pnl)
-    recent = list(state.recent_trades)
+    day, day_pnl, (day_start, day_end) = state.day, dict(state.day_pnl), _day_bounds(state.day)
+    # Recent trade times, thawed on the first trade: older hours, the latest hour (mutable;
+    # None while untouched) and its end.
+    hours: list[tuple[datetime, ...]] = []
+    current: list[datetime] | None = None
+    hour_end = _NEVER
     # Hot-loop locals (LOAD_FAST instead of global lookups).
     add, sub, booked, fold_fill, new_fill, fills_types = _add, _sub, _book, apply_fill, Fill, _FILLS
 
@@ -227,14 +271,15 @@ def replay(events: Iterable[Event],
             ledger[3] = add(ledger[3], fee)  # fees_paid
             moment = event.occurred_at
             if not day_start <= moment < day_end:  # a new UTC day: today's P&L restarts
-                day = utc_day(moment)
+                day, day_pnl = utc_day(moment), {}
                 day_start, day_end = _day_bounds(day)
-                day_pnl = {}
             day_pnl[cur] = add(day_pnl.get(cur, ZERO), net)
-            if recent and moment < recent[-1]:
-                insort(recent, moment)  # keep times sorted even if events arrive out of order
-            else:
-                recent.append(moment)
+            if current is None:
+                hours, current, hour_end = _open_hours(state.recent_trades)
+            if current and hour_end > moment >= current[-1]:
+                current.append(moment)
+            else:  # a new UTC hour, or a trade out of time order
+                current, hour_end = _place(hours, current, moment)
         elif isinstance(event, PriceMarked):
             marks[event.symbol] = event.price
         elif isinstance(event, FundingApplied):
@@ -247,8 +292,7 @@ def replay(events: Iterable[Event],
         elif isinstance(event, FundsDeposited | FundsWithdrawn | FeeCharged):
             _money(event, cash, ledgers)
 
-    if recent:
-        del recent[:bisect_right(recent, recent[-1] - TRADE_MEMORY)]
+    recent = state.recent_trades if current is None else _recent(hours, current)
     return PortfolioState(
         cash=pmap(cash),
         ledgers=pmap({c: Ledger(*g) for c, g in ledgers.items()}),
@@ -256,5 +300,5 @@ def replay(events: Iterable[Event],
         marks=state.marks.update(marks) if marks else state.marks,
         day=day,
         day_pnl=pmap(day_pnl),
-        recent_trades=tuple(recent),
+        recent_trades=recent,
     )

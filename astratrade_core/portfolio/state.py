@@ -14,8 +14,11 @@ deposits, withdrawals, realized P&L, fees and funding.  Hence, per currency, exa
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import chain, groupby
 from typing import ClassVar
 
 import attrs
@@ -25,7 +28,7 @@ from pyrsistent.typing import PMap
 from astratrade_core.numeric import CONTEXT, ZERO
 from astratrade_core.trading.fills import PositionState
 
-__all__ = ["Ledger", "PortfolioState", "Position"]
+__all__ = ["Ledger", "PortfolioState", "Position", "TradeTimes", "hour_start"]
 
 _add = CONTEXT.add
 _sub = CONTEXT.subtract
@@ -61,6 +64,58 @@ class Ledger:
 Ledger.EMPTY = Ledger()
 
 
+def hour_start(moment: datetime) -> datetime:
+    """The start of ``moment``'s UTC hour (an aware datetime in UTC).
+
+    >>> from datetime import timedelta, timezone
+    >>> hour_start(datetime(2026, 1, 1, 9, 45, tzinfo=timezone(timedelta(hours=5, minutes=30))))
+    datetime.datetime(2026, 1, 1, 4, 0, tzinfo=datetime.timezone.utc)
+    """
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+@attrs.frozen
+class TradeTimes:
+    """Execution times, sorted, grouped into one non-empty tuple per UTC hour.
+
+    The grouping is canonical (equal sets of times give equal values) and lets a fold add a
+    trade by copying only the current hour.
+
+    >>> t = datetime(2026, 1, 1, 9, 59, tzinfo=UTC)
+    >>> times = TradeTimes.of([t, t.replace(hour=10), t.replace(hour=10, minute=30)])
+    >>> len(times.hours), len(times), times.count_after(t)
+    (2, 3, 2)
+    """
+
+    hours: tuple[tuple[datetime, ...], ...] = ()
+
+    EMPTY: ClassVar[TradeTimes]
+
+    @classmethod
+    def of(cls, times: Iterable[datetime]) -> TradeTimes:
+        """Sort and group any times."""
+        return cls(tuple(tuple(group) for _, group in groupby(sorted(times), key=hour_start)))
+
+    def __len__(self) -> int:
+        return sum(len(hour) for hour in self.hours)
+
+    def __iter__(self) -> Iterator[datetime]:
+        return chain.from_iterable(self.hours)
+
+    def count_after(self, since: datetime) -> int:
+        """How many times are strictly after ``since``."""
+        total = 0
+        for hour in reversed(self.hours):
+            if hour[0] > since:
+                total += len(hour)
+                continue
+            return total + len(hour) - bisect_right(hour, since)
+        return total
+
+
+TradeTimes.EMPTY = TradeTimes()
+
+
 @attrs.frozen
 class Position:
     """An open (or just-flattened, until its ``PositionClosed``) position in ``symbol``,
@@ -85,7 +140,7 @@ class PortfolioState:
     marks: PMap[str, Decimal] = attrs.field(factory=pmap)
     day: date | None = None
     day_pnl: PMap[str, Decimal] = attrs.field(factory=pmap)
-    recent_trades: tuple[datetime, ...] = ()
+    recent_trades: TradeTimes = TradeTimes.EMPTY
 
     EMPTY: ClassVar[PortfolioState]
 

@@ -26,6 +26,7 @@ from astratrade_core.portfolio import (
     LiquidatePosition,
     MarkPrice,
     PortfolioState,
+    TradeTimes,
     Withdraw,
     decide,
     evolve,
@@ -241,10 +242,23 @@ class PortfolioMachine(RuleBasedStateMachine):
 
     @invariant()
     def recent_trades_are_sorted_and_within_a_day(self) -> None:
-        times = self.state.recent_trades
+        times = tuple(self.state.recent_trades)
+        assert self.state.recent_trades == TradeTimes.of(times)  # sorted, canonically grouped
         assert list(times) == sorted(times)
         assert all(times[-1] - t < timedelta(hours=24) for t in times)
 
 
 PortfolioMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=30)
 TestPortfolioMachine = PortfolioMachine.TestCase
+
+
+moments = st.integers(0, 3 * 24 * 3600).map(lambda s: T0 + timedelta(seconds=s))
+
+
+@given(st.lists(moments, max_size=30), moments)
+def test_trade_times_count_and_group_like_a_sorted_list(times: list[datetime],
+                                                        since: datetime) -> None:
+    grouped = TradeTimes.of(times)
+    assert list(grouped) == sorted(times)
+    assert grouped.count_after(since) == sum(1 for t in times if t > since)
+    assert all(len({(t.date(), t.hour) for t in hour}) == 1 for hour in grouped.hours)
