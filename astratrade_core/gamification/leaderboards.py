@@ -211,6 +211,23 @@ class _Index:
             return self._replace(b, ((left, _distinct(left)), (right, _distinct(right))))
         return self._replace(b, ((grown, self.distinct[b] + (not repeated)),))
 
+    def move(self, old: int, new: int) -> _Index:
+        """Replace key ``old`` by ``new``: one block rebuild when both fall in the same block
+        (the common case for a small score change), else a removal and an insertion."""
+        b, i = self._locate(old)
+        block = self.blocks[b]
+        if len(block) == 1 or max(0, bisect_right(self.firsts, new) - 1) != b:
+            return self.remove(old).insert(new)
+        shifted = old >> _SEQ_BITS
+        repeated = _has_score(block, i - 1, shifted) or _has_score(block, i + 1, shifted)
+        shrunk = block[:i] + block[i + 1:]
+        distinct = self.distinct[b] - (not repeated)
+        j = bisect_left(shrunk, new)
+        shifted = new >> _SEQ_BITS
+        repeated = _has_score(shrunk, j - 1, shifted) or _has_score(shrunk, j, shifted)
+        moved = (*shrunk[:j], new, *shrunk[j:])
+        return self._replace(b, ((moved, distinct + (not repeated)),))
+
     def remove(self, key: int) -> _Index:
         b, i = self._locate(key)
         block = self.blocks[b]
@@ -360,8 +377,7 @@ class Leaderboard:
     # -- updates ---------------------------------------------------------------------------
 
     def _with_key(self, user_id: str, key: int | None, new_key: int) -> Leaderboard:
-        index = self._index if key is None else self._index.remove(key)
-        index = index.insert(new_key)
+        index = self._index.insert(new_key) if key is None else self._index.move(key, new_key)
         overlay = self._overlay.set(user_id, new_key)
         base: Mapping[str, int] = self._base
         if len(overlay) > _compact_limit(len(base)):
