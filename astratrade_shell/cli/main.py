@@ -45,6 +45,8 @@ COMMANDS: Mapping[str, tuple[str, str]] = {
                "Rebuild the projections from an event store."),
     "audit": ("astratrade_shell.cli.ledger:audit",
               "Audit-chain commands (verify)."),
+    "contracts": ("astratrade_shell.cli.contracts:contracts",
+                  "Build the Cairo contracts; print their class hashes."),
     "demo": ("astratrade_shell.cli.demo:demo",
              "Simulate a small trading community end to end."),
 }

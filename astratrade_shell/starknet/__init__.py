@@ -17,6 +17,7 @@ from astratrade_shell.starknet.artifacts import (
     load_artifact,
 )
 from astratrade_shell.starknet.backend import (
+    BYTE_ARRAY_MAGIC,
     Backend,
     CallOutcome,
     ContractReverted,
@@ -34,28 +35,49 @@ from astratrade_shell.starknet.clients import (
     VaultClient,
 )
 from astratrade_shell.starknet.local import LocalBackend
+from astratrade_shell.starknet.rpc import RpcBackend, RpcConfig, RpcConfigError
+from astratrade_shell.starknet.transactions import (
+    ContractCall,
+    GasBounds,
+    SignedInvoke,
+    build_invoke,
+    execute_calldata,
+    sign_invoke,
+    verify_invoke,
+)
 
 __all__ = [
+    "BYTE_ARRAY_MAGIC",
     "CONTRACT_NAMES",
     "Artifact",
     "Backend",
     "CallOutcome",
     "ClassHashes",
     "ContractAbi",
+    "ContractCall",
     "ContractClient",
     "ContractReverted",
     "DecodedEvent",
     "EmittedEvent",
     "ExchangeClient",
     "FixedPointMathClient",
+    "GasBounds",
     "LocalBackend",
     "PaymasterClient",
     "Receipt",
     "RewardsDistributorClient",
+    "RpcBackend",
+    "RpcConfig",
+    "RpcConfigError",
+    "SignedInvoke",
     "StakingManagerClient",
     "VaultClient",
     "build_dir",
+    "build_invoke",
     "decode_panic",
+    "execute_calldata",
     "load_artifact",
     "selector",
+    "sign_invoke",
+    "verify_invoke",
 ]
