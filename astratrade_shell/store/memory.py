@@ -20,7 +20,8 @@ from collections.abc import Iterator, Sequence
 from returns.maybe import Maybe, Nothing, Some
 from returns.result import Failure, Result, Success
 
-from astratrade_shell.store.chain import GENESIS_HASH, link_hash
+from astratrade_core.events.audit import chain_hashes
+from astratrade_shell.store.chain import GENESIS_HASH
 from astratrade_shell.store.records import (
     Appended,
     ExpectedVersion,
@@ -66,14 +67,14 @@ class InMemoryEventStore:
                 return Success(Appended(stream_id, ()))
             previous = self._records[-1].hash if self._records else GENESIS_HASH
             position = len(self._records)
-            new: list[StoredEvent] = []
-            for offset, event in enumerate(events, start=1):
-                previous = link_hash(previous, event.data)
-                new.append(StoredEvent(
-                    position=position + offset, stream_id=stream_id, version=current + offset,
-                    event_id=event.event_id, event_type=event.event_type,
-                    schema_version=event.schema_version, data=event.data, hash=previous,
-                    command_id=command_id))
+            hashes = chain_hashes([event.data for event in events], previous)
+            new = [StoredEvent(
+                position=position + offset, stream_id=stream_id, version=current + offset,
+                event_id=event.event_id, event_type=event.event_type,
+                schema_version=event.schema_version, data=event.data, hash=digest,
+                command_id=command_id)
+                for offset, (event, digest) in enumerate(zip(events, hashes, strict=True),
+                                                         start=1)]
             self._records.extend(new)
             self._streams.setdefault(stream_id, []).extend(r.position for r in new)
             if command_id is not None:

@@ -39,7 +39,8 @@ from returns.maybe import Maybe, Nothing, Some
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
-from astratrade_shell.store.chain import GENESIS_HASH, link_hash
+from astratrade_core.events.audit import chain_hashes
+from astratrade_shell.store.chain import GENESIS_HASH
 from astratrade_shell.store.records import (
     Appended,
     ExpectedVersion,
@@ -202,17 +203,16 @@ class SQLiteEventStore:
         tail = conn.execute("SELECT position, hash FROM events ORDER BY position DESC "
                             "LIMIT 1").fetchone()
         position, previous = (tail[0], tail[1]) if tail is not None else (0, GENESIS_HASH)
-        rows: list[tuple[int, str, int, str, str, int, bytes, bytes, str | None]] = []
-        for offset, event in enumerate(events, start=1):
-            previous = link_hash(previous, event.data)
-            rows.append((position + offset, stream_id, current + offset, event.event_id,
-                         event.event_type, event.schema_version, event.data, previous,
-                         command_id))
+        hashes = chain_hashes([event.data for event in events], previous)
+        rows = [(position + offset, stream_id, current + offset, event.event_id,
+                 event.event_type, event.schema_version, event.data, digest, command_id)
+                for offset, (event, digest) in enumerate(zip(events, hashes, strict=True),
+                                                         start=1)]
         conn.executemany(_INSERT, rows)
         if command_id is not None:
             conn.execute("INSERT INTO commands VALUES (?, ?, ?, ?)",
                          (command_id, stream_id, position + 1, position + len(rows)))
-        return Success(Appended(stream_id, tuple(_record(r) for r in rows)))
+        return Success(Appended(stream_id, tuple(map(_fresh_record, rows))))
 
     def stream_version(self, stream_id: str) -> int:
         """The number of events in the stream."""
@@ -276,10 +276,20 @@ class SQLiteEventStore:
             self._conn.close()
 
 
-def _record(row: tuple[int, str, int, str, str, int, bytes, bytes, str | None]) -> StoredEvent:
+def _fresh_record(row: tuple[int, str, int, str, str, int, bytes, bytes, str | None],
+                  ) -> StoredEvent:
     return StoredEvent(position=row[0], stream_id=row[1], version=row[2], event_id=row[3],
-                       event_type=row[4], schema_version=row[5], data=_as_bytes(row[6]),
-                       hash=_as_bytes(row[7]), command_id=row[8])
+                       event_type=row[4], schema_version=row[5], data=row[6], hash=row[7],
+                       command_id=row[8])
+
+
+def _record(row: tuple[int, str, int, str, str, int, bytes, bytes, str | None]) -> StoredEvent:
+    data, digest = row[6], row[7]
+    return StoredEvent(position=row[0], stream_id=row[1], version=row[2], event_id=row[3],
+                       event_type=row[4], schema_version=row[5],
+                       data=data if type(data) is bytes else _as_bytes(data),
+                       hash=digest if type(digest) is bytes else _as_bytes(digest),
+                       command_id=row[8])
 
 
 def _as_bytes(value: object) -> bytes:
