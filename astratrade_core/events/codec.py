@@ -107,6 +107,12 @@ def upcaster(event_name: str, *, from_version: int) -> Callable[[U], U]:
     The function receives the old payload as decoded JSON (decimals and datetimes still
     strings) and returns the new one; it must not mutate its argument, and should use
     ``.get`` for keys it reads, because ``decode`` validates the result, not the input.
+
+    >>> @upcaster("DocOnlyEvent", from_version=0)
+    ... def _add_tags(payload):
+    ...     return {**payload, "tags": payload.get("tags", [])}
+    >>> registered_upcasters()[("DocOnlyEvent", 0)] is _add_tags
+    True
     """
 
     def register(fn: U) -> U:
@@ -120,7 +126,11 @@ def upcaster(event_name: str, *, from_version: int) -> Callable[[U], U]:
 
 
 def registered_upcasters() -> Mapping[tuple[str, int], Upcaster]:
-    """A read-only view of every registered upcaster, keyed by ``(type, from_version)``."""
+    """A read-only view of every registered upcaster, keyed by ``(type, from_version)``.
+
+    >>> ("TradeExecuted", 1) in registered_upcasters()
+    True
+    """
     return MappingProxyType(_UPCASTERS)
 
 

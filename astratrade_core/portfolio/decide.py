@@ -171,6 +171,17 @@ def exposure_after(state: PortfolioState, *, symbol: str, quote_currency: str,
     ``after`` at ``price`` and cash moved by ``cash_delta`` (realized P&L minus fee).
 
     Other positions in ``quote_currency`` count at their marks; the traded one at ``price``.
+
+    >>> from datetime import UTC, datetime
+    >>> from decimal import Decimal as D
+    >>> buy = ExecuteTrade(command_id="c", account_id="a", symbol="X", quote_currency="USD",
+    ...                    issued_at=datetime(2026, 1, 1, tzinfo=UTC), quantity=D("2"),
+    ...                    price=D("10"), policy=RiskPolicy(max_leverage=D("2")))
+    >>> x = exposure_after(PortfolioState.EMPTY, symbol="X", quote_currency="USD",
+    ...                    after=PositionState(D("2"), D("20")), price=D("10"),
+    ...                    cash_delta=D("-0.5"), command=buy, policy=buy.policy)
+    >>> x.cash, x.equity, x.gross_notional, x.open_positions, x.trades_in_window
+    (Decimal('-0.5'), Decimal('-0.5'), Decimal('20'), 1, 1)
     """
     unrealized = after.unrealized_pnl(price)
     gross = symbol_notional = _mul(_abs(after.quantity), price)

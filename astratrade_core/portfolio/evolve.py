@@ -229,13 +229,30 @@ def _recent(hours: list[tuple[datetime, ...]], current: list[datetime]) -> Trade
 
 
 def evolve(state: PortfolioState, event: Event) -> PortfolioState:
-    """The state after one event (see the module docstring for what each event does)."""
+    """The state after one event (see the module docstring for what each event does).
+
+    >>> from astratrade_core.events.trading import PriceMarked
+    >>> e = PriceMarked(event_id="1", stream_id="a", symbol="ETHUSD", price=Decimal("2000"),
+    ...                 occurred_at=datetime(2026, 1, 1, tzinfo=UTC))
+    >>> evolve(PortfolioState.EMPTY, e).mark("ETHUSD")
+    Decimal('2000')
+    """
     return replay((event,), state)
 
 
 def replay(events: Iterable[Event],
            state: PortfolioState = PortfolioState.EMPTY) -> PortfolioState:
-    """Fold ``events`` into ``state`` (default: empty), in order."""
+    """Fold ``events`` into ``state`` (default: empty), in order.
+
+    >>> from astratrade_core.events.trading import FundsDeposited, FundsWithdrawn
+    >>> t = datetime(2026, 1, 1, tzinfo=UTC)
+    >>> s = replay([FundsDeposited(event_id="1", stream_id="a", occurred_at=t, currency="EUR",
+    ...                            amount=Decimal("50")),
+    ...             FundsWithdrawn(event_id="2", stream_id="a", occurred_at=t, currency="EUR",
+    ...                            amount=Decimal("20.5"))])
+    >>> s.cash_of("EUR"), s.ledger("EUR").withdrawn
+    (Decimal('29.5'), Decimal('20.5'))
+    """
     cash = dict(state.cash)
     ledgers = {c: [g.deposited, g.withdrawn, g.realized_pnl, g.fees_paid, g.funding_paid]
                for c, g in state.ledgers.items()}

@@ -170,7 +170,15 @@ class PortfolioState:
         return total
 
     def equity(self, currency: str) -> Decimal:
-        """``cash + unrealized P&L`` in ``currency``."""
+        """``cash + unrealized P&L`` in ``currency``.
+
+        >>> from decimal import Decimal as D
+        >>> s = PortfolioState(cash=pmap({"USD": D("100")}), marks=pmap({"X": D("12")}),
+        ...                    positions=pmap({"X": Position("X", "USD",
+        ...                                                  PositionState(D("2"), D("20")))}))
+        >>> s.equity("USD"), s.unrealized_pnl("USD"), s.gross_notional("USD")  # 2 * (12 - 10)
+        (Decimal('104'), Decimal('4'), Decimal('24'))
+        """
         return _add(self.cash_of(currency), self.unrealized_pnl(currency))
 
     def gross_notional(self, currency: str) -> Decimal:

@@ -227,3 +227,12 @@ def test_an_unaffordable_fee_is_a_breach() -> None:
     (hit,) = decide(state, costly).unwrap()
     assert isinstance(hit, RiskLimitHit)
     assert hit.breaches[0] == LimitBreach("risk.insufficient_cash", D("0"), D("-0.01"))
+
+
+# Well-formed numbers only: malformed text exposes numeric.parse_decimal's own context
+# dependence (its error code changes when the caller untraps InvalidOperation).
+@given(st.from_regex(r"-?[0-9]{1,6}(\.[0-9]{1,4})?", fullmatch=True), hostile_contexts())
+def test_policy_parsing_ignores_the_callers_context(text: str, ctx: decimal.Context) -> None:
+    expected = RiskPolicy.of(max_leverage=text, daily_loss_limit=text)
+    with decimal.localcontext(ctx):
+        assert RiskPolicy.of(max_leverage=text, daily_loss_limit=text) == expected
