@@ -43,6 +43,7 @@ from astratrade_core.events.revenue import (
     SubscriptionStarted,
     TradingFeeCollected,
 )
+from astratrade_core.events.social import ClanBattleResolved
 from astratrade_core.events.trading import PositionClosed, RiskLimitHit
 from astratrade_core.gamification import (
     DEFAULT_CATALOG,
@@ -106,7 +107,13 @@ from astratrade_core.trading import (
     isolated_liquidation_price,
 )
 from astratrade_shell.app import Aggregate, Application, SimulatedClock
-from astratrade_shell.exchanges import OrderRequest, PaperExchange, RandomWalk, Side
+from astratrade_shell.exchanges import (
+    MarketData,
+    OrderRequest,
+    PaperExchange,
+    RandomWalk,
+    Side,
+)
 from astratrade_shell.projections import decode_record
 from astratrade_shell.store.records import StoredEvent
 
@@ -140,6 +147,8 @@ MARKETS: dict[str, tuple[Instrument, Decimal]] = {
 FEES = FeeSchedule(Decimal("0.0002"), Decimal("0.0005"))
 LIQUIDATION_FEES = FeeSchedule(Decimal("0.005"), Decimal("0.005"))
 SLIPPAGE = Decimal("0.0005")
+#: Per-step volatility of the default random walk.
+VOLATILITY = Decimal("0.012")
 #: Trades still open after this many days are closed at the market.
 MAX_HOLD_DAYS = 4
 CURVE = LEVEL_CURVES["moodle"]
@@ -208,7 +217,7 @@ class Outcome:
     sizing_rejected: int
     liquidations: int
     closed_trades: int
-    clan_battle: str
+    clan_battle: ClanBattleResolved
 
 
 def _traders(rng: random.Random, count: int) -> tuple[Trader, ...]:
@@ -230,17 +239,17 @@ def _traders(rng: random.Random, count: int) -> tuple[Trader, ...]:
 
 
 class _Simulation:
-    def __init__(self, config: CommunityConfig, app: Application,
-                 clock: SimulatedClock) -> None:
+    def __init__(self, config: CommunityConfig, app: Application, clock: SimulatedClock,
+                 market: MarketData | None) -> None:
         self.config = config
         self.app = app
         self.clock = clock
         self.rng = random.Random(config.seed)
         self.traders = _traders(self.rng, config.users)
-        self.walk = RandomWalk(seed=self.rng.randrange(2**32),
-                               start={s: p for s, (_, p) in MARKETS.items()},
-                               tick={s: i.tick_size for s, (i, _) in MARKETS.items()},
-                               volatility=Decimal("0.012"))
+        walk_seed = self.rng.randrange(2**32)
+        self.market: MarketData = market or RandomWalk(
+            seed=walk_seed, start={s: p for s, (_, p) in MARKETS.items()},
+            tick={s: i.tick_size for s, (i, _) in MARKETS.items()}, volatility=VOLATILITY)
         self.prices = {s: p for s, (_, p) in MARKETS.items()}
         self.venue = PaperExchange({s: i for s, (i, _) in MARKETS.items()}, FEES,
                                    slippage=SLIPPAGE, prices=self.prices)
@@ -267,7 +276,7 @@ class _Simulation:
         for day in range(self.config.days):
             for _ in range(self.config.steps_per_day):
                 self.clock.advance(step)
-                self.prices = dict(self.walk.advance())
+                self.prices = {**self.prices, **self.market.advance()}
                 self.venue.on_prices(self.prices)
                 for trader in self.traders:
                     if trader.user_id in self.open:
@@ -466,7 +475,7 @@ class _Simulation:
                 events += change.events
             self.app.record(stream, events, command_id=f"{stream}:founded")
 
-    def _clan_battle(self) -> str:
+    def _clan_battle(self) -> ClanBattleResolved:
         self.clock.advance(self.season.end - self.clock())  # the season is over
         at = self.app.now()
         battle = ClanBattle.of(battle_id="battle-season-1", clan_a=f"clan-{CLANS[0]}",
@@ -478,14 +487,10 @@ class _Simulation:
                                 self.season) for name in CLANS]
         resolved = resolve_battle(battle, rosters[0], rosters[1], at).unwrap()
         self.app.record(battle.battle_id, [resolved], command_id=resolved.event_id)
-        winner = resolved.winner
         for trader in self.traders:
-            if winner is not None and f"clan-{trader.clan}" == winner:
+            if resolved.winner is not None and f"clan-{trader.clan}" == resolved.winner:
                 self._celebrate(trader, resolved.event_id)
-        return (f"{resolved.clan_a} {resolved.score_a} vs {resolved.clan_b} "
-                f"{resolved.score_b}: winner {winner or 'none (draw)'}; Elo "
-                f"{resolved.rating_a_before}->{resolved.rating_a_after} / "
-                f"{resolved.rating_b_before}->{resolved.rating_b_after}")
+        return resolved
 
     def _celebrate(self, trader: Trader, source: str) -> None:
         player = self.players[trader.user_id]
@@ -582,6 +587,12 @@ def _charge(stream: str, now: datetime, user: str, subscription: Subscription,
         period_end=subscription.period_end)
 
 
-def simulate(config: CommunityConfig, app: Application, clock: SimulatedClock) -> Outcome:
-    """Run the community against ``app``, whose clock must be ``clock`` (moved step by step)."""
-    return _Simulation(config, app, clock).run()
+def simulate(config: CommunityConfig, app: Application, clock: SimulatedClock,
+             market: MarketData | None = None) -> Outcome:
+    """Run the community against ``app``, whose clock must be ``clock`` (moved step by step).
+
+    Prices come from ``market`` when given (e.g. :func:`~astratrade_shell.exchanges.
+    load_csv_prices`; one step per price step, symbols ``BTCUSD`` and ``ETHUSD``), otherwise
+    from a random walk seeded from ``config.seed`` (1.2 % volatility per step, no drift).
+    """
+    return _Simulation(config, app, clock, market).run()

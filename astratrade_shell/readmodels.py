@@ -18,6 +18,7 @@ and a replay from the store equals the live models (the demo checks this).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import attrs
 from pyrsistent import pmap
@@ -142,6 +143,12 @@ class ReadModels:
                                                      accepts=_RISK_EVENTS)
         self.battles: Projection[tuple[ClanBattleResolved, ...]] = Projection(
             "battles", (), fold_battles, accepts={"ClanBattleResolved"})
+
+    def by_name(self) -> dict[str, Projection[Any]]:
+        """The projections by name (what a worker process selects with ``--projection``)."""
+        found: list[Projection[Any]] = [self.portfolios, self.players, self.revenue,
+                                        self.risk, self.battles]
+        return {p.name: p for p in found}
 
     def __call__(self, record: StoredEvent) -> None:
         self.portfolios(record)

@@ -18,7 +18,8 @@ from returns.result import Failure
 from astratrade_shell.app import Application, SequentialIds, SimulatedClock
 from astratrade_shell.bus import InProcessBus
 from astratrade_shell.cli.main import CliFailure
-from astratrade_shell.community import CommunityConfig, simulate
+from astratrade_shell.community import MARKETS, CommunityConfig, simulate
+from astratrade_shell.exchanges import load_csv_prices
 from astratrade_shell.projections import replay
 from astratrade_shell.readmodels import ReadModels
 from astratrade_shell.report import render
@@ -43,12 +44,25 @@ The store uses synchronous=NORMAL (a simulation: crash-safe, not power-loss dura
               help="Number of traders.")
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 365),
               help="Simulated days.")
+@click.option("--prices", "prices_path", default=None, metavar="FILE",
+              help="Replay prices from a CSV (columns step, symbol, price; symbols BTCUSD and "
+                   "ETHUSD; one row group per step) instead of the seeded random walk.")
 @click.option("--store", "store_path", default=None, metavar="PATH",
               help="Where to create the SQLite store (must not exist) [default: a new "
                    "temporary directory].")
-def demo(seed: int, users: int, days: int, store_path: str | None) -> None:
+def demo(seed: int, users: int, days: int, prices_path: str | None,
+         store_path: str | None) -> None:
     """The ``demo`` command."""
     started = time.perf_counter()
+    market = None
+    if prices_path is not None:
+        loaded = load_csv_prices(Path(prices_path))
+        if isinstance(loaded, Failure):
+            raise CliFailure.bad_input(str(loaded.failure()))
+        market = loaded.unwrap()
+        missing = sorted(set(MARKETS) - set(market.symbols()))
+        if missing:
+            raise CliFailure.bad_input(f"{prices_path} has no prices for {', '.join(missing)}")
     path = (Path(store_path) if store_path is not None
             else Path(tempfile.mkdtemp(prefix="astratrade-demo-")) / "events.db")
     if path.exists():
@@ -63,7 +77,7 @@ def demo(seed: int, users: int, days: int, store_path: str | None) -> None:
     live = ReadModels()
     bus.subscribe(live)
     app = Application(store, bus, clock=clock, ids=SequentialIds("cmd"))
-    outcome = simulate(config, app, clock)
+    outcome = simulate(config, app, clock, market)
     echo = click.echo
     echo(f"AstraTrade demo: {users} traders, {days} simulated days, seed {seed}\n")
     echo(render(live))

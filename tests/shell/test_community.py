@@ -13,7 +13,7 @@ from astratrade_core.revenue.ledger import RevenueStream
 from astratrade_shell.app import Application, SequentialIds, SimulatedClock
 from astratrade_shell.bus import InProcessBus
 from astratrade_shell.community import PORTFOLIO, CommunityConfig, Outcome, simulate
-from astratrade_shell.readmodels import ReadModels
+from astratrade_shell.readmodels import PlayerView, ReadModels
 from astratrade_shell.store import InMemoryEventStore
 
 CONFIG = CommunityConfig(seed=3, users=12, days=8)
@@ -55,3 +55,17 @@ def test_records_agree_with_each_other() -> None:
     ranked = {e.user_id for e in events if isinstance(e, LeaderboardUpdated)}
     earned = {user for user, view in models.players.state.items() if view.xp > 0}
     assert earned and ranked == earned
+
+
+def test_the_clan_battle_winners_unlock_the_clan_victory_achievement() -> None:
+    _, models, outcome = run()
+    battle = outcome.clan_battle
+    assert models.battles.state == (battle,)
+    assert battle.winner in (battle.clan_a, battle.clan_b)  # this seed has no draw
+    # Elo with equal ratings: the winner gains K/2 = 16
+    assert (battle.rating_a_after + battle.rating_b_after) == 3000
+    assert abs(battle.rating_a_after - 1500) == 16
+    for trader in outcome.traders:
+        won = f"clan-{trader.clan}" == battle.winner
+        view = models.players.state.get(trader.user_id, PlayerView())
+        assert ("clan_victory" in view.achievements) == won

@@ -86,3 +86,23 @@ def test_the_demo_runs_as_a_real_process(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert "records verified" in done.stdout
+
+
+def test_the_demo_can_replay_prices_from_a_csv(tmp_path: Path) -> None:
+    prices = tmp_path / "prices.csv"
+    rows = ["step,symbol,price"]
+    for step in range(40):  # a steady climb, then a crash: stops, targets, liquidations
+        btc = 60000 + 300 * step if step < 25 else 67500 - 2500 * (step - 25)
+        eth = 3000 + 10 * step if step < 25 else 3250 - 120 * (step - 25)
+        rows += [f"{step},BTCUSD,{btc}", f"{step},ETHUSD,{eth}"]
+    prices.write_text("\n".join(rows) + "\n")
+    result = CliRunner().invoke(cli, ["demo", "--users", "10", "--days", "7", "--prices",
+                                      str(prices), "--store", str(tmp_path / "p.db")])
+    assert result.exit_code == 0, result.output
+    assert "projections rebuilt from the store equal the live ones" in result.stdout
+    lacking = tmp_path / "btc-only.csv"
+    lacking.write_text("step,symbol,price\n1,BTCUSD,60000\n")
+    refused = CliRunner().invoke(cli, ["demo", "--prices", str(lacking), "--store",
+                                       str(tmp_path / "q.db")])
+    assert refused.exit_code == 2
+    assert refused.stderr.strip() == f"error: {lacking} has no prices for ETHUSD"
