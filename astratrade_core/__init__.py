@@ -77,6 +77,20 @@ from astratrade_core.social import (
     resolve_battle,
     settle_challenge,
 )
+from astratrade_core.trading import (
+    FeeSchedule,
+    Fill,
+    Position,
+    PositionState,
+    apply_fill,
+    calculate_pnl,
+    calculate_position_size,
+    cross_liquidation_price,
+    fixed_fractional_size,
+    isolated_liquidation_price,
+    kelly_fraction,
+    stop_levels,
+)
 
 __all__ = [
     "LEVEL_CURVES",
@@ -146,4 +160,16 @@ __all__ = [
     "revenue_metrics",
     "settle_sale",
     "split_evenly",
+    "FeeSchedule",
+    "Fill",
+    "Position",
+    "PositionState",
+    "apply_fill",
+    "calculate_pnl",
+    "calculate_position_size",
+    "cross_liquidation_price",
+    "fixed_fractional_size",
+    "isolated_liquidation_price",
+    "kelly_fraction",
+    "stop_levels",
 ]
