@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from collections import Counter
 from decimal import Decimal
 
@@ -69,3 +70,12 @@ def test_the_clan_battle_winners_unlock_the_clan_victory_achievement() -> None:
         won = f"clan-{trader.clan}" == battle.winner
         view = models.players.state.get(trader.user_id, PlayerView())
         assert ("clan_victory" in view.achievements) == won
+
+
+def test_the_simulation_ignores_the_callers_decimal_context() -> None:
+    expected, _, _ = run()
+    hostile = decimal.Context(prec=3, rounding=decimal.ROUND_DOWN,
+                              traps=[decimal.Inexact, decimal.Rounded])
+    with decimal.localcontext(hostile):
+        again, _, _ = run()
+    assert [r.data for r in again.store.read_all()] == [r.data for r in expected.store.read_all()]

@@ -5,12 +5,15 @@ Expected values are computed by hand in the comments.
 
 from __future__ import annotations
 
+import decimal
 import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
 
+from astratrade_core.testing import hostile_contexts
 from astratrade_shell.cli import cli
 
 
@@ -186,3 +189,22 @@ def test_help_explains_units_and_conventions() -> None:
         page = run(command, "--help")
         assert page.exit_code == 0
         assert phrase in " ".join(page.stdout.split())
+
+
+@settings(max_examples=20)
+@given(hostile_contexts())
+def test_answers_ignore_the_callers_decimal_context(context: decimal.Context) -> None:
+    commands = [
+        ("pnl", "--quantity", "-0.37", "--entry", "30123.4", "--price", "29876.55",
+         "--leverage", "7"),
+        ("size", "--balance", "12345.67", "--risk", "0.013", "--stop-distance", "3.3"),
+        ("size", "--balance", "12345.67", "--risk", "0.013", "--entry", "2011.5", "--stop",
+         "1987.25", "--lot-size", "0.01", "--fee-rate", "0.0005"),
+        ("liquidation", "--side", "short", "--entry", "61234.5", "--leverage", "13",
+         "--mmr", "0.0065"),
+        ("allocate", "--total", "1000.01", "--currency", "USD", "--weights", "1,2.5,3"),
+        ("level", "--xp", "123456", "--curve", "runescape"),
+    ]
+    expected = [run(*c, "--json").stdout for c in commands]
+    with decimal.localcontext(context):
+        assert [run(*c, "--json").stdout for c in commands] == expected

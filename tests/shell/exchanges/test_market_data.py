@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from astratrade_core.testing import hostile_contexts
 from astratrade_shell.exchanges import RandomWalk, load_csv_prices
 
 
@@ -46,3 +48,12 @@ def test_a_bad_csv_row_is_named(tmp_path: Path) -> None:
     path.write_text("step,symbol,price\n1,BTC,100\n2,BTC,-5\n")
     assert load_csv_prices(path).failure().fields["line"] == "3"
     assert load_csv_prices(tmp_path / "none.csv").failure().code == "prices.unreadable"
+
+
+@settings(max_examples=25)
+@given(hostile_contexts(), st.integers(0, 2**32))
+def test_the_walk_ignores_the_callers_decimal_context(context: decimal.Context,
+                                                      seed: int) -> None:
+    expected = [walk(seed).advance() for _ in range(5)]
+    with decimal.localcontext(context):
+        assert [walk(seed).advance() for _ in range(5)] == expected

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from astratrade_core.instrument import Instrument
 from astratrade_core.money import ETH, USD
+from astratrade_core.testing import hostile_contexts
 from astratrade_core.trading import FeeSchedule, Liquidity
 from astratrade_shell.exchanges import (
     OrderKind,
@@ -92,3 +94,13 @@ def test_market_fills_never_favour_the_trader(lots: int, side: Side) -> None:
     else:
         assert fill.price <= Decimal("2000") and fill.quantity == -quantity
     assert fill.fee >= 0
+
+
+@settings(max_examples=25)
+@given(hostile_contexts(), st.integers(1, 300), st.sampled_from(list(Side)))
+def test_fills_ignore_the_callers_decimal_context(context: decimal.Context, lots: int,
+                                                   side: Side) -> None:
+    quantity = str(Decimal(lots) * ETH_USD.lot_size)
+    expected = venue().submit(order("h", side, quantity)).unwrap()
+    with decimal.localcontext(context):
+        assert venue().submit(order("h", side, quantity)).unwrap() == expected
