@@ -157,7 +157,7 @@ def risk(*, file: str, column: str | None, kind: str, periods_per_year: str, ris
                                                newline=""), column)
     else:
         try:
-            with open(file, encoding="utf-8", newline="") as source:
+            with open(file, encoding="utf-8-sig", newline="") as source:
                 values = _read_column(source, column)
         except OSError as exc:
             raise CliFailure.bad_input(f"cannot read {file}: {exc.strerror}") from None

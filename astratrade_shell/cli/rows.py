@@ -146,9 +146,9 @@ def row_command(spec: RowSpec) -> click.Command:
 
 def _open_source(path: str) -> TextIO:
     if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", newline="")
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
     try:
-        return open(path, encoding="utf-8", newline="")
+        return open(path, encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise CliFailure.bad_input(f"cannot read {path}: {exc.strerror}") from None
 

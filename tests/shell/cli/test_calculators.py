@@ -208,3 +208,11 @@ def test_answers_ignore_the_callers_decimal_context(context: decimal.Context) ->
     expected = [run(*c, "--json").stdout for c in commands]
     with decimal.localcontext(context):
         assert [run(*c, "--json").stdout for c in commands] == expected
+
+
+def test_a_csv_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    source = tmp_path / "excel.csv"
+    source.write_bytes("\ufeffquantity,entry,price\r\n2,10,11\r\n".encode())
+    result = run("pnl", "--csv", str(source), "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["pnl"] == "2"  # 2 * (11 - 10)
