@@ -153,7 +153,7 @@ def risk(*, file: str, column: str | None, kind: str, periods_per_year: str, ris
         places=integers["places"], risk_free=decimals["risk_free"],
         confidence=decimals["confidence"])
     if file == "-":
-        values = _read_column(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8",
+        values = _read_column(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig",
                                                newline=""), column)
     else:
         try:
