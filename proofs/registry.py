@@ -92,7 +92,7 @@ TIERS: dict[str, Tier] = {
     "quick": Tier("quick", crosshair_seconds=4.0, crosshair_path_seconds=2.0,
                   hypothesis_examples=60, crosshair_backend_examples=8, z3_seconds=60.0,
                   hard_timeout=120.0),
-    "full": Tier("full", crosshair_seconds=25.0, crosshair_path_seconds=5.0,
+    "full": Tier("full", crosshair_seconds=15.0, crosshair_path_seconds=5.0,
                  hypothesis_examples=400, crosshair_backend_examples=40, z3_seconds=120.0,
                  hard_timeout=240.0),
 }
