@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 EXTRAS := dev,cairo
 
-.PHONY: test lint typecheck purity pytest bench demo clean contracts
+.PHONY: test lint typecheck purity pytest bench demo clean contracts verify
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP) $(CONTRACTS_STAMP)
 	$(BIN)/python -m pytest -q
+
+# The full verification tier (proofs/): Z3 proofs, CrossHair contracts, Hypothesis at ci depth,
+# every mutant; prints the table, writes proofs/report.json, fails over its 15-minute budget.
+verify: $(STAMP)
+	$(BIN)/python -m proofs run --tier full
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks
