@@ -68,6 +68,7 @@ from astratrade_core.instrument import Instrument
 from astratrade_core.money import BTC, ETH, USD, Money
 from astratrade_core.numeric import CONTEXT, ZERO, Rounding, round_to_increment
 from astratrade_core.portfolio import (
+    Command,
     Deposit,
     ExecuteTrade,
     LiquidatePosition,
@@ -115,6 +116,7 @@ from astratrade_shell.exchanges import (
     Side,
 )
 from astratrade_shell.projections import decode_record
+from astratrade_shell.snapshots import PORTFOLIO_SNAPSHOTS
 from astratrade_shell.store.records import StoredEvent
 
 __all__ = [
@@ -128,9 +130,10 @@ __all__ = [
     "simulate",
 ]
 
-#: The portfolio aggregate: the core's decide/evolve over account streams.
-PORTFOLIO: Aggregate[PortfolioState, object] = Aggregate(
-    "portfolio", PortfolioState.EMPTY, decide, evolve)  # type: ignore[arg-type]
+#: The portfolio aggregate: the core's decide/evolve over account streams, snapshotted every
+#: 50 events (replay from a snapshot plus the tail equals a full replay).
+PORTFOLIO: Aggregate[PortfolioState, Command] = Aggregate(
+    "portfolio", PortfolioState.EMPTY, decide, evolve, PORTFOLIO_SNAPSHOTS, snapshot_every=50)
 
 #: The platform's pre-trade limits (amounts in USD).
 POLICY = RiskPolicy.of(max_leverage="10", max_position_notional="150000",
