@@ -107,19 +107,21 @@ def _dumps(payload: Mapping[str, object]) -> str:
 def row_command(spec: RowSpec) -> click.Command:
     """Build the click command for ``spec``."""
 
-    def callback(csv_path: str | None, as_json: bool, **options: str | None) -> None:
+    def callback(csv_path: str | None, as_json: bool, onchain: bool = False,
+                 **options: str | None) -> None:
+        active = _with_onchain(spec) if onchain else spec
         if csv_path is not None:
             given = [f.option for f in spec.fields if options.get(f.name) is not None]
             if given:
                 raise CliFailure.bad_input(f"--csv cannot be combined with {', '.join(given)}")
-            _run_batch(spec, csv_path, as_json)
+            _run_batch(active, csv_path, as_json)
             return
         values = {f.name: v for f in spec.fields
                   if (v := options.get(f.name) or f.default) is not None}
         missing = [f.option for f in spec.fields if f.required and f.name not in values]
         if missing:
             raise CliFailure.bad_input(f"missing option {', '.join(missing)} (or use --csv)")
-        outputs = spec.compute(values)
+        outputs = active.compute(values)
         if as_json:
             click.echo(_dumps({k: json_value(v) for k, v in outputs.items()}))
         else:
@@ -140,8 +142,33 @@ def row_command(spec: RowSpec) -> click.Command:
         click.Option(["--json", "as_json"], is_flag=True,
                      help="Exact JSON (decimals as strings); JSON Lines in batch mode."),
     ]
+    if spec.name in _ONCHAIN:
+        params.append(click.Option(["--onchain"], is_flag=True, help=(
+            "Also print the FixedPointMath contract's integer (wad) result, computed in the "
+            "local Cairo VM (needs `make contracts`) or over RPC (contracts/README.md).")))
     return click.Command(spec.name, callback=callback, params=params, help=spec.help,
                          short_help=spec.help.split("\n")[0])
+
+
+_ONCHAIN = ("pnl", "size", "liquidation", "allocate")
+
+
+def _with_onchain(spec: RowSpec) -> RowSpec:
+    """``spec`` plus the contract's integer columns (astratrade_shell.starknet.onchain)."""
+    from astratrade_shell.starknet.onchain import (  # noqa: PLC0415 - starts the Cairo VM
+        ONCHAIN_OUTPUTS,
+        math_client,
+        onchain_columns,
+    )
+
+    client = math_client()
+
+    def compute(values: Mapping[str, str]) -> Mapping[str, Value]:
+        outputs = spec.compute(values)
+        return {**outputs, **onchain_columns(spec.name, values, outputs, client)}
+
+    return attrs.evolve(spec, outputs=spec.outputs + ONCHAIN_OUTPUTS[spec.name],
+                        compute=compute)
 
 
 def _open_source(path: str) -> TextIO:
