@@ -120,16 +120,18 @@ def fixed_fractional_size(
         parse_positive(stop_price, "stop_price"),
         parse_non_negative(fee_rate, "fee_rate").bind(_below_one("fee_rate")),
         parse_decimal(leverage, "leverage").bind(_at_least_one),
-        parse_non_negative(balance if available_balance is None else available_balance,
-                           "available_balance"),
     )
-    problems = [r.failure() for r in parsed if isinstance(r, Failure)]
+    available_r = parsed[0] if available_balance is None else parse_non_negative(
+        available_balance, "available_balance")
+    checked = parsed if available_balance is None else (*parsed, available_r)
+    problems = [r.failure() for r in checked if isinstance(r, Failure)]
     if not problems and parsed[2].unwrap() == parsed[3].unwrap():
         problems.append(DomainError.of("sizing.stop_at_entry",
                                        "stop_price: must differ from entry_price"))
     if problems:
         return Failure(DomainError.all_of("sizing.invalid", problems))
-    bal, risk, entry, stop, fee, lev, available = (r.unwrap() for r in parsed)
+    bal, risk, entry, stop, fee, lev = (r.unwrap() for r in parsed)
+    available = available_r.unwrap()
     budget = _mul(bal, risk)
     per_unit = _add(CONTEXT.abs(_sub(entry, stop)), _mul(fee, _add(entry, stop)))
     by_risk = round_to_increment(_div(budget, per_unit), instrument.lot_size, Rounding.DOWN)
