@@ -8,6 +8,9 @@ plain accumulation of event fields:
 * ``players`` -- per player: XP (rule awards plus achievement rewards), level (the highest
   ``LevelUp``), achievements, best streak, as :class:`PlayerView`;
 * ``revenue`` -- the core's :class:`~astratrade_core.revenue.ledger.RevenueLedger` by month;
+* ``leaderboard`` -- the all-time XP board, updated incrementally by the core's
+  :class:`~astratrade_core.gamification.Leaderboard` from each award (ties: whoever reached
+  the score first ranks higher);
 * ``risk`` -- refused trades by breached limit, and liquidations, as :class:`RiskView`;
 * ``battles`` -- every resolved clan battle (the core's ``ClanBattleResolved`` events).
 
@@ -33,6 +36,7 @@ from astratrade_core.events.gamification import (
 )
 from astratrade_core.events.social import ClanBattleResolved
 from astratrade_core.events.trading import PositionLiquidated, RiskLimitHit
+from astratrade_core.gamification import Leaderboard
 from astratrade_core.portfolio import PortfolioState, evolve
 from astratrade_core.revenue.ledger import Period, RevenueLedger
 from astratrade_shell.projections import Projection
@@ -105,6 +109,18 @@ def fold_players(players: PMap[str, PlayerView], event: Event) -> PMap[str, Play
     return players.set(user, view)
 
 
+def fold_leaderboard(board: Leaderboard, event: Event) -> Leaderboard:
+    """Add an award's XP (rule XP or an achievement's reward) to the player's score."""
+    if isinstance(event, XPGained):
+        user, amount = event.user_id, event.amount
+    elif isinstance(event, AchievementUnlocked) and event.xp_reward:
+        user, amount = event.user_id, event.xp_reward
+    else:
+        return board
+    return board.add(user, amount, event_id=f"{event.event_id}/board",
+                     occurred_at=event.occurred_at).unwrap()[0]
+
+
 def fold_risk(view: RiskView, event: Event) -> RiskView:
     """Count refusals by limit and list liquidations."""
     if isinstance(event, RiskLimitHit):
@@ -130,13 +146,16 @@ def fold_revenue(ledger: RevenueLedger, event: Event) -> RevenueLedger:
 
 
 class ReadModels:
-    """The five projections, subscribed together."""
+    """The six projections, subscribed together."""
 
     def __init__(self) -> None:
         self.portfolios: Projection[PMap[str, PortfolioState]] = Projection(
             "portfolios", pmap(), fold_portfolios, accepts=PORTFOLIO_EVENTS)
         self.players: Projection[PMap[str, PlayerView]] = Projection(
             "players", pmap(), fold_players, accepts=_PLAYER_EVENTS)
+        self.leaderboard: Projection[Leaderboard] = Projection(
+            "leaderboard", Leaderboard.empty("xp-all-time"), fold_leaderboard,
+            accepts={"XPGained", "AchievementUnlocked"})
         self.revenue: Projection[RevenueLedger] = Projection(
             "revenue", RevenueLedger(Period.MONTH), fold_revenue, accepts=_REVENUE_EVENTS)
         self.risk: Projection[RiskView] = Projection("risk", RiskView(), fold_risk,
@@ -146,18 +165,19 @@ class ReadModels:
 
     def by_name(self) -> dict[str, Projection[Any]]:
         """The projections by name (what a worker process selects with ``--projection``)."""
-        found: list[Projection[Any]] = [self.portfolios, self.players, self.revenue,
-                                        self.risk, self.battles]
+        found: list[Projection[Any]] = [self.portfolios, self.players, self.leaderboard,
+                                        self.revenue, self.risk, self.battles]
         return {p.name: p for p in found}
 
     def __call__(self, record: StoredEvent) -> None:
         self.portfolios(record)
         self.players(record)
+        self.leaderboard(record)
         self.revenue(record)
         self.risk(record)
         self.battles(record)
 
     def states(self) -> tuple[object, ...]:
         """Every projection's state (to compare a live set with a replayed one)."""
-        return (self.portfolios.state, self.players.state, self.revenue.state,
-                self.risk.state, self.battles.state)
+        return (self.portfolios.state, self.players.state, self.leaderboard.state.top(1_000),
+                self.revenue.state, self.risk.state, self.battles.state)

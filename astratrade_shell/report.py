@@ -1,8 +1,9 @@
 """Plain-text tables of the read models: what ``astratrade demo`` and ``replay`` print.
 
 Every number is read from a projection (folded by the core); this module only formats.
-Rankings come from the core's :class:`~astratrade_core.gamification.Leaderboard`
-(competition ranks, ties in user-id order).
+Rankings come from the ``leaderboard`` read model, the core's
+:class:`~astratrade_core.gamification.Leaderboard` (competition ranks; on a tie, whoever
+reached the score first ranks higher).
 
 >>> print(table(("who", "score"), [("ann", "10"), ("bob", "9.5")], right=(1,)))
 who  score
@@ -16,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from astratrade_core.gamification import Leaderboard
 from astratrade_core.numeric import CONTEXT, Rounding, quantize
 from astratrade_core.portfolio import PortfolioState
 from astratrade_shell.readmodels import ReadModels
@@ -46,9 +46,8 @@ def _money(amount: Decimal) -> str:
 def _leaderboard(models: ReadModels, top: int) -> str:
     players = models.players.state
     books = models.portfolios.state
-    board = Leaderboard.build("xp", sorted((user, view.xp) for user, view in players.items()))
     rows = []
-    for entry in board.unwrap().top(top):
+    for entry in models.leaderboard.state.top(top):
         view = players[entry.user_id]
         realized = books.get(entry.user_id, PortfolioState.EMPTY).ledger(_CURRENCY).realized_pnl
         rows.append((str(entry.rank), entry.user_id, str(view.xp), str(view.level),
@@ -105,7 +104,7 @@ def _battles(models: ReadModels) -> str:
 def render(models: ReadModels, *, top: int = 10) -> str:
     """The report sections."""
     return "\n\n".join([
-        f"Top {top} of the season's XP leaderboard",
+        f"Top {top} of the XP leaderboard",
         _leaderboard(models, top),
         "Equity and P&L per account (USD; equity at the last marks)",
         _accounts(models),

@@ -79,3 +79,13 @@ def test_the_simulation_ignores_the_callers_decimal_context() -> None:
     with decimal.localcontext(hostile):
         again, _, _ = run()
     assert [r.data for r in again.store.read_all()] == [r.data for r in expected.store.read_all()]
+
+
+def test_the_leaderboard_read_model_scores_every_player_by_their_xp() -> None:
+    _, models, _ = run()
+    board = models.leaderboard.state
+    players = models.players.state
+    ranked = board.top(len(players))
+    assert {e.user_id: e.score for e in ranked} == {
+        user: Decimal(view.xp) for user, view in players.items() if view.xp > 0}
+    assert [e.score for e in ranked] == sorted((e.score for e in ranked), reverse=True)
