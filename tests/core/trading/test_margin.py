@@ -1,0 +1,265 @@
+"""Margin and liquidation: Binance's documented example, tiered brackets crossed at the
+liquidation price, the liquidation identity, monotonicity in leverage, conservative tick
+rounding, cross margin, the wad algorithm, and immunity to the caller's decimal context."""
+
+from __future__ import annotations
+
+import decimal
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from returns.maybe import Nothing, Some
+
+from astratrade_core.instrument import Instrument, margin_tiers
+from astratrade_core.money import BTC, ETH, USD
+from astratrade_core.numeric import WAD
+from astratrade_core.testing import (
+    decimals,
+    hostile_contexts,
+    instruments,
+    positions,
+    positive_decimals,
+)
+from astratrade_core.trading.margin import (
+    cross_liquidation_price,
+    equity_at,
+    initial_margin,
+    isolated_liquidation_price,
+    isolated_liquidation_price_wad,
+    maintenance_margin,
+)
+from astratrade_core.trading.pnl import Position
+
+D = Decimal
+TINY = Fraction(1, 10**90)
+
+BTCUSD = Instrument.of(
+    "BTCUSDT", BTC, USD, tick_size="0.1", lot_size="0.001", max_leverage="125",
+    tiers=margin_tiers([("0", "50000", "125", "0.004"), ("50000", "250000", "100", "0.005"),
+                        ("250000", None, "50", "0.01")]).unwrap(),
+).unwrap()
+# maintenance amounts: 0; 50000 * (0.005 - 0.004) = 50; 50 + 250000 * (0.01 - 0.005) = 1300
+
+
+def test_binance_faq_example() -> None:
+    # binance.com/en/support/faq/25edcd7fe0e544839d0847b8cbb2e400: wallet 500 USDT, a
+    # 1,000 USDT BTCUSDT long at 50,000 (0.02 BTC), liquidation price 25,100.40.
+    # 500 / (0.02 * (1 - 0.004)) = 25100.4016.. ; Binance displays it truncated to cents,
+    # we round up to the 0.1 tick (conservative): 25100.5.
+    lp = isolated_liquidation_price(BTCUSD, D("0.02"), D("50000"), D("500"), to_tick=False)
+    assert abs(Fraction(lp.unwrap()) - Fraction(500) / (Fraction("0.02") * Fraction("0.996"))
+               ) < TINY
+    assert str(lp.unwrap())[:8] == "25100.40"
+    assert isolated_liquidation_price(BTCUSD, D("0.02"), D("50000"), D("500")) == Some(
+        D("25100.5"))
+    # the same single position in cross mode with no other positions
+    assert cross_liquidation_price(BTCUSD, D("0.02"), D("50000"), D("500")) == Some(
+        D("25100.5"))
+
+
+def test_bracket_is_taken_at_the_liquidation_price() -> None:
+    # long 10 BTC @ 30000 (notional 300,000, top bracket) with 60,000 margin (5x).
+    # top bracket: (300000 - 60000 - 1300) / (10 * 0.99) = 24111.1 -> notional 241,111 is
+    # NOT in [250000, inf); middle bracket: (300000 - 60000 - 50) / (10 * 0.995)
+    # = 24115.5778.. -> notional 241,155.78 is in [50000, 250000): that is the root.
+    exact = isolated_liquidation_price(BTCUSD, D("10"), D("30000"), D("60000"), to_tick=False)
+    assert abs(Fraction(exact.unwrap()) - Fraction(239950) / Fraction("9.95")) < TINY
+    assert isolated_liquidation_price(BTCUSD, D("10"), D("30000"), D("60000")) == Some(
+        D("24115.6"))
+    # short 10 @ 30000 with 30,000 margin: (300000 + 30000 + 1300) / (10 * 1.01)
+    # = 32801.98.. (notional 328,019 stays in the top bracket), rounded down to 32801.9
+    assert isolated_liquidation_price(BTCUSD, D("-10"), D("30000"), D("30000")) == Some(
+        D("32801.9"))
+
+
+def test_fully_collateralised_long_has_none() -> None:
+    assert isolated_liquidation_price(BTCUSD, D("1"), D("30000"), D("30000")) == Nothing
+    assert isolated_liquidation_price(BTCUSD, D("1"), D("30000"), D("40000")) == Nothing
+    # a short always has one. Bracket 1 would give 60000 / 1.004 = 59760.9 (notional 59,760:
+    # not below 50,000), so bracket 2: (30000 + 30000 + 50) / 1.005 = 59751.24.. -> 59751.2
+    assert isolated_liquidation_price(BTCUSD, D("-1"), D("30000"), D("30000")) == Some(
+        D("59751.2"))
+
+
+def test_initial_and_maintenance_margin() -> None:
+    # 2 BTC @ 30000 = 60,000 notional (middle bracket, max 100x): at 20x, 3000
+    assert initial_margin(BTCUSD, D("2"), D("30000"), D("20")).unwrap() == 3000
+    assert initial_margin(BTCUSD, D("2"), D("30000"), D("101")).failure().code == (
+        "margin.tier_leverage")
+    assert initial_margin(BTCUSD, D("0.1"), D("30000"), D("126")).failure().code == (
+        "margin.max_leverage")
+    assert initial_margin(BTCUSD, D("0.1"), D("30000"), D("0.5")).failure().code == (
+        "margin.max_leverage")
+    # maintenance: 60000 * 0.005 - 50 = 250; 300000 * 0.01 - 1300 = 1700; 3000 * 0.004 = 12
+    assert maintenance_margin(BTCUSD, D("-2"), D("30000")) == 250
+    assert maintenance_margin(BTCUSD, D("10"), D("30000")) == 1700
+    assert maintenance_margin(BTCUSD, D("0.1"), D("30000")) == 12
+    # continuity at a boundary: 50000 * 0.004 - 0 = 50000 * 0.005 - 50 = 200
+    assert maintenance_margin(BTCUSD, D("1"), D("50000")) == 200
+    assert equity_at(D("2"), D("100"), D("30"), D("90")) == 10  # 30 + 2 * (90 - 100)
+
+
+def test_cross_margin_uses_other_positions() -> None:
+    eth = Instrument.of("ETHUSDT", ETH, USD, tick_size="0.01", lot_size="0.01",
+                        max_leverage="50").unwrap()  # one bracket, mmr 0.5 / 50 = 0.01
+    # ETH short 5 @ 2000 marked at 2100: upnl -500, maintenance 10500 * 0.01 = 105
+    other = (eth, Position("ETH", D("-5"), D("2000"), D("2100")))
+    # C = 2000 - 105 - 500 = 1395; BTC long 0.1 @ 30000 (bracket 1, mmr 0.004):
+    # (3000 - 1395) / (0.1 * 0.996) = 1605 / 0.0996 = 16114.45.. -> 16114.5
+    assert cross_liquidation_price(BTCUSD, D("0.1"), D("30000"), D("2000"), [other]) == Some(
+        D("16114.5"))
+    # an account already under water has no positive price for a short
+    sunk = (eth, Position("ETH", D("-5"), D("2000"), D("9000")))  # upnl -35000
+    assert cross_liquidation_price(BTCUSD, D("-0.1"), D("30000"), D("2000"), [sunk]) == Nothing
+
+
+def test_wad_worked_examples() -> None:
+    w = WAD
+    # short 1 @ 50000 with 5000 margin, mmr 0.5 %: 55000 / 1.005 = 54726.3681.. floored
+    got = isolated_liquidation_price_wad(w, 50_000 * w, 5_000 * w, w // 200, 0, is_long=False)
+    assert got.unwrap() == math.floor(Fraction(55000) / Fraction("1.005") * w)
+    # Binance FAQ numbers in wad: ceil(500 / 0.01992 * 1e18)
+    got = isolated_liquidation_price_wad(2 * w // 100, 50_000 * w, 500 * w, 4 * w // 1000, 0,
+                                         is_long=True)
+    assert got.unwrap() == math.ceil(Fraction(500) / Fraction("0.01992") * w)
+    assert isolated_liquidation_price_wad(0, w, w, 0, 0, is_long=True).failure().code == (
+        "margin.wad_input")
+    assert isolated_liquidation_price_wad(2**200, 2**200, 0, 0, 0,
+                                          is_long=False).failure().code == "numeric.overflow"
+
+
+@st.composite
+def _isolated(draw: st.DrawFn) -> tuple[Instrument, Decimal, Decimal, Decimal, Decimal]:
+    """An instrument, a signed size, an entry, and two leverages allowed at that notional."""
+    instrument = draw(instruments())
+    size = draw(positive_decimals(1000, 3))
+    entry = draw(positive_decimals(10**5, 2))
+    quantity = size if draw(st.booleans()) else -size
+    notional = Fraction(size) * Fraction(entry)
+    cap = min(instrument.max_leverage, instrument.tier_for(_decimal(notional)).max_leverage)
+    low, high = sorted(draw(st.lists(st.integers(1, int(cap)), min_size=2, max_size=2)))
+    return instrument, quantity, entry, D(low), D(high)
+
+
+def _decimal(value: Fraction) -> Decimal:
+    """A test-side conversion: exact for the terminating fractions these tests build."""
+    with decimal.localcontext(decimal.Context(prec=200)):
+        return D(value.numerator) / D(value.denominator)
+
+
+def _margin(quantity: Decimal, entry: Decimal, leverage: Decimal) -> Decimal:
+    # the initial margin (60 significant digits are plenty for an input)
+    value = Fraction(abs(quantity)) * Fraction(entry) / Fraction(leverage)
+    with decimal.localcontext(decimal.Context(prec=60, rounding=decimal.ROUND_UP)):
+        return D(value.numerator) / D(value.denominator)
+
+
+@given(_isolated())
+def test_equity_equals_maintenance_at_the_liquidation_price(
+        case: tuple[Instrument, Decimal, Decimal, Decimal, Decimal]) -> None:
+    instrument, quantity, entry, leverage, _ = case
+    margin = _margin(quantity, entry, leverage)
+    exact = isolated_liquidation_price(instrument, quantity, entry, margin, to_tick=False)
+    assume(exact != Nothing)
+    price = exact.unwrap()
+    equity = Fraction(equity_at(quantity, entry, margin, price))
+    required = Fraction(maintenance_margin(instrument, quantity, price))
+    assert abs(equity - required) < TINY * (1 + abs(Fraction(margin)))
+    # and the rounded price is on the safe side: still solvent, less than a tick away
+    rounded = isolated_liquidation_price(instrument, quantity, entry, margin).unwrap()
+    tick = Fraction(instrument.tick_size)
+    assert Fraction(equity_at(quantity, entry, margin, rounded)) >= Fraction(
+        maintenance_margin(instrument, quantity, rounded)) - TINY
+    assert abs(Fraction(rounded) - Fraction(price)) < tick
+    assert (rounded >= price) if quantity > 0 else (rounded <= price)
+
+
+@given(_isolated())
+def test_liquidation_moves_toward_entry_as_leverage_rises(
+        case: tuple[Instrument, Decimal, Decimal, Decimal, Decimal]) -> None:
+    instrument, quantity, entry, low, high = case
+    def lp(leverage: Decimal) -> Decimal:
+        found = isolated_liquidation_price(instrument, quantity, entry,
+                                           _margin(quantity, entry, leverage), to_tick=False)
+        return found.value_or(D(0))
+    at_low, at_high = lp(low), lp(high)
+    if quantity > 0:
+        assert at_low <= at_high < entry  # a long's liquidation price is below entry
+        if low == 1:
+            assert at_low == 0  # a 1x long is never liquidated
+    else:
+        assert entry < at_high <= at_low  # a short's mirrors it
+
+
+@given(_isolated(), st.lists(st.tuples(instruments(), positions(1000, 10**5, 2)),
+                             max_size=3), positive_decimals(10**7, 2))
+def test_cross_equals_isolated_with_the_accounts_free_collateral(
+        case: tuple[Instrument, Decimal, Decimal, Decimal, Decimal],
+        others: list[tuple[Instrument, Position]], wallet: Decimal) -> None:
+    instrument, quantity, entry, _, _ = case
+    free = Fraction(wallet) + sum(
+        (Fraction(p.quantity) * (Fraction(p.current_price) - Fraction(p.entry_price))
+         - Fraction(maintenance_margin(i, p.quantity, p.current_price)) for i, p in others),
+        Fraction(0))
+    collateral = _decimal(free)
+    assert Fraction(collateral) == free
+    assert cross_liquidation_price(instrument, quantity, entry, wallet, others) == (
+        isolated_liquidation_price(instrument, quantity, entry, collateral))
+
+
+def _wad(d: Decimal) -> int:
+    return int(Fraction(d) * WAD)
+
+
+@given(positive_decimals(1000, 3), positive_decimals(10**5, 2), decimals(0, 10**6, 2),
+       st.integers(1, 125), st.booleans())
+def test_wad_algorithm_agrees_with_the_decimal_version(size: Decimal, entry: Decimal,
+                                                       margin: Decimal, leverage: int,
+                                                       is_long: bool) -> None:
+    mmr = _decimal(Fraction(1, 2 * leverage)).quantize(D("1e-18"), decimal.ROUND_DOWN)
+    single = Instrument.of("X", BTC, USD, tick_size="0.01", lot_size="0.001",
+                           max_leverage=leverage,
+                           tiers=margin_tiers([("0", None, leverage, mmr)]).unwrap()).unwrap()
+    quantity = size if is_long else -size
+    exact = isolated_liquidation_price(single, quantity, entry, margin, to_tick=False)
+    got = isolated_liquidation_price_wad(_wad(size), _wad(entry), _wad(margin), _wad(mmr), 0,
+                                         is_long=is_long).unwrap()
+    if exact == Nothing:
+        assert got == 0
+        return
+    scaled = Fraction(exact.unwrap()) * WAD
+    # within one wad unit, rounded toward the entry like the Decimal version
+    if is_long:
+        assert scaled <= got < scaled + 1
+    else:
+        assert scaled - 1 < got <= scaled
+
+
+@given(hostile_contexts(), _isolated(), st.lists(
+    st.tuples(instruments(), positions(1000, 10**5, 2)), max_size=2))
+def test_results_ignore_the_callers_context(
+        ctx: decimal.Context, case: tuple[Instrument, Decimal, Decimal, Decimal, Decimal],
+        others: list[tuple[Instrument, Position]]) -> None:
+    instrument, quantity, entry, leverage, _ = case
+    margin = _margin(quantity, entry, leverage)
+    wad_inputs = (_wad(abs(quantity)), _wad(entry), _wad(margin))
+
+    def run() -> tuple[object, ...]:
+        return (
+            initial_margin(instrument, quantity, entry, leverage),
+            maintenance_margin(instrument, quantity, entry),
+            equity_at(quantity, entry, margin, entry),
+            isolated_liquidation_price(instrument, quantity, entry, margin),
+            isolated_liquidation_price(instrument, quantity, entry, margin, to_tick=False),
+            cross_liquidation_price(instrument, quantity, entry, margin, others),
+            isolated_liquidation_price_wad(*wad_inputs, WAD // 200, 0, is_long=quantity > 0),
+        )
+
+    expected = run()
+    with decimal.localcontext(ctx):
+        got = run()
+    assert got == expected
+    assert repr(got) == repr(expected)
