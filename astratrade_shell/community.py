@@ -66,7 +66,7 @@ from astratrade_core.gamification.periods import Period, PeriodKind
 from astratrade_core.gamification.standings import Contribution, Metric, Standings, record
 from astratrade_core.instrument import Instrument
 from astratrade_core.money import BTC, ETH, USD, Money
-from astratrade_core.numeric import CONTEXT, ZERO, Rounding, round_to_increment
+from astratrade_core.numeric import CONTEXT, ZERO
 from astratrade_core.portfolio import (
     Command,
     Deposit,
@@ -103,9 +103,11 @@ from astratrade_core.social import (
 from astratrade_core.trading import (
     FeeSchedule,
     Liquidity,
+    PositionState,
     fixed_fractional_size,
     initial_margin,
     isolated_liquidation_price,
+    stop_levels,
 )
 from astratrade_shell.app import Aggregate, Application, SimulatedClock
 from astratrade_shell.exchanges import (
@@ -152,6 +154,8 @@ LIQUIDATION_FEES = FeeSchedule(Decimal("0.005"), Decimal("0.005"))
 SLIPPAGE = Decimal("0.0005")
 #: Per-step volatility of the default random walk.
 VOLATILITY = Decimal("0.012")
+#: Take-profit distance as a multiple of the stop distance.
+REWARD_RATIO = Decimal(2)
 #: Trades still open after this many days are closed at the market.
 MAX_HOLD_DAYS = 4
 CURVE = LEVEL_CURVES["moodle"]
@@ -310,11 +314,12 @@ class _Simulation:
         equity = state.equity("USD")
         if equity <= 0:
             return
-        distance = CONTEXT.multiply(price, trader.stop)
         long = side is Side.BUY
-        stop = round_to_increment(CONTEXT.subtract(price, distance) if long else
-                                  CONTEXT.add(price, distance), instrument.tick_size,
-                                  Rounding.FLOOR if long else Rounding.CEILING)
+        levels = stop_levels(instrument, price, long, trader.stop, REWARD_RATIO)
+        if isinstance(levels, Failure):
+            self.counts["sizing"] += 1
+            return
+        stop, target = levels.unwrap().stop_loss, levels.unwrap().take_profit
         sized = fixed_fractional_size(instrument, equity, trader.risk, price, stop,
                                       fee_rate=FEES.taker_rate, leverage=trader.leverage)
         if isinstance(sized, Failure):
@@ -338,8 +343,6 @@ class _Simulation:
         filled = self._fill(trader, command, symbol, side, quantity)
         if filled is None:
             return
-        target_move = CONTEXT.multiply(distance, Decimal(2))
-        target = CONTEXT.add(price, target_move) if long else CONTEXT.subtract(price, target_move)
         self.open[trader.user_id] = _OpenTrade(
             symbol, signed, filled[0], stop if trader.uses_stop else None, target,
             self.app.now())
@@ -423,8 +426,8 @@ class _Simulation:
             raise TypeError("expected a PositionClosed record")
         position = before.position(trade.symbol)
         percent = position.roi_percent(exit_price).value_or(ZERO)
-        net = CONTEXT.subtract(CONTEXT.subtract(closed.realized_pnl, closed.fees_paid),
-                               closed.funding_paid)
+        net = PositionState(realized_pnl=closed.realized_pnl, fees_paid=closed.fees_paid,
+                            funding_paid=closed.funding_paid).net_realized_pnl
         self.outcomes.append(TradeOutcome(trader.user_id, closed.occurred_at, net))
         self._award(trader, closed, net=net, percent=percent,
                     notional=CONTEXT.abs(position.cost_basis), trade=trade)
