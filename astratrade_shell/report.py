@@ -62,7 +62,8 @@ def _accounts(models: ReadModels) -> str:
         ledger = state.ledger(_CURRENCY)
         equity = state.equity(_CURRENCY)
         rows.append((user, _money(ledger.deposited), _money(equity),
-                     _money(CONTEXT.subtract(equity, ledger.deposited)),
+                     _money(CONTEXT.subtract(equity, CONTEXT.subtract(ledger.deposited,
+                                                                      ledger.withdrawn))),
                      _money(ledger.realized_pnl), _money(ledger.fees_paid),
                      str(state.open_positions())))
     return table(("account", "deposited", "equity", "P&L", "realized", "fees", "open"), rows,
@@ -106,7 +107,8 @@ def render(models: ReadModels, *, top: int = 10) -> str:
     return "\n\n".join([
         f"Top {top} of the XP leaderboard",
         _leaderboard(models, top),
-        "Equity and P&L per account (USD; equity at the last marks)",
+        "Equity and P&L per account (USD; equity at the last marks; P&L = equity - net "
+        "deposits)",
         _accounts(models),
         "Risk events",
         _risk(models),
