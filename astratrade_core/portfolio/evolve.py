@@ -82,7 +82,7 @@ _sub = CONTEXT.subtract
 _FLAT = PositionState.FLAT
 _UNSEEN = PositionState(quantity=ONE)  # a sentinel, compared by identity
 # Ledger slots in the mutable form used inside the fold.
-_DEP, _WDR, _PNL, _FEE, _FUND = range(5)  # the hot loop spells _PNL, _FEE as 2, 3
+_DEP, _WDR, _PNL, _FEE, _FUND = range(5)
 
 
 def book(amount: Decimal) -> Decimal:
@@ -284,8 +284,8 @@ def replay(events: Iterable[Event],
             ledger = ledgers.get(cur)
             if ledger is None:
                 ledger = ledgers[cur] = [ZERO] * 5
-            ledger[2] = add(ledger[2], realized)  # realized_pnl
-            ledger[3] = add(ledger[3], fee)  # fees_paid
+            ledger[_PNL] = add(ledger[_PNL], realized)
+            ledger[_FEE] = add(ledger[_FEE], fee)
             moment = event.occurred_at
             if not day_start <= moment < day_end:  # a new UTC day: today's P&L restarts
                 day, day_pnl = utc_day(moment), {}
