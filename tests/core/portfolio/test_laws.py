@@ -16,6 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from returns.result import Success
 
 from astratrade_core.events import Event, RiskLimitHit, decode, encode
+from astratrade_core.numeric import CONTEXT
 from astratrade_core.portfolio import (
     ApplyFunding,
     ChargeFee,
@@ -147,8 +148,10 @@ def test_equity_reconciles_exactly(cmds: tuple[Command, ...]) -> None:
     for currency in state.currencies():
         ledger = state.ledger(currency)
         unrealized = state.unrealized_pnl(currency)
-        assert state.equity(currency) == CTX.add(ledger.expected_cash, unrealized)
+        # Cash is exact (booked amounts); unrealized P&L may carry a partial close's
+        # 120-digit cost basis, so equity is that one CONTEXT sum on both sides.
         assert state.cash_of(currency) == ledger.expected_cash
+        assert state.equity(currency) == CONTEXT.add(ledger.expected_cash, unrealized)
 
 
 @settings(max_examples=60)
@@ -178,8 +181,6 @@ def test_results_do_not_depend_on_the_callers_context(cmds: tuple[Command, ...],
     assert hostile_views == views
     assert encoded == [encode(e) for e in expected]
 
-
-CTX = decimal.Context(prec=200)  # test-side exact sums (inputs are bounded far below this)
 
 # Commands that may move cash below zero: realized losses and funding of open positions.
 RISK_REDUCING = (ClosePosition, LiquidatePosition, ApplyFunding)
