@@ -19,11 +19,14 @@ a short), the realized *price* P&L, and, kept apart from it, the fees and the fu
 
 Conventions: buy fills have positive quantity, sells negative; prices are strictly positive
 quote-per-base; every amount is in the quote currency.  All arithmetic goes through
-:data:`~astratrade_core.numeric.CONTEXT`.  Increases and full closes are exact; a *partial*
-close divides (``cost_basis * closed / quantity``) and is rounded half-even at CONTEXT's 120
-significant digits — far below any currency's minor unit.  Averages are derived on read
-(:attr:`PositionState.average_entry_price`), so same-direction fills give identical states in
-any order.
+:data:`~astratrade_core.numeric.CONTEXT`.  Increases and full closes are exact.  A *partial*
+close must divide (``cost_basis * closed / quantity``); that share is rounded half-even to
+:data:`COST_PLACES` (28) decimal places and subtracted exactly from the cost basis, so no
+value is ever created or lost: ``realized + unrealized`` equals the fills' cash flows plus the
+held quantity at the mark, *exactly*, for any sequence.  Rounding only moves less than
+``1e-28`` between realized and unrealized P&L, and keeps numbers short (fast) through long
+folds.  Averages are derived on read (:attr:`PositionState.average_entry_price`, exact to
+CONTEXT's 120 digits), so same-direction fills give identical states in any order.
 
 :func:`apply_fill` is the hot path (a portfolio fold calls it millions of times): it takes
 validated values (build fills with :meth:`Fill.of` or :meth:`FeeSchedule.fill`), returns a
@@ -42,7 +45,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import ClassVar, Final
 
 import attrs
@@ -55,12 +58,14 @@ from astratrade_core.numeric import (
     ONE,
     ZERO,
     Rounding,
+    canonical,
     parse_decimal,
     parse_positive,
     round_to_increment,
 )
 
 __all__ = [
+    "COST_PLACES",
     "FeeSchedule",
     "Fill",
     "Liquidity",
@@ -77,6 +82,10 @@ _mul = CONTEXT.multiply
 _div = CONTEXT.divide
 _abs = CONTEXT.abs
 _HUNDRED: Final = Decimal(100)
+
+#: Decimal places of the cost-basis share removed by a partial close (half-even).
+COST_PLACES: Final = 28
+_COST_QUANTUM: Final = Decimal(1).scaleb(-COST_PLACES, CONTEXT)
 
 
 class Liquidity(enum.Enum):
@@ -210,14 +219,14 @@ class PositionState:
 
     @property
     def average_entry_price(self) -> Decimal:
-        """``cost_basis / quantity``; ``0`` when flat.
+        """``cost_basis / quantity`` without trailing zeros; ``0`` when flat.
 
         >>> PositionState(Decimal("-2"), Decimal("-301")).average_entry_price
         Decimal('150.5')
         """
         if self.quantity == 0:
             return ZERO
-        return _div(self.cost_basis, self.quantity)
+        return canonical(_div(self.cost_basis, self.quantity))
 
     @property
     def net_realized_pnl(self) -> Decimal:
@@ -280,8 +289,10 @@ def apply_fill(state: PositionState, fill: Fill) -> tuple[PositionState, Decimal
     >>> from decimal import Decimal as D
     >>> s = PositionState(D("-2"), D("-200"))           # short 2 @ 100
     >>> s2, r = apply_fill(s, Fill(D("0.5"), D("90")))  # buy back 0.5: 0.5 * (100 - 90)
-    >>> r, s2.quantity, s2.average_entry_price
-    (Decimal('5.0'), Decimal('-1.5'), Decimal('100'))
+    >>> s2.quantity, s2.average_entry_price
+    (Decimal('-1.5'), Decimal('100'))
+    >>> r  # partial closes carry COST_PLACES decimal places
+    Decimal('5.0000000000000000000000000000')
     """
     q = state.quantity
     fq = fill.quantity
@@ -298,7 +309,8 @@ def apply_fill(state: PositionState, fill: Fill) -> tuple[PositionState, Decimal
     else:
         # Partial close of `-fq` (same sign as q): remove its share of the cost basis.
         closed = CONTEXT.minus(fq)
-        removed = _div(_mul(state.cost_basis, closed), q)
+        removed = _div(_mul(state.cost_basis, closed), q).quantize(
+            _COST_QUANTUM, rounding=ROUND_HALF_EVEN, context=CONTEXT)
         realized = _sub(_mul(closed, fill.price), removed)
         cost = _sub(state.cost_basis, removed)
     return (PositionState(remaining, cost, _add(state.realized_pnl, realized), fees,
