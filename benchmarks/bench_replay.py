@@ -4,7 +4,9 @@ Candidate: :func:`astratrade_core.portfolio.replay` over 1,000,000 ``TradeExecut
 (20 symbols, buys and sells, so opens, increases, partial closes and reversals all occur).
 Baselines timed in the same run: a plain-dict accumulation of the same events (net quantity
 per symbol with the same Decimal context calls: the floor any fold pays to touch each event),
-and the per-event ``evolve`` fold over persistent state (``functools.reduce``) on a slice.
+the same events through ``trading.fills.apply_fill`` alone (the exact average-cost
+accounting every fill needs: the floor of *this* fold), and the per-event ``evolve`` fold
+over persistent state (``functools.reduce``) on a slice.
 Target: >= 1M events/s for the pure fold.
 
 The canonical codec is timed on the same trade events: ``encode`` against ``json.dumps`` of
@@ -25,6 +27,7 @@ from astratrade_core.events.codec import decode, encode
 from astratrade_core.events.trading import TradeExecuted
 from astratrade_core.numeric import CONTEXT, ZERO
 from astratrade_core.portfolio import PortfolioState, evolve, replay
+from astratrade_core.trading.fills import Fill, PositionState, apply_fill
 from benchmarks.harness import Comparison, compare
 
 __all__ = ["run", "trade_events"]
@@ -57,6 +60,15 @@ def _plain_dict(events: list[TradeExecuted]) -> dict[str, Decimal]:
     return net
 
 
+def _fills_only(events: list[TradeExecuted]) -> dict[str, PositionState]:
+    flat = PositionState.FLAT
+    positions: dict[str, PositionState] = {}
+    for e in events:
+        positions[e.symbol] = apply_fill(positions.get(e.symbol, flat),
+                                         Fill(e.quantity, e.price, e.fee))[0]
+    return positions
+
+
 def run(quick: bool) -> list[Comparison]:
     count = 100_000 if quick else 1_000_000
     events = trade_events(count)
@@ -64,6 +76,10 @@ def run(quick: bool) -> list[Comparison]:
     rows = [compare("portfolio replay (trade events)", lambda: replay(events),
                     "plain dict accumulation", lambda: _plain_dict(events),
                     repeats=repeats, per=count, unit="event", target=">= 1M events/s")]
+    rows.append(compare("portfolio replay (trade events)", lambda: replay(events),
+                        "apply_fill fold only", lambda: _fills_only(events),
+                        repeats=repeats, per=count, unit="event",
+                        target="the accounting floor"))
     sample = events[: count // 10]
     encoded = [encode(e) for e in sample]
     dicts = [json.loads(b) for b in encoded]
