@@ -296,23 +296,25 @@ def apply_fill(state: PositionState, fill: Fill) -> tuple[PositionState, Decimal
     """
     q = state.quantity
     fq = fill.quantity
-    fees = _add(state.fees_paid, fill.fee)
-    if q == 0 or (q > 0) == (fq > 0):
-        cost = _add(state.cost_basis, _mul(fq, fill.price))
+    price = fill.price
+    # `not x` and `is_signed()` are the cheap forms of `x == 0` and `x < 0` on this hot path
+    fees = _add(state.fees_paid, fill.fee) if fill.fee else state.fees_paid
+    if not q or q.is_signed() == fq.is_signed():
+        cost = _add(state.cost_basis, _mul(fq, price))
         return (PositionState(_add(q, fq), cost, state.realized_pnl, fees, state.funding_paid),
                 ZERO)
     remaining = _add(q, fq)
-    if remaining == 0 or (remaining > 0) != (q > 0):
+    if not remaining or remaining.is_signed() != q.is_signed():
         # Full close of q, and possibly an open of `remaining` at the fill price.
-        realized = _sub(_mul(q, fill.price), state.cost_basis)
-        cost = _mul(remaining, fill.price)
+        realized = _sub(_mul(q, price), state.cost_basis)
+        cost = _mul(remaining, price)
     else:
-        # Partial close of `-fq` (same sign as q): remove its share of the cost basis.
-        closed = CONTEXT.minus(fq)
-        removed = _div(_mul(state.cost_basis, closed), q).quantize(
+        # Partial close of -fq units (same sign as q).  `share` = cost_basis * fq / q is minus
+        # the cost removed; half-even rounding is symmetric, so this equals rounding +removed.
+        share = _div(_mul(state.cost_basis, fq), q).quantize(
             _COST_QUANTUM, rounding=ROUND_HALF_EVEN, context=CONTEXT)
-        realized = _sub(_mul(closed, fill.price), removed)
-        cost = _sub(state.cost_basis, removed)
+        realized = _sub(share, _mul(fq, price))  # (-fq) * price - removed
+        cost = _add(state.cost_basis, share)
     return (PositionState(remaining, cost, _add(state.realized_pnl, realized), fees,
                           state.funding_paid), realized)
 
