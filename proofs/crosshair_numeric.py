@@ -2,9 +2,10 @@
 
 Each wrapper builds its Decimal inputs from symbolic integers (``units / 10**scale``) and
 calls the core unchanged.  ``realize`` fixes an argument to one concrete value per path where
-C decimal cannot take a symbolic int (``places`` of :func:`quantize`); CrossHair still varies
-it between paths.  ``-1`` stands for a ``Failure`` so postconditions can say which inputs
-must fail.
+C decimal cannot take a symbolic int (``places`` of :func:`quantize`), and before Decimal
+division, which CrossHair would otherwise explode into digit-by-digit paths; CrossHair's solver
+still chooses a new value on each path (the catalogue says "concretised" for those contracts).
+``-1`` stands for a ``Failure`` so postconditions can say which inputs must fail.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def quantize_floor_ceiling(units: int, scale: int, places: int) -> tuple[Decimal
                     "rounding a size DOWN to a lot never exceeds it, is a whole number of lots "
                     "and is less than one lot below it",
                     targets=["astratrade_core.numeric.round_to_increment"],
-                    bounds="x = units/10**8, 0 <= units < 10**20; lot = n/10**4, n in 1..10**4")
+                    bounds="x = units/10**8, 0 <= units < 10**20; lot = n/10**4, n in 1..10**4 "
+                           "(inputs concretised per path)")
 def round_lot_down(units: int, lot_units: int) -> Decimal:
     """
     pre: 0 <= units < 10**20
@@ -88,7 +90,9 @@ def round_lot_down(units: int, lot_units: int) -> Decimal:
     post: _decimal(units, 8) - __return__ < _decimal(lot_units, 4)
     post: __return__ % _decimal(lot_units, 4) == 0
     """
-    return round_to_increment(_decimal(units, 8), _decimal(lot_units, 4), Rounding.DOWN)
+    # Symbolic Decimal division explodes into digit-by-digit paths: concretise per path.
+    return round_to_increment(_decimal(realize(units), 8), _decimal(realize(lot_units), 4),
+                              Rounding.DOWN)
 
 
 @crosshair_contract("numeric.round_owed.protocol_favour",

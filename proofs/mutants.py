@@ -88,6 +88,65 @@ _ALL: tuple[Mutant, ...] = (
            "astratrade_core.revenue.allocation", "astratrade_core.revenue.allocation."
            "allocate_units", "key=lambda i: (-remainders[i], i)",
            "key=lambda i: (remainders[i], i)"),
+    Mutant("revenue.settle_units.platform_fee_floor",
+           "the platform fee rounds down (a floor where the contract uses ceil)",
+           "astratrade_core.revenue.marketplace", "astratrade_core.revenue.marketplace."
+           "settle_units", "platform = mul_div(price, platform_bps, BPS, FixedRounding.CEIL)",
+           "platform = mul_div(price, platform_bps, BPS, FixedRounding.FLOOR)"),
+    Mutant("revenue.settle_units.seller_ignores_royalty",
+           "seller proceeds forget to deduct the royalty (settlement no longer conserves)",
+           "astratrade_core.revenue.marketplace", "astratrade_core.revenue.marketplace."
+           "settle_units", "seller = price - fee - paid - fixed_fee",
+           "seller = price - fee - fixed_fee"),
+    Mutant("revenue.fee_schedule.gross_fee",
+           "the trading fee is charged on notional * (1 + rate) instead of notional * rate",
+           "astratrade_core.revenue.fees", "astratrade_core.revenue.fees.FeeSchedule.fee",
+           "_round(CONTEXT.multiply(notional.amount, rate), notional",
+           "_round(CONTEXT.multiply(notional.amount, CONTEXT.add(ONE, rate)), notional"),
+    Mutant("trading.pnl.short_sign",
+           "P&L ignores the sign of the quantity (shorts gain when the price rises)",
+           "astratrade_core.trading.pnl", "astratrade_core.trading.pnl.calculate_pnl",
+           "return _mul(position.quantity, _sub(", "return _mul(CONTEXT.abs(position.quantity), "
+           "_sub("),
+    Mutant("trading.pnl_wad.short_sign",
+           "on-chain P&L treats every position as long (sign swapped for shorts)",
+           "astratrade_core.trading.pnl", "astratrade_core.trading.pnl.pnl_wad",
+           "gains = (current_price >= entry_price) == is_long",
+           "gains = current_price >= entry_price"),
+    Mutant("trading.pnl_wad.loss_floor",
+           "on-chain losses round down (a floor where the chain uses ceil)",
+           "astratrade_core.trading.pnl", "astratrade_core.trading.pnl.pnl_wad",
+           "FixedRounding.CEIL).map(lambda loss: -loss)",
+           "FixedRounding.FLOOR).map(lambda loss: -loss)", quick=True),
+    Mutant("trading.position_size_wad.ceil",
+           "on-chain size rounds up instead of down",
+           "astratrade_core.trading.pnl", "astratrade_core.trading.pnl.position_size_wad",
+           "return mul_div(balance, risk, stop_distance, FixedRounding.FLOOR)",
+           "return mul_div(balance, risk, stop_distance, FixedRounding.CEIL)"),
+    Mutant("trading.sizing.round_up",
+           "fixed-fractional size rounds up to the lot instead of down",
+           "astratrade_core.trading.sizing", "astratrade_core.trading.sizing."
+           "fixed_fractional_size",
+           "by_risk = round_to_increment(_div(budget, per_unit), instrument.lot_size, "
+           "Rounding.DOWN)",
+           "by_risk = round_to_increment(_div(budget, per_unit), instrument.lot_size, "
+           "Rounding.UP)"),
+    Mutant("trading.sizing.fee_once",
+           "the risk per unit counts the fee on entry only, not on the stop's exit",
+           "astratrade_core.trading.sizing", "astratrade_core.trading.sizing."
+           "fixed_fractional_size", "_mul(fee, _add(entry, stop)))", "_mul(fee, entry))"),
+    Mutant("trading.liquidation.tick_away_from_entry",
+           "the liquidation price rounds to the tick away from the entry (long down, short up)",
+           "astratrade_core.trading.margin", "astratrade_core.trading.margin."
+           "isolated_liquidation_price",
+           "rounding = Rounding.CEILING if quantity > 0 else Rounding.FLOOR",
+           "rounding = Rounding.FLOOR if quantity > 0 else Rounding.CEILING"),
+    Mutant("trading.liquidation_wad.long_floor",
+           "the on-chain long liquidation price rounds down (floor where the chain uses ceil)",
+           "astratrade_core.trading.margin", "astratrade_core.trading.margin."
+           "isolated_liquidation_price_wad",
+           "        rounding = FixedRounding.CEIL\n",
+           "        rounding = FixedRounding.FLOOR\n"),
 )
 
 MUTANTS: dict[str, Mutant] = {m.key: m for m in _ALL}
