@@ -24,7 +24,7 @@ from pathlib import Path
 
 from proofs.catalogue import CATALOGUE_PATH, render
 from proofs.mutants import MUTANTS, kill
-from proofs.registry import TIERS, load_all
+from proofs.registry import TIERS, Method, load_all
 from proofs.runner import format_table, run_mutants, run_properties, write_report
 
 __all__ = ["BUDGETS", "main"]
@@ -52,17 +52,18 @@ def main(argv: list[str] | None = None) -> int:
     mutant = commands.add_parser("mutant", help="(internal) run one mutant")
     mutant.add_argument("key")
     mutant.add_argument("--tier", choices=sorted(BUDGETS), default="full")
+    mutant.add_argument("--method", default=None, help="only this method's properties")
     args = parser.parse_args(argv)
     if args.command == "mutant":
-        return _mutant(args.key, args.tier)
+        return _mutant(args.key, args.tier, args.method)
     if args.command == "catalogue":
         return _catalogue(check=args.check, write=args.write)
     return _run(args.tier, args.jobs, args.only, not args.no_mutants, args.report)
 
 
-def _mutant(key: str, tier: str) -> int:
+def _mutant(key: str, tier: str, method: str | None) -> int:
     try:
-        killers = kill(MUTANTS[key], tier)
+        killers = kill(MUTANTS[key], tier, method)
     except Exception as error:  # reported as a surviving mutant with the reason
         print(json.dumps({"killers": [], "error": f"{type(error).__name__}: {error}"}))
         return 1
@@ -98,9 +99,17 @@ def _run(tier_name: str, jobs: int, only: str, mutants: bool, report_path: Path)
     mutant_keys = [m.key for m in MUTANTS.values()
                    if mutants and only in m.key and (m.quick or not quick)]
     mutant_rows = run_mutants(mutant_keys, tier, jobs) if mutant_keys else []
+    # Full tier: does CrossHair alone catch the mutants it has contracts for?  (Quick-tier
+    # timeouts; informational, the kill rate above is what must be 100 %.)
+    registry = load_all()
+    matrix_keys = [k for k in mutant_keys if not quick and any(
+        p.method is Method.CROSSHAIR and MUTANTS[k].target in p.targets
+        for p in registry.values())]
+    matrix = (run_mutants(matrix_keys, TIERS["quick"], jobs, method=Method.CROSSHAIR.value)
+              if matrix_keys else [])
     seconds = time.perf_counter() - started
     report = write_report(report_path, tier, rows, mutant_rows, seconds=seconds,
-                          budget=BUDGETS[tier_name])
+                          budget=BUDGETS[tier_name], crosshair_matrix=matrix)
     print(format_table(rows))
     if mutant_rows:
         print("\nmutant                                      killed  by")
@@ -109,6 +118,11 @@ def _run(tier_name: str, jobs: int, only: str, mutants: bool, report_path: Path)
                   f"{m.error}")
         killed = report["mutants"]["killed"]
         print(f"\nkill rate: {killed}/{len(mutant_rows)}")
+    if matrix:
+        caught = {m.key: m.killers for m in matrix}
+        print(f"CrossHair contracts alone catch {sum(map(bool, caught.values()))}/"
+              f"{len(matrix)} of the mutants they target: "
+              + ", ".join(f"{k} {'yes' if v else 'no'}" for k, v in sorted(caught.items())))
     green = sum(r.outcome.status.ok for r in rows)
     print(f"\n{green}/{len(rows)} properties green; {seconds:.0f}s of "
           f"{BUDGETS[tier_name]:.0f}s budget; report: {report_path}")

@@ -1,4 +1,5 @@
-"""CrossHair contracts on DeFi: pro-rata distribution conserves every unit; APY >= APR."""
+"""CrossHair contracts on DeFi: pro-rata distribution conserves every unit; APY >= APR; the
+staking accumulator never pays out more than it was given."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from decimal import Decimal
 from crosshair import realize
 
 from astratrade_core.defi.rates import apy_from_apr
-from astratrade_core.defi.staking import distribute_pro_rata
+from astratrade_core.defi.staking import StakingPool, distribute_pro_rata
 from astratrade_core.numeric import CONTEXT
 from proofs.registry import crosshair_contract
 
-__all__ = ["apy_vs_apr", "three_stakers"]
+__all__ = ["apy_vs_apr", "staking_round", "three_stakers"]
 
 
 @crosshair_contract("defi.distribute_pro_rata.contract",
@@ -45,3 +46,31 @@ def apy_vs_apr(units: int, periods: int) -> tuple[Decimal, Decimal]:
     # Symbolic Decimal powers explode into digit-by-digit paths: concretise per path.
     apr = Decimal(realize(units)).scaleb(-8, CONTEXT)
     return apy_from_apr(apr, realize(periods), 8).unwrap(), apr
+
+
+def _claims(pool: StakingPool, accounts: tuple[str, ...]) -> int:
+    total = 0
+    for account in accounts:
+        claim = pool.claim(account).unwrap()
+        total += claim.amount
+        pool = claim.pool
+    return total
+
+
+@crosshair_contract("defi.staking.never_pays_more_than_emitted_contract",
+                    "two stakers, two notifications and a stake in between: claims never "
+                    "exceed the rewards emitted",
+                    targets=["astratrade_core.defi.staking.StakingPool.notify_reward",
+                             "astratrade_core.defi.staking.StakingPool.claim",
+                             "astratrade_core.defi.staking.StakingPool.stake"],
+                    bounds="stakes and rewards < 10**30")
+def staking_round(a: int, b: int, extra: int, first: int, second: int) -> int:
+    """
+    pre: 0 < a < 10**30 and 0 < b < 10**30 and 0 <= extra < 10**30
+    pre: 0 <= first < 10**30 and 0 <= second < 10**30
+    post: __return__ <= first + second
+    """
+    pool = (StakingPool().stake("a", a).bind(lambda p: p.stake("b", b))
+            .bind(lambda p: p.notify_reward(first)).bind(lambda p: p.stake("a", extra))
+            .bind(lambda p: p.notify_reward(second)).unwrap())
+    return _claims(pool, ("a", "b"))

@@ -1,14 +1,20 @@
-"""CrossHair contracts on revenue: allocation and NFT sale settlement conserve the total."""
+"""CrossHair contracts on revenue: allocation and NFT sale settlement conserve the total; a
+trading fee never exceeds its notional."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from returns.result import Success
 
+from astratrade_core.money import USD, Money
+from astratrade_core.numeric import CONTEXT
 from astratrade_core.revenue.allocation import allocate_units
+from astratrade_core.revenue.fees import STANDARD_TRADING_FEES, Liquidity
 from astratrade_core.revenue.marketplace import settle_units
 from proofs.registry import crosshair_contract
 
-__all__ = ["allocation_three_parts", "sale_settlement"]
+__all__ = ["allocation_three_parts", "sale_settlement", "standard_fee"]
 
 _FAILED = (-1, -1, -1, -1)  # stands for a Failure in the postconditions
 
@@ -56,3 +62,18 @@ def sale_settlement(price: int, platform_bps: int, royalty_bps: int,
     """
     result = settle_units(price, platform_bps, royalty_bps, fixed)
     return result.unwrap() if isinstance(result, Success) else _FAILED
+
+
+@crosshair_contract("revenue.fee_schedule.fee_within_notional_contract",
+                    "the standard maker/taker schedule never charges (or rebates) more than "
+                    "the notional, at any 30-day volume",
+                    targets=["astratrade_core.revenue.fees.FeeSchedule.fee"],
+                    bounds="notional = n/100 USD, n < 10**14; volume = v USD, v < 10**9")
+def standard_fee(notional_cents: int, volume: int, taker: bool) -> Decimal:
+    """
+    pre: 0 <= notional_cents < 10**14 and 0 <= volume < 10**9
+    post: abs(__return__) <= Decimal(notional_cents).scaleb(-2)
+    """
+    notional = Money(Decimal(notional_cents).scaleb(-2, CONTEXT), USD)
+    liquidity = Liquidity.TAKER if taker else Liquidity.MAKER
+    return STANDARD_TRADING_FEES.fee(notional, Decimal(volume), liquidity).unwrap().amount

@@ -1,6 +1,6 @@
 """CrossHair contracts on trading: P&L antisymmetry and zero at entry, the on-chain size within
-its budget, the on-chain P&L as the floor of the exact value, and the lot-rounded size within
-the risk budget."""
+its budget, the on-chain P&L as the floor of the exact value, the lot-rounded size within the
+risk budget, and the on-chain liquidation-price identity."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from returns.result import Success
 
 from astratrade_core.instrument import Instrument
 from astratrade_core.money import BTC, USD
-from astratrade_core.numeric import CONTEXT, WAD  # noqa: F401 - WAD: PEP 316 conditions
+from astratrade_core.numeric import CONTEXT, WAD
+from astratrade_core.trading.margin import isolated_liquidation_price_wad
 from astratrade_core.trading.pnl import Position, calculate_pnl, pnl_wad, position_size_wad
 from astratrade_core.trading.sizing import fixed_fractional_size
 from proofs.registry import crosshair_contract
 
-__all__ = ["lot_rounded_size", "pnl_pair", "pnl_wad_long", "pnl_wad_short", "size_wad"]
+__all__ = ["liquidation_wad", "lot_rounded_size", "pnl_pair", "pnl_wad_long", "pnl_wad_short",
+           "size_wad"]
 
 _BTC = Instrument.of("BTCUSDT", BTC, USD, tick_size="0.1", lot_size="0.001",
                      min_quantity="0.001", min_notional="0", max_leverage="20").unwrap()
@@ -104,3 +106,34 @@ def lot_rounded_size(balance: int, risk: int, entry: int, stop: int, fee: int) -
                                    _decimal(realize(risk), 3), _decimal(realize(entry), 1),
                                    _decimal(realize(stop), 1), fee_rate=_decimal(realize(fee), 5))
     return result.unwrap().worst_case_loss if isinstance(result, Success) else Decimal(0)
+
+
+def _is_tight_root(inputs: tuple[int, int, int, int, int], price: int, is_long: bool) -> bool:
+    """Equity >= maintenance at ``price`` and < one wad unit further from the entry, in
+    ``WAD**2`` units (written independently of the core); 0 means no price for a long."""
+    quantity, entry, margin, rate, amount = inputs
+
+    def gap(at: int) -> int:  # (equity - maintenance) * WAD**2
+        move = at - entry if is_long else entry - at
+        return (margin * WAD * WAD + quantity * move * WAD
+                - (quantity * at * rate - amount * WAD * WAD))
+
+    if is_long and price == 0:
+        return gap(0) >= 0
+    return gap(price) >= 0 > gap(price - 1 if is_long else price + 1)
+
+
+@crosshair_contract("trading.liquidation_wad.identity_contract",
+                    "the on-chain liquidation price is where equity meets maintenance: "
+                    "equity >= maintenance there, < one wad unit further from the entry",
+                    targets=["astratrade_core.trading.margin.isolated_liquidation_price_wad"],
+                    bounds="quantity, entry in [1, 10**30); margin, amount < 10**30; mmr < 1 wad")
+def liquidation_wad(  # noqa: PLR0917 - the core function's own parameters
+        quantity: int, entry: int, margin: int, rate: int, amount: int, is_long: bool) -> int:
+    """
+    pre: 0 < quantity < 10**30 and 0 < entry < 10**30
+    pre: 0 <= margin < 10**30 and 0 <= amount < 10**30 and 0 <= rate < WAD
+    post: _is_tight_root((quantity, entry, margin, rate, amount), __return__, is_long)
+    """
+    return isolated_liquidation_price_wad(quantity, entry, margin, rate, amount,
+                                          is_long=is_long).unwrap()

@@ -238,15 +238,17 @@ def install(mutant: Mutant) -> None:
 _COST = {"Z3": 0, "Hypothesis": 1, "CrossHair": 2, "Hypothesis/CrossHair": 3}
 
 
-def kill(mutant: Mutant, tier_name: str) -> tuple[str, ...]:
+def kill(mutant: Mutant, tier_name: str, method: str | None = None) -> tuple[str, ...]:
     """In a fresh interpreter: install the mutant, then run the properties that target the
     mutated function, cheapest first, until one reports a counterexample.  Returns the killer's
-    key (empty when the mutant survived every property)."""
+    key (empty when the mutant survived every property).  ``method`` (e.g. ``"CrossHair"``)
+    restricts the run to that method's properties, to show that it bites on its own."""
     install(mutant)
     # Imported only now: the registry's proof modules import the (mutated) core.
     registry = importlib.import_module("proofs.registry")
     runner = importlib.import_module("proofs.runner")
-    props = [p for p in registry.load_all().values() if mutant.target in p.targets]
+    props = [p for p in registry.load_all().values() if mutant.target in p.targets
+             and method in (None, p.method.value)]
     if not props:
         raise LookupError(f"mutant {mutant.key}: no property targets {mutant.target}")
     for prop in sorted(props, key=lambda p: (_COST[p.method.value], p.key)):

@@ -125,10 +125,11 @@ class MutantResult:
                                                     "seconds": round(self.seconds, 2)}
 
 
-def run_mutants(keys: Iterable[str], tier: Tier, jobs: int = 2,
-                progress: bool = True) -> list[MutantResult]:
+def run_mutants(keys: Iterable[str], tier: Tier, jobs: int = 2, progress: bool = True,
+                method: str | None = None) -> list[MutantResult]:
     """Run each mutant in a fresh interpreter (``python -m proofs mutant KEY``) so the mutated
-    module is the one every importer sees; at most ``jobs`` at once."""
+    module is the one every importer sees; at most ``jobs`` at once.  ``method`` restricts the
+    killers to one method's properties."""
     pending = list(keys)
     running: list[tuple[str, subprocess.Popen[str], float]] = []
     results: dict[str, MutantResult] = {}
@@ -136,7 +137,8 @@ def run_mutants(keys: Iterable[str], tier: Tier, jobs: int = 2,
     while pending or running:
         while pending and len(running) < max(1, jobs):
             key = pending.pop(0)
-            command = [sys.executable, "-m", "proofs", "mutant", key, "--tier", tier.name]
+            command = [sys.executable, "-m", "proofs", "mutant", key, "--tier", tier.name,
+                       *(["--method", method] if method else [])]
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                        stderr=subprocess.PIPE, text=True)
             running.append((key, process, time.perf_counter()))
@@ -161,7 +163,7 @@ def run_mutants(keys: Iterable[str], tier: Tier, jobs: int = 2,
                                     killers, seconds, error)
         if progress:
             state = "killed" if killers else "SURVIVED"
-            print(f"  mutant {state:<9} {key} ({seconds:.1f}s) {' '.join(killers)}",
+            print(f"  mutant {state:<9} {key} ({seconds:.1f}s) {method or ''} {' '.join(killers)}",
                   file=sys.stderr, flush=True)
     return [results[k] for k in sorted(results)]
 
@@ -182,9 +184,10 @@ def format_table(rows: Sequence[Checked]) -> str:
 
 
 def write_report(path: Path, tier: Tier, rows: Sequence[Checked],
-                 mutants: Sequence[MutantResult], *, seconds: float,
-                 budget: float) -> dict[str, Any]:
-    """Write (and return) the machine-readable report."""
+                 mutants: Sequence[MutantResult], *, seconds: float, budget: float,
+                 crosshair_matrix: Sequence[MutantResult] = ()) -> dict[str, Any]:
+    """Write (and return) the machine-readable report.  ``crosshair_matrix`` (informational,
+    not part of ``ok``) records which mutants the CrossHair contracts catch on their own."""
     counts: dict[str, dict[str, int]] = {}
     for row in rows:
         by_status = counts.setdefault(row.prop.method.value, {})
@@ -202,6 +205,9 @@ def write_report(path: Path, tier: Tier, rows: Sequence[Checked],
         "mutants": {"total": len(mutants), "killed": killed,
                     "kill_rate": (killed / len(mutants)) if mutants else None,
                     "runs": [m.as_json() for m in mutants]},
+        "crosshair_only": {"total": len(crosshair_matrix),
+                           "killed": sum(m.killed for m in crosshair_matrix),
+                           "runs": [m.as_json() for m in crosshair_matrix]},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
