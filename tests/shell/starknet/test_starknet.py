@@ -35,6 +35,10 @@ from astratrade_shell.starknet import (
 FELT = st.integers(0, 2**251)
 #: Any Stark private key will do; its public key is derived with starknet-py.
 PRIVATE_KEY = 0x1234
+# starknet-py raises the interpreter's recursion limit on its first signature; do that once
+# here, outside Hypothesis (which warns when a test changes it).
+sign_invoke(build_invoke([], sender=1, nonce=0, bounds=GasBounds()), private_key=PRIVATE_KEY,
+            chain_id=1)
 
 
 @pytest.fixture(scope="module")
