@@ -8,7 +8,7 @@ strategies lean on the overflow boundary (quotients straddling 2**256 - 1, opera
 2**128 and 2**256 - 1).
 
 Cases per function: ``$ASTRATRADE_DIFFERENTIAL_CASES`` if set (``make verify`` can raise it),
-else 1,000 under ``CI`` and 150 otherwise.  Each test asserts it really ran that many.
+else 1,000 under ``CI`` and 50 otherwise.  Each test asserts it really ran that many.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from astratrade_shell.starknet.clients import from_signed, rounding_variant
 from tests.contracts.conftest import MathHarnessClient
 
 CASES = int(os.environ.get("ASTRATRADE_DIFFERENTIAL_CASES",
-                           "1000" if os.environ.get("CI") else "150"))
+                           "1000" if os.environ.get("CI") else "50"))
 BATCH = 25
 
 #: Python error code -> the Cairo panic/short string for the same failure.
