@@ -37,8 +37,10 @@ checks the Python implementation against that same Z3 term, evaluated. | proven 
 wrapper (PEP 316 `pre:`/`post:` in `proofs/crosshair_*.py`) within a time limit per \
 condition (quick {q_ch:.0f} s, full {f_ch:.0f} s).  No counterexample was found on the paths \
 explored; it is not a proof unless CrossHair reports every path exhausted.  A contract whose \
-precondition CrossHair cannot meet, or that confirms fewer paths than required, fails. | \
-checked |
+precondition CrossHair cannot meet, or that confirms fewer than 3 paths per postcondition \
+(unless CrossHair exhausted every path), fails.  Where symbolic `Decimal` division would \
+explode into digit-by-digit paths, inputs are *concretised per path* (the bounds say so): \
+CrossHair's solver then picks the concrete input of each path. | checked |
 | Hypothesis | **Randomised property test**, {f_hy} examples in the full tier (the `ci` \
 profile's count, derandomized), {q_hy} in the quick tier, with strategies biased to the \
 boundaries (rounding ties, remainders 0 and d-1, u256 limits). | checked |
@@ -78,7 +80,11 @@ def render() -> str:
     lines.append("## Mutants\n")
     lines.append("Each mutant is a deliberate bug applied to the source in a fresh interpreter; "
                  "every property targeting the mutated function runs against it, and the "
-                 "mutant counts as killed only when one of them reports a counterexample.\n")
+                 "mutant counts as killed only when one of them reports a counterexample "
+                 "(cheapest method first, stopping at the first kill).  The full tier then "
+                 "reruns every mutant that a CrossHair contract targets against the CrossHair "
+                 "contracts alone, with quick-tier timeouts, and reports how many they catch "
+                 "(informational: the kill rate is what must be 100 %).\n")
     lines.append("| mutant | bug | mutated function | quick |\n| --- | --- | --- | --- |")
     lines += [f"| `{m.key}` | {m.description} | `{m.target.removeprefix('astratrade_core.')}` "
               f"| {'yes' if m.quick else ''} |" for m in MUTANTS.values()]

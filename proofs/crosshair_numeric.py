@@ -100,14 +100,16 @@ def round_lot_down(units: int, lot_units: int) -> Decimal:
                     targets=["astratrade_core.numeric.round_owed_to_protocol",
                              "astratrade_core.numeric.round_owed_by_protocol",
                              "astratrade_core.numeric.round_to_increment"],
-                    bounds="amount = units/10**6, |units| < 10**18; increment 0.01")
+                    bounds="amount = units/10**6, |units| < 10**18; increment 0.01 (inputs "
+                           "concretised per path)")
 def owed_rounding(units: int) -> tuple[Decimal, Decimal]:
     """
     pre: -10**18 < units < 10**18
     post: __return__[0] >= _decimal(units, 6) >= __return__[1]
     post: __return__[0] - __return__[1] <= Decimal("0.01")
     """
-    amount, cent = _decimal(units, 6), Decimal("0.01")
+    # Symbolic Decimal division explodes into digit-by-digit paths: concretise per path.
+    amount, cent = _decimal(realize(units), 6), Decimal("0.01")
     return round_owed_to_protocol(amount, cent), round_owed_by_protocol(amount, cent)
 
 

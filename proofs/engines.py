@@ -9,7 +9,8 @@ a green result mean something:
   *unknown* (solver timeout, incompleteness) is an ``error``, never a pass.
 * **CrossHair**: any counterexample (``POST_FAIL``), exception (``EXEC_ERR``, ``POST_ERR``),
   unparsable condition or "Unable to meet precondition" (``PRE_UNSAT``) fails; so does a
-  contract with fewer confirmed paths than the property's ``min_paths`` (nothing exercised).
+  contract with fewer confirmed paths than the property's ``min_paths`` (barely exercised),
+  unless CrossHair exhausted every path.
   A bounded run without counterexample is ``checked``, never ``proven``: CrossHair explores
   paths for a limited time.
 * **Hypothesis**: a falsifying example fails; ``Unsatisfiable`` or a test body that never ran
@@ -133,12 +134,13 @@ def check_crosshair(prop: Property, tier: Tier) -> Outcome:
                           else Status.ERROR)
                 return Outcome(status, "", _tail(
                     f"post `{condition}`: {message.state.name}: {message.message}"))
-        if analysis.num_confirmed_paths < prop.min_paths:
+        exhaustive = analysis.verification_status is VerificationStatus.CONFIRMED
+        if analysis.num_confirmed_paths < prop.min_paths and not exhaustive:
             return Outcome(Status.VACUOUS, f"paths={analysis.num_confirmed_paths}",
                            f"post `{condition}`: only {analysis.num_confirmed_paths} confirmed "
                            f"paths (need {prop.min_paths}): the contract was not exercised")
         paths.append(analysis.num_confirmed_paths)
-        exhausted += analysis.verification_status is VerificationStatus.CONFIRMED
+        exhausted += exhaustive
     note = f", {exhausted}/{len(paths)} exhaustive" if exhausted else ""
     return Outcome(Status.CHECKED, f"paths={'+'.join(map(str, paths))}{note}")
 

@@ -132,7 +132,7 @@ class Property:
     bounds: str
     quick: bool
     function: Callable[..., Any]
-    min_paths: int = 1
+    min_paths: int = 3
 
     @property
     def module(self) -> str:
@@ -144,7 +144,7 @@ REGISTRY: dict[str, Property] = {}
 
 
 def _register(key: str, statement: str, method: Method, *, targets: Sequence[str], bounds: str,
-              quick: bool, min_paths: int = 1) -> Callable[[F], F]:
+              quick: bool, min_paths: int = 3) -> Callable[[F], F]:
     def decorate(function: F) -> F:
         if key in REGISTRY and REGISTRY[key].function.__qualname__ != function.__qualname__:
             raise ValueError(f"duplicate property key {key!r}")
@@ -163,9 +163,10 @@ def z3_proof(key: str, statement: str, *, targets: Sequence[str], bounds: str,
 
 
 def crosshair_contract(key: str, statement: str, *, targets: Sequence[str], bounds: str,
-                       quick: bool = False, min_paths: int = 1) -> Callable[[F], F]:
+                       quick: bool = False, min_paths: int = 3) -> Callable[[F], F]:
     """Register a PEP 316 contract wrapper for CrossHair; ``min_paths`` is how many paths
-    must be confirmed for the check to count as exercised."""
+    must be confirmed (per postcondition) for the check to count as exercised, unless CrossHair
+    exhausts every path."""
     return _register(key, statement, Method.CROSSHAIR, targets=targets, bounds=bounds,
                      quick=quick, min_paths=min_paths)
 
