@@ -153,7 +153,8 @@ def quantize_down_never_exceeds(value: Decimal, places: int, increment: Decimal)
 
 
 @hypothesis_property("numeric.quantize.down_never_exceeds_symbolic",
-                     "quantize(x, p, DOWN) <= x and x - result < 10**-p, with symbolic x",
+                     "quantize(x, p, DOWN) <= x, x - result < 10**-p, and the result has "
+                     "exactly p places, with symbolic x",
                      targets=["astratrade_core.numeric.quantize"],
                      bounds="x = units/10**k, 0 <= units < 10**30, k in 0..12, p in 0..8",
                      backend="crosshair", quick=False)
@@ -165,3 +166,4 @@ def quantize_down_symbolic(units: int, scale: int, places: int) -> None:
     down = quantize(value, places, Rounding.DOWN)
     assert down <= value
     assert CONTEXT.subtract(value, down) < Decimal(1).scaleb(-places, CONTEXT)
+    assert down.as_tuple().exponent == -places

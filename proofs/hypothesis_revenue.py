@@ -118,3 +118,20 @@ def fee_within_notional(schedule: FeeSchedule, notional: Money, volume: Decimal,
 def allocation_symbolic(total: int, w0: int, w1: int, w2: int) -> None:
     parts = allocate_units(total, (w0, w1, w2)).unwrap()
     assert sum(parts) == total
+
+
+@hypothesis_property("revenue.settle_units.conserves_symbolic",
+                     "sale settlement conserves the price and keeps every part non-negative, "
+                     "with symbolic price, bps and fixed fee",
+                     targets=[_SETTLE], bounds="price < 10**30; bps pairs summing <= 10000; "
+                     "fixed fee < 10**6", backend="crosshair", quick=False)
+@given(st.integers(0, 10**30), st.integers(0, 10_000), st.integers(0, 10_000),
+       st.integers(0, 10**6))
+def settlement_symbolic(price: int, platform_bps: int, royalty_bps: int, fixed: int) -> None:
+    if platform_bps + royalty_bps > 10_000:
+        return
+    result = settle_units(price, platform_bps, royalty_bps, fixed)
+    if isinstance(result, Success):
+        parts = result.unwrap()
+        assert sum(parts) == price
+        assert min(parts) >= 0

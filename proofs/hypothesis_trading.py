@@ -167,3 +167,15 @@ def liquidation_identity(instrument: Instrument, quantity: Decimal, entry: Decim
                                    maintenance_margin(instrument, quantity, price))
         assert solvent >= CONTEXT.multiply(CONTEXT.minus(scale), Decimal("1e-90")), (price,
                                                                                       solvent)
+
+
+@hypothesis_property("trading.position_size_wad.within_budget_symbolic",
+                     "on-chain size * distance <= balance * risk < (size + 1) * distance, with "
+                     "symbolic inputs",
+                     targets=["astratrade_core.trading.pnl.position_size_wad"],
+                     bounds="balance, risk < 10**38; distance in [1, 10**40)",
+                     backend="crosshair", quick=False)
+@given(st.integers(0, 10**38 - 1), st.integers(0, 10**38 - 1), st.integers(1, 10**40 - 1))
+def size_wad_symbolic(balance: int, risk: int, distance: int) -> None:
+    size = position_size_wad(balance, risk, distance).unwrap()
+    assert size * distance <= balance * risk < (size + 1) * distance
