@@ -93,6 +93,9 @@ def _run(tier_name: str, jobs: int, only: str, mutants: bool, report_path: Path)
     quick = tier_name == "quick"
     props = [p for p in load_all().values()
              if only in p.key and (p.quick or not quick)]
+    if not props:
+        print(f"verify: no property matches {only!r}", file=sys.stderr)
+        return 1
     print(f"verify: tier {tier_name}, {len(props)} properties, {jobs} jobs, budget "
           f"{BUDGETS[tier_name]:.0f}s", file=sys.stderr, flush=True)
     rows = run_properties(props, tier, jobs)
