@@ -58,7 +58,7 @@ def math_client() -> FixedPointMathClient:
 
 def _wad(text: str | Decimal) -> int:
     value = text if isinstance(text, Decimal) else parse_decimal(text).unwrap()
-    return to_fixed(abs(value), WAD).unwrap()
+    return to_fixed(CONTEXT.abs(value), WAD).unwrap()
 
 
 def onchain_columns(command: str, values: Mapping[str, str],

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
 
+from astratrade_core.testing import hostile_contexts
 from astratrade_shell.cli.calculators import allocate, liquidation, pnl, size
 from astratrade_shell.starknet.clients import FixedPointMathClient
 from astratrade_shell.starknet.local import LocalBackend
@@ -52,3 +55,15 @@ def test_allocate_column_is_in_minor_units(client: FixedPointMathClient) -> None
     assert columns == {"parts_onchain": (3334, 3333, 3333)}
     assert allocate.name == "allocate"
     assert onchain_columns("level", {}, {}, client) == {}
+
+
+@settings(max_examples=5, database=None)
+@given(hostile_contexts())
+def test_columns_ignore_the_callers_decimal_context(client: FixedPointMathClient,
+                                                     context: decimal.Context) -> None:
+    rows = [("pnl", {"quantity": "-0.123456789", "entry": "30000.5", "price": "29000.25"}, {}),
+            ("allocate", {"weights": "0.25, 0.5, 1"},
+             {"parts": (Decimal("14.29"), Decimal("28.57"), Decimal("57.14"))})]
+    normal = [onchain_columns(c, v, o, client) for c, v, o in rows]
+    with decimal.localcontext(context):
+        assert [onchain_columns(c, v, o, client) for c, v, o in rows] == normal
