@@ -103,6 +103,14 @@ def test_a_loss_is_debited_never_credited(venue: Venue) -> None:
     assert from_signed(receipt.result[0]) == -wad("10")
     (event,) = receipt.named("FillRecorded")
     assert event.fields["realized_pnl"] == {"mag": wad("10"), "neg": True}
+    # The Vault's own event, emitted inside the same transaction, keyed by user and asset.
+    (raw,) = [e for e in receipt.outcome.events if e.from_address == venue.vault.address]
+    settled = venue.vault.abi.decode_event(raw)
+    assert settled is not None
+    assert settled.name == "Settled"
+    assert raw.keys[1:] == (ALICE, USDC)
+    assert settled.fields["pnl"] == {"mag": wad("10"), "neg": True}
+    assert settled.fields["balance"] == wad("990")
     assert venue.balances(ALICE, POOL) == (wad("990"), wad("100010"))
 
 
