@@ -101,7 +101,7 @@ def round_lot_down(units: int, lot_units: int) -> Decimal:
                              "astratrade_core.numeric.round_owed_by_protocol",
                              "astratrade_core.numeric.round_to_increment"],
                     bounds="amount = units/10**6, |units| < 10**18; increment 0.01 (inputs "
-                           "concretised per path)")
+                           "concretised per path)", quick=True)
 def owed_rounding(units: int) -> tuple[Decimal, Decimal]:
     """
     pre: -10**18 < units < 10**18
@@ -122,7 +122,7 @@ def _mul_div(a: int, b: int, d: int, rounding: FixedRounding) -> int:
                     "the implementation's FLOOR result brackets a*b/d and it fails only when "
                     "the quotient exceeds u256",
                     targets=["astratrade_core.numeric.mul_div"],
-                    bounds="a, b, d in u256, d > 0", quick=True)
+                    bounds="a, b, d in u256, d > 0")
 def mul_div_floor(a: int, b: int, d: int) -> int:
     """
     pre: 0 <= a <= U256_MAX and 0 <= b <= U256_MAX and 0 < d <= U256_MAX
