@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import enum
 from decimal import (
+    MAX_EMAX,
+    MIN_EMIN,
     ROUND_CEILING,
     ROUND_DOWN,
     ROUND_FLOOR,
@@ -95,6 +97,15 @@ CONTEXT: Final = Context(
 
 ZERO: Final = Decimal(0)
 ONE: Final = Decimal(1)
+
+# Parsing only: exact for any string short enough to be accepted, every exponent representable
+# (bounds are checked afterwards, with a clear error), bad syntax always raises.
+_PARSING: Final = Context(
+    prec=MAX_INPUT_LENGTH + 1,
+    Emin=MIN_EMIN,
+    Emax=MAX_EMAX,
+    traps=[InvalidOperation],
+)
 
 WAD: Final = 10**18
 RAY: Final = 10**27
@@ -181,7 +192,7 @@ def parse_decimal(value: object, field: str = "value") -> Result[Decimal, Domain
         if not text or "_" in text:
             return _field_error(field, "numeric.syntax", "not a decimal number", value)
         try:
-            candidate = Decimal(text)
+            candidate = _PARSING.create_decimal(text)  # traps bad syntax whatever the caller set
         except InvalidOperation:
             return _field_error(field, "numeric.syntax", "not a decimal number", value)
     elif isinstance(value, float):

@@ -264,16 +264,19 @@ def isolated_liquidation_price_wad(
                                       "quantity must be positive and mmr below one wad"))
     base = quantity * entry_price
     cover = (margin + maintenance_amount) * WAD
+    scale = WAD - maintenance_rate if is_long else WAD + maintenance_rate
+    denominator = quantity * scale
+    # Every checked product is formed before any early return, as in Cairo.
+    if max(base, cover, denominator) > U256_MAX:
+        return Failure(DomainError.of("numeric.overflow", "intermediate exceeds u256"))
     if is_long:
-        denominator = quantity * (WAD - maintenance_rate)
         if base <= cover:
             return Success(0)
         numerator = base - cover
         rounding = FixedRounding.CEIL
     else:
-        denominator = quantity * (WAD + maintenance_rate)
         numerator = base + cover
         rounding = FixedRounding.FLOOR
-    if max(base, cover, numerator, denominator) > U256_MAX:
+    if numerator > U256_MAX:
         return Failure(DomainError.of("numeric.overflow", "intermediate exceeds u256"))
     return mul_div(numerator, WAD, denominator, rounding)

@@ -189,3 +189,10 @@ def test_results_ignore_the_callers_context(
         )
     assert actual == expected
 
+
+
+def test_syntax_errors_do_not_depend_on_the_callers_traps() -> None:
+    quiet = decimal.Context(traps=[])
+    with decimal.localcontext(quiet):
+        result = parse_decimal("12abc")
+    assert result.failure().code == "numeric.syntax"
