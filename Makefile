@@ -36,7 +36,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Real PostgreSQL and Redis on loopback (scripts/services.sh; state in .cache/services/).
+# pytest starts them, exports their URLs and stops them afterwards even when tests fail;
+# servers that were already running (`make services`) are left running.
+services:
+	scripts/services.sh start
+	@scripts/services.sh env
+
+services-stop:
+	scripts/services.sh stop
+
 pytest: $(STAMP) $(CONTRACTS_STAMP)
+	@if scripts/services.sh status; then :; else \
+	    scripts/services.sh start || exit 1; trap 'scripts/services.sh stop' EXIT; fi; \
+	set -a; eval "$$(scripts/services.sh env)"; set +a; \
 	$(BIN)/python -m pytest -q
 
 # The full verification tier (proofs/): Z3 proofs, CrossHair contracts, Hypothesis at ci depth,

@@ -1,0 +1,321 @@
+"""The PostgreSQL event store: several service instances sharing one database (psycopg 3).
+
+**Ordering under concurrent writers.** Every append is one transaction that starts with
+``LOCK TABLE events IN EXCLUSIVE MODE``.  That mode conflicts with itself and with the row
+locks of ``INSERT``, so appends to one store (one schema) run one at a time, while plain
+``SELECT`` readers (``ACCESS SHARE``) are never blocked.  Inside the lock the transaction
+reads the newest position and hash (READ COMMITTED takes a fresh snapshot per statement, so
+it sees the previous writer's commit) and numbers its rows ``last + 1, ...``.  The lock is
+held until ``COMMIT``, hence positions are **gap-free and in commit order**: a reader that
+has seen position ``p`` will never later discover a smaller position committed behind it —
+unlike a ``SEQUENCE``, whose values are handed out at insert time and committed in any
+order (and burnt by rollbacks).  The cost is one writer at a time per store; the
+throughput is measured in ``docs/deployment.md``.
+
+**Optimistic concurrency**: the stream's version is read inside the lock and compared with
+``expected_version``; ``UNIQUE (stream_id, version)`` backs it, and a unique violation is
+still reported as a :class:`VersionConflict` value.  **Idempotent commands**: the
+``commands`` table, checked inside the same lock.  **Audit chain**: the core's
+:func:`astratrade_core.events.audit.chain_hashes`, computed inside the transaction from the
+predecessor's hash.
+
+**Schema** is created and migrated by :func:`open_postgres_store` under a transaction-level
+advisory lock (instances starting together do not race); the version is kept in
+``astratrade_schema``.  A ``schema`` argument puts the tables in their own PostgreSQL schema
+(tests use one per test; deployments may use one per environment).
+
+The connection comes from a URL: the ``url`` argument or ``$ASTRATRADE_PG_URL``
+(``postgresql://user@host:port/db``; ``scripts/services.sh env`` prints a local one).
+
+>>> open_postgres_store(None, environ={}).failure().code
+'store.unconfigured'
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import psycopg
+from psycopg import errors, sql
+from returns.maybe import Maybe, Nothing, Some
+from returns.result import Failure, Result, Success
+
+from astratrade_core.errors import DomainError
+from astratrade_core.events.audit import chain_hashes
+from astratrade_shell.store.chain import GENESIS_HASH
+from astratrade_shell.store.records import (
+    Appended,
+    ExpectedVersion,
+    PendingEvent,
+    Snapshot,
+    StoredEvent,
+    VersionConflict,
+    check_expected_version,
+)
+
+__all__ = ["MIGRATIONS", "PG_URL_VARIABLE", "PostgresEventStore", "open_postgres_store"]
+
+#: The environment variable holding the connection URL.
+PG_URL_VARIABLE = "ASTRATRADE_PG_URL"
+
+#: Schema migrations, applied in order; ``astratrade_schema.version`` counts the applied ones.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE events (
+        position BIGINT PRIMARY KEY,
+        stream_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        schema_version INTEGER NOT NULL,
+        data BYTEA NOT NULL,
+        hash BYTEA NOT NULL,
+        command_id TEXT,
+        UNIQUE (stream_id, version)
+    );
+    CREATE TABLE commands (
+        command_id TEXT PRIMARY KEY,
+        stream_id TEXT NOT NULL,
+        first_position BIGINT NOT NULL,
+        last_position BIGINT NOT NULL
+    );
+    CREATE TABLE snapshots (
+        stream_id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        state_type TEXT NOT NULL,
+        data BYTEA NOT NULL
+    );
+    """,
+)
+
+#: Advisory lock key serialising schema migrations (any 64-bit constant of our own).
+_MIGRATION_LOCK = 0x41_53_54_52_41_4D_49_47  # "ASTRAMIG"
+
+_COLUMNS = ("position, stream_id, version, event_id, event_type, schema_version, data, hash, "
+            "command_id")
+_INSERT = (f"INSERT INTO events ({_COLUMNS}) SELECT * FROM unnest("
+           "%s::bigint[], %s::text[], %s::integer[], %s::text[], %s::text[], %s::integer[], "
+           "%s::bytea[], %s::bytea[], %s::text[])")
+_PAGE = 2_000
+
+_Row = tuple[int, str, int, str, str, int, bytes, bytes, str | None]
+
+
+def open_postgres_store(
+    url: str | None = None,
+    *,
+    schema: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    connect_timeout_s: int = 10,
+) -> Result[PostgresEventStore, DomainError]:
+    """Connect to ``url`` (default ``$ASTRATRADE_PG_URL``), create or migrate the schema.
+
+    Failures are values: ``store.unconfigured`` (no URL), ``store.unreachable`` (cannot
+    connect), ``store.not_an_event_store`` (tables of another application, or a schema newer
+    than this code).
+    """
+    env = os.environ if environ is None else environ
+    target = url if url is not None else env.get(PG_URL_VARIABLE)
+    if not target:
+        return Failure(DomainError.of("store.unconfigured", f"no PostgreSQL URL: pass one or "
+                                      f"set ${PG_URL_VARIABLE}"))
+    try:
+        conn = psycopg.connect(target, autocommit=True, connect_timeout=connect_timeout_s)
+    except psycopg.Error as exc:
+        return Failure(DomainError.of("store.unreachable", f"cannot connect to PostgreSQL: "
+                                      f"{_first_line(exc)}"))
+    try:
+        if schema is not None:
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+            conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+        migrated = _migrate(conn)
+    except psycopg.Error as exc:
+        conn.close()
+        return Failure(DomainError.of("store.unreachable", f"cannot prepare the event store: "
+                                      f"{_first_line(exc)}"))
+    if isinstance(migrated, Failure):
+        conn.close()
+        return Failure(migrated.failure())
+    return Success(PostgresEventStore(conn, schema))
+
+
+def _migrate(conn: psycopg.Connection[Any]) -> Result[int, DomainError]:
+    """Bring the current schema up to ``len(MIGRATIONS)``; the resulting version."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+        tables = {row[0] for row in conn.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema()")}
+        if "astratrade_schema" not in tables:
+            if tables & {"events", "commands", "snapshots"}:
+                return Failure(DomainError.of(
+                    "store.not_an_event_store",
+                    "the schema holds event-store-like tables without a schema version"))
+            conn.execute("CREATE TABLE astratrade_schema (version INTEGER NOT NULL)")
+            conn.execute("INSERT INTO astratrade_schema VALUES (0)")
+        row = conn.execute("SELECT version FROM astratrade_schema").fetchone()
+        current: int = row[0] if row is not None else 0
+        if current > len(MIGRATIONS):
+            return Failure(DomainError.of(
+                "store.not_an_event_store",
+                f"schema version {current} is newer than this code ({len(MIGRATIONS)})"))
+        for step in MIGRATIONS[current:]:
+            conn.execute(step.encode())
+        conn.execute("UPDATE astratrade_schema SET version = %s", (len(MIGRATIONS),))
+    return Success(len(MIGRATIONS))
+
+
+class PostgresEventStore:
+    """An :class:`~astratrade_shell.store.port.EventStore` over one PostgreSQL connection.
+
+    Build it with :func:`open_postgres_store`.  One instance may be shared by threads (calls
+    are serialised by a lock); processes and service instances each open their own.
+    """
+
+    def __init__(self, connection: psycopg.Connection[Any], schema: str | None) -> None:
+        self._conn = connection
+        self._lock = threading.Lock()
+        self.schema = schema
+
+    def append(
+        self,
+        stream_id: str,
+        events: Sequence[PendingEvent],
+        expected_version: int | ExpectedVersion,
+        *,
+        command_id: str | None = None,
+    ) -> Result[Appended, VersionConflict]:
+        """Append the batch in one transaction holding the table's write lock."""
+        check_expected_version(expected_version)
+        with self._lock:
+            outcome: Result[Appended, VersionConflict] | None = None
+            try:
+                with self._conn.transaction():
+                    self._conn.execute("LOCK TABLE events IN EXCLUSIVE MODE")
+                    outcome = self._append_locked(stream_id, events, expected_version,
+                                                  command_id)
+                    if not isinstance(outcome, Success) or outcome.unwrap().duplicate:
+                        raise psycopg.Rollback
+            except errors.UniqueViolation:
+                # Only reachable if something bypasses the lock; still a value, not a crash.
+                expected = expected_version if isinstance(expected_version, int) else -1
+                return Failure(VersionConflict(stream_id, expected,
+                                               self._version(stream_id)))
+            assert outcome is not None
+            return outcome
+
+    def _append_locked(
+        self,
+        stream_id: str,
+        events: Sequence[PendingEvent],
+        expected_version: int | ExpectedVersion,
+        command_id: str | None,
+    ) -> Result[Appended, VersionConflict]:
+        conn = self._conn
+        if command_id is not None:
+            seen = conn.execute(
+                "SELECT stream_id, first_position, last_position FROM commands "
+                "WHERE command_id = %s", (command_id,)).fetchone()
+            if seen is not None:
+                again = conn.execute(f"SELECT {_COLUMNS} FROM events WHERE position BETWEEN %s "
+                                     "AND %s ORDER BY position", (seen[1], seen[2])).fetchall()
+                return Success(Appended(seen[0], tuple(_record(r) for r in again), True))
+        current = self._version(stream_id)
+        if isinstance(expected_version, int) and expected_version != current:
+            return Failure(VersionConflict(stream_id, expected_version, current))
+        if not events:
+            return Success(Appended(stream_id, ()))
+        tail = conn.execute("SELECT position, hash FROM events ORDER BY position DESC "
+                            "LIMIT 1").fetchone()
+        position, previous = (tail[0], bytes(tail[1])) if tail is not None else (0, GENESIS_HASH)
+        hashes = chain_hashes([event.data for event in events], previous)
+        rows: list[_Row] = [
+            (position + offset, stream_id, current + offset, event.event_id, event.event_type,
+             event.schema_version, event.data, digest, command_id)
+            for offset, (event, digest) in enumerate(zip(events, hashes, strict=True), start=1)]
+        conn.execute(_INSERT, [list(column) for column in zip(*rows, strict=True)])
+        if command_id is not None:
+            conn.execute("INSERT INTO commands VALUES (%s, %s, %s, %s)",
+                         (command_id, stream_id, position + 1, position + len(rows)))
+        return Success(Appended(stream_id, tuple(map(_record, rows))))
+
+    def _version(self, stream_id: str) -> int:
+        row = self._conn.execute("SELECT max(version) FROM events WHERE stream_id = %s",
+                                 (stream_id,)).fetchone()
+        found: int | None = row[0] if row is not None else None
+        return found or 0
+
+    def stream_version(self, stream_id: str) -> int:
+        """The number of events in the stream."""
+        with self._lock:
+            return self._version(stream_id)
+
+    def read_stream(self, stream_id: str, from_version: int = 1) -> Iterator[StoredEvent]:
+        """The stream's records from ``from_version`` on, fetched a page at a time."""
+        version = max(from_version, 1)
+        while True:
+            with self._lock:
+                rows = self._conn.execute(
+                    f"SELECT {_COLUMNS} FROM events WHERE stream_id = %s AND version >= %s "
+                    "ORDER BY version LIMIT %s", (stream_id, version, _PAGE)).fetchall()
+            yield from map(_record, rows)
+            if len(rows) < _PAGE:
+                return
+            version = rows[-1][2] + 1
+
+    def read_all(self, from_position: int = 1) -> Iterator[StoredEvent]:
+        """Every record from ``from_position`` on, a page at a time (memory stays bounded)."""
+        position = max(from_position, 1)
+        while True:
+            with self._lock:
+                rows = self._conn.execute(
+                    f"SELECT {_COLUMNS} FROM events WHERE position >= %s ORDER BY position "
+                    "LIMIT %s", (position, _PAGE)).fetchall()
+            yield from map(_record, rows)
+            if len(rows) < _PAGE:
+                return
+            position = rows[-1][0] + 1
+
+    def last_position(self) -> int:
+        """The newest global position (0 when empty)."""
+        with self._lock:
+            row = self._conn.execute("SELECT max(position) FROM events").fetchone()
+        found: int | None = row[0] if row is not None else None
+        return found or 0
+
+    def save_snapshot(self, snapshot: Snapshot) -> None:
+        """Replace the stream's snapshot (an upsert)."""
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO snapshots (stream_id, version, state_type, data) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (stream_id) DO UPDATE SET "
+                "version = EXCLUDED.version, state_type = EXCLUDED.state_type, "
+                "data = EXCLUDED.data",
+                (snapshot.stream_id, snapshot.version, snapshot.state_type, snapshot.data))
+
+    def load_snapshot(self, stream_id: str) -> Maybe[Snapshot]:
+        """The stream's latest snapshot, if any."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT stream_id, version, state_type, data FROM snapshots "
+                "WHERE stream_id = %s", (stream_id,)).fetchone()
+        return Nothing if row is None else Some(Snapshot(row[0], row[1], row[2], bytes(row[3])))
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
+
+
+def _record(row: Sequence[Any]) -> StoredEvent:
+    return StoredEvent(position=row[0], stream_id=row[1], version=row[2], event_id=row[3],
+                       event_type=row[4], schema_version=row[5], data=bytes(row[6]),
+                       hash=bytes(row[7]), command_id=row[8])
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
