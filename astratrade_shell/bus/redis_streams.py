@@ -1,0 +1,374 @@
+"""The Redis Streams bus: per-domain streams, consumer groups, recovery and dead letters.
+
+**Publishing.** :class:`RedisStreamsBus` is an :class:`~astratrade_shell.bus.port.EventBus`:
+``publish(records)`` ``XADD``\\ s each stored record (global position, stream, type, canonical
+bytes, hash) to the stream of its domain, ``<prefix>:events:<domain>`` (the core module that
+defines the event type: ``trading``, ``gamification``, ``revenue``, ``social``; Redis has no
+wildcard stream names, so consumers name every stream they read), and raises the high-water
+mark ``<prefix>:published`` to the newest position, in one ``MULTI``.  When Redis is down the
+publish fails quietly (the records are already stored: appends never depend on Redis) and the
+bus is *behind*; the next ``publish`` -- or :meth:`RedisStreamsBus.catch_up` -- republishes
+from the store after the high-water mark.
+
+**Consuming.** A :class:`StreamWorker` feeds one projection from a consumer group named after
+it.  Delivery is at least once; the projection applies each global position exactly once and
+in order, because the worker
+
+* acknowledges records at or below the projection's position as duplicates;
+* fills a gap (a record whose predecessor it has not applied: another domain's event, a
+  publish lost while Redis was down, a restart with an empty projection) by reading the
+  missing positions from the store, the source of truth;
+* re-reads its own pending entries first, then claims entries another consumer left pending
+  longer than ``min_idle_ms`` (``XAUTOCLAIM``: a worker that died before ``XACK``), then
+  reads new ones;
+* moves a record whose projection raised ``max_deliveries`` times (``XPENDING`` delivery
+  count) to ``<prefix>:dead-letter`` with the reason, acknowledges it and skips its position.
+
+>>> domain_of("XPGained"), domain_of("NoSuchEvent")
+('gamification', 'other')
+>>> stream_key("astratrade", "trading")
+'astratrade:events:trading'
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, cast
+
+import attrs
+import redis
+
+from astratrade_core.events import registered_types
+from astratrade_shell.bus.port import Handler
+from astratrade_shell.projections import Projection
+from astratrade_shell.store.port import EventStore
+from astratrade_shell.store.records import StoredEvent
+
+__all__ = [
+    "RedisStreamsBus",
+    "StreamWorker",
+    "WorkerStats",
+    "all_domains",
+    "dead_letter_key",
+    "decode_entry",
+    "domain_of",
+    "encode_entry",
+    "stream_key",
+]
+
+_RAISE_MARK = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1]) end
+return 0
+"""
+
+
+def domain_of(event_type: str) -> str:
+    """The domain (defining core module) of an event type; ``other`` if unregistered."""
+    cls = registered_types().get(event_type)
+    return "other" if cls is None else cls.__module__.rsplit(".", 1)[-1]
+
+
+def all_domains() -> tuple[str, ...]:
+    """Every domain with a registered event type, plus ``other``, sorted."""
+    return tuple(sorted({*(domain_of(name) for name in registered_types()), "other"}))
+
+
+def stream_key(prefix: str, domain: str) -> str:
+    """The Redis stream a domain's events are published to."""
+    return f"{prefix}:events:{domain}"
+
+
+def dead_letter_key(prefix: str) -> str:
+    """The stream poison records are moved to."""
+    return f"{prefix}:dead-letter"
+
+
+def encode_entry(record: StoredEvent, sent_at_ns: int) -> dict[str, bytes | int | str]:
+    """A stored record as stream-entry fields (``sent_at`` feeds the latency figures)."""
+    return {"position": record.position, "stream": record.stream_id,
+            "version": record.version, "event_id": record.event_id,
+            "type": record.event_type, "schema": record.schema_version, "data": record.data,
+            "hash": record.hash, "command_id": record.command_id or "",
+            "has_command": int(record.command_id is not None), "sent_at": sent_at_ns}
+
+
+def decode_entry(fields: Mapping[bytes, bytes]) -> StoredEvent:
+    """The stored record an entry carries (inverse of :func:`encode_entry`).
+
+    >>> record = StoredEvent(position=3, stream_id="s", version=1, event_id="e",
+    ...                      event_type="T", schema_version=1, data=b"{}", hash=bytes(32),
+    ...                      command_id=None)
+    >>> wire = {k.encode(): v if isinstance(v, bytes) else str(v).encode()
+    ...         for k, v in encode_entry(record, 0).items()}
+    >>> decode_entry(wire) == record
+    True
+    """
+    command = fields[b"command_id"].decode()
+    return StoredEvent(position=int(fields[b"position"]), stream_id=fields[b"stream"].decode(),
+                       version=int(fields[b"version"]), event_id=fields[b"event_id"].decode(),
+                       event_type=fields[b"type"].decode(),
+                       schema_version=int(fields[b"schema"]), data=fields[b"data"],
+                       hash=fields[b"hash"],
+                       command_id=command if fields[b"has_command"] == b"1" else None)
+
+
+class RedisStreamsBus:
+    """Publishes stored records to per-domain Redis streams (see the module docstring).
+
+    Local ``subscribe``\\ rs are called in-process first, like :class:`InProcessBus`; remote
+    ones are :class:`StreamWorker`\\ s.  With a ``store``, a bus that fell behind (Redis down)
+    catches up from it on the next publish.
+    """
+
+    def __init__(self, client: redis.Redis, *, prefix: str = "astratrade",
+                 store: EventStore | None = None, maxlen: int | None = None) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.store = store
+        self.maxlen = maxlen
+        self.behind = False
+        self.failed_publishes = 0
+        self._handlers: list[Handler] = []
+        self._raise_mark = client.register_script(_RAISE_MARK)
+
+    @property
+    def mark_key(self) -> str:
+        """The key holding the newest published position."""
+        return f"{self.prefix}:published"
+
+    def subscribe(self, handler: Handler) -> None:
+        """Add an in-process subscriber."""
+        self._handlers.append(handler)
+
+    def publish(self, records: Sequence[StoredEvent]) -> None:
+        """Call local subscribers, then publish to Redis (never raises on Redis errors)."""
+        for record in records:
+            for handler in self._handlers:
+                handler(record)
+        if self.behind and self.store is not None:
+            self.catch_up()
+            return
+        if not self._send(records):
+            self.behind = True
+
+    def published_position(self) -> int:
+        """The high-water mark: the newest position published (``0`` if none)."""
+        raw = self.client.get(self.mark_key)
+        return 0 if raw is None else int(cast(bytes, raw))
+
+    def catch_up(self, page: int = 500) -> int:
+        """Republish every stored record after the high-water mark; the count published.
+
+        Records below the mark that a failed publish missed need nothing: workers fill such
+        gaps from the store.  Returns ``0`` and stays behind while Redis is unreachable.
+        """
+        if self.store is None:
+            raise ValueError("catch_up needs the bus to know the store")
+        try:
+            start = self.published_position() + 1
+        except redis.RedisError:
+            self.behind = True
+            return 0
+        batch: list[StoredEvent] = []
+        count = 0
+        for record in self.store.read_all(start):
+            batch.append(record)
+            if len(batch) >= page:
+                if not self._send(batch):
+                    self.behind = True
+                    return count
+                count += len(batch)
+                batch = []
+        if batch and not self._send(batch):
+            self.behind = True
+            return count
+        self.behind = False
+        return count + len(batch)
+
+    def _send(self, records: Sequence[StoredEvent]) -> bool:
+        if not records:
+            return True
+        now = time.time_ns()
+        try:
+            pipe = self.client.pipeline(transaction=True)
+            for record in records:
+                key = stream_key(self.prefix, domain_of(record.event_type))
+                pipe.xadd(key, encode_entry(record, now),  # type: ignore[arg-type]
+                          maxlen=self.maxlen, approximate=True)
+            self._raise_mark(keys=[self.mark_key],
+                             args=[max(r.position for r in records)], client=pipe)
+            pipe.execute()
+        except redis.RedisError:
+            self.failed_publishes += len(records)
+            return False
+        return True
+
+
+@attrs.define
+class WorkerStats:
+    """What a worker did: records applied (from Redis and from the store), duplicates
+    acknowledged, entries claimed from dead consumers, records dead-lettered, and the
+    publish-to-applied latencies (ms) of records applied straight from Redis."""
+
+    applied: int = 0
+    filled: int = 0
+    duplicates: int = 0
+    claimed: int = 0
+    dead_lettered: int = 0
+    handled: int = 0
+    latencies_ms: list[float] = attrs.field(factory=list)
+
+
+_Entry = tuple[str, bytes, StoredEvent, int]
+
+
+class StreamWorker:
+    """Feeds one projection from the consumer group ``group`` (default: its name)."""
+
+    def __init__(self, client: redis.Redis, projection: Projection[Any], store: EventStore,
+                 *, prefix: str = "astratrade", consumer: str = "worker-1",
+                 group: str | None = None, domains: Iterable[str] | None = None,
+                 min_idle_ms: int = 5_000, max_deliveries: int = 5, batch: int = 500,
+                 block_ms: int = 100) -> None:
+        if max_deliveries < 1 or batch < 1 or min_idle_ms < 0:
+            raise ValueError("max_deliveries and batch must be >= 1, min_idle_ms >= 0")
+        self.client = client
+        self.projection = projection
+        self.store = store
+        self.prefix = prefix
+        self.consumer = consumer
+        self.group = group or projection.name
+        self.keys = [stream_key(prefix, d) for d in (domains or all_domains())]
+        self.min_idle_ms = min_idle_ms
+        self.max_deliveries = max_deliveries
+        self.batch = batch
+        self.block_ms = block_ms
+        self.stats = WorkerStats()
+        self._fill_failures: Counter[int] = Counter()
+        self._last_claim = 0.0
+        self._blocked = False
+        self._ensure_groups()
+
+    def _ensure_groups(self) -> None:
+        for key in self.keys:
+            try:
+                self.client.xgroup_create(key, self.group, id="0", mkstream=True)
+            except redis.ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
+
+    def run(self, *, max_events: int | None = None, idle_timeout: float | None = None,
+            should_stop: Callable[[], bool] = lambda: False) -> WorkerStats:
+        """Step until ``max_events`` entries were handled, nothing arrived for
+        ``idle_timeout`` seconds, or ``should_stop()`` (e.g. set by a signal handler)."""
+        idle_since = time.monotonic()
+        while not should_stop():
+            if self.step():
+                idle_since = time.monotonic()
+            elif idle_timeout is not None and time.monotonic() - idle_since >= idle_timeout:
+                break
+            if max_events is not None and self.stats.handled >= max_events:
+                break
+        return self.stats
+
+    def step(self) -> int:
+        """Handle one batch: own pending entries, else stale claimed ones, else new ones."""
+        entries = self._read("0", block=None)
+        if not entries and time.monotonic() - self._last_claim >= self.min_idle_ms / 2_000:
+            self._last_claim = time.monotonic()
+            entries = self._claim()
+        if not entries:
+            entries = self._read(">", block=self.block_ms)
+        pipe = self.client.pipeline(transaction=False)
+        self._blocked = False  # set when a record fails: later ones wait for the next step
+        for key, entry_id, record, sent_at in sorted(entries, key=lambda e: e[2].position):
+            self._handle(pipe, key, entry_id, record, sent_at)
+        pipe.execute()
+        self.stats.handled += len(entries)
+        return len(entries)
+
+    def _read(self, start: str, block: int | None) -> list[_Entry]:
+        reply = self.client.xreadgroup(self.group, self.consumer,
+                                       dict.fromkeys(self.keys, start),
+                                       count=self.batch, block=block)
+        entries: list[_Entry] = []
+        for raw_key, messages in cast(list[Any], reply or []):
+            key = raw_key.decode()
+            for entry_id, fields in messages:
+                entries.extend(self._entry(key, entry_id, fields))
+        return entries
+
+    def _claim(self) -> list[_Entry]:
+        entries: list[_Entry] = []
+        for key in self.keys:
+            reply: Any = self.client.xautoclaim(key, self.group, self.consumer,
+                                                self.min_idle_ms, count=self.batch)
+            for entry_id, fields in reply[1]:
+                entries.extend(self._entry(key, entry_id, fields))
+        self.stats.claimed += len(entries)
+        return entries
+
+    def _entry(self, key: str, entry_id: bytes, fields: Mapping[bytes, bytes] | None,
+               ) -> list[_Entry]:
+        if not fields:  # trimmed or deleted while pending: nothing left to deliver
+            self.client.xack(key, self.group, entry_id)
+            return []
+        return [(key, entry_id, decode_entry(fields), int(fields[b"sent_at"]))]
+
+    def _handle(self, pipe: Any, key: str, entry_id: bytes, record: StoredEvent,
+                sent_at: int) -> None:
+        projection = self.projection
+        if record.position <= projection.position:
+            self.stats.duplicates += 1
+            pipe.xack(key, self.group, entry_id)
+            return
+        if record.position > projection.position + 1 and (
+                self._blocked or not self._fill(pipe, record.position)):
+            self._blocked = True  # a predecessor failed: stay pending, retry next step
+            return
+        try:
+            projection(record)
+        except Exception as exc:
+            self._blocked = True
+            self._failed(pipe, key, entry_id, record, exc)
+            return
+        self.stats.applied += 1
+        self.stats.latencies_ms.append((time.time_ns() - sent_at) / 1e6)
+        pipe.xack(key, self.group, entry_id)
+
+    def _fill(self, pipe: Any, upto: int) -> bool:
+        projection = self.projection
+        for record in self.store.read_all(projection.position + 1):
+            if record.position >= upto:
+                break
+            try:
+                projection(record)
+            except Exception as exc:
+                self._fill_failures[record.position] += 1
+                if self._fill_failures[record.position] < self.max_deliveries:
+                    return False
+                self._dead_letter(pipe, record, f"from store: {exc}",
+                                  self._fill_failures.pop(record.position))
+                continue
+            self.stats.filled += 1
+        return projection.position == upto - 1
+
+    def _failed(self, pipe: Any, key: str, entry_id: bytes, record: StoredEvent,
+                exc: Exception) -> None:
+        pending = cast(list[dict[str, Any]], self.client.xpending_range(
+            key, self.group, min=entry_id, max=entry_id, count=1))
+        deliveries = int(pending[0]["times_delivered"]) if pending else self.max_deliveries
+        if deliveries >= self.max_deliveries:
+            self._dead_letter(pipe, record, str(exc), deliveries)
+            pipe.xack(key, self.group, entry_id)
+
+    def _dead_letter(self, pipe: Any, record: StoredEvent, reason: str,
+                     deliveries: int) -> None:
+        fields = {**encode_entry(record, time.time_ns()), "projection": self.projection.name,
+                  "reason": reason[:500], "deliveries": deliveries}
+        pipe.xadd(dead_letter_key(self.prefix), fields)
+        self.projection.position = record.position
+        self.stats.dead_lettered += 1

@@ -1,0 +1,91 @@
+"""``astratrade worker``: feed one read model from the Redis Streams bus.
+
+The worker rebuilds nothing up front: its first delivered record fills the gap from the store
+(see :mod:`astratrade_shell.bus.redis_streams`), so a restarted worker catches up by itself.
+It stops after ``--max-events`` entries, after ``--idle-timeout`` seconds without any, or on
+SIGTERM/SIGINT, and prints one summary line.  Exit ``1`` if a record was dead-lettered.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+from types import FrameType
+
+import click
+import redis
+
+from astratrade_shell.bus.redis_streams import StreamWorker
+from astratrade_shell.cli.ledger import _opened
+from astratrade_shell.cli.main import CliFailure
+from astratrade_shell.readmodels import ReadModels
+
+__all__ = ["worker"]
+
+
+@click.command(help="""Feed one projection from the Redis Streams bus (a consumer group).
+
+Delivery is at least once; the projection applies each global position once, in order,
+filling gaps from the store. Entries left pending by a dead worker are claimed after
+--min-idle-ms; a record that fails --max-deliveries times goes to the dead-letter stream.
+""")
+@click.option("--projection", "name", required=True, help="Read model to maintain.")
+@click.option("--store", "store_path", required=True, metavar="PATH",
+              help="Path of the SQLite event store file.")
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="Redis URL (default: $ASTRATRADE_REDIS_URL).")
+@click.option("--prefix", default="astratrade", show_default=True, help="Redis key prefix.")
+@click.option("--consumer", default=None, help="Consumer name (default: host-pid).")
+@click.option("--max-events", type=click.IntRange(min=1), default=None,
+              help="Stop after handling this many entries.")
+@click.option("--idle-timeout", type=click.FloatRange(min=0), default=None,
+              help="Stop after this many seconds without entries.")
+@click.option("--min-idle-ms", type=click.IntRange(min=0), default=5_000, show_default=True,
+              help="Claim entries another consumer left pending this long.")
+@click.option("--max-deliveries", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Dead-letter a record after this many failed deliveries.")
+@click.option("--state-out", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the final projection state here (pickle; for tests).")
+def worker(*, name: str, store_path: str, redis_url: str | None, prefix: str,
+            consumer: str | None, max_events: int | None, idle_timeout: float | None,
+            min_idle_ms: int, max_deliveries: int, state_out: str | None) -> int:
+    """The ``worker`` command."""
+    projections = ReadModels().by_name()
+    if name not in projections:
+        raise CliFailure.bad_input(
+            f"unknown projection {name!r} (one of: {', '.join(sorted(projections))})")
+    url = redis_url or os.environ.get("ASTRATRADE_REDIS_URL")
+    if not url:
+        raise CliFailure.bad_input("no Redis URL: pass --redis or set ASTRATRADE_REDIS_URL")
+    try:
+        client = redis.Redis.from_url(url)
+        client.ping()
+    except (ValueError, redis.RedisError) as exc:
+        raise CliFailure.bad_input(f"cannot reach Redis at {url}: {exc}") from None
+    stopping: list[int] = []
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        stopping.append(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    projection = projections[name]
+    with _opened(store_path) as store:
+        try:
+            bus_worker = StreamWorker(client, projection, store, prefix=prefix,
+                                      consumer=consumer or f"{os.uname().nodename}-{os.getpid()}",
+                                      min_idle_ms=min_idle_ms, max_deliveries=max_deliveries)
+            stats = bus_worker.run(max_events=max_events, idle_timeout=idle_timeout,
+                                   should_stop=lambda: bool(stopping))
+        except redis.RedisError as exc:
+            raise CliFailure.domain(f"redis: {exc}") from None
+    if state_out is not None:
+        with open(state_out, "wb") as out:
+            pickle.dump((projection.position, projection.state), out)
+    click.echo(f"projection={name} position={projection.position} applied={stats.applied} "
+               f"filled={stats.filled} duplicates={stats.duplicates} claimed={stats.claimed} "
+               f"dead_lettered={stats.dead_lettered}")
+    if stats.dead_lettered:
+        raise CliFailure.domain(f"{stats.dead_lettered} record(s) dead-lettered for {name}")
+    return 0
