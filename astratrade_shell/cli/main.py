@@ -47,6 +47,7 @@ COMMANDS: Mapping[str, tuple[str, str]] = {
               "Audit-chain commands (verify)."),
     "contracts": ("astratrade_shell.cli.contracts:contracts",
                   "Build the Cairo contracts; print their class hashes."),
+    "worker": ("astratrade_shell.cli.worker:worker", "Feed one projection from Redis Streams."),
     "demo": ("astratrade_shell.cli.demo:demo",
              "Simulate a small trading community end to end."),
 }
