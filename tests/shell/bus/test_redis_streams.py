@@ -6,6 +6,8 @@ import time
 from typing import Any
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from astratrade_core.events import Event
 from astratrade_core.events.gamification import XPGained
@@ -113,7 +115,8 @@ def test_appends_succeed_while_redis_is_down_and_publishing_catches_up(
     store = InMemoryEventStore()
     bus = RedisStreamsBus(client, prefix=unique_prefix, store=store)
     bus.publish(_append(store, [xp_event("u-1", n, 1) for n in range(5)]))
-    bus.client = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)  # outage
+    bus.client = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2,  # outage
+                             retry=Retry(NoBackoff(), 0))
     bus.publish(_append(store, [xp_event("u-1", n, 10) for n in range(5, 8)]))
     assert (bus.behind, bus.failed_publishes) == (True, 3)
     assert store.last_position() == 8  # the appends were not affected
