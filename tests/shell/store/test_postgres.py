@@ -191,3 +191,11 @@ def test_writer_processes_and_a_tailing_reader_see_gap_free_commit_order(
     assert seen == list(range(1, expected_count + 1))
     assert verify_store(store) == Success(expected_count)
     store.close()
+
+
+def test_synchronous_commit_is_on_unless_traded_for_speed(schema: str) -> None:
+    for wanted, shown in ((True, "on"), (False, "off")):
+        store = open_postgres_store(pg_url(), schema=schema,
+                                    synchronous_commit=wanted).unwrap()
+        assert store._conn.execute("SHOW synchronous_commit").fetchone() == (shown,)
+        store.close()
