@@ -78,8 +78,8 @@ def test_workers_converge_on_the_replayed_projections_after_a_kill(
     writers = [spawn.Process(target=xp_writer, kwargs={
         "path": str(path), "url": redis_url(), "prefix": unique_prefix, "writer": w,
         "appends": APPENDS, "batch": BATCH, "start": start}) for w in range(WRITERS)]
-    for process in writers:
-        process.start()
+    for writer in writers:
+        writer.start()
     outs = {name: tmp_path / f"{name}.pickle" for name in PROJECTIONS}
     workers = {name: _worker(path, unique_prefix, name, f"{name}-1", outs[name])
                for name in PROJECTIONS}
