@@ -223,12 +223,31 @@ class Candle:
     volume: Decimal
 
 
+class _MalformedError(Exception):
+    """A venue reply without the shape we read (raised and caught inside this module only)."""
+
+
+_MALFORMED = (_MalformedError, KeyError, IndexError, TypeError, ValueError)
+
+
 def _num(value: object, field: str) -> Decimal:
-    """A venue number that must parse; a malformed reply is a venue bug surfaced as ValueError."""
+    """A venue number, parsed exactly from the venue's string (floats are refused)."""
     parsed = parse_decimal(value, field)
     if isinstance(parsed, Failure):
-        raise ValueError(f"venue sent a malformed {field}")
+        raise _MalformedError(f"malformed {field}: {parsed.failure().code}")
     return parsed.unwrap()
+
+
+def _decode(build: Callable[[Any], _T]) -> Callable[[Any], Result[_T, DomainError]]:
+    """``build`` applied to a venue reply; a reply of the wrong shape is the Failure
+    ``exchange.malformed`` instead of an exception."""
+    def run(reply: Any) -> Result[_T, DomainError]:
+        try:
+            return Success(build(reply))
+        except _MALFORMED as exc:
+            return Failure(DomainError.of("exchange.malformed",
+                                          f"unexpected venue reply ({type(exc).__name__}: {exc})"))
+    return run
 
 
 class _Redact(logging.Filter):
@@ -258,6 +277,19 @@ def _ccxt() -> Any:
 
 def _filters(info: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     return {f["filterType"]: f for f in info.get("filters", [])}
+
+
+def _execution(order: OrderRequest, trade: Mapping[str, Any], quote: str) -> Execution:
+    """One venue trade as our execution: signed quantity, price, commission as the fee."""
+    if trade["commissionAsset"] != quote:
+        raise _MalformedError(f"fee paid in {trade['commissionAsset']}, not in {quote}")
+    quantity = _num(trade["qty"], "qty")
+    signed = quantity if trade["side"] == "BUY" else CONTEXT.minus(quantity)
+    liquidity = Liquidity.MAKER if trade["maker"] else Liquidity.TAKER
+    fill = Fill.of(signed, trade["price"], trade["commission"], liquidity)
+    if isinstance(fill, Failure):
+        raise _MalformedError(f"fill: {', '.join(fill.failure().codes())}")
+    return Execution(order.client_order_id, order.account_id, order.symbol, fill.unwrap())
 
 
 class CcxtVenue:
@@ -380,13 +412,20 @@ class CcxtVenue:
             brackets = self._call(lambda: self._ex.fapiPrivateGetLeverageBracket({}))
             if isinstance(brackets, Failure):
                 return brackets
-            tiers = {row["symbol"]: row["brackets"] for row in self._raw_json()}
+            decoded = _decode(lambda _: {r["symbol"]: r["brackets"] for r in self._raw_json()})(
+                None)
+            if isinstance(decoded, Failure):
+                return decoded
+            tiers = decoded.unwrap()
         out: dict[str, Instrument] = {}
         for market in self._ex.markets.values():
             info = market["info"]
             if info.get("status") != "TRADING":
                 continue
-            made = self._instrument(info, tiers.get(info["symbol"]))
+            decoded_market = _decode(lambda i: self._instrument(i, tiers.get(i["symbol"])))(info)
+            if isinstance(decoded_market, Failure):
+                return decoded_market
+            made = decoded_market.unwrap()
             if isinstance(made, Failure):
                 return made
             out[info["symbol"]] = made.unwrap()
@@ -421,27 +460,28 @@ class CcxtVenue:
     def ticker(self, symbol: str) -> Result[Ticker, DomainError]:
         """The 24-hour ticker (last, high, low, base volume) from the venue's strings."""
         return self._market(symbol).bind(lambda m: self._call(
-            lambda: self._ex.fetch_ticker(m["symbol"]))).map(lambda t: Ticker(
+            lambda: self._ex.fetch_ticker(m["symbol"]))).bind(_decode(lambda t: Ticker(
                 symbol, _num(t["info"]["lastPrice"], "lastPrice"),
                 _num(t["info"]["highPrice"], "highPrice"), _num(t["info"]["lowPrice"], "lowPrice"),
-                _num(t["info"]["volume"], "volume")))
+                _num(t["info"]["volume"], "volume"))))
 
     def order_book(self, symbol: str, depth: int = 5) -> Result[OrderBook, DomainError]:
         """The top ``depth`` levels of each side."""
         def levels(rows: Sequence[Sequence[str]]) -> tuple[tuple[Decimal, Decimal], ...]:
             return tuple((_num(p, "price"), _num(q, "quantity")) for p, q in rows[:depth])
         return self._call(lambda: self._ex.fapiPublicGetDepth(
-            {"symbol": symbol, "limit": max(5, depth)})).map(
-                lambda r: OrderBook(symbol, levels(r["bids"]), levels(r["asks"])))
+            {"symbol": symbol, "limit": max(5, depth)})).bind(_decode(
+                lambda r: OrderBook(symbol, levels(r["bids"]), levels(r["asks"]))))
 
     def candles(self, symbol: str, interval: str = "1m", limit: int = 100,
                 ) -> Result[tuple[Candle, ...], DomainError]:
         """OHLCV bars, oldest first."""
         return self._call(lambda: self._ex.fapiPublicGetKlines(
-            {"symbol": symbol, "interval": interval, "limit": limit})).map(lambda rows: tuple(
-                Candle(datetime.fromtimestamp(int(r[0]) // 1000, UTC), _num(r[1], "open"),
-                       _num(r[2], "high"), _num(r[3], "low"), _num(r[4], "close"),
-                       _num(r[5], "volume")) for r in rows))
+            {"symbol": symbol, "interval": interval, "limit": limit})).bind(_decode(
+                lambda rows: tuple(
+                    Candle(datetime.fromtimestamp(int(r[0]) // 1000, UTC), _num(r[1], "open"),
+                           _num(r[2], "high"), _num(r[3], "low"), _num(r[4], "close"),
+                           _num(r[5], "volume")) for r in rows)))
 
     def symbols(self) -> tuple[str, ...]:
         """The watched symbols (MarketData port)."""
@@ -462,15 +502,15 @@ class CcxtVenue:
 
     def balances(self) -> Result[Mapping[str, Decimal], DomainError]:
         """Wallet balance per asset (``balance`` of the futures account)."""
-        return self._call(lambda: self._ex.fapiPrivateV2GetBalance({})).map(
-            lambda rows: {r["asset"]: _num(r["balance"], "balance") for r in rows})
+        return self._call(lambda: self._ex.fapiPrivateV2GetBalance({})).bind(_decode(
+            lambda rows: {r["asset"]: _num(r["balance"], "balance") for r in rows}))
 
     def positions(self) -> Result[Mapping[str, tuple[Decimal, Decimal]], DomainError]:
         """Open positions: symbol -> (signed quantity, entry price)."""
-        return self._call(lambda: self._ex.fapiPrivateV2GetPositionRisk({})).map(
+        return self._call(lambda: self._ex.fapiPrivateV2GetPositionRisk({})).bind(_decode(
             lambda rows: {r["symbol"]: (_num(r["positionAmt"], "positionAmt"),
                                         _num(r["entryPrice"], "entryPrice"))
-                          for r in rows if _num(r["positionAmt"], "positionAmt") != 0})
+                          for r in rows if _num(r["positionAmt"], "positionAmt") != 0}))
 
     # -- trading (Exchange port) -------------------------------------------------------------
 
@@ -479,6 +519,8 @@ class CcxtVenue:
         seen = self._reports.get(order.client_order_id)
         if seen is not None:
             return Success(seen)
+        if order.client_order_id in self._orders:  # placed and still open: report, not resend
+            return self._poll(self._orders[order.client_order_id], fresh_only=False)
         market = self._market(order.symbol)
         if isinstance(market, Failure):
             return market
@@ -526,9 +568,12 @@ class CcxtVenue:
 
     def _report(self, order: OrderRequest, info: Mapping[str, Any], *, fresh_only: bool,
                 ) -> Result[OrderReport, DomainError]:
+        executed = _decode(lambda i: _num(i.get("executedQty", "0"), "executedQty"))(info)
+        if isinstance(executed, Failure):
+            return executed
         status = _STATUS.get(info.get("status", ""), OrderStatus.OPEN)
         executions: tuple[Execution, ...] = ()
-        if _num(info.get("executedQty", "0"), "executedQty") > 0:
+        if executed.unwrap() > 0:
             trades = self._executions(order, str(info["orderId"]), fresh_only=fresh_only)
             if isinstance(trades, Failure):
                 return trades
@@ -542,26 +587,16 @@ class CcxtVenue:
 
     def _executions(self, order: OrderRequest, order_id: str, *, fresh_only: bool,
                     ) -> Result[tuple[Execution, ...], DomainError]:
+        quote = self._ex.markets_by_id[order.symbol][0]["info"]["quoteAsset"]
         listed = self._call(lambda: self._ex.fapiPrivateGetUserTrades(
-            {"symbol": order.symbol, "orderId": order_id}))
+            {"symbol": order.symbol, "orderId": order_id})).bind(_decode(
+                lambda rows: [(str(t["id"]), _execution(order, t, quote)) for t in rows]))
         if isinstance(listed, Failure):
             return listed
         seen = self._reported.setdefault(order.client_order_id, set())
-        out: list[Execution] = []
-        for trade in listed.unwrap():
-            trade_id = str(trade["id"])
-            if fresh_only and trade_id in seen:
-                continue
-            seen.add(trade_id)
-            quantity = _num(trade["qty"], "qty")
-            signed = quantity if trade["side"] == "BUY" else CONTEXT.minus(quantity)
-            liquidity = Liquidity.MAKER if trade["maker"] else Liquidity.TAKER
-            fill = Fill.of(signed, trade["price"], trade["commission"], liquidity)
-            if isinstance(fill, Failure):
-                return fill
-            out.append(Execution(order.client_order_id, order.account_id, order.symbol,
-                                 fill.unwrap()))
-        return Success(tuple(out))
+        fresh = [(tid, e) for tid, e in listed.unwrap() if not (fresh_only and tid in seen)]
+        seen.update(tid for tid, _ in fresh)
+        return Success(tuple(e for _, e in fresh))
 
     def cancel(self, client_order_id: str) -> Result[OrderReport, DomainError]:
         """Cancel a tracked open order; the report carries any fills not yet reported."""
@@ -574,7 +609,8 @@ class CcxtVenue:
                 "origClientOrderId": venue_client_order_id(client_order_id)}))).bind(
             lambda placed: self._report(order, placed["info"], fresh_only=True))
 
-    def _poll(self, order: OrderRequest) -> Result[OrderReport, DomainError]:
+    def _poll(self, order: OrderRequest, *, fresh_only: bool = True,
+              ) -> Result[OrderReport, DomainError]:
         market = self._market(order.symbol)
         if isinstance(market, Failure):
             return market
@@ -583,7 +619,7 @@ class CcxtVenue:
             None, market.unwrap()["symbol"], {"origClientOrderId": cid}))
         if isinstance(polled, Failure):
             return polled
-        return self._report(order, polled.unwrap()["info"], fresh_only=True)
+        return self._report(order, polled.unwrap()["info"], fresh_only=fresh_only)
 
     def on_prices(self, prices: Mapping[str, Decimal]) -> tuple[OrderReport, ...]:
         """Poll every tracked open order; report those with new executions or a final state."""

@@ -68,13 +68,15 @@ LEVERAGE_BRACKETS = ('[{"symbol":"BTCUSDT","notionalCoef":1.50,"brackets":['
 
 @attrs.frozen
 class Fault:
-    """The next reply of a route: an HTTP ``status`` with a Binance error body, or a ``delay``
-    in seconds before the normal reply (the request itself is processed at once)."""
+    """The next reply of a route: an HTTP ``status`` with a Binance error body, a ``delay``
+    in seconds before the normal reply (the request itself is processed at once), or a
+    replacement ``body`` sent with status 200."""
 
     status: int = 200
     code: int = 0
     msg: str = ""
     delay: float = 0.0
+    body: str = ""
 
 
 class VenueEmulator:
@@ -89,6 +91,7 @@ class VenueEmulator:
         self.trades: dict[int, list[dict[str, Any]]] = defaultdict(list)
         self.market_fills: list[tuple[str, str]] = [("0.004", "30000.0"), ("0.006", "30000.5")]
         self.echo_api_key = False
+        self.commission_asset = "USDT"
         self._next_id = 1000
 
     def fault(self, method: str, path: str, *faults: Fault) -> None:
@@ -112,7 +115,8 @@ class VenueEmulator:
         commission = str((Decimal(qty) * Decimal(price) * rate).quantize(Decimal("1E-8"),
                                                                           ROUND_DOWN))
         self.trades[order["orderId"]].append({
-            "buyer": order["side"] == "BUY", "commission": commission, "commissionAsset": "USDT",
+            "buyer": order["side"] == "BUY", "commission": commission,
+            "commissionAsset": self.commission_asset,
             "id": self._next_id, "maker": maker, "orderId": order["orderId"], "price": price,
             "qty": qty, "quoteQty": "0", "realizedPnl": "0", "side": order["side"],
             "positionSide": "BOTH", "symbol": order["symbol"], "time": 1_700_000_000_000})
@@ -130,7 +134,7 @@ class VenueEmulator:
             if fault.status != 200:
                 msg = fault.msg + (f" key={api_key}" if self.echo_api_key else "")
                 return fault.status, json.dumps({"code": fault.code, "msg": msg}), 0.0
-            return 200, self._route(method, path, params), fault.delay
+            return 200, fault.body or self._route(method, path, params), fault.delay
 
     def _route(self, method: str, path: str, params: dict[str, str]) -> str:
         if path == "/fapi/v1/exchangeInfo":

@@ -150,6 +150,36 @@ def test_a_resting_order_reports_new_fills_once_then_cancels(
     assert venue.cancel("cmd-limit-1").failure().code == "exchange.not_open"
 
 
+def test_resubmitting_an_open_order_reports_it_without_sending_it_again(
+        emulator: tuple[VenueEmulator, str], venue: CcxtVenue) -> None:
+    first = venue.submit(order("cmd-limit-2", Side.SELL, "0.010", "30100.0")).unwrap()
+    posts = emulator[0].count("POST", ORDER)
+    emulator[0].fill(venue_client_order_id("cmd-limit-2"), "0.004", "30100.0")
+    again = venue.submit(order("cmd-limit-2", Side.SELL, "0.010", "30100.0")).unwrap()
+    assert emulator[0].count("POST", ORDER) == posts
+    assert (first.status, again.status) == (OrderStatus.OPEN, OrderStatus.OPEN)
+    assert [e.fill.quantity for e in again.executions] == [Decimal("-0.004")]
+    venue.cancel("cmd-limit-2").unwrap()
+
+
+def test_malformed_replies_are_failures_not_exceptions(
+        emulator: tuple[VenueEmulator, str], venue: CcxtVenue) -> None:
+    venue.instruments().unwrap()
+    # a float where Binance sends a string is refused, never rounded into money
+    emulator[0].fault("GET", "/fapi/v1/ticker/24hr", Fault(body=(
+        '{"symbol": "BTCUSDT", "lastPrice": 30012.3, "highPrice": "1", "lowPrice": "1",'
+        ' "volume": "1"}')))
+    assert venue.ticker("BTCUSDT").failure().code == "exchange.malformed"
+    emulator[0].fault("GET", "/fapi/v1/depth", Fault(body='{"bids": [["1"]], "asks": []}'))
+    assert venue.order_book("BTCUSDT").failure().code == "exchange.malformed"
+    emulator[0].commission_asset = "BNB"  # fees paid in BNB are not quote-currency fees
+    try:
+        failed = venue.submit(order("cmd-bnb-1", Side.BUY, "0.010")).failure()
+    finally:
+        emulator[0].commission_asset = "USDT"
+    assert failed.code == "exchange.malformed" and "BNB" in failed.message
+
+
 def test_a_timed_out_submission_is_found_by_client_id_not_sent_twice(
         emulator: tuple[VenueEmulator, str]) -> None:
     venue_state, root = emulator
