@@ -68,18 +68,20 @@ def worker(*, name: str, store_path: str, redis_url: str | None, prefix: str,
     def stop(signum: int, _frame: FrameType | None) -> None:
         stopping.append(signum)
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     projection = projections[name]
-    with _opened(store_path) as store:
-        try:
+    try:
+        with _opened(store_path) as store:
             bus_worker = StreamWorker(client, projection, store, prefix=prefix,
                                       consumer=consumer or f"{os.uname().nodename}-{os.getpid()}",
                                       min_idle_ms=min_idle_ms, max_deliveries=max_deliveries)
             stats = bus_worker.run(max_events=max_events, idle_timeout=idle_timeout,
                                    should_stop=lambda: bool(stopping))
-        except redis.RedisError as exc:
-            raise CliFailure.domain(f"redis: {exc}") from None
+    except redis.RedisError as exc:
+        raise CliFailure.domain(f"redis: {exc}") from None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     if state_out is not None:
         with open(state_out, "wb") as out:
             pickle.dump((projection.position, projection.state), out)
