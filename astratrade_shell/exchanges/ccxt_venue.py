@@ -68,6 +68,8 @@ from astratrade_core.errors import DomainError
 from astratrade_core.instrument import Instrument, margin_tiers
 from astratrade_core.money import Currency
 from astratrade_core.numeric import CONTEXT, parse_decimal
+from astratrade_core.portfolio import ExecuteTrade
+from astratrade_core.risk import RiskPolicy
 from astratrade_core.trading import Fill, Liquidity
 from astratrade_shell.exchanges.port import (
     Execution,
@@ -84,6 +86,7 @@ __all__ = [
     "RetryPolicy",
     "Ticker",
     "TokenBucket",
+    "fill_commands",
     "venue_client_order_id",
 ]
 
@@ -289,7 +292,35 @@ def _execution(order: OrderRequest, trade: Mapping[str, Any], quote: str) -> Exe
     fill = Fill.of(signed, trade["price"], trade["commission"], liquidity)
     if isinstance(fill, Failure):
         raise _MalformedError(f"fill: {', '.join(fill.failure().codes())}")
-    return Execution(order.client_order_id, order.account_id, order.symbol, fill.unwrap())
+    return Execution(order.client_order_id, order.account_id, order.symbol, fill.unwrap(),
+                     str(trade["id"]))
+
+
+def fill_commands(report: OrderReport, *, quote_currency: str, policy: RiskPolicy,
+                  issued_at: datetime) -> tuple[ExecuteTrade, ...]:
+    """The portfolio commands that book a report's executions: one
+    :class:`~astratrade_core.portfolio.ExecuteTrade` per venue trade, whose ``command_id``
+    ``"<client_order_id>:trade:<venue trade id>"`` makes booking the same fill twice a no-op
+    for the application's command idempotency.  ``decide`` turns each into ``TradeExecuted``.
+
+    >>> from astratrade_core.trading import Fill
+    >>> from astratrade_shell.exchanges.port import OrderRequest, OrderStatus, Side
+    >>> request = OrderRequest(client_order_id="c-1", account_id="a", symbol="BTCUSDT",
+    ...                        side=Side.BUY, quantity=Decimal("0.002"))
+    >>> done = OrderReport(request, OrderStatus.FILLED, (Execution(
+    ...     "c-1", "a", "BTCUSDT", Fill(Decimal("0.002"), Decimal("30000")), "77"),))
+    >>> policy = RiskPolicy.of(max_leverage="10").unwrap()
+    >>> [c.command_id for c in fill_commands(done, quote_currency="USDT", policy=policy,
+    ...                                      issued_at=datetime(2026, 1, 1, tzinfo=UTC))]
+    ['c-1:trade:77']
+    """
+    return tuple(
+        ExecuteTrade(command_id=f"{e.client_order_id}:trade:{e.venue_trade_id or index}",
+                     account_id=e.account_id, issued_at=issued_at, symbol=e.symbol,
+                     quote_currency=quote_currency, quantity=e.fill.quantity,
+                     price=e.fill.price, policy=policy, fee=e.fill.fee,
+                     liquidity=e.fill.liquidity)
+        for index, e in enumerate(report.executions))
 
 
 class CcxtVenue:

@@ -68,12 +68,14 @@ class OrderRequest:
 
 @attrs.frozen
 class Execution:
-    """One fill of an order, as the core models it (signed quantity, fee, liquidity)."""
+    """One fill of an order, as the core models it (signed quantity, fee, liquidity).
+    ``venue_trade_id`` is the venue's id of the trade, when it has one (real venues)."""
 
     client_order_id: str
     account_id: str
     symbol: str
     fill: Fill
+    venue_trade_id: str | None = None
 
 
 @attrs.frozen

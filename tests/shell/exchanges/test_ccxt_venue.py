@@ -11,12 +11,16 @@ import logging
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from astratrade_core.events.trading import TradeExecuted
+from astratrade_core.portfolio import Deposit, PortfolioState, decide, replay
+from astratrade_core.risk import RiskPolicy
 from astratrade_core.testing import hostile_contexts
 from astratrade_core.trading import Liquidity
 from astratrade_shell.exchanges import OrderKind, OrderRequest, OrderStatus, Side
@@ -25,6 +29,7 @@ from astratrade_shell.exchanges.ccxt_venue import (
     Credentials,
     RetryPolicy,
     TokenBucket,
+    fill_commands,
     venue_client_order_id,
 )
 from tests.shell.exchanges.binance_emulator import Fault, VenueEmulator, running_emulator
@@ -129,6 +134,25 @@ def test_a_market_order_reports_each_partial_fill_with_its_fee(
     assert (placed["side"], placed["type"], placed["origQty"]) == ("SELL", "MARKET", "0.01")
     again = venue.submit(order("cmd-market-1", Side.SELL, "0.010")).unwrap()
     assert again == report and emulator[0].count("POST", ORDER) == 1
+
+
+def test_fills_become_trade_commands_and_trade_events(venue: CcxtVenue) -> None:
+    report = venue.submit(order("cmd-market-2", Side.SELL, "0.010")).unwrap()
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    commands = fill_commands(report, quote_currency="USDT", issued_at=now,
+                             policy=RiskPolicy.of(max_leverage="10").unwrap())
+    assert len({c.command_id for c in commands}) == 2
+    state = replay(decide(PortfolioState.EMPTY, Deposit(
+        command_id="d", account_id="alice", issued_at=now, currency="USDT",
+        amount=Decimal("1000"))).unwrap())
+    booked = []
+    for command in commands:
+        events = decide(state, command).unwrap()
+        state = replay(events, state)
+        booked += [e for e in events if isinstance(e, TradeExecuted)]
+    assert [(e.quantity, e.price, e.fee, e.liquidity) for e in booked] == [
+        (Decimal("-0.004"), Decimal("30000.0"), Decimal("0.04800000"), "taker"),
+        (Decimal("-0.006"), Decimal("30000.5"), Decimal("0.07200120"), "taker")]
 
 
 def test_a_resting_order_reports_new_fills_once_then_cancels(
