@@ -1,5 +1,7 @@
-"""Venues and market data: the ports, the paper exchange (default) and price sources."""
+"""Venues and market data: the ports, the paper exchange (default), a real venue over ccxt
+(imported lazily) and price sources."""
 
+from astratrade_shell.exchanges.ccxt_venue import CcxtVenue, Credentials
 from astratrade_shell.exchanges.market_data import CsvPrices, RandomWalk, load_csv_prices
 from astratrade_shell.exchanges.paper import PaperExchange
 from astratrade_shell.exchanges.port import (
@@ -14,6 +16,8 @@ from astratrade_shell.exchanges.port import (
 )
 
 __all__ = [
+    "CcxtVenue",
+    "Credentials",
     "CsvPrices",
     "Exchange",
     "Execution",
