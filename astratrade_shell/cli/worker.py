@@ -11,17 +11,39 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 import click
 import redis
+from returns.result import Failure
 
 from astratrade_shell.bus.redis_streams import StreamWorker
 from astratrade_shell.cli.ledger import _opened
 from astratrade_shell.cli.main import CliFailure
 from astratrade_shell.readmodels import ReadModels
+from astratrade_shell.store.port import EventStore
 
 __all__ = ["worker"]
+
+
+@contextmanager
+def _store(location: str, schema: str | None) -> Iterator[EventStore]:
+    if not location.startswith(("postgresql://", "postgres://")):
+        with _opened(location) as sqlite_store:
+            yield sqlite_store
+        return
+    from astratrade_shell.store.postgres import open_postgres_store  # noqa: PLC0415 - psycopg
+
+    opened = open_postgres_store(location, schema=schema)
+    if isinstance(opened, Failure):
+        raise CliFailure.bad_input(str(opened.failure()))
+    store = opened.unwrap()
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 @click.command(help="""Feed one projection from the Redis Streams bus (a consumer group).
@@ -31,8 +53,9 @@ filling gaps from the store. Entries left pending by a dead worker are claimed a
 --min-idle-ms; a record that fails --max-deliveries times goes to the dead-letter stream.
 """)
 @click.option("--projection", "name", required=True, help="Read model to maintain.")
-@click.option("--store", "store_path", required=True, metavar="PATH",
-              help="Path of the SQLite event store file.")
+@click.option("--store", "store_path", required=True, metavar="PATH|URL",
+              help="SQLite event store file, or a postgresql:// URL.")
+@click.option("--schema", default=None, help="PostgreSQL schema of the store.")
 @click.option("--redis", "redis_url", default=None, metavar="URL",
               help="Redis URL (default: $ASTRATRADE_REDIS_URL).")
 @click.option("--prefix", default="astratrade", show_default=True, help="Redis key prefix.")
@@ -47,7 +70,7 @@ filling gaps from the store. Entries left pending by a dead worker are claimed a
               help="Dead-letter a record after this many failed deliveries.")
 @click.option("--state-out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the final projection state here (pickle; for tests).")
-def worker(*, name: str, store_path: str, redis_url: str | None, prefix: str,
+def worker(*, name: str, store_path: str, schema: str | None, redis_url: str | None, prefix: str,
             consumer: str | None, max_events: int | None, idle_timeout: float | None,
             min_idle_ms: int, max_deliveries: int, state_out: str | None) -> int:
     """The ``worker`` command."""
@@ -71,7 +94,7 @@ def worker(*, name: str, store_path: str, redis_url: str | None, prefix: str,
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     projection = projections[name]
     try:
-        with _opened(store_path) as store:
+        with _store(store_path, schema) as store:
             bus_worker = StreamWorker(client, projection, store, prefix=prefix,
                                       consumer=consumer or f"{os.uname().nodename}-{os.getpid()}",
                                       min_idle_ms=min_idle_ms, max_deliveries=max_deliveries)
