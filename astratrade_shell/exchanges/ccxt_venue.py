@@ -48,17 +48,13 @@ Credentials()
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import logging
-import os
 import time
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
@@ -76,6 +72,13 @@ from astratrade_shell.exchanges.port import (
     OrderReport,
     OrderRequest,
     OrderStatus,
+)
+from astratrade_shell.exchanges.venue_access import (
+    REDACT,
+    Credentials,
+    RetryPolicy,
+    TokenBucket,
+    venue_client_order_id,
 )
 
 __all__ = [
@@ -101,97 +104,6 @@ _STATUS = {
     "EXPIRED": OrderStatus.CANCELLED,
     "REJECTED": OrderStatus.CANCELLED,
 }
-
-
-def venue_client_order_id(client_order_id: str) -> str:
-    """The venue's client order id for our ``client_order_id``: ``at-`` and 29 hex digits of
-    its SHA-256 (Binance allows ``[.A-Z:/a-z0-9_-]{1,36}``), the same on every retry."""
-    return "at-" + hashlib.sha256(client_order_id.encode()).hexdigest()[:29]
-
-
-@attrs.frozen
-class Credentials:
-    """An API key and secret; neither is ever shown by ``repr``."""
-
-    api_key: str = attrs.field(repr=False)
-    secret: str = attrs.field(repr=False)
-
-    @classmethod
-    def from_env(cls, venue: str, environ: Mapping[str, str] | None = None,
-                 ) -> Result[Credentials, DomainError]:
-        """Read ``ASTRATRADE_<VENUE>_API_KEY`` and ``ASTRATRADE_<VENUE>_API_SECRET``.
-
-        >>> Credentials.from_env("binanceusdm", {}).failure().code
-        'exchange.credentials'
-        """
-        env = os.environ if environ is None else environ
-        prefix = f"ASTRATRADE_{venue.upper()}_"
-        key, secret = env.get(prefix + "API_KEY"), env.get(prefix + "API_SECRET")
-        if not key or not secret:
-            return Failure(DomainError.of("exchange.credentials",
-                                          f"set {prefix}API_KEY and {prefix}API_SECRET"))
-        return Success(cls(key, secret))
-
-    @classmethod
-    def from_file(cls, path: Path, venue: str) -> Result[Credentials, DomainError]:
-        """Read ``api_key`` and ``secret`` from the ``[venues.<venue>]`` table of a TOML file."""
-        try:
-            table = tomllib.loads(path.read_text(encoding="utf-8")).get("venues", {}).get(venue)
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            return Failure(DomainError.of("exchange.credentials",
-                                          f"cannot read {path}: {type(exc).__name__}"))
-        if not isinstance(table, dict) or not isinstance(table.get("api_key"), str) or (
-                not isinstance(table.get("secret"), str)):
-            return Failure(DomainError.of("exchange.credentials",
-                                          f"{path} has no [venues.{venue}] api_key and secret"))
-        return Success(cls(table["api_key"], table["secret"]))
-
-
-class TokenBucket:
-    """``rate`` tokens per second, at most ``capacity`` banked; :meth:`acquire` waits for one.
-
-    >>> now = [0.0]
-    >>> bucket = TokenBucket(rate=2.0, capacity=1.0, clock=lambda: now[0],
-    ...                      sleep=lambda s: now.__setitem__(0, now[0] + s))
-    >>> bucket.acquire(); bucket.acquire(); now[0]   # the second token takes 1/2 s
-    0.5
-    """
-
-    def __init__(self, *, rate: float, capacity: float, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self._rate, self._capacity = rate, capacity
-        self._clock, self._sleep = clock, sleep
-        self._tokens, self._last = capacity, clock()
-
-    def _refill(self) -> None:
-        now = self._clock()
-        self._tokens = min(self._capacity, self._tokens + (now - self._last) * self._rate)
-        self._last = now
-
-    def acquire(self) -> None:
-        """Take one token, sleeping until it is available."""
-        self._refill()
-        if self._tokens < 1:
-            self._sleep((1 - self._tokens) / self._rate)
-            self._refill()
-        self._tokens -= 1
-
-
-@attrs.frozen
-class RetryPolicy:
-    """``attempts`` tries in all; the n-th retry waits ``min(cap, base * 2**(n-1))`` seconds.
-
-    >>> [RetryPolicy(attempts=5, base=0.5, cap=3.0).delay(n) for n in (1, 2, 3, 4)]
-    [0.5, 1.0, 2.0, 3.0]
-    """
-
-    attempts: int = 4
-    base: float = 0.25
-    cap: float = 5.0
-
-    def delay(self, retry: int) -> float:
-        """Seconds to wait before retry number ``retry`` (1-based)."""
-        return min(self.cap, self.base * 2.0 ** (retry - 1))
 
 
 @attrs.frozen
@@ -253,24 +165,6 @@ def _decode(build: Callable[[Any], _T]) -> Callable[[Any], Result[_T, DomainErro
     return run
 
 
-class _Redact(logging.Filter):
-    """Scrubs secrets from the records ccxt itself logs (its debug log echoes reply bodies)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        if any(secret in text for secret in self.secrets):
-            for secret in self.secrets:
-                text = text.replace(secret, "***")
-            record.msg, record.args = text, ()
-        return True
-
-
-_REDACT = _Redact()
-
 
 def _ccxt() -> Any:
     """The ccxt package, imported on first use (it takes about a second: the CLI must not pay
@@ -327,14 +221,14 @@ class CcxtVenue:
     """Binance USDⓈ-M over a ccxt exchange object (see the module docstring)."""
 
     def __init__(self, exchange: Any, *, account_id: str, watch: Sequence[str] = (),
-                 bucket: TokenBucket | None = None, retry: RetryPolicy = RetryPolicy(),
+                 bucket: TokenBucket | None = None, retry: RetryPolicy | None = None,
                  sleep: Callable[[float], None] = time.sleep,
                  secrets: Sequence[str] = ()) -> None:
         self._ex = exchange
         self._account_id = account_id
         self._watch = tuple(watch)
         self._bucket = bucket or TokenBucket(rate=10.0, capacity=10.0)
-        self._retry = retry
+        self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._secrets = tuple(s for s in secrets if s)
         self._prices: dict[str, Decimal] = {}
@@ -367,8 +261,8 @@ class CcxtVenue:
             exchange.get_exceptions_by_url = lambda _url, kind: linear.get(kind, {})
         secrets = () if credentials is None else (credentials.api_key, credentials.secret)
         if secrets:
-            _REDACT.secrets.update(secrets)
-            logging.getLogger("ccxt.base.exchange").addFilter(_REDACT)  # added once
+            REDACT.secrets.update(secrets)
+            logging.getLogger("ccxt.base.exchange").addFilter(REDACT)  # added once
         return cls(exchange, account_id=account_id, watch=watch, secrets=secrets, **options)
 
     def __repr__(self) -> str:
