@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import decimal
 import logging
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from astratrade_core.events.trading import TradeExecuted
 from astratrade_core.portfolio import Deposit, PortfolioState, decide, replay
@@ -310,3 +312,28 @@ def test_importing_the_adapter_does_not_import_ccxt() -> None:
 
 def test_the_emulator_saw_only_endpoints_it_knows(emulator: tuple[VenueEmulator, str]) -> None:
     assert emulator[0].unknown == []
+
+
+@given(st.text(min_size=1, max_size=200))
+def test_venue_client_ids_are_deterministic_and_fit_binance(command_id: str) -> None:
+    cid = venue_client_order_id(command_id)
+    assert cid == venue_client_order_id(command_id)
+    assert re.fullmatch(r"[.A-Z:/a-z0-9_-]{1,36}", cid)
+
+
+@given(rate=st.integers(1, 50), capacity=st.integers(1, 10), calls=st.integers(1, 60))
+def test_the_bucket_never_exceeds_its_rate(rate: int, capacity: int, calls: int) -> None:
+    clock = Clock()
+    bucket = TokenBucket(rate=float(rate), capacity=float(capacity), clock=lambda: clock.now,
+                         sleep=clock.sleep)
+    for _ in range(calls):
+        bucket.acquire()
+    # the first `capacity` calls are free; every further call needs 1/rate s more
+    assert clock.now >= max(0, calls - capacity) / rate - 1e-9
+
+
+@given(key=st.text(min_size=4, alphabet="abcdefXYZ0189-"),
+       secret=st.text(min_size=4, alphabet="ghijkQRS2345_"))
+def test_credentials_never_show_in_their_repr(key: str, secret: str) -> None:
+    shown = repr(Credentials(key, secret))
+    assert key not in shown and secret not in shown
