@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 EXTRAS := dev,cairo
 
-.PHONY: test lint typecheck purity pytest services services-stop bench demo clean contracts verify
+.PHONY: test lint typecheck pytest services services-stop bench demo clean contracts verify
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
