@@ -58,6 +58,7 @@ from astratrade_shell.store.records import (
     StoredEvent,
     VersionConflict,
     check_expected_version,
+    paged,
 )
 
 __all__ = ["MIGRATIONS", "PG_URL_VARIABLE", "PostgresEventStore", "open_postgres_store"]
@@ -269,29 +270,21 @@ class PostgresEventStore:
 
     def read_stream(self, stream_id: str, from_version: int = 1) -> Iterator[StoredEvent]:
         """The stream's records from ``from_version`` on, fetched a page at a time."""
-        version = max(from_version, 1)
-        while True:
+        def fetch(version: int) -> list[Any]:
             with self._lock:
-                rows = self._conn.execute(
+                return self._conn.execute(
                     f"SELECT {_COLUMNS} FROM events WHERE stream_id = %s AND version >= %s "
                     "ORDER BY version LIMIT %s", (stream_id, version, _PAGE)).fetchall()
-            yield from map(_record, rows)
-            if len(rows) < _PAGE:
-                return
-            version = rows[-1][2] + 1
+        return map(_record, paged(fetch, from_version, 2, _PAGE))
 
     def read_all(self, from_position: int = 1) -> Iterator[StoredEvent]:
         """Every record from ``from_position`` on, a page at a time (memory stays bounded)."""
-        position = max(from_position, 1)
-        while True:
+        def fetch(position: int) -> list[Any]:
             with self._lock:
-                rows = self._conn.execute(
+                return self._conn.execute(
                     f"SELECT {_COLUMNS} FROM events WHERE position >= %s ORDER BY position "
                     "LIMIT %s", (position, _PAGE)).fetchall()
-            yield from map(_record, rows)
-            if len(rows) < _PAGE:
-                return
-            position = rows[-1][0] + 1
+        return map(_record, paged(fetch, from_position, 0, _PAGE))
 
     def last_position(self) -> int:
         """The newest global position (0 when empty)."""

@@ -21,6 +21,8 @@ Global positions count every event in the store from 1, without gaps.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import attrs
 
@@ -33,6 +35,7 @@ __all__ = [
     "StoredEvent",
     "VersionConflict",
     "check_expected_version",
+    "paged",
 ]
 
 
@@ -139,3 +142,22 @@ def check_expected_version(expected_version: int | ExpectedVersion) -> None:
         expected_version < 0
     ):
         raise ValueError(f"expected_version must be >= 0 or ANY_VERSION, got {expected_version!r}")
+
+
+def paged(fetch: Callable[[int], Sequence[Sequence[Any]]], start: int, key: int,
+          page: int) -> Iterator[Sequence[Any]]:
+    """Keyset pagination shared by the SQL adapters: ``fetch(cursor)`` returns at most ``page``
+    rows whose column ``key`` is ``>= cursor`` in ascending order; the next page starts after
+    the last key seen, so memory stays bounded and no row is read twice.
+
+    >>> rows = [(n,) for n in range(1, 6)]
+    >>> [r[0] for r in paged(lambda c: [r for r in rows if r[0] >= c][:2], 0, 0, 2)]
+    [1, 2, 3, 4, 5]
+    """
+    cursor = max(start, 1)
+    while True:
+        rows = fetch(cursor)
+        yield from rows
+        if len(rows) < page:
+            return
+        cursor = rows[-1][key] + 1

@@ -34,6 +34,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from returns.maybe import Maybe, Nothing, Some
 from returns.result import Failure, Result, Success
@@ -49,6 +50,7 @@ from astratrade_shell.store.records import (
     StoredEvent,
     VersionConflict,
     check_expected_version,
+    paged,
 )
 
 __all__ = ["SCHEMA", "SQLiteEventStore", "Synchronous", "open_sqlite_store"]
@@ -223,29 +225,21 @@ class SQLiteEventStore:
 
     def read_stream(self, stream_id: str, from_version: int = 1) -> Iterator[StoredEvent]:
         """The stream's records from ``from_version`` on, fetched a page at a time."""
-        version = max(from_version, 1)
-        while True:
+        def fetch(version: int) -> list[Any]:
             with self._lock:
-                rows = self._conn.execute(
+                return self._conn.execute(
                     f"SELECT {_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? "
                     "ORDER BY version LIMIT ?", (stream_id, version, _PAGE)).fetchall()
-            yield from map(_record, rows)
-            if len(rows) < _PAGE:
-                return
-            version = rows[-1][2] + 1
+        return map(_record, paged(fetch, from_version, 2, _PAGE))
 
     def read_all(self, from_position: int = 1) -> Iterator[StoredEvent]:
         """Every record from ``from_position`` on, a page at a time (memory stays bounded)."""
-        position = max(from_position, 1)
-        while True:
+        def fetch(position: int) -> list[Any]:
             with self._lock:
-                rows = self._conn.execute(
+                return self._conn.execute(
                     f"SELECT {_COLUMNS} FROM events WHERE position >= ? ORDER BY position "
                     "LIMIT ?", (position, _PAGE)).fetchall()
-            yield from map(_record, rows)
-            if len(rows) < _PAGE:
-                return
-            position = rows[-1][0] + 1
+        return map(_record, paged(fetch, from_position, 0, _PAGE))
 
     def last_position(self) -> int:
         """The newest global position (0 when empty)."""
@@ -283,7 +277,7 @@ def _fresh_record(row: tuple[int, str, int, str, str, int, bytes, bytes, str | N
                        command_id=row[8])
 
 
-def _record(row: tuple[int, str, int, str, str, int, bytes, bytes, str | None]) -> StoredEvent:
+def _record(row: Sequence[Any]) -> StoredEvent:
     data, digest = row[6], row[7]
     return StoredEvent(position=row[0], stream_id=row[1], version=row[2], event_id=row[3],
                        event_type=row[4], schema_version=row[5],

@@ -9,9 +9,15 @@ from pathlib import Path
 
 from returns.result import Success
 
-from astratrade_shell.store import ANY_VERSION, PendingEvent, Synchronous, open_sqlite_store
+from astratrade_shell.store import (
+    ANY_VERSION,
+    EventStore,
+    PendingEvent,
+    Synchronous,
+    open_sqlite_store,
+)
 
-__all__ = ["SHARED", "batch_size_of", "killable_writer", "mixed_writer"]
+__all__ = ["SHARED", "batch_size_of", "killable_writer", "mixed_writer", "write_mixed"]
 
 SHARED = "shared"
 
@@ -28,7 +34,13 @@ def mixed_writer(path: str, writer: int, appends: int, start: EventFlag, report:
     conflicts), which WAL commits provide at either level; ``FULL`` would only add one fsync
     per commit and tie the test's run time to the disk's latency (10,000 commits).
     """
-    store = open_sqlite_store(path, synchronous=Synchronous.NORMAL).unwrap()
+    write_mixed(open_sqlite_store(path, synchronous=Synchronous.NORMAL).unwrap(), writer,
+                appends, start, report)
+
+
+def write_mixed(store: EventStore, writer: int, appends: int, start: EventFlag,
+                report: str) -> None:
+    """The body of :func:`mixed_writer`, for any adapter; closes ``store`` when done."""
     own = f"writer-{writer}"
     own_version = 0
     stored: list[str] = []
