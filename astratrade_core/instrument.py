@@ -87,30 +87,33 @@ def margin_tiers(
         if previous is None:
             if floor != 0:
                 problems.append(
-                    DomainError.of("instrument.tiers_start", "first tier must start at 0"))
+                    DomainError.invalid("instrument.tiers_start", "first tier must start at 0"))
         else:
             if previous.notional_cap != floor:
-                problems.append(DomainError.of(
+                problems.append(DomainError.invalid(
                     "instrument.tiers_gap", f"tier {index} must start where the previous ends",
                     index=index))
             if leverage > previous.max_leverage or mmr < previous.maintenance_margin_rate:
-                problems.append(DomainError.of("instrument.tiers_order",
+                problems.append(DomainError.invalid("instrument.tiers_order",
                                                f"tier {index} must not raise leverage or lower mmr",
                                                index=index))
             amount = CONTEXT.add(amount, CONTEXT.multiply(
                 floor, CONTEXT.subtract(mmr, previous.maintenance_margin_rate)))
         if cap is not None and cap <= floor:
-            problems.append(DomainError.of("instrument.tiers_cap", f"tier {index} cap <= floor",
+            problems.append(DomainError.invalid(
+                "instrument.tiers_cap", f"tier {index} cap <= floor",
                                            index=index))
         if mmr >= 1:
-            problems.append(DomainError.of("instrument.tiers_mmr", "mmr must be below 1",
+            problems.append(DomainError.invalid("instrument.tiers_mmr", "mmr must be below 1",
                                            index=index))
         previous = MarginTier(floor, cap, leverage, mmr, amount)
         tiers.append(previous)
     if not rows:
-        problems.append(DomainError.of("instrument.tiers_empty", "at least one tier is required"))
+        problems.append(DomainError.invalid(
+            "instrument.tiers_empty", "at least one tier is required"))
     elif tiers and tiers[-1].notional_cap is not None:
-        problems.append(DomainError.of("instrument.tiers_open", "the last tier must be unbounded"))
+        problems.append(DomainError.invalid("instrument.tiers_open",
+                                            "the last tier must be unbounded"))
     if problems:
         return Failure(DomainError.all_of("instrument.invalid_tiers", problems))
     return Success(tuple(tiers))
@@ -159,12 +162,13 @@ class Instrument:
             "min_notional": parse_non_negative(min_notional, "min_notional"),
             "max_leverage": parse_decimal(max_leverage, "max_leverage").bind(
                 lambda d: Success(d) if d >= 1 else Failure(
-                    DomainError.of("instrument.max_leverage", "max_leverage must be >= 1",
+                    DomainError.invalid("instrument.max_leverage", "max_leverage must be >= 1",
                                    value=d))),
         }
         problems = [r.failure() for r in parsed.values() if isinstance(r, Failure)]
         if not symbol or not isinstance(symbol, str) or len(symbol) > 32:
-            problems.insert(0, DomainError.of("instrument.symbol", "symbol must be 1-32 chars"))
+            problems.insert(0, DomainError.invalid("instrument.symbol",
+                                                   "symbol must be 1-32 chars"))
         if problems:
             return Failure(DomainError.all_of("instrument.invalid", problems))
         values = {k: r.unwrap() for k, r in parsed.items()}

@@ -68,13 +68,13 @@ class Currency:
         'money.currency_code'
         """
         if not isinstance(code, str) or not _CODE.match(code):
-            return Failure(DomainError.of("money.currency_code",
+            return Failure(DomainError.invalid("money.currency_code",
                                           "currency code must be 2-10 upper-case letters/digits",
                                           code=code))
         if isinstance(minor_unit, bool) or not isinstance(minor_unit, int) or not (
             0 <= minor_unit <= 18
         ):
-            return Failure(DomainError.of("money.minor_unit", "minor unit must be 0..18",
+            return Failure(DomainError.invalid("money.minor_unit", "minor unit must be 0..18",
                                           minor_unit=minor_unit))
         return Success(cls(code, minor_unit))
 
@@ -93,7 +93,7 @@ STRK = Currency("STRK", 18)
 
 
 def _mismatch(left: Currency, right: Currency) -> Failure[DomainError]:
-    return Failure(DomainError.of("money.currency_mismatch",
+    return Failure(DomainError.invalid("money.currency_mismatch",
                                   f"cannot combine {left.code} with {right.code}",
                                   left=left.code, right=right.code))
 

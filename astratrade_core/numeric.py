@@ -143,7 +143,7 @@ class FixedRounding(enum.Enum):
 
 
 def _error(code: str, message: str, value: object) -> Failure[DomainError]:
-    return Failure(DomainError.of(code, message, value=_describe(value)))
+    return Failure(DomainError.invalid(code, message, value=_describe(value)))
 
 
 def _describe(value: object) -> str:
@@ -208,7 +208,8 @@ def parse_decimal(value: object, field: str = "value") -> Result[Decimal, Domain
 
 
 def _field_error(field: str, code: str, message: str, value: object) -> Failure[DomainError]:
-    return Failure(DomainError.of(code, f"{field}: {message}", field=field, value=_describe(value)))
+    return Failure(DomainError.invalid(
+        code, f"{field}: {message}", field=field, value=_describe(value)))
 
 
 def _check_bounds(candidate: Decimal, field: str) -> Result[Decimal, DomainError]:

@@ -251,7 +251,7 @@ class Application:
             return Success(Executed(state, version, outcome.records))
         if conflict is None:  # unreachable: every attempt either returned or conflicted
             raise RuntimeError("no attempt was made")
-        return Failure(DomainError.of(conflict.code, str(conflict), stream_id=stream_id,
+        return Failure(DomainError.conflict(conflict.code, str(conflict), stream_id=stream_id,
                                       expected=conflict.expected, actual=conflict.actual))
 
     def _maybe_snapshot(self, aggregate: Aggregate[S, C], stream_id: str, before: int,

@@ -135,13 +135,13 @@ class InterestRateModel:
         problems.extend(p.failure() for p in parsed if isinstance(p, Failure))
         kink = parsed[3]
         if isinstance(kink, Success) and not 0 < kink.unwrap() < RAY:
-            problems.append(DomainError.of("defi.optimal_utilization",
+            problems.append(DomainError.invalid("defi.optimal_utilization",
                                            "the kink must lie strictly between 0 and 1",
                                            optimal_utilization=optimal_utilization))
         if isinstance(reserve_factor_bps, bool) or not isinstance(reserve_factor_bps, int) or not (
             0 <= reserve_factor_bps <= _PERCENTAGE_FACTOR
         ):
-            problems.append(DomainError.of("defi.reserve_factor",
+            problems.append(DomainError.invalid("defi.reserve_factor",
                                            "reserve factor must be 0..10000 bps",
                                            reserve_factor_bps=reserve_factor_bps))
         if problems:
@@ -159,7 +159,7 @@ def utilization(total_debt: int, available_liquidity: int) -> Result[int, Domain
     True
     """
     if not (0 <= total_debt <= U256_MAX and 0 <= available_liquidity <= U256_MAX):
-        return Failure(DomainError.of("defi.amount", "amounts must be u256",
+        return Failure(DomainError.invalid("defi.amount", "amounts must be u256",
                                       total_debt=total_debt, available=available_liquidity))
     if total_debt == 0:
         return Success(0)
@@ -174,7 +174,7 @@ def borrow_rate(model: InterestRateModel, utilization_ray: int) -> Result[int, D
     True
     """
     if not 0 <= utilization_ray <= RAY:
-        return Failure(DomainError.of("defi.utilization", "utilization must be in [0, RAY]",
+        return Failure(DomainError.invalid("defi.utilization", "utilization must be in [0, RAY]",
                                       utilization=utilization_ray))
     kink = model.optimal_utilization
     if utilization_ray <= kink:
@@ -198,7 +198,7 @@ def supply_rate(model: InterestRateModel, utilization_ray: int) -> Result[int, D
 
 def _check_accrual(rate: int, seconds: int) -> DomainError | None:
     if not (0 <= rate <= U256_MAX and 0 <= seconds <= 2**40):
-        return DomainError.of("defi.accrual", "rate must be u256 and seconds in 0..2**40",
+        return DomainError.invalid("defi.accrual", "rate must be u256 and seconds in 0..2**40",
                               rate=rate, seconds=seconds)
     return None
 
@@ -243,7 +243,7 @@ def compound_interest(rate: int, seconds: int) -> Result[int, DomainError]:
 
 def _fit(value: int) -> Result[int, DomainError]:
     if value > U256_MAX:
-        return Failure(DomainError.of("numeric.overflow", "result exceeds u256"))
+        return Failure(DomainError.invalid("numeric.overflow", "result exceeds u256"))
     return Success(value)
 
 

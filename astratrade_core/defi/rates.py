@@ -52,10 +52,12 @@ def _check_periods_places(periods: int, places: int) -> DomainError | None:
     if isinstance(periods, bool) or not isinstance(periods, int) or not (
         1 <= periods <= _MAX_PERIODS
     ):
-        return DomainError.of("defi.periods", f"periods must be an integer in 1..{_MAX_PERIODS}",
+        return DomainError.invalid(
+            "defi.periods", f"periods must be an integer in 1..{_MAX_PERIODS}",
                               periods=periods)
     if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 28:
-        return DomainError.of("defi.places", "places must be an integer in 0..28", places=places)
+        return DomainError.invalid(
+            "defi.places", "places must be an integer in 0..28", places=places)
     return None
 
 
@@ -77,7 +79,7 @@ def apy_from_apr(apr: object, periods: int, places: int = 18) -> Result[Decimal,
     def convert(rate: Decimal) -> Result[Decimal, DomainError]:
         base = CONTEXT.add(ONE, CONTEXT.divide(rate, n))
         if base <= 0:
-            return Failure(DomainError.of("defi.rate_range", "APR must be above -periods",
+            return Failure(DomainError.invalid("defi.rate_range", "APR must be above -periods",
                                           apr=rate, periods=periods))
         grown = CONTEXT.power(base, periods)
         return Success(quantize(CONTEXT.subtract(grown, ONE), places, Rounding.HALF_EVEN))
@@ -101,7 +103,7 @@ def apr_from_apy(apy: object, periods: int, places: int = 18) -> Result[Decimal,
     def convert(rate: Decimal) -> Result[Decimal, DomainError]:
         grown = CONTEXT.add(ONE, rate)
         if grown <= 0:
-            return Failure(DomainError.of("defi.rate_range", "APY must be above -1", apy=rate))
+            return Failure(DomainError.invalid("defi.rate_range", "APY must be above -1", apy=rate))
         root = CONTEXT.exp(CONTEXT.divide(CONTEXT.ln(grown), n))
         exact = CONTEXT.multiply(n, CONTEXT.subtract(root, ONE))
         return Success(quantize(exact, places, Rounding.HALF_EVEN))
@@ -134,13 +136,13 @@ class StreakBonusTable:
         for index, (days, bps) in enumerate(rows):
             if any(isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 100_000
                    for v in (days, bps)):
-                problems.append(DomainError.of("defi.streak_value",
+                problems.append(DomainError.invalid("defi.streak_value",
                                                "days and bonus must be integers in 0..100000",
                                                index=index))
         for index in range(1, len(rows)):
             (d0, b0), (d1, b1) = rows[index - 1], rows[index]
             if d1 <= d0 or b1 < b0:
-                problems.append(DomainError.of("defi.streak_order",
+                problems.append(DomainError.invalid("defi.streak_order",
                                                "days must increase and bonuses not decrease",
                                                index=index))
         if problems:

@@ -55,7 +55,7 @@ __all__ = ["Claim", "Distribution", "StakePosition", "StakingPool", "distribute_
 
 def _amount_error(field: str, value: int) -> DomainError | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= U256_MAX:
-        return DomainError.of("defi.amount", f"{field} must be an integer in u256",
+        return DomainError.invalid("defi.amount", f"{field} must be an integer in u256",
                               field=field, value=value)
     return None
 
@@ -90,7 +90,7 @@ def distribute_pro_rata(reward: int, stakes: Sequence[int],
     if total == 0:
         return Success(Distribution(tuple(0 for _ in stakes), pool))
     if pool > U256_MAX or total > U256_MAX:
-        return Failure(DomainError.of("numeric.overflow", "distribution exceeds u256"))
+        return Failure(DomainError.invalid("numeric.overflow", "distribution exceeds u256"))
     payouts = tuple(pool * s // total for s in stakes)
     return Success(Distribution(payouts, pool - sum(payouts)))
 
@@ -168,13 +168,13 @@ class StakingPool:
         numerator = amount * WAD + self.carry_wad
         emitted = self.emitted + amount
         if numerator > U256_MAX or emitted > U256_MAX:
-            return Failure(DomainError.of("numeric.overflow", "reward exceeds u256"))
+            return Failure(DomainError.invalid("numeric.overflow", "reward exceeds u256"))
         if self.total_staked == 0:
             return Success(StakingPool(0, self.reward_index, numerator, emitted, self.claimed,
                                        self.positions))
         delta, carry = divmod(numerator, self.total_staked)
         if self.reward_index + delta > U256_MAX:
-            return Failure(DomainError.of("numeric.overflow", "reward index exceeds u256"))
+            return Failure(DomainError.invalid("numeric.overflow", "reward index exceeds u256"))
         return Success(StakingPool(self.total_staked, self.reward_index + delta, carry, emitted,
                                    self.claimed, self.positions))
 
@@ -199,7 +199,7 @@ class StakingPool:
         if problem is not None:
             return Failure(problem)
         if self.total_staked + amount > U256_MAX:
-            return Failure(DomainError.of("numeric.overflow", "total stake exceeds u256"))
+            return Failure(DomainError.invalid("numeric.overflow", "total stake exceeds u256"))
         return self._settled(account).map(lambda p: self._moved(
             account, StakePosition(p.staked + amount, p.paid_index, p.owed), amount))
 
@@ -213,7 +213,7 @@ class StakingPool:
         if problem is not None:
             return Failure(problem)
         if amount > self.position(account).staked:
-            return Failure(DomainError.of("defi.insufficient_stake",
+            return Failure(DomainError.rejected("defi.insufficient_stake",
                                           "cannot unstake more than is staked",
                                           account=account, amount=amount,
                                           staked=self.position(account).staked))

@@ -113,7 +113,7 @@ class ChainBreak:
         >>> ChainBreak(3, b"\\x01", b"\\x02").error.fields["index"]
         '3'
         """
-        return DomainError.of("audit.broken_link",
+        return DomainError.rejected("audit.broken_link",
                               f"record {self.index} does not match the audit chain",
                               index=self.index, expected=self.expected.hex(),
                               found=self.found.hex())

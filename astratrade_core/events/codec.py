@@ -141,7 +141,7 @@ class _Reject(Exception):  # noqa: N818 - private control flow, always caught in
 
 
 def _reject(code: str, path: str, message: str) -> _Reject:
-    return _Reject(DomainError.of(code, f"{path}: {message}", path=path))
+    return _Reject(DomainError.invalid(code, f"{path}: {message}", path=path))
 
 
 # ---------------------------------------------------------------- value encoders (-> JSON text)
@@ -333,11 +333,11 @@ class _Record:
         missing = sorted(self.keys - raw.keys())
         extra = sorted(raw.keys() - self.keys)
         if missing:
-            problems.append(DomainError.of(
+            problems.append(DomainError.invalid(
                 "codec.missing_field", f"{path}: missing {', '.join(missing)}",
                 path=path, fields=",".join(missing)))
         if extra:
-            problems.append(DomainError.of(
+            problems.append(DomainError.invalid(
                 "codec.unexpected_field", f"{path}: unexpected {', '.join(extra)}",
                 path=path, fields=",".join(extra)))
         kwargs: dict[str, Any] = {}
@@ -465,7 +465,7 @@ def decode(data: bytes | str, *,
         text = data.decode("utf-8") if isinstance(data, bytes) else data
         raw = _loads(text)
     except (ValueError, RecursionError):
-        return Failure(DomainError.of("codec.bad_json", "not a JSON document in UTF-8"))
+        return Failure(DomainError.invalid("codec.bad_json", "not a JSON document in UTF-8"))
     try:
         return Success(_decode_envelope(raw, _UPCASTERS if upcasters is None else upcasters))
     except _Reject as rejected:
@@ -480,7 +480,7 @@ def _decode_envelope(raw: object, upcasters: Mapping[tuple[str, int], Upcaster])
     version = _dec_int(raw["version"], "$.version")
     cls = registered_types().get(name)
     if cls is None:
-        raise _Reject(DomainError.of("codec.unknown_type", f"unknown event type {name!r}",
+        raise _Reject(DomainError.invalid("codec.unknown_type", f"unknown event type {name!r}",
                                      path="$.type", type=name))
     payload = raw["payload"]
     if type(payload) is not dict:
@@ -510,14 +510,14 @@ def _decode_envelope(raw: object, upcasters: Mapping[tuple[str, int], Upcaster])
 def _upcast(name: str, version: int, current: int, payload: Mapping[str, Any],
             upcasters: Mapping[tuple[str, int], Upcaster]) -> Mapping[str, Any]:
     if version > current or version < 1:
-        raise _Reject(DomainError.of(
+        raise _Reject(DomainError.invalid(
             "codec.unsupported_version",
             f"{name} version {version} is not in 1..{current}",
             path="$.version", type=name, version=version, current=current))
     for step in range(version, current):
         lift = upcasters.get((name, step))
         if lift is None:
-            raise _Reject(DomainError.of(
+            raise _Reject(DomainError.invalid(
                 "codec.no_upcaster", f"no upcaster lifts {name} from version {step}",
                 path="$.version", type=name, version=step))
         payload = lift(payload)

@@ -232,10 +232,10 @@ class Catalog:
         found = tuple(achievements)
         ids = [a.achievement_id for a in found]
         if len(set(ids)) != len(ids):
-            return Failure(DomainError.of("gamification.achievement_duplicate",
+            return Failure(DomainError.invalid("gamification.achievement_duplicate",
                                           "achievement ids must be unique"))
         if any(a.xp_reward < 0 for a in found):
-            return Failure(DomainError.of("gamification.achievement_reward",
+            return Failure(DomainError.invalid("gamification.achievement_reward",
                                           "XP rewards must be >= 0"))
         return Success(cls(found))
 

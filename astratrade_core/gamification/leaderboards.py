@@ -95,7 +95,7 @@ def to_units(value: object, places: int) -> Result[int, DomainError]:
     def scale(d: Decimal) -> Result[int, DomainError]:
         scaled = d.scaleb(places, CONTEXT)
         if scaled != scaled.to_integral_value(context=CONTEXT):
-            return Failure(DomainError.of("leaderboard.precision",
+            return Failure(DomainError.invalid("leaderboard.precision",
                                           f"score has more than {places} decimal places",
                                           score=str(d)))
         return Success(int(scaled))
@@ -268,13 +268,13 @@ class Leaderboard:
         'leaderboard.duplicate_user'
         """
         if len(users) != len(units) or len(users) > MAX_UPDATES:
-            return Failure(DomainError.of("leaderboard.rows", "users and scores must pair up",
+            return Failure(DomainError.invalid("leaderboard.rows", "users and scores must pair up",
                                           users=len(users), scores=len(units)))
         # -units * 2**40 + seq, built by C-level maps (a third faster than a comprehension).
         keys = list(map(add, map(lshift, map(neg, units), repeat(_SEQ_BITS)), range(len(units))))
         base = dict(zip(users, keys, strict=True))
         if len(base) != len(users):
-            return Failure(DomainError.of("leaderboard.duplicate_user",
+            return Failure(DomainError.conflict("leaderboard.duplicate_user",
                                           "a user appears twice", board=board_id))
         keys.sort()
         index = _Index.of_sorted(max(1, block_size), keys)
@@ -399,7 +399,7 @@ class Leaderboard:
             return Success((self, ()))
         seq = len(self._users)
         if seq > MAX_UPDATES:
-            return Failure(DomainError.of("leaderboard.full", "sequence numbers exhausted",
+            return Failure(DomainError.rejected("leaderboard.full", "sequence numbers exhausted",
                                           board=self.board_id))
         before = None if key is None else self._rank_of_key(key, RankStyle.COMPETITION)
         new_key = (-units << _SEQ_BITS) + seq

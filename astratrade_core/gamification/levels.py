@@ -91,18 +91,19 @@ class LevelCurve(Protocol):
 
 def _check_xp(xp: object) -> DomainError | None:
     if isinstance(xp, bool) or not isinstance(xp, int):
-        return DomainError.of("gamification.xp_type", "XP must be an integer", xp=repr(xp)[:40])
+        return DomainError.invalid(
+            "gamification.xp_type", "XP must be an integer", xp=repr(xp)[:40])
     if not 0 <= xp <= MAX_XP:
-        return DomainError.of("gamification.xp_range", f"XP must be in [0, {MAX_XP}]", xp=xp)
+        return DomainError.invalid("gamification.xp_range", f"XP must be in [0, {MAX_XP}]", xp=xp)
     return None
 
 
 def _check_level(level: object, max_level: int | None) -> DomainError | None:
     if isinstance(level, bool) or not isinstance(level, int):
-        return DomainError.of("gamification.level_type", "level must be an integer",
+        return DomainError.invalid("gamification.level_type", "level must be an integer",
                               level=repr(level)[:40])
     if level < 1 or (max_level is not None and level > max_level):
-        return DomainError.of("gamification.level_range",
+        return DomainError.invalid("gamification.level_range",
                               f"level must be in [1, {max_level or 'unbounded'}]", level=level)
     return None
 
@@ -181,15 +182,15 @@ class TableCurve:
     def of(cls, name: str, thresholds: tuple[int, ...]) -> Result[TableCurve, DomainError]:
         """Validate: starts at 0, strictly increasing, at most :data:`MAX_XP`."""
         if not thresholds or thresholds[0] != 0:
-            return Failure(DomainError.of("gamification.curve_start",
+            return Failure(DomainError.invalid("gamification.curve_start",
                                           "level 1 must start at 0 XP", curve=name))
         for index in range(1, len(thresholds)):
             if thresholds[index] <= thresholds[index - 1]:
-                return Failure(DomainError.of(
+                return Failure(DomainError.invalid(
                     "gamification.curve_not_increasing", "thresholds must increase strictly",
                     curve=name, level=index + 1))
         if thresholds[-1] > MAX_XP:
-            return Failure(DomainError.of("gamification.xp_range", "threshold above MAX_XP",
+            return Failure(DomainError.invalid("gamification.xp_range", "threshold above MAX_XP",
                                           curve=name))
         return Success(cls(name, thresholds))
 
@@ -223,7 +224,7 @@ def geometric_curve(name: str, base: int, ratio: Decimal | str, max_level: int,
     """
     ratio_value = Fraction(Decimal(ratio))
     if base < 1 or ratio_value < 1 or not 2 <= max_level <= 1000:
-        return Failure(DomainError.of(
+        return Failure(DomainError.invalid(
             "gamification.curve_parameters",
             "need base >= 1, ratio >= 1 and 2 <= max_level <= 1000",
             curve=name, base=base, ratio=ratio, max_level=max_level))
@@ -307,7 +308,7 @@ def level_progress(xp: int, curve: str | LevelCurve) -> Result[LevelProgress, Do
     if isinstance(curve, str):
         found = LEVEL_CURVES.get(curve)
         if found is None:
-            return Failure(DomainError.of(
+            return Failure(DomainError.invalid(
                 "gamification.unknown_curve",
                 f"unknown curve; choose one of {', '.join(sorted(LEVEL_CURVES))}", curve=curve))
         return _progress(found, xp)

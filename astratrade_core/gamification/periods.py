@@ -104,9 +104,9 @@ def period_containing(kind: PeriodKind, at: datetime, zone: tzinfo, *, week_star
     'gamification.no_season'
     """
     if at.tzinfo is None or at.utcoffset() is None:
-        return Failure(DomainError.of("gamification.naive_time", "instant must be aware"))
+        return Failure(DomainError.invalid("gamification.naive_time", "instant must be aware"))
     if not 0 <= week_start <= 6:
-        return Failure(DomainError.of("gamification.week_start",
+        return Failure(DomainError.invalid("gamification.week_start",
                                       "week_start must be 0 (Monday) .. 6 (Sunday)",
                                       week_start=week_start))
     day = at.astimezone(zone).date()
@@ -123,6 +123,6 @@ def period_containing(kind: PeriodKind, at: datetime, zone: tzinfo, *, week_star
             if season.start <= at < season.end:
                 return Success(Period(kind, season.name, season.start.astimezone(UTC),
                                       season.end.astimezone(UTC)))
-        return Failure(DomainError.of("gamification.no_season",
+        return Failure(DomainError.rejected("gamification.no_season",
                                       "no season contains the instant", at=at.isoformat()))
     return Success(Period(kind, label, local_midnight(first, zone), local_midnight(after, zone)))

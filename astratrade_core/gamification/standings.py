@@ -127,7 +127,7 @@ def record(standings: Standings, contribution: Contribution,
     """
     board = standings.board
     if not standings.period.contains(contribution.occurred_at):
-        return Failure(DomainError.of("leaderboard.outside_period",
+        return Failure(DomainError.rejected("leaderboard.outside_period",
                                       "the contribution is outside the board's period",
                                       board=board.board_id, source=contribution.source_id))
     event_id = f"{contribution.source_id}/rank/{board.board_id}"

@@ -127,7 +127,7 @@ def grant_freezes(streak: Streak, count: int) -> Result[Streak, DomainError]:
     2
     """
     if count <= 0:
-        return Failure(DomainError.of("gamification.freezes", "grant at least one freeze",
+        return Failure(DomainError.invalid("gamification.freezes", "grant at least one freeze",
                                       count=count))
     return Success(attrs.evolve(streak, freezes=streak.freezes + count))
 
@@ -147,10 +147,10 @@ def record_activity(streak: Streak, at: datetime, zone: tzinfo,
     (5, 0, 1)
     """
     if at.tzinfo is None or at.utcoffset() is None:
-        return Failure(DomainError.of("gamification.naive_time",
+        return Failure(DomainError.invalid("gamification.naive_time",
                                       "activity time must be timezone-aware"))
     if policy.grace_days < 0:
-        return Failure(DomainError.of("gamification.grace_days", "grace days must be >= 0",
+        return Failure(DomainError.invalid("gamification.grace_days", "grace days must be >= 0",
                                       grace_days=policy.grace_days))
     day = at.astimezone(zone).date()
     last = streak.last_day

@@ -116,10 +116,10 @@ class Activity:
         """
         problems: list[DomainError] = []
         if occurred_at.tzinfo is None or occurred_at.utcoffset() is None:
-            problems.append(DomainError.of("gamification.naive_time",
+            problems.append(DomainError.invalid("gamification.naive_time",
                                            "occurred_at must be timezone-aware"))
         if side not in _SIDES:
-            problems.append(DomainError.of("gamification.side", "side must be buy, sell or ''",
+            problems.append(DomainError.invalid("gamification.side", "side must be buy, sell or ''",
                                            side=side))
         parsed: dict[str, Decimal] = {}
         for field, raw in (("quantity", quantity), ("notional", notional), ("pnl", pnl),
@@ -130,7 +130,7 @@ class Activity:
                 continue
             value = result.unwrap()
             if field in ("quantity", "notional") and value < 0:
-                problems.append(DomainError.of("gamification.negative",
+                problems.append(DomainError.invalid("gamification.negative",
                                                f"{field} must not be negative", field=field))
             parsed[field] = value
         if problems:
@@ -230,7 +230,7 @@ class XPRuleTable:
         problems: list[DomainError] = []
         names = [rule.name for rule in rules]
         if len(set(names)) != len(names):
-            problems.append(DomainError.of("gamification.rule_duplicate",
+            problems.append(DomainError.invalid("gamification.rule_duplicate",
                                            "rule names must be unique", table=name))
         for rule in rules:
             numbers = [rule.base, rule.per_volume, rule.per_profit, rule.min_notional]
@@ -239,18 +239,18 @@ class XPRuleTable:
                     numbers += [getattr(mult, f.name) for f in attrs.fields(type(mult))]
             if any(n < 0 or not n.is_finite() for n in numbers) or (
                     rule.per_award_cap is not None and rule.per_award_cap < 0):
-                problems.append(DomainError.of("gamification.rule_negative",
+                problems.append(DomainError.invalid("gamification.rule_negative",
                                                "rule parameters must be non-negative",
                                                rule=rule.name))
         counts = [m.count for m in milestones]
         if len(set(counts)) != len(counts) or any(c < 1 for c in counts) or any(
                 m.xp < 0 for m in milestones):
-            problems.append(DomainError.of("gamification.milestones",
+            problems.append(DomainError.invalid("gamification.milestones",
                                            "milestone counts must be distinct and positive",
                                            table=name))
         if (daily_cap is not None and daily_cap < 0) or (
                 wash_window is not None and wash_window <= timedelta(0)):
-            problems.append(DomainError.of("gamification.table_limits",
+            problems.append(DomainError.invalid("gamification.table_limits",
                                            "daily cap must be >= 0 and the window positive",
                                            table=name))
         if problems:
@@ -349,15 +349,15 @@ def award_xp(table: XPRuleTable, ledger: XPLedger, activity: Activity, streak_da
     (50, 'milestone_10', 50)
     """
     if activity.user_id != ledger.user_id:
-        return Failure(DomainError.of("gamification.wrong_ledger",
+        return Failure(DomainError.invalid("gamification.wrong_ledger",
                                       "activity belongs to another player",
                                       user=activity.user_id, ledger=ledger.user_id))
     if ledger.last_at is not None and activity.occurred_at < ledger.last_at:
-        return Failure(DomainError.of("gamification.out_of_order",
+        return Failure(DomainError.rejected("gamification.out_of_order",
                                       "activities must be applied in time order",
                                       activity=activity.activity_id))
     if streak_days < 0:
-        return Failure(DomainError.of("gamification.streak", "streak must be >= 0",
+        return Failure(DomainError.invalid("gamification.streak", "streak must be >= 0",
                                       streak=streak_days))
     day = activity.occurred_at.astimezone(zone).date()
     xp_today = ledger.xp_today if day == ledger.day else 0

@@ -16,7 +16,7 @@ from astratrade_core.portfolio.commands import (
     MarkPrice,
     Withdraw,
 )
-from astratrade_core.portfolio.decide import Decision, decide, exposure_after
+from astratrade_core.portfolio.decide import PORTFOLIO, Decision, decide, exposure_after
 from astratrade_core.portfolio.evolve import (
     BOOKING_PLACES,
     TRADE_MEMORY,
@@ -29,6 +29,7 @@ from astratrade_core.portfolio.state import Ledger, PortfolioState, Position, Tr
 
 __all__ = [
     "BOOKING_PLACES",
+    "PORTFOLIO",
     "TRADE_MEMORY",
     "ApplyFunding",
     "ChargeFee",

@@ -42,12 +42,13 @@ below zero: realized losses of a position the margin rules let the account hold.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, Final
 
 from returns.result import Failure, Result, Success
 
+from astratrade_core.aggregate import Aggregate
 from astratrade_core.errors import DomainError
 from astratrade_core.events.envelope import Event
 from astratrade_core.events.trading import (
@@ -73,12 +74,12 @@ from astratrade_core.portfolio.commands import (
     MarkPrice,
     Withdraw,
 )
-from astratrade_core.portfolio.evolve import book, utc_day
+from astratrade_core.portfolio.evolve import book, replay, utc_day
 from astratrade_core.portfolio.state import PortfolioState
 from astratrade_core.risk.limits import Exposure, RiskPolicy, evaluate
 from astratrade_core.trading.fills import Fill, PositionState, apply_fill, funding_payment
 
-__all__ = ["Decision", "decide", "exposure_after"]
+__all__ = ["PORTFOLIO", "Decision", "decide", "exposure_after"]
 
 #: What ``decide`` returns.
 Decision = Result[tuple[Event, ...], DomainError]
@@ -92,21 +93,21 @@ _abs = CONTEXT.abs
 def _nonzero(value: Decimal, field: str) -> Result[Decimal, DomainError]:
     return parse_decimal(value, field).bind(
         lambda d: Success(d) if d != 0 else Failure(
-            DomainError.of("portfolio.zero_quantity", f"{field}: must not be zero",
+            DomainError.invalid("portfolio.zero_quantity", f"{field}: must not be zero",
                            field=field)))
 
 
 def _name(value: str, field: str) -> Result[str, DomainError]:
     if isinstance(value, str) and value.strip():
         return Success(value)
-    return Failure(DomainError.of("portfolio.empty_name", f"{field}: must not be empty",
+    return Failure(DomainError.invalid("portfolio.empty_name", f"{field}: must not be empty",
                                   field=field))
 
 
 def _validated(command: Command, *checks: Result[Any, DomainError]) -> list[DomainError]:
     problems = [c.failure() for c in checks if isinstance(c, Failure)]
     if command.issued_at.utcoffset() is None:
-        problems.append(DomainError.of("portfolio.naive_time",
+        problems.append(DomainError.invalid("portfolio.naive_time",
                                        "issued_at: must be timezone-aware"))
     return problems
 
@@ -116,13 +117,13 @@ def _invalid(problems: list[DomainError]) -> Failure[DomainError]:
 
 
 def _insufficient(currency: str, needed: Decimal, available: Decimal) -> Failure[DomainError]:
-    return Failure(DomainError.of(
+    return Failure(DomainError.rejected(
         "portfolio.insufficient_funds", f"needs {needed} {currency}, {available} available",
         currency=currency, needed=needed, available=available))
 
 
 def _no_position(symbol: str) -> Failure[DomainError]:
-    return Failure(DomainError.of("portfolio.no_position", f"no open position in {symbol}",
+    return Failure(DomainError.not_found("portfolio.no_position", f"no open position in {symbol}",
                                   symbol=symbol))
 
 
@@ -214,7 +215,7 @@ def _execute(state: PortfolioState, c: ExecuteTrade) -> Decision:
         return _invalid(problems)
     held = state.positions.get(c.symbol)
     if held is not None and held.quote_currency != c.quote_currency:
-        return Failure(DomainError.of(
+        return Failure(DomainError.invalid(
             "portfolio.currency_mismatch",
             f"{c.symbol} is quoted in {held.quote_currency}, not {c.quote_currency}",
             symbol=c.symbol, held=held.quote_currency, given=c.quote_currency))
@@ -315,3 +316,14 @@ def decide(state: PortfolioState, command: Command) -> Decision:
         raise TypeError(f"no rule for command {type(command).__qualname__}")
     return rule(state, command)
 
+
+
+def _fold(state: PortfolioState, events: Iterable[Event]) -> PortfolioState:
+    return replay(events, state)
+
+
+#: The portfolio as an :class:`~astratrade_core.aggregate.Aggregate`: one stream per account.
+PORTFOLIO: Final[Aggregate[PortfolioState, Command]] = Aggregate(
+    "portfolio", PortfolioState.EMPTY, decide, _fold,
+    (FundsDeposited, FundsWithdrawn, FeeCharged, TradeExecuted, PositionClosed,
+     PositionLiquidated, FundingApplied, PriceMarked, RiskLimitHit))

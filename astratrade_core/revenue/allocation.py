@@ -80,22 +80,22 @@ def _check_units(total_units: int, weights: Sequence[int]) -> DomainError | None
     if isinstance(total_units, bool) or not isinstance(total_units, int) or not (
         0 <= total_units <= U256_MAX
     ):
-        return DomainError.of("revenue.allocation_total", "total must be an integer in u256",
+        return DomainError.invalid("revenue.allocation_total", "total must be an integer in u256",
                               total=total_units)
     if not weights or len(weights) > MAX_PARTS:
-        return DomainError.of("revenue.allocation_parts",
+        return DomainError.invalid("revenue.allocation_parts",
                               f"need between 1 and {MAX_PARTS} weights", parts=len(weights))
     for index, weight in enumerate(weights):
         if isinstance(weight, bool) or not isinstance(weight, int) or not (
             0 <= weight <= U256_MAX
         ):
-            return DomainError.of("revenue.allocation_weight",
+            return DomainError.invalid("revenue.allocation_weight",
                                   "weights must be integers in u256", index=index, weight=weight)
     weight_sum = sum(weights)
     if weight_sum == 0:
-        return DomainError.of("revenue.allocation_zero_weights", "weights sum to zero")
+        return DomainError.invalid("revenue.allocation_zero_weights", "weights sum to zero")
     if weight_sum > U256_MAX:
-        return DomainError.of("revenue.allocation_weight", "sum of weights exceeds u256")
+        return DomainError.invalid("revenue.allocation_weight", "sum of weights exceeds u256")
     return None
 
 
@@ -165,7 +165,7 @@ def allocate(total: Money, weights: Sequence[WeightInput]) -> Result[tuple[Money
     """
     scaled = total.amount.scaleb(total.currency.minor_unit, CONTEXT)
     if scaled != scaled.to_integral_value(context=CONTEXT):
-        return Failure(DomainError.of(
+        return Failure(DomainError.invalid(
             "revenue.allocation_not_minor_units",
             f"total {total.amount} is not a whole number of {total.currency.code} minor units",
             total=total.amount, currency=total.currency.code))
@@ -185,6 +185,6 @@ def split_evenly(total: Money, count: int) -> Result[tuple[Money, ...], DomainEr
     ['0.34', '0.33', '0.33']
     """
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_PARTS:
-        return Failure(DomainError.of("revenue.allocation_parts",
+        return Failure(DomainError.invalid("revenue.allocation_parts",
                                       f"need between 1 and {MAX_PARTS} parts", parts=count))
     return allocate(total, (1,) * count)

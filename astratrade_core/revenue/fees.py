@@ -84,7 +84,7 @@ def _round(amount: Decimal, money_like: Money, favour: Favour) -> Money:
 
 def _non_negative_amount(amount: Money, field: str) -> DomainError | None:
     if amount.amount < 0:
-        return DomainError.of("revenue.negative_amount", f"{field} must not be negative",
+        return DomainError.invalid("revenue.negative_amount", f"{field} must not be negative",
                               amount=amount.amount)
     return None
 
@@ -110,7 +110,7 @@ class FeeRule:
         if isinstance(parsed, Failure):
             problems.append(parsed.failure())
         elif parsed.unwrap() >= ONE:
-            problems.append(DomainError.of("revenue.fee_rate", "rate must be below 1",
+            problems.append(DomainError.invalid("revenue.fee_rate", "rate must be below 1",
                                            rate=parsed.unwrap()))
         fixed_problem = _non_negative_amount(fixed, "fixed fee")
         if fixed_problem is not None:
@@ -127,7 +127,7 @@ class FeeRule:
         Decimal('0.59')
         """
         if amount.currency != self.fixed.currency:
-            return Failure(DomainError.of("money.currency_mismatch",
+            return Failure(DomainError.invalid("money.currency_mismatch",
                                           f"fee in {self.fixed.currency.code} on an amount in "
                                           f"{amount.currency.code}",
                                           left=self.fixed.currency.code,
@@ -149,7 +149,7 @@ class FeeRule:
         Decimal('103.30')
         """
         if net.currency != self.fixed.currency:
-            return Failure(DomainError.of("money.currency_mismatch", "net in another currency",
+            return Failure(DomainError.invalid("money.currency_mismatch", "net in another currency",
                                           left=self.fixed.currency.code,
                                           right=net.currency.code))
         problem = _non_negative_amount(net, "net")
@@ -209,7 +209,7 @@ class FeeSchedule:
         ('revenue.fee_tier_not_monotone', 'revenue.fee_maker_above_taker')
         """
         if not rows:
-            return Failure(DomainError.of("revenue.fee_schedule_empty", "no tiers given"))
+            return Failure(DomainError.invalid("revenue.fee_schedule_empty", "no tiers given"))
         problems: list[DomainError] = []
         tiers: list[FeeTier] = []
         for index, (floor, maker, taker) in enumerate(rows):
@@ -255,22 +255,23 @@ class FeeSchedule:
 def _schedule_problems(tiers: Sequence[FeeTier]) -> list[DomainError]:
     problems: list[DomainError] = []
     if tiers[0].min_volume != ZERO:
-        problems.append(DomainError.of("revenue.fee_first_tier", "the first tier must start at 0",
+        problems.append(DomainError.invalid(
+            "revenue.fee_first_tier", "the first tier must start at 0",
                                        min_volume=tiers[0].min_volume))
     for index, (low, high) in enumerate(itertools.pairwise(tiers), start=1):
         if high.min_volume <= low.min_volume:
-            problems.append(DomainError.of("revenue.fee_tier_order",
+            problems.append(DomainError.invalid("revenue.fee_tier_order",
                                            "tier volumes must strictly increase", index=index))
         if high.maker.value > low.maker.value or high.taker.value > low.taker.value:
-            problems.append(DomainError.of("revenue.fee_tier_not_monotone",
+            problems.append(DomainError.invalid("revenue.fee_tier_not_monotone",
                                            "a higher volume tier must not cost more",
                                            index=index))
     for index, tier in enumerate(tiers):
         if tier.maker.value > tier.taker.value:
-            problems.append(DomainError.of("revenue.fee_maker_above_taker",
+            problems.append(DomainError.invalid("revenue.fee_maker_above_taker",
                                            "maker rate exceeds taker rate", index=index))
         if CONTEXT.add(tier.maker.value, tier.taker.value) < ZERO:
-            problems.append(DomainError.of("revenue.fee_rebate_too_large",
+            problems.append(DomainError.invalid("revenue.fee_rebate_too_large",
                                            "maker rebate exceeds the taker fee", index=index))
     return problems
 

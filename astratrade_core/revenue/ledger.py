@@ -189,7 +189,7 @@ class RevenueLedger:
         'revenue.ledger_granularity'
         """
         if other.granularity is not self.granularity:
-            return Failure(DomainError.of("revenue.ledger_granularity",
+            return Failure(DomainError.invalid("revenue.ledger_granularity",
                                           "cannot merge ledgers of different granularity",
                                           left=self.granularity.value,
                                           right=other.granularity.value))

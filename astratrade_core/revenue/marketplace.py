@@ -58,7 +58,7 @@ BPS = 10_000
 def _units(amount: Money, field: str) -> Result[int, DomainError]:
     scaled = amount.amount.scaleb(amount.currency.minor_unit, CONTEXT)
     if scaled != scaled.to_integral_value(context=CONTEXT) or not 0 <= scaled <= U128_MAX:
-        return Failure(DomainError.of("marketplace.amount",
+        return Failure(DomainError.invalid("marketplace.amount",
                                       f"{field} must be a non-negative whole number of minor "
                                       f"units", field=field, amount=amount.amount))
     return Success(int(scaled))
@@ -66,7 +66,7 @@ def _units(amount: Money, field: str) -> Result[int, DomainError]:
 
 def _bps(value: int, field: str) -> DomainError | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= BPS:
-        return DomainError.of("marketplace.bps", f"{field} must be an integer in 0..10000",
+        return DomainError.invalid("marketplace.bps", f"{field} must be an integer in 0..10000",
                               field=field, bps=value)
     return None
 
@@ -115,11 +115,11 @@ def settle_units(price: int, platform_bps: int, royalty_bps: int,
     platform = mul_div(price, platform_bps, BPS, FixedRounding.CEIL)
     royalty = mul_div(price, royalty_bps, BPS, FixedRounding.FLOOR)
     if isinstance(platform, Failure) or isinstance(royalty, Failure):
-        return Failure(DomainError.of("marketplace.amount", "price out of range", price=price))
+        return Failure(DomainError.invalid("marketplace.amount", "price out of range", price=price))
     fee, paid = platform.unwrap(), royalty.unwrap()
     seller = price - fee - paid - fixed_fee
     if seller < 0:
-        return Failure(DomainError.of("marketplace.price_below_costs",
+        return Failure(DomainError.rejected("marketplace.price_below_costs",
                                       "the price does not cover fees and royalty",
                                       price=price, costs=fee + paid + fixed_fee))
     return Success((fee, paid, fixed_fee, seller))
@@ -157,13 +157,13 @@ def settle_sale(price: Money, terms: MarketplaceTerms,
     'marketplace.bps_total'
     """
     if price.currency != terms.currency:
-        return Failure(DomainError.of("money.currency_mismatch", "sale in another currency",
+        return Failure(DomainError.invalid("money.currency_mismatch", "sale in another currency",
                                       left=terms.currency.code, right=price.currency.code))
     problem = _bps(royalty_bps, "royalty_bps")
     if problem is not None:
         return Failure(problem)
     if terms.platform_fee_bps + royalty_bps > BPS:
-        return Failure(DomainError.of("marketplace.bps_total",
+        return Failure(DomainError.invalid("marketplace.bps_total",
                                       "platform fee and royalty exceed 100 %",
                                       platform_bps=terms.platform_fee_bps, royalty_bps=royalty_bps))
     currency = price.currency
@@ -195,11 +195,11 @@ def minimum_listing_price(terms: MarketplaceTerms, royalty_bps: int,
         return Failure(problem)
     keep = BPS - terms.platform_fee_bps - royalty_bps
     if keep <= 0:
-        return Failure(DomainError.of("marketplace.bps_total",
+        return Failure(DomainError.invalid("marketplace.bps_total",
                                       "fees leave nothing for the seller",
                                       platform_bps=terms.platform_fee_bps, royalty_bps=royalty_bps))
     if min_proceeds.currency != terms.currency:
-        return Failure(DomainError.of("money.currency_mismatch", "minimum in another currency",
+        return Failure(DomainError.invalid("money.currency_mismatch", "minimum in another currency",
                                       left=terms.currency.code, right=min_proceeds.currency.code))
     currency = terms.currency
 
@@ -238,7 +238,8 @@ class MintPricing:
         """
         problems: list[DomainError] = []
         if base.currency != step.currency:
-            problems.append(DomainError.of("money.currency_mismatch", "step in another currency",
+            problems.append(DomainError.invalid(
+                "money.currency_mismatch", "step in another currency",
                                            left=base.currency.code, right=step.currency.code))
         for amount, field in ((base, "base"), (step, "step")):
             units = _units(amount, field)
@@ -247,7 +248,7 @@ class MintPricing:
         if isinstance(max_supply, bool) or not isinstance(max_supply, int) or not (
             1 <= max_supply <= U128_MAX
         ):
-            problems.append(DomainError.of("marketplace.max_supply", "max supply must be >= 1",
+            problems.append(DomainError.invalid("marketplace.max_supply", "max supply must be >= 1",
                                            max_supply=max_supply))
         bps = _bps(platform_fee_bps, "platform_fee_bps")
         if bps is not None:
@@ -288,13 +289,13 @@ def settle_mint(pricing: MintPricing, minted: int, count: int) -> Result[MintSet
     """
     for value, field in ((minted, "minted"), (count, "count")):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            return Failure(DomainError.of("marketplace.mint_count",
+            return Failure(DomainError.invalid("marketplace.mint_count",
                                           f"{field} must be a non-negative integer",
                                           field=field, value=value))
     if count == 0:
-        return Failure(DomainError.of("marketplace.mint_count", "mint at least one token"))
+        return Failure(DomainError.invalid("marketplace.mint_count", "mint at least one token"))
     if minted + count > pricing.max_supply:
-        return Failure(DomainError.of("marketplace.sold_out",
+        return Failure(DomainError.rejected("marketplace.sold_out",
                                       "mint count exceeds the remaining supply",
                                       minted=minted, count=count, max_supply=pricing.max_supply))
     base, step = pricing.base.minor_units, pricing.step.minor_units

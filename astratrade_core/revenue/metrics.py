@@ -94,7 +94,8 @@ class ActiveSubscription:
 def _cycle(name: str, event_id: str) -> Result[BillingCycle, DomainError]:
     cycle = _CYCLES.get(name)
     if cycle is None:
-        return Failure(DomainError.of("revenue.unknown_cycle", f"unknown billing cycle {name!r}",
+        return Failure(DomainError.invalid(
+            "revenue.unknown_cycle", f"unknown billing cycle {name!r}",
                                       event_id=event_id, cycle=name))
     return Success(cycle)
 
@@ -147,7 +148,7 @@ def _mrr(subs: Iterable[ActiveSubscription], on: date,
         if not sub.paying(on):
             continue
         if sub.currency != currency.code:
-            return Failure(DomainError.of("money.currency_mismatch",
+            return Failure(DomainError.invalid("money.currency_mismatch",
                                           f"{sub.subscriber_id} pays in {sub.currency}",
                                           left=currency.code, right=sub.currency))
         total = CONTEXT.add(total, sub.monthly_value())
@@ -185,13 +186,14 @@ def _cohort(events: Iterable[Event], start: date, end: date) -> Result[
         tuple[list[ActiveSubscription], PMap[str, ActiveSubscription]], DomainError]:
     history = tuple(events)
     if end < start:
-        return Failure(DomainError.of("revenue.period", "end before start", start=start, end=end))
+        return Failure(DomainError.invalid(
+            "revenue.period", "end before start", start=start, end=end))
 
     def split(first: PMap[str, ActiveSubscription]) -> Result[
             tuple[list[ActiveSubscription], PMap[str, ActiveSubscription]], DomainError]:
         cohort = [s for s in first.values() if s.paying(start)]
         if not cohort:
-            return Failure(DomainError.of("revenue.empty_cohort",
+            return Failure(DomainError.invalid("revenue.empty_cohort",
                                           "nobody was paying at the start", start=start))
         return active_subscriptions(history, end).map(lambda last: (cohort, last))
 
@@ -224,7 +226,7 @@ def net_revenue_retention(events: Iterable[Event], start: date, end: date,
         stayed = [last[s.subscriber_id] for s in cohort if s.subscriber_id in last]
         def divide(before: Decimal, after: Decimal) -> Result[Decimal, DomainError]:
             if before == 0:
-                return Failure(DomainError.of("revenue.empty_cohort",
+                return Failure(DomainError.invalid("revenue.empty_cohort",
                                               "the cohort had no revenue at the start",
                                               start=start))
             return Success(quantize(CONTEXT.divide(after, before), places, Rounding.HALF_EVEN))

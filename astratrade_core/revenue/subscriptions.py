@@ -108,15 +108,15 @@ class Plan:
         """
         problems: list[DomainError] = []
         if isinstance(rank, bool) or not isinstance(rank, int) or rank < 0:
-            problems.append(DomainError.of("revenue.plan_rank", "rank must be an integer >= 0",
+            problems.append(DomainError.invalid("revenue.plan_rank", "rank must be an integer >= 0",
                                            rank=rank))
         for price, field in ((monthly, "monthly"), (yearly, "yearly")):
             if price.amount <= 0 or price.rounded(Rounding.DOWN) != price:
-                problems.append(DomainError.of("revenue.plan_price",
+                problems.append(DomainError.invalid("revenue.plan_price",
                                                f"{field} price must be positive whole minor "
                                                f"units", field=field, price=price.amount))
         if monthly.currency != yearly.currency:
-            problems.append(DomainError.of("money.currency_mismatch",
+            problems.append(DomainError.invalid("money.currency_mismatch",
                                            "monthly and yearly prices differ in currency",
                                            left=monthly.currency.code,
                                            right=yearly.currency.code))
@@ -193,7 +193,7 @@ def start(plan: Plan, cycle: BillingCycle, on: date,
     if isinstance(trial_days, bool) or not isinstance(trial_days, int) or not (
         0 <= trial_days <= 366
     ):
-        return Failure(DomainError.of("revenue.trial_days", "trial must be 0..366 days",
+        return Failure(DomainError.invalid("revenue.trial_days", "trial must be 0..366 days",
                                       trial_days=trial_days))
     price = plan.price(cycle)
     if trial_days:
@@ -230,7 +230,7 @@ class PlanChange:
 
 def _check_within(subscription: Subscription, on: date) -> DomainError | None:
     if not subscription.period_start <= on < subscription.period_end:
-        return DomainError.of("revenue.outside_period", "date outside the current period",
+        return DomainError.invalid("revenue.outside_period", "date outside the current period",
                               on=on, period_start=subscription.period_start,
                               period_end=subscription.period_end)
     return None
@@ -251,7 +251,8 @@ def change_plan(subscription: Subscription, plan: Plan, cycle: BillingCycle, on:
         return Failure(problem)
     old_price, new_price = subscription.plan.price(subscription.cycle), plan.price(cycle)
     if old_price.currency != new_price.currency:
-        return Failure(DomainError.of("money.currency_mismatch", "plans in different currencies",
+        return Failure(DomainError.invalid(
+            "money.currency_mismatch", "plans in different currencies",
                                       left=old_price.currency.code,
                                       right=new_price.currency.code))
     currency = new_price.currency

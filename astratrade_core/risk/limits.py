@@ -96,7 +96,7 @@ class RiskPolicy:
         def count(value: int | None, name: str) -> None:
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                                       or value < 0):
-                problems.append(DomainError.of("risk.invalid_count",
+                problems.append(DomainError.invalid("risk.invalid_count",
                                                f"{name}: must be a whole number >= 0",
                                                field=name, value=value))
 
@@ -107,7 +107,7 @@ class RiskPolicy:
         count(max_open_positions, "max_open_positions")
         count(max_trades_per_window, "max_trades_per_window")
         if not timedelta(0) < trade_window <= MAX_TRADE_WINDOW:
-            problems.append(DomainError.of("risk.invalid_window",
+            problems.append(DomainError.invalid("risk.invalid_window",
                                            "trade_window: must be in (0, 24 h]",
                                            field="trade_window", value=trade_window))
         if problems or leverage is None:
@@ -197,5 +197,6 @@ def check(policy: RiskPolicy, exposure: Exposure) -> Result[Exposure, DomainErro
     if not breaches:
         return Success(exposure)
     return Failure(DomainError.all_of("risk.limits", [
-        DomainError.of(b.code, f"{b.code.removeprefix('risk.')}: {b.actual} exceeds {b.limit}",
+        DomainError.rejected(
+            b.code, f"{b.code.removeprefix('risk.')}: {b.actual} exceeds {b.limit}",
                        limit=b.limit, actual=b.actual) for b in breaches]))

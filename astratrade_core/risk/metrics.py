@@ -222,7 +222,7 @@ def _volatility(moments: _Moments, periods: int) -> Decimal:
 def _sharpe(moments: _Moments, rate: Decimal, periods: int) -> Result[Decimal, DomainError]:
     # mean(r - rf) = mean(r) - rf and var(r - rf) = var(r): one pass serves every metric
     if moments.variance.is_zero():
-        return Failure(DomainError.of("risk.metrics.zero_volatility",
+        return Failure(DomainError.rejected("risk.metrics.zero_volatility",
                                       "Sharpe ratio is undefined when volatility is zero"))
     return Success(CONTEXT.multiply(
         CONTEXT.subtract(moments.mean, rate),
@@ -256,7 +256,7 @@ def _sortino(returns: tuple[Decimal, ...], centre: Decimal, target: Decimal,
              divisor: DownsideDivisor, periods: int) -> Result[Decimal, DomainError]:
     total, n = _downside(returns, target, divisor)
     if n == 0:
-        return Failure(DomainError.of("risk.metrics.no_downside",
+        return Failure(DomainError.rejected("risk.metrics.no_downside",
                                       "Sortino ratio is undefined with no return below target",
                                       target=target))
     centre = CONTEXT.subtract(centre, target)
@@ -269,14 +269,14 @@ def _cagr(growth: Decimal, count: int, periods: int) -> Result[Decimal, DomainEr
     exponent = CONTEXT.divide(CONTEXT.multiply(CONTEXT.ln(growth), Decimal(periods)),
                               Decimal(count))
     if exponent > _MAX_LOG_GROWTH:
-        return Failure(DomainError.of("risk.metrics.out_of_range",
+        return Failure(DomainError.invalid("risk.metrics.out_of_range",
                                       "annualized growth exceeds 1e24", periods=count))
     return Success(CONTEXT.subtract(CONTEXT.exp(exponent), ONE))
 
 
 def _calmar_of(annual: Decimal, fall: Decimal) -> Result[Decimal, DomainError]:
     if fall.is_zero():
-        return Failure(DomainError.of("risk.metrics.no_drawdown",
+        return Failure(DomainError.rejected("risk.metrics.no_drawdown",
                                       "Calmar ratio is undefined without a drawdown"))
     return Success(CONTEXT.divide(annual, fall))
 

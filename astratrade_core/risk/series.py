@@ -42,7 +42,7 @@ from pyrsistent import pmap
 from returns.maybe import Maybe, Nothing, Some
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, ErrorKind
 from astratrade_core.numeric import (
     CONTEXT,
     MAX_FRACTION_DIGITS,
@@ -131,13 +131,13 @@ class Inputs:
         if bad:
             parsed = []
             self.problems.append(DomainError(
-                "risk.metrics.series", f"{field}: {len(bad)} invalid element(s)",
+                "risk.metrics.series", ErrorKind.INVALID, f"{field}: {len(bad)} invalid element(s)",
                 pmap({"field": field, "invalid": str(len(bad))}), tuple(bad[:_MAX_CAUSES])))
         elif not parsed:
-            self.problems.append(DomainError.of(
+            self.problems.append(DomainError.invalid(
                 "risk.metrics.empty", f"{field}: the series is empty", field=field))
         elif len(parsed) < minimum:
-            self.problems.append(DomainError.of(
+            self.problems.append(DomainError.invalid(
                 "risk.metrics.too_short", f"{field}: needs at least {minimum} values",
                 field=field, length=len(parsed), minimum=minimum))
             parsed = []
@@ -152,7 +152,7 @@ class Inputs:
             return parsed
         ruined = [i for i, r in enumerate(parsed) if r <= -ONE]
         if ruined:
-            self.problems.append(DomainError.of(
+            self.problems.append(DomainError.rejected(
                 "risk.metrics.total_loss", "a return of -100% or worse cannot be compounded",
                 index=ruined[0], count=len(ruined)))
             return ()
@@ -160,7 +160,7 @@ class Inputs:
         for index, r in enumerate(parsed):
             growth = mul(growth, add(ONE, r))
             if not _GROWTH_FLOOR <= growth <= _GROWTH_CAP:
-                self.problems.append(DomainError.of(
+                self.problems.append(DomainError.invalid(
                     "risk.metrics.out_of_range", "compounded growth leaves [1e-60, 1e60]",
                     index=index))
                 return ()
@@ -170,7 +170,7 @@ class Inputs:
         """An ``int`` (not ``bool``) in ``[low, high]``."""
         if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
             return value
-        self.problems.append(DomainError.of(
+        self.problems.append(DomainError.invalid(
             f"risk.metrics.{field}", f"{field} must be an integer in [{low}, {high}]",
             field=field, value=repr(value)[:40]))
         return low
@@ -196,7 +196,7 @@ class Inputs:
 
     def fail(self, code: str, message: str, **fields: object) -> None:
         """Record a problem found by the caller's own check."""
-        self.problems.append(DomainError.of(code, message, **fields))
+        self.problems.append(DomainError.invalid(code, message, **fields))
 
     def then(self, compute: Callable[[], Result[T, DomainError]]) -> Result[T, DomainError]:
         """``compute()`` when every check passed, else all problems (one, or bundled)."""

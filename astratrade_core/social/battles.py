@@ -127,10 +127,10 @@ def clan_score(members: Iterable[MemberPerformance]) -> Result[Decimal, DomainEr
     seen: set[str] = set()
     for performance in members:
         if performance.user_id in seen:
-            return Failure(DomainError.of("battle.duplicate_member", "member listed twice",
+            return Failure(DomainError.invalid("battle.duplicate_member", "member listed twice",
                                           user=performance.user_id))
         if performance.successful_trades < 0 or performance.streak_days < 0:
-            return Failure(DomainError.of("battle.negative_count",
+            return Failure(DomainError.invalid("battle.negative_count",
                                           "counts must not be negative",
                                           user=performance.user_id))
         seen.add(performance.user_id)
@@ -188,13 +188,13 @@ class ClanBattle:
         """
         problems: list[DomainError] = []
         if clan_a == clan_b:
-            problems.append(DomainError.of("battle.same_clan", "a clan cannot fight itself",
+            problems.append(DomainError.invalid("battle.same_clan", "a clan cannot fight itself",
                                            clan=clan_a))
         if not (abs(rating_a) <= MAX_RATING and abs(rating_b) <= MAX_RATING):
-            problems.append(DomainError.of("battle.rating", "rating out of range",
+            problems.append(DomainError.invalid("battle.rating", "rating out of range",
                                            rating_a=rating_a, rating_b=rating_b))
         if not 1 <= k_factor <= 100:
-            problems.append(DomainError.of("battle.k_factor", "K must be in 1..100",
+            problems.append(DomainError.invalid("battle.k_factor", "K must be in 1..100",
                                            k_factor=k_factor))
         if problems:
             return Failure(DomainError.all_of("battle.invalid", problems))
@@ -211,12 +211,12 @@ def resolve_battle(battle: ClanBattle, members_a: Iterable[MemberPerformance],
     score for both clans.  The event id is ``"<battle_id>/resolved"``.
     """
     if occurred_at < battle.period.end:
-        return Failure(DomainError.of("battle.not_over", "the battle period has not ended",
+        return Failure(DomainError.rejected("battle.not_over", "the battle period has not ended",
                                       battle=battle.battle_id))
     roster_a, roster_b = tuple(members_a), tuple(members_b)
     both = {p.user_id for p in roster_a} & {p.user_id for p in roster_b}
     if both:
-        return Failure(DomainError.of("battle.member_in_both", "a user scored for both clans",
+        return Failure(DomainError.invalid("battle.member_in_both", "a user scored for both clans",
                                       users=",".join(sorted(both))))
 
     def resolve(scores: tuple[Decimal, Decimal]) -> ClanBattleResolved:

@@ -89,21 +89,21 @@ class FriendChallenge:
         problems: list[DomainError] = []
         if not 2 <= len(participants) <= MAX_PARTICIPANTS or len(set(participants)) != len(
                 participants):
-            problems.append(DomainError.of(
+            problems.append(DomainError.invalid(
                 "challenge.participants",
                 f"need 2..{MAX_PARTICIPANTS} distinct participants", count=len(participants)))
         if window.end <= window.start:
-            problems.append(DomainError.of("challenge.window", "the window is empty"))
+            problems.append(DomainError.invalid("challenge.window", "the window is empty"))
         if stake.currency != reward.currency:
-            problems.append(DomainError.of("challenge.currency",
+            problems.append(DomainError.invalid("challenge.currency",
                                            "stake and reward must share a currency",
                                            stake=stake.currency.code,
                                            reward=reward.currency.code))
         for name, amount in (("stake", stake), ("reward", reward)):
             if amount.amount < 0:
-                problems.append(DomainError.of("challenge.negative", f"{name} must be >= 0"))
+                problems.append(DomainError.invalid("challenge.negative", f"{name} must be >= 0"))
         if any(m.rounded(Rounding.DOWN).amount != m.amount for m in (stake, reward)):
-            problems.append(DomainError.of("challenge.minor_unit",
+            problems.append(DomainError.invalid("challenge.minor_unit",
                                            "amounts must be whole minor units"))
         if problems:
             return Failure(DomainError.all_of("challenge.invalid", problems))
@@ -164,12 +164,12 @@ def settle_challenge(challenge: FriendChallenge, scores: Mapping[str, Decimal],
     Failure (``challenge.not_over``).  The event id is ``"<challenge_id>/completed"``.
     """
     if occurred_at < challenge.window.end:
-        return Failure(DomainError.of("challenge.not_over", "the window has not closed",
+        return Failure(DomainError.rejected("challenge.not_over", "the window has not closed",
                                       challenge=challenge.challenge_id))
     missing = [u for u in challenge.participants if u not in scores]
     extra = sorted(set(scores) - set(challenge.participants))
     if missing or extra:
-        return Failure(DomainError.of("challenge.scores", "scores must cover the participants",
+        return Failure(DomainError.invalid("challenge.scores", "scores must cover the participants",
                                       missing=",".join(missing), extra=",".join(extra)))
     best = max(scores[u] for u in challenge.participants)
     winners = tuple(u for u in challenge.participants if scores[u] == best)

@@ -169,13 +169,13 @@ def found_clan(clan_id: str, name: str, leader_id: str, rules: ClanRules, occurr
     """
     problems: list[DomainError] = []
     if not name.strip() or len(name) > 40:
-        problems.append(DomainError.of("clan.name", "a clan name has 1..40 characters"))
+        problems.append(DomainError.invalid("clan.name", "a clan name has 1..40 characters"))
     if not (2 <= rules.max_members <= 500 and 0 <= rules.max_officers <= 50):
-        problems.append(DomainError.of("clan.rules", "need 2..500 members and 0..50 officers",
+        problems.append(DomainError.invalid("clan.rules", "need 2..500 members and 0..50 officers",
                                        max_members=rules.max_members,
                                        max_officers=rules.max_officers))
     if current_clan is not None:
-        problems.append(DomainError.of("clan.already_in_a_clan", "leave your clan first",
+        problems.append(DomainError.conflict("clan.already_in_a_clan", "leave your clan first",
                                        user=leader_id, clan=current_clan))
     if problems:
         return _refused("clan.found_refused", problems)
@@ -193,7 +193,7 @@ def found_clan(clan_id: str, name: str, leader_id: str, rules: ClanRules, occurr
 
 def _full(clan: Clan) -> DomainError | None:
     if len(clan.members) >= clan.rules.max_members:
-        return DomainError.of("clan.full", "the clan is full", clan=clan.clan_id,
+        return DomainError.rejected("clan.full", "the clan is full", clan=clan.clan_id,
                               max_members=clan.rules.max_members)
     return None
 
@@ -204,13 +204,13 @@ def invite(clan: Clan, inviter_id: str, invitee_id: str, occurred_at: datetime,
     problems: list[DomainError] = []
     role = clan.role_of(inviter_id)
     if role is not Role.LEADER and not (role is Role.OFFICER and clan.rules.officers_can_invite):
-        problems.append(DomainError.of("clan.not_allowed", "you may not invite",
+        problems.append(DomainError.rejected("clan.not_allowed", "you may not invite",
                                        user=inviter_id, role=role.value if role else "none"))
     if invitee_id in clan.members:
-        problems.append(DomainError.of("clan.already_member", "already a member",
+        problems.append(DomainError.conflict("clan.already_member", "already a member",
                                        user=invitee_id))
     elif invitee_id in clan.invited:
-        problems.append(DomainError.of("clan.already_invited", "already invited",
+        problems.append(DomainError.conflict("clan.already_invited", "already invited",
                                        user=invitee_id))
     full = _full(clan)
     if full:
@@ -228,16 +228,17 @@ def join(clan: Clan, user_id: str, occurred_at: datetime, *, current_clan: str |
          ) -> Result[ClanChange, DomainError]:
     """Join as a plain member (see the module rules)."""
     if not clan.members:
-        return Failure(DomainError.of("clan.disbanded", "the clan has no members left",
+        return Failure(DomainError.rejected("clan.disbanded", "the clan has no members left",
                                       clan=clan.clan_id))
     problems: list[DomainError] = []
     if user_id in clan.members:
-        problems.append(DomainError.of("clan.already_member", "already a member", user=user_id))
+        problems.append(DomainError.conflict(
+            "clan.already_member", "already a member", user=user_id))
     elif current_clan is not None:
-        problems.append(DomainError.of("clan.already_in_a_clan", "leave your clan first",
+        problems.append(DomainError.conflict("clan.already_in_a_clan", "leave your clan first",
                                        user=user_id, clan=current_clan))
     if user_id not in clan.invited and not clan.rules.open_membership:
-        problems.append(DomainError.of("clan.not_invited", "an invitation is required",
+        problems.append(DomainError.rejected("clan.not_invited", "an invitation is required",
                                        user=user_id))
     full = _full(clan)
     if full:
@@ -266,18 +267,18 @@ def set_role(clan: Clan, by: str, user_id: str, role: Role, occurred_at: datetim
     """
     problems: list[DomainError] = []
     if clan.role_of(by) is not Role.LEADER:
-        problems.append(DomainError.of("clan.not_allowed", "only the leader assigns roles",
+        problems.append(DomainError.rejected("clan.not_allowed", "only the leader assigns roles",
                                        user=by))
     current = clan.role_of(user_id)
     if current is None:
-        problems.append(DomainError.of("clan.not_member", "not a member", user=user_id))
+        problems.append(DomainError.rejected("clan.not_member", "not a member", user=user_id))
     elif user_id == by:
-        problems.append(DomainError.of("clan.own_role", "hand leadership to someone else",
+        problems.append(DomainError.rejected("clan.own_role", "hand leadership to someone else",
                                        user=user_id))
     officers = sum(1 for r in clan.members.values() if r is Role.OFFICER)
     if role is Role.OFFICER and current is not Role.OFFICER and (
             officers >= clan.rules.max_officers):
-        problems.append(DomainError.of("clan.too_many_officers", "no officer seat left",
+        problems.append(DomainError.rejected("clan.too_many_officers", "no officer seat left",
                                        max_officers=clan.rules.max_officers))
     if problems:
         return _refused("clan.role_refused", problems)
@@ -307,9 +308,9 @@ def leave(clan: Clan, user_id: str, occurred_at: datetime) -> Result[ClanChange,
     """A member leaves; the leader only as the last member."""
     role = clan.role_of(user_id)
     if role is None:
-        return Failure(DomainError.of("clan.not_member", "not a member", user=user_id))
+        return Failure(DomainError.rejected("clan.not_member", "not a member", user=user_id))
     if role is Role.LEADER and len(clan.members) > 1:
-        return Failure(DomainError.of("clan.leader_must_hand_over",
+        return Failure(DomainError.rejected("clan.leader_must_hand_over",
                                       "hand leadership over before leaving", user=user_id))
     return Success(_left(clan, user_id, None, occurred_at))
 
@@ -319,10 +320,10 @@ def remove_member(clan: Clan, by: str, user_id: str, occurred_at: datetime,
     """The leader removes anyone else; an officer removes plain members only."""
     actor, target = clan.role_of(by), clan.role_of(user_id)
     if target is None:
-        return Failure(DomainError.of("clan.not_member", "not a member", user=user_id))
+        return Failure(DomainError.rejected("clan.not_member", "not a member", user=user_id))
     allowed = (actor is Role.LEADER and user_id != by) or (
         actor is Role.OFFICER and target is Role.MEMBER)
     if not allowed:
-        return Failure(DomainError.of("clan.not_allowed", "you may not remove this member",
+        return Failure(DomainError.rejected("clan.not_allowed", "you may not remove this member",
                                       user=by, target=user_id))
     return Success(_left(clan, user_id, by, occurred_at))

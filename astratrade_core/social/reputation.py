@@ -67,7 +67,7 @@ class ReputationRecord:
         bad = [name for name, value in counts.items()
                if isinstance(value, bool) or not isinstance(value, int) or value < 0]
         if bad:
-            return Failure(DomainError.of("reputation.count",
+            return Failure(DomainError.invalid("reputation.count",
                                           "counts must be non-negative integers",
                                           fields=",".join(sorted(bad))))
         return Success(cls(**counts))

@@ -119,7 +119,7 @@ class Fill:
         """
         q = parse_decimal(quantity, "quantity").bind(
             lambda d: Success(d) if d != 0 else Failure(
-                DomainError.of("fill.zero_quantity", "quantity: a fill must trade something")))
+                DomainError.invalid("fill.zero_quantity", "quantity: a fill must trade something")))
         p = parse_positive(price, "price")
         f = parse_decimal(fee, "fee")
         problems = [r.failure() for r in (q, p, f) if isinstance(r, Failure)]
@@ -159,9 +159,11 @@ class FeeSchedule:
         problems = [r.failure() for r in (maker, taker) if isinstance(r, Failure)]
         if not problems:
             if not -1 < maker.unwrap() < 1:
-                problems.append(DomainError.of("fill.fee_rate", "maker_rate must be in (-1, 1)"))
+                problems.append(DomainError.invalid(
+                    "fill.fee_rate", "maker_rate must be in (-1, 1)"))
             if not 0 <= taker.unwrap() < 1:
-                problems.append(DomainError.of("fill.fee_rate", "taker_rate must be in [0, 1)"))
+                problems.append(DomainError.invalid(
+                    "fill.fee_rate", "taker_rate must be in [0, 1)"))
         if problems:
             return Failure(DomainError.all_of("fill.invalid_fee_schedule", problems))
         return Success(cls(maker.unwrap(), taker.unwrap()))

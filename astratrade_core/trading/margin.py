@@ -100,12 +100,12 @@ def initial_margin(instrument: Instrument, quantity: Decimal, price: Decimal,
     """
     notional = _mul(_abs(quantity), price)
     if leverage < 1 or leverage > instrument.max_leverage:
-        return Failure(DomainError.of(
+        return Failure(DomainError.rejected(
             "margin.max_leverage", f"leverage must be in [1, {instrument.max_leverage}]",
             leverage=leverage, limit=instrument.max_leverage))
     tier = instrument.tier_for(notional)
     if leverage > tier.max_leverage:
-        return Failure(DomainError.of(
+        return Failure(DomainError.rejected(
             "margin.tier_leverage", f"notional {notional} allows at most {tier.max_leverage}x",
             leverage=leverage, limit=tier.max_leverage, notional=notional))
     return Success(_div(notional, leverage))
@@ -260,7 +260,7 @@ def isolated_liquidation_price_wad(
     0
     """
     if quantity <= 0 or not 0 <= maintenance_rate < WAD:
-        return Failure(DomainError.of("margin.wad_input",
+        return Failure(DomainError.invalid("margin.wad_input",
                                       "quantity must be positive and mmr below one wad"))
     base = quantity * entry_price
     cover = (margin + maintenance_amount) * WAD
@@ -268,7 +268,7 @@ def isolated_liquidation_price_wad(
     denominator = quantity * scale
     # Every checked product is formed before any early return, as in Cairo.
     if max(base, cover, denominator) > U256_MAX:
-        return Failure(DomainError.of("numeric.overflow", "intermediate exceeds u256"))
+        return Failure(DomainError.invalid("numeric.overflow", "intermediate exceeds u256"))
     if is_long:
         if base <= cover:
             return Success(0)
@@ -278,5 +278,5 @@ def isolated_liquidation_price_wad(
         numerator = base + cover
         rounding = FixedRounding.FLOOR
     if numerator > U256_MAX:
-        return Failure(DomainError.of("numeric.overflow", "intermediate exceeds u256"))
+        return Failure(DomainError.invalid("numeric.overflow", "intermediate exceeds u256"))
     return mul_div(numerator, WAD, denominator, rounding)

@@ -79,7 +79,8 @@ class Position:
         c = parse_positive(current_price, "current_price")
         problems = [r.failure() for r in (q, e, c) if isinstance(r, Failure)]
         if not isinstance(asset, str) or not 0 < len(asset) <= 32:
-            problems.insert(0, DomainError.of("position.asset", "asset must be 1-32 characters"))
+            problems.insert(0, DomainError.invalid(
+                "position.asset", "asset must be 1-32 characters"))
         if problems:
             return Failure(DomainError.all_of("position.invalid", problems))
         return Success(cls(asset, q.unwrap(), e.unwrap(), c.unwrap()))
@@ -133,7 +134,7 @@ def calculate_position_size(
 def _risk_in_range(risk: Decimal) -> Result[Decimal, DomainError]:
     if 0 < risk <= 1:
         return Success(risk)
-    return Failure(DomainError.of("sizing.risk_range",
+    return Failure(DomainError.invalid("sizing.risk_range",
                                   "risk_percentage: must be a fraction in (0, 1]",
                                   risk_percentage=risk))
 

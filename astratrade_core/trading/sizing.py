@@ -126,7 +126,7 @@ def fixed_fractional_size(
     checked = parsed if available_balance is None else (*parsed, available_r)
     problems = [r.failure() for r in checked if isinstance(r, Failure)]
     if not problems and parsed[2].unwrap() == parsed[3].unwrap():
-        problems.append(DomainError.of("sizing.stop_at_entry",
+        problems.append(DomainError.invalid("sizing.stop_at_entry",
                                        "stop_price: must differ from entry_price"))
     if problems:
         return Failure(DomainError.all_of("sizing.invalid", problems))
@@ -143,20 +143,20 @@ def fixed_fractional_size(
     notional = _mul(quantity, entry)
     violations: list[DomainError] = []
     if lev > instrument.max_leverage:
-        violations.append(DomainError.of(
+        violations.append(DomainError.rejected(
             "sizing.max_leverage", f"leverage {lev} exceeds the instrument's "
             f"{instrument.max_leverage}", leverage=lev, limit=instrument.max_leverage))
     tier = instrument.tier_for(notional)
     if lev > tier.max_leverage:
-        violations.append(DomainError.of(
+        violations.append(DomainError.rejected(
             "sizing.tier_leverage", f"leverage {lev} exceeds {tier.max_leverage} for notional "
             f"{notional}", leverage=lev, limit=tier.max_leverage, notional=notional))
     if quantity <= 0 or quantity < instrument.min_quantity:
-        violations.append(DomainError.of(
+        violations.append(DomainError.rejected(
             "sizing.min_quantity", f"quantity {quantity} is below the minimum "
             f"{instrument.min_quantity}", quantity=quantity, limit=instrument.min_quantity))
     if notional < instrument.min_notional:
-        violations.append(DomainError.of(
+        violations.append(DomainError.rejected(
             "sizing.min_notional", f"notional {notional} is below the minimum "
             f"{instrument.min_notional}", notional=notional, limit=instrument.min_notional))
     if violations:
@@ -190,7 +190,7 @@ def kelly_fraction(win_rate: object, payoff_ratio: object,
     """
     p = parse_decimal(win_rate, "win_rate").bind(
         lambda d: Success(d) if 0 <= d <= 1 else Failure(
-            DomainError.of("sizing.win_rate", "win_rate: must be in [0, 1]", win_rate=d)))
+            DomainError.invalid("sizing.win_rate", "win_rate: must be in [0, 1]", win_rate=d)))
     b = parse_positive(payoff_ratio, "payoff_ratio")
     m = parse_decimal(multiplier, "multiplier").bind(_fraction("multiplier"))
     problems = [r.failure() for r in (p, b, m) if isinstance(r, Failure)]
@@ -204,7 +204,7 @@ def _fraction(field: str) -> _Check:
     def check(value: Decimal) -> Result[Decimal, DomainError]:
         if 0 < value <= 1:
             return Success(value)
-        return Failure(DomainError.of(f"sizing.{field}", f"{field}: must be in (0, 1]",
+        return Failure(DomainError.invalid(f"sizing.{field}", f"{field}: must be in (0, 1]",
                                       **{field: value}))
     return check
 
@@ -213,7 +213,7 @@ def _below_one(field: str) -> _Check:
     def check(value: Decimal) -> Result[Decimal, DomainError]:
         if value < 1:
             return Success(value)
-        return Failure(DomainError.of(f"sizing.{field}", f"{field}: must be below 1",
+        return Failure(DomainError.invalid(f"sizing.{field}", f"{field}: must be below 1",
                                       **{field: value}))
     return check
 
@@ -221,6 +221,6 @@ def _below_one(field: str) -> _Check:
 def _at_least_one(value: Decimal) -> Result[Decimal, DomainError]:
     if value >= 1:
         return Success(value)
-    return Failure(DomainError.of("sizing.leverage", "leverage: must be at least 1",
+    return Failure(DomainError.invalid("sizing.leverage", "leverage: must be at least 1",
                                   leverage=value))
 

@@ -89,10 +89,10 @@ def stop_levels(
     if not problems:
         fraction, lev = parsed[1].unwrap(), parsed[3].unwrap()
         if lev < 1:
-            problems.append(DomainError.of("stops.leverage", "leverage: must be at least 1",
+            problems.append(DomainError.invalid("stops.leverage", "leverage: must be at least 1",
                                            leverage=lev))
         elif not 0 < fraction < lev:
-            problems.append(DomainError.of(
+            problems.append(DomainError.invalid(
                 "stops.risk_fraction", "risk_fraction: must be in (0, leverage)",
                 risk_fraction=fraction))
     if problems:
@@ -111,11 +111,11 @@ def stop_levels(
         take = round_to_increment(_sub(entry, _mul(ratio, risk)), tick, Rounding.FLOOR)
         reward = _sub(entry, take)
     if risk <= 0:
-        return Failure(DomainError.of(
+        return Failure(DomainError.rejected(
             "stops.too_tight", "the stop rounds onto the entry; widen the risk fraction",
             entry_price=entry, tick_size=tick))
     if take <= 0:
-        return Failure(DomainError.of(
+        return Failure(DomainError.rejected(
             "stops.target_not_positive", "the short's take-profit would be at or below zero",
             entry_price=entry, reward_ratio=ratio))
     return Success(StopLevels(entry, is_long, stop, take, risk, reward))

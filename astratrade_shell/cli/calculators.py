@@ -3,9 +3,8 @@
 Each one parses text, calls the core and reports the core's answer; no formula lives here.
 The command registry imports this module only when one of these commands runs.
 
-Failure classes: a core error whose code starts with ``numeric.`` or ends with ``.invalid``
-(the core's validation bundles) is bad input (exit 2); any other core error is a domain
-failure (exit 1), e.g. a size below the instrument's minimum notional.
+A core error's kind chooses the exit code (:meth:`CliFailure.of`): invalid input exits 2; a
+rule's refusal exits 1, e.g. a size below the instrument's minimum notional.
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ from astratrade_core.trading import (
 from astratrade_shell.cli.main import CliFailure
 from astratrade_shell.cli.rows import Field, RowSpec, Value, row_command
 
-__all__ = ["allocate", "failure_of", "level", "liquidation", "pnl", "size"]
+__all__ = ["allocate", "level", "liquidation", "pnl", "size"]
 
 T = TypeVar("T")
 
@@ -46,18 +45,11 @@ SEED_PLACES = 8
 MAX_XP_DIGITS = 19
 
 
-def failure_of(error: DomainError) -> CliFailure:
-    """The CLI failure for a core error (see the module docstring for the classes)."""
-    if error.code.startswith("numeric.") or error.code.endswith(".invalid"):
-        return CliFailure.bad_input(str(error))
-    return CliFailure.domain(str(error))
-
-
 def _ok(result: Result[T, DomainError]) -> T:
     if isinstance(result, Success):
         value: T = result.unwrap()
         return value
-    raise failure_of(result.failure())
+    raise CliFailure.of(result.failure())
 
 
 def _number(values: Mapping[str, str], name: str, *, positive: bool = False) -> Decimal:

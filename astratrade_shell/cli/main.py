@@ -16,16 +16,27 @@ import importlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any, NoReturn
+from typing import Any, Final, NoReturn
 
 import click
 
-__all__ = ["COMMANDS", "EXIT_BAD_INPUT", "EXIT_DOMAIN", "EXIT_INTERNAL", "CliFailure", "cli",
-           "main"]
+from astratrade_core.errors import DomainError, ErrorKind
+
+__all__ = ["COMMANDS", "EXIT_BAD_INPUT", "EXIT_DOMAIN", "EXIT_INTERNAL", "EXIT_UNAVAILABLE",
+           "CliFailure", "cli", "main"]
 
 EXIT_DOMAIN = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_UNAVAILABLE = 4
+
+_EXIT_BY_KIND: Final = {
+    ErrorKind.INVALID: EXIT_BAD_INPUT,
+    ErrorKind.REJECTED: EXIT_DOMAIN,
+    ErrorKind.CONFLICT: EXIT_DOMAIN,
+    ErrorKind.NOT_FOUND: EXIT_DOMAIN,
+    ErrorKind.UNAVAILABLE: EXIT_UNAVAILABLE,
+}
 
 #: name -> ("module:attribute", short help shown by ``astratrade --help``).
 COMMANDS: Mapping[str, tuple[str, str]] = {
@@ -59,6 +70,12 @@ class CliFailure(click.ClickException):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
         self.code = exit_code
+
+    @classmethod
+    def of(cls, error: DomainError) -> CliFailure:
+        """The failure for a core error: its kind, never its code's spelling, picks the exit
+        code (invalid input 2; refused by a rule, a conflict or not found 1; unavailable 4)."""
+        return cls(str(error), _EXIT_BY_KIND[error.kind])
 
     @classmethod
     def bad_input(cls, message: str) -> CliFailure:

@@ -22,7 +22,6 @@ from returns.result import Failure
 
 from astratrade_core.numeric import parse_decimal
 from astratrade_core.risk.metrics import MetricConventions, RiskSummary, SeriesKind, summarize
-from astratrade_shell.cli.calculators import failure_of
 from astratrade_shell.cli.main import CliFailure
 from astratrade_shell.cli.rows import Value, json_value, print_table
 
@@ -146,7 +145,7 @@ def risk(*, file: str, column: str | None, kind: str, periods_per_year: str, ris
     for name, text in (("risk_free", risk_free), ("confidence", confidence)):
         parsed = parse_decimal(text, name)
         if isinstance(parsed, Failure):
-            raise failure_of(parsed.failure())
+            raise CliFailure.of(parsed.failure())
         decimals[name] = parsed.unwrap()
     conventions = MetricConventions(
         periods_per_year=integers["periods_per_year"], ddof=integers["ddof"],
@@ -163,7 +162,7 @@ def risk(*, file: str, column: str | None, kind: str, periods_per_year: str, ris
             raise CliFailure.bad_input(f"cannot read {file}: {exc.strerror}") from None
     result = summarize(values, SeriesKind(kind), conventions)
     if isinstance(result, Failure):
-        raise failure_of(result.failure())
+        raise CliFailure.of(result.failure())
     rows = summary_rows(result.unwrap())
     if as_json:
         click.echo(json.dumps({k: json_value(v) for k, v in rows.items()},

@@ -160,7 +160,7 @@ def _decode(build: Callable[[Any], _T]) -> Callable[[Any], Result[_T, DomainErro
         try:
             return Success(build(reply))
         except _MALFORMED as exc:
-            return Failure(DomainError.of("exchange.malformed",
+            return Failure(DomainError.invalid("exchange.malformed",
                                           f"unexpected venue reply ({type(exc).__name__}: {exc})"))
     return run
 
@@ -283,7 +283,12 @@ class CcxtVenue:
                 else "exchange.invalid_order" if isinstance(exc, ccxt.InvalidOrder)
                 else "exchange.auth" if isinstance(exc, ccxt.AuthenticationError)
                 else "exchange.rejected")
-        return DomainError.of(code, self._scrub(f"{type(exc).__name__}: {exc}"))
+        message = self._scrub(f"{type(exc).__name__}: {exc}")
+        if code == "exchange.not_found":
+            return DomainError.not_found(code, message)
+        if code == "exchange.auth":
+            return DomainError.invalid(code, message)
+        return DomainError.rejected(code, message)
 
     def _call(self, fn: Callable[[], _T]) -> Result[_T, DomainError]:
         """One request under the rate limit, retried with backoff on transient errors."""
@@ -295,7 +300,7 @@ class CcxtVenue:
                 return Success(fn())
             except ccxt.OperationFailed as exc:
                 if attempt == self._retry.attempts:
-                    return Failure(DomainError.of(
+                    return Failure(DomainError.unavailable(
                         "exchange.unavailable", self._scrub(f"{type(exc).__name__}: {exc}"),
                         attempts=attempt))
                 _log.warning("transient %s from %s; retry %d", type(exc).__name__,
@@ -319,7 +324,7 @@ class CcxtVenue:
             return loaded
         market = self._ex.markets_by_id.get(symbol)
         if not market:
-            return Failure(DomainError.of("exchange.unknown_symbol", f"no market {symbol}",
+            return Failure(DomainError.not_found("exchange.unknown_symbol", f"no market {symbol}",
                                           symbol=symbol))
         return Success(market[0])
 
@@ -481,7 +486,7 @@ class CcxtVenue:
                 return Success(create())
             except ccxt.OperationFailed as exc:
                 if attempt == self._retry.attempts:
-                    return Failure(DomainError.of(
+                    return Failure(DomainError.unavailable(
                         "exchange.unavailable", self._scrub(f"{type(exc).__name__}: {exc}"),
                         attempts=attempt))
                 _log.warning("transient %s placing %s; retry %d", type(exc).__name__, cid,
@@ -527,7 +532,7 @@ class CcxtVenue:
         """Cancel a tracked open order; the report carries any fills not yet reported."""
         order = self._orders.get(client_order_id)
         if order is None:
-            return Failure(DomainError.of("exchange.not_open", "no open order with that id",
+            return Failure(DomainError.rejected("exchange.not_open", "no open order with that id",
                                           client_order_id=client_order_id))
         return self._market(order.symbol).bind(lambda m: self._call(
             lambda: self._ex.cancel_order(None, m["symbol"], {

@@ -94,15 +94,15 @@ def load_csv_prices(path: Path) -> Result[CsvPrices, DomainError]:
             reader = csv.DictReader(handle)
             if reader.fieldnames is None or not {"step", "symbol", "price"} <= set(
                     reader.fieldnames):
-                return Failure(DomainError.of("prices.header",
+                return Failure(DomainError.invalid("prices.header",
                                               "prices CSV needs columns step, symbol, price"))
             for row in reader:
                 price = parse_positive(row.get("price"), "price")
                 if isinstance(price, Failure) or not row.get("symbol"):
-                    return Failure(DomainError.of(
+                    return Failure(DomainError.invalid(
                         "prices.row", f"line {reader.line_num}: bad symbol or price",
                         line=reader.line_num))
                 steps.setdefault(row["step"], {})[row["symbol"]] = price.unwrap()
     except OSError as exc:
-        return Failure(DomainError.of("prices.unreadable", f"cannot read {path}: {exc}"))
+        return Failure(DomainError.invalid("prices.unreadable", f"cannot read {path}: {exc}"))
     return Success(CsvPrices(list(steps.values())))

@@ -96,7 +96,7 @@ class PaperExchange:
         """Cancel a resting order (a filled or unknown one cannot be cancelled)."""
         order = self._resting.pop(client_order_id, None)
         if order is None:
-            return Failure(DomainError.of("exchange.not_open", "no open order with that id",
+            return Failure(DomainError.rejected("exchange.not_open", "no open order with that id",
                                           client_order_id=client_order_id))
         report = OrderReport(order, OrderStatus.CANCELLED)
         self._reports[client_order_id] = report
@@ -120,26 +120,27 @@ class PaperExchange:
     def _check(self, order: OrderRequest) -> DomainError | None:
         instrument = self._instruments.get(order.symbol)
         if instrument is None or order.symbol not in self._prices:
-            return DomainError.of("exchange.unknown_symbol", f"no market for {order.symbol}",
+            return DomainError.not_found("exchange.unknown_symbol", f"no market for {order.symbol}",
                                   symbol=order.symbol)
         quantity = order.quantity
         if quantity <= 0 or round_to_increment(quantity, instrument.lot_size,
                                                Rounding.DOWN) != quantity:
-            return DomainError.of("exchange.lot_size", f"quantity {quantity} is not a positive "
+            return DomainError.rejected(
+                "exchange.lot_size", f"quantity {quantity} is not a positive "
                                   f"multiple of {instrument.lot_size}", quantity=quantity)
         if quantity < instrument.min_quantity:
-            return DomainError.of("exchange.min_quantity", f"quantity {quantity} is below "
+            return DomainError.rejected("exchange.min_quantity", f"quantity {quantity} is below "
                                   f"{instrument.min_quantity}", quantity=quantity)
         reference = order.limit_price or self._prices[order.symbol]
         if CONTEXT.multiply(quantity, reference) < instrument.min_notional:
-            return DomainError.of("exchange.min_notional", f"notional is below "
+            return DomainError.rejected("exchange.min_notional", f"notional is below "
                                   f"{instrument.min_notional}", quantity=quantity)
         if order.kind is OrderKind.LIMIT and (
             order.limit_price is None or order.limit_price <= 0
             or round_to_increment(order.limit_price, instrument.tick_size,
                                   Rounding.DOWN) != order.limit_price
         ):
-            return DomainError.of("exchange.limit_price", "a limit order needs a positive "
+            return DomainError.rejected("exchange.limit_price", "a limit order needs a positive "
                                   f"price on the {instrument.tick_size} tick")
         return None
 

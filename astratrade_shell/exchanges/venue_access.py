@@ -58,7 +58,7 @@ class Credentials:
         prefix = f"ASTRATRADE_{venue.upper()}_"
         key, secret = env.get(prefix + "API_KEY"), env.get(prefix + "API_SECRET")
         if not key or not secret:
-            return Failure(DomainError.of("exchange.credentials",
+            return Failure(DomainError.invalid("exchange.credentials",
                                           f"set {prefix}API_KEY and {prefix}API_SECRET"))
         return Success(cls(key, secret))
 
@@ -68,11 +68,11 @@ class Credentials:
         try:
             table = tomllib.loads(path.read_text(encoding="utf-8")).get("venues", {}).get(venue)
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            return Failure(DomainError.of("exchange.credentials",
+            return Failure(DomainError.invalid("exchange.credentials",
                                           f"cannot read {path}: {type(exc).__name__}"))
         if not isinstance(table, dict) or not isinstance(table.get("api_key"), str) or (
                 not isinstance(table.get("secret"), str)):
-            return Failure(DomainError.of("exchange.credentials",
+            return Failure(DomainError.invalid("exchange.credentials",
                                           f"{path} has no [venues.{venue}] api_key and secret"))
         return Success(cls(table["api_key"], table["secret"]))
 

@@ -147,12 +147,13 @@ def open_postgres_store(
     env = os.environ if environ is None else environ
     target = url if url is not None else env.get(PG_URL_VARIABLE)
     if not target:
-        return Failure(DomainError.of("store.unconfigured", f"no PostgreSQL URL: pass one or "
+        return Failure(DomainError.invalid("store.unconfigured", f"no PostgreSQL URL: pass one or "
                                       f"set ${PG_URL_VARIABLE}"))
     try:
         conn = psycopg.connect(target, autocommit=True, connect_timeout=connect_timeout_s)
     except psycopg.Error as exc:
-        return Failure(DomainError.of("store.unreachable", f"cannot connect to PostgreSQL: "
+        return Failure(DomainError.unavailable(
+            "store.unreachable", f"cannot connect to PostgreSQL: "
                                       f"{_first_line(exc)}"))
     try:
         if not synchronous_commit:
@@ -163,7 +164,8 @@ def open_postgres_store(
         migrated = _migrate(conn)
     except psycopg.Error as exc:
         conn.close()
-        return Failure(DomainError.of("store.unreachable", f"cannot prepare the event store: "
+        return Failure(DomainError.unavailable(
+            "store.unreachable", f"cannot prepare the event store: "
                                       f"{_first_line(exc)}"))
     if isinstance(migrated, Failure):
         conn.close()
@@ -180,7 +182,7 @@ def _migrate(conn: psycopg.Connection[Any]) -> Result[int, DomainError]:
             "WHERE table_schema = current_schema()")}
         if "astratrade_schema" not in tables:
             if tables & {"events", "commands", "snapshots"}:
-                return Failure(DomainError.of(
+                return Failure(DomainError.invalid(
                     "store.not_an_event_store",
                     "the schema holds event-store-like tables without a schema version"))
             conn.execute("CREATE TABLE astratrade_schema (version INTEGER NOT NULL)")
@@ -188,7 +190,7 @@ def _migrate(conn: psycopg.Connection[Any]) -> Result[int, DomainError]:
         row = conn.execute("SELECT version FROM astratrade_schema").fetchone()
         current: int = row[0] if row is not None else 0
         if current > len(MIGRATIONS):
-            return Failure(DomainError.of(
+            return Failure(DomainError.invalid(
                 "store.not_an_event_store",
                 f"schema version {current} is newer than this code ({len(MIGRATIONS)})"))
         for step in MIGRATIONS[current:]:

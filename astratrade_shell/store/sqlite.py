@@ -113,13 +113,13 @@ def open_sqlite_store(
     """
     target = Path(path)
     if not create and not target.is_file():
-        return Failure(DomainError.of("store.missing", f"no event store at {target}",
+        return Failure(DomainError.not_found("store.missing", f"no event store at {target}",
                                       path=target))
     try:
         conn = sqlite3.connect(target, timeout=busy_timeout_s, isolation_level=None,
                                check_same_thread=False)
     except sqlite3.Error as exc:
-        return Failure(DomainError.of("store.corrupt", f"cannot open {target}: {exc}",
+        return Failure(DomainError.invalid("store.corrupt", f"cannot open {target}: {exc}",
                                       path=target))
     try:
         conn.execute(f"PRAGMA synchronous={synchronous.value}")
@@ -135,11 +135,12 @@ def open_sqlite_store(
             version = SCHEMA_VERSION
     except sqlite3.Error as exc:
         conn.close()
-        return Failure(DomainError.of("store.corrupt", f"{target} is not a usable event store: "
+        return Failure(DomainError.invalid(
+            "store.corrupt", f"{target} is not a usable event store: "
                                       f"{exc}", path=target))
     if version != SCHEMA_VERSION or str(mode).lower() != "wal":
         conn.close()
-        return Failure(DomainError.of(
+        return Failure(DomainError.invalid(
             "store.not_an_event_store",
             f"{target} has schema version {version}, expected {SCHEMA_VERSION}", path=target))
     return Success(SQLiteEventStore(conn, target))

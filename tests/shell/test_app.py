@@ -34,7 +34,7 @@ class Pool:
     def decide(self, claimed: Decimal, amount: Decimal) -> Result[tuple[Event, ...],
                                                                   DomainError]:
         if claimed + amount > 10:
-            return Failure(DomainError.of("pool.exhausted", "not enough left"))
+            return Failure(DomainError.rejected("pool.exhausted", "not enough left"))
         return Success((RewardClaimed(event_id=self.app.new_id(), stream_id="pool",
                                       occurred_at=self.app.now(), pool_id="p",
                                       account_id="a", currency="STRK", amount=amount),))
