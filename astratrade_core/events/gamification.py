@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Final
 
 import attrs
 
 from astratrade_core.events.envelope import Event, event_type
 
 __all__ = [
+    "GAMIFICATION_EVENTS",
     "AchievementUnlocked",
     "LeaderboardUpdated",
     "LevelUp",
@@ -105,3 +107,14 @@ class LeaderboardUpdated(Event):
     previous_rank: int | None
     rank: int
     score: Decimal
+
+
+#: Every event type this module defines (the codec registry is built from such tuples).
+GAMIFICATION_EVENTS: Final[tuple[type[Event], ...]] = (
+    XPGained,
+    LevelUp,
+    AchievementUnlocked,
+    StreakExtended,
+    StreakReset,
+    LeaderboardUpdated,
+)

@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Final
 
 import attrs
 
 from astratrade_core.events.envelope import Event, event_type
 
 __all__ = [
+    "REVENUE_EVENTS",
     "MarketplaceSale",
     "NFTMinted",
     "PremiumPurchased",
@@ -165,3 +167,17 @@ class SubscriptionCancelled(Event):
     currency: str
     effective_on: date
     refund: Decimal
+
+
+#: Every event type this module defines (the codec registry is built from such tuples).
+REVENUE_EVENTS: Final[tuple[type[Event], ...]] = (
+    NFTMinted,
+    MarketplaceSale,
+    RewardClaimed,
+    TradingFeeCollected,
+    PremiumPurchased,
+    SubscriptionStarted,
+    SubscriptionChanged,
+    SubscriptionCharged,
+    SubscriptionCancelled,
+)

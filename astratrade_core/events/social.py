@@ -15,12 +15,14 @@ are integers; payouts are exact amounts in the minor unit of ``currency``.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Final
 
 import attrs
 
 from astratrade_core.events.envelope import Event, event_type
 
 __all__ = [
+    "SOCIAL_EVENTS",
     "ChallengeCompleted",
     "ChallengeStanding",
     "ClanBattleResolved",
@@ -131,3 +133,15 @@ class ChallengeCompleted(Event):
     reward: Decimal
     winners: tuple[str, ...]
     standings: tuple[ChallengeStanding, ...]
+
+
+#: Every event type this module defines (the codec registry is built from such tuples).
+SOCIAL_EVENTS: Final[tuple[type[Event], ...]] = (
+    ClanFounded,
+    ClanMemberInvited,
+    ClanJoined,
+    ClanRoleChanged,
+    ClanLeft,
+    ClanBattleResolved,
+    ChallengeCompleted,
+)

@@ -38,6 +38,7 @@ from astratrade_core.events.envelope import Event, event_type
 from astratrade_core.numeric import CONTEXT
 
 __all__ = [
+    "TRADING_EVENTS",
     "LIQUIDITY_VALUES",
     "FeeCharged",
     "FundingApplied",
@@ -180,3 +181,17 @@ class RiskLimitHit(Event):
     quantity: Decimal
     price: Decimal
     breaches: tuple[LimitBreach, ...]
+
+
+#: Every event type this module defines (the codec registry is built from such tuples).
+TRADING_EVENTS: Final[tuple[type[Event], ...]] = (
+    FundsDeposited,
+    FundsWithdrawn,
+    FeeCharged,
+    TradeExecuted,
+    PositionClosed,
+    FundingApplied,
+    PriceMarked,
+    PositionLiquidated,
+    RiskLimitHit,
+)

@@ -52,6 +52,7 @@ from astratrade_core.aggregate import Aggregate
 from astratrade_core.errors import DomainError
 from astratrade_core.events.envelope import Event
 from astratrade_core.events.trading import (
+    TRADING_EVENTS,
     FeeCharged,
     FundingApplied,
     FundsDeposited,
@@ -324,6 +325,4 @@ def _fold(state: PortfolioState, events: Iterable[Event]) -> PortfolioState:
 
 #: The portfolio as an :class:`~astratrade_core.aggregate.Aggregate`: one stream per account.
 PORTFOLIO: Final[Aggregate[PortfolioState, Command]] = Aggregate(
-    "portfolio", PortfolioState.EMPTY, decide, _fold,
-    (FundsDeposited, FundsWithdrawn, FeeCharged, TradeExecuted, PositionClosed,
-     PositionLiquidated, FundingApplied, PriceMarked, RiskLimitHit))
+    "portfolio", PortfolioState.EMPTY, decide, _fold, TRADING_EVENTS)
