@@ -112,17 +112,31 @@ def _trade_executed_v1_to_v2(payload: Mapping[str, Any]) -> Mapping[str, Any]:
     return {**payload, "liquidity": "taker"}
 
 
-@event_type("PositionClosed", version=1)
+@event_type("PositionClosed", version=2)
 @attrs.frozen(kw_only=True)
 class PositionClosed(Event):
     """A position in ``symbol`` went flat.  The totals cover the position's whole life since
-    it was opened from flat: price P&L realized, fees and funding paid (positive = paid)."""
+    it was opened from flat: price P&L realized, fees and funding paid (positive = paid).
+
+    Version 2 added what the position was when the closing fill arrived -- its signed
+    ``quantity``, signed ``cost_basis`` and the ``exit_price`` -- so a policy can score the
+    trade from this event alone; version-1 records upcast with the three as ``None``.
+    """
 
     symbol: str
     quote_currency: str
     realized_pnl: Decimal
     fees_paid: Decimal
     funding_paid: Decimal
+    quantity: Decimal | None = None
+    cost_basis: Decimal | None = None
+    exit_price: Decimal | None = None
+
+
+@upcaster("PositionClosed", from_version=1)
+def _position_closed_v1_to_v2(payload: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Version 1 did not record the closed position's size, cost basis or exit price."""
+    return {**payload, "quantity": None, "cost_basis": None, "exit_price": None}
 
 
 @event_type("FundingApplied", version=1)

@@ -237,13 +237,16 @@ def _execute(state: PortfolioState, c: ExecuteTrade) -> Decision:
                           liquidity=c.liquidity.value, realized_pnl=realized)
     if after.quantity != 0:
         return Success((trade,))
-    return Success((trade, _closed(c, 1, c.symbol, c.quote_currency, after)))
+    return Success((trade, _closed(c, c.quote_currency, before, after)))
 
 
-def _closed(c: Command, n: int, symbol: str, quote: str, final: PositionState) -> PositionClosed:
-    return PositionClosed(**_envelope(c, n), symbol=symbol, quote_currency=quote,
+def _closed(c: ExecuteTrade | ClosePosition | LiquidatePosition, quote: str,
+            held: PositionState, final: PositionState) -> PositionClosed:
+    """The second event of a fill that ends flat: ``held`` was the position before it."""
+    return PositionClosed(**_envelope(c, 1), symbol=c.symbol, quote_currency=quote,
                           realized_pnl=final.realized_pnl, fees_paid=final.fees_paid,
-                          funding_paid=final.funding_paid)
+                          funding_paid=final.funding_paid, quantity=held.quantity,
+                          cost_basis=held.cost_basis, exit_price=c.price)
 
 
 def _close(state: PortfolioState, c: ClosePosition | LiquidatePosition) -> Decision:
@@ -266,7 +269,7 @@ def _close(state: PortfolioState, c: ClosePosition | LiquidatePosition) -> Decis
         first = PositionLiquidated(**_envelope(c, 0), symbol=c.symbol,
                                    quote_currency=held.quote_currency, quantity=quantity,
                                    price=c.price, fee=c.fee, realized_pnl=realized)
-    return Success((first, _closed(c, 1, c.symbol, held.quote_currency, after)))
+    return Success((first, _closed(c, held.quote_currency, held.fills, after)))
 
 
 def _funding(state: PortfolioState, c: ApplyFunding) -> Decision:

@@ -19,6 +19,7 @@ from astratrade_core.events import (
     PositionLiquidated,
     PriceMarked,
     TradeExecuted,
+    decode,
 )
 from astratrade_core.portfolio import (
     ApplyFunding,
@@ -139,6 +140,8 @@ def test_a_liquidation_closes_everything_and_charges_its_fee() -> None:
     assert isinstance(liquidated, PositionLiquidated)
     assert isinstance(closed, PositionClosed)
     assert (liquidated.quantity, liquidated.realized_pnl) == (D("-4"), D("-960"))
+    assert (closed.quantity, closed.cost_basis, closed.exit_price) == (D("4"), D("8000"),
+                                                                       D("1760"))
     assert s.cash_of("USD") == D("30")
     assert s.open_positions() == 0
 
@@ -151,6 +154,20 @@ def test_a_fill_that_ends_flat_also_closes_the_position() -> None:
                                    quantity=D("-1"), price=D("55"), policy=LOOSE))
     assert [type(e) for e in ev] == [TradeExecuted, PositionClosed]
     assert s.cash_of("USD") == D("105")  # 100 + 1 * (55 - 50)
+    closed = ev[1]
+    assert isinstance(closed, PositionClosed)
+    # What the position was when the closing fill came: long 1 bought for 50, sold at 55.
+    assert (closed.quantity, closed.cost_basis, closed.exit_price) == (D("1"), D("50"), D("55"))
+
+
+def test_version_one_position_closed_records_upcast_without_the_position() -> None:
+    v1 = (b'{"event_id":"c:1","occurred_at":"2026-05-01T09:00:00.000000Z","payload":'
+          b'{"fees_paid":"1","funding_paid":"0","quote_currency":"USD","realized_pnl":"5",'
+          b'"symbol":"X"},"stream_id":"acct","type":"PositionClosed","version":1}')
+    closed = decode(v1).unwrap()
+    assert isinstance(closed, PositionClosed) and closed.schema_version == 2
+    assert (closed.realized_pnl, closed.quantity, closed.cost_basis, closed.exit_price) == (
+        D("5"), None, None, None)
 
 
 def test_fees_outside_fills_need_cash() -> None:

@@ -10,15 +10,15 @@ from returns.result import Success
 
 from astratrade_core.events.codec import decode, encode
 from astratrade_core.events.envelope import Event, registered_types
-from astratrade_core.events.revenue import SubscriptionStarted
-from astratrade_core.events.revenue import __all__ as revenue_event_names
+from astratrade_core.events.revenue import REVENUE_EVENTS, SubscriptionStarted
 from astratrade_core.testing import revenue_events
 
 
 def test_every_revenue_event_is_registered_at_version_one() -> None:
     registry = registered_types()
-    assert {name: registry[name].schema_version for name in revenue_event_names} == dict.fromkeys(
-        revenue_event_names, 1)
+    names = [cls.event_type for cls in REVENUE_EVENTS]
+    assert len(names) == 9
+    assert {name: registry[name].schema_version for name in names} == dict.fromkeys(names, 1)
 
 
 @given(revenue_events())
