@@ -103,7 +103,7 @@ def _short(value: int) -> str:
     return str(value) if value.bit_length() <= 128 else f"<int of {value.bit_length()} bits>"
 
 
-def _scaled(a: int, b: int, denominator: int, rounding: FixedRounding, overflow: Overflow,
+def _scaled(a: int, b: int, denominator: int, rounding: FixedRounding, *, overflow: Overflow,
             half: int) -> Result[int, DomainError]:
     """``a * b / denominator``; with ``AAVE``, ``a * b + half`` (half-up) or ``a * b`` must
     fit in u256 first.  ``half`` is what Aave adds before dividing when rounding half up."""
@@ -120,7 +120,7 @@ def wad_mul(a: int, b: int, rounding: FixedRounding = _HALF_UP,
     >>> wad_mul(3 * WAD // 2, 2 * WAD).unwrap() == 3 * WAD    # 1.5 * 2 = 3
     True
     """
-    return _scaled(a, b, WAD, rounding, overflow, WAD // 2)
+    return _scaled(a, b, WAD, rounding, overflow=overflow, half=WAD // 2)
 
 
 def wad_div(a: int, b: int, rounding: FixedRounding = _HALF_UP,
@@ -132,7 +132,7 @@ def wad_div(a: int, b: int, rounding: FixedRounding = _HALF_UP,
     >>> wad_div(WAD, 0).failure().code
     'numeric.division_by_zero'
     """
-    return _scaled(a, WAD, b, rounding, overflow, b // 2)
+    return _scaled(a, WAD, b, rounding, overflow=overflow, half=b // 2)
 
 
 def ray_mul(a: int, b: int, rounding: FixedRounding = _HALF_UP,
@@ -144,7 +144,7 @@ def ray_mul(a: int, b: int, rounding: FixedRounding = _HALF_UP,
     >>> ray_mul(1, 1, FixedRounding.CEIL).unwrap()
     1
     """
-    return _scaled(a, b, RAY, rounding, overflow, RAY // 2)
+    return _scaled(a, b, RAY, rounding, overflow=overflow, half=RAY // 2)
 
 
 def ray_div(a: int, b: int, rounding: FixedRounding = _HALF_UP,
@@ -156,7 +156,7 @@ def ray_div(a: int, b: int, rounding: FixedRounding = _HALF_UP,
     >>> ray_div(RAY, 3 * RAY, FixedRounding.CEIL).unwrap()
     333333333333333333333333334
     """
-    return _scaled(a, RAY, b, rounding, overflow, b // 2)
+    return _scaled(a, RAY, b, rounding, overflow=overflow, half=b // 2)
 
 
 def percent_mul(value: int, bps: int, rounding: FixedRounding = _HALF_UP,
@@ -166,7 +166,7 @@ def percent_mul(value: int, bps: int, rounding: FixedRounding = _HALF_UP,
     >>> percent_mul(1_000, 25).unwrap(), percent_mul(1_000, 25, FixedRounding.FLOOR).unwrap()
     (3, 2)
     """
-    return _scaled(value, bps, PERCENTAGE_FACTOR, rounding, overflow, HALF_PERCENT)
+    return _scaled(value, bps, PERCENTAGE_FACTOR, rounding, overflow=overflow, half=HALF_PERCENT)
 
 
 def percent_div(value: int, bps: int, rounding: FixedRounding = _HALF_UP,
@@ -178,7 +178,7 @@ def percent_div(value: int, bps: int, rounding: FixedRounding = _HALF_UP,
     >>> percent_div(1, 30_000).unwrap(), percent_div(2, 30_000).unwrap()   # 1/3 -> 0, 2/3 -> 1
     (0, 1)
     """
-    return _scaled(value, PERCENTAGE_FACTOR, bps, rounding, overflow, bps // 2)
+    return _scaled(value, PERCENTAGE_FACTOR, bps, rounding, overflow=overflow, half=bps // 2)
 
 
 def wad_to_ray(value: int) -> Result[int, DomainError]:

@@ -20,8 +20,8 @@ correctly rounded value unless the exact one lies within ~``1e-115`` of a roundi
 
 **Bounds.**  Rates are parsed like every input (``str``, ``int`` or ``Decimal``; at most 28
 fractional digits and magnitudes below ``1e24``).  A continuous rate must lie in
-``[-1000, 1000]`` (``e**1000`` is about ``2e434``, far beyond any quoted yield); APY must be
-above -1 and APR above ``-n``, where the logarithm exists.
+``[-50, 50]`` (``e**50 - 1`` is about ``5.2e21``, so every result is again a valid input);
+APY must be above -1 and APR above ``-n``, where the logarithm exists.
 
 >>> apy_from_continuous("0.05", places=12).unwrap()          # e**0.05 - 1
 Decimal('0.051271096376')
@@ -51,8 +51,8 @@ __all__ = [
     "continuous_from_apy",
 ]
 
-#: Largest magnitude of a continuously compounded rate (``e**1000`` ~ ``2e434``).
-MAX_CONTINUOUS_RATE: Final = Decimal(1000)
+#: Largest magnitude of a continuously compounded rate (``e**50`` ~ ``5.2e21``).
+MAX_CONTINUOUS_RATE: Final = Decimal(50)
 _MAX_PERIODS: Final = 10**9
 _MAX_PLACES: Final = 28
 
@@ -76,7 +76,7 @@ def _continuous(rate: DecimalInput) -> Result[Decimal, DomainError]:
     def bounded(value: Decimal) -> Result[Decimal, DomainError]:
         if CONTEXT.abs(value) > MAX_CONTINUOUS_RATE:
             return Failure(DomainError.invalid(
-                "defi.rate_range", "a continuous rate must lie in [-1000, 1000]", rate=value))
+                "defi.rate_range", "a continuous rate must lie in [-50, 50]", rate=value))
         return Success(value)
 
     return parse_decimal(rate, "rate").bind(bounded)
@@ -93,7 +93,7 @@ def apy_from_continuous(rate: DecimalInput, places: int = 18) -> Result[Decimal,
     Decimal('0E-18')
     >>> apy_from_continuous("1", places=20).unwrap()             # e - 1
     Decimal('1.71828182845904523536')
-    >>> apy_from_continuous("1001").failure().codes()
+    >>> apy_from_continuous("50.01").failure().codes()
     ('defi.rate_range',)
     """
     return collect("defi.invalid", _continuous(rate), _places(places)).map(
