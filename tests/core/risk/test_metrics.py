@@ -432,8 +432,8 @@ def test_summary_agrees_with_each_metric(returns: list[Decimal],
     # Martin's Ulcer index of the curve, recomputed here at 150 digits
     with decimal.localcontext(decimal.Context(prec=150)):
         peaks = [max(curve[: i + 1]) for i in range(len(curve))]
-        ulcer = (sum((1 - e / p) ** 2 for e, p in zip(curve, peaks, strict=True))
-                 / len(curve)).sqrt()
+        squares = sum(((1 - e / p) ** 2 for e, p in zip(curve, peaks, strict=True)), D(0))
+        ulcer = (squares / len(curve)).sqrt()
     assert abs(s.ulcer_index - ulcer) <= D(10) ** -n
 
 
