@@ -3,7 +3,7 @@
 It reads its input exactly as ``astratrade risk`` does (the same options, the same
 :func:`~astratrade_shell.cli.risk.load_tearsheet`) and shows the same metric rows, so every
 number on the page equals ``risk --json`` on the same file.  The charts come from
-:mod:`astratrade_shell.report` (matplotlib, in the ``dev`` and ``report`` extras, imported only
+:mod:`astratrade_shell.tearsheet` (matplotlib, in the ``dev`` and ``report`` extras, imported
 by this command).
 """
 
@@ -16,7 +16,13 @@ from typing import Any
 import click
 
 from astratrade_shell.cli.main import CliFailure
-from astratrade_shell.cli.risk import RiskInput, load_tearsheet, metric_rows, monthly_rows, risk_options
+from astratrade_shell.cli.risk import (
+    RiskInput,
+    load_tearsheet,
+    metric_rows,
+    monthly_rows,
+    risk_options,
+)
 
 __all__ = ["report"]
 
@@ -48,7 +54,7 @@ def report(*, output: str, title: str | None, export_dir: str | None, image_form
     given = RiskInput(**options)
     loaded = load_tearsheet(given)
     try:
-        from astratrade_shell.report import charts, render_page  # noqa: PLC0415 - matplotlib
+        from astratrade_shell.tearsheet import charts, render_page  # noqa: PLC0415 - matplotlib
     except ImportError as exc:
         raise CliFailure.bad_input(f"the report needs matplotlib ({exc}); install it with "
                                    "pip install 'astratrade[report]'") from None

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from astratrade_shell.cli.rows import Value, render_value
-from astratrade_shell.report.charts import Chart
+from astratrade_shell.tearsheet.charts import Chart
 
 __all__ = ["render_page"]
 

@@ -14,6 +14,7 @@ series has no months; fewer returns than the window have no rolling points) is l
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -99,7 +100,7 @@ def _heatmap(sheet: Tearsheet) -> Chart:
     axes = figure.add_subplot()
     grid = [[(float(m.value_or(Decimal(0))) if m.value_or(None) is not None else float("nan"))
              for m in row.months] for row in sheet.monthly]
-    finite = [abs(v) for row in grid for v in row if v == v]
+    finite = [abs(v) for row in grid for v in row if not math.isnan(v)]
     limit = max(finite, default=0.0) or 1.0
     image = axes.imshow(grid, cmap="RdYlGn", vmin=-limit, vmax=limit, aspect="auto")
     axes.set_xticks(range(12), ["J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D"])
