@@ -6,7 +6,7 @@ import decimal
 from collections import Counter
 from decimal import Decimal
 
-from astratrade_core.events import decode
+from astratrade_core.events import PLATFORM_EVENTS, decode
 from astratrade_core.events.gamification import LeaderboardUpdated
 from astratrade_core.events.revenue import TradingFeeCollected
 from astratrade_core.events.trading import TradeExecuted
@@ -37,7 +37,7 @@ def test_the_same_seed_stores_byte_identical_events() -> None:
 
 def test_records_agree_with_each_other() -> None:
     app, models, outcome = run()
-    events = [decode(r.data).unwrap() for r in app.store.read_all()]
+    events = [decode(r.data, PLATFORM_EVENTS).unwrap() for r in app.store.read_all()]
     kinds = Counter(e.event_type for e in events)
     assert kinds["TradeExecuted"] == outcome.orders_filled == kinds["TradingFeeCollected"]
     assert kinds["PositionClosed"] == outcome.closed_trades
