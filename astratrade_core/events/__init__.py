@@ -25,6 +25,8 @@ from astratrade_core.events.gamification import (
     StreakReset,
     XPGained,
 )
+from astratrade_core.events.platform import PLATFORM_EVENTS
+from astratrade_core.events.registry import EventRegistry, Upcast, Upcaster
 from astratrade_core.events.revenue import (
     MarketplaceSale,
     NFTMinted,
@@ -46,8 +48,6 @@ from astratrade_core.events.social import (
     ClanMemberInvited,
     ClanRoleChanged,
 )
-from astratrade_core.events.platform import PLATFORM_EVENTS
-from astratrade_core.events.registry import EventRegistry, Upcast, Upcaster
 from astratrade_core.events.trading import (
     FeeCharged,
     FundingApplied,

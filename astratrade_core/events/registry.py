@@ -81,12 +81,12 @@ class EventRegistry:
                 raise ValueError(f"{cls.__qualname__} is listed as {name!r} but its wire name "
                                  f"is {cls.event_type!r}")
         for (name, version) in self.upcasters:
-            cls = self.types.get(name)
-            if cls is None:
+            lifted = self.types.get(name)
+            if lifted is None:
                 raise ValueError(f"an upcaster lifts {name!r}, which is not in the registry")
-            if not 1 <= version < cls.schema_version:
+            if not 1 <= version < lifted.schema_version:
                 raise ValueError(f"an upcaster lifts {name} from version {version}, outside "
-                                 f"1..{cls.schema_version - 1}")
+                                 f"1..{lifted.schema_version - 1}")
 
     @classmethod
     def of(cls, types: Iterable[type[Event]],

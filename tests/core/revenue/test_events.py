@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given
 from returns.result import Success
 
-from astratrade_core.events.codec import decode, encode
 from astratrade_core.events import PLATFORM_EVENTS
+from astratrade_core.events.codec import decode, encode
 from astratrade_core.events.envelope import Event
 from astratrade_core.events.revenue import REVENUE_EVENTS, SubscriptionStarted
 from astratrade_core.testing import revenue_events
