@@ -11,9 +11,15 @@ from astratrade_core.events.gamification import LeaderboardUpdated
 from astratrade_core.events.revenue import TradingFeeCollected
 from astratrade_core.events.trading import TradeExecuted
 from astratrade_core.revenue.ledger import RevenueStream
-from astratrade_shell.app import Application, SequentialIds, SimulatedClock
+from astratrade_shell.app import Application, SimulatedClock
 from astratrade_shell.bus import InProcessBus
-from astratrade_shell.community import PORTFOLIO, CommunityConfig, Outcome, simulate
+from astratrade_shell.community import (
+    PORTFOLIO,
+    CommunityConfig,
+    Outcome,
+    application,
+    simulate,
+)
 from astratrade_shell.readmodels import PlayerView, ReadModels
 from astratrade_shell.store import InMemoryEventStore
 
@@ -25,7 +31,7 @@ def run() -> tuple[Application, ReadModels, Outcome]:
     bus = InProcessBus()
     models = ReadModels()
     bus.subscribe(models)
-    app = Application(InMemoryEventStore(), bus, clock=clock, ids=SequentialIds("cmd"))
+    app = application(InMemoryEventStore(), bus, clock)
     return app, models, simulate(CONFIG, app, clock)
 
 
