@@ -6,7 +6,9 @@ an earlier append with the same command id landed, if one did -- and hands it wi
 to :func:`plan_append`, a pure function.  The answer is one of
 
 * :class:`Write` -- every row to insert, complete (positions, versions, chain hashes, every
-  field), plus the command record to insert; the adapter writes them and commits;
+  field; as SQL-ready tuples in :data:`ROW_COLUMNS` order and as the
+  :class:`~astratrade_shell.store.records.StoredEvent` values the append answers), plus the
+  command record to insert; the adapter writes them and commits;
 * :class:`Duplicate` -- the command id was stored before: the adapter reads the records of
   that earlier append (positions ``first..last`` of :attr:`Duplicate.command`) and writes
   nothing, whatever the expected version (retries are safe);
@@ -54,6 +56,7 @@ from astratrade_shell.store.records import (
 )
 
 __all__ = [
+    "ROW_COLUMNS",
     "AppendPlan",
     "CommandRecord",
     "Duplicate",
@@ -92,12 +95,22 @@ class StoreHead:
     command: CommandRecord | None = None
 
 
+#: A row to insert, in :data:`ROW_COLUMNS` order.
+Row = tuple[int, str, int, str, str, int, bytes, str | None, bytes]
+
+#: The column order of :attr:`Write.rows` (the SQL adapters' ``INSERT`` lists them so).
+ROW_COLUMNS = ("position", "stream_id", "version", "event_id", "event_type", "schema_version",
+               "data", "command_id", "hash")
+
+
 @attrs.frozen
 class Write:
-    """Insert ``records`` (complete, in position order; maybe none) and ``command`` (when the
-    append has a command id), then commit."""
+    """Insert ``rows`` (complete, in position order; maybe none) and ``command`` (when the
+    append has a command id), then commit; ``records`` are the same rows as the values the
+    append answers."""
 
     stream_id: str
+    rows: tuple[Row, ...]
     records: tuple[StoredEvent, ...]
     command: CommandRecord | None
 
@@ -114,8 +127,9 @@ AppendPlan = Write | Duplicate | VersionConflict
 
 
 class Unhashed(NamedTuple):
-    """A record before its chain hash: every field :func:`~astratrade_shell.store.chain.
-    hashed_content` may cover (the same names as :class:`StoredEvent`'s)."""
+    """A row before its chain hash: every field :func:`~astratrade_shell.store.chain.
+    hashed_content` may cover (the same names as :class:`StoredEvent`'s), in
+    :data:`ROW_COLUMNS` order."""
 
     position: int
     stream_id: str
@@ -141,16 +155,18 @@ def plan_append(head: StoreHead, stream_id: str, events: Sequence[PendingEvent],
         return VersionConflict(stream_id, expected_version, current)
     position = head.last_position
     previous = head.last_hash
+    rows: list[Row] = []
     records: list[StoredEvent] = []
     for offset, event in enumerate(events, start=1):
-        row = Unhashed(position + offset, stream_id, current + offset, event.event_id,
-                       event.event_type, event.schema_version, event.data, command_id)
-        previous = link_hash(previous, hashed_content(row))
+        unhashed = Unhashed(position + offset, stream_id, current + offset, event.event_id,
+                            event.event_type, event.schema_version, event.data, command_id)
+        previous = link_hash(previous, hashed_content(unhashed))
+        rows.append((*unhashed, previous))
         records.append(StoredEvent(
-            position=row.position, stream_id=stream_id, version=row.version,
-            event_id=row.event_id, event_type=row.event_type,
-            schema_version=row.schema_version, data=row.data, hash=previous,
+            position=unhashed.position, stream_id=stream_id, version=unhashed.version,
+            event_id=event.event_id, event_type=event.event_type,
+            schema_version=event.schema_version, data=event.data, hash=previous,
             command_id=command_id))
     command = None if command_id is None else CommandRecord(
         command_id, stream_id, position + 1, position + len(records))
-    return Write(stream_id, tuple(records), command)
+    return Write(stream_id, tuple(rows), tuple(records), command)

@@ -50,7 +50,7 @@ from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
 from astratrade_shell.store.chain import GENESIS_HASH
-from astratrade_shell.store.plan import CommandRecord, StoreHead, Write, plan_append
+from astratrade_shell.store.plan import ROW_COLUMNS, CommandRecord, StoreHead, Write, plan_append
 from astratrade_shell.store.records import (
     Appended,
     ExpectedVersion,
@@ -116,9 +116,9 @@ WITH command AS (
     INSERT INTO commands (command_id, stream_id, first_position, last_position)
     SELECT c, %s, %s, %s FROM (SELECT %s::text AS c) AS given WHERE c IS NOT NULL
 )
-INSERT INTO events ({_COLUMNS}) SELECT * FROM unnest(
+INSERT INTO events ({", ".join(ROW_COLUMNS)}) SELECT * FROM unnest(
     %s::bigint[], %s::text[], %s::integer[], %s::text[], %s::text[], %s::integer[],
-    %s::bytea[], %s::bytea[], %s::text[])
+    %s::bytea[], %s::text[], %s::bytea[])
 """
 _PAGE = 2_000
 
@@ -243,11 +243,8 @@ class PostgresEventStore:
         command = plan.command
         if command is None and not plan.records:
             return
-        columns = ([r.position for r in plan.records], [r.stream_id for r in plan.records],
-                   [r.version for r in plan.records], [r.event_id for r in plan.records],
-                   [r.event_type for r in plan.records],
-                   [r.schema_version for r in plan.records], [r.data for r in plan.records],
-                   [r.hash for r in plan.records], [r.command_id for r in plan.records])
+        columns = [list(column) for column in zip(*plan.rows, strict=True)] or [
+            []] * len(ROW_COLUMNS)
         self._conn.execute(_INSERT, (
             plan.stream_id, 0 if command is None else command.first_position,
             0 if command is None else command.last_position,

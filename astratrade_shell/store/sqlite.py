@@ -43,7 +43,13 @@ from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
 from astratrade_shell.store.chain import GENESIS_HASH
-from astratrade_shell.store.plan import CommandRecord, Duplicate, StoreHead, plan_append
+from astratrade_shell.store.plan import (
+    ROW_COLUMNS,
+    CommandRecord,
+    Duplicate,
+    StoreHead,
+    plan_append,
+)
 from astratrade_shell.store.records import (
     Appended,
     ExpectedVersion,
@@ -89,7 +95,7 @@ CREATE TABLE IF NOT EXISTS snapshots (
 
 _COLUMNS = ("position, stream_id, version, event_id, event_type, schema_version, data, hash, "
             "command_id")
-_INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT = f"INSERT INTO events ({', '.join(ROW_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _PAGE = 2_000
 
 
@@ -181,7 +187,7 @@ class SQLiteEventStore:
                     appended = self._appended(conn, plan.command)
                     conn.execute("ROLLBACK")
                     return Success(appended)
-                conn.executemany(_INSERT, map(_row, plan.records))
+                conn.executemany(_INSERT, plan.rows)
                 if plan.command is not None:
                     command = plan.command
                     conn.execute("INSERT INTO commands VALUES (?, ?, ?, ?)",
@@ -276,10 +282,6 @@ def _command(conn: sqlite3.Connection, command_id: str) -> CommandRecord | None:
                         "WHERE command_id = ?", (command_id,)).fetchone()
     return None if seen is None else CommandRecord(command_id, seen[0], seen[1], seen[2])
 
-
-def _row(r: StoredEvent) -> tuple[int, str, int, str, str, int, bytes, bytes, str | None]:
-    return (r.position, r.stream_id, r.version, r.event_id, r.event_type, r.schema_version,
-            r.data, r.hash, r.command_id)
 
 
 def _record(row: Sequence[Any]) -> StoredEvent:

@@ -12,6 +12,7 @@ from returns.result import Success
 from astratrade_shell.store import ANY_VERSION, ExpectedVersion, PendingEvent, StoredEvent
 from astratrade_shell.store.chain import GENESIS_HASH, hashed_content, verify_chain
 from astratrade_shell.store.plan import (
+    ROW_COLUMNS,
     CommandRecord,
     Duplicate,
     StoreHead,
@@ -59,6 +60,8 @@ def test_rows_continue_the_store_and_the_stream_without_gaps(
     assert all(r.stream_id == stream and r.command_id == command_id for r in plan.records)
     assert [(r.event_id, r.event_type, r.schema_version, r.data) for r in plan.records] == [
         (e.event_id, e.event_type, e.schema_version, e.data) for e in events]
+    # The SQL rows are the same records, column by column.
+    assert plan.rows == tuple(tuple(getattr(r, c) for c in ROW_COLUMNS) for r in plan.records)
 
 
 @given(heads(command=False), pendings, command_ids)
@@ -143,7 +146,7 @@ def test_worked_example_first_record_of_an_empty_store() -> None:
 
 def test_an_empty_append_with_a_command_id_records_an_empty_range() -> None:
     plan = plan_append(StoreHead(3, 9, b"h" * 32), "s", [], 3, "c")
-    assert plan == Write("s", (), CommandRecord("c", "s", 10, 9))
+    assert plan == Write("s", (), (), CommandRecord("c", "s", 10, 9))
 
 
 @pytest.mark.parametrize("bad", [-1, True])
