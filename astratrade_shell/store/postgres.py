@@ -243,8 +243,8 @@ class PostgresEventStore:
         command = plan.command
         if command is None and not plan.records:
             return
-        columns = [list(column) for column in zip(*plan.rows, strict=True)] or [
-            []] * len(ROW_COLUMNS)
+        columns = ([list(column) for column in zip(*plan.rows, strict=True)]
+                   or [[] for _ in ROW_COLUMNS])
         self._conn.execute(_INSERT, (
             plan.stream_id, 0 if command is None else command.first_position,
             0 if command is None else command.last_position,
