@@ -278,6 +278,9 @@ class Application:
         else:
             tail = _Tail(itertools.chain((first,), records), self.registry, start.version)
             state = aggregate.evolve(start.state, tail)
+            if next(records, None) is not None:  # the version would not match the state
+                raise RuntimeError(f"{aggregate.name}.evolve did not fold every event it was "
+                                   "given")
             loaded = Loaded(state, tail.version)
         self._remember(aggregate, stream_id, loaded)
         return loaded

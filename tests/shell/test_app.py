@@ -459,3 +459,20 @@ def test_execute_on_the_memory_store_agrees_with_the_core_handle(
             assert [decode(r.data, PLATFORM_EVENTS).unwrap() for r in done.records] == list(
                 events)
     assert app.load(PORTFOLIO, "acct").state == stream.state
+
+
+def test_an_evolve_that_stops_early_is_caught_not_trusted() -> None:
+    def first_only(claimed: Decimal, events: Iterable[Event]) -> Decimal:
+        for event in events:
+            assert isinstance(event, RewardClaimed)
+            return claimed + event.amount
+        return claimed
+
+    lazy = Aggregate("pool", Decimal(0), decide_claim, first_only, (RewardClaimed,))
+    app, _, _ = make(lazy, cache_states=False)
+    app.store.append("pool", [PendingEvent(e.event_id, e.event_type, e.schema_version, encode(e))
+                              for n in range(3)
+                              for e in decide_claim(Decimal(0), claim(f"c-{n}", "1")).unwrap()],
+                     0).unwrap()
+    with pytest.raises(RuntimeError, match="did not fold every event"):
+        app.load(lazy, "pool")
