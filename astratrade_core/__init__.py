@@ -72,9 +72,10 @@ from astratrade_core.risk.metrics import (
 from astratrade_core.risk.series import max_drawdown
 from astratrade_core.risk.stats import normal_quantile
 from astratrade_core.social import (
-    found_clan,
+    BATTLE,
+    CHALLENGE,
+    CLAN,
     reputation,
-    resolve_battle,
     settle_challenge,
 )
 from astratrade_core.trading import (
@@ -93,16 +94,17 @@ from astratrade_core.trading import (
 )
 
 __all__ = [
+    "BATTLE",
+    "CHALLENGE",
+    "CLAN",
     "LEVEL_CURVES",
     "Leaderboard",
     "RankStyle",
     "XPLedger",
     "award_xp",
-    "found_clan",
     "level_progress",
     "record_activity",
     "reputation",
-    "resolve_battle",
     "settle_challenge",
     "unlock",
     "Event",
