@@ -4,7 +4,7 @@ Each check answers a ``Result`` so a command's problems are gathered with
 :func:`~astratrade_core.errors.collect_all` and reported together.  ``prefix`` is the
 aggregate's error namespace (``"clan"``, ``"battle"``, ``"challenge"``).
 
->>> from datetime import datetime
+>>> from datetime import UTC, datetime
 >>> aware("clan", datetime(2026, 1, 1), "issued_at").failure().code
 'clan.naive_time'
 >>> named("clan", " ", "user_id").failure().message
@@ -16,7 +16,7 @@ aggregate's error namespace (``"clan"``, ``"battle"``, ``"challenge"``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from returns.result import Failure, Result, Success
 
@@ -31,10 +31,24 @@ def require(condition: bool, error: DomainError) -> Result[None, DomainError]:
 
 
 def aware(prefix: str, moment: datetime, field: str) -> Result[datetime, DomainError]:
-    """``moment`` when it is timezone-aware (so it compares with other instants)."""
+    """``moment`` when it is timezone-aware (so it compares with other instants) and has a
+    UTC equivalent (so an event carrying it can be encoded).
+
+    >>> from datetime import UTC, timedelta, timezone
+    >>> east = timezone(timedelta(hours=5))
+    >>> aware("clan", datetime.min.replace(tzinfo=east), "issued_at").failure().code
+    'clan.time_range'
+    >>> aware("clan", datetime.min.replace(tzinfo=UTC), "issued_at")
+    <Success: 0001-01-01 00:00:00+00:00>
+    """
     if moment.tzinfo is None or moment.utcoffset() is None:
         return Failure(DomainError.invalid(f"{prefix}.naive_time",
                                            f"{field}: must be timezone-aware", field=field))
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        return Failure(DomainError.invalid(f"{prefix}.time_range",
+                                           f"{field}: has no UTC equivalent", field=field))
     return Success(moment)
 
 
