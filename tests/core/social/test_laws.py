@@ -43,7 +43,7 @@ from astratrade_core.testing.social import (
 
 AnyAggregate = Aggregate[Any, Any]
 
-CASES = {
+CASES: dict[str, tuple[AnyAggregate, st.SearchStrategy[list[Any]], st.SearchStrategy[Any]]] = {
     "clan": (CLAN, clan_runs(), hostile_clan_commands()),
     "battle": (BATTLE, battle_runs(), hostile_battle_commands()),
     "challenge": (CHALLENGE, challenge_runs(), hostile_challenge_commands()),
