@@ -163,29 +163,38 @@ def performances(trades: Iterable[TradeOutcome], streaks: Mapping[str, int],
 
 
 def clan_score(members: Iterable[MemberPerformance]) -> Result[Decimal, DomainError]:
-    """The sum of member scores; every member listed twice or with a negative count is
-    reported.
+    """The sum of member scores; every member listed twice, with a negative count or with a
+    P&L outside the parse bounds is reported.
 
     >>> clan_score([MemberPerformance("a", 1, Decimal("-1000"), 0),
     ...             MemberPerformance("b", 2, Decimal("10"), 1)])   # 0 + 26
     <Success: 26.0>
     >>> clan_score([MemberPerformance("a", -1, ZERO, 0),
-    ...             MemberPerformance("a", 0, ZERO, 0)]).failure().codes()
-    ('battle.negative_count', 'battle.duplicate')
+    ...             MemberPerformance("a", 0, Decimal("NaN"), 0)]).failure().codes()
+    ('battle.negative_count', 'numeric.not_finite', 'battle.duplicate')
     """
     roster = tuple(members)
-    checks = [require(p.successful_trades >= 0 and p.streak_days >= 0, DomainError.invalid(
-        "battle.negative_count", "counts must not be negative", user=p.user_id))
-        for p in roster]
+    checks: list[Result[Any, DomainError]] = []
+    for p in roster:
+        checks.append(require(p.successful_trades >= 0 and p.streak_days >= 0,
+                              DomainError.invalid("battle.negative_count",
+                                                  "counts must not be negative",
+                                                  user=p.user_id)))
+        checks.append(parse_decimal(p.pnl, f"pnl of {p.user_id}"))
     checks.append(distinct("battle", (p.user_id for p in roster), "members"))
-    total = ZERO
-    for performance in roster:
-        total = _add(total, member_score(performance))
-    return collect_all("battle.invalid_members", checks).map(lambda _: total)
+
+    def total(_: object) -> Decimal:
+        score = ZERO
+        for performance in roster:
+            score = _add(score, member_score(performance))
+        return score
+
+    return collect_all("battle.invalid_members", checks).map(total)
 
 
 def elo_expected(rating_a: int, rating_b: int) -> Decimal:
-    """A's expected score ``1 / (1 + 10 ** ((R_b - R_a) / 400))`` at 120 digits.
+    """A's expected score ``1 / (1 + 10 ** ((R_b - R_a) / 400))`` at 120 digits (ratings
+    within ``±MAX_RATING``).
 
     >>> elo_expected(1500, 1500)
     Decimal('0.5')

@@ -242,13 +242,16 @@ def settle_challenge(challenge: FriendChallenge, scores: Mapping[str, Decimal],
     """Pick the winners (all who share the top score) and split the pot between them.
 
     ``scores`` must hold exactly the participants, each a finite number within the parse
-    bounds; every problem is reported.
+    bounds, and the terms must be valid (as :meth:`FriendChallenge.of` checks them); every
+    problem is reported.
     """
     missing = [u for u in challenge.participants if u not in scores]
     extra = sorted(set(scores) - set(challenge.participants))
-    checks = [require(not (missing or extra), DomainError.invalid(
-        "challenge.scores", "scores must cover the participants", missing=",".join(missing),
-        extra=",".join(extra)))]
+    checks = [*_terms(challenge.challenge_id, challenge.participants, challenge.window,
+                      challenge.stake, challenge.reward),
+              require(not (missing or extra), DomainError.invalid(
+                  "challenge.scores", "scores must cover the participants",
+                  missing=",".join(missing), extra=",".join(extra)))]
     checks += [parse_decimal(scores[u], f"scores[{u}]").map(lambda _: None)
                for u in challenge.participants if u in scores]
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
+from returns.result import Failure, Success
 
 from astratrade_core.aggregate import Stream, handle
 from astratrade_core.errors import ErrorKind
@@ -35,7 +36,12 @@ from astratrade_core.social import (
     member_score,
     performances,
 )
-from astratrade_core.testing import hostile_contexts, member_performances
+from astratrade_core.testing import (
+    hostile_contexts,
+    hostile_decimals,
+    hostile_ints,
+    member_performances,
+)
 
 D = Decimal
 START = datetime(2026, 3, 2, tzinfo=UTC)
@@ -286,3 +292,9 @@ def test_resolution_ignores_the_callers_context(a: MemberPerformance, b: MemberP
     assert event.rating_a_after + event.rating_b_after == ra + rb
     assert event.winner == (None if event.score_a == event.score_b else
                             "orion" if event.score_a > event.score_b else "lyra")
+
+
+@given(st.lists(st.builds(MemberPerformance, st.sampled_from(["ann", "bob"]), hostile_ints(),
+                          hostile_decimals(), hostile_ints()), max_size=3))
+def test_clan_score_answers_any_performances(members: list[MemberPerformance]) -> None:
+    assert isinstance(clan_score(members), Success | Failure)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
+from returns.result import Failure, Success
 
 from astratrade_core.aggregate import Stream, handle
 from astratrade_core.errors import DomainError, ErrorKind
@@ -30,7 +31,14 @@ from astratrade_core.social.challenges import (
     challenge_scores,
     settle_challenge,
 )
-from astratrade_core.testing import decimals, hostile_contexts
+from astratrade_core.testing import (
+    decimals,
+    hostile_contexts,
+    hostile_decimals,
+    hostile_money,
+    hostile_periods,
+    hostile_texts,
+)
 
 D = Decimal
 START = datetime(2026, 3, 2, tzinfo=UTC)
@@ -271,3 +279,17 @@ def test_challenges_ignore_the_callers_context(ctx: decimal.Context,
     expected = run_all()
     with decimal.localcontext(ctx):
         assert run_all() == expected
+
+
+@given(stake=hostile_money(), reward=hostile_money(), window=hostile_periods(),
+       people=st.lists(hostile_texts(), max_size=4), scores=st.lists(hostile_decimals(),
+                                                                     max_size=4))
+def test_settlement_answers_any_terms_and_scores(stake: Money, reward: Money, window: Period,
+                                                 people: list[str],
+                                                 scores: list[Decimal]) -> None:
+    raw = FriendChallenge(challenge_id="ch", participants=tuple(people), metric=Metric.XP,
+                          window=window, stake=stake, reward=reward)
+    settled = settle_challenge(raw, dict(zip(people, scores, strict=False)))
+    assert isinstance(settled, Success | Failure)
+    if isinstance(settled, Success):
+        assert sum(s.payout for s in settled.unwrap().standings) == raw.pot.amount
