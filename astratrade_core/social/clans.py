@@ -6,31 +6,31 @@ battle results.  :data:`CLAN` is its :class:`~astratrade_core.aggregate.Aggregat
 ``decide(clan, command)`` answers the events or every reason for refusing, ``evolve(clan,
 events)`` folds a batch.
 
-===================== ===================================================================
-command               events; rules (a refusal lists every broken rule)
-===================== ===================================================================
-``FoundClan``         ``ClanFounded`` + ``ClanJoined(role="leader")``; a name of 1..40
-                      characters, 2..500 members and 0..50 officers, the founder in no clan
-                      (``current_clan``, a fact from outside this stream), a new stream
-``InviteMember``      ``ClanMemberInvited``; the inviter is the leader, or an officer when
-                      ``officers_can_invite``; the invitee neither a member nor invited; the
-                      clan not full
-``JoinClan``          ``ClanJoined(role="member")``; the user in no clan, invited (or the
-                      membership open), the clan not full; joining uses up the invitation
-``SetRole``           ``ClanRoleChanged``; only the leader; officer seats limited; making
-                      someone leader hands leadership over: the old leader becomes an officer
-                      when a seat is free, otherwise a plain member (two events).  Giving a
-                      member the role they have is accepted and changes nothing
-``LeaveClan``         ``ClanLeft``; the leader only as the last member, which also disbands
-                      the clan (``ClanDisbanded``)
-``RemoveMember``      ``ClanLeft(removed_by=...)``; the leader removes anyone else, an
-                      officer plain members only
-``DisbandClan``       the leader only: ``ClanLeft`` for every other member (by user id), the
-                      leader's ``ClanLeft``, ``ClanDisbanded``
+====================== ==================================================================
+command                events; rules (a refusal lists every broken rule)
+====================== ==================================================================
+``FoundClan``          ``ClanFounded`` + ``ClanJoined(role="leader")``; a name of 1..40
+                       characters, 2..500 members and 0..50 officers, the founder in no clan
+                       (``current_clan``, a fact from outside this stream), a new stream
+``InviteMember``       ``ClanMemberInvited``; the inviter is the leader, or an officer when
+                       ``officers_can_invite``; the invitee neither a member nor invited; the
+                       clan not full
+``JoinClan``           ``ClanJoined(role="member")``; the user in no clan, invited (or the
+                       membership open), the clan not full; joining uses up the invitation
+``SetRole``            ``ClanRoleChanged``; only the leader; officer seats limited; making
+                       someone leader hands leadership over: the old leader becomes an officer
+                       when a seat is free, otherwise a plain member (two events).  Giving a
+                       member the role they have is accepted and changes nothing
+``LeaveClan``          ``ClanLeft``; the leader only as the last member, which also disbands
+                       the clan (``ClanDisbanded``)
+``RemoveMember``       ``ClanLeft(removed_by=...)``; the leader removes anyone else, an
+                       officer plain members only
+``DisbandClan``        the leader only: ``ClanLeft`` for every other member (by user id), the
+                       leader's ``ClanLeft``, ``ClanDisbanded``
 ``RecordBattleResult`` ``ClanRatingChanged``; once per battle; ``|change| <= 100`` and the
-                      rating stays within ``±MAX_RATING``.  Allowed after disbanding (the
-                      battle was fought)
-===================== ===================================================================
+                       rating stays within ``±MAX_RATING``.  Allowed after disbanding (the
+                       battle was fought)
+====================== ==================================================================
 
 A disbanded clan takes no membership command.  Event ids are ``f"{command_id}:{n}"`` and
 ``occurred_at`` is the command's ``issued_at``: the core invents neither.
