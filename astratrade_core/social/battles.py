@@ -452,7 +452,8 @@ def decide(battle: ClanBattle, command: BattleCommand) -> Decision:
 
 def evolve(battle: ClanBattle, events: Iterable[Event]) -> ClanBattle:
     """Fold a batch of events into ``battle`` (events of other streams are ignored); a
-    battle stream holds at most two events, so the fold needs no thawing."""
+    battle stream holds at most two events, so the fold needs no thawing.  Streams written
+    before battles were scheduled hold only their (upcast) ``ClanBattleResolved``."""
     for event in events:
         if isinstance(event, ClanBattleScheduled):
             battle = ClanBattle(
@@ -461,8 +462,10 @@ def evolve(battle: ClanBattle, events: Iterable[Event]) -> ClanBattle:
                        event.period_end),
                 event.k_factor, pset(event.roster_a), pset(event.roster_b),
                 BattleStatus.SCHEDULED)
-        elif isinstance(event, ClanBattleResolved):
-            battle = attrs.evolve(battle, status=BattleStatus.RESOLVED, result=event)
+        elif isinstance(event, ClanBattleResolved):  # alone in streams from before scheduling
+            battle = attrs.evolve(battle, battle_id=event.battle_id, clan_a=event.clan_a,
+                                  clan_b=event.clan_b, status=BattleStatus.RESOLVED,
+                                  result=event)
     return battle
 
 

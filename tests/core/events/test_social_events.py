@@ -15,7 +15,14 @@ from astratrade_core.events import (
     registered_upcasters,
 )
 from astratrade_core.events.social import SOCIAL_EVENTS
-from astratrade_core.social import BATTLE_EVENTS, CHALLENGE_EVENTS, CLAN_EVENTS
+from astratrade_core.social import (
+    BATTLE,
+    BATTLE_EVENTS,
+    CHALLENGE_EVENTS,
+    CLAN_EVENTS,
+    BattleStatus,
+    ResolveBattle,
+)
 
 T0 = datetime(2026, 3, 9, tzinfo=UTC)
 
@@ -59,3 +66,12 @@ def test_every_social_event_belongs_to_one_aggregate() -> None:
     owned = CLAN_EVENTS + BATTLE_EVENTS + CHALLENGE_EVENTS
     assert sorted(t.event_type for t in owned) == sorted(t.event_type for t in SOCIAL_EVENTS)
     assert len(set(owned)) == len(owned)
+
+
+def test_a_stream_from_before_scheduling_replays_as_resolved() -> None:
+    battle = BATTLE.replay([decode(V1).unwrap()])
+    assert battle.status is BattleStatus.RESOLVED
+    assert (battle.battle_id, battle.clan_a, battle.clan_b) == ("b-1", "orion", "lyra")
+    again = ResolveBattle(command_id="r2", battle_id="b-1", issued_at=T0, rating_a=1500,
+                          rating_b=1500)
+    assert BATTLE.decide(battle, again).failure().codes() == ("battle.already_resolved",)
