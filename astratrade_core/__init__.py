@@ -70,9 +70,10 @@ from astratrade_core.risk.series import max_drawdown
 from astratrade_core.risk.stats import normal_quantile
 from astratrade_core.risk.summary import MetricConventions, RiskSummary, SeriesKind
 from astratrade_core.social import (
-    found_clan,
+    BATTLE,
+    CHALLENGE,
+    CLAN,
     reputation,
-    resolve_battle,
     settle_challenge,
 )
 from astratrade_core.trading import (
@@ -91,16 +92,17 @@ from astratrade_core.trading import (
 )
 
 __all__ = [
+    "BATTLE",
+    "CHALLENGE",
+    "CLAN",
     "LEVEL_CURVES",
     "Leaderboard",
     "RankStyle",
     "XPLedger",
     "award_xp",
-    "found_clan",
     "level_progress",
     "record_activity",
     "reputation",
-    "resolve_battle",
     "settle_challenge",
     "unlock",
     "Event",

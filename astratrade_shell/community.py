@@ -37,6 +37,7 @@ from pyrsistent import pset
 from pyrsistent.typing import PSet
 from returns.result import Failure, Success
 
+from astratrade_core.aggregate import Stream, handle
 from astratrade_core.events import Event
 from astratrade_core.events.revenue import (
     SubscriptionCharged,
@@ -91,13 +92,18 @@ from astratrade_core.revenue.subscriptions import (
 )
 from astratrade_core.risk.limits import RiskPolicy
 from astratrade_core.social import (
+    BATTLE,
+    CLAN,
+    Clan,
     ClanBattle,
+    ClanCommand,
     ClanRules,
+    FoundClan,
+    JoinClan,
+    MemberStreak,
+    ResolveBattle,
+    ScheduleBattle,
     TradeOutcome,
-    found_clan,
-    join,
-    performances,
-    resolve_battle,
 )
 from astratrade_core.trading import (
     FeeSchedule,
@@ -163,7 +169,7 @@ CURVE = LEVEL_CURVES["moodle"]
 ZONES = ("UTC", "America/New_York", "Europe/Berlin", "Asia/Tokyo", "Pacific/Auckland")
 CLANS = ("orion", "lyra")
 CLAN_RULES = ClanRules(max_members=100, open_membership=True)
-RATING = 1500
+BATTLE_ID = "battle-season-1"
 MARKET_TERMS = MarketplaceTerms.of(250, Money.of("0.50", USD).unwrap()).unwrap()
 MINT_PRICING = MintPricing.of(Money.of("10.00", USD).unwrap(), Money.of("0.50", USD).unwrap(),
                               1_000, 500).unwrap()
@@ -268,6 +274,8 @@ class _Simulation:
         self.season = Period(PeriodKind.SEASON, "season-1", config.start, season_end)
         self.standings = Standings.open("xp-season-1", Metric.XP, self.season)
         self.outcomes: list[TradeOutcome] = []
+        self.clans: dict[str, Stream[Clan]] = {}
+        self.battle: Stream[ClanBattle] = Stream.empty(BATTLE)
         self.subscriptions: dict[str, Subscription] = {}
         self.tokens: list[tuple[str, str]] = []  # (token id, owner)
         self.counts = {"filled": 0, "refused": 0, "sizing": 0, "liquidated": 0, "closed": 0}
@@ -276,6 +284,7 @@ class _Simulation:
 
     def run(self) -> Outcome:
         self._found_clans()
+        self._schedule_battle()
         for trader in self.traders:
             self._deposit(trader)
             if self.rng.randrange(100) < 30:
@@ -426,7 +435,8 @@ class _Simulation:
         percent = position.roi_percent(exit_price).value_or(ZERO)
         net = PositionState(realized_pnl=closed.realized_pnl, fees_paid=closed.fees_paid,
                             funding_paid=closed.funding_paid).net_realized_pnl
-        self.outcomes.append(TradeOutcome(trader.user_id, closed.occurred_at, net))
+        self.outcomes.append(TradeOutcome(trade_id=closed.event_id, user_id=trader.user_id,
+                                          closed_at=closed.occurred_at, pnl=net))
         self._award(trader, closed, net=net, percent=percent,
                     notional=CONTEXT.abs(position.cost_basis), trade=trade)
 
@@ -470,29 +480,46 @@ class _Simulation:
             members = [t.user_id for t in self.traders if t.clan == name]
             if not members:
                 continue
-            stream = f"clan-{name}"
-            change = found_clan(stream, name.title(), members[0], CLAN_RULES, at,
-                                current_clan=None).unwrap()
-            events = list(change.events)
-            for user in members[1:]:
-                change = join(change.clan, user, at, current_clan=None).unwrap()
-                events += change.events
-            self.app.record(stream, events, command_id=f"{stream}:founded")
+            clan_id = f"clan-{name}"
+            commands: list[ClanCommand] = [
+                FoundClan(command_id=f"{clan_id}:found", clan_id=clan_id, issued_at=at,
+                          name=name.title(), leader_id=members[0], rules=CLAN_RULES),
+                *(JoinClan(command_id=f"{clan_id}:join:{user}", clan_id=clan_id,
+                           issued_at=at, user_id=user) for user in members[1:])]
+            stream, events = Stream.empty(CLAN), list[Event]()
+            for command in commands:
+                stream, decided = handle(CLAN, stream, command).unwrap()
+                events += decided
+            self.clans[clan_id] = stream
+            self.app.record(clan_id, events, command_id=f"{clan_id}:founded")
+
+    def _schedule_battle(self) -> None:
+        clan_a, clan_b = (f"clan-{name}" for name in CLANS)
+        command = ScheduleBattle(
+            command_id=f"{BATTLE_ID}:schedule", battle_id=BATTLE_ID, issued_at=self.app.now(),
+            clan_a=clan_a, clan_b=clan_b, period=self.season,
+            roster_a=tuple(self.clans[clan_a].state.members),
+            roster_b=tuple(self.clans[clan_b].state.members))
+        self.battle, events = handle(BATTLE, self.battle, command).unwrap()
+        self.app.record(BATTLE_ID, events, command_id=command.command_id)
 
     def _clan_battle(self) -> ClanBattleResolved:
         self.clock.advance(self.season.end - self.clock())  # the season is over
-        at = self.app.now()
-        battle = ClanBattle.of(battle_id="battle-season-1", clan_a=f"clan-{CLANS[0]}",
-                               clan_b=f"clan-{CLANS[1]}", period=self.season, rating_a=RATING,
-                               rating_b=RATING).unwrap()
-        streaks = {user: p.streak.length for user, p in self.players.items()}
-        rosters = [performances(self.outcomes, streaks,
-                                [t.user_id for t in self.traders if t.clan == name],
-                                self.season) for name in CLANS]
-        resolved = resolve_battle(battle, rosters[0], rosters[1], at).unwrap()
-        self.app.record(battle.battle_id, [resolved], command_id=resolved.event_id)
+        state = self.battle.state
+        command = ResolveBattle(
+            command_id=f"{BATTLE_ID}:resolve", battle_id=BATTLE_ID, issued_at=self.app.now(),
+            rating_a=self.clans[state.clan_a].state.rating,
+            rating_b=self.clans[state.clan_b].state.rating,
+            trades=tuple(t for t in self.outcomes if self.season.contains(t.closed_at)),
+            streaks=tuple(MemberStreak(user_id=user, days=p.streak.length)
+                          for user, p in self.players.items()))
+        self.battle, events = handle(BATTLE, self.battle, command).unwrap()
+        resolved = events[0]
+        if not isinstance(resolved, ClanBattleResolved):
+            raise TypeError("expected a ClanBattleResolved event")
+        self.app.record(BATTLE_ID, events, command_id=command.command_id)
         for trader in self.traders:
-            if resolved.winner is not None and f"clan-{trader.clan}" == resolved.winner:
+            if trader.user_id in (resolved.winning_members or ()):
                 self._celebrate(trader, resolved.event_id)
         return resolved
 

@@ -1,8 +1,12 @@
 """Social events: clans ("constellations"), clan battles and friend challenges.
 
-Clan events go to the clan's stream (``stream_id`` is the clan id), battle results to the
-battle's and challenge results to the challenge's stream.  Decimal scores are exact; ratings
-are integers; payouts are exact amounts in the minor unit of ``currency``.
+Clan events go to the clan's stream (``stream_id`` is the clan id), battle events to the
+battle's and challenge events to the challenge's stream.  Decimal scores are exact; ratings
+are integers; stakes and payouts are exact amounts in the minor unit of ``currency``.
+
+``ClanBattleResolved`` is at version 2: it names the winning clan's members, so a policy can
+reward each of them from the event alone; version-1 records upcast with
+``winning_members=None`` (not recorded), which is distinct from ``()`` (a draw).
 
 >>> from datetime import UTC, datetime
 >>> e = ClanJoined(event_id="c-1/joined/u-2", stream_id="c-1",
@@ -10,26 +14,38 @@ are integers; payouts are exact amounts in the minor unit of ``currency``.
 ...                role="member")
 >>> e.event_type, e.role
 ('ClanJoined', 'member')
+>>> ClanBattleResolved.schema_version
+2
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
+from astratrade_core.events.codec import upcaster
 from astratrade_core.events.envelope import Event, event_type
 
 __all__ = [
     "SOCIAL_EVENTS",
+    "ChallengeAccepted",
     "ChallengeCompleted",
+    "ChallengeCreated",
+    "ChallengeDeclined",
+    "ChallengeExpired",
     "ChallengeStanding",
     "ClanBattleResolved",
+    "ClanBattleScheduled",
+    "ClanDisbanded",
     "ClanFounded",
     "ClanJoined",
     "ClanLeft",
     "ClanMemberInvited",
+    "ClanRatingChanged",
     "ClanRoleChanged",
 ]
 
@@ -75,7 +91,8 @@ class ClanJoined(Event):
 @attrs.frozen(kw_only=True)
 class ClanRoleChanged(Event):
     """The leader gave ``user_id`` the role ``role``; handing over leadership makes the
-    previous leader an officer (a second event)."""
+    previous leader an officer, or a plain member when no officer seat is free (a second
+    event)."""
 
     clan_id: str
     user_id: str
@@ -93,11 +110,56 @@ class ClanLeft(Event):
     removed_by: str | None
 
 
-@event_type("ClanBattleResolved", version=1)
+@event_type("ClanDisbanded", version=1)
+@attrs.frozen(kw_only=True)
+class ClanDisbanded(Event):
+    """The clan ended: its last member left, or the leader disbanded it (every member's
+    ``ClanLeft`` comes first).  Nobody can join it again."""
+
+    clan_id: str
+    disbanded_by: str
+
+
+@event_type("ClanRatingChanged", version=1)
+@attrs.frozen(kw_only=True)
+class ClanRatingChanged(Event):
+    """The result of battle ``battle_id`` moved the clan's Elo rating by ``change`` to
+    ``rating``."""
+
+    clan_id: str
+    battle_id: str
+    change: int
+    rating: int
+
+
+@event_type("ClanBattleScheduled", version=1)
+@attrs.frozen(kw_only=True)
+class ClanBattleScheduled(Event):
+    """Clans ``clan_a`` and ``clan_b`` will battle over the half-open period
+    ``[period_start, period_end)`` with Elo factor ``k_factor``; the rosters are the members
+    who score for each side (fixed when the battle is scheduled)."""
+
+    battle_id: str
+    clan_a: str
+    clan_b: str
+    period_kind: str
+    period_label: str
+    period_start: datetime
+    period_end: datetime
+    k_factor: int
+    roster_a: tuple[str, ...]
+    roster_b: tuple[str, ...]
+
+
+@event_type("ClanBattleResolved", version=2)
 @attrs.frozen(kw_only=True)
 class ClanBattleResolved(Event):
-    """A clan battle ended: exact scores, the winner (None on a tie) and both Elo ratings
-    before and after (the rating change is zero-sum)."""
+    """A clan battle ended: exact scores, the winner (None on a tie), both Elo ratings
+    before and after (the rating change is zero-sum) and the winning clan's roster.
+
+    Version 2 added ``winning_members``: the winner's roster in order, ``()`` on a draw;
+    ``None`` only for version-1 records, which did not say.
+    """
 
     battle_id: str
     clan_a: str
@@ -109,6 +171,62 @@ class ClanBattleResolved(Event):
     rating_a_after: int
     rating_b_before: int
     rating_b_after: int
+    winning_members: tuple[str, ...] | None
+
+
+@upcaster("ClanBattleResolved", from_version=1)
+def _clan_battle_resolved_v1_to_v2(payload: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Version 1 did not record who fought for the winner."""
+    return {**payload, "winning_members": None}
+
+
+@event_type("ChallengeCreated", version=1)
+@attrs.frozen(kw_only=True)
+class ChallengeCreated(Event):
+    """``creator_id`` (one of ``participants``, accepted from the start) challenged the
+    others on ``metric`` over ``[window_start, window_end)``; each participant stakes
+    ``stake`` and the platform adds ``reward``, in ``currency`` with ``minor_unit`` places."""
+
+    challenge_id: str
+    creator_id: str
+    participants: tuple[str, ...]
+    metric: str
+    window_kind: str
+    window_label: str
+    window_start: datetime
+    window_end: datetime
+    currency: str
+    minor_unit: int
+    stake: Decimal
+    reward: Decimal
+
+
+@event_type("ChallengeAccepted", version=1)
+@attrs.frozen(kw_only=True)
+class ChallengeAccepted(Event):
+    """``user_id`` accepted the challenge (it is on once every participant has)."""
+
+    challenge_id: str
+    user_id: str
+
+
+@event_type("ChallengeDeclined", version=1)
+@attrs.frozen(kw_only=True)
+class ChallengeDeclined(Event):
+    """``user_id`` declined: the challenge is called off and nothing is paid."""
+
+    challenge_id: str
+    user_id: str
+
+
+@event_type("ChallengeExpired", version=1)
+@attrs.frozen(kw_only=True)
+class ChallengeExpired(Event):
+    """The window started before every participant accepted: ``pending`` never answered;
+    the challenge is called off and nothing is paid."""
+
+    challenge_id: str
+    pending: tuple[str, ...]
 
 
 @attrs.frozen(kw_only=True)
@@ -142,6 +260,13 @@ SOCIAL_EVENTS: Final[tuple[type[Event], ...]] = (
     ClanJoined,
     ClanRoleChanged,
     ClanLeft,
+    ClanDisbanded,
+    ClanRatingChanged,
+    ClanBattleScheduled,
     ClanBattleResolved,
+    ChallengeCreated,
+    ChallengeAccepted,
+    ChallengeDeclined,
+    ChallengeExpired,
     ChallengeCompleted,
 )

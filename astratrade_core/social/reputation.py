@@ -28,9 +28,10 @@ from __future__ import annotations
 from typing import Final
 
 import attrs
-from returns.result import Failure, Result, Success
+from returns.result import Result
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect_all
+from astratrade_core.social.checks import require
 
 __all__ = [
     "MAX_REPUTATION",
@@ -59,18 +60,25 @@ class ReputationRecord:
 
     @classmethod
     def of(cls, **counts: int) -> Result[ReputationRecord, DomainError]:
-        """Validate that every count is a non-negative integer.
+        """Validate that every count is a known field holding a non-negative integer; every
+        problem is reported.
 
-        >>> ReputationRecord.of(reports_upheld=-1).failure().code
-        'reputation.count'
+        >>> ReputationRecord.of(reports_upheld=-1).failure().codes()
+        ('reputation.count',)
+        >>> ReputationRecord.of(karma=3, achievements=True).failure().codes()
+        ('reputation.unknown_count', 'reputation.count')
         """
-        bad = [name for name, value in counts.items()
-               if isinstance(value, bool) or not isinstance(value, int) or value < 0]
-        if bad:
-            return Failure(DomainError.invalid("reputation.count",
-                                          "counts must be non-negative integers",
-                                          fields=",".join(sorted(bad))))
-        return Success(cls(**counts))
+        known = {field.name for field in attrs.fields(cls)}
+        checks = [
+            require(name in known, DomainError.invalid(
+                "reputation.unknown_count", f"{name}: not a reputation count", field=name))
+            if name not in known else
+            require(not isinstance(value, bool) and isinstance(value, int) and value >= 0,
+                    DomainError.invalid("reputation.count",
+                                        f"{name}: must be a non-negative integer",
+                                        field=name))
+            for name, value in counts.items()]
+        return collect_all("reputation.invalid", checks).map(lambda _: cls(**counts))
 
 
 def reputation(record: ReputationRecord) -> int:

@@ -31,7 +31,10 @@ def test_worked_examples() -> None:
                                        reports_upheld=2)) == 414
     assert reputation_tier(414) == "neutral"
     assert ReputationRecord.of(achievements=3).unwrap().achievements == 3
-    assert ReputationRecord.of(achievements=True).failure().fields["fields"] == "achievements"
+    bad = ReputationRecord.of(achievements=True, battles_fought=-1, karma=1).failure()
+    assert [(c.code, c.fields["field"]) for c in bad.causes] == [
+        ("reputation.count", "achievements"), ("reputation.count", "battles_fought"),
+        ("reputation.unknown_count", "karma")]
 
 
 @given(record=reputation_records())
