@@ -27,11 +27,12 @@ from typing import Any, Final
 
 import attrs
 
-from astratrade_core.events.codec import upcaster
 from astratrade_core.events.envelope import Event, event_type
+from astratrade_core.events.registry import Upcast
 
 __all__ = [
     "SOCIAL_EVENTS",
+    "SOCIAL_UPCASTS",
     "ChallengeAccepted",
     "ChallengeCompleted",
     "ChallengeCreated",
@@ -174,7 +175,6 @@ class ClanBattleResolved(Event):
     winning_members: tuple[str, ...] | None
 
 
-@upcaster("ClanBattleResolved", from_version=1)
 def _clan_battle_resolved_v1_to_v2(payload: Mapping[str, Any]) -> Mapping[str, Any]:
     """Version 1 did not record who fought for the winner."""
     return {**payload, "winning_members": None}
@@ -269,4 +269,9 @@ SOCIAL_EVENTS: Final[tuple[type[Event], ...]] = (
     ChallengeDeclined,
     ChallengeExpired,
     ChallengeCompleted,
+)
+
+#: The lifts of this module's older payload versions (the codec registry is built from them).
+SOCIAL_UPCASTS: Final[tuple[Upcast, ...]] = (
+    Upcast("ClanBattleResolved", 1, _clan_battle_resolved_v1_to_v2),
 )

@@ -9,10 +9,11 @@ from decimal import Decimal
 from returns.result import Success
 
 from astratrade_core.events import (
+    PLATFORM_EVENTS,
     ClanBattleResolved,
+    EventRegistry,
     decode,
     encode,
-    registered_upcasters,
 )
 from astratrade_core.events.social import SOCIAL_EVENTS
 from astratrade_core.social import (
@@ -57,9 +58,10 @@ def test_version_two_bytes_carry_the_winning_roster() -> None:
 
 
 def test_version_one_loads_with_the_roster_unrecorded() -> None:
-    assert ("ClanBattleResolved", 1) in registered_upcasters()
-    assert decode(V1) == Success(resolved(None))
-    assert decode(V1, upcasters={}).failure().code == "codec.no_upcaster"
+    assert PLATFORM_EVENTS.upcaster("ClanBattleResolved", 1) is not None
+    assert decode(V1, PLATFORM_EVENTS) == Success(resolved(None))
+    without = EventRegistry.of([ClanBattleResolved])
+    assert decode(V1, without).failure().code == "codec.no_upcaster"
 
 
 def test_every_social_event_belongs_to_one_aggregate() -> None:
@@ -69,7 +71,7 @@ def test_every_social_event_belongs_to_one_aggregate() -> None:
 
 
 def test_a_stream_from_before_scheduling_replays_as_resolved() -> None:
-    battle = BATTLE.replay([decode(V1).unwrap()])
+    battle = BATTLE.replay([decode(V1, PLATFORM_EVENTS).unwrap()])
     assert battle.status is BattleStatus.RESOLVED
     assert (battle.battle_id, battle.clan_a, battle.clan_b) == ("b-1", "orion", "lyra")
     again = ResolveBattle(command_id="r2", battle_id="b-1", issued_at=T0, rating_a=1500,

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from returns.result import Failure, Result, Success
 
 from astratrade_core.aggregate import Aggregate, Stream, handle
-from astratrade_core.events import Event, decode, encode
+from astratrade_core.events import PLATFORM_EVENTS, Event, decode, encode
 from astratrade_core.social import (
     BATTLE,
     CHALLENGE,
@@ -104,7 +104,7 @@ def _accepted_events_are_storable(aggregate: AnyAggregate, state: Any,
     if isinstance(result, Success):
         events = result.unwrap()
         for event in events:
-            assert decode(encode(event)) == Success(event)
+            assert decode(encode(event), PLATFORM_EVENTS) == Success(event)
         aggregate.evolve(state, events)
 
 
