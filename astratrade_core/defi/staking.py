@@ -45,7 +45,7 @@ from pyrsistent import pmap
 from pyrsistent.typing import PMap
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect_all
 from astratrade_core.events.revenue import RewardClaimed
 from astratrade_core.money import Currency, Money
 from astratrade_core.numeric import U256_MAX, WAD, FixedRounding, mul_div
@@ -53,11 +53,11 @@ from astratrade_core.numeric import U256_MAX, WAD, FixedRounding, mul_div
 __all__ = ["Claim", "Distribution", "StakePosition", "StakingPool", "distribute_pro_rata"]
 
 
-def _amount_error(field: str, value: int) -> DomainError | None:
+def _amount(field: str, value: int) -> Result[int, DomainError]:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= U256_MAX:
-        return DomainError.invalid("defi.amount", f"{field} must be an integer in u256",
-                              field=field, value=value)
-    return None
+        return Failure(DomainError.invalid("defi.amount", f"{field} must be an integer in u256",
+                                           field=field, value=value))
+    return Success(value)
 
 
 @attrs.frozen
@@ -79,20 +79,19 @@ def distribute_pro_rata(reward: int, stakes: Sequence[int],
     >>> distribute_pro_rata(5, (0, 0)).unwrap()
     Distribution(payouts=(0, 0), carry=5)
     """
-    problems = [p for p in (_amount_error("reward", reward), _amount_error("carry", carry))
-                if p is not None]
-    problems += [p for i, s in enumerate(stakes)
-                 if (p := _amount_error(f"stakes[{i}]", s)) is not None]
-    if problems:
-        return Failure(DomainError.all_of("defi.distribution", problems))
-    pool = reward + carry
-    total = sum(stakes)
-    if total == 0:
-        return Success(Distribution(tuple(0 for _ in stakes), pool))
-    if pool > U256_MAX or total > U256_MAX:
-        return Failure(DomainError.invalid("numeric.overflow", "distribution exceeds u256"))
-    payouts = tuple(pool * s // total for s in stakes)
-    return Success(Distribution(payouts, pool - sum(payouts)))
+    def split(_: tuple[int, ...]) -> Result[Distribution, DomainError]:
+        pool = reward + carry
+        total = sum(stakes)
+        if total == 0:
+            return Success(Distribution(tuple(0 for _ in stakes), pool))
+        if pool > U256_MAX or total > U256_MAX:
+            return Failure(DomainError.invalid("numeric.overflow", "distribution exceeds u256"))
+        payouts = tuple(pool * s // total for s in stakes)
+        return Success(Distribution(payouts, pool - sum(payouts)))
+
+    return collect_all("defi.distribution", [
+        _amount("reward", reward), _amount("carry", carry),
+        *(_amount(f"stakes[{i}]", s) for i, s in enumerate(stakes))]).bind(split)
 
 
 @attrs.frozen
@@ -162,9 +161,9 @@ class StakingPool:
         >>> StakingPool().notify_reward(7).unwrap().carry_wad == 7 * WAD
         True
         """
-        problem = _amount_error("reward", amount)
-        if problem is not None:
-            return Failure(problem)
+        return _amount("reward", amount).bind(self._notified)
+
+    def _notified(self, amount: int) -> Result[StakingPool, DomainError]:
         numerator = amount * WAD + self.carry_wad
         emitted = self.emitted + amount
         if numerator > U256_MAX or emitted > U256_MAX:
@@ -195,13 +194,14 @@ class StakingPool:
         >>> StakingPool().stake("a", -1).failure().code
         'defi.amount'
         """
-        problem = _amount_error("amount", amount)
-        if problem is not None:
-            return Failure(problem)
-        if self.total_staked + amount > U256_MAX:
-            return Failure(DomainError.invalid("numeric.overflow", "total stake exceeds u256"))
-        return self._settled(account).map(lambda p: self._moved(
-            account, StakePosition(p.staked + amount, p.paid_index, p.owed), amount))
+        def added(amount: int) -> Result[StakingPool, DomainError]:
+            if self.total_staked + amount > U256_MAX:
+                return Failure(DomainError.invalid("numeric.overflow",
+                                                   "total stake exceeds u256"))
+            return self._settled(account).map(lambda p: self._moved(
+                account, StakePosition(p.staked + amount, p.paid_index, p.owed), amount))
+
+        return _amount("amount", amount).bind(added)
 
     def unstake(self, account: str, amount: int) -> Result[StakingPool, DomainError]:
         """Withdraw ``amount`` of the account's stake; rewards stay owed until claimed.
@@ -209,16 +209,17 @@ class StakingPool:
         >>> StakingPool().unstake("a", 1).failure().code
         'defi.insufficient_stake'
         """
-        problem = _amount_error("amount", amount)
-        if problem is not None:
-            return Failure(problem)
-        if amount > self.position(account).staked:
-            return Failure(DomainError.rejected("defi.insufficient_stake",
-                                          "cannot unstake more than is staked",
-                                          account=account, amount=amount,
-                                          staked=self.position(account).staked))
-        return self._settled(account).map(lambda p: self._moved(
-            account, StakePosition(p.staked - amount, p.paid_index, p.owed), -amount))
+        def removed(amount: int) -> Result[StakingPool, DomainError]:
+            staked = self.position(account).staked
+            if amount > staked:
+                return Failure(DomainError.rejected("defi.insufficient_stake",
+                                                    "cannot unstake more than is staked",
+                                                    account=account, amount=amount,
+                                                    staked=staked))
+            return self._settled(account).map(lambda p: self._moved(
+                account, StakePosition(p.staked - amount, p.paid_index, p.owed), -amount))
+
+        return _amount("amount", amount).bind(removed)
 
     def claim(self, account: str) -> Result[Claim, DomainError]:
         """Pay out everything the account is owed.

@@ -27,7 +27,7 @@ fail with ``money.currency_mismatch`` if a counted subscription bills in another
 >>> t = datetime(2026, 1, 1, tzinfo=UTC)
 >>> events = [SubscriptionStarted(
 ...     event_id="1", stream_id="sub-a", occurred_at=t, subscriber_id="a", plan_id="navigator",
-...     tier_rank=1, cycle="yearly", currency="USD", price=Decimal("99.50"),
+...     tier_rank=1, cycle="yearly", currency="USD", minor_unit=2, price=Decimal("99.50"),
 ...     starts_on=date(2026, 1, 1), trial_ends_on=None)]
 >>> str(revenue_metrics(events, date(2026, 2, 1), USD).unwrap().mrr.amount)  # 99.50 / 12
 '8.29'
