@@ -111,8 +111,9 @@ def platform_revenue(event: Event) -> tuple[Dispatch, ...]:
     mint's or a sale's platform fees, a premium purchase -- booked in the platform ledger.
 
     The amount and stream are what :func:`~astratrade_core.revenue.ledger.revenue_entry`
-    books for the event; trading fees (the ledger records them itself) and zero amounts
-    dispatch nothing.  The command id is ``f"book:{event.event_id}"``.
+    books for the event (a zero proration too, so the ledger counts what a projection of
+    every stream counts); trading fees, which the ledger records itself, dispatch nothing.
+    The command id is ``f"book:{event.event_id}"``.
 
     >>> from datetime import UTC, date, datetime
     >>> from decimal import Decimal
@@ -126,7 +127,7 @@ def platform_revenue(event: Event) -> tuple[Dispatch, ...]:
     ('book:s-1:1', 's-1:1', 'subscriptions', 'ann', Decimal('9.95'))
     """
     match revenue_entry(event):
-        case Some(entry) if entry.stream is not RevenueStream.TRADING_FEES and entry.amount:
+        case Some(entry) if entry.stream is not RevenueStream.TRADING_FEES:
             return (Dispatch(PLATFORM_LEDGER.name, PLATFORM_LEDGER_STREAM, BookRevenue(
                 command_id=f"book:{event.event_id}", issued_at=event.occurred_at,
                 source_event_id=event.event_id, stream=entry.stream,
