@@ -53,11 +53,16 @@ from astratrade_core.numeric import U256_MAX, WAD, FixedRounding, mul_div
 __all__ = ["Claim", "Distribution", "StakePosition", "StakingPool", "distribute_pro_rata"]
 
 
-def _amount(field: str, value: int) -> Result[int, DomainError]:
+def _amount_error(field: str, value: int) -> DomainError | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= U256_MAX:
-        return Failure(DomainError.invalid("defi.amount", f"{field} must be an integer in u256",
-                                           field=field, value=value))
-    return Success(value)
+        return DomainError.invalid("defi.amount", f"{field} must be an integer in u256",
+                                   field=field, value=value)
+    return None
+
+
+def _amount(field: str, value: int) -> Result[int, DomainError]:
+    problem = _amount_error(field, value)
+    return Success(value) if problem is None else Failure(problem)
 
 
 @attrs.frozen
@@ -161,9 +166,9 @@ class StakingPool:
         >>> StakingPool().notify_reward(7).unwrap().carry_wad == 7 * WAD
         True
         """
-        return _amount("reward", amount).bind(self._notified)
-
-    def _notified(self, amount: int) -> Result[StakingPool, DomainError]:
+        problem = _amount_error("reward", amount)
+        if problem is not None:
+            return Failure(problem)
         numerator = amount * WAD + self.carry_wad
         emitted = self.emitted + amount
         if numerator > U256_MAX or emitted > U256_MAX:
@@ -194,14 +199,13 @@ class StakingPool:
         >>> StakingPool().stake("a", -1).failure().code
         'defi.amount'
         """
-        def added(amount: int) -> Result[StakingPool, DomainError]:
-            if self.total_staked + amount > U256_MAX:
-                return Failure(DomainError.invalid("numeric.overflow",
-                                                   "total stake exceeds u256"))
-            return self._settled(account).map(lambda p: self._moved(
-                account, StakePosition(p.staked + amount, p.paid_index, p.owed), amount))
-
-        return _amount("amount", amount).bind(added)
+        problem = _amount_error("amount", amount)
+        if problem is not None:
+            return Failure(problem)
+        if self.total_staked + amount > U256_MAX:
+            return Failure(DomainError.invalid("numeric.overflow", "total stake exceeds u256"))
+        return self._settled(account).map(lambda p: self._moved(
+            account, StakePosition(p.staked + amount, p.paid_index, p.owed), amount))
 
     def unstake(self, account: str, amount: int) -> Result[StakingPool, DomainError]:
         """Withdraw ``amount`` of the account's stake; rewards stay owed until claimed.
@@ -209,17 +213,16 @@ class StakingPool:
         >>> StakingPool().unstake("a", 1).failure().code
         'defi.insufficient_stake'
         """
-        def removed(amount: int) -> Result[StakingPool, DomainError]:
-            staked = self.position(account).staked
-            if amount > staked:
-                return Failure(DomainError.rejected("defi.insufficient_stake",
-                                                    "cannot unstake more than is staked",
-                                                    account=account, amount=amount,
-                                                    staked=staked))
-            return self._settled(account).map(lambda p: self._moved(
-                account, StakePosition(p.staked - amount, p.paid_index, p.owed), -amount))
-
-        return _amount("amount", amount).bind(removed)
+        problem = _amount_error("amount", amount)
+        if problem is not None:
+            return Failure(problem)
+        staked = self.position(account).staked
+        if amount > staked:
+            return Failure(DomainError.rejected("defi.insufficient_stake",
+                                                "cannot unstake more than is staked",
+                                                account=account, amount=amount, staked=staked))
+        return self._settled(account).map(lambda p: self._moved(
+            account, StakePosition(p.staked - amount, p.paid_index, p.owed), -amount))
 
     def claim(self, account: str) -> Result[Claim, DomainError]:
         """Pay out everything the account is owed.

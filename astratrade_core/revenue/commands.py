@@ -91,7 +91,11 @@ def name(value: str, field: str) -> Result[str, DomainError]:
 
 
 def currency_of(currency: Currency) -> Result[Currency, DomainError]:
-    """The currency if its code and minor unit are valid (see :meth:`Currency.of`)."""
+    """The currency if its code and minor unit are valid (see :meth:`Currency.of`); both
+    problems when both are wrong."""
+    match Currency.of(currency.code, currency.minor_unit):
+        case Success(_):
+            return Success(currency)
     return collect("money.currency", Currency.of(currency.code, 0),
                    Currency.of("XX", currency.minor_unit)).map(lambda _: currency).alt(flattened)
 
@@ -124,8 +128,11 @@ def whole_units(amount: Money, field: str, *, minimum: int = 0,
                 field=field, amount=value))
         return Success(units)
 
-    return collect("money.amount", currency_of(amount.currency),
-                   parse_decimal(amount.amount, field)).alt(flattened).bind(count)
+    checked = currency_of(amount.currency), parse_decimal(amount.amount, field)
+    match checked:
+        case (Success(currency), Success(value)):
+            return count((currency, value))
+    return collect("money.amount", *checked).alt(flattened).bind(count)
 
 
 def flattened(error: DomainError) -> DomainError:

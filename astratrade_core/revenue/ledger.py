@@ -41,7 +41,7 @@ the ledger of the whole list, in any order.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import UTC, date
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -224,8 +224,13 @@ class RevenueLedger:
         >>> RevenueLedger(Period.MONTH).booked([entry, entry]).by_period("USD")
         pmap({'2026-05': Decimal('9.98')})
         """
-        return _fold(self.granularity, self,
-                     ((e.stream, e.currency, e.amount, e.on) for e in entries))
+        deltas: dict[_Cell, Decimal] = {}
+        count = 0
+        for entry in entries:
+            key = (entry.stream, self.granularity.key(entry.on), entry.currency)
+            deltas[key] = CONTEXT.add(deltas.get(key, ZERO), entry.amount)
+            count += 1
+        return _applied(self.granularity, self, deltas, count)
 
     def merge(self, other: RevenueLedger) -> Result[RevenueLedger, DomainError]:
         """Add another ledger of the same granularity cell by cell.
@@ -273,39 +278,44 @@ def project_ledger(events: Iterable[Event], granularity: Period,
                    start: RevenueLedger | None = None) -> RevenueLedger:
     """Fold events into a ledger (from ``start``, or empty).
 
+    The hot loop sums each cell's change in a local dict keyed by plain tuples (no value
+    object per event) and applies the changes to the persistent map once.
+
     >>> project_ledger([], Period.DAY).entries
     0
     """
-    return _fold(granularity, start, _booked(events))
-
-
-_Item = tuple[RevenueStream, str, Decimal, date]
-
-
-def _booked(events: Iterable[Event]) -> Iterator[_Item]:
-    book = _BOOKERS.get
+    deltas: dict[_Cell, Decimal] = {}
+    periods: dict[date, str] = {}
+    entries = 0
+    add, get, book = CONTEXT.add, deltas.get, _BOOKERS.get
     for event in events:
         booker = book(type(event))
-        if booker is not None:
-            stream, currency, amount = booker(event)
-            yield stream, currency, amount, _utc_date(event)
-
-
-def _fold(granularity: Period, start: RevenueLedger | None,
-          items: Iterable[_Item]) -> RevenueLedger:
-    """Add booked items to the cells of ``start`` (thawed into a dict, frozen once)."""
-    cells: dict[tuple[RevenueStream, str, str], Decimal] = (
-        {(k.stream, k.period, k.currency): v for k, v in start.totals.items()}
-        if start is not None else {})
-    entries = start.entries if start is not None else 0
-    periods: dict[date, str] = {}
-    add, get = CONTEXT.add, cells.get
-    for stream, currency, amount, day in items:
+        if booker is None:
+            continue
+        stream, currency, amount = booker(event)
+        day = _utc_date(event)
         period = periods.get(day)
         if period is None:
             period = periods[day] = granularity.key(day)
         key = (stream, period, currency)
-        cells[key] = add(get(key, ZERO), amount)
+        deltas[key] = add(get(key, ZERO), amount)
         entries += 1
-    return RevenueLedger(granularity, pmap({LedgerKey(*k): v for k, v in cells.items()}),
-                         entries)
+    return _applied(granularity, start, deltas, entries)
+
+
+_Cell = tuple[RevenueStream, str, str]
+
+
+def _applied(granularity: Period, start: RevenueLedger | None, deltas: dict[_Cell, Decimal],
+             entries: int) -> RevenueLedger:
+    """``start`` (or an empty ledger) with each cell's change added, through one evolver:
+    folding a few events into a large ledger touches only their cells."""
+    totals = start.totals if start is not None else _empty_totals()
+    count = entries + (start.entries if start is not None else 0)
+    if not deltas:
+        return RevenueLedger(granularity, totals, count)
+    cells, add = totals.evolver(), CONTEXT.add
+    for parts, amount in deltas.items():
+        cell = LedgerKey(*parts)
+        cells[cell] = add(totals.get(cell, ZERO), amount)
+    return RevenueLedger(granularity, cells.persistent(), count)
