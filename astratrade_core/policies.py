@@ -35,7 +35,7 @@ from astratrade_core.revenue.platform_ledger import (
     RecordTradingFee,
 )
 
-__all__ = ["Dispatch", "Policy", "platform_revenue", "trading_fee_revenue"]
+__all__ = ["REVENUE_POLICIES", "Dispatch", "Policy", "platform_revenue", "trading_fee_revenue"]
 
 
 @attrs.frozen
@@ -133,3 +133,7 @@ def platform_revenue(event: Event) -> tuple[Dispatch, ...]:
                 source_event_id=event.event_id, stream=entry.stream,
                 account_id=_account(event), currency=entry.currency, amount=entry.amount)),)
     return ()
+
+
+#: The revenue policies, for the shell to run on every stored event.
+REVENUE_POLICIES: tuple[Policy, ...] = (trading_fee_revenue, platform_revenue)
