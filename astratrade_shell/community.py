@@ -550,7 +550,7 @@ class _Simulation:
         events: list[Event] = [SubscriptionStarted(
             event_id=f"{stream}:start", stream_id=stream, occurred_at=now,
             subscriber_id=trader.user_id, plan_id=plan.plan_id, tier_rank=plan.rank,
-            cycle=BillingCycle.MONTHLY.value, currency="USD",
+            cycle=BillingCycle.MONTHLY.value, currency="USD", minor_unit=USD.minor_unit,
             price=plan.price(BillingCycle.MONTHLY).amount, starts_on=on,
             trial_ends_on=subscription.trial_ends_on)]
         if due.amount > 0:
@@ -568,7 +568,7 @@ class _Simulation:
                 self.app.execute(PORTFOLIO, trader.user_id, command).unwrap()
             subscription = self.subscriptions.get(trader.user_id)
             while subscription is not None and subscription.period_end <= today:
-                subscription, due = renew(subscription)
+                subscription, due = renew(subscription).unwrap()
                 self.subscriptions[trader.user_id] = subscription
                 stream = f"subscription-{trader.user_id}"
                 self.app.record(stream, [_charge(stream, self.app.now(), trader.user_id,
@@ -612,7 +612,7 @@ def _charge(stream: str, now: datetime, user: str, subscription: Subscription,
             due: Money) -> SubscriptionCharged:
     return SubscriptionCharged(
         event_id=f"{stream}:charge:{subscription.period_start}", stream_id=stream,
-        occurred_at=now, subscriber_id=user, plan_id=subscription.plan.plan_id, currency="USD",
+        occurred_at=now, subscriber_id=user, plan_id=subscription.plan_id, currency="USD",
         amount=due.amount, period_start=subscription.period_start,
         period_end=subscription.period_end)
 

@@ -1,6 +1,7 @@
 """DeFi maths mirrored on-chain: staking accumulators and reward distribution, APR/APY
 (including continuous compounding), streak bonuses, the kinked lending rate model and ray
-interest accrual (Aave v3.0 and v3.3 compounding)."""
+interest accrual (Aave v3.0 and v3.3 compounding); ``STAKING_POOL`` gives a staking pool a
+stream."""
 
 from astratrade_core.defi.continuous import (
     MAX_CONTINUOUS_RATE,
@@ -24,6 +25,17 @@ from astratrade_core.defi.lending import (
     supply_rate,
     utilization,
 )
+from astratrade_core.defi.pool import (
+    STAKING_POOL,
+    ClaimReward,
+    DistributeReward,
+    OpenPool,
+    PoolCommand,
+    PoolState,
+    Stake,
+    Unstake,
+    pool_stream,
+)
 from astratrade_core.defi.rates import (
     STREAK_YIELD_BONUSES,
     StreakBonusRule,
@@ -43,15 +55,23 @@ __all__ = [
     "HALF_RAY",
     "MAX_CONTINUOUS_RATE",
     "SECONDS_PER_YEAR",
+    "STAKING_POOL",
     "STREAK_YIELD_BONUSES",
     "Claim",
+    "ClaimReward",
     "CompoundingFormula",
+    "DistributeReward",
     "Distribution",
     "InterestRateModel",
+    "OpenPool",
+    "PoolCommand",
+    "PoolState",
+    "Stake",
     "StakePosition",
     "StakingPool",
     "StreakBonusRule",
     "StreakBonusTable",
+    "Unstake",
     "accrue",
     "apr_from_apy",
     "apr_from_continuous",
@@ -64,6 +84,7 @@ __all__ = [
     "distribute_pro_rata",
     "linear_interest",
     "percent_mul",
+    "pool_stream",
     "ray_div",
     "ray_mul",
     "supply_rate",

@@ -52,12 +52,13 @@ import enum
 import attrs
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect
 from astratrade_core.fixedpoint import Overflow
 from astratrade_core.fixedpoint import ray_mul as _ray_mul
 from astratrade_core.numeric import (
     RAY,
     U256_MAX,
+    DecimalInput,
     FixedRounding,
     Rounding,
     mul_div,
@@ -129,7 +130,8 @@ class InterestRateModel:
     reserve_factor_bps: int
 
     @classmethod
-    def of(cls, base_rate: object, slope1: object, slope2: object, optimal_utilization: object,
+    def of(cls, base_rate: DecimalInput, slope1: DecimalInput, slope2: DecimalInput,
+           optimal_utilization: DecimalInput,
            reserve_factor_bps: int) -> Result[InterestRateModel, DomainError]:
         """Build from decimal fractions (``"0.04"`` is 4 %), converted to ray exactly (no
         parsed input has more than 28 fractional digits; the 28th is rounded half up).
@@ -137,28 +139,24 @@ class InterestRateModel:
         >>> InterestRateModel.of("0", "0.04", "-1", "1", 10_001).failure().codes()
         ('numeric.negative', 'defi.optimal_utilization', 'defi.reserve_factor')
         """
-        problems: list[DomainError] = []
-        parsed = [
-            parse_non_negative(value, field).bind(lambda d: to_fixed(d, RAY, Rounding.HALF_UP))
-            for value, field in ((base_rate, "base_rate"), (slope1, "slope1"),
-                                 (slope2, "slope2"), (optimal_utilization, "optimal_utilization"))
-        ]
-        problems.extend(p.failure() for p in parsed if isinstance(p, Failure))
-        kink = parsed[3]
-        if isinstance(kink, Success) and not 0 < kink.unwrap() < RAY:
-            problems.append(DomainError.invalid("defi.optimal_utilization",
-                                           "the kink must lie strictly between 0 and 1",
-                                           optimal_utilization=optimal_utilization))
-        if isinstance(reserve_factor_bps, bool) or not isinstance(reserve_factor_bps, int) or not (
-            0 <= reserve_factor_bps <= _PERCENTAGE_FACTOR
-        ):
-            problems.append(DomainError.invalid("defi.reserve_factor",
-                                           "reserve factor must be 0..10000 bps",
-                                           reserve_factor_bps=reserve_factor_bps))
-        if problems:
-            return Failure(DomainError.all_of("defi.interest_rate_model", problems))
-        base, one, two, kink_ray = (p.unwrap() for p in parsed)
-        return Success(cls(base, one, two, kink_ray, reserve_factor_bps))
+        def ray(value: DecimalInput, field: str) -> Result[int, DomainError]:
+            return parse_non_negative(value, field).bind(
+                lambda d: to_fixed(d, RAY, Rounding.HALF_UP))
+
+        kink = ray(optimal_utilization, "optimal_utilization").bind(
+            lambda k: Success(k) if 0 < k < RAY else Failure(DomainError.invalid(
+                "defi.optimal_utilization", "the kink must lie strictly between 0 and 1",
+                optimal_utilization=optimal_utilization)))
+        reserve: Result[int, DomainError] = (
+            Success(reserve_factor_bps)
+            if not isinstance(reserve_factor_bps, bool)
+            and 0 <= reserve_factor_bps <= _PERCENTAGE_FACTOR
+            else Failure(DomainError.invalid("defi.reserve_factor",
+                                             "reserve factor must be 0..10000 bps",
+                                             reserve_factor_bps=reserve_factor_bps)))
+        return collect("defi.interest_rate_model", ray(base_rate, "base_rate"),
+                       ray(slope1, "slope1"), ray(slope2, "slope2"), kink, reserve,
+                       ).map(lambda parts: cls(*parts))
 
 
 def utilization(total_debt: int, available_liquidity: int) -> Result[int, DomainError]:

@@ -33,8 +33,9 @@ from decimal import Decimal
 import attrs
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
-from astratrade_core.numeric import CONTEXT, ONE, Rounding, parse_decimal, quantize
+from astratrade_core.errors import DomainError, collect, collect_all
+from astratrade_core.numeric import CONTEXT, ONE, DecimalInput, Rounding, parse_decimal, quantize
+from astratrade_core.revenue.commands import bundled
 
 __all__ = [
     "STREAK_YIELD_BONUSES",
@@ -61,7 +62,7 @@ def _check_periods_places(periods: int, places: int) -> DomainError | None:
     return None
 
 
-def apy_from_apr(apr: object, periods: int, places: int = 18) -> Result[Decimal, DomainError]:
+def apy_from_apr(apr: DecimalInput, periods: int, places: int = 18) -> Result[Decimal, DomainError]:
     """The effective annual yield of a nominal ``apr`` compounded ``periods`` times a year.
 
     >>> apy_from_apr("0.05", 1).unwrap()
@@ -87,7 +88,7 @@ def apy_from_apr(apr: object, periods: int, places: int = 18) -> Result[Decimal,
     return parse_decimal(apr, "apr").bind(convert)
 
 
-def apr_from_apy(apy: object, periods: int, places: int = 18) -> Result[Decimal, DomainError]:
+def apr_from_apy(apy: DecimalInput, periods: int, places: int = 18) -> Result[Decimal, DomainError]:
     """The nominal APR that compounds ``periods`` times a year to ``apy``.
 
     >>> apr_from_apy("0.1268250301", 12, places=6).unwrap()
@@ -132,22 +133,29 @@ class StreakBonusTable:
         >>> StreakBonusTable.of([(7, 500), (7, 400), (-1, 0)]).failure().codes()
         ('defi.streak_value', 'defi.streak_order', 'defi.streak_order')
         """
-        problems: list[DomainError] = []
-        for index, (days, bps) in enumerate(rows):
+        def value(index: int, days: int, bps: int) -> Result[StreakBonusRule, DomainError]:
             if any(isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 100_000
                    for v in (days, bps)):
-                problems.append(DomainError.invalid("defi.streak_value",
-                                               "days and bonus must be integers in 0..100000",
-                                               index=index))
-        for index in range(1, len(rows)):
+                return Failure(DomainError.invalid(
+                    "defi.streak_value", "days and bonus must be integers in 0..100000",
+                    index=index))
+            return Success(StreakBonusRule(days, bps))
+
+        def order(index: int) -> Result[None, DomainError]:
             (d0, b0), (d1, b1) = rows[index - 1], rows[index]
             if d1 <= d0 or b1 < b0:
-                problems.append(DomainError.invalid("defi.streak_order",
-                                               "days must increase and bonuses not decrease",
-                                               index=index))
-        if problems:
-            return Failure(DomainError.all_of("defi.streak_table", problems))
-        return Success(cls(tuple(StreakBonusRule(d, b) for d, b in rows)))
+                return Failure(DomainError.invalid(
+                    "defi.streak_order", "days must increase and bonuses not decrease",
+                    index=index))
+            return Success(None)
+
+        return collect("defi.streak_table",
+                       collect_all("defi.streak_values",
+                                   [value(i, d, b) for i, (d, b) in enumerate(rows)]),
+                       collect_all("defi.streak_order",
+                                   [order(i) for i in range(1, len(rows))]),
+                       ).alt(lambda error: bundled("defi.streak_table", error)).map(
+            lambda parts: cls(parts[0]))
 
     def bonus_bps(self, streak_days: int) -> int:
         """The bonus a streak of ``streak_days`` earns (0 below the first rule).

@@ -45,7 +45,7 @@ from pyrsistent import pmap
 from pyrsistent.typing import PMap
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect_all
 from astratrade_core.events.revenue import RewardClaimed
 from astratrade_core.money import Currency, Money
 from astratrade_core.numeric import U256_MAX, WAD, FixedRounding, mul_div
@@ -56,8 +56,13 @@ __all__ = ["Claim", "Distribution", "StakePosition", "StakingPool", "distribute_
 def _amount_error(field: str, value: int) -> DomainError | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= U256_MAX:
         return DomainError.invalid("defi.amount", f"{field} must be an integer in u256",
-                              field=field, value=value)
+                                   field=field, value=value)
     return None
+
+
+def _amount(field: str, value: int) -> Result[int, DomainError]:
+    problem = _amount_error(field, value)
+    return Success(value) if problem is None else Failure(problem)
 
 
 @attrs.frozen
@@ -79,20 +84,19 @@ def distribute_pro_rata(reward: int, stakes: Sequence[int],
     >>> distribute_pro_rata(5, (0, 0)).unwrap()
     Distribution(payouts=(0, 0), carry=5)
     """
-    problems = [p for p in (_amount_error("reward", reward), _amount_error("carry", carry))
-                if p is not None]
-    problems += [p for i, s in enumerate(stakes)
-                 if (p := _amount_error(f"stakes[{i}]", s)) is not None]
-    if problems:
-        return Failure(DomainError.all_of("defi.distribution", problems))
-    pool = reward + carry
-    total = sum(stakes)
-    if total == 0:
-        return Success(Distribution(tuple(0 for _ in stakes), pool))
-    if pool > U256_MAX or total > U256_MAX:
-        return Failure(DomainError.invalid("numeric.overflow", "distribution exceeds u256"))
-    payouts = tuple(pool * s // total for s in stakes)
-    return Success(Distribution(payouts, pool - sum(payouts)))
+    def split(_: tuple[int, ...]) -> Result[Distribution, DomainError]:
+        pool = reward + carry
+        total = sum(stakes)
+        if total == 0:
+            return Success(Distribution(tuple(0 for _ in stakes), pool))
+        if pool > U256_MAX or total > U256_MAX:
+            return Failure(DomainError.invalid("numeric.overflow", "distribution exceeds u256"))
+        payouts = tuple(pool * s // total for s in stakes)
+        return Success(Distribution(payouts, pool - sum(payouts)))
+
+    return collect_all("defi.distribution", [
+        _amount("reward", reward), _amount("carry", carry),
+        *(_amount(f"stakes[{i}]", s) for i, s in enumerate(stakes))]).bind(split)
 
 
 @attrs.frozen
@@ -212,11 +216,11 @@ class StakingPool:
         problem = _amount_error("amount", amount)
         if problem is not None:
             return Failure(problem)
-        if amount > self.position(account).staked:
+        staked = self.position(account).staked
+        if amount > staked:
             return Failure(DomainError.rejected("defi.insufficient_stake",
-                                          "cannot unstake more than is staked",
-                                          account=account, amount=amount,
-                                          staked=self.position(account).staked))
+                                                "cannot unstake more than is staked",
+                                                account=account, amount=amount, staked=staked))
         return self._settled(account).map(lambda p: self._moved(
             account, StakePosition(p.staked - amount, p.paid_index, p.owed), -amount))
 

@@ -18,7 +18,7 @@ from typing import Final
 
 from astratrade_core.events.gamification import GAMIFICATION_EVENTS
 from astratrade_core.events.registry import EventRegistry
-from astratrade_core.events.revenue import REVENUE_EVENTS
+from astratrade_core.events.revenue import REVENUE_EVENTS, REVENUE_UPCASTS
 from astratrade_core.events.social import SOCIAL_EVENTS, SOCIAL_UPCASTS
 from astratrade_core.events.trading import TRADING_EVENTS, TRADING_UPCASTS
 
@@ -27,5 +27,5 @@ __all__ = ["PLATFORM_EVENTS"]
 #: Every platform event type by wire name, with every upcaster.
 PLATFORM_EVENTS: Final[EventRegistry] = EventRegistry.of(
     (*TRADING_EVENTS, *GAMIFICATION_EVENTS, *SOCIAL_EVENTS, *REVENUE_EVENTS),
-    (*TRADING_UPCASTS, *SOCIAL_UPCASTS),
+    (*TRADING_UPCASTS, *SOCIAL_UPCASTS, *REVENUE_UPCASTS),
 )

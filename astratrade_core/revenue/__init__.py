@@ -1,5 +1,7 @@
-"""Revenue maths: lossless allocation, fee schedules, subscriptions, the revenue ledger and
-NFT marketplace settlement."""
+"""Revenue maths -- lossless allocation, fee schedules, subscriptions, the revenue ledger and
+NFT marketplace settlement -- and the aggregates that give them streams: ``SUBSCRIPTION`` (one
+stream per subscriber), ``COLLECTION`` (one per NFT collection) and ``PLATFORM_LEDGER`` (the
+platform's books)."""
 
 from astratrade_core.revenue.allocation import (
     WeightInput,
@@ -8,6 +10,29 @@ from astratrade_core.revenue.allocation import (
     integer_weights,
     split_evenly,
 )
+from astratrade_core.revenue.billing import (
+    SUBSCRIPTION,
+    CancelSubscription,
+    ChangePlan,
+    RenewSubscription,
+    StartSubscription,
+    SubscriptionCommand,
+    SubscriptionState,
+    subscription_stream,
+)
+from astratrade_core.revenue.collection import (
+    COLLECTION,
+    BuyToken,
+    CancelListing,
+    CollectionCommand,
+    CollectionState,
+    CollectionTerms,
+    ListToken,
+    MintToken,
+    OpenCollection,
+    collection_stream,
+)
+from astratrade_core.revenue.commands import RevenueCommand
 from astratrade_core.revenue.daycount import DayCount, add_months, day_count, year_fraction
 from astratrade_core.revenue.fees import (
     CARD_PROCESSING,
@@ -24,6 +49,7 @@ from astratrade_core.revenue.ledger import (
     RevenueEntry,
     RevenueLedger,
     RevenueStream,
+    platform_entry,
     project_ledger,
     revenue_entry,
 )
@@ -46,9 +72,17 @@ from astratrade_core.revenue.metrics import (
     net_revenue_retention,
     revenue_metrics,
 )
+from astratrade_core.revenue.platform_ledger import (
+    PLATFORM_LEDGER,
+    PLATFORM_LEDGER_STREAM,
+    BookRevenue,
+    LedgerCommand,
+    RecordTradingFee,
+)
 from astratrade_core.revenue.subscriptions import (
     ADMIRAL,
     CAPTAIN,
+    MAX_TRIAL_DAYS,
     NAVIGATOR,
     PRESET_PLANS,
     BillingCycle,
@@ -59,6 +93,7 @@ from astratrade_core.revenue.subscriptions import (
     cancel,
     change_plan,
     is_upgrade,
+    months_after,
     renew,
     start,
 )
@@ -68,31 +103,54 @@ __all__ = [
     "BPS",
     "CAPTAIN",
     "CARD_PROCESSING",
+    "COLLECTION",
+    "MAX_TRIAL_DAYS",
     "NAVIGATOR",
+    "PLATFORM_LEDGER",
+    "PLATFORM_LEDGER_STREAM",
     "PRESET_PLANS",
     "STANDARD_TRADING_FEES",
+    "SUBSCRIPTION",
     "ActiveSubscription",
     "BillingCycle",
+    "BookRevenue",
+    "BuyToken",
+    "CancelListing",
+    "CancelSubscription",
     "Cancellation",
+    "ChangePlan",
+    "CollectionCommand",
+    "CollectionState",
+    "CollectionTerms",
     "DayCount",
     "Favour",
     "FeeRule",
     "FeeSchedule",
     "FeeTier",
+    "LedgerCommand",
     "LedgerKey",
     "Liquidity",
+    "ListToken",
     "MarketplaceTerms",
     "MintPricing",
     "MintSettlement",
+    "MintToken",
+    "OpenCollection",
     "Period",
     "Plan",
     "PlanChange",
+    "RecordTradingFee",
+    "RenewSubscription",
+    "RevenueCommand",
     "RevenueEntry",
     "RevenueLedger",
     "RevenueMetrics",
     "RevenueStream",
     "SaleSettlement",
+    "StartSubscription",
     "Subscription",
+    "SubscriptionCommand",
+    "SubscriptionState",
     "WeightInput",
     "active_subscriptions",
     "add_months",
@@ -101,11 +159,14 @@ __all__ = [
     "cancel",
     "change_plan",
     "churn_rate",
+    "collection_stream",
     "day_count",
     "integer_weights",
     "is_upgrade",
     "minimum_listing_price",
+    "months_after",
     "net_revenue_retention",
+    "platform_entry",
     "project_ledger",
     "renew",
     "revenue_entry",
@@ -115,5 +176,6 @@ __all__ = [
     "settle_units",
     "split_evenly",
     "start",
+    "subscription_stream",
     "year_fraction",
 ]

@@ -41,7 +41,7 @@ from decimal import Decimal
 
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect_all
 from astratrade_core.money import Money
 from astratrade_core.numeric import CONTEXT, U256_MAX, parse_non_negative
 
@@ -129,18 +129,13 @@ def integer_weights(weights: Sequence[WeightInput]) -> Result[tuple[int, ...], D
     plain = tuple(w for w in weights if isinstance(w, int) and not isinstance(w, bool) and w >= 0)
     if len(plain) == len(weights):
         return Success(plain)  # already non-negative integers: nothing to scale
-    parsed: list[Decimal] = []
-    problems: list[DomainError] = []
-    for index, weight in enumerate(weights):
-        result = parse_non_negative(weight, f"weights[{index}]")
-        if isinstance(result, Success):
-            parsed.append(result.unwrap())
-        else:
-            problems.append(result.failure())
-    if problems:
-        return Failure(DomainError.all_of("revenue.allocation_weights", problems))
-    places = max((_places(d) for d in parsed), default=0)
-    return Success(tuple(int(d.scaleb(places, CONTEXT)) for d in parsed))
+    def scaled(parsed: tuple[Decimal, ...]) -> tuple[int, ...]:
+        places = max((_places(d) for d in parsed), default=0)
+        return tuple(int(d.scaleb(places, CONTEXT)) for d in parsed)
+
+    return collect_all("revenue.allocation_weights", [
+        parse_non_negative(weight, f"weights[{index}]") for index, weight in enumerate(weights)
+    ]).map(scaled)
 
 
 def _places(value: Decimal) -> int:

@@ -35,17 +35,19 @@ from decimal import Decimal
 import attrs
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
-from astratrade_core.money import USD, Money, Rate
+from astratrade_core.errors import DomainError, collect, collect_all
+from astratrade_core.money import USD, Currency, Money, Rate
 from astratrade_core.numeric import (
     CONTEXT,
     ONE,
     ZERO,
+    DecimalInput,
     Rounding,
     parse_decimal,
     parse_non_negative,
     quantize,
 )
+from astratrade_core.revenue.commands import bundled, flattened
 
 __all__ = [
     "CARD_PROCESSING",
@@ -82,11 +84,21 @@ def _round(amount: Decimal, money_like: Money, favour: Favour) -> Money:
                  money_like.currency)
 
 
-def _non_negative_amount(amount: Money, field: str) -> DomainError | None:
-    if amount.amount < 0:
-        return DomainError.invalid("revenue.negative_amount", f"{field} must not be negative",
-                              amount=amount.amount)
-    return None
+def _non_negative_amount(amount: Money, field: str) -> Result[Decimal, DomainError]:
+    """A finite, bounded, non-negative amount (NaN or a signalling NaN is reported, never
+    compared)."""
+    return parse_decimal(amount.amount, field).bind(
+        lambda value: Success(value) if value >= 0 else Failure(DomainError.invalid(
+            "revenue.negative_amount", f"{field} must not be negative", amount=value)))
+
+
+def _in(currency: Currency, amount: Money, field: str) -> Result[Money, DomainError]:
+    if amount.currency != currency:
+        return Failure(DomainError.invalid("money.currency_mismatch",
+                                           f"{field} in {amount.currency.code}, the fee in "
+                                           f"{currency.code}", left=currency.code,
+                                           right=amount.currency.code))
+    return Success(amount)
 
 
 @attrs.frozen
@@ -98,26 +110,28 @@ class FeeRule:
     favour: Favour = Favour.PLATFORM
 
     @classmethod
-    def of(cls, rate: object, fixed: Money,
+    def of(cls, rate: DecimalInput, fixed: Money,
            favour: Favour = Favour.PLATFORM) -> Result[FeeRule, DomainError]:
         """Validate a rate in ``[0, 1)`` and a non-negative fixed part (all problems at once).
 
         >>> FeeRule.of("1", Money.of("-1", USD).unwrap()).failure().codes()
         ('revenue.fee_rate', 'revenue.negative_amount')
         """
-        problems: list[DomainError] = []
-        parsed = parse_non_negative(rate, "rate")
-        if isinstance(parsed, Failure):
-            problems.append(parsed.failure())
-        elif parsed.unwrap() >= ONE:
-            problems.append(DomainError.invalid("revenue.fee_rate", "rate must be below 1",
-                                           rate=parsed.unwrap()))
-        fixed_problem = _non_negative_amount(fixed, "fixed fee")
-        if fixed_problem is not None:
-            problems.append(fixed_problem)
-        if problems:
-            return Failure(DomainError.all_of("revenue.fee_rule", problems))
-        return Success(cls(Rate(parsed.unwrap()), fixed, favour))
+        below_one = parse_non_negative(rate, "rate").bind(
+            lambda value: Success(value) if value < ONE else Failure(DomainError.invalid(
+                "revenue.fee_rate", "rate must be below 1", rate=value)))
+        return collect("revenue.fee_rule", below_one,
+                       _non_negative_amount(fixed, "fixed fee"),
+                       ).map(lambda parts: cls(Rate(parts[0]), fixed, favour))
+
+    def _checked(self, amount: Money, field: str) -> Result[tuple[Decimal, Decimal, Decimal],
+                                                            DomainError]:
+        """The amount, rate and fixed fee as checked Decimals (a rule built with the raw
+        constructor may hold anything)."""
+        return _in(self.fixed.currency, amount, field).bind(lambda _: collect(
+            "revenue.fee", _non_negative_amount(amount, field),
+            parse_decimal(self.rate.value, "rate"),
+            parse_decimal(self.fixed.amount, "fixed fee")).alt(flattened))
 
     def fee_for(self, amount: Money) -> Result[Money, DomainError]:
         """The fee on a non-negative amount of the fixed fee's currency.
@@ -126,17 +140,8 @@ class FeeRule:
         >>> rule.fee_for(Money(Decimal("10.01"), USD)).unwrap().amount   # 0.59029 floored
         Decimal('0.59')
         """
-        if amount.currency != self.fixed.currency:
-            return Failure(DomainError.invalid("money.currency_mismatch",
-                                          f"fee in {self.fixed.currency.code} on an amount in "
-                                          f"{amount.currency.code}",
-                                          left=self.fixed.currency.code,
-                                          right=amount.currency.code))
-        problem = _non_negative_amount(amount, "amount")
-        if problem is not None:
-            return Failure(problem)
-        exact = CONTEXT.add(CONTEXT.multiply(amount.amount, self.rate.value), self.fixed.amount)
-        return Success(_round(exact, amount, self.favour))
+        return self._checked(amount, "amount").map(lambda parts: _round(
+            CONTEXT.add(CONTEXT.multiply(parts[0], parts[1]), parts[2]), amount, self.favour))
 
     def gross_for_net(self, net: Money) -> Result[Money, DomainError]:
         """The smallest charge (in minor units) whose net after this fee is at least ``net``.
@@ -148,28 +153,30 @@ class FeeRule:
         >>> CARD_PROCESSING.gross_for_net(Money(Decimal("100.00"), USD)).unwrap().amount
         Decimal('103.30')
         """
-        if net.currency != self.fixed.currency:
-            return Failure(DomainError.invalid("money.currency_mismatch", "net in another currency",
-                                          left=self.fixed.currency.code,
-                                          right=net.currency.code))
-        problem = _non_negative_amount(net, "net")
-        if problem is not None:
-            return Failure(problem)
-        exact = CONTEXT.divide(CONTEXT.add(net.amount, self.fixed.amount),
-                               CONTEXT.subtract(ONE, self.rate.value))
-        gross = Money(quantize(exact, net.currency.minor_unit, Rounding.CEILING), net.currency)
-        step = net.currency.increment
-        while not self._leaves(gross, net):
-            gross = Money(CONTEXT.add(gross.amount, step), gross.currency)
-        while gross.amount > 0 and self._leaves(
-            lower := Money(CONTEXT.subtract(gross.amount, step), gross.currency), net
-        ):
-            gross = lower
-        return Success(gross)
+        def search(parts: tuple[Decimal, Decimal, Decimal]) -> Result[Money, DomainError]:
+            wanted, rate, fixed = parts
+            if not ZERO <= rate < ONE or fixed < ZERO:
+                return Failure(DomainError.invalid("revenue.fee_rate",
+                                                   "the rule needs a rate in [0, 1) and a "
+                                                   "non-negative fixed fee", rate=rate,
+                                                   fixed=fixed))
+            currency = net.currency
 
-    def _leaves(self, gross: Money, net: Money) -> bool:
-        fee = self.fee_for(gross).unwrap()  # gross is non-negative and in our currency
-        return CONTEXT.subtract(gross.amount, fee.amount) >= net.amount
+            def leaves(gross: Decimal) -> bool:
+                fee = quantize(CONTEXT.add(CONTEXT.multiply(gross, rate), fixed),
+                               currency.minor_unit, self.favour.rounding)
+                return CONTEXT.subtract(gross, fee) >= wanted
+
+            exact = CONTEXT.divide(CONTEXT.add(wanted, fixed), CONTEXT.subtract(ONE, rate))
+            gross = quantize(exact, currency.minor_unit, Rounding.CEILING)
+            step = currency.increment
+            while not leaves(gross):
+                gross = CONTEXT.add(gross, step)
+            while gross > 0 and leaves(lower := CONTEXT.subtract(gross, step)):
+                gross = lower
+            return Success(Money(gross, currency))
+
+        return self._checked(net, "net").bind(search)
 
 
 #: Card-processor pricing: 2.9 % + $0.30, rounded up (the processor's favour).
@@ -201,7 +208,7 @@ class FeeSchedule:
         object.__setattr__(self, "_floors", tuple(t.min_volume for t in self.tiers))
 
     @classmethod
-    def of(cls, rows: Sequence[tuple[object, object, object]],
+    def of(cls, rows: Sequence[tuple[DecimalInput, DecimalInput, DecimalInput]],
            favour: Favour = Favour.PLATFORM) -> Result[FeeSchedule, DomainError]:
         """Build from ``(min_volume, maker_bps, taker_bps)`` rows, reporting every problem.
 
@@ -210,23 +217,24 @@ class FeeSchedule:
         """
         if not rows:
             return Failure(DomainError.invalid("revenue.fee_schedule_empty", "no tiers given"))
-        problems: list[DomainError] = []
-        tiers: list[FeeTier] = []
-        for index, (floor, maker, taker) in enumerate(rows):
-            parsed = [parse_non_negative(floor, f"tiers[{index}].min_volume"),
-                      parse_decimal(maker, f"tiers[{index}].maker_bps"),
-                      parse_non_negative(taker, f"tiers[{index}].taker_bps")]
-            failed = [p.failure() for p in parsed if isinstance(p, Failure)]
-            if failed:
-                problems.extend(failed)
-                continue
-            v, m, t = (p.unwrap() for p in parsed)
-            tiers.append(FeeTier(v, Rate.from_bps(m), Rate.from_bps(t)))
-        if not problems:
-            problems.extend(_schedule_problems(tiers))
-        if problems:
-            return Failure(DomainError.all_of("revenue.fee_schedule", problems))
-        return Success(cls(tuple(tiers), favour))
+
+        def tier(index: int, floor: DecimalInput, maker: DecimalInput,
+                 taker: DecimalInput) -> Result[FeeTier, DomainError]:
+            return collect("revenue.fee_tier",
+                           parse_non_negative(floor, f"tiers[{index}].min_volume"),
+                           parse_decimal(maker, f"tiers[{index}].maker_bps"),
+                           parse_non_negative(taker, f"tiers[{index}].taker_bps"),
+                           ).map(lambda p: FeeTier(p[0], Rate.from_bps(p[1]), Rate.from_bps(p[2])))
+
+        def ordered(tiers: tuple[FeeTier, ...]) -> Result[FeeSchedule, DomainError]:
+            problems = _schedule_problems(tiers)
+            if problems:
+                return Failure(DomainError.all_of("revenue.fee_schedule", problems))
+            return Success(cls(tiers, favour))
+
+        return collect_all("revenue.fee_schedule",
+                           [tier(i, *row) for i, row in enumerate(rows)]).alt(
+            lambda error: bundled("revenue.fee_schedule", error)).bind(ordered)
 
     def tier_for(self, volume_30d: Decimal) -> FeeTier:
         """The tier that applies to a 30-day volume (negative volumes count as zero).
@@ -245,11 +253,12 @@ class FeeSchedule:
         ...                           Liquidity.TAKER).unwrap().amount  # 24.69134 rounded up
         Decimal('24.70')
         """
-        problem = _non_negative_amount(notional, "notional")
-        if problem is not None:
-            return Failure(problem)
-        rate = self.tier_for(volume_30d).rate(liquidity).value
-        return Success(_round(CONTEXT.multiply(notional.amount, rate), notional, self.favour))
+        def charge(parts: tuple[Decimal, Decimal]) -> Money:
+            rate = self.tier_for(parts[1]).rate(liquidity).value
+            return _round(CONTEXT.multiply(notional.amount, rate), notional, self.favour)
+
+        return collect("revenue.fee", _non_negative_amount(notional, "notional"),
+                       parse_decimal(volume_30d, "volume_30d")).alt(flattened).map(charge)
 
 
 def _schedule_problems(tiers: Sequence[FeeTier]) -> list[DomainError]:

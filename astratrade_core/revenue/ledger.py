@@ -16,7 +16,11 @@ NFTMinted              marketplace      ``platform_fee``
 PremiumPurchased       premium          ``amount``
 =====================  ===============  =========================================
 
-``RewardClaimed`` is a payout, not revenue, and books nothing.
+``RewardClaimed`` is a payout, not revenue, and books nothing.  ``RevenueBooked`` -- the
+platform ledger's record of an amount another stream earned -- books nothing here either: a
+projection over every stream books the source event itself.  :func:`platform_entry` is what
+the platform ledger's own stream books (its ``TradingFeeCollected`` and ``RevenueBooked``
+events); see :mod:`astratrade_core.revenue.platform_ledger`.
 
 **Reconciliation law** (property-tested): for every currency, the ledger's total equals the
 sum of the booked amounts of the events it was built from, and equals the sum of its totals by
@@ -54,6 +58,7 @@ from astratrade_core.events.revenue import (
     MarketplaceSale,
     NFTMinted,
     PremiumPurchased,
+    RevenueBooked,
     SubscriptionCancelled,
     SubscriptionChanged,
     SubscriptionCharged,
@@ -67,6 +72,7 @@ __all__ = [
     "RevenueEntry",
     "RevenueLedger",
     "RevenueStream",
+    "platform_entry",
     "project_ledger",
     "revenue_entry",
 ]
@@ -157,6 +163,34 @@ def revenue_entry(event: Event) -> Maybe[RevenueEntry]:
     return Some(RevenueEntry(stream, currency, amount, _utc_date(event)))
 
 
+_STREAMS = {stream.value: stream for stream in RevenueStream}
+
+
+def platform_entry(event: Event) -> Maybe[RevenueEntry]:
+    """What an event of the platform ledger's stream books: a ``TradingFeeCollected`` as
+    :func:`revenue_entry` books it, a ``RevenueBooked`` its amount in its stream; ``Nothing``
+    for anything else.
+
+    >>> from datetime import datetime
+    >>> from astratrade_core.events.revenue import RevenueBooked
+    >>> booked = RevenueBooked(event_id="b", stream_id="platform-fees",
+    ...     occurred_at=datetime(2026, 5, 1, 23, tzinfo=UTC), source_event_id="s-1:1",
+    ...     revenue_stream="subscriptions", account_id="ann", currency="USD",
+    ...     amount=Decimal("9.95"))
+    >>> platform_entry(booked).map(lambda e: (e.stream.value, e.amount))
+    <Some: ('subscriptions', Decimal('9.95'))>
+    >>> revenue_entry(booked)
+    <Nothing>
+    """
+    if isinstance(event, TradingFeeCollected):
+        return revenue_entry(event)
+    if isinstance(event, RevenueBooked):
+        stream = _STREAMS.get(event.revenue_stream)
+        if stream is not None:
+            return Some(RevenueEntry(stream, event.currency, event.amount, _utc_date(event)))
+    return Nothing
+
+
 @attrs.frozen
 class LedgerKey:
     """One ledger cell: stream, period bucket and currency code."""
@@ -181,6 +215,22 @@ class RevenueLedger:
     def record(self, event: Event) -> RevenueLedger:
         """The ledger with one more event folded in (non-revenue events change nothing)."""
         return project_ledger([event], self.granularity, self)
+
+    def booked(self, entries: Iterable[RevenueEntry]) -> RevenueLedger:
+        """The ledger with ``entries`` added (each counts as one entry).
+
+        >>> entry = RevenueEntry(RevenueStream.PREMIUM, "USD", Decimal("4.99"),
+        ...                      date(2026, 5, 1))
+        >>> RevenueLedger(Period.MONTH).booked([entry, entry]).by_period("USD")
+        pmap({'2026-05': Decimal('9.98')})
+        """
+        deltas: dict[_Cell, Decimal] = {}
+        count = 0
+        for entry in entries:
+            key = (entry.stream, self.granularity.key(entry.on), entry.currency)
+            deltas[key] = CONTEXT.add(deltas.get(key, ZERO), entry.amount)
+            count += 1
+        return _applied(self.granularity, self, deltas, count)
 
     def merge(self, other: RevenueLedger) -> Result[RevenueLedger, DomainError]:
         """Add another ledger of the same granularity cell by cell.
@@ -228,15 +278,16 @@ def project_ledger(events: Iterable[Event], granularity: Period,
                    start: RevenueLedger | None = None) -> RevenueLedger:
     """Fold events into a ledger (from ``start``, or empty).
 
+    The hot loop sums each cell's change in a local dict keyed by plain tuples (no value
+    object per event) and applies the changes to the persistent map once.
+
     >>> project_ledger([], Period.DAY).entries
     0
     """
-    cells: dict[tuple[RevenueStream, str, str], Decimal] = (
-        {(k.stream, k.period, k.currency): v for k, v in start.totals.items()}
-        if start is not None else {})
-    entries = start.entries if start is not None else 0
+    deltas: dict[_Cell, Decimal] = {}
     periods: dict[date, str] = {}
-    add, get, book = CONTEXT.add, cells.get, _BOOKERS.get
+    entries = 0
+    add, get, book = CONTEXT.add, deltas.get, _BOOKERS.get
     for event in events:
         booker = book(type(event))
         if booker is None:
@@ -247,7 +298,24 @@ def project_ledger(events: Iterable[Event], granularity: Period,
         if period is None:
             period = periods[day] = granularity.key(day)
         key = (stream, period, currency)
-        cells[key] = add(get(key, ZERO), amount)
+        deltas[key] = add(get(key, ZERO), amount)
         entries += 1
-    return RevenueLedger(granularity, pmap({LedgerKey(*k): v for k, v in cells.items()}),
-                         entries)
+    return _applied(granularity, start, deltas, entries)
+
+
+_Cell = tuple[RevenueStream, str, str]
+
+
+def _applied(granularity: Period, start: RevenueLedger | None, deltas: dict[_Cell, Decimal],
+             entries: int) -> RevenueLedger:
+    """``start`` (or an empty ledger) with each cell's change added, through one evolver:
+    folding a few events into a large ledger touches only their cells."""
+    totals = start.totals if start is not None else _empty_totals()
+    count = entries + (start.entries if start is not None else 0)
+    if not deltas:
+        return RevenueLedger(granularity, totals, count)
+    cells, add = totals.evolver(), CONTEXT.add
+    for parts, amount in deltas.items():
+        cell = LedgerKey(*parts)
+        cells[cell] = add(totals.get(cell, ZERO), amount)
+    return RevenueLedger(granularity, cells.persistent(), count)

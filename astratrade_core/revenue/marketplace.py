@@ -34,10 +34,11 @@ from datetime import datetime
 import attrs
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect
 from astratrade_core.events.revenue import MarketplaceSale, NFTMinted
 from astratrade_core.money import Currency, Money
-from astratrade_core.numeric import CONTEXT, U128_MAX, FixedRounding, mul_div
+from astratrade_core.numeric import U128_MAX, FixedRounding, mul_div
+from astratrade_core.revenue.commands import bps, flattened, whole_units
 
 __all__ = [
     "BPS",
@@ -56,19 +57,14 @@ BPS = 10_000
 
 
 def _units(amount: Money, field: str) -> Result[int, DomainError]:
-    scaled = amount.amount.scaleb(amount.currency.minor_unit, CONTEXT)
-    if scaled != scaled.to_integral_value(context=CONTEXT) or not 0 <= scaled <= U128_MAX:
-        return Failure(DomainError.invalid("marketplace.amount",
-                                      f"{field} must be a non-negative whole number of minor "
-                                      f"units", field=field, amount=amount.amount))
-    return Success(int(scaled))
+    return whole_units(amount, field).alt(lambda cause: DomainError.invalid(
+        "marketplace.amount", f"{field} must be a non-negative whole number of minor units "
+        f"({cause.message})", field=field, amount=amount.amount))
 
 
-def _bps(value: int, field: str) -> DomainError | None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= BPS:
-        return DomainError.invalid("marketplace.bps", f"{field} must be an integer in 0..10000",
-                              field=field, bps=value)
-    return None
+def _bps(value: int, field: str) -> Result[int, DomainError]:
+    return bps(value, field).alt(lambda _: DomainError.invalid(
+        "marketplace.bps", f"{field} must be an integer in 0..10000", field=field, bps=value))
 
 
 @attrs.frozen
@@ -87,13 +83,13 @@ class MarketplaceTerms:
         >>> MarketplaceTerms.of(10_001, Money.of("-1", USD).unwrap()).failure().codes()
         ('marketplace.bps', 'marketplace.amount')
         """
-        problems = [p for p in (_bps(platform_fee_bps, "platform_fee_bps"),) if p is not None]
-        fixed = _units(fixed_fee, "fixed_fee")
-        if isinstance(fixed, Failure):
-            problems.append(fixed.failure())
-        if problems:
-            return Failure(DomainError.all_of("marketplace.terms", problems))
-        return Success(cls(platform_fee_bps, fixed_fee))
+        return collect("marketplace.terms", _bps(platform_fee_bps, "platform_fee_bps"),
+                       _units(fixed_fee, "fixed_fee"),
+                       ).map(lambda _: cls(platform_fee_bps, fixed_fee))
+
+    def checked(self) -> Result[MarketplaceTerms, DomainError]:
+        """These terms if :meth:`of` accepts them (raw construction may hold anything)."""
+        return MarketplaceTerms.of(self.platform_fee_bps, self.fixed_fee).map(lambda _: self)
 
     @property
     def currency(self) -> Currency:
@@ -114,15 +110,19 @@ def settle_units(price: int, platform_bps: int, royalty_bps: int,
     """
     platform = mul_div(price, platform_bps, BPS, FixedRounding.CEIL)
     royalty = mul_div(price, royalty_bps, BPS, FixedRounding.FLOOR)
-    if isinstance(platform, Failure) or isinstance(royalty, Failure):
-        return Failure(DomainError.invalid("marketplace.amount", "price out of range", price=price))
-    fee, paid = platform.unwrap(), royalty.unwrap()
-    seller = price - fee - paid - fixed_fee
-    if seller < 0:
-        return Failure(DomainError.rejected("marketplace.price_below_costs",
-                                      "the price does not cover fees and royalty",
-                                      price=price, costs=fee + paid + fixed_fee))
-    return Success((fee, paid, fixed_fee, seller))
+
+    def split(parts: tuple[int, int]) -> Result[tuple[int, int, int, int], DomainError]:
+        fee, paid = parts
+        seller = price - fee - paid - fixed_fee
+        if seller < 0:
+            return Failure(DomainError.rejected("marketplace.price_below_costs",
+                                                "the price does not cover fees and royalty",
+                                                price=price, costs=fee + paid + fixed_fee))
+        return Success((fee, paid, fixed_fee, seller))
+
+    return collect("marketplace.settlement", platform, royalty).alt(
+        lambda _: DomainError.invalid("marketplace.amount", "price out of range", price=price),
+    ).bind(split)
 
 
 @attrs.frozen
@@ -158,22 +158,22 @@ def settle_sale(price: Money, terms: MarketplaceTerms,
     """
     if price.currency != terms.currency:
         return Failure(DomainError.invalid("money.currency_mismatch", "sale in another currency",
-                                      left=terms.currency.code, right=price.currency.code))
-    problem = _bps(royalty_bps, "royalty_bps")
-    if problem is not None:
-        return Failure(problem)
-    if terms.platform_fee_bps + royalty_bps > BPS:
-        return Failure(DomainError.invalid("marketplace.bps_total",
-                                      "platform fee and royalty exceed 100 %",
-                                      platform_bps=terms.platform_fee_bps, royalty_bps=royalty_bps))
+                                           left=terms.currency.code, right=price.currency.code))
     currency = price.currency
-    return (
-        _units(price, "price")
-        .bind(lambda p: _units(terms.fixed_fee, "fixed_fee").bind(
-            lambda f: settle_units(p, terms.platform_fee_bps, royalty_bps, f)))
-        .map(lambda parts: SaleSettlement(
-            price, *(Money.from_minor_units(u, currency) for u in parts)))
-    )
+
+    def settle(checked: tuple[int, int, int, int]) -> Result[SaleSettlement, DomainError]:
+        platform_bps, royalty, units, fixed = checked
+        if platform_bps + royalty > BPS:
+            return Failure(DomainError.invalid("marketplace.bps_total",
+                                               "platform fee and royalty exceed 100 %",
+                                               platform_bps=platform_bps, royalty_bps=royalty))
+        return settle_units(units, platform_bps, royalty, fixed).map(
+            lambda parts: SaleSettlement(
+                price, *(Money.from_minor_units(u, currency) for u in parts)))
+
+    return collect("marketplace.sale", _bps(terms.platform_fee_bps, "platform_fee_bps"),
+                   _bps(royalty_bps, "royalty_bps"), _units(price, "price"),
+                   _units(terms.fixed_fee, "fixed_fee")).alt(flattened).bind(settle)
 
 
 def minimum_listing_price(terms: MarketplaceTerms, royalty_bps: int,
@@ -190,31 +190,33 @@ def minimum_listing_price(terms: MarketplaceTerms, royalty_bps: int,
     >>> minimum_listing_price(terms, 500, Money.of("0.01", USD).unwrap()).unwrap().amount
     Decimal('0.07')
     """
-    problem = _bps(royalty_bps, "royalty_bps")
-    if problem is not None:
-        return Failure(problem)
-    keep = BPS - terms.platform_fee_bps - royalty_bps
-    if keep <= 0:
-        return Failure(DomainError.invalid("marketplace.bps_total",
-                                      "fees leave nothing for the seller",
-                                      platform_bps=terms.platform_fee_bps, royalty_bps=royalty_bps))
     if min_proceeds.currency != terms.currency:
-        return Failure(DomainError.invalid("money.currency_mismatch", "minimum in another currency",
-                                      left=terms.currency.code, right=min_proceeds.currency.code))
+        return Failure(DomainError.invalid("money.currency_mismatch",
+                                           "minimum in another currency",
+                                           left=terms.currency.code,
+                                           right=min_proceeds.currency.code))
     currency = terms.currency
 
-    def search(minimum: int, fixed: int) -> Result[Money, DomainError]:
+    def search(checked: tuple[int, int, int, int]) -> Result[Money, DomainError]:
+        platform_bps, royalty, minimum, fixed = checked
+        keep = BPS - platform_bps - royalty
+        if keep <= 0:
+            return Failure(DomainError.invalid("marketplace.bps_total",
+                                               "fees leave nothing for the seller",
+                                               platform_bps=platform_bps, royalty_bps=royalty))
+
         def proceeds(price: int) -> int:
-            fee = -(-price * terms.platform_fee_bps // BPS)
-            return price - fee - price * royalty_bps // BPS - fixed
+            fee = -(-price * platform_bps // BPS)
+            return price - fee - price * royalty // BPS - fixed
 
         price = -(-(minimum + fixed + 1) * BPS // keep)
         while price > 0 and proceeds(price - 1) >= minimum:
             price -= 1
         return Success(Money.from_minor_units(price, currency))
 
-    return _units(min_proceeds, "min_proceeds").bind(
-        lambda m: _units(terms.fixed_fee, "fixed_fee").bind(lambda f: search(m, f)))
+    return collect("marketplace.listing", _bps(terms.platform_fee_bps, "platform_fee_bps"),
+                   _bps(royalty_bps, "royalty_bps"), _units(min_proceeds, "min_proceeds"),
+                   _units(terms.fixed_fee, "fixed_fee")).alt(flattened).bind(search)
 
 
 @attrs.frozen
@@ -236,26 +238,24 @@ class MintPricing:
         ...                20_000).failure().codes()
         ('money.currency_mismatch', 'marketplace.max_supply', 'marketplace.bps')
         """
-        problems: list[DomainError] = []
-        if base.currency != step.currency:
-            problems.append(DomainError.invalid(
+        same_currency: Result[None, DomainError] = (
+            Success(None) if base.currency == step.currency else Failure(DomainError.invalid(
                 "money.currency_mismatch", "step in another currency",
-                                           left=base.currency.code, right=step.currency.code))
-        for amount, field in ((base, "base"), (step, "step")):
-            units = _units(amount, field)
-            if isinstance(units, Failure):
-                problems.append(units.failure())
-        if isinstance(max_supply, bool) or not isinstance(max_supply, int) or not (
-            1 <= max_supply <= U128_MAX
-        ):
-            problems.append(DomainError.invalid("marketplace.max_supply", "max supply must be >= 1",
-                                           max_supply=max_supply))
-        bps = _bps(platform_fee_bps, "platform_fee_bps")
-        if bps is not None:
-            problems.append(bps)
-        if problems:
-            return Failure(DomainError.all_of("marketplace.mint_pricing", problems))
-        return Success(cls(base, step, max_supply, platform_fee_bps))
+                left=base.currency.code, right=step.currency.code)))
+        supply: Result[int, DomainError] = (
+            Success(max_supply)
+            if not isinstance(max_supply, bool) and 1 <= max_supply <= U128_MAX
+            else Failure(DomainError.invalid("marketplace.max_supply",
+                                             "max supply must be >= 1", max_supply=max_supply)))
+        return collect("marketplace.mint_pricing", same_currency, _units(base, "base"),
+                       _units(step, "step"), supply,
+                       _bps(platform_fee_bps, "platform_fee_bps"),
+                       ).map(lambda _: cls(base, step, max_supply, platform_fee_bps))
+
+    def checked(self) -> Result[MintPricing, DomainError]:
+        """This curve if :meth:`of` accepts it (raw construction may hold anything)."""
+        return MintPricing.of(self.base, self.step, self.max_supply, self.platform_fee_bps
+                              ).map(lambda _: self)
 
 
 @attrs.frozen
@@ -288,19 +288,24 @@ def settle_mint(pricing: MintPricing, minted: int, count: int) -> Result[MintSet
     ('37.50', '1.88', '35.62')
     """
     for value, field in ((minted, "minted"), (count, "count")):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if isinstance(value, bool) or value < 0:
             return Failure(DomainError.invalid("marketplace.mint_count",
-                                          f"{field} must be a non-negative integer",
-                                          field=field, value=value))
+                                               f"{field} must be a non-negative integer",
+                                               field=field, value=value))
     if count == 0:
         return Failure(DomainError.invalid("marketplace.mint_count", "mint at least one token"))
-    if minted + count > pricing.max_supply:
-        return Failure(DomainError.rejected("marketplace.sold_out",
-                                      "mint count exceeds the remaining supply",
-                                      minted=minted, count=count, max_supply=pricing.max_supply))
-    base, step = pricing.base.minor_units, pricing.step.minor_units
-    cost = count * base + step * (minted * count + count * (count - 1) // 2)
-    fee = -(-cost * pricing.platform_fee_bps // BPS)
     currency = pricing.base.currency
-    return Success(MintSettlement(*(Money.from_minor_units(u, currency)
-                                    for u in (cost, fee, cost - fee))))
+
+    def settle(curve: MintPricing) -> Result[MintSettlement, DomainError]:
+        if minted + count > curve.max_supply:
+            return Failure(DomainError.rejected("marketplace.sold_out",
+                                                "mint count exceeds the remaining supply",
+                                                minted=minted, count=count,
+                                                max_supply=curve.max_supply))
+        base, step = curve.base.minor_units, curve.step.minor_units
+        cost = count * base + step * (minted * count + count * (count - 1) // 2)
+        fee = -(-cost * curve.platform_fee_bps // BPS)
+        return Success(MintSettlement(*(Money.from_minor_units(u, currency)
+                                        for u in (cost, fee, cost - fee))))
+
+    return pricing.checked().bind(settle)

@@ -27,7 +27,7 @@ fail with ``money.currency_mismatch`` if a counted subscription bills in another
 >>> t = datetime(2026, 1, 1, tzinfo=UTC)
 >>> events = [SubscriptionStarted(
 ...     event_id="1", stream_id="sub-a", occurred_at=t, subscriber_id="a", plan_id="navigator",
-...     tier_rank=1, cycle="yearly", currency="USD", price=Decimal("99.50"),
+...     tier_rank=1, cycle="yearly", currency="USD", minor_unit=2, price=Decimal("99.50"),
 ...     starts_on=date(2026, 1, 1), trial_ends_on=None)]
 >>> str(revenue_metrics(events, date(2026, 2, 1), USD).unwrap().mrr.amount)  # 99.50 / 12
 '8.29'
@@ -110,20 +110,23 @@ def active_subscriptions(events: Iterable[Event],
     active: dict[str, ActiveSubscription] = {}
     for event in events:
         if isinstance(event, SubscriptionStarted) and event.starts_on <= on:
-            cycle = _cycle(event.cycle, event.event_id)
-            if isinstance(cycle, Failure):
-                return cycle
-            active[event.subscriber_id] = ActiveSubscription(
-                event.subscriber_id, event.plan_id, event.tier_rank, cycle.unwrap(),
-                event.currency, event.price, event.trial_ends_on)
+            match _cycle(event.cycle, event.event_id):
+                case Success(cycle):
+                    active[event.subscriber_id] = ActiveSubscription(
+                        event.subscriber_id, event.plan_id, event.tier_rank, cycle,
+                        event.currency, event.price, event.trial_ends_on)
+                case Failure(_) as failed:
+                    return failed
         elif (isinstance(event, SubscriptionChanged) and event.effective_on <= on
               and event.subscriber_id in active):
-            cycle = _cycle(event.cycle, event.event_id)
-            if isinstance(cycle, Failure):
-                return cycle
-            active[event.subscriber_id] = attrs.evolve(
-                active[event.subscriber_id], plan_id=event.plan_id, tier_rank=event.tier_rank,
-                cycle=cycle.unwrap(), currency=event.currency, price=event.price)
+            match _cycle(event.cycle, event.event_id):
+                case Success(cycle):
+                    active[event.subscriber_id] = attrs.evolve(
+                        active[event.subscriber_id], plan_id=event.plan_id,
+                        tier_rank=event.tier_rank, cycle=cycle, currency=event.currency,
+                        price=event.price)
+                case Failure(_) as failed:
+                    return failed
         elif isinstance(event, SubscriptionCancelled) and event.effective_on <= on:
             active.pop(event.subscriber_id, None)
     return Success(pmap(active))
@@ -193,7 +196,7 @@ def _cohort(events: Iterable[Event], start: date, end: date) -> Result[
             tuple[list[ActiveSubscription], PMap[str, ActiveSubscription]], DomainError]:
         cohort = [s for s in first.values() if s.paying(start)]
         if not cohort:
-            return Failure(DomainError.invalid("revenue.empty_cohort",
+            return Failure(DomainError.rejected("revenue.empty_cohort",
                                           "nobody was paying at the start", start=start))
         return active_subscriptions(history, end).map(lambda last: (cohort, last))
 
@@ -226,7 +229,7 @@ def net_revenue_retention(events: Iterable[Event], start: date, end: date,
         stayed = [last[s.subscriber_id] for s in cohort if s.subscriber_id in last]
         def divide(before: Decimal, after: Decimal) -> Result[Decimal, DomainError]:
             if before == 0:
-                return Failure(DomainError.invalid("revenue.empty_cohort",
+                return Failure(DomainError.rejected("revenue.empty_cohort",
                                               "the cohort had no revenue at the start",
                                               start=start))
             return Success(quantize(CONTEXT.divide(after, before), places, Rounding.HALF_EVEN))

@@ -28,6 +28,13 @@ to the platform.
 **Cancellation** at period end refunds nothing; an immediate cancellation refunds
 ``floor(price * f)`` (the platform's favour again; nothing during a trial).
 
+A :class:`Subscription` holds what a subscriber's stream records: the plan's id, tier rank and
+price per billing cycle (not the whole :class:`Plan`).  Every function here returns a
+``Result`` for any value of its declared types: a date whose next period would fall beyond
+the calendar (``revenue.date_range``) or a price that is not a whole number of minor units is
+a ``Failure``, never an exception.  A change or cancellation dated outside the current period
+is refused (``revenue.outside_period``, a rule: the period must be renewed first).
+
 >>> from datetime import date
 >>> sub, charge = start(NAVIGATOR, BillingCycle.MONTHLY, date(2026, 1, 1)).unwrap()
 >>> str(charge.amount), sub.period_end
@@ -49,14 +56,16 @@ from fractions import Fraction
 import attrs
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect
 from astratrade_core.money import USD, Money
 from astratrade_core.numeric import CONTEXT, Rounding, quantize
+from astratrade_core.revenue.commands import flattened, whole_units
 from astratrade_core.revenue.daycount import DayCount, add_months, year_fraction
 
 __all__ = [
     "ADMIRAL",
     "CAPTAIN",
+    "MAX_TRIAL_DAYS",
     "NAVIGATOR",
     "PRESET_PLANS",
     "BillingCycle",
@@ -67,11 +76,16 @@ __all__ = [
     "cancel",
     "change_plan",
     "is_upgrade",
+    "months_after",
     "renew",
     "start",
 ]
 
 _HUNDRED = Decimal(100)
+#: The longest free trial.
+MAX_TRIAL_DAYS = 366
+# Month indices (year * 12 + month - 1) that ``datetime.date`` can represent.
+_FIRST_MONTH, _LAST_MONTH = 12, 9999 * 12 + 11
 
 
 class BillingCycle(enum.Enum):
@@ -84,6 +98,30 @@ class BillingCycle(enum.Enum):
     def months(self) -> int:
         """Calendar months per billing period."""
         return 1 if self is BillingCycle.MONTHLY else 12
+
+
+def _rank(rank: int) -> Result[int, DomainError]:
+    if isinstance(rank, bool) or rank < 0:
+        return Failure(DomainError.invalid("revenue.plan_rank", "rank must be an integer >= 0",
+                                           rank=rank))
+    return Success(rank)
+
+
+def _plan_price(price: Money, field: str) -> Result[int, DomainError]:
+    return whole_units(price, field, minimum=1).alt(
+        lambda cause: DomainError.invalid("revenue.plan_price",
+                                          f"{field} price must be positive whole minor units "
+                                          f"({cause.message})", field=field,
+                                          price=price.amount))
+
+
+def _same_currency(monthly: Money, yearly: Money) -> Result[None, DomainError]:
+    if monthly.currency != yearly.currency:
+        return Failure(DomainError.invalid("money.currency_mismatch",
+                                           "monthly and yearly prices differ in currency",
+                                           left=monthly.currency.code,
+                                           right=yearly.currency.code))
+    return Success(None)
 
 
 @attrs.frozen
@@ -106,23 +144,19 @@ class Plan:
         ...         Money.of("1", EUR).unwrap()).failure().codes()
         ('revenue.plan_rank', 'revenue.plan_price', 'money.currency_mismatch')
         """
-        problems: list[DomainError] = []
-        if isinstance(rank, bool) or not isinstance(rank, int) or rank < 0:
-            problems.append(DomainError.invalid("revenue.plan_rank", "rank must be an integer >= 0",
-                                           rank=rank))
-        for price, field in ((monthly, "monthly"), (yearly, "yearly")):
-            if price.amount <= 0 or price.rounded(Rounding.DOWN) != price:
-                problems.append(DomainError.invalid("revenue.plan_price",
-                                               f"{field} price must be positive whole minor "
-                                               f"units", field=field, price=price.amount))
-        if monthly.currency != yearly.currency:
-            problems.append(DomainError.invalid("money.currency_mismatch",
-                                           "monthly and yearly prices differ in currency",
-                                           left=monthly.currency.code,
-                                           right=yearly.currency.code))
-        if problems:
-            return Failure(DomainError.all_of("revenue.plan", problems))
-        return Success(cls(plan_id, name, rank, monthly, yearly))
+        return collect("revenue.plan", _rank(rank), _plan_price(monthly, "monthly"),
+                       _plan_price(yearly, "yearly"), _same_currency(monthly, yearly),
+                       ).map(lambda _: cls(plan_id, name, rank, monthly, yearly))
+
+    def checked(self) -> Result[Plan, DomainError]:
+        """This plan if :meth:`of` accepts its fields (a plan built with the raw constructor
+        may hold anything).
+
+        >>> NAVIGATOR.checked().unwrap() is NAVIGATOR
+        True
+        """
+        return Plan.of(self.plan_id, self.name, self.rank, self.monthly, self.yearly).map(
+            lambda _: self)
 
     def price(self, cycle: BillingCycle) -> Money:
         """The price per billing period of ``cycle``."""
@@ -159,16 +193,61 @@ def is_upgrade(current: Plan, target: Plan) -> bool:
     return target.rank > current.rank
 
 
+def months_after(day: date, months: int) -> Result[date, DomainError]:
+    """:func:`~astratrade_core.revenue.daycount.add_months`, or ``revenue.date_range`` when
+    the result falls outside the calendar ``datetime.date`` can represent.
+
+    >>> months_after(date(2026, 1, 31), 1).unwrap()
+    datetime.date(2026, 2, 28)
+    >>> months_after(date(9999, 12, 1), 1).failure().code
+    'revenue.date_range'
+    """
+    if _FIRST_MONTH <= day.year * 12 + day.month - 1 + months <= _LAST_MONTH:
+        return Success(add_months(day, months))
+    return Failure(DomainError.invalid("revenue.date_range",
+                                       f"{months} months after {day} is beyond the calendar",
+                                       day=day, months=months))
+
+
+def _days_after(day: date, days: int) -> Result[date, DomainError]:
+    if (date.max - day).days < days:
+        return Failure(DomainError.invalid("revenue.date_range",
+                                           f"{days} days after {day} is beyond the calendar",
+                                           day=day, days=days))
+    return Success(day + timedelta(days=days))
+
+
 @attrs.frozen
 class Subscription:
-    """One subscriber's plan, cycle, billing anchor and current period ``[start, end)``."""
+    """One subscriber's plan (id, tier rank, price per cycle), cycle, billing anchor and current
+    period ``[period_start, period_end)``."""
 
-    plan: Plan
+    plan_id: str
+    tier_rank: int
     cycle: BillingCycle
+    price: Money
     anchor: date
     period_start: date
     period_end: date
     trial_ends_on: date | None = None
+
+    @classmethod
+    def opened(cls, plan_id: str, tier_rank: int, cycle: BillingCycle, price: Money, *,
+               starts_on: date, trial_ends_on: date | None) -> Result[Subscription,
+                                                                      DomainError]:
+        """A subscription starting on ``starts_on``: a free trial until ``trial_ends_on`` (its
+        paid periods anchor there), or a first paid period of one cycle.
+
+        >>> Subscription.opened("navigator", 1, BillingCycle.MONTHLY, NAVIGATOR.monthly,
+        ...                     starts_on=date(2026, 1, 31), trial_ends_on=None
+        ...                     ).unwrap().period_end
+        datetime.date(2026, 2, 28)
+        """
+        if trial_ends_on is not None:
+            return Success(cls(plan_id, tier_rank, cycle, price, trial_ends_on, starts_on,
+                               trial_ends_on, trial_ends_on))
+        return months_after(starts_on, cycle.months).map(
+            lambda end: cls(plan_id, tier_rank, cycle, price, starts_on, starts_on, end))
 
     def in_trial(self, on: date) -> bool:
         """Whether ``on`` falls in the free trial."""
@@ -181,6 +260,23 @@ class Subscription:
             return Fraction(0)
         return year_fraction(on, self.period_end, convention) / whole
 
+    def switched(self, plan_id: str, tier_rank: int, cycle: BillingCycle, price: Money,
+                 on: date) -> Result[Subscription, DomainError]:
+        """The subscription after moving to another plan or cycle on ``on``: a cycle switch
+        outside a trial restarts the period (and the anchor) on ``on``; otherwise the period
+        and any trial carry on.
+
+        >>> sub = start(NAVIGATOR, BillingCycle.MONTHLY, date(2026, 1, 1)).unwrap()[0]
+        >>> sub.switched("navigator", 1, BillingCycle.YEARLY, NAVIGATOR.yearly,
+        ...              date(2026, 1, 16)).unwrap().period_end
+        datetime.date(2027, 1, 16)
+        """
+        if cycle is self.cycle or self.in_trial(on):
+            return Success(attrs.evolve(self, plan_id=plan_id, tier_rank=tier_rank,
+                                        cycle=cycle, price=price))
+        return months_after(on, cycle.months).map(
+            lambda end: Subscription(plan_id, tier_rank, cycle, price, on, on, end))
+
 
 def start(plan: Plan, cycle: BillingCycle, on: date,
           trial_days: int = 0) -> Result[tuple[Subscription, Money], DomainError]:
@@ -190,34 +286,45 @@ def start(plan: Plan, cycle: BillingCycle, on: date,
     >>> sub.period_end, str(due.amount)
     (datetime.date(2026, 3, 15), '0.00')
     """
-    if isinstance(trial_days, bool) or not isinstance(trial_days, int) or not (
-        0 <= trial_days <= 366
-    ):
-        return Failure(DomainError.invalid("revenue.trial_days", "trial must be 0..366 days",
-                                      trial_days=trial_days))
+    if isinstance(trial_days, bool) or not 0 <= trial_days <= MAX_TRIAL_DAYS:
+        return Failure(DomainError.invalid("revenue.trial_days",
+                                           f"trial must be 0..{MAX_TRIAL_DAYS} days",
+                                           trial_days=trial_days))
     price = plan.price(cycle)
     if trial_days:
-        trial_end = on + timedelta(days=trial_days)
-        return Success((Subscription(plan, cycle, trial_end, on, trial_end, trial_end),
-                        Money.from_minor_units(0, price.currency)))
-    return Success((Subscription(plan, cycle, on, on, add_months(on, cycle.months)), price))
+        return _days_after(on, trial_days).bind(lambda end: Subscription.opened(
+            plan.plan_id, plan.rank, cycle, price, starts_on=on, trial_ends_on=end)).map(
+            lambda sub: (sub, Money.from_minor_units(0, price.currency)))
+    return Subscription.opened(plan.plan_id, plan.rank, cycle, price, starts_on=on,
+                               trial_ends_on=None).map(
+        lambda sub: (sub, price))
 
 
-def renew(subscription: Subscription) -> tuple[Subscription, Money]:
+def renew(subscription: Subscription) -> Result[tuple[Subscription, Money], DomainError]:
     """Roll into the next period; returns the new state and the charge for it.
 
+    The next period ends at the first whole number of cycles after the anchor that lies
+    beyond the current end (so Jan 31 renews on Feb 28, then Mar 31).
+
     >>> sub, _ = start(NAVIGATOR, BillingCycle.MONTHLY, date(2026, 1, 31)).unwrap()
-    >>> sub, due = renew(sub)
+    >>> sub, due = renew(sub).unwrap()
     >>> sub.period_start, sub.period_end, str(due.amount)
     (datetime.date(2026, 2, 28), datetime.date(2026, 3, 31), '9.95')
     """
     months = subscription.cycle.months
-    elapsed = 0
-    while add_months(subscription.anchor, elapsed) <= subscription.period_end:
-        elapsed += months
-    renewed = attrs.evolve(subscription, period_start=subscription.period_end,
-                           period_end=add_months(subscription.anchor, elapsed))
-    return renewed, subscription.plan.price(subscription.cycle)
+    anchor, end = subscription.anchor, subscription.period_end
+    between = (end.year - anchor.year) * 12 + end.month - anchor.month
+    elapsed = max(between // months, 0) * months
+    for _ in range(3):  # the estimate is at most one cycle short
+        following = months_after(anchor, elapsed)
+        match following:
+            case Success(day) if day <= end:
+                elapsed += months
+            case _:
+                break
+    return following.map(lambda next_end: (
+        attrs.evolve(subscription, period_start=end, period_end=next_end),
+        subscription.price))
 
 
 @attrs.frozen
@@ -228,12 +335,22 @@ class PlanChange:
     net: Money
 
 
-def _check_within(subscription: Subscription, on: date) -> DomainError | None:
+def _check_within(subscription: Subscription, on: date) -> Result[date, DomainError]:
     if not subscription.period_start <= on < subscription.period_end:
-        return DomainError.invalid("revenue.outside_period", "date outside the current period",
-                              on=on, period_start=subscription.period_start,
-                              period_end=subscription.period_end)
-    return None
+        return Failure(DomainError.rejected("revenue.outside_period",
+                                            "date outside the current period", on=on,
+                                            period_start=subscription.period_start,
+                                            period_end=subscription.period_end))
+    return Success(on)
+
+
+def _prices(old: Money, new: Money) -> Result[tuple[int, int], DomainError]:
+    if old.currency != new.currency:
+        return Failure(DomainError.invalid(
+            "money.currency_mismatch", "plans in different currencies",
+            left=old.currency.code, right=new.currency.code))
+    return collect("revenue.prices", whole_units(old, "current price"),
+                   whole_units(new, "new price")).alt(flattened)
 
 
 def change_plan(subscription: Subscription, plan: Plan, cycle: BillingCycle, on: date,
@@ -246,27 +363,24 @@ def change_plan(subscription: Subscription, plan: Plan, cycle: BillingCycle, on:
     >>> str(c.net.amount)   # (9.95 - 39.95) * 20/30 = -20.00
     '-20.00'
     """
-    problem = _check_within(subscription, on)
-    if problem is not None:
-        return Failure(problem)
-    old_price, new_price = subscription.plan.price(subscription.cycle), plan.price(cycle)
-    if old_price.currency != new_price.currency:
-        return Failure(DomainError.invalid(
-            "money.currency_mismatch", "plans in different currencies",
-                                      left=old_price.currency.code,
-                                      right=new_price.currency.code))
+    new_price = plan.price(cycle)
     currency = new_price.currency
-    if subscription.in_trial(on):
-        switched = attrs.evolve(subscription, plan=plan, cycle=cycle)
-        return Success(PlanChange(switched, Money.from_minor_units(0, currency)))
-    share = subscription.unused_share(on, convention)
-    if cycle is subscription.cycle:
-        net_units = math.ceil((new_price.minor_units - old_price.minor_units) * share)
-        changed = attrs.evolve(subscription, plan=plan)
-    else:
-        net_units = math.ceil(new_price.minor_units - old_price.minor_units * share)
-        changed = Subscription(plan, cycle, on, on, add_months(on, cycle.months))
-    return Success(PlanChange(changed, Money.from_minor_units(net_units, currency)))
+
+    def prorate(units: tuple[int, int]) -> Result[PlanChange, DomainError]:
+        old_units, new_units = units
+        if subscription.in_trial(on):
+            net_units = 0
+        elif cycle is subscription.cycle:
+            net_units = math.ceil((new_units - old_units)
+                                  * subscription.unused_share(on, convention))
+        else:
+            net_units = math.ceil(new_units - old_units
+                                  * subscription.unused_share(on, convention))
+        return subscription.switched(plan.plan_id, plan.rank, cycle, new_price, on).map(
+            lambda changed: PlanChange(changed, Money.from_minor_units(net_units, currency)))
+
+    return _check_within(subscription, on).bind(
+        lambda _: _prices(subscription.price, new_price)).bind(prorate)
 
 
 @attrs.frozen
@@ -286,15 +400,17 @@ def cancel(subscription: Subscription, on: date, convention: DayCount, *,
     >>> str(c.refund.amount)   # 199.50 * 183/365 = 100.0232... -> 100.02
     '100.02'
     """
-    problem = _check_within(subscription, on)
-    if problem is not None:
-        return Failure(problem)
-    price = subscription.plan.price(subscription.cycle)
-    if not immediately:
-        return Success(Cancellation(subscription.period_end,
-                                    Money.from_minor_units(0, price.currency)))
-    if subscription.in_trial(on):
-        return Success(Cancellation(on, Money.from_minor_units(0, price.currency)))
-    share = subscription.unused_share(on, convention)
-    refund = math.floor(price.minor_units * share)
-    return Success(Cancellation(on, Money.from_minor_units(refund, price.currency)))
+    price = subscription.price
+
+    def refund(units: int) -> Cancellation:
+        if not immediately:
+            return Cancellation(subscription.period_end,
+                                Money.from_minor_units(0, price.currency))
+        if subscription.in_trial(on):
+            return Cancellation(on, Money.from_minor_units(0, price.currency))
+        share = subscription.unused_share(on, convention)
+        return Cancellation(on, Money.from_minor_units(math.floor(units * share),
+                                                       price.currency))
+
+    return _check_within(subscription, on).bind(
+        lambda _: whole_units(price, "price")).map(refund)

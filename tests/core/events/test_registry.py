@@ -89,7 +89,8 @@ def test_defining_event_classes_registers_nothing() -> None:
     assert PLATFORM_EVENTS.get("FundsDeposited") is FundsDeposited
     assert EventRegistry.of(
         (*trading.TRADING_EVENTS, *gamification.GAMIFICATION_EVENTS, *social.SOCIAL_EVENTS,
-         *revenue.REVENUE_EVENTS), (*TRADING_UPCASTS, *social.SOCIAL_UPCASTS)) == PLATFORM_EVENTS
+         *revenue.REVENUE_EVENTS),
+        (*TRADING_UPCASTS, *social.SOCIAL_UPCASTS, *revenue.REVENUE_UPCASTS)) == PLATFORM_EVENTS
 
 
 def test_the_platform_lifts_every_older_version_of_its_types() -> None:
@@ -165,6 +166,7 @@ def test_every_platform_event_round_trips_through_the_platform_registry(event: E
 def test_trading_upcasts_are_values_in_the_module_tuple() -> None:
     assert {(u.event_type, u.from_version) for u in TRADING_UPCASTS} == {
         ("TradeExecuted", 1), ("PositionClosed", 1)}
-    assert EventRegistry.of((*TRADING_EVENTS, *social.SOCIAL_EVENTS),
-                            (*TRADING_UPCASTS, *social.SOCIAL_UPCASTS)).upcasters == \
+    assert EventRegistry.of(
+        (*TRADING_EVENTS, *social.SOCIAL_EVENTS, *revenue.REVENUE_EVENTS),
+        (*TRADING_UPCASTS, *social.SOCIAL_UPCASTS, *revenue.REVENUE_UPCASTS)).upcasters == \
         PLATFORM_EVENTS.upcasters

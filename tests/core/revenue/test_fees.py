@@ -51,7 +51,24 @@ def test_rule_failures() -> None:
     assert CARD_PROCESSING.gross_for_net(usd("-1")).failure().code == "revenue.negative_amount"
     assert CARD_PROCESSING.gross_for_net(Money(D(1), EUR)).failure().code == (
         "money.currency_mismatch")
-    assert FeeRule.of(0.1, usd("0")).failure().codes() == ("numeric.float_rejected",)
+    # A float is refused at run time as well as by the type checker.
+    assert FeeRule.of(0.1, usd("0")).failure().codes() == (  # type: ignore[arg-type]
+        "numeric.float_rejected",)
+
+
+def test_malformed_values_are_failures_not_exceptions() -> None:
+    # NaN and signalling NaN cannot be compared under the core's context: reported instead.
+    for bad in (D("NaN"), D("sNaN"), D("Infinity")):
+        assert CARD_PROCESSING.fee_for(Money(bad, USD)).failure().code == "numeric.not_finite"
+        assert CARD_PROCESSING.gross_for_net(Money(bad, USD)).failure().code == (
+            "numeric.not_finite")
+        assert STANDARD_TRADING_FEES.fee(usd("1"), bad, Liquidity.TAKER).failure().code == (
+            "numeric.not_finite")
+        raw = FeeRule(Rate(bad), usd("0.30"))
+        assert raw.fee_for(usd("1")).failure().codes() == ("numeric.not_finite",)
+    # A raw rule with a rate of 1 never leaves anything: refused, not an endless search.
+    assert FeeRule(Rate(D(1)), usd("0")).gross_for_net(usd("1")).failure().code == (
+        "revenue.fee_rate")
 
 
 def test_standard_schedule_tiers() -> None:

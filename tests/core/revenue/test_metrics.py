@@ -35,7 +35,8 @@ def started(who: str, plan: Plan, cycle: str, on: date, *, trial_ends_on: date |
     price = plan.yearly if cycle == "yearly" else plan.monthly
     return SubscriptionStarted(event_id=f"start-{who}", stream_id=f"sub-{who}", occurred_at=T,
                                subscriber_id=who, plan_id=plan.plan_id, tier_rank=plan.rank,
-                               cycle=cycle, currency=currency, price=price.amount,
+                               cycle=cycle, currency=currency, minor_unit=2,
+                               price=price.amount,
                                starts_on=on, trial_ends_on=trial_ends_on)
 
 

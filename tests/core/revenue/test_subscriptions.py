@@ -94,15 +94,15 @@ def test_presets() -> None:
 def test_periods_and_trials() -> None:
     sub, due = start(NAVIGATOR, BillingCycle.MONTHLY, date(2026, 1, 31)).unwrap()
     assert (sub.period_end, due) == (date(2026, 2, 28), usd("9.95"))
-    sub, due = renew(sub)
+    sub, due = renew(sub).unwrap()
     assert (sub.period_start, sub.period_end) == (date(2026, 2, 28), date(2026, 3, 31))
-    sub, _ = renew(sub)
+    sub, _ = renew(sub).unwrap()
     assert sub.period_end == date(2026, 4, 30)
     # 14-day trial from Mar 1: free until Mar 15, then the first yearly period Mar 15 - Mar 15.
     trial, due = start(CAPTAIN, BillingCycle.YEARLY, date(2026, 3, 1), trial_days=14).unwrap()
     assert due == usd("0.00") and trial.in_trial(date(2026, 3, 14))
     assert not trial.in_trial(date(2026, 3, 15))
-    paid, due = renew(trial)
+    paid, due = renew(trial).unwrap()
     assert (paid.period_start, paid.period_end, due) == (
         date(2026, 3, 15), date(2027, 3, 15), usd("199.50"))
     assert start(CAPTAIN, BillingCycle.YEARLY, date(2026, 3, 1), -1).failure().code == (
@@ -113,7 +113,7 @@ def test_proration_worked_examples() -> None:
     sub, _ = start(NAVIGATOR, BillingCycle.MONTHLY, date(2026, 1, 1)).unwrap()
     # Upgrade on Jan 16, Act/365F: 16 of 31 days unused; 1000 cents * 16/31 = 516.13 -> 517.
     up = change_plan(sub, CAPTAIN, BillingCycle.MONTHLY, date(2026, 1, 16), ACT).unwrap()
-    assert up.net == usd("5.17") and up.subscription.plan == CAPTAIN
+    assert up.net == usd("5.17") and up.subscription.plan_id == CAPTAIN.plan_id
     # Straight back down the same day: -1000 * 16/31 = -516.13 -> -516 (credit toward zero).
     down = change_plan(up.subscription, NAVIGATOR, BillingCycle.MONTHLY, date(2026, 1, 16),
                        ACT).unwrap()
