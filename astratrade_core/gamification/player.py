@@ -106,7 +106,7 @@ from astratrade_core.gamification.xp import (
     XPRuleTable,
     award_xp,
 )
-from astratrade_core.numeric import CONTEXT, ZERO
+from astratrade_core.numeric import CONTEXT, MAX_INTEGER_DIGITS, ZERO
 
 _add = CONTEXT.add
 _abs = CONTEXT.abs
@@ -256,15 +256,36 @@ def _own(state: PlayerState, user_id: str) -> tuple[Streak, XPLedger]:
     return attrs.evolve(state.streak, user_id=user_id), XPLedger.empty(user_id)
 
 
+def _amount(value: Decimal, field: str, *, signed: bool = True) -> Result[Decimal,
+                                                                         DomainError]:
+    """A finite amount below ``10**24`` in magnitude (negative ones only when ``signed``).
+
+    Any number of fractional digits is accepted: a position's cost basis or ROI computed in
+    the core may carry all of ``CONTEXT``'s 120 digits, and the XP rules use it as it is."""
+    if not value.is_finite() or (not value.is_zero() and value.adjusted() >= MAX_INTEGER_DIGITS):
+        return Failure(DomainError.invalid("gamification.amount",
+                                           f"{field} must be finite and below 1e24",
+                                           field=field))
+    if not signed and value < 0:
+        return Failure(DomainError.invalid("gamification.negative",
+                                           f"{field} must not be negative", field=field))
+    return Success(value)
+
+
 def _record_trade(rules: PlayerRules, state: PlayerState, c: RecordClosedTrade,
                   stream: str) -> Decision:
-    activity = Activity.of(activity_id=c.command_id, user_id=c.user_id, kind=TRADE_CLOSED,
-                           occurred_at=c.issued_at, instrument=c.instrument, side=c.side,
-                           quantity=c.quantity, notional=c.notional, pnl=c.pnl,
-                           pnl_percent=c.pnl_percent)
-    zone = time_zone(state.zone)
-    return collect("gamification.invalid_command", activity, zone).bind(
-        lambda pair: _scored(rules, state, pair[0], pair[1], stream))
+    sided: Result[str, DomainError] = Success(c.side) if c.side in ("buy", "sell", "") else (
+        Failure(DomainError.invalid("gamification.side", "side must be buy, sell or ''",
+                                    side=c.side[:16])))
+    checked = collect("gamification.invalid_command", sided,
+                      _amount(c.quantity, "quantity", signed=False),
+                      _amount(c.notional, "notional", signed=False), _amount(c.pnl, "pnl"),
+                      _amount(c.pnl_percent, "pnl_percent"), time_zone(state.zone))
+    activity = Activity(activity_id=c.command_id, user_id=c.user_id, kind=TRADE_CLOSED,
+                        occurred_at=c.issued_at, instrument=c.instrument, side=c.side,
+                        quantity=c.quantity, notional=c.notional, pnl=c.pnl,
+                        pnl_percent=c.pnl_percent)
+    return checked.bind(lambda values: _scored(rules, state, activity, values[5], stream))
 
 
 def _scored(rules: PlayerRules, state: PlayerState, activity: Activity, zone: tzinfo,
