@@ -15,10 +15,10 @@ integers only:
   O(sqrt n) C-level work, no re-sort -- and earlier versions stay valid (they share the
   untouched blocks and the vector's prefix).
 
-The dense rank needs, per block, the indices where a new score starts (its *runs*): derived
-data, computed by the first dense query (one pass over the board) and from then on carried
-along incrementally by every version derived from that one, so a dense rank is then three
-binary searches.  Nothing observable depends on when they are computed.
+The dense rank needs, per block, where a new score starts (one byte per seq: its *starts*):
+derived data, computed by the first dense query (one pass over the board) and from then on
+carried along incrementally by every version derived from that one, so a dense rank is then
+two binary searches and a byte count.  Nothing observable depends on when they are computed.
 
 Everything is made of tuples of integers or strings, which CPython's garbage collector stops
 tracking after one look: a million-user board costs the collector nothing per update (a
@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import accumulate, chain, compress, repeat
-from operator import add, ne, sub
+from itertools import accumulate, chain, repeat
+from operator import add, ne
 from typing import Final, Generic, TypeVar
 
 import attrs
@@ -52,73 +52,77 @@ _MASK: Final = _CHUNK - 1
 
 @attrs.frozen(eq=False)
 class Column(Generic[T]):
-    """An append-only persistent vector in tuples of 1,024 values: ``column[i]`` is two tuple
-    lookups, an append copies the last chunk and the (short) tuple of chunks.
+    """An append-only persistent vector: full tuples of 1,024 values (``chunks``) and the
+    last, partial one (``tail``).  ``column[i]`` is two tuple lookups; an append copies the
+    tail only (and, once every 1,024 appends, the short tuple of chunks).
 
     >>> c = Column.of(list(range(2000))).append(7)
-    >>> len(c), c[1999], c[2000], c.getter()(5)
-    (2001, 1999, 7, 5)
+    >>> len(c), c[1023], c[1024], c[2000], c.getter()(5), c.pick([2000, 0])
+    (2001, 1023, 1024, 7, 5, [7, 0])
     """
 
     chunks: tuple[tuple[T, ...], ...] = ()
-    size: int = 0
+    tail: tuple[T, ...] = ()
 
     @classmethod
     def of(cls, values: Sequence[T]) -> Column[T]:
         """The values, in order."""
-        return cls(tuple(tuple(values[i:i + _CHUNK]) for i in range(0, len(values), _CHUNK)),
-                   len(values))
+        cut = len(values) - len(values) % _CHUNK
+        return cls(tuple(tuple(values[i:i + _CHUNK]) for i in range(0, cut, _CHUNK)),
+                   tuple(values[cut:]))
 
     def __len__(self) -> int:
-        return self.size
+        return (len(self.chunks) << _SHIFT) + len(self.tail)
 
     def __getitem__(self, index: int) -> T:
-        return self.chunks[index >> _SHIFT][index & _MASK]
+        cut = len(self.chunks) << _SHIFT
+        if index < cut:
+            return self.chunks[index >> _SHIFT][index & _MASK]
+        return self.tail[index - cut]
 
     def getter(self) -> Callable[[int], T]:
         """A fast ``column[i]`` (a closure, for ``map`` and ``bisect``'s ``key``)."""
-        chunks = self.chunks
+        chunks, tail = self.chunks, self.tail
+        cut = len(chunks) << _SHIFT
 
         def get(index: int) -> T:
-            return chunks[index >> _SHIFT][index & _MASK]
+            return chunks[index >> _SHIFT][index & _MASK] if index < cut else tail[index - cut]
 
         return get
 
     def pick(self, indices: Iterable[int]) -> list[T]:
-        """``[column[i] for i in indices]``, faster."""
-        chunks = self.chunks
-        return [chunks[i >> _SHIFT][i & _MASK] for i in indices]
+        """``[column[i] for i in indices]``."""
+        return list(map(self.getter(), indices))
 
     def append(self, value: T) -> Column[T]:
         """The column with ``value`` at index ``len(self)``."""
-        if self.size & _MASK:
-            return Column((*self.chunks[:-1], (*self.chunks[-1], value)), self.size + 1)
-        return Column((*self.chunks, (value,)), self.size + 1)
+        tail = self.tail + (value,)  # noqa: RUF005 -- one copy; unpacking builds a list first
+        if len(tail) < _CHUNK:
+            return Column(self.chunks, tail)
+        return Column((*self.chunks, tail), ())
 
 
-
-def _runs(block: _Block, get: Callable[[int], int]) -> _Block:
-    """Indices of ``block`` where a new score starts (0 included when not empty)."""
+def _starts(block: _Block, get: Callable[[int], int]) -> bytes:
+    """One byte per seq of ``block``: 1 where a new score starts (always at index 0)."""
     values = list(map(get, block))
-    return tuple(compress(range(len(values)), map(ne, values, [None, *values[:-1]])))
+    return bytes(map(ne, values, [None, *values[:-1]]))
 
 
-def _runs_inserted(runs: _Block, block: _Block, i: int, neg: int,
-                   get: Callable[[int], int]) -> _Block:
-    """The runs of ``block`` after inserting a seq of negated score ``neg`` at ``i``."""
-    low = bisect_left(runs, i)
-    high = low + (low < len(runs) and runs[low] == i)
-    middle = ((i,) if i == 0 or get(block[i - 1]) != neg else ()) + (
-        (i + 1,) if i < len(block) and get(block[i]) != neg else ())
-    return runs[:low] + middle + tuple(map(add, runs[high:], repeat(1)))
+def _starts_inserted(starts: bytes, block: _Block, i: int, neg: int,
+                     get: Callable[[int], int]) -> bytes:
+    """The starts of ``block`` after inserting a seq of negated score ``neg`` at ``i``."""
+    mark = bytes((i == 0 or get(block[i - 1]) != neg,))
+    if i == len(block):
+        return starts + mark
+    return starts[:i] + mark + bytes((get(block[i]) != neg,)) + starts[i + 1:]
 
 
-def _runs_removed(runs: _Block, block: _Block, i: int, get: Callable[[int], int]) -> _Block:
-    """The runs of ``block`` after removing its seq at ``i``."""
-    low = bisect_left(runs, i)
-    high = bisect_right(runs, i + 1, low)
-    starts = i + 1 < len(block) and (i == 0 or get(block[i - 1]) != get(block[i + 1]))
-    return runs[:low] + ((i,) if starts else ()) + tuple(map(sub, runs[high:], repeat(1)))
+def _starts_removed(starts: bytes, block: _Block, i: int, get: Callable[[int], int]) -> bytes:
+    """The starts of ``block`` after removing its seq at ``i``."""
+    if i + 1 == len(block):
+        return starts[:i]
+    mark = bytes((i == 0 or get(block[i - 1]) != get(block[i + 1]),))
+    return starts[:i] + mark + starts[i + 2:]
 
 
 def _overlaps(blocks: Sequence[_Block], j: int, get: Callable[[int], int]) -> bool:
@@ -128,10 +132,10 @@ def _overlaps(blocks: Sequence[_Block], j: int, get: Callable[[int], int]) -> bo
 
 @attrs.frozen(eq=False)
 class _Dense:
-    """Per block: its ``runs``, how many of its scores do not already end the block before
+    """Per block: its ``starts``, how many of its scores do not already end the block before
     (``fresh``); and the prefix sums of ``fresh`` (``offsets``)."""
 
-    runs: tuple[_Block, ...]
+    starts: tuple[bytes, ...]
     fresh: tuple[int, ...]
     offsets: tuple[int, ...]
 
@@ -145,8 +149,8 @@ class _Memo:
         self.dense: _Dense | None = None
 
 
-#: A replacement block with its runs (``None`` while the runs are not being kept).
-_Part = tuple[_Block, _Block | None]
+#: A replacement block with its starts (``None`` while they are not being kept).
+_Part = tuple[_Block, bytes | None]
 
 
 @attrs.frozen(eq=False)
@@ -222,7 +226,7 @@ class RankIndex:
         b, i = self._first_at_least(neg)
         if not i:
             return dense.offsets[b]
-        inside = bisect_left(dense.runs[b], i)
+        inside = dense.starts[b].count(1, 0, i)
         return dense.offsets[b] + inside - _overlaps(self.blocks, b, self.negs.getter())
 
     def slice(self, start: int, stop: int) -> list[int]:
@@ -242,9 +246,10 @@ class RankIndex:
         dense = self._memo.dense
         if dense is None:
             get = self.negs.getter()
-            runs = tuple(_runs(block, get) for block in self.blocks)
-            fresh = tuple(len(r) - _overlaps(self.blocks, j, get) for j, r in enumerate(runs))
-            dense = _Dense(runs, fresh, tuple(accumulate(fresh, initial=0)))
+            starts = tuple(_starts(block, get) for block in self.blocks)
+            fresh = tuple(marks.count(1) - _overlaps(self.blocks, j, get)
+                          for j, marks in enumerate(starts))
+            dense = _Dense(starts, fresh, tuple(accumulate(fresh, initial=0)))
             self._memo.dense = dense
         return dense
 
@@ -252,34 +257,49 @@ class RankIndex:
 
     def _replace(self, b: int, parts: Sequence[_Part], negs: Column[int]) -> RankIndex:
         """Block ``b`` replaced by ``parts`` (empty blocks vanish); ``negs`` is the new score
-        column."""
+        column.  The per-block tuples are copied only where something changed: a move inside
+        one block usually copies the tuple of blocks and nothing else."""
         kept = [part for part in parts if part[0]]
         new = tuple(block for block, _ in kept)
         blocks = self.blocks[:b] + new + self.blocks[b + 1:]
-        firsts = (self.firsts[:b] + tuple((negs[block[0]], block[0]) for block in new)
-                  + self.firsts[b + 1:])
-        middle = tuple(accumulate(map(len, new), initial=self.offsets[b]))
-        tail = self.offsets[b + 2:]
-        delta = middle[-1] - self.offsets[b + 1]
-        if delta:
-            tail = tuple(map(add, tail, repeat(delta)))
-        index = RankIndex(self.block_size, negs, blocks, firsts,
-                          self.offsets[:b] + middle + tail)
+        heads = tuple((negs[block[0]], block[0]) for block in new)
+        firsts = self.firsts if heads == self.firsts[b:b + 1] else (
+            self.firsts[:b] + heads + self.firsts[b + 1:])
+        offsets = self.offsets
+        if len(new) != 1 or len(new[0]) != len(self.blocks[b]):
+            middle = tuple(accumulate(map(len, new), initial=offsets[b]))
+            tail = offsets[b + 2:]
+            delta = middle[-1] - offsets[b + 1]
+            if delta:
+                tail = tuple(map(add, tail, repeat(delta)))
+            offsets = offsets[:b] + middle + tail
+        index = RankIndex(self.block_size, negs, blocks, firsts, offsets)
         dense = self._memo.dense
         if dense is not None:
-            get = negs.getter()
-            runs = dense.runs[:b] + tuple(r or _runs(block, get) for block, r in kept) + (
-                dense.runs[b + 1:])
-            last = min(len(blocks), b + len(new) + 1)
-            fresh = (dense.fresh[:b]
-                     + tuple(len(runs[j]) - _overlaps(blocks, j, get) for j in range(b, last))
-                     + dense.fresh[b + 1 + (last - b - len(new)):])
-            index._memo.dense = _Dense(runs, fresh, tuple(accumulate(fresh, initial=0)))
+            index._memo.dense = self._dense_after(dense, b, kept, index)
         return index
 
-    def _runs_of(self, b: int) -> _Block | None:
+    def _dense_after(self, dense: _Dense, b: int, kept: Sequence[_Part],
+                     index: RankIndex) -> _Dense:
+        """The starts and distinct-score prefix of ``index``, which replaced block ``b`` of
+        this index by ``kept``."""
+        get = index.negs.getter()
+        blocks = index.blocks
+        starts = dense.starts[:b] + tuple(
+            marks if marks is not None else _starts(block, get) for block, marks in kept) + (
+            dense.starts[b + 1:])
+        last = min(len(blocks), b + len(kept) + 1)
+        fresh_middle = tuple(starts[j].count(1) - _overlaps(blocks, j, get)
+                             for j in range(b, last))
+        stop = b + 1 + (last - b - len(kept))
+        if fresh_middle == dense.fresh[b:stop]:
+            return _Dense(starts, dense.fresh, dense.offsets)
+        fresh = dense.fresh[:b] + fresh_middle + dense.fresh[stop:]
+        return _Dense(starts, fresh, tuple(accumulate(fresh, initial=0)))
+
+    def _starts_of(self, b: int) -> bytes | None:
         dense = self._memo.dense
-        return None if dense is None else dense.runs[b]
+        return None if dense is None else dense.starts[b]
 
     def _place(self, negs: Column[int], seq: int, neg: int) -> RankIndex:
         """This index's blocks with ``seq`` -- the newest seq of ``negs``, whose negated
@@ -287,33 +307,33 @@ class RankIndex:
         if not self.blocks:
             index = RankIndex(self.block_size, negs, ((seq,),), ((neg, seq),), (0, 1))
             if self._memo.dense is not None:
-                index._memo.dense = _Dense(((0,),), (1,), (0, 1))
+                index._memo.dense = _Dense((b"\x01",), (1,), (0, 1))
             return index
         b = max(0, bisect_right(self.firsts, (neg, seq)) - 1)
         block = self.blocks[b]
         i = bisect_right(block, neg, key=negs.getter())
-        return self._grown(b, block, self._runs_of(b), i, seq=seq, negs=negs)
+        return self._grown(b, block, self._starts_of(b), i, seq=seq, negs=negs)
 
-    def _grown(self, b: int, block: _Block, runs: _Block | None, i: int, *, seq: int,
+    def _grown(self, b: int, block: _Block, starts: bytes | None, i: int, *, seq: int,
                negs: Column[int]) -> RankIndex:
-        """Block ``b`` replaced by ``block`` (whose runs are ``runs``) with ``seq`` inserted
+        """Block ``b`` replaced by ``block`` (with ``starts``) and ``seq`` inserted
         at ``i``; split in two when it outgrows twice the block size."""
-        grown = (*block[:i], seq, *block[i:])
+        grown = block[:i] + (seq,) + block[i:]  # noqa: RUF005 -- about twice as fast
         if len(grown) > 2 * self.block_size:
             size = self.block_size
             return self._replace(b, ((grown[:size], None), (grown[size:], None)), negs)
-        if runs is not None:
-            runs = _runs_inserted(runs, block, i, negs[seq], negs.getter())
-        return self._replace(b, ((grown, runs),), negs)
+        if starts is not None:
+            starts = _starts_inserted(starts, block, i, negs[seq], negs.getter())
+        return self._replace(b, ((grown, starts),), negs)
 
-    def _shrunk(self, seq: int) -> tuple[int, _Block, _Block | None, int]:
-        """Block, contents and runs without ``seq``, and the index ``seq`` had."""
+    def _shrunk(self, seq: int) -> tuple[int, _Block, bytes | None, int]:
+        """Block, contents and starts without ``seq``, and the index ``seq`` had."""
         b, i = self._find(seq)
         block = self.blocks[b]
-        runs = self._runs_of(b)
-        if runs is not None:
-            runs = _runs_removed(runs, block, i, self.negs.getter())
-        return b, block[:i] + block[i + 1:], runs, i
+        starts = self._starts_of(b)
+        if starts is not None:
+            starts = _starts_removed(starts, block, i, self.negs.getter())
+        return b, block[:i] + block[i + 1:], starts, i
 
     def insert(self, neg: int) -> tuple[RankIndex, int]:
         """Add a new seq with negated score ``neg``: the new index and the seq (which ranks
@@ -323,17 +343,17 @@ class RankIndex:
 
     def remove(self, seq: int) -> RankIndex:
         """Drop ``seq`` (which must be in the index)."""
-        b, shrunk, runs, _ = self._shrunk(seq)
-        return self._replace(b, ((shrunk, runs),), self.negs)
+        b, shrunk, starts, _ = self._shrunk(seq)
+        return self._replace(b, ((shrunk, starts),), self.negs)
 
     def move(self, seq: int, neg: int) -> tuple[RankIndex, int]:
         """Give ``seq``'s user the negated score ``neg`` under a new seq: one block rebuild
         when both positions fall in the same block (the common case for a small change)."""
         new_seq = len(self.negs)
         negs = self.negs.append(neg)
-        b, shrunk, runs, _ = self._shrunk(seq)
+        b, shrunk, starts, _ = self._shrunk(seq)
         if not shrunk or max(0, bisect_right(self.firsts, (neg, new_seq)) - 1) != b:
-            removed = self._replace(b, ((shrunk, runs),), self.negs)
+            removed = self._replace(b, ((shrunk, starts),), self.negs)
             return removed._place(negs, new_seq, neg), new_seq
         j = bisect_right(shrunk, neg, key=negs.getter())
-        return self._grown(b, shrunk, runs, j, seq=new_seq, negs=negs), new_seq
+        return self._grown(b, shrunk, starts, j, seq=new_seq, negs=negs), new_seq
