@@ -396,8 +396,8 @@ def _decide(rules: PlayerRules, state: PlayerState, command: PlayerCommand) -> D
 class _Thawed:
     """A player's state in mutable locals while a batch of events is folded."""
 
-    __slots__ = ("battles", "best", "counted", "day", "freezes", "last_at", "last_day",
-                 "length", "level", "longest", "profitable", "realized", "recent", "today",
+    __slots__ = ("battles", "best", "counted", "day", "day_xp", "freezes", "last_at",
+                 "last_day", "length", "level", "longest", "profitable", "realized", "recent",
                  "total", "trades", "unlocked", "user", "victories", "volume", "window", "xp",
                  "zone")
 
@@ -408,7 +408,7 @@ class _Thawed:
                                                      state.level)
         self.length, self.last_day, self.longest, self.freezes = (
             streak.length, streak.last_day, streak.longest, streak.freezes)
-        self.total, self.day, self.today, self.counted, self.last_at = (
+        self.total, self.day, self.day_xp, self.counted, self.last_at = (
             ledger.total_xp, ledger.day, ledger.xp_today, ledger.counted, ledger.last_at)
         self.recent = list(ledger.recent)
         self.trades, self.profitable, self.volume, self.realized = (
@@ -420,7 +420,7 @@ class _Thawed:
     def activity(self, event: ActivityRecorded) -> None:
         """The trade's statistics and how the XP ledger counted it."""
         self.user = event.user_id
-        self.today = (self.today if event.day == self.day else 0) + event.capped_xp
+        self.day_xp = (self.day_xp if event.day == self.day else 0) + event.capped_xp
         self.day, self.last_at = event.day, event.occurred_at
         self.counted += event.counted
         if self.window is not None:
@@ -475,7 +475,7 @@ class _Thawed:
             streak=Streak(user_id=user, length=self.length, last_day=self.last_day,
                           longest=self.longest, freezes=self.freezes),
             ledger=XPLedger(user_id=user, total_xp=self.total, day=self.day,
-                            xp_today=self.today, counted=self.counted, last_at=self.last_at,
+                            xp_today=self.day_xp, counted=self.counted, last_at=self.last_at,
                             recent=tuple(self.recent)),
             stats=PlayerStats(trades=self.trades, profitable_trades=self.profitable,
                               volume=self.volume, realized_pnl=self.realized,
