@@ -6,6 +6,7 @@ at a time."""
 from __future__ import annotations
 
 import decimal
+import random
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -228,6 +229,28 @@ def test_large_board_spans_many_blocks() -> None:
     board, _ = board.set("u00000", 10_000, event_id="e", occurred_at=AT).unwrap()
     assert board.rank_of("u00000").unwrap() == 1
     assert board.top(1)[0].user_id == "u00000"
+
+
+def test_thousands_of_updates_and_removals_match_brute_force() -> None:
+    # Enough changes for the user map to merge its recent changes (every 64) into the middle
+    # map and the middle map (at 512 here) into the base, removed users included.
+    rng = random.Random(7)
+    board = Leaderboard.build("b", [(f"u{n}", n % 7) for n in range(50)], block_size=8
+                              ).unwrap()
+    model: Model = {f"u{n}": (n % 7, n) for n in range(50)}
+    for seq in range(50, 3050):
+        user = f"u{rng.randrange(80)}"
+        if rng.random() < 0.2:
+            board = board.without(user)
+            model.pop(user, None)
+            continue
+        units = rng.randrange(-3, 12)
+        board = board.assign(user, units)
+        if model.get(user, (None, 0))[0] != units:
+            model[user] = (units, seq)
+        if seq % 500 == 0:
+            check(board, model)
+    check(board, model)
 
 
 def test_build_failures() -> None:
