@@ -232,14 +232,15 @@ def test_large_board_spans_many_blocks() -> None:
 
 
 def test_thousands_of_updates_and_removals_match_brute_force() -> None:
-    # Enough changes for the user map to merge its recent changes (every 64) into the middle
-    # map and the middle map (at 512 here) into the base, removed users included.
+    # Enough distinct users changing for the user map to merge its recent changes (every 64)
+    # into the middle map, and the middle map (past 512 users here) into the base, removed
+    # users included; the order is compared with a sort of the model.
     rng = random.Random(7)
     board = Leaderboard.build("b", [(f"u{n}", n % 7) for n in range(50)], block_size=8
                               ).unwrap()
     model: Model = {f"u{n}": (n % 7, n) for n in range(50)}
-    for seq in range(50, 3050):
-        user = f"u{rng.randrange(80)}"
+    for seq in range(50, 4050):
+        user = f"u{rng.randrange(1500)}"
         if rng.random() < 0.2:
             board = board.without(user)
             model.pop(user, None)
@@ -248,9 +249,12 @@ def test_thousands_of_updates_and_removals_match_brute_force() -> None:
         board = board.assign(user, units)
         if model.get(user, (None, 0))[0] != units:
             model[user] = (units, seq)
-        if seq % 500 == 0:
-            check(board, model)
-    check(board, model)
+        if seq % 1000 == 0:
+            order = sorted(model.items(), key=lambda item: (-item[1][0], item[1][1]))
+            assert list(board.rows()) == [(user, units) for user, (units, _) in order]
+            assert all(board.rank_of(user).unwrap() == 1 + sum(
+                1 for u, _ in model.values() if u > units) for user, (units, _) in order[::97])
+    assert len(board) == len(model) > 512
 
 
 def test_build_failures() -> None:
