@@ -296,7 +296,7 @@ class Leaderboard:
         position = max(0, start)
         negs = self._index.negs.pick(seqs)
         previous = negs[0]
-        decimal = self._decimal
+        places = -self.places
         dense = style is RankStyle.DENSE
         ordinal = style is RankStyle.ORDINAL
         for user, current in zip(self._users.pick(seqs), negs, strict=True):
@@ -305,7 +305,9 @@ class Leaderboard:
                 previous = current
             elif ordinal:
                 rank = position + 1
-            out.append(RankedEntry(user, decimal(-current), rank))
+            score = Decimal(-current) if not places else Decimal(-current).scaleb(places,
+                                                                                   CONTEXT)
+            out.append(RankedEntry(user, score, rank))
             position += 1
         return tuple(out)
 
