@@ -10,18 +10,19 @@ integers only:
   keys are machine-size integers (CPython's fast path for small ints), instead of sorting
   composite ``score * 2**k + seq`` integers that overflow one digit;
 * **rank queries** are a bisection over the blocks' first keys and one ``bisect(...,
-  key=negs.__getitem__)`` inside a block;
-* **an update** copies one block and the per-block tuples (first keys, prefix counts) --
-  O(sqrt n) C-level work, no re-sort -- and earlier versions stay valid (they share the
-  untouched blocks and the vector's prefix).
+  key=...)`` inside a block;
+* **an update** copies one block and the tuple of blocks, and the other per-block tuples
+  (first keys, prefix counts) only where they changed -- O(sqrt n) C-level work, no
+  re-sort -- and earlier versions stay valid (they share the untouched blocks and the
+  column's full chunks).
 
 The dense rank needs, per block, where a new score starts (one byte per seq: its *starts*):
 derived data, computed by the first dense query (one pass over the board) and from then on
 carried along incrementally by every version derived from that one, so a dense rank is then
 two binary searches and a byte count.  Nothing observable depends on when they are computed.
 
-Everything is made of tuples of integers or strings, which CPython's garbage collector stops
-tracking after one look: a million-user board costs the collector nothing per update (a
+Everything is made of tuples of integers or strings (and bytes), which CPython's garbage
+collector stops tracking after one look: a million-user board costs the collector nothing per update (a
 persistent vector or map of pyrsistent is re-traversed whole every time a new version of it
 is young, which made an update several times slower).
 """
