@@ -22,9 +22,9 @@ carried along incrementally by every version derived from that one, so a dense r
 two binary searches and a byte count.  Nothing observable depends on when they are computed.
 
 Everything is made of tuples of integers or strings (and bytes), which CPython's garbage
-collector stops tracking after one look: a million-user board costs the collector nothing per update (a
-persistent vector or map of pyrsistent is re-traversed whole every time a new version of it
-is young, which made an update several times slower).
+collector stops tracking after one look: a million-user board costs the collector nothing
+per update (a persistent vector or map of pyrsistent is re-traversed whole every time a new
+version of it is young, which made an update several times slower).
 """
 
 from __future__ import annotations
