@@ -1,10 +1,16 @@
-"""Gamification events: XP, levels, achievements, streaks and leaderboard ranks.
+"""Gamification events: activities, XP, levels, achievements, streaks, season standings.
 
-Every event of a player is written to the player's stream (``stream_id`` is the user id); a
-leaderboard's events go to the board's stream.  The functions that emit these events derive
-``event_id`` deterministically from the id of the input that caused them (an activity, an
-award), e.g. ``"t-9/xp/trade_result"``, so replaying the same input yields the same ids and a
-store can reject the duplicates.
+Every event of a player is written to the player's stream (``player-<user id>``, see
+:mod:`astratrade_core.gamification.player`); a season's events go to the season's stream.
+The functions that emit these events derive ``event_id`` deterministically from the id of the
+input that caused them (an activity, an award), e.g. ``"t-9/xp/trade_result"``, so replaying
+the same input yields the same ids and a store can reject the duplicates.
+
+The player stream's state is rebuilt from ``ActivityRecorded``, ``StreakExtended`` /
+``StreakReset`` / ``StreakFreezesGranted``, ``XPGained``, ``AchievementUnlocked``,
+``LevelUp``, ``ClanVictoryRecorded`` and ``TimeZoneSet``; a season's from ``SeasonOpened``,
+``ContributionRecorded`` and ``LeaderboardEntryRemoved`` (``LeaderboardUpdated`` announces a
+rank change and changes nothing).
 
 >>> from datetime import UTC, datetime
 >>> e = XPGained(event_id="t-1/xp/trade", stream_id="u-1",
@@ -16,7 +22,7 @@ store can reject the duplicates.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
 
@@ -27,10 +33,17 @@ from astratrade_core.events.envelope import Event, event_type
 __all__ = [
     "GAMIFICATION_EVENTS",
     "AchievementUnlocked",
+    "ActivityRecorded",
+    "ClanVictoryRecorded",
+    "ContributionRecorded",
+    "LeaderboardEntryRemoved",
     "LeaderboardUpdated",
     "LevelUp",
+    "SeasonOpened",
     "StreakExtended",
+    "StreakFreezesGranted",
     "StreakReset",
+    "TimeZoneSet",
     "XPGained",
 ]
 
@@ -109,6 +122,102 @@ class LeaderboardUpdated(Event):
     score: Decimal
 
 
+@event_type("ActivityRecorded", version=1)
+@attrs.frozen(kw_only=True)
+class ActivityRecorded(Event):
+    """A player closed a trade (``kind`` ``"trade_closed"``): what it was, and how the XP
+    ledger counted it -- ``day`` is its calendar date in the player's time zone (the day the
+    daily cap counts), ``capped_xp`` the XP it added towards that day's cap, ``counted``
+    whether it counted towards the milestones (it met the minimum notional and was not a
+    self-cancelling round trip).  The streak, XP and achievement events it caused follow."""
+
+    user_id: str
+    kind: str
+    instrument: str
+    side: str
+    quantity: Decimal
+    notional: Decimal
+    pnl: Decimal
+    pnl_percent: Decimal
+    day: date
+    capped_xp: int
+    counted: bool
+
+
+@event_type("TimeZoneSet", version=1)
+@attrs.frozen(kw_only=True)
+class TimeZoneSet(Event):
+    """The player's days (streaks, the daily XP cap) are now counted in the IANA time zone
+    ``zone``."""
+
+    user_id: str
+    zone: str
+
+
+@event_type("StreakFreezesGranted", version=1)
+@attrs.frozen(kw_only=True)
+class StreakFreezesGranted(Event):
+    """The player received ``count`` streak freezes (``freezes`` held afterwards)."""
+
+    user_id: str
+    count: int
+    freezes: int
+
+
+@event_type("ClanVictoryRecorded", version=1)
+@attrs.frozen(kw_only=True)
+class ClanVictoryRecorded(Event):
+    """The player's clan won the battle ``battle_id``; the achievements it unlocked follow."""
+
+    user_id: str
+    battle_id: str
+
+
+@event_type("SeasonOpened", version=1)
+@attrs.frozen(kw_only=True)
+class SeasonOpened(Event):
+    """Standings ``board_id`` rank ``metric`` (``xp``, ``realized_pnl``, ``volume`` or
+    ``roi_percent``) over ``[starts_at, ends_at)`` (``period_kind``/``label`` describe the
+    period) at a resolution of ``places`` decimal places."""
+
+    board_id: str
+    metric: str
+    period_kind: str
+    label: str
+    starts_at: datetime
+    ends_at: datetime
+    places: int
+
+
+@event_type("ContributionRecorded", version=1)
+@attrs.frozen(kw_only=True)
+class ContributionRecorded(Event):
+    """What ``source_id`` added for ``user_id`` to the standings ``board_id``, and the user's
+    ``score`` afterwards (``None``: not ranked, e.g. an ROI with nothing invested yet)."""
+
+    board_id: str
+    user_id: str
+    source_id: str
+    xp: int
+    pnl: Decimal
+    volume: Decimal
+    invested: Decimal
+    score: Decimal | None
+
+
+@event_type("LeaderboardEntryRemoved", version=1)
+@attrs.frozen(kw_only=True)
+class LeaderboardEntryRemoved(Event):
+    """``user_id`` was taken off ``board_id`` (for ``reason``) and takes no further part in
+    it; ``previous_rank`` was the user's competition rank (``None``: the user had
+    contributions but no rank)."""
+
+    board_id: str
+    user_id: str
+    reason: str
+    previous_rank: int | None
+
+
 #: Every event type this module defines (the codec registry is built from such tuples).
 GAMIFICATION_EVENTS: Final[tuple[type[Event], ...]] = (
     XPGained,
@@ -117,4 +226,11 @@ GAMIFICATION_EVENTS: Final[tuple[type[Event], ...]] = (
     StreakExtended,
     StreakReset,
     LeaderboardUpdated,
+    ActivityRecorded,
+    TimeZoneSet,
+    StreakFreezesGranted,
+    ClanVictoryRecorded,
+    SeasonOpened,
+    ContributionRecorded,
+    LeaderboardEntryRemoved,
 )

@@ -1,4 +1,6 @@
-"""Gamification: XP rule tables, level curves, achievements, daily streaks, leaderboards.
+"""Gamification: XP rule tables, level curves, achievements, daily streaks, leaderboards,
+and the two aggregates that keep them -- the player (:data:`PLAYER`, one stream per player)
+and the season standings (:data:`SEASON`, one stream per board).
 
 Every function is pure: times, time zones and ids are inputs; XP is an integer; every
 rounding is named.  See ``docs/gamification.md`` for the rule tables.
@@ -44,6 +46,27 @@ from astratrade_core.gamification.levels import (
     runescape_curve,
 )
 from astratrade_core.gamification.periods import Period, PeriodKind, Season, period_containing
+from astratrade_core.gamification.player import (
+    PLAYER,
+    GrantStreakFreezes,
+    PlayerCommand,
+    PlayerRules,
+    PlayerState,
+    RecordClanVictory,
+    RecordClosedTrade,
+    SetTimeZone,
+    player_aggregate,
+    player_stream,
+    time_zone,
+)
+from astratrade_core.gamification.season import (
+    SEASON,
+    OpenSeason,
+    RecordContribution,
+    RemoveFromSeason,
+    SeasonCommand,
+    SeasonState,
+)
 from astratrade_core.gamification.standings import (
     Contribution,
     Metric,
@@ -70,6 +93,7 @@ from astratrade_core.gamification.xp import (
     Activity,
     Milestone,
     ProfitMultiplier,
+    RecentTrade,
     StreakMultiplier,
     XPAward,
     XPLedger,
@@ -86,6 +110,8 @@ __all__ = [
     "HISTORIC_TRADE_RESULT",
     "HISTORIC_TRADING",
     "LEVEL_CURVES",
+    "PLAYER",
+    "SEASON",
     "STANDARD",
     "TRADE_CLOSED",
     "Achievement",
@@ -96,20 +122,33 @@ __all__ = [
     "ClanVictories",
     "Condition",
     "Contribution",
+    "GrantStreakFreezes",
     "Leaderboard",
     "LevelCurve",
     "LevelProgress",
     "LinearCurve",
     "Metric",
     "Milestone",
+    "OpenSeason",
     "Period",
     "PeriodKind",
+    "PlayerCommand",
+    "PlayerRules",
+    "PlayerState",
     "PlayerStats",
     "ProfitMultiplier",
     "ProfitableTrades",
     "RankStyle",
     "RankedEntry",
+    "RecentTrade",
+    "RecordClanVictory",
+    "RecordClosedTrade",
+    "RecordContribution",
+    "RemoveFromSeason",
     "Season",
+    "SeasonCommand",
+    "SeasonState",
+    "SetTimeZone",
     "SquareRootCurve",
     "Standings",
     "Streak",
@@ -137,12 +176,15 @@ __all__ = [
     "observe_streak",
     "observe_trade",
     "period_containing",
+    "player_aggregate",
+    "player_stream",
     "record",
     "record_activity",
     "replay_streak",
     "roi_percent",
     "rule_xp",
     "runescape_curve",
+    "time_zone",
     "to_units",
     "unlock",
 ]

@@ -241,12 +241,15 @@ class Catalog:
 
 
 def unlock(catalog: Catalog, stats: PlayerStats, unlocked: Set[str], *, user_id: str,
-           source_id: str, occurred_at: datetime) -> tuple[AchievementUnlocked, ...]:
+           source_id: str, occurred_at: datetime, stream_id: str | None = None,
+           ) -> tuple[AchievementUnlocked, ...]:
     """``AchievementUnlocked`` for every achievement that holds and is not yet unlocked,
-    in catalog order; event ids are ``"<source_id>/achievement/<id>"``."""
+    in catalog order; event ids are ``"<source_id>/achievement/<id>"``, written to
+    ``stream_id`` (the user id by default)."""
+    stream = user_id if stream_id is None else stream_id
     return tuple(
         AchievementUnlocked(
-            event_id=f"{source_id}/achievement/{a.achievement_id}", stream_id=user_id,
+            event_id=f"{source_id}/achievement/{a.achievement_id}", stream_id=stream,
             occurred_at=occurred_at, user_id=user_id, achievement_id=a.achievement_id,
             xp_reward=a.xp_reward, reward=a.reward, source_id=source_id)
         for a in catalog.achievements

@@ -1,10 +1,12 @@
-"""Leaderboards: exact, deterministic rankings with incremental updates.
+"""Leaderboards: exact, deterministic rankings with incremental updates and value semantics.
 
 **Order.**  Entries are ordered by score, highest first.  Ties are broken by *who reached the
 score first*: every score change gives the user the board's next sequence number, and among
 equal scores the lower sequence number ranks higher (``build`` numbers rows in the order
-given, so pass them in the order their scores were reached -- e.g. a snapshot in rank order).
-The order is therefore a pure function of the update history and never of memory layout.
+given, so pass them in the order their scores were reached -- e.g. a snapshot in rank order,
+as :meth:`Leaderboard.rows` gives it).  The order is therefore a pure function of the update
+history and never of memory layout.  An update that leaves a score unchanged keeps the
+user's place; a removed user leaves no trace in the order.
 
 **Rank styles** (:class:`RankStyle`): ``COMPETITION`` ("1224": one plus the number of
 strictly better scores), ``DENSE`` ("1223": one plus the number of distinct better scores)
@@ -15,11 +17,12 @@ score as an integer number of ``10**-places`` units.  A score with more places i
 never silently rounded; derived metrics (ROI %) are rounded explicitly before they get here
 (see :mod:`.standings`).
 
-**Structure.**  The ordering keys ``-units * 2**40 + seq`` (one integer per user) live in a
-persistent sorted list of blocks of about 1,024 keys, with prefix counts of keys and of
-distinct scores.  An update copies one block and the short per-block index -- O(sqrt n), no
-re-sort -- and earlier versions of the board stay valid (they share the untouched blocks).
-Rank queries are two binary searches plus, for the dense rank, one block scan.
+**Value.**  A board *is* its id, its resolution and its entries in rank order: two boards with
+the same ones are equal and hash alike, however they were reached (built at once, updated
+one user at a time, or replayed in a batch).  Sequence numbers, block sizes and caches are
+internal.  Boards are persistent: an update returns a new board and every earlier version
+stays valid.  The structure (a sorted list of blocks, see :mod:`.rank_index`) makes an
+update O(sqrt n) and a rank query two binary searches.
 
 >>> from datetime import UTC
 >>> board = Leaderboard.build("xp", [("ann", 300), ("bob", 200), ("cat", 200), ("dan", 100)]
@@ -34,37 +37,36 @@ Rank queries are two binary searches plus, for the dense rank, one block scan.
 (2, 4, 2)
 >>> board.rank_of("dan").unwrap()   # the old version is untouched
 4
+>>> board2.remove("ann").unwrap() == Leaderboard.build(
+...     "xp", [("dan", 250), ("bob", 200), ("cat", 200)]).unwrap()
+True
 """
 
 from __future__ import annotations
 
 import enum
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from itertools import accumulate, repeat
-from operator import add, lshift, neg, rshift
+from math import isqrt
+from operator import neg
 from typing import Final
 
 import attrs
-from pyrsistent import pmap, pvector
-from pyrsistent.typing import PMap, PVector
 from returns.maybe import Maybe, Nothing, Some
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect_all
 from astratrade_core.events.gamification import LeaderboardUpdated
-from astratrade_core.numeric import CONTEXT, parse_decimal
+from astratrade_core.gamification.rank_index import BLOCK_SIZE, Column, RankIndex
+from astratrade_core.numeric import CONTEXT, DecimalInput, parse_decimal
 
-__all__ = ["BLOCK_SIZE", "MAX_UPDATES", "Leaderboard", "RankStyle", "RankedEntry", "to_units"]
+__all__ = ["BLOCK_SIZE", "Leaderboard", "RankStyle", "RankedEntry", "to_units"]
 
-_SEQ_BITS: Final = 40
-_SEQ_MASK: Final = (1 << _SEQ_BITS) - 1
-#: A board accepts at most this many rows plus updates (sequence numbers are 40-bit).
-MAX_UPDATES: Final = _SEQ_MASK
-#: Keys per block of the sorted index (a tuning knob; results never depend on it).
-BLOCK_SIZE: Final = 1024
+#: Stands for a removed user in the map of changed users.
+_GONE: Final = -1
+#: Users whose seq changed since the last merge, copied on every update.
+_RECENT: Final = 64
 
 
 class RankStyle(enum.Enum):
@@ -84,7 +86,7 @@ class RankedEntry:
     rank: int
 
 
-def to_units(value: object, places: int) -> Result[int, DomainError]:
+def to_units(value: DecimalInput, places: int) -> Result[int, DomainError]:
     """An exact score as an integer number of ``10**-places`` units; more places is a Failure.
 
     >>> to_units("12.34", 2).unwrap(), to_units(7, 0).unwrap()
@@ -96,166 +98,75 @@ def to_units(value: object, places: int) -> Result[int, DomainError]:
         scaled = d.scaleb(places, CONTEXT)
         if scaled != scaled.to_integral_value(context=CONTEXT):
             return Failure(DomainError.invalid("leaderboard.precision",
-                                          f"score has more than {places} decimal places",
-                                          score=str(d)))
+                                               f"score has more than {places} decimal places",
+                                               score=str(d)))
         return Success(int(scaled))
 
     return parse_decimal(value, "score").bind(scale)
 
 
-def _score(key: int) -> int:
-    return -(key >> _SEQ_BITS)
+@attrs.frozen(eq=False)
+class _Seqs:
+    """User -> seq as three dicts (``-1`` marks a removed user): ``base``, ``middle`` and
+    ``recent``, newest last.  An update copies ``recent`` (at most 64 users); a full
+    ``recent`` merges into ``middle`` (at most ``8 * sqrt(n)`` users), a full ``middle`` into
+    ``base``: amortised, an update copies about ``sqrt(n) / 8`` entries (125 at a million
+    users, a few microseconds).  Dicts of strings and integers cost the garbage collector
+    nothing."""
+
+    base: Mapping[str, int]
+    middle: Mapping[str, int]
+    recent: Mapping[str, int]
+
+    def get(self, user_id: str) -> int | None:
+        seq = self.recent.get(user_id)
+        if seq is None:
+            seq = self.middle.get(user_id)
+            if seq is None:
+                return self.base.get(user_id)
+        return None if seq == _GONE else seq
+
+    def with_seq(self, user_id: str, seq: int) -> _Seqs:
+        recent = dict(self.recent)
+        recent[user_id] = seq
+        if len(recent) <= _RECENT:
+            return _Seqs(self.base, self.middle, recent)
+        middle = {**self.middle, **recent}
+        if len(middle) <= 8 * max(64, isqrt(len(self.base))):
+            return _Seqs(self.base, middle, {})
+        merged = {**self.base, **middle}
+        if _GONE in middle.values():
+            merged = {user: s for user, s in merged.items() if s != _GONE}
+        return _Seqs(merged, {}, {})
 
 
-def _distinct(block: tuple[int, ...]) -> int:
-    """Distinct scores in one block."""
-    return len(set(map(rshift, block, repeat(_SEQ_BITS))))
+class _Memo:
+    """The board's hash, computed on first use (never part of its identity)."""
+
+    __slots__ = ("hash",)
+
+    def __init__(self) -> None:
+        self.hash: int | None = None
 
 
-def _overlaps(blocks: Sequence[tuple[int, ...]], index: int) -> bool:
-    """Whether block ``index`` starts with the score the block before ends with."""
-    return index > 0 and (blocks[index][0] >> _SEQ_BITS) == (
-        blocks[index - 1][-1] >> _SEQ_BITS)
+Change = tuple[str, int | None]
+Update = Result[tuple["Leaderboard", tuple[LeaderboardUpdated, ...]], DomainError]
 
 
-def _has_score(block: tuple[int, ...], index: int, shifted: int) -> bool:
-    return 0 <= index < len(block) and (block[index] >> _SEQ_BITS) == shifted
-
-
-@attrs.frozen
-class _Index:
-    """The per-block index.  For block ``j``: ``firsts[j]`` its smallest key, ``distinct[j]``
-    its distinct scores, ``fresh[j]`` those not already ending block ``j - 1``; prefix sums
-    ``offsets`` (keys before block ``j``) and ``dense_offsets`` (distinct scores before it).
-    An update rebuilds only the tuples of per-block numbers (a few thousand C-level steps)
-    and recounts nothing but a block that splits."""
-
-    block_size: int
-    blocks: tuple[tuple[int, ...], ...]
-    firsts: tuple[int, ...]
-    offsets: tuple[int, ...]
-    distinct: tuple[int, ...]
-    fresh: tuple[int, ...]
-    dense_offsets: tuple[int, ...]
-
-    @classmethod
-    def assemble(cls, block_size: int, blocks: tuple[tuple[int, ...], ...],
-                 firsts: tuple[int, ...], distinct: tuple[int, ...],
-                 fresh: tuple[int, ...]) -> _Index:
-        return cls(block_size, blocks, firsts, tuple(accumulate(map(len, blocks), initial=0)),
-                   distinct, fresh, tuple(accumulate(fresh, initial=0)))
-
-    @classmethod
-    def of_sorted(cls, block_size: int, keys: list[int]) -> _Index:
-        blocks = tuple(tuple(keys[i:i + block_size]) for i in range(0, len(keys), block_size))
-        distinct = tuple(map(_distinct, blocks))
-        fresh = tuple(d - _overlaps(blocks, j) for j, d in enumerate(distinct))
-        return cls.assemble(block_size, blocks, tuple(b[0] for b in blocks), distinct, fresh)
-
-    def _locate(self, key: int) -> tuple[int, int]:
-        b = max(0, bisect_right(self.firsts, key) - 1)
-        return b, bisect_left(self.blocks[b], key)
-
-    def position(self, key: int) -> int:
-        """Number of keys smaller than ``key`` (0 on an empty index)."""
-        if not self.blocks:
-            return 0
-        b, i = self._locate(key)
-        return self.offsets[b] + i
-
-    def keys_between(self, start: int, stop: int) -> list[int]:
-        found: list[int] = []
-        if start >= stop:
-            return found
-        b = bisect_right(self.offsets, start) - 1
-        i = start - self.offsets[b]
-        while len(found) < stop - start and b < len(self.blocks):
-            found.extend(self.blocks[b][i:i + (stop - start - len(found))])
-            b, i = b + 1, 0
-        return found
-
-    def distinct_before(self, key: int) -> int:
-        """Number of distinct scores among the keys smaller than ``key``."""
-        if not self.blocks:
-            return 0
-        b, i = self._locate(key)
-        inside = _distinct(self.blocks[b][:i]) if i else 0
-        if i and _overlaps(self.blocks, b):
-            inside -= 1
-        return self.dense_offsets[b] + inside
-
-    def _replace(self, b: int, parts: tuple[tuple[tuple[int, ...], int], ...]) -> _Index:
-        """Replace block ``b`` by ``parts`` (``(block, distinct)``; empty blocks vanish) and
-        refresh ``fresh`` for the new blocks and the block after them."""
-        kept = tuple(part for part in parts if part[0])
-        new_blocks = tuple(block for block, _ in kept)
-        blocks = self.blocks[:b] + new_blocks + self.blocks[b + 1:]
-        firsts = self.firsts[:b] + tuple(block[0] for block in new_blocks) + self.firsts[b + 1:]
-        distinct = self.distinct[:b] + tuple(d for _, d in kept) + self.distinct[b + 1:]
-        stop = min(len(blocks), b + len(kept) + 1)
-        middle = tuple(distinct[j] - _overlaps(blocks, j) for j in range(b, stop))
-        fresh = self.fresh[:b] + middle + self.fresh[b + 1 + (stop - b - len(kept)):]
-        return _Index.assemble(self.block_size, blocks, firsts, distinct, fresh)
-
-    def insert(self, key: int) -> _Index:
-        if not self.blocks:
-            return _Index.assemble(self.block_size, ((key,),), (key,), (1,), (1,))
-        b, i = self._locate(key)
-        block = self.blocks[b]
-        shifted = key >> _SEQ_BITS
-        repeated = _has_score(block, i - 1, shifted) or _has_score(block, i, shifted)
-        grown = (*block[:i], key, *block[i:])
-        half = self.block_size
-        if len(grown) > 2 * half:
-            left, right = grown[:half], grown[half:]
-            return self._replace(b, ((left, _distinct(left)), (right, _distinct(right))))
-        return self._replace(b, ((grown, self.distinct[b] + (not repeated)),))
-
-    def move(self, old: int, new: int) -> _Index:
-        """Replace key ``old`` by ``new``: one block rebuild when both fall in the same block
-        (the common case for a small score change), else a removal and an insertion."""
-        b, i = self._locate(old)
-        block = self.blocks[b]
-        if len(block) == 1 or max(0, bisect_right(self.firsts, new) - 1) != b:
-            return self.remove(old).insert(new)
-        shifted = old >> _SEQ_BITS
-        repeated = _has_score(block, i - 1, shifted) or _has_score(block, i + 1, shifted)
-        shrunk = block[:i] + block[i + 1:]
-        distinct = self.distinct[b] - (not repeated)
-        j = bisect_left(shrunk, new)
-        shifted = new >> _SEQ_BITS
-        repeated = _has_score(shrunk, j - 1, shifted) or _has_score(shrunk, j, shifted)
-        moved = (*shrunk[:j], new, *shrunk[j:])
-        return self._replace(b, ((moved, distinct + (not repeated)),))
-
-    def remove(self, key: int) -> _Index:
-        b, i = self._locate(key)
-        block = self.blocks[b]
-        shifted = key >> _SEQ_BITS
-        repeated = _has_score(block, i - 1, shifted) or _has_score(block, i + 1, shifted)
-        shrunk = block[:i] + block[i + 1:]
-        return self._replace(b, ((shrunk, self.distinct[b] - (not repeated)),))
-
-
-def _compact_limit(base_size: int) -> int:
-    return max(256, base_size // 16)
-
-
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class Leaderboard:
     """A ranking of users by an exact score (see the module docstring).
 
-    ``_base`` and ``_overlay`` together map each user to their ordering key: ``_base`` is a
-    dict built once and never mutated, ``_overlay`` a persistent map of later changes that is
-    folded into a fresh base when it grows past 1/16 of it (amortised O(1) per update).
+    ``_seqs`` maps each user on the board to their sequence number, ``_users`` a sequence
+    number back to its user, ``_index`` orders the sequence numbers.
     """
 
     board_id: str
     places: int
-    _index: _Index
-    _base: Mapping[str, int]
-    _overlay: PMap[str, int]
-    _users: PVector[str]
+    _index: RankIndex
+    _seqs: _Seqs
+    _users: Column[str]
+    _memo: _Memo = attrs.field(factory=_Memo)
 
     @classmethod
     def from_units(cls, board_id: str, users: Sequence[str], units: Sequence[int],
@@ -267,92 +178,136 @@ class Leaderboard:
         >>> Leaderboard.from_units("b", ["a", "a"], [1, 2]).failure().code
         'leaderboard.duplicate_user'
         """
-        if len(users) != len(units) or len(users) > MAX_UPDATES:
-            return Failure(DomainError.invalid("leaderboard.rows", "users and scores must pair up",
-                                          users=len(users), scores=len(units)))
-        # -units * 2**40 + seq, built by C-level maps (a third faster than a comprehension).
-        keys = list(map(add, map(lshift, map(neg, units), repeat(_SEQ_BITS)), range(len(units))))
-        base = dict(zip(users, keys, strict=True))
-        if len(base) != len(users):
+        if len(users) != len(units):
+            return Failure(DomainError.invalid("leaderboard.rows",
+                                               "users and scores must pair up",
+                                               users=len(users), scores=len(units)))
+        seqs = dict(zip(users, range(len(users)), strict=True))
+        if len(seqs) != len(users):
             return Failure(DomainError.conflict("leaderboard.duplicate_user",
-                                          "a user appears twice", board=board_id))
-        keys.sort()
-        index = _Index.of_sorted(max(1, block_size), keys)
-        return Success(cls(board_id, places, index, base, pmap(), pvector(users)))
+                                                "a user appears twice", board=board_id))
+        index = RankIndex.of_negs(list(map(neg, units)), block_size)
+        return Success(cls(board_id, places, index, _Seqs(seqs, {}, {}), Column.of(users)))
 
     @classmethod
-    def build(cls, board_id: str, rows: Iterable[tuple[str, object]], places: int = 0, *,
-              block_size: int = BLOCK_SIZE) -> Result[Leaderboard, DomainError]:
+    def build(cls, board_id: str, rows: Iterable[tuple[str, DecimalInput]], places: int = 0,
+              *, block_size: int = BLOCK_SIZE) -> Result[Leaderboard, DomainError]:
         """Build from ``(user_id, score)`` rows (scores as str/int/Decimal with at most
-        ``places`` decimals), ties ordered by row order.
+        ``places`` decimals), ties ordered by row order; every bad score is reported.
 
         >>> Leaderboard.build("pnl", [("a", "1.5"), ("b", "-2.25")], places=2).unwrap(
         ...     ).score_of("b").unwrap()
         Decimal('-2.25')
+        >>> Leaderboard.build("pnl", [("a", "x"), ("b", "0.001")], places=2).failure().codes()
+        ('numeric.syntax', 'leaderboard.precision')
         """
-        users: list[str] = []
-        units: list[int] = []
-        for user, score in rows:
-            converted = to_units(score, places)
-            if isinstance(converted, Failure):
-                return Failure(converted.failure())
-            users.append(user)
-            units.append(converted.unwrap())
-        return cls.from_units(board_id, users, units, places, block_size=block_size)
+        found = tuple(rows)
+        return collect_all("leaderboard.rows", [to_units(score, places) for _, score in found]
+                           ).bind(lambda units: cls.from_units(
+                               board_id, [user for user, _ in found], units, places,
+                               block_size=block_size))
 
     @classmethod
     def empty(cls, board_id: str, places: int = 0, *, block_size: int = BLOCK_SIZE,
               ) -> Leaderboard:
         """A board with nobody on it."""
-        index = _Index.assemble(max(1, block_size), (), (), (), ())
-        return cls(board_id, places, index, {}, pmap(), pvector())
+        return cls(board_id, places, RankIndex.empty(block_size), _Seqs({}, {}, {}), Column())
 
-    # -- queries ---------------------------------------------------------------------------
+    # -- value semantics ---------------------------------------------------------------------
+
+    def rows(self) -> Iterator[tuple[str, int]]:
+        """Every ``(user_id, units)`` in rank order; ``from_units`` of them (with the same id
+        and places) rebuilds an equal board -- the snapshot form.
+
+        >>> list(Leaderboard.build("b", [("a", 1), ("b", 2)]).unwrap().rows())
+        [('b', 2), ('a', 1)]
+        """
+        user, neg_of = self._users.getter(), self._index.negs.getter()
+        return ((user(seq), -neg_of(seq)) for seq in self._index.seqs())
+
+    def _columns(self) -> tuple[list[str], list[int]]:
+        seqs = list(self._index.seqs())
+        return self._users.pick(seqs), self._index.negs.pick(seqs)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Leaderboard):
+            return NotImplemented
+        if self is other:
+            return True
+        return (self.board_id == other.board_id and self.places == other.places
+                and len(self) == len(other) and self._columns() == other._columns())
+
+    def __hash__(self) -> int:
+        if self._memo.hash is None:
+            users, negs = self._columns()
+            self._memo.hash = hash((self.board_id, self.places, tuple(users), tuple(negs)))
+        return self._memo.hash
+
+    def __repr__(self) -> str:
+        return f"Leaderboard({self.board_id!r}, places={self.places}, entries={len(self)})"
+
+    # -- queries -------------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return self._index.offsets[-1]
+        return len(self._index)
 
-    def _key(self, user_id: str) -> int | None:
-        found = self._overlay.get(user_id)
-        return found if found is not None else self._base.get(user_id)
+    def __contains__(self, user_id: object) -> bool:
+        return isinstance(user_id, str) and self._seq(user_id) is not None
+
+    def _seq(self, user_id: str) -> int | None:
+        return self._seqs.get(user_id)
 
     def _decimal(self, units: int) -> Decimal:
+        if not self.places:
+            return Decimal(units)
         return Decimal(units).scaleb(-self.places, CONTEXT)
 
     def score_of(self, user_id: str) -> Maybe[Decimal]:
         """The user's exact score, or Nothing when the user is not on the board."""
-        key = self._key(user_id)
-        return Nothing if key is None else Some(self._decimal(_score(key)))
+        return self.units_of(user_id).map(self._decimal)
 
-    def _rank_of_key(self, key: int, style: RankStyle) -> int:
+    def units_of(self, user_id: str) -> Maybe[int]:
+        """The user's score in ``10**-places`` units, or Nothing when not on the board.
+
+        >>> Leaderboard.build("b", [("a", "1.25")], places=2).unwrap().units_of("a").unwrap()
+        125
+        """
+        seq = self._seq(user_id)
+        return Nothing if seq is None else Some(-self._index.negs[seq])
+
+    def _rank(self, seq: int, style: RankStyle) -> int:
         if style is RankStyle.ORDINAL:
-            return self._index.position(key) + 1
-        first_with_score = (key >> _SEQ_BITS) << _SEQ_BITS
+            return self._index.position(seq) + 1
         if style is RankStyle.COMPETITION:
-            return self._index.position(first_with_score) + 1
-        return self._index.distinct_before(first_with_score) + 1
+            return self._index.better(self._index.negs[seq]) + 1
+        return self._index.distinct_better(self._index.negs[seq]) + 1
 
     def rank_of(self, user_id: str, style: RankStyle = RankStyle.COMPETITION) -> Maybe[int]:
         """The user's rank (1 = best), or Nothing when the user is not on the board."""
-        key = self._key(user_id)
-        return Nothing if key is None else Some(self._rank_of_key(key, style))
+        seq = self._seq(user_id)
+        return Nothing if seq is None else Some(self._rank(seq, style))
 
     def _entries(self, start: int, stop: int, style: RankStyle) -> tuple[RankedEntry, ...]:
-        keys = self._index.keys_between(max(0, start), min(stop, len(self)))
-        if not keys:
+        seqs = self._index.slice(start, stop)
+        if not seqs:
             return ()
         out: list[RankedEntry] = []
-        rank = self._rank_of_key(keys[0], style)
+        rank = self._rank(seqs[0], style)
         position = max(0, start)
-        previous = _score(keys[0])
-        for key in keys:
-            score = _score(key)
-            if score != previous:
-                rank = position + 1 if style is not RankStyle.DENSE else rank + 1
-            elif style is RankStyle.ORDINAL:
+        negs = self._index.negs.pick(seqs)
+        previous = negs[0]
+        places = -self.places
+        dense = style is RankStyle.DENSE
+        ordinal = style is RankStyle.ORDINAL
+        for user, current in zip(self._users.pick(seqs), negs, strict=True):
+            if current != previous:
+                rank = rank + 1 if dense else position + 1
+                previous = current
+            elif ordinal:
                 rank = position + 1
-            out.append(RankedEntry(self._users[key & _SEQ_MASK], self._decimal(score), rank))
-            previous = score
+            score = Decimal(-current) if not places else Decimal(-current).scaleb(places,
+                                                                                   CONTEXT)
+            out.append(RankedEntry(user, score, rank))
             position += 1
         return tuple(out)
 
@@ -368,43 +323,94 @@ class Leaderboard:
         >>> [e.user_id for e in b.around("c", 1)]
         ['b', 'c', 'd']
         """
-        key = self._key(user_id)
-        if key is None:
+        seq = self._seq(user_id)
+        if seq is None:
             return ()
-        position = self._index.position(key)
-        return self._entries(position - radius, position + radius + 1, style)
+        position = self._index.position(seq)
+        return self._entries(position - radius, position + max(0, radius) + 1, style)
 
-    # -- updates ---------------------------------------------------------------------------
+    # -- updates -------------------------------------------------------------------------------
 
-    def _with_key(self, user_id: str, key: int | None, new_key: int) -> Leaderboard:
-        index = self._index.insert(new_key) if key is None else self._index.move(key, new_key)
-        overlay = self._overlay.set(user_id, new_key)
-        base: Mapping[str, int] = self._base
-        if len(overlay) > _compact_limit(len(base)):
-            merged = dict(base)
-            merged.update(overlay)
-            base, overlay = merged, pmap()
-        return Leaderboard(self.board_id, self.places, index, base, overlay,
-                           self._users.append(user_id))
+    def _changed(self, index: RankIndex, user_id: str, seq: int) -> Leaderboard:
+        users = self._users if seq == _GONE else self._users.append(user_id)
+        return Leaderboard(self.board_id, self.places, index,
+                           self._seqs.with_seq(user_id, seq), users)
+
+    def assign(self, user_id: str, units: int) -> Leaderboard:
+        """The board with ``user_id`` at ``units`` (entering the board if absent); an
+        unchanged score returns this board (the user keeps their tie-break position).
+
+        >>> b = Leaderboard.build("x", [("a", 2), ("b", 1)]).unwrap()
+        >>> [e.user_id for e in b.assign("b", 2).top(2)]   # b reaches 2 after a
+        ['a', 'b']
+        """
+        seq = self._seq(user_id)
+        if seq is None:
+            index, new = self._index.insert(-units)
+        elif self._index.negs[seq] == -units:
+            return self
+        else:
+            index, new = self._index.move(seq, -units)
+        return self._changed(index, user_id, new)
+
+    def without(self, user_id: str) -> Leaderboard:
+        """The board without ``user_id`` (this board when the user is not on it)."""
+        seq = self._seq(user_id)
+        if seq is None:
+            return self
+        return self._changed(self._index.remove(seq), user_id, _GONE)
+
+    def assign_all(self, changes: Iterable[Change]) -> Leaderboard:
+        """Apply ``(user_id, units)`` changes in order -- ``None`` removes the user -- exactly
+        as successive :meth:`assign` / :meth:`without` calls would.  A long batch (more than
+        1/16 of the board) is applied by one rebuild: the untouched users keep their order,
+        the moved ones follow in the order of their last change.
+
+        >>> b = Leaderboard.build("x", [("a", 1), ("b", 1)]).unwrap()
+        >>> [e.user_id for e in b.assign_all([("a", 2), ("a", 1), ("c", 5), ("c", None)]
+        ...                                  ).top(3)]
+        ['b', 'a']
+        """
+        batch = list(changes)
+        if len(batch) <= max(16, len(self) // 16):
+            board = self
+            for user_id, units in batch:
+                board = board.without(user_id) if units is None else board.assign(user_id,
+                                                                                  units)
+            return board
+        return self._rebuilt(batch)
+
+    def _rebuilt(self, batch: list[Change]) -> Leaderboard:
+        current = dict(self.rows())
+        order = dict.fromkeys(current)          # rank order, then moved users at the end
+        for user_id, units in batch:
+            if units is None:
+                if current.pop(user_id, None) is not None:
+                    del order[user_id]
+            elif current.get(user_id) != units:
+                current[user_id] = units
+                order.pop(user_id, None)
+                order[user_id] = None
+        users = list(order)
+        return Leaderboard(self.board_id, self.places,
+                           RankIndex.of_negs([-current[user] for user in users],
+                                             self._index.block_size),
+                           _Seqs(dict(zip(users, range(len(users)), strict=True)), {}, {}),
+                           Column.of(users))
 
     def set_units(self, user_id: str, units: int, *, event_id: str, occurred_at: datetime,
-                  ) -> Result[tuple[Leaderboard, tuple[LeaderboardUpdated, ...]], DomainError]:
+                  ) -> Update:
         """Set a user's score in integer units; ``LeaderboardUpdated`` when the user's
         competition rank changed (or the user entered the board).
 
         An unchanged score changes nothing (the user keeps their tie-break position).
         """
-        key = self._key(user_id)
-        if key is not None and _score(key) == units:
+        seq = self._seq(user_id)
+        before = None if seq is None else self._rank(seq, RankStyle.COMPETITION)
+        board = self.assign(user_id, units)
+        if board is self:
             return Success((self, ()))
-        seq = len(self._users)
-        if seq > MAX_UPDATES:
-            return Failure(DomainError.rejected("leaderboard.full", "sequence numbers exhausted",
-                                          board=self.board_id))
-        before = None if key is None else self._rank_of_key(key, RankStyle.COMPETITION)
-        new_key = (-units << _SEQ_BITS) + seq
-        board = self._with_key(user_id, key, new_key)
-        after = board._rank_of_key(new_key, RankStyle.COMPETITION)
+        after = board._index.better(-units) + 1
         if before == after:
             return Success((board, ()))
         return Success((board, (LeaderboardUpdated(
@@ -412,22 +418,30 @@ class Leaderboard:
             board_id=self.board_id, user_id=user_id, previous_rank=before, rank=after,
             score=self._decimal(units)),)))
 
-    def set(self, user_id: str, score: object, *, event_id: str, occurred_at: datetime,
-            ) -> Result[tuple[Leaderboard, tuple[LeaderboardUpdated, ...]], DomainError]:
+    def set(self, user_id: str, score: DecimalInput, *, event_id: str,
+            occurred_at: datetime) -> Update:
         """Set a user's exact score (str/int/Decimal with at most ``places`` decimals)."""
         return to_units(score, self.places).bind(
             lambda units: self.set_units(user_id, units, event_id=event_id,
                                          occurred_at=occurred_at))
 
-    def add(self, user_id: str, delta: object, *, event_id: str, occurred_at: datetime,
-            ) -> Result[tuple[Leaderboard, tuple[LeaderboardUpdated, ...]], DomainError]:
+    def add(self, user_id: str, delta: DecimalInput, *, event_id: str,
+            occurred_at: datetime) -> Update:
         """Add ``delta`` to a user's score (a new user starts from 0)."""
-        def apply(units: int) -> Result[tuple[Leaderboard, tuple[LeaderboardUpdated, ...]],
-                                        DomainError]:
-            key = self._key(user_id)
-            current = 0 if key is None else _score(key)
-            return self.set_units(user_id, current + units, event_id=event_id,
-                                  occurred_at=occurred_at)
+        return to_units(delta, self.places).bind(
+            lambda units: self.set_units(user_id, self.units_of(user_id).value_or(0) + units,
+                                         event_id=event_id, occurred_at=occurred_at))
 
-        return to_units(delta, self.places).bind(apply)
+    def remove(self, user_id: str) -> Result[Leaderboard, DomainError]:
+        """The board without ``user_id``; ``leaderboard.unknown_user`` (not found) when the
+        user is not on it.  The users below move up; nobody else's order changes.
+
+        >>> Leaderboard.empty("b").remove("ghost").failure().kind.value
+        'not_found'
+        """
+        if user_id not in self:
+            return Failure(DomainError.not_found("leaderboard.unknown_user",
+                                                 "the user is not on the board",
+                                                 board=self.board_id, user=user_id))
+        return Success(self.without(user_id))
 

@@ -52,6 +52,7 @@ from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
 from astratrade_core.events.gamification import LevelUp
+from astratrade_core.numeric import DecimalInput, parse_decimal
 
 __all__ = [
     "LEVEL_CURVES",
@@ -89,7 +90,7 @@ class LevelCurve(Protocol):
         """The level reached with ``xp`` lifetime XP."""
 
 
-def _check_xp(xp: object) -> DomainError | None:
+def _check_xp(xp: int) -> DomainError | None:
     if isinstance(xp, bool) or not isinstance(xp, int):
         return DomainError.invalid(
             "gamification.xp_type", "XP must be an integer", xp=repr(xp)[:40])
@@ -98,7 +99,7 @@ def _check_xp(xp: object) -> DomainError | None:
     return None
 
 
-def _check_level(level: object, max_level: int | None) -> DomainError | None:
+def _check_level(level: int, max_level: int | None) -> DomainError | None:
     if isinstance(level, bool) or not isinstance(level, int):
         return DomainError.invalid("gamification.level_type", "level must be an integer",
                               level=repr(level)[:40])
@@ -210,7 +211,7 @@ class TableCurve:
         return Failure(problem) if problem else Success(bisect_right(self.thresholds, xp))
 
 
-def geometric_curve(name: str, base: int, ratio: Decimal | str, max_level: int,
+def geometric_curve(name: str, base: int, ratio: DecimalInput, max_level: int,
                     ) -> Result[TableCurve, DomainError]:
     """Moodle-style geometric curve: ``xp(L) = round_half_up(base * sum_{k<L-1} ratio**k)``.
 
@@ -221,22 +222,31 @@ def geometric_curve(name: str, base: int, ratio: Decimal | str, max_level: int,
     (0, 120, 276, 479, 742, 1085, 1531, 2110, 2863, 3842)
     >>> geometric_curve("x", 120, "0.9", 10).failure().code
     'gamification.curve_parameters'
+    >>> geometric_curve("x", 120, "abc", 10).failure().code
+    'numeric.syntax'
     """
-    ratio_value = Fraction(Decimal(ratio))
-    if base < 1 or ratio_value < 1 or not 2 <= max_level <= 1000:
-        return Failure(DomainError.invalid(
-            "gamification.curve_parameters",
-            "need base >= 1, ratio >= 1 and 2 <= max_level <= 1000",
-            curve=name, base=base, ratio=ratio, max_level=max_level))
+    def build(parsed: Decimal) -> Result[TableCurve, DomainError]:
+        if base < 1 or parsed < 1 or not 2 <= max_level <= 1000:
+            return Failure(DomainError.invalid(
+                "gamification.curve_parameters",
+                "need base >= 1, ratio >= 1 and 2 <= max_level <= 1000",
+                curve=name, base=base, ratio=ratio, max_level=max_level))
+        return TableCurve.of(name, _geometric_thresholds(base, Fraction(parsed), max_level))
+
+    return parse_decimal(ratio, "ratio").bind(build)
+
+
+def _geometric_thresholds(base: int, ratio: Fraction, max_level: int) -> tuple[int, ...]:
+    """``round_half_up(base * (1 + ratio + ... + ratio**(L-2)))`` for L = 1 .. max_level."""
     thresholds = [0]
     series = Fraction(0)
     power = Fraction(1)
     for _level in range(2, max_level + 1):
         series += power
-        power *= ratio_value
+        power *= ratio
         exact = base * series
         thresholds.append(math.floor(exact + Fraction(1, 2)))  # half up (exact > 0)
-    return TableCurve.of(name, tuple(thresholds))
+    return tuple(thresholds)
 
 
 def _integer_root(value: int, k: int) -> int:
@@ -284,14 +294,14 @@ class LevelProgress:
 
 
 def _progress(curve: LevelCurve, xp: int) -> Result[LevelProgress, DomainError]:
-    def build(level: int) -> Result[LevelProgress, DomainError]:
-        floor_xp = curve.xp_for_level(level).unwrap()  # level came from the curve: valid
+    def at_level(level: int) -> Result[LevelProgress, DomainError]:
         if curve.max_level is not None and level >= curve.max_level:
-            return Success(LevelProgress(curve.name, xp, level, floor_xp, None, None))
-        next_xp = curve.xp_for_level(level + 1).unwrap()
-        return Success(LevelProgress(curve.name, xp, level, floor_xp, next_xp, next_xp - xp))
+            return curve.xp_for_level(level).map(
+                lambda floor: LevelProgress(curve.name, xp, level, floor, None, None))
+        return curve.xp_for_level(level).bind(lambda floor: curve.xp_for_level(level + 1).map(
+            lambda above: LevelProgress(curve.name, xp, level, floor, above, above - xp)))
 
-    return curve.level_for_xp(xp).bind(build)
+    return curve.level_for_xp(xp).bind(at_level)
 
 
 def level_progress(xp: int, curve: str | LevelCurve) -> Result[LevelProgress, DomainError]:
@@ -316,8 +326,10 @@ def level_progress(xp: int, curve: str | LevelCurve) -> Result[LevelProgress, Do
 
 
 def level_ups(curve: LevelCurve, xp_before: int, xp_after: int, *, user_id: str,
-              source_id: str, occurred_at: datetime) -> tuple[LevelUp, ...]:
-    """One ``LevelUp`` per level crossed going from ``xp_before`` to ``xp_after`` (ascending).
+              source_id: str, occurred_at: datetime, stream_id: str | None = None,
+              ) -> tuple[LevelUp, ...]:
+    """One ``LevelUp`` per level crossed going from ``xp_before`` to ``xp_after`` (ascending),
+    written to ``stream_id`` (the user id by default).
 
     XP totals outside the curve's domain or a decrease yield no events.
 
@@ -330,8 +342,9 @@ def level_ups(curve: LevelCurve, xp_before: int, xp_after: int, *, user_id: str,
     after = curve.level_for_xp(xp_after).value_or(None)
     if before is None or after is None:
         return ()
+    stream = user_id if stream_id is None else stream_id
     return tuple(
-        LevelUp(event_id=f"{source_id}/level/{curve.name}/{level}", stream_id=user_id,
+        LevelUp(event_id=f"{source_id}/level/{curve.name}/{level}", stream_id=stream,
                 occurred_at=occurred_at, user_id=user_id, curve=curve.name, level=level,
                 total_xp=xp_after, source_id=source_id)
         for level in range(before + 1, after + 1)
@@ -344,7 +357,7 @@ def level_ups(curve: LevelCurve, xp_before: int, xp_after: int, *, user_id: str,
 LEVEL_CURVES: Final[Mapping[str, LevelCurve]] = MappingProxyType({
     "linear": LinearCurve(),
     "sqrt": SquareRootCurve(),
-    "moodle": geometric_curve("moodle", 120, "1.3", 10).unwrap(),
-    "geometric": geometric_curve("geometric", 120, "1.3", 50).unwrap(),
+    "moodle": TableCurve("moodle", _geometric_thresholds(120, Fraction(13, 10), 10)),
+    "geometric": TableCurve("geometric", _geometric_thresholds(120, Fraction(13, 10), 50)),
     "runescape": runescape_curve(),
 })

@@ -145,9 +145,10 @@ def record(standings: Standings, contribution: Contribution,
         pnl = CONTEXT.add(pnl, contribution.pnl)
         invested = CONTEXT.add(invested, contribution.invested)
         totals = totals.set(user, (pnl, invested))
-        roi = roi_percent(pnl, invested, board.places)
-        if roi == Nothing:
-            return Success((attrs.evolve(standings, totals=totals), ()))
-        updated = board.set(user, roi.unwrap(), event_id=event_id, occurred_at=at)
+        match roi_percent(pnl, invested, board.places):
+            case Some(roi):
+                updated = board.set(user, roi, event_id=event_id, occurred_at=at)
+            case _:   # nothing invested yet: not ranked
+                return Success((attrs.evolve(standings, totals=totals), ()))
     return updated.map(lambda pair: (attrs.evolve(standings, board=pair[0], totals=totals),
                                      pair[1]))

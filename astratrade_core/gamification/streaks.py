@@ -134,10 +134,11 @@ def grant_freezes(streak: Streak, count: int) -> Result[Streak, DomainError]:
 
 def record_activity(streak: Streak, at: datetime, zone: tzinfo,
                     policy: StreakPolicy = StreakPolicy(), *, source_id: str,
-                    ) -> Result[StreakUpdate, DomainError]:
+                    stream_id: str | None = None) -> Result[StreakUpdate, DomainError]:
     """Count an activity at instant ``at`` for the player's streak (see the module rules).
 
-    Event ids are ``"<source_id>/streak/<local date>"``.
+    Event ids are ``"<source_id>/streak/<local date>"``; events go to ``stream_id`` (the user
+    id by default).
 
     >>> from zoneinfo import ZoneInfo
     >>> s = Streak(user_id="u", length=4, last_day=date(2026, 1, 1), longest=4, freezes=1)
@@ -157,6 +158,7 @@ def record_activity(streak: Streak, at: datetime, zone: tzinfo,
     if last is not None and day <= last:
         return Success(StreakUpdate(streak, ()))
     event_id = f"{source_id}/streak/{day.isoformat()}"
+    stream = streak.user_id if stream_id is None else stream_id
     budget = policy.grace_days + streak.freezes
     missed = 0 if last is None else missed_days(last, day, zone, budget)
     frozen = max(0, missed - policy.grace_days)
@@ -165,11 +167,11 @@ def record_activity(streak: Streak, at: datetime, zone: tzinfo,
         new = attrs.evolve(streak, length=length, last_day=day,
                            longest=max(streak.longest, length), freezes=streak.freezes - frozen)
         return Success(StreakUpdate(new, (StreakExtended(
-            event_id=event_id, stream_id=streak.user_id, occurred_at=at,
+            event_id=event_id, stream_id=stream, occurred_at=at,
             user_id=streak.user_id, day=day, length=length, freezes_used=frozen),)))
     new = attrs.evolve(streak, length=1, last_day=day, longest=max(streak.longest, 1))
     return Success(StreakUpdate(new, (StreakReset(
-        event_id=event_id, stream_id=streak.user_id, occurred_at=at, user_id=streak.user_id,
+        event_id=event_id, stream_id=stream, occurred_at=at, user_id=streak.user_id,
         day=day, previous_length=streak.length),)))
 
 
@@ -207,8 +209,9 @@ def replay_streak(user_id: str, instants: Iterable[datetime], zone: tzinfo,
     """
     streak = Streak(user_id=user_id, freezes=freezes)
     for at in sorted(instants):
-        result = record_activity(streak, at, zone, policy, source_id="replay")
-        if isinstance(result, Failure):
-            return Failure(result.failure())
-        streak = result.unwrap().streak
+        match record_activity(streak, at, zone, policy, source_id="replay"):
+            case Success(update):
+                streak = update.streak
+            case Failure(problem):
+                return Failure(problem)
     return Success(streak)

@@ -54,9 +54,9 @@ from typing import Final
 import attrs
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect
 from astratrade_core.events.gamification import XPGained
-from astratrade_core.numeric import CONTEXT, ONE, ZERO, Rounding, parse_decimal
+from astratrade_core.numeric import CONTEXT, ONE, ZERO, DecimalInput, Rounding, parse_decimal
 from astratrade_core.numeric import quantize as _quantize
 
 __all__ = [
@@ -69,6 +69,7 @@ __all__ = [
     "Activity",
     "Milestone",
     "ProfitMultiplier",
+    "RecentTrade",
     "StreakMultiplier",
     "XPAward",
     "XPLedger",
@@ -105,39 +106,40 @@ class Activity:
 
     @classmethod
     def of(cls, *, activity_id: str, user_id: str, kind: str, occurred_at: datetime,
-           instrument: str = "", side: str = "", quantity: object = "0",
-           notional: object = "0", pnl: object = "0", pnl_percent: object = "0",
-           ) -> Result[Activity, DomainError]:
+           instrument: str = "", side: str = "", quantity: DecimalInput = "0",
+           notional: DecimalInput = "0", pnl: DecimalInput = "0",
+           pnl_percent: DecimalInput = "0") -> Result[Activity, DomainError]:
         """Validate and parse (numbers as str/int/Decimal; every problem is reported).
 
         >>> Activity.of(activity_id="a", user_id="u", kind="k", occurred_at=datetime(2026, 1, 1),
         ...             notional="-1").failure().codes()
         ('gamification.naive_time', 'gamification.negative')
         """
-        problems: list[DomainError] = []
-        if occurred_at.tzinfo is None or occurred_at.utcoffset() is None:
-            problems.append(DomainError.invalid("gamification.naive_time",
-                                           "occurred_at must be timezone-aware"))
-        if side not in _SIDES:
-            problems.append(DomainError.invalid("gamification.side", "side must be buy, sell or ''",
-                                           side=side))
-        parsed: dict[str, Decimal] = {}
-        for field, raw in (("quantity", quantity), ("notional", notional), ("pnl", pnl),
-                           ("pnl_percent", pnl_percent)):
-            result = parse_decimal(raw, field)
-            if isinstance(result, Failure):
-                problems.append(result.failure())
-                continue
-            value = result.unwrap()
-            if field in ("quantity", "notional") and value < 0:
-                problems.append(DomainError.invalid("gamification.negative",
-                                               f"{field} must not be negative", field=field))
-            parsed[field] = value
-        if problems:
-            return Failure(DomainError.all_of("gamification.activity", problems))
-        return Success(cls(activity_id=activity_id, user_id=user_id, kind=kind,
+        aware: Result[datetime, DomainError] = (
+            Success(occurred_at) if occurred_at.utcoffset() is not None else Failure(
+                DomainError.invalid("gamification.naive_time",
+                                    "occurred_at must be timezone-aware")))
+        sided: Result[str, DomainError] = Success(side) if side in _SIDES else Failure(
+            DomainError.invalid("gamification.side", "side must be buy, sell or ''", side=side))
+        return collect("gamification.activity", aware, sided,
+                       _non_negative(quantity, "quantity"), _non_negative(notional, "notional"),
+                       parse_decimal(pnl, "pnl"), parse_decimal(pnl_percent, "pnl_percent"),
+                       ).map(lambda values: cls(
+                           activity_id=activity_id, user_id=user_id, kind=kind,
                            occurred_at=occurred_at, instrument=instrument, side=side,
-                           **parsed))
+                           quantity=values[2], notional=values[3], pnl=values[4],
+                           pnl_percent=values[5]))
+
+
+def _non_negative(raw: DecimalInput, field: str) -> Result[Decimal, DomainError]:
+    """``raw`` parsed, or ``gamification.negative`` below zero."""
+    def check(value: Decimal) -> Result[Decimal, DomainError]:
+        if value < 0:
+            return Failure(DomainError.invalid("gamification.negative",
+                                               f"{field} must not be negative", field=field))
+        return Success(value)
+
+    return parse_decimal(raw, field).bind(check)
 
 
 @attrs.frozen
@@ -261,7 +263,9 @@ class XPRuleTable:
 
 
 @attrs.frozen
-class _RecentTrade:
+class RecentTrade:
+    """A sided trade inside the wash window: what a reversing trade is compared with."""
+
     instrument: str
     side: str
     quantity: Decimal
@@ -279,7 +283,7 @@ class XPLedger:
     xp_today: int = 0
     counted: int = 0
     last_at: datetime | None = None
-    recent: tuple[_RecentTrade, ...] = ()
+    recent: tuple[RecentTrade, ...] = ()
 
     @classmethod
     def empty(cls, user_id: str) -> XPLedger:
@@ -321,7 +325,7 @@ def rule_xp(rule: XPRule, activity: Activity, streak_days: int = 0) -> int:
     return xp if rule.per_award_cap is None else min(xp, rule.per_award_cap)
 
 
-def _is_wash(table: XPRuleTable, recent: tuple[_RecentTrade, ...], activity: Activity) -> bool:
+def _is_wash(table: XPRuleTable, recent: tuple[RecentTrade, ...], activity: Activity) -> bool:
     if table.wash_window is None or not activity.side:
         return False
     opposite = "sell" if activity.side == "buy" else "buy"
@@ -330,13 +334,14 @@ def _is_wash(table: XPRuleTable, recent: tuple[_RecentTrade, ...], activity: Act
 
 
 def award_xp(table: XPRuleTable, ledger: XPLedger, activity: Activity, streak_days: int = 0,
-             zone: tzinfo = UTC) -> Result[XPAward, DomainError]:
+             zone: tzinfo = UTC, *, stream_id: str | None = None,
+             ) -> Result[XPAward, DomainError]:
     """Evaluate every rule of ``table`` for ``activity``: the XP, the new ledger, the events.
 
     ``streak_days`` is the player's current streak (from :mod:`.streaks`); ``zone`` is the
     player's time zone, which decides the day the daily cap counts.  Activities must arrive in
     time order per ledger; one event ``XPGained`` per paying rule or milestone, with event ids
-    ``"<activity_id>/xp/<rule>"``.
+    ``"<activity_id>/xp/<rule>"``, written to ``stream_id`` (the user id by default).
 
     >>> from datetime import UTC, datetime
     >>> ledger = XPLedger.empty("u-1")
@@ -367,17 +372,18 @@ def award_xp(table: XPRuleTable, ledger: XPLedger, activity: Activity, streak_da
         recent = tuple(t for t in recent if t.at >= horizon)
     wash = _is_wash(table, recent, activity)
     if table.wash_window is not None and activity.side:
-        recent = (*recent, _RecentTrade(activity.instrument, activity.side, activity.quantity,
+        recent = (*recent, RecentTrade(activity.instrument, activity.side, activity.quantity,
                                         activity.occurred_at))
     total = ledger.total_xp
     counted = ledger.counted
     events: list[XPGained] = []
+    stream = activity.user_id if stream_id is None else stream_id
 
     def emit(amount: int, reason: str) -> None:
         nonlocal total
         total += amount
         events.append(XPGained(
-            event_id=f"{activity.activity_id}/xp/{reason}", stream_id=activity.user_id,
+            event_id=f"{activity.activity_id}/xp/{reason}", stream_id=stream,
             occurred_at=activity.occurred_at, user_id=activity.user_id, amount=amount,
             reason=reason, source_id=activity.activity_id, total_xp=total))
 
