@@ -8,7 +8,6 @@ import functools
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import TypedDict
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,79 +18,29 @@ from astratrade_core.events import Event, RiskLimitHit, decode, encode
 from astratrade_core.numeric import CONTEXT
 from astratrade_core.portfolio import (
     ApplyFunding,
-    ChargeFee,
     ClosePosition,
     Command,
     Deposit,
     ExecuteTrade,
     LiquidatePosition,
-    MarkPrice,
     PortfolioState,
     TradeTimes,
-    Withdraw,
     decide,
     evolve,
     replay,
 )
 from astratrade_core.risk import RiskPolicy
-from astratrade_core.testing import decimals, hostile_contexts, positive_decimals
-from astratrade_core.trading import Liquidity
+from astratrade_core.testing import hostile_contexts, portfolio_commands, positive_decimals
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
-SYMBOLS = {"BTCUSD": "USD", "ETHUSD": "USD", "BTCEUR": "EUR"}
 MAX_OPEN = 2
 POLICY = RiskPolicy(max_leverage=Decimal("20"), max_open_positions=MAX_OPEN,
                     max_trades_per_window=40, daily_loss_limit=Decimal("5000"))
 
-prices = positive_decimals(max_value=1000, places=2)
-quantities = decimals(-5, 5, places=3).filter(lambda q: q != 0)
-fees = decimals(-1, 5, places=2)
 
-
-class Meta(TypedDict):
-    command_id: str
-    account_id: str
-    issued_at: datetime
-
-
-@st.composite
-def commands(draw: st.DrawFn, n: int = 0) -> Command:
-    """Any portfolio command, valid or not for the state it will meet."""
-    minutes = draw(st.integers(0, 3 * 24 * 60))
-    meta: Meta = {"command_id": f"c{n}", "account_id": "acct",
-            "issued_at": T0 + timedelta(minutes=minutes)}
-    symbol = draw(st.sampled_from(sorted(SYMBOLS)))
-    currency = draw(st.sampled_from(["USD", "EUR"]))
-    kind = draw(st.sampled_from(["deposit", "withdraw", "fee", "trade", "trade", "trade",
-                                 "close", "liquidate", "funding", "mark"]))
-    command: Command
-    if kind == "deposit":
-        command = Deposit(**meta, currency=currency,
-                          amount=draw(positive_decimals(100_000, 2)))
-    elif kind == "withdraw":
-        command = Withdraw(**meta, currency=currency,
-                           amount=draw(positive_decimals(50_000, 2)))
-    elif kind == "fee":
-        command = ChargeFee(**meta, currency=currency,
-                            amount=draw(positive_decimals(100, 2)), reason="platform")
-    elif kind == "trade":
-        command = ExecuteTrade(**meta, symbol=symbol,
-                               quote_currency=SYMBOLS[symbol], quantity=draw(quantities),
-                               price=draw(prices), fee=draw(fees), policy=POLICY,
-                               liquidity=draw(st.sampled_from(Liquidity)))
-    elif kind == "close":
-        command = ClosePosition(**meta, symbol=symbol,
-                                price=draw(prices), fee=draw(fees))
-    elif kind == "liquidate":
-        command = LiquidatePosition(**meta, symbol=symbol,
-                                    price=draw(prices), fee=draw(decimals(0, 5, 2)))
-    elif kind == "funding":
-        command = ApplyFunding(**meta, symbol=symbol,
-                               rate=draw(decimals(Decimal("-0.001"), Decimal("0.001"), 6)),
-                               mark_price=draw(prices))
-    else:
-        command = MarkPrice(**meta, symbol=symbol, price=draw(prices))
-    return command
+def commands(n: int = 0) -> st.SearchStrategy[Command]:
+    """Any portfolio command, valid or not for the state it will meet, under ``POLICY``."""
+    return portfolio_commands(n, POLICY, T0)
 
 
 def _run(command_list: Sequence[Command]) -> list[Event]:

@@ -12,7 +12,9 @@ from fractions import Fraction
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from returns.maybe import Nothing, Some
+from returns.result import Failure, Success
 
+from astratrade_core.errors import ErrorKind
 from astratrade_core.instrument import Instrument, margin_tiers
 from astratrade_core.money import BTC, ETH, USD
 from astratrade_core.numeric import WAD
@@ -50,14 +52,14 @@ def test_binance_faq_example() -> None:
     # 500 / (0.02 * (1 - 0.004)) = 25100.4016.. ; Binance displays it truncated to cents,
     # we round up to the 0.1 tick (conservative): 25100.5.
     lp = isolated_liquidation_price(BTCUSD, D("0.02"), D("50000"), D("500"), to_tick=False)
-    assert abs(Fraction(lp.unwrap()) - Fraction(500) / (Fraction("0.02") * Fraction("0.996"))
-               ) < TINY
-    assert str(lp.unwrap())[:8] == "25100.40"
-    assert isolated_liquidation_price(BTCUSD, D("0.02"), D("50000"), D("500")) == Some(
-        D("25100.5"))
+    exact = lp.unwrap().unwrap()
+    assert abs(Fraction(exact) - Fraction(500) / (Fraction("0.02") * Fraction("0.996"))) < TINY
+    assert str(exact)[:8] == "25100.40"
+    assert isolated_liquidation_price(BTCUSD, D("0.02"), D("50000"), D("500")) == Success(Some(
+        D("25100.5")))
     # the same single position in cross mode with no other positions
-    assert cross_liquidation_price(BTCUSD, D("0.02"), D("50000"), D("500")) == Some(
-        D("25100.5"))
+    assert cross_liquidation_price(BTCUSD, D("0.02"), D("50000"), D("500")) == Success(Some(
+        D("25100.5")))
 
 
 def test_bracket_is_taken_at_the_liquidation_price() -> None:
@@ -66,22 +68,22 @@ def test_bracket_is_taken_at_the_liquidation_price() -> None:
     # NOT in [250000, inf); middle bracket: (300000 - 60000 - 50) / (10 * 0.995)
     # = 24115.5778.. -> notional 241,155.78 is in [50000, 250000): that is the root.
     exact = isolated_liquidation_price(BTCUSD, D("10"), D("30000"), D("60000"), to_tick=False)
-    assert abs(Fraction(exact.unwrap()) - Fraction(239950) / Fraction("9.95")) < TINY
-    assert isolated_liquidation_price(BTCUSD, D("10"), D("30000"), D("60000")) == Some(
-        D("24115.6"))
+    assert abs(Fraction(exact.unwrap().unwrap()) - Fraction(239950) / Fraction("9.95")) < TINY
+    assert isolated_liquidation_price(BTCUSD, D("10"), D("30000"), D("60000")) == Success(Some(
+        D("24115.6")))
     # short 10 @ 30000 with 30,000 margin: (300000 + 30000 + 1300) / (10 * 1.01)
     # = 32801.98.. (notional 328,019 stays in the top bracket), rounded down to 32801.9
-    assert isolated_liquidation_price(BTCUSD, D("-10"), D("30000"), D("30000")) == Some(
-        D("32801.9"))
+    assert isolated_liquidation_price(BTCUSD, D("-10"), D("30000"), D("30000")) == Success(Some(
+        D("32801.9")))
 
 
 def test_fully_collateralised_long_has_none() -> None:
-    assert isolated_liquidation_price(BTCUSD, D("1"), D("30000"), D("30000")) == Nothing
-    assert isolated_liquidation_price(BTCUSD, D("1"), D("30000"), D("40000")) == Nothing
+    assert isolated_liquidation_price(BTCUSD, D("1"), D("30000"), D("30000")) == Success(Nothing)
+    assert isolated_liquidation_price(BTCUSD, D("1"), D("30000"), D("40000")) == Success(Nothing)
     # a short always has one. Bracket 1 would give 60000 / 1.004 = 59760.9 (notional 59,760:
     # not below 50,000), so bracket 2: (30000 + 30000 + 50) / 1.005 = 59751.24.. -> 59751.2
-    assert isolated_liquidation_price(BTCUSD, D("-1"), D("30000"), D("30000")) == Some(
-        D("59751.2"))
+    assert isolated_liquidation_price(BTCUSD, D("-1"), D("30000"), D("30000")) == Success(Some(
+        D("59751.2")))
 
 
 def test_initial_and_maintenance_margin() -> None:
@@ -91,8 +93,8 @@ def test_initial_and_maintenance_margin() -> None:
         "margin.tier_leverage")
     assert initial_margin(BTCUSD, D("0.1"), D("30000"), D("126")).failure().code == (
         "margin.max_leverage")
-    assert initial_margin(BTCUSD, D("0.1"), D("30000"), D("0.5")).failure().code == (
-        "margin.max_leverage")
+    below_one = initial_margin(BTCUSD, D("0.1"), D("30000"), D("0.5")).failure()
+    assert (below_one.kind, below_one.codes()) == (ErrorKind.INVALID, ("margin.leverage",))
     # maintenance: 60000 * 0.005 - 50 = 250; 300000 * 0.01 - 1300 = 1700; 3000 * 0.004 = 12
     assert maintenance_margin(BTCUSD, D("-2"), D("30000")) == 250
     assert maintenance_margin(BTCUSD, D("10"), D("30000")) == 1700
@@ -109,11 +111,12 @@ def test_cross_margin_uses_other_positions() -> None:
     other = (eth, Position("ETH", D("-5"), D("2000"), D("2100")))
     # C = 2000 - 105 - 500 = 1395; BTC long 0.1 @ 30000 (bracket 1, mmr 0.004):
     # (3000 - 1395) / (0.1 * 0.996) = 1605 / 0.0996 = 16114.45.. -> 16114.5
-    assert cross_liquidation_price(BTCUSD, D("0.1"), D("30000"), D("2000"), [other]) == Some(
-        D("16114.5"))
+    assert cross_liquidation_price(BTCUSD, D("0.1"), D("30000"), D("2000"), [other]) == Success(
+        Some(D("16114.5")))
     # an account already under water has no positive price for a short
     sunk = (eth, Position("ETH", D("-5"), D("2000"), D("9000")))  # upnl -35000
-    assert cross_liquidation_price(BTCUSD, D("-0.1"), D("30000"), D("2000"), [sunk]) == Nothing
+    assert cross_liquidation_price(BTCUSD, D("-0.1"), D("30000"), D("2000"), [sunk]) == Success(
+        Nothing)
 
 
 def test_wad_worked_examples() -> None:
@@ -163,14 +166,22 @@ def test_equity_equals_maintenance_at_the_liquidation_price(
     instrument, quantity, entry, leverage, _ = case
     margin = _margin(quantity, entry, leverage)
     exact = isolated_liquidation_price(instrument, quantity, entry, margin, to_tick=False)
-    assume(exact != Nothing)
-    price = exact.unwrap()
+    assume(exact != Success(Nothing))
+    price = exact.unwrap().unwrap()
     equity = Fraction(equity_at(quantity, entry, margin, price))
     required = Fraction(maintenance_margin(instrument, quantity, price))
     assert abs(equity - required) < TINY * (1 + abs(Fraction(margin)))
-    # and the rounded price is on the safe side: still solvent, less than a tick away
-    rounded = isolated_liquidation_price(instrument, quantity, entry, margin).unwrap()
+    # and the rounded price is on the safe side: still solvent, less than a tick away,
+    # strictly beyond the entry (a price that rounds onto the entry is refused)
+    assume(instrument.tick_size <= entry)
     tick = Fraction(instrument.tick_size)
+    found = isolated_liquidation_price(instrument, quantity, entry, margin)
+    if isinstance(found, Failure):
+        assert found.failure().code == "margin.liquidated_on_open"
+        assert abs(Fraction(entry) - Fraction(price)) < tick
+        return
+    rounded = found.unwrap().unwrap()
+    assert rounded < entry if quantity > 0 else rounded > entry
     assert Fraction(equity_at(quantity, entry, margin, rounded)) >= Fraction(
         maintenance_margin(instrument, quantity, rounded)) - TINY
     assert abs(Fraction(rounded) - Fraction(price)) < tick
@@ -184,7 +195,7 @@ def test_liquidation_moves_toward_entry_as_leverage_rises(
     def lp(leverage: Decimal) -> Decimal:
         found = isolated_liquidation_price(instrument, quantity, entry,
                                            _margin(quantity, entry, leverage), to_tick=False)
-        return found.value_or(D(0))
+        return found.unwrap().value_or(D(0))
     at_low, at_high = lp(low), lp(high)
     if quantity > 0:
         assert at_low <= at_high < entry  # a long's liquidation price is below entry
@@ -206,8 +217,16 @@ def test_cross_equals_isolated_with_the_accounts_free_collateral(
         Fraction(0))
     collateral = _decimal(free)
     assert Fraction(collateral) == free
-    assert cross_liquidation_price(instrument, quantity, entry, wallet, others) == (
-        isolated_liquidation_price(instrument, quantity, entry, collateral))
+    assume(instrument.tick_size <= entry)
+    assume(collateral > maintenance_margin(instrument, quantity, entry))  # isolated can open
+    cross = cross_liquidation_price(instrument, quantity, entry, wallet, others)
+    isolated = isolated_liquidation_price(instrument, quantity, entry, collateral)
+    if isinstance(isolated, Failure):  # rounded onto the entry: refused when opening only
+        assert isolated.failure().code == "margin.liquidated_on_open"
+        price = cross.unwrap().unwrap()
+        assert price >= entry if quantity > 0 else price <= entry
+    else:
+        assert cross == isolated
 
 
 def _wad(d: Decimal) -> int:
@@ -224,9 +243,16 @@ def test_wad_algorithm_agrees_with_the_decimal_version(size: Decimal, entry: Dec
                            max_leverage=leverage,
                            tiers=margin_tiers([("0", None, leverage, mmr)]).unwrap()).unwrap()
     quantity = size if is_long else -size
-    exact = isolated_liquidation_price(single, quantity, entry, margin, to_tick=False)
+    found = isolated_liquidation_price(single, quantity, entry, margin, to_tick=False)
     got = isolated_liquidation_price_wad(_wad(size), _wad(entry), _wad(margin), _wad(mmr), 0,
                                          is_long=is_long).unwrap()
+    if isinstance(found, Failure):
+        # liquidated on opening: the on-chain formula (no opening check) answers a price at
+        # or beyond the entry
+        assert found.failure().code == "margin.liquidated_on_open"
+        assert got >= _wad(entry) if is_long else got <= _wad(entry)
+        return
+    exact = found.unwrap()
     if exact == Nothing:
         assert got == 0
         return

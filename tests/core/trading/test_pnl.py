@@ -50,7 +50,7 @@ def test_position_of_parses_and_reports_every_problem() -> None:
     assert p == Position("BTC", D("-0.25"), D("30000"), D("29999.5"))
     assert not p.is_long
     assert p.notional == D("7499.875")  # 0.25 * 29999.5
-    err = Position.of("BTC", "NaN", "0", 1.5).failure()
+    err = Position.of("BTC", "NaN", "0", 1.5).failure()  # type: ignore[arg-type]  # a float, to be refused
     assert err.code == "position.invalid"
     assert err.codes() == ("numeric.not_finite", "numeric.not_positive",
                            "numeric.float_rejected")
@@ -68,7 +68,8 @@ def test_position_size_worked_examples() -> None:
 
 def test_position_size_failures() -> None:
     def codes(*args: object) -> tuple[str, ...]:
-        return calculate_position_size(*args).failure().codes()
+        # hostile values of any type, on purpose: the function must refuse, never raise
+        return calculate_position_size(*args).failure().codes()  # type: ignore[arg-type]
 
     assert codes("1000", "0.01", "0") == ("numeric.not_positive",)
     assert codes("-1", "0.01", "1") == ("numeric.not_positive",)

@@ -79,7 +79,7 @@ def test_rules_are_all_reported() -> None:
 
 
 def test_invalid_inputs_are_all_reported() -> None:
-    err = fixed_fractional_size(ETHUSD, "-1", "1.5", 0.5, "abc", fee_rate="1",
+    err = fixed_fractional_size(ETHUSD, "-1", "1.5", 0.5, "abc", fee_rate="1",  # type: ignore[arg-type]  # a float, to be refused
                                 leverage="0.5").failure()
     assert err.code == "sizing.invalid"
     assert err.codes() == ("numeric.not_positive", "sizing.risk_fraction",
