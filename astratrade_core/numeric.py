@@ -158,13 +158,22 @@ def _error(code: str, message: str, value: object) -> Failure[DomainError]:
 
 
 def _describe(value: object) -> str:
+    """A short, safe rendering of an offending value for an error's fields: never the
+    thousands of digits a hostile value may carry, and never an exception (``repr`` of a huge
+    ``int`` raises past ``sys.get_int_max_str_digits()``)."""
     if isinstance(value, int) and value.bit_length() > 128:
         return f"<int of {value.bit_length()} bits>"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_describe(item) for item in value) + ")"
     if isinstance(value, str) and len(value) > 40:
         return repr(value[:37]) + "..."
-    if isinstance(value, Decimal) and value.is_finite() and abs(value.adjusted()) > 40:
-        return f"<Decimal of order 1E{value.adjusted()}>"  # str() would print every digit
-    text = repr(value)
+    if isinstance(value, Decimal) and (len(value.as_tuple().digits) > 40 or (
+            value.is_finite() and abs(value.adjusted()) > 40)):
+        return f"<Decimal of {len(value.as_tuple().digits)} digits, order {value.adjusted()}>"
+    try:
+        text = repr(value)
+    except ValueError:  # a container holding a huge int
+        return f"<{type(value).__name__}>"
     return text if len(text) <= 40 else text[:37] + "..."
 
 

@@ -214,7 +214,8 @@ def hostile_datetimes() -> st.SearchStrategy[datetime]:
 def hostile_values(hint: object, known: Mapping[object, st.SearchStrategy[Any]] | None = None,
                    ) -> st.SearchStrategy[Any]:
     """Hostile values of a type hint.  ``Decimal`` and ``int`` also draw the wrong types a
-    caller passes for them (``hostile_numbers``, ``hostile_integers``); unions, optionals,
+    caller passes for them (``hostile_numbers``, ``hostile_integers``), ``object`` anything;
+    unions, optionals,
     tuples, sequences and enums are followed; any other type must be in ``known`` (a value
     type's *valid* values: its invariants are its constructor's business), else
     ``LookupError``.
@@ -231,6 +232,8 @@ def hostile_values(hint: object, known: Mapping[object, st.SearchStrategy[Any]] 
     scalars: dict[object, st.SearchStrategy[Any]] = {
         Decimal: hostile_numbers(), int: hostile_integers(), str: hostile_texts(),
         bool: st.booleans(), datetime: hostile_datetimes(), type(None): st.none(), None: st.none(),
+        object: st.one_of(hostile_numbers(), st.none(), st.booleans(), hostile_datetimes(),
+                          st.lists(st.integers(), max_size=2)),
     }
     if hint in scalars:
         return scalars[hint]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import decimal
 import functools
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from returns.result import Success
 
-from astratrade_core.events import Event, RiskLimitHit, decode, encode
+from astratrade_core.events import Event, RiskLimitHit, TradeExecuted, decode, encode
 from astratrade_core.numeric import CONTEXT
 from astratrade_core.portfolio import (
+    TRADE_MEMORY,
     ApplyFunding,
     ClosePosition,
     Command,
@@ -212,3 +213,54 @@ def test_trade_times_count_and_group_like_a_sorted_list(times: list[datetime],
     assert list(grouped) == sorted(times)
     assert grouped.count_after(since) == sum(1 for t in times if t > since)
     assert all(len({(t.date(), t.hour) for t in hour}) == 1 for hour in grouped.hours)
+
+
+# Trade times in any order: a pool of instants (so ties occur), shown in any UTC offset.
+_instants = st.lists(st.integers(0, 3 * 24 * 3600), min_size=1, max_size=12, unique=True)
+_offsets = st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+
+
+def _trades(times: Sequence[datetime], prefix: str) -> list[Event]:
+    return [TradeExecuted(event_id=f"{prefix}{i}", stream_id="acct", occurred_at=t,
+                          symbol="BTCUSD", quote_currency="USD", quantity=Decimal(1),
+                          price=Decimal(100), fee=Decimal(0), liquidity="taker",
+                          realized_pnl=Decimal(0))
+            for i, t in enumerate(times)]
+
+
+@st.composite
+def _times(draw: st.DrawFn, pool: list[int]) -> list[datetime]:
+    picks = draw(st.lists(st.sampled_from(pool), max_size=40))
+    return [(T0 + timedelta(seconds=s)).astimezone(draw(_offsets)) for s in picks]
+
+
+@settings(max_examples=200)
+@given(_instants.flatmap(lambda pool: st.tuples(_times(pool), _times(pool))))
+def test_trades_out_of_time_order_fold_to_the_reference_times(
+        parts: tuple[list[datetime], list[datetime]]) -> None:
+    # the reference semantics: every trade time within TRADE_MEMORY of the latest one,
+    # sorted and grouped by UTC hour, whatever order the trades arrived in
+    first, second = parts
+    snapshot = replay(_trades(first, "a"))
+    after = replay(_trades(second, "b"), snapshot)
+    everything = [*first, *second]
+    if not everything:
+        assert after.recent_trades == TradeTimes.EMPTY
+        return
+    latest = max(everything)
+    assert after.recent_trades == TradeTimes.of(
+        t for t in everything if t > latest - TRADE_MEMORY)
+    assert after == replay(_trades(first, "a") + _trades(second, "b"))
+    assert after == functools.reduce(evolve, _trades(second, "b"), snapshot)
+
+
+def test_a_late_trade_joins_its_own_hour() -> None:
+    # 09:59 and 10:30 are held; a late 10:10 joins the 10:00 hour, a late 08:00 opens one
+    # before it, and 07:00 on the previous day falls outside the 24 hours kept
+    held = [T0.replace(hour=9, minute=59), T0.replace(hour=10, minute=30)]
+    late = [T0.replace(hour=10, minute=10), T0.replace(hour=8),
+            T0.replace(hour=10, minute=30) - TRADE_MEMORY]
+    state = replay(_trades(late, "b"), replay(_trades(held, "a")))
+    assert state.recent_trades.hours == (
+        (T0.replace(hour=8),), (T0.replace(hour=9, minute=59),),
+        (T0.replace(hour=10, minute=10), T0.replace(hour=10, minute=30)))
