@@ -215,10 +215,9 @@ def hostile_values(hint: object, known: Mapping[object, st.SearchStrategy[Any]] 
                    ) -> st.SearchStrategy[Any]:
     """Hostile values of a type hint.  ``Decimal`` and ``int`` also draw the wrong types a
     caller passes for them (``hostile_numbers``, ``hostile_integers``), ``object`` anything;
-    unions, optionals,
-    tuples, sequences and enums are followed; any other type must be in ``known`` (a value
-    type's *valid* values: its invariants are its constructor's business), else
-    ``LookupError``.
+    unions, optionals, tuples, sequences and enums (members and one non-member) are
+    followed; any other type must be in ``known`` (a value type's *valid* values: its
+    invariants are its constructor's business), else ``LookupError``.
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=20)

@@ -113,7 +113,8 @@ class Position:
 
     def roi_percent(self, leverage: Decimal = ONE) -> Maybe[Decimal]:
         """Return on the initial margin ``|quantity| * entry / leverage``, in percent
-        (Binance's ROI); ``Nothing`` when flat.  Exact to CONTEXT's 120 digits.
+        (Binance's ROI); ``Nothing`` when flat.  Exact to CONTEXT's 120 digits; ``leverage``
+        is a validated value of at least 1.
 
         >>> from decimal import Decimal as D
         >>> # short 0.5 from 30000 to 29000 gains 500 on a margin of 0.5 * 30000 / 6 = 2500
