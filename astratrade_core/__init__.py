@@ -33,8 +33,6 @@ from astratrade_core.money import (
     USDC,
     Currency,
     Money,
-    Price,
-    Quantity,
     Rate,
 )
 from astratrade_core.numeric import (
@@ -128,8 +126,6 @@ __all__ = [
     "Instrument",
     "MarginTier",
     "Money",
-    "Price",
-    "Quantity",
     "Rate",
     "Rounding",
     "from_fixed",

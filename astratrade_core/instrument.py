@@ -26,17 +26,18 @@ from decimal import Decimal
 import attrs
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect
 from astratrade_core.money import Currency
 from astratrade_core.numeric import (
     CONTEXT,
     ZERO,
+    DecimalInput,
     parse_decimal,
     parse_non_negative,
     parse_positive,
 )
 
-__all__ = ["Instrument", "MarginTier", "margin_tiers"]
+__all__ = ["Instrument", "MarginTier", "TierRow", "margin_tiers"]
 
 
 @attrs.frozen
@@ -56,9 +57,11 @@ class MarginTier:
         )
 
 
-def margin_tiers(
-    rows: Sequence[tuple[object, object | None, object, object]],
-) -> Result[tuple[MarginTier, ...], DomainError]:
+#: One bracket as given: ``(notional_floor, notional_cap or None, max_leverage, mmr)``.
+TierRow = tuple[DecimalInput, DecimalInput | None, DecimalInput, DecimalInput]
+
+
+def margin_tiers(rows: Sequence[TierRow]) -> Result[tuple[MarginTier, ...], DomainError]:
     """Build contiguous tiers from ``(floor, cap, max_leverage, mmr)`` rows.
 
     Checks that the first floor is 0, each cap is the next floor, leverage does not rise and
@@ -72,18 +75,13 @@ def margin_tiers(
     tiers: list[MarginTier] = []
     amount = ZERO
     previous: MarginTier | None = None
-    for index, (floor_in, cap_in, lev_in, mmr_in) in enumerate(rows):
-        floor_r = parse_non_negative(floor_in, f"tiers[{index}].floor")
-        cap_r: Result[Decimal | None, DomainError] = (
-            Success(None) if cap_in is None else parse_positive(cap_in, f"tiers[{index}].cap")
-        )
-        lev_r = parse_positive(lev_in, f"tiers[{index}].max_leverage")
-        mmr_r = parse_positive(mmr_in, f"tiers[{index}].mmr")
-        failures = [r.failure() for r in (floor_r, cap_r, lev_r, mmr_r) if isinstance(r, Failure)]
-        if failures:
-            problems.extend(failures)
-            continue
-        floor, cap, leverage, mmr = floor_r.unwrap(), cap_r.unwrap(), lev_r.unwrap(), mmr_r.unwrap()
+    for index, row in enumerate(rows):
+        match _tier_row(index, row):
+            case Failure(problem):
+                problems.extend(problem.causes or (problem,))
+                continue
+            case Success((floor, cap, leverage, mmr)):
+                pass
         if previous is None:
             if floor != 0:
                 problems.append(
@@ -94,18 +92,17 @@ def margin_tiers(
                     "instrument.tiers_gap", f"tier {index} must start where the previous ends",
                     index=index))
             if leverage > previous.max_leverage or mmr < previous.maintenance_margin_rate:
-                problems.append(DomainError.invalid("instrument.tiers_order",
-                                               f"tier {index} must not raise leverage or lower mmr",
-                                               index=index))
+                problems.append(DomainError.invalid(
+                    "instrument.tiers_order", f"tier {index} must not raise leverage or lower mmr",
+                    index=index))
             amount = CONTEXT.add(amount, CONTEXT.multiply(
                 floor, CONTEXT.subtract(mmr, previous.maintenance_margin_rate)))
         if cap is not None and cap <= floor:
             problems.append(DomainError.invalid(
-                "instrument.tiers_cap", f"tier {index} cap <= floor",
-                                           index=index))
+                "instrument.tiers_cap", f"tier {index} cap <= floor", index=index))
         if mmr >= 1:
             problems.append(DomainError.invalid("instrument.tiers_mmr", "mmr must be below 1",
-                                           index=index))
+                                                index=index))
         previous = MarginTier(floor, cap, leverage, mmr, amount)
         tiers.append(previous)
     if not rows:
@@ -117,6 +114,22 @@ def margin_tiers(
     if problems:
         return Failure(DomainError.all_of("instrument.invalid_tiers", problems))
     return Success(tuple(tiers))
+
+
+def _tier_row(index: int, row: TierRow,
+              ) -> Result[tuple[Decimal, Decimal | None, Decimal, Decimal], DomainError]:
+    given: object = row  # typed TierRow; checked because a caller may not be
+    if not isinstance(given, tuple) or len(given) != 4:
+        return Failure(DomainError.invalid(
+            "instrument.tier_row", f"tiers[{index}]: expected (floor, cap, max_leverage, mmr)",
+            index=index))
+    floor, cap, leverage, mmr = row
+    cap_r: Result[Decimal | None, DomainError] = (
+        Success(None) if cap is None else parse_positive(cap, f"tiers[{index}].cap"))
+    return collect(f"instrument.tiers[{index}]",
+                   parse_non_negative(floor, f"tiers[{index}].floor"), cap_r,
+                   parse_positive(leverage, f"tiers[{index}].max_leverage"),
+                   parse_positive(mmr, f"tiers[{index}].mmr"))
 
 
 @attrs.frozen
@@ -140,42 +153,48 @@ class Instrument:
         base: Currency,
         quote: Currency,
         *,
-        tick_size: object,
-        lot_size: object,
-        min_quantity: object = "0",
-        min_notional: object = "0",
-        max_leverage: object = "1",
+        tick_size: DecimalInput,
+        lot_size: DecimalInput,
+        min_quantity: DecimalInput = "0",
+        min_notional: DecimalInput = "0",
+        max_leverage: DecimalInput = "1",
         tiers: tuple[MarginTier, ...] | None = None,
     ) -> Result[Instrument, DomainError]:
         """Validate every field and report all problems at once.
 
-        Without ``tiers`` a single unbounded tier with mmr ``1 / (2 * max_leverage)`` is used.
+        Without ``tiers`` a single unbounded tier with mmr ``1 / (2 * max_leverage)`` is used;
+        given ``tiers`` (from :func:`margin_tiers`) must not be empty.
 
         >>> from astratrade_core.money import BTC, USD
         >>> Instrument.of("X", BTC, USD, tick_size="0", lot_size="-1").failure().codes()
         ('numeric.not_positive', 'numeric.not_positive')
         """
-        parsed = {
-            "tick_size": parse_positive(tick_size, "tick_size"),
-            "lot_size": parse_positive(lot_size, "lot_size"),
-            "min_quantity": parse_non_negative(min_quantity, "min_quantity"),
-            "min_notional": parse_non_negative(min_notional, "min_notional"),
-            "max_leverage": parse_decimal(max_leverage, "max_leverage").bind(
-                lambda d: Success(d) if d >= 1 else Failure(
-                    DomainError.invalid("instrument.max_leverage", "max_leverage must be >= 1",
-                                   value=d))),
-        }
-        problems = [r.failure() for r in parsed.values() if isinstance(r, Failure)]
-        if not symbol or not isinstance(symbol, str) or len(symbol) > 32:
-            problems.insert(0, DomainError.invalid("instrument.symbol",
-                                                   "symbol must be 1-32 chars"))
-        if problems:
-            return Failure(DomainError.all_of("instrument.invalid", problems))
-        values = {k: r.unwrap() for k, r in parsed.items()}
+        symbol_r: Result[str, DomainError] = (
+            Success(symbol) if isinstance(symbol, str) and 0 < len(symbol) <= 32
+            else Failure(DomainError.invalid("instrument.symbol", "symbol must be 1-32 chars")))
+        tiers_r: Result[tuple[MarginTier, ...] | None, DomainError] = (
+            Success(tiers) if tiers is None or (isinstance(tiers, tuple) and tiers)
+            else Failure(DomainError.invalid("instrument.tiers_empty",
+                                             "at least one tier is required")))
+        leverage_r = parse_decimal(max_leverage, "max_leverage").bind(
+            lambda d: Success(d) if d >= 1 else Failure(DomainError.invalid(
+                "instrument.max_leverage", "max_leverage must be >= 1", value=d)))
+        checked = collect("instrument.invalid", symbol_r, tiers_r,
+                          parse_positive(tick_size, "tick_size"),
+                          parse_positive(lot_size, "lot_size"),
+                          parse_non_negative(min_quantity, "min_quantity"),
+                          parse_non_negative(min_notional, "min_notional"), leverage_r)
+        return checked.map(lambda v: cls._built(base, quote, v))
+
+    @classmethod
+    def _built(cls, base: Currency, quote: Currency,
+               values: tuple[str, tuple[MarginTier, ...] | None, Decimal, Decimal, Decimal,
+                             Decimal, Decimal]) -> Instrument:
+        symbol, tiers, tick, lot, min_quantity, min_notional, leverage = values
         if tiers is None:
-            mmr = CONTEXT.divide(Decimal("0.5"), values["max_leverage"])
-            tiers = (MarginTier(ZERO, None, values["max_leverage"], mmr, ZERO),)
-        return Success(cls(symbol, base, quote, tiers=tiers, **values))
+            tiers = (MarginTier(ZERO, None, leverage, CONTEXT.divide(Decimal("0.5"), leverage),
+                                ZERO),)
+        return cls(symbol, base, quote, tick, lot, min_quantity, min_notional, leverage, tiers)
 
     def tier_for(self, notional: Decimal) -> MarginTier:
         """The maintenance bracket for an absolute notional."""

@@ -1,7 +1,15 @@
-"""Value types a trader recognises: Currency, Money, Price, Quantity, Rate.
+"""Value types a trader recognises: Currency, Money, Rate.
 
 Each type is an ``attrs`` frozen class.  The smart constructors (``of``) validate and return
 ``Result[T, DomainError]``; the raw constructors are for already-validated data.
+
+Prices and quantities are plain ``Decimal`` values, not wrapper types: their meaning (tick,
+lot, quote currency) comes from the :class:`~astratrade_core.instrument.Instrument` they
+trade on, every trading function accepts them as ``DecimalInput`` (``str``, ``int`` or
+``Decimal``, parsed and bounded) or as validated ``Decimal`` fields of a value type
+(``Fill``, ``Position``, ``PositionState``), and the folds that touch millions of them stay
+free of per-value wrappers.  :class:`Money` is for amounts whose currency travels with them
+(fees, payouts, allocations).
 
 >>> usd = Currency.of("USD", 2).unwrap()
 >>> a = Money.of("10.005", usd).unwrap()
@@ -27,10 +35,9 @@ from astratrade_core.numeric import (
     CONTEXT,
     ONE,
     ZERO,
+    DecimalInput,
     Rounding,
     parse_decimal,
-    parse_non_negative,
-    parse_positive,
     quantize,
 )
 
@@ -43,8 +50,6 @@ __all__ = [
     "USDC",
     "Currency",
     "Money",
-    "Price",
-    "Quantity",
     "Rate",
 ]
 
@@ -107,7 +112,7 @@ class Money:
     currency: Currency
 
     @classmethod
-    def of(cls, amount: object, currency: Currency) -> Result[Money, DomainError]:
+    def of(cls, amount: DecimalInput, currency: Currency) -> Result[Money, DomainError]:
         """Parse an amount (str, int or Decimal; never float).
 
         >>> Money.of(0.1, USD).failure().code
@@ -183,38 +188,6 @@ class Money:
 
 
 @attrs.frozen
-class Price:
-    """A strictly positive price in quote currency per unit of base."""
-
-    value: Decimal
-
-    @classmethod
-    def of(cls, value: object) -> Result[Price, DomainError]:
-        """Parse a strictly positive price.
-
-        >>> Price.of("-1").failure().code
-        'numeric.not_positive'
-        """
-        return parse_positive(value, "price").map(cls)
-
-
-@attrs.frozen
-class Quantity:
-    """A non-negative amount of the base asset (direction lives in the position's sign)."""
-
-    value: Decimal
-
-    @classmethod
-    def of(cls, value: object) -> Result[Quantity, DomainError]:
-        """Parse a non-negative quantity.
-
-        >>> Quantity.of("0.5").unwrap().value
-        Decimal('0.5')
-        """
-        return parse_non_negative(value, "quantity").map(cls)
-
-
-@attrs.frozen
 class Rate:
     """A dimensionless rate as a fraction (``0.01`` is 1 %, 100 bps). May be negative
     (funding rates are)."""
@@ -222,7 +195,7 @@ class Rate:
     value: Decimal
 
     @classmethod
-    def of(cls, value: object) -> Result[Rate, DomainError]:
+    def of(cls, value: DecimalInput) -> Result[Rate, DomainError]:
         """Parse a fraction.
 
         >>> Rate.of("0.0005").unwrap().as_bps()

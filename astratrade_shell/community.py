@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 import attrs
 from pyrsistent import pset
 from pyrsistent.typing import PSet
-from returns.result import Failure, Success
+from returns.result import Failure
 
 from astratrade_core.aggregate import Stream, handle
 from astratrade_core.events import Event
@@ -385,9 +385,9 @@ class _Simulation:
         price = self.prices[trade.symbol]
         long = trade.quantity > 0
         margin = initial_margin(instrument, trade.quantity, trade.entry, trader.leverage)
-        liquidation = (isolated_liquidation_price(instrument, trade.quantity, trade.entry,
-                                                  margin.unwrap()).value_or(None)
-                       if isinstance(margin, Success) else None)
+        liquidation = margin.bind(lambda m: isolated_liquidation_price(
+            instrument, trade.quantity, trade.entry, m)).map(
+            lambda found: found.value_or(None)).value_or(None)
         if liquidation is not None and (price <= liquidation if long else price >= liquidation):
             self._liquidate(trader, trade, liquidation)
             return

@@ -142,7 +142,9 @@ def sizing_within_budget(  # noqa: PLR0917 - one parameter per drawn input
 @hypothesis_property("trading.liquidation.identity",
                      "at the exact liquidation price equity equals maintenance margin (to "
                      "1e-90 relative); at the tick-rounded price equity is still >= "
-                     "maintenance (the protocol liquidates while solvent)",
+                     "maintenance (the protocol liquidates while solvent) and the price lies "
+                     "strictly beyond the entry; a refusal is exactly a position liquidated "
+                     "on opening or a tick coarser than the entry",
                      targets=["astratrade_core.trading.margin.isolated_liquidation_price"],
                      bounds="|quantity| <= 10**4, entry <= 10**6, margin <= 10**7; random "
                             "brackets and ticks")
@@ -152,16 +154,33 @@ def liquidation_identity(instrument: Instrument, quantity: Decimal, entry: Decim
                          margin: Decimal) -> None:
     exact = isolated_liquidation_price(instrument, quantity, entry, margin, to_tick=False)
     rounded = isolated_liquidation_price(instrument, quantity, entry, margin)
-    assert (exact == rounded) or isinstance(exact, Some) == isinstance(rounded, Some)
-    if not isinstance(exact, Some):
-        assert quantity > 0  # only a long can be safe at every price
+    cover = CONTEXT.subtract(margin, maintenance_margin(instrument, quantity, entry))
+    if isinstance(exact, Failure):
+        assert exact.failure().code == "margin.liquidated_on_open" and cover <= 0, exact
         return
-    root = exact.unwrap()
+    assert cover > 0
+    found = exact.unwrap()
+    if not isinstance(found, Some):
+        assert quantity > 0  # only a long can be safe at every price
+        assert rounded == Success(found) or instrument.tick_size > entry
+        return
+    root = found.unwrap()
+    assert root < entry if quantity > 0 else root > entry
     gap = CONTEXT.subtract(equity_at(quantity, entry, margin, root),
                            maintenance_margin(instrument, quantity, root))
     scale = CONTEXT.add(CONTEXT.multiply(CONTEXT.abs(quantity), root), margin)
     assert CONTEXT.abs(gap) <= CONTEXT.multiply(scale, Decimal("1e-90")), (root, gap)
-    price = rounded.unwrap()
+    if isinstance(rounded, Failure):
+        tick = instrument.tick_size
+        code = rounded.failure().code
+        if code == "margin.invalid":
+            assert rounded.failure().codes() == ("margin.tick_too_coarse",) and tick > entry
+        else:  # the rounded price reached the entry: the root lies within a tick of it
+            assert code == "margin.liquidated_on_open"
+            assert CONTEXT.abs(CONTEXT.subtract(entry, root)) < tick, (root, entry, tick)
+        return
+    price = rounded.unwrap().unwrap()
+    assert price < entry if quantity > 0 else price > entry
     if price > 0:
         solvent = CONTEXT.subtract(equity_at(quantity, entry, margin, price),
                                    maintenance_margin(instrument, quantity, price))

@@ -6,6 +6,8 @@
 """
 
 from astratrade_core.portfolio.commands import (
+    EARLIEST_ISSUED_AT,
+    LATEST_ISSUED_AT,
     ApplyFunding,
     ChargeFee,
     ClosePosition,
@@ -25,10 +27,12 @@ from astratrade_core.portfolio.evolve import (
     replay,
     utc_day,
 )
-from astratrade_core.portfolio.state import Ledger, PortfolioState, Position, TradeTimes
+from astratrade_core.portfolio.state import Holding, Ledger, PortfolioState, TradeTimes
 
 __all__ = [
     "BOOKING_PLACES",
+    "EARLIEST_ISSUED_AT",
+    "LATEST_ISSUED_AT",
     "PORTFOLIO",
     "TRADE_MEMORY",
     "ApplyFunding",
@@ -38,11 +42,11 @@ __all__ = [
     "Decision",
     "Deposit",
     "ExecuteTrade",
+    "Holding",
     "Ledger",
     "LiquidatePosition",
     "MarkPrice",
     "PortfolioState",
-    "Position",
     "TradeTimes",
     "Withdraw",
     "book",

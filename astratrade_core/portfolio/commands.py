@@ -4,7 +4,11 @@ Every command carries what the core must not invent: ``command_id`` (the events 
 get the ids ``f"{command_id}:{n}"``, ``n = 0, 1, ...``), ``account_id`` (the events'
 ``stream_id``) and ``issued_at`` (their ``occurred_at``; an aware datetime).  Amounts are
 ``Decimal`` values parsed by the shell (``astratrade_core.numeric.parse_decimal``);
-``decide`` checks their bounds and signs again and reports every problem at once.
+``decide`` checks their types, bounds and signs again
+(``astratrade_core.numeric.check_decimal``: a ``str`` or ``float`` in a ``Decimal`` field is
+refused) and reports every problem at once.  ``issued_at`` must be aware and lie in
+``[EARLIEST_ISSUED_AT, LATEST_ISSUED_AT)``, so day and hour arithmetic never leaves
+``datetime``'s range.
 
 >>> from datetime import UTC, datetime
 >>> from decimal import Decimal
@@ -15,8 +19,9 @@ get the ids ``f"{command_id}:{n}"``, ``n = 0, 1, ...``), ``account_id`` (the eve
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Final
 
 import attrs
 
@@ -25,6 +30,8 @@ from astratrade_core.risk.limits import RiskPolicy
 from astratrade_core.trading.fills import Liquidity
 
 __all__ = [
+    "EARLIEST_ISSUED_AT",
+    "LATEST_ISSUED_AT",
     "ApplyFunding",
     "ChargeFee",
     "ClosePosition",
@@ -35,6 +42,11 @@ __all__ = [
     "MarkPrice",
     "Withdraw",
 ]
+
+#: The earliest ``issued_at`` a command may carry (inclusive).
+EARLIEST_ISSUED_AT: Final = datetime(1900, 1, 1, tzinfo=UTC)
+#: The bound ``issued_at`` must stay below.
+LATEST_ISSUED_AT: Final = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 @attrs.frozen(kw_only=True)

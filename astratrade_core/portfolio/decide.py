@@ -19,8 +19,12 @@ command                events (or failure)
 =====================  ==========================================================================
 
 Malformed values (non-positive price or amount, zero quantity, unbounded or non-finite
-numbers, empty symbol or currency, naive ``issued_at``) fail with
-``portfolio.invalid_command`` whose causes list every problem.  Fills reducing a position are
+numbers, a ``str`` or ``float`` where a ``Decimal`` belongs (``numeric.type``: commands hold
+validated Decimals, so every event they produce encodes and replays), empty symbol, currency,
+command or account id, a naive ``issued_at`` or one outside ``[EARLIEST_ISSUED_AT,
+LATEST_ISSUED_AT)``) fail with ``portfolio.invalid_command`` whose causes list every
+problem; a command of no known type fails with ``portfolio.unknown_command``.  ``decide``
+never raises.  Fills reducing a position are
 never blocked by limits, so they (and funding and liquidations) are the only way cash can go
 below zero: realized losses of a position the margin rules let the account hold.
 
@@ -43,13 +47,14 @@ below zero: realized losses of a position the margin rules let the account hold.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from returns.result import Failure, Result, Success
 
 from astratrade_core.aggregate import Aggregate
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect_all
 from astratrade_core.events.envelope import Event
 from astratrade_core.events.trading import (
     TRADING_EVENTS,
@@ -63,8 +68,10 @@ from astratrade_core.events.trading import (
     RiskLimitHit,
     TradeExecuted,
 )
-from astratrade_core.numeric import CONTEXT, ZERO, parse_decimal, parse_positive
+from astratrade_core.numeric import CONTEXT, ZERO, check_decimal
 from astratrade_core.portfolio.commands import (
+    EARLIEST_ISSUED_AT,
+    LATEST_ISSUED_AT,
     ApplyFunding,
     ChargeFee,
     ClosePosition,
@@ -78,9 +85,17 @@ from astratrade_core.portfolio.commands import (
 from astratrade_core.portfolio.evolve import book, replay, utc_day
 from astratrade_core.portfolio.state import PortfolioState
 from astratrade_core.risk.limits import Exposure, RiskPolicy, evaluate
-from astratrade_core.trading.fills import Fill, PositionState, apply_fill, funding_payment
+from astratrade_core.trading.fills import (
+    Fill,
+    Liquidity,
+    PositionState,
+    apply_fill,
+    funding_payment,
+)
 
 __all__ = ["PORTFOLIO", "Decision", "decide", "exposure_after"]
+
+T = TypeVar("T")
 
 #: What ``decide`` returns.
 Decision = Result[tuple[Event, ...], DomainError]
@@ -91,30 +106,57 @@ _mul = CONTEXT.multiply
 _abs = CONTEXT.abs
 
 
+_INVALID: Final = "portfolio.invalid_command"
+
+
+def _number(value: Decimal, field: str) -> Result[Decimal, DomainError]:
+    return check_decimal(value, field)
+
+
+def _positive(value: Decimal, field: str) -> Result[Decimal, DomainError]:
+    return check_decimal(value, field).bind(
+        lambda d: Success(d) if d > 0 else Failure(DomainError.invalid(
+            "numeric.not_positive", f"{field}: must be greater than zero", field=field)))
+
+
 def _nonzero(value: Decimal, field: str) -> Result[Decimal, DomainError]:
-    return parse_decimal(value, field).bind(
-        lambda d: Success(d) if d != 0 else Failure(
-            DomainError.invalid("portfolio.zero_quantity", f"{field}: must not be zero",
-                           field=field)))
+    return check_decimal(value, field).bind(
+        lambda d: Success(d) if d != 0 else Failure(DomainError.invalid(
+            "portfolio.zero_quantity", f"{field}: must not be zero", field=field)))
 
 
 def _name(value: str, field: str) -> Result[str, DomainError]:
     if isinstance(value, str) and value.strip():
         return Success(value)
-    return Failure(DomainError.invalid("portfolio.empty_name", f"{field}: must not be empty",
-                                  field=field))
+    return Failure(DomainError.invalid("portfolio.empty_name",
+                                       f"{field}: must be a non-empty string", field=field))
 
 
-def _validated(command: Command, *checks: Result[Any, DomainError]) -> list[DomainError]:
-    problems = [c.failure() for c in checks if isinstance(c, Failure)]
-    if command.issued_at.utcoffset() is None:
-        problems.append(DomainError.invalid("portfolio.naive_time",
-                                       "issued_at: must be timezone-aware"))
-    return problems
+def _typed(value: object, kind: type[T], field: str, expected: str) -> Result[T, DomainError]:
+    if isinstance(value, kind):
+        return Success(value)
+    return Failure(DomainError.invalid("portfolio.type", f"{field}: must be {expected}",
+                                       field=field))
 
 
-def _invalid(problems: list[DomainError]) -> Failure[DomainError]:
-    return Failure(DomainError.all_of("portfolio.invalid_command", problems))
+def _moment(value: datetime) -> Result[datetime, DomainError]:
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        return Failure(DomainError.invalid("portfolio.naive_time",
+                                           "issued_at: must be a timezone-aware datetime"))
+    if not EARLIEST_ISSUED_AT <= value < LATEST_ISSUED_AT:
+        return Failure(DomainError.invalid(
+            "portfolio.time_range",
+            f"issued_at: must lie in [{EARLIEST_ISSUED_AT}, {LATEST_ISSUED_AT})"))
+    return Success(value)
+
+
+def _checked(command: Command, *checks: Result[Any, DomainError],
+             ) -> Result[tuple[Any, ...], DomainError]:
+    """Every problem of ``command`` at once: ``checks`` (its fields), then its identity and
+    time."""
+    return collect_all(_INVALID, (*checks, _name(command.command_id, "command_id"),
+                                  _name(command.account_id, "account_id"),
+                                  _moment(command.issued_at)))
 
 
 def _insufficient(currency: str, needed: Decimal, available: Decimal) -> Failure[DomainError]:
@@ -134,16 +176,16 @@ def _envelope(command: Command, n: int) -> dict[str, Any]:
 
 
 def _deposit(state: PortfolioState, c: Deposit) -> Decision:
-    problems = _validated(c, _name(c.currency, "currency"), parse_positive(c.amount, "amount"))
-    if problems:
-        return _invalid(problems)
-    return Success((FundsDeposited(**_envelope(c, 0), currency=c.currency, amount=c.amount),))
+    return _checked(c, _name(c.currency, "currency"), _positive(c.amount, "amount")).map(
+        lambda _: (FundsDeposited(**_envelope(c, 0), currency=c.currency, amount=c.amount),))
 
 
 def _withdraw(state: PortfolioState, c: Withdraw) -> Decision:
-    problems = _validated(c, _name(c.currency, "currency"), parse_positive(c.amount, "amount"))
-    if problems:
-        return _invalid(problems)
+    return _checked(c, _name(c.currency, "currency"), _positive(c.amount, "amount")).bind(
+        lambda _: _withdraw_checked(state, c))
+
+
+def _withdraw_checked(state: PortfolioState, c: Withdraw) -> Decision:
     available = min(state.cash_of(c.currency), state.equity(c.currency))
     if c.amount > available:
         return _insufficient(c.currency, c.amount, available)
@@ -151,9 +193,12 @@ def _withdraw(state: PortfolioState, c: Withdraw) -> Decision:
 
 
 def _charge_fee(state: PortfolioState, c: ChargeFee) -> Decision:
-    problems = _validated(c, _name(c.currency, "currency"), parse_positive(c.amount, "amount"))
-    if problems:
-        return _invalid(problems)
+    return _checked(c, _name(c.currency, "currency"), _positive(c.amount, "amount"),
+                    _typed(c.reason, str, "reason", "a string"),
+                    ).bind(lambda _: _charge_fee_checked(state, c))
+
+
+def _charge_fee_checked(state: PortfolioState, c: ChargeFee) -> Decision:
     if c.amount > state.cash_of(c.currency):
         return _insufficient(c.currency, c.amount, state.cash_of(c.currency))
     return Success((FeeCharged(**_envelope(c, 0), currency=c.currency, amount=c.amount,
@@ -208,12 +253,15 @@ def exposure_after(state: PortfolioState, *, symbol: str, quote_currency: str,
 
 
 def _execute(state: PortfolioState, c: ExecuteTrade) -> Decision:
-    problems = _validated(c, _name(c.symbol, "symbol"), _name(c.quote_currency,
-                                                               "quote_currency"),
-                          _nonzero(c.quantity, "quantity"), parse_positive(c.price, "price"),
-                          parse_decimal(c.fee, "fee"))
-    if problems:
-        return _invalid(problems)
+    return _checked(c, _name(c.symbol, "symbol"), _name(c.quote_currency, "quote_currency"),
+                    _nonzero(c.quantity, "quantity"), _positive(c.price, "price"),
+                    _number(c.fee, "fee"),
+                    _typed(c.liquidity, Liquidity, "liquidity", "maker or taker"),
+                    _typed(c.policy, RiskPolicy, "policy", "a RiskPolicy"),
+                    ).bind(lambda _: _execute_checked(state, c))
+
+
+def _execute_checked(state: PortfolioState, c: ExecuteTrade) -> Decision:
     held = state.positions.get(c.symbol)
     if held is not None and held.quote_currency != c.quote_currency:
         return Failure(DomainError.invalid(
@@ -250,9 +298,13 @@ def _closed(c: ExecuteTrade | ClosePosition | LiquidatePosition, quote: str,
 
 
 def _close(state: PortfolioState, c: ClosePosition | LiquidatePosition) -> Decision:
-    problems = _validated(c, parse_positive(c.price, "price"), parse_decimal(c.fee, "fee"))
-    if problems:
-        return _invalid(problems)
+    side = (_typed(c.liquidity, Liquidity, "liquidity", "maker or taker")
+            if isinstance(c, ClosePosition) else Success(None))
+    return _checked(c, _name(c.symbol, "symbol"), _positive(c.price, "price"),
+                    _number(c.fee, "fee"), side).bind(lambda _: _close_checked(state, c))
+
+
+def _close_checked(state: PortfolioState, c: ClosePosition | LiquidatePosition) -> Decision:
     held = state.positions.get(c.symbol)
     if held is None or held.fills.quantity == 0:
         return _no_position(c.symbol)
@@ -273,10 +325,12 @@ def _close(state: PortfolioState, c: ClosePosition | LiquidatePosition) -> Decis
 
 
 def _funding(state: PortfolioState, c: ApplyFunding) -> Decision:
-    problems = _validated(c, parse_decimal(c.rate, "rate"),
-                          parse_positive(c.mark_price, "mark_price"))
-    if problems:
-        return _invalid(problems)
+    return _checked(c, _name(c.symbol, "symbol"), _number(c.rate, "rate"),
+                    _positive(c.mark_price, "mark_price"),
+                    ).bind(lambda _: _funding_checked(state, c))
+
+
+def _funding_checked(state: PortfolioState, c: ApplyFunding) -> Decision:
     held = state.positions.get(c.symbol)
     if held is None or held.fills.quantity == 0:
         return _no_position(c.symbol)
@@ -287,10 +341,8 @@ def _funding(state: PortfolioState, c: ApplyFunding) -> Decision:
 
 
 def _mark(state: PortfolioState, c: MarkPrice) -> Decision:
-    problems = _validated(c, _name(c.symbol, "symbol"), parse_positive(c.price, "price"))
-    if problems:
-        return _invalid(problems)
-    return Success((PriceMarked(**_envelope(c, 0), symbol=c.symbol, price=c.price),))
+    return _checked(c, _name(c.symbol, "symbol"), _positive(c.price, "price")).map(
+        lambda _: (PriceMarked(**_envelope(c, 0), symbol=c.symbol, price=c.price),))
 
 
 _RULES: Final[dict[type[Command], Callable[[PortfolioState, Any], Decision]]] = {
@@ -317,7 +369,9 @@ def decide(state: PortfolioState, command: Command) -> Decision:
     """
     rule = _RULES.get(type(command))
     if rule is None:
-        raise TypeError(f"no rule for command {type(command).__qualname__}")
+        return Failure(DomainError.invalid(
+            "portfolio.unknown_command", f"no rule for {type(command).__qualname__}",
+            command=type(command).__qualname__))
     return rule(state, command)
 
 

@@ -14,7 +14,9 @@ Per event (``cur`` = the event's currency or quote currency):
   :func:`~astratrade_core.trading.fills.apply_fill`; cash moves by ``realized - fee``
   (realized P&L :func:`booked <book>` at 28 fractional digits); the
   price becomes the symbol's mark; the time joins ``recent_trades`` (times within 24 h of
-  the latest, grouped by UTC hour so a trade copies only its own hour).
+  the latest, grouped by UTC hour so a trade copies only its own hour; a trade earlier than
+  the latest waits and is merged into its hour once, when the fold freezes its result, so
+  out-of-order history folds as fast as ordered history).
 * ``PositionClosed``: the (flat) position is dropped; its totals stay in the ledger.
 * ``FundingApplied``: :func:`~astratrade_core.trading.fills.apply_funding`; cash down by
   the payment; its ``mark_price`` becomes the symbol's mark.
@@ -37,11 +39,10 @@ Per event (``cur`` = the event's currency or quote currency):
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
-from itertools import chain
 from typing import Final
 
 from pyrsistent import pmap
@@ -60,9 +61,9 @@ from astratrade_core.events.trading import (
 )
 from astratrade_core.numeric import CONTEXT, MAX_FRACTION_DIGITS, ONE, ZERO
 from astratrade_core.portfolio.state import (
+    Holding,
     Ledger,
     PortfolioState,
-    Position,
     TradeTimes,
     hour_start,
 )
@@ -120,7 +121,7 @@ class _Positions:
 
     __slots__ = ("base", "quotes", "touched")
 
-    def __init__(self, base: PMap[str, Position]) -> None:
+    def __init__(self, base: PMap[str, Holding]) -> None:
         self.base = base
         self.touched: dict[str, PositionState | None] = {}  # None = closed
         self.quotes: dict[str, str] = {}
@@ -139,13 +140,13 @@ class _Positions:
             return _FLAT
         return found
 
-    def freeze(self) -> PMap[str, Position]:
+    def freeze(self) -> PMap[str, Holding]:
         if not self.touched:
             return self.base
         changed = self.base.evolver()
         for symbol, fills in self.touched.items():
             if fills is not None:
-                changed[symbol] = Position(symbol, self.quotes[symbol], fills)
+                changed[symbol] = Holding(symbol, self.quotes[symbol], fills)
             elif symbol in self.base:
                 changed.remove(symbol)
         return changed.persistent()
@@ -203,29 +204,56 @@ def _open_hours(times: TradeTimes) -> tuple[list[tuple[datetime, ...]], list[dat
     return hours, current, hour_start(current[-1]) + _ONE_HOUR if current else _NEVER
 
 
-def _place(hours: list[tuple[datetime, ...]], current: list[datetime], moment: datetime,
-           ) -> tuple[list[datetime], datetime]:
-    """Add ``moment`` when it starts a new hour or arrives out of order (regroups everything);
-    returns the new current hour and its end."""
+def _place(hours: list[tuple[datetime, ...]], current: list[datetime], late: list[datetime],
+           moment: datetime, hour_end: datetime) -> tuple[list[datetime], datetime]:
+    """Start a new current hour at ``moment`` when it is the latest time so far; otherwise
+    set it aside in ``late`` (merged once by :func:`_recent`).  Returns the current hour and
+    its end."""
     if current and moment < current[-1]:
-        regrouped = TradeTimes.of([*chain.from_iterable(hours), *current, moment]).hours
-        hours[:] = regrouped[:-1]
-        current = list(regrouped[-1])
-    else:
-        if current:
-            hours.append(tuple(current))
-        current = [moment]
-    return current, hour_start(current[-1]) + _ONE_HOUR
+        late.append(moment)
+        return current, hour_end
+    if current:
+        hours.append(tuple(current))
+    return [moment], hour_start(moment) + _ONE_HOUR
 
 
-def _recent(hours: list[tuple[datetime, ...]], current: list[datetime]) -> TradeTimes:
-    """Freeze the hours, keeping only times within :data:`TRADE_MEMORY` of the latest."""
+def _recent(hours: list[tuple[datetime, ...]], current: list[datetime],
+            late: list[datetime]) -> TradeTimes:
+    """Freeze the hours, with the ``late`` (out-of-order) times merged in, keeping only times
+    within :data:`TRADE_MEMORY` of the latest (``current[-1]``: late times are earlier)."""
     hours.append(tuple(current))
     cutoff = current[-1] - TRADE_MEMORY
+    if late:
+        hours = _merged(hours, sorted(t for t in late if t > cutoff))
     first = next(i for i, hour in enumerate(hours) if hour[-1] > cutoff)
     kept = hours[first:]
     kept[0] = kept[0][bisect_right(kept[0], cutoff):]
     return TradeTimes(tuple(kept))
+
+
+def _merged(hours: list[tuple[datetime, ...]], late: list[datetime],
+            ) -> list[tuple[datetime, ...]]:
+    """``hours`` (sorted, one tuple per UTC hour) with the sorted ``late`` times inserted: each
+    hour that receives late times is merged once (existing times first among equals, as a
+    stable sort of the arrival order puts them); the others are kept as they are."""
+    merged: list[tuple[datetime, ...]] = []
+    index, count, position, total = 0, len(hours), 0, len(late)
+    while position < total:
+        start = hour_start(late[position])
+        end = start + _ONE_HOUR
+        stop = bisect_left(late, end, position)
+        batch = late[position:stop]
+        position = stop
+        while index < count and hours[index][-1] < start:
+            merged.append(hours[index])
+            index += 1
+        if index < count and hours[index][0] < end:  # the hour already holds times
+            merged.append(tuple(sorted((*hours[index], *batch))))
+            index += 1
+        else:
+            merged.append(tuple(batch))
+    merged.extend(hours[index:])
+    return merged
 
 
 def evolve(state: PortfolioState, event: Event) -> PortfolioState:
@@ -240,7 +268,7 @@ def evolve(state: PortfolioState, event: Event) -> PortfolioState:
     return replay((event,), state)
 
 
-def replay(events: Iterable[Event],
+def replay(events: Iterable[Event],  # noqa: PLR0915 - one hot loop, every event kind inline
            state: PortfolioState = PortfolioState.EMPTY) -> PortfolioState:
     """Fold ``events`` into ``state`` (default: empty), in order.
 
@@ -261,10 +289,12 @@ def replay(events: Iterable[Event],
     marks: dict[str, Decimal] = {}  # changed marks only
     day, day_pnl, (day_start, day_end) = state.day, dict(state.day_pnl), _day_bounds(state.day)
     # Recent trade times, thawed on the first trade: older hours, the latest hour (mutable;
-    # None while untouched) and its end.
+    # None while untouched) and its end; times earlier than the latest wait in `late` and
+    # are merged once, when the state is frozen.
     hours: list[tuple[datetime, ...]] = []
     current: list[datetime] | None = None
     hour_end = _NEVER
+    late: list[datetime] = []
     # Hot-loop locals (LOAD_FAST instead of global lookups).
     add, sub, booked, fold_fill, new_fill, fills_types = _add, _sub, _book, apply_fill, Fill, _FILLS
 
@@ -296,7 +326,7 @@ def replay(events: Iterable[Event],
             if current and hour_end > moment >= current[-1]:
                 current.append(moment)
             else:  # a new UTC hour, or a trade out of time order
-                current, hour_end = _place(hours, current, moment)
+                current, hour_end = _place(hours, current, late, moment, hour_end)
         elif isinstance(event, PriceMarked):
             marks[event.symbol] = event.price
         elif isinstance(event, FundingApplied):
@@ -309,7 +339,7 @@ def replay(events: Iterable[Event],
         elif isinstance(event, FundsDeposited | FundsWithdrawn | FeeCharged):
             _money(event, cash, ledgers)
 
-    recent = state.recent_trades if current is None else _recent(hours, current)
+    recent = state.recent_trades if current is None else _recent(hours, current, late)
     return PortfolioState(
         cash=pmap(cash),
         ledgers=pmap({c: Ledger(*g) for c, g in ledgers.items()}),

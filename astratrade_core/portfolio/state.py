@@ -28,7 +28,7 @@ from pyrsistent.typing import PMap
 from astratrade_core.numeric import CONTEXT, ZERO
 from astratrade_core.trading.fills import PositionState
 
-__all__ = ["Ledger", "PortfolioState", "Position", "TradeTimes", "hour_start"]
+__all__ = ["Holding", "Ledger", "PortfolioState", "TradeTimes", "hour_start"]
 
 _add = CONTEXT.add
 _sub = CONTEXT.subtract
@@ -117,9 +117,12 @@ TradeTimes.EMPTY = TradeTimes()
 
 
 @attrs.frozen
-class Position:
-    """An open (or just-flattened, until its ``PositionClosed``) position in ``symbol``,
-    folded from its fills with :func:`~astratrade_core.trading.fills.apply_fill`."""
+class Holding:
+    """The portfolio's open (or just-flattened, until its ``PositionClosed``) position in
+    ``symbol``: its quote currency and its ``fills``, the
+    :class:`~astratrade_core.trading.fills.PositionState` folded with
+    :func:`~astratrade_core.trading.fills.apply_fill`.  (A position as a trader states it to
+    a calculator - quantity, entry and mark - is :class:`astratrade_core.trading.Position`.)"""
 
     symbol: str
     quote_currency: str
@@ -136,7 +139,7 @@ class PortfolioState:
 
     cash: PMap[str, Decimal] = attrs.field(factory=pmap)
     ledgers: PMap[str, Ledger] = attrs.field(factory=pmap)
-    positions: PMap[str, Position] = attrs.field(factory=pmap)
+    positions: PMap[str, Holding] = attrs.field(factory=pmap)
     marks: PMap[str, Decimal] = attrs.field(factory=pmap)
     day: date | None = None
     day_pnl: PMap[str, Decimal] = attrs.field(factory=pmap)
@@ -174,7 +177,7 @@ class PortfolioState:
 
         >>> from decimal import Decimal as D
         >>> s = PortfolioState(cash=pmap({"USD": D("100")}), marks=pmap({"X": D("12")}),
-        ...                    positions=pmap({"X": Position("X", "USD",
+        ...                    positions=pmap({"X": Holding("X", "USD",
         ...                                                  PositionState(D("2"), D("20")))}))
         >>> s.equity("USD"), s.unrealized_pnl("USD"), s.gross_notional("USD")  # 2 * (12 - 10)
         (Decimal('104'), Decimal('4'), Decimal('24'))

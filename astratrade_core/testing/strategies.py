@@ -1,25 +1,44 @@
-"""Strategies that generate valid, bounded values of the core's types.
+"""Strategies that generate valid, bounded values of the core's types, and hostile ones.
 
 >>> from hypothesis import given
 >>> @given(decimals(places=2))
 ... def check(d): assert d == d.quantize(Decimal("0.01"))
 >>> check()
+
+The ``hostile_*`` strategies draw the values a careless or hostile caller passes for a
+declared type: NaN, sNaN, infinities, ``-0``, exponents at and beyond the context's limits and
+thousands of digits for ``Decimal``; huge and negative integers, floats and booleans for
+``int``; empty, very long, non-ASCII and Unicode-digit text for ``str``; and a ``str``,
+``float`` or ``int`` where a ``Decimal`` is declared.  :func:`hostile_values` maps a type hint
+to them, so a totality test can call a function with hostile values of its declared types.
 """
 
 from __future__ import annotations
 
 import decimal
+import enum
+import types
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import strategies as st
 
-from astratrade_core.money import Currency, Money, Price, Quantity, Rate
+from astratrade_core.money import Currency, Money, Rate
 from astratrade_core.numeric import CONTEXT, U256_MAX
 
 __all__ = [
     "currencies",
     "decimals",
     "hostile_contexts",
+    "hostile_datetimes",
+    "hostile_decimals",
+    "hostile_integers",
+    "hostile_numbers",
+    "hostile_texts",
+    "hostile_values",
     "money",
     "positive_decimals",
     "prices",
@@ -66,14 +85,14 @@ def money(currency: Currency | None = None, max_value: int = 10**9) -> st.Search
     )
 
 
-def prices(max_value: int = 10**7, places: int = 8) -> st.SearchStrategy[Price]:
-    """Strictly positive prices."""
-    return positive_decimals(max_value, places).map(Price)
+def prices(max_value: int = 10**7, places: int = 8) -> st.SearchStrategy[Decimal]:
+    """Strictly positive prices (quote per base)."""
+    return positive_decimals(max_value, places)
 
 
-def quantities(max_value: int = 10**6, places: int = 8) -> st.SearchStrategy[Quantity]:
-    """Non-negative quantities."""
-    return decimals(0, max_value, places).map(Quantity)
+def quantities(max_value: int = 10**6, places: int = 8) -> st.SearchStrategy[Decimal]:
+    """Non-negative (unsigned) quantities; see ``signed_quantities`` for positions."""
+    return decimals(0, max_value, places)
 
 
 def rates(min_value: str = "-1", max_value: str = "1", places: int = 6) -> st.SearchStrategy[Rate]:
@@ -101,3 +120,131 @@ def hostile_contexts() -> st.SearchStrategy[decimal.Context]:
         ),
         st.booleans(),
     )
+
+
+_SPECIAL_DECIMALS = tuple(Decimal(text) for text in (
+    "NaN", "-NaN", "sNaN", "-sNaN", "NaN123", "Infinity", "-Infinity", "0", "-0", "0E-1000",
+    "-0E+1000", "1E+999999", "-1E+999999", "1E-999999", "1E+999999999999999999",
+    "-1E-999999999999999999", "1E+24", "-1E+24", "1E-28", "1E-29", "1E+48", "1E-56", "1E-57",
+    "0." + "0" * 200 + "1", "9" * 1000, "-" + "9" * 130 + ".5", "2.5", "-1", "1",
+))
+
+
+def hostile_decimals() -> st.SearchStrategy[Decimal]:
+    """Any ``Decimal``: NaN (quiet, signalling, with payload), infinities, ``-0``, exponents at
+    and beyond the context's limits, a thousand digits, and ordinary values.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(hostile_decimals())
+    ... def check(d): assert isinstance(d, Decimal)
+    >>> check()
+    """
+    return st.one_of(st.sampled_from(_SPECIAL_DECIMALS), st.decimals(), decimals())
+
+
+_SPECIAL_INTEGERS = (0, 1, -1, 2, 10**24 - 1, 10**24, -(10**24), 2**63, 2**128,
+                     2**256 - 1, 2**256, -(2**256), 10**5000)
+
+
+def hostile_integers() -> st.SearchStrategy[Any]:
+    """What arrives where an ``int`` is declared: huge and negative integers, ``bool``, and
+    ``float`` (including NaN and infinities).
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(hostile_integers())
+    ... def check(n): assert isinstance(n, int | float)
+    >>> check()
+    """
+    return st.one_of(st.sampled_from(_SPECIAL_INTEGERS), st.integers(), st.booleans(),
+                     st.floats())
+
+
+_SPECIAL_TEXTS = ("", " ", "0", "-0", "12.50", " 12.5 ", "1.5e3", "NaN", "sNaN", "-inf",
+                  "Infinity", "1e999999999", "1e-999999999", "1e-10000000000000000000000",
+                  "0E-30", "9" * 24, "9" * 25, "1_000", "0x10", "1e5x", "12abc",
+                  "\u0661\u0660\u0660", "\U0001d7d9\U0001d7da\U0001d7db", "\uff11\uff12",
+                  "\u2003 5", "1" * 10_000, "\x00", "USD", "BTCUSD", "\u00e9" * 40)
+
+
+def hostile_texts() -> st.SearchStrategy[str]:
+    """Any ``str``: empty, blank, very long, non-ASCII, Unicode digits, number-like text.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(hostile_texts())
+    ... def check(t): assert isinstance(t, str)
+    >>> check()
+    """
+    return st.one_of(st.sampled_from(_SPECIAL_TEXTS), st.text(),
+                     st.from_regex(r"\A[+-]?\d{0,30}(\.\d{0,40})?([eE][+-]?\d{1,25})?\Z"))
+
+
+def hostile_numbers() -> st.SearchStrategy[Any]:
+    """What arrives where a number (``Decimal`` or ``DecimalInput``) is declared: hostile
+    Decimals, text, integers and floats.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(hostile_numbers())
+    ... def check(x): assert isinstance(x, Decimal | str | int | float)
+    >>> check()
+    """
+    return st.one_of(hostile_decimals(), hostile_texts(), hostile_integers())
+
+
+def hostile_datetimes() -> st.SearchStrategy[datetime]:
+    """Any ``datetime``: naive ones, aware ones in any offset, the first and last instants.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(hostile_datetimes())
+    ... def check(t): assert isinstance(t, datetime)
+    >>> check()
+    """
+    offsets = st.integers(-23 * 60 - 59, 23 * 60 + 59).map(
+        lambda m: timezone(timedelta(minutes=m)))
+    edges = st.sampled_from([datetime.min, datetime.max, datetime.min.replace(tzinfo=UTC),
+                             datetime.max.replace(tzinfo=UTC),
+                             datetime.max.replace(tzinfo=timezone(timedelta(hours=-23)))])
+    return st.one_of(edges, st.datetimes(), st.datetimes(timezones=st.just(UTC) | offsets))
+
+
+def hostile_values(hint: object, known: Mapping[object, st.SearchStrategy[Any]] | None = None,
+                   ) -> st.SearchStrategy[Any]:
+    """Hostile values of a type hint.  ``Decimal`` and ``int`` also draw the wrong types a
+    caller passes for them (``hostile_numbers``, ``hostile_integers``), ``object`` anything;
+    unions, optionals, tuples, sequences and enums (members and one non-member) are
+    followed; any other type must be in ``known`` (a value type's *valid* values: its
+    invariants are its constructor's business), else ``LookupError``.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(hostile_values(str | None))
+    ... def check(x): assert x is None or isinstance(x, str)
+    >>> check()
+    """
+    table = dict(known or {})
+    if hint in table:
+        return table[hint]
+    scalars: dict[object, st.SearchStrategy[Any]] = {
+        Decimal: hostile_numbers(), int: hostile_integers(), str: hostile_texts(),
+        bool: st.booleans(), datetime: hostile_datetimes(), type(None): st.none(), None: st.none(),
+        object: st.one_of(hostile_numbers(), st.none(), st.booleans(), hostile_datetimes(),
+                          st.lists(st.integers(), max_size=2)),
+    }
+    if hint in scalars:
+        return scalars[hint]
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        return st.one_of([hostile_values(a, table) for a in args])
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return st.lists(hostile_values(args[0], table), max_size=4).map(tuple)
+        return st.tuples(*(hostile_values(a, table) for a in args))
+    if origin in (Iterable, Sequence, list, typing.Iterable, typing.Sequence):
+        return st.lists(hostile_values(args[0], table), max_size=4)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return st.sampled_from(list(hint)) | st.just("not a member")
+    raise LookupError(f"no hostile strategy for {hint!r}")

@@ -20,6 +20,8 @@ from astratrade_core.trading.margin import (
     isolated_liquidation_price,
     isolated_liquidation_price_wad,
     maintenance_margin,
+    round_liquidation_price,
+    round_margin_up,
 )
 from astratrade_core.trading.pnl import (
     Position,
@@ -28,7 +30,12 @@ from astratrade_core.trading.pnl import (
     pnl_wad,
     position_size_wad,
 )
-from astratrade_core.trading.sizing import PositionSize, fixed_fractional_size, kelly_fraction
+from astratrade_core.trading.sizing import (
+    PositionSize,
+    fixed_fractional_size,
+    kelly_fraction,
+    round_size_down,
+)
 from astratrade_core.trading.stops import StopLevels, stop_levels
 
 __all__ = [
@@ -55,5 +62,8 @@ __all__ = [
     "pnl_wad",
     "position_from_fills",
     "position_size_wad",
+    "round_liquidation_price",
+    "round_margin_up",
+    "round_size_down",
     "stop_levels",
 ]

@@ -52,11 +52,12 @@ import attrs
 from returns.maybe import Maybe, Nothing, Some
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect
 from astratrade_core.numeric import (
     CONTEXT,
     ONE,
     ZERO,
+    DecimalInput,
     Rounding,
     canonical,
     parse_decimal,
@@ -107,7 +108,7 @@ class Fill:
 
     @classmethod
     def of(
-        cls, quantity: object, price: object, fee: object = "0",
+        cls, quantity: DecimalInput, price: DecimalInput, fee: DecimalInput = "0",
         liquidity: Liquidity = Liquidity.TAKER,
     ) -> Result[Fill, DomainError]:
         """Parse and validate a fill, reporting every problem at once.
@@ -118,14 +119,13 @@ class Fill:
         ('fill.zero_quantity', 'numeric.not_positive')
         """
         q = parse_decimal(quantity, "quantity").bind(
-            lambda d: Success(d) if d != 0 else Failure(
-                DomainError.invalid("fill.zero_quantity", "quantity: a fill must trade something")))
-        p = parse_positive(price, "price")
-        f = parse_decimal(fee, "fee")
-        problems = [r.failure() for r in (q, p, f) if isinstance(r, Failure)]
-        if problems:
-            return Failure(DomainError.all_of("fill.invalid", problems))
-        return Success(cls(q.unwrap(), p.unwrap(), f.unwrap(), liquidity))
+            lambda d: Success(d) if d != 0 else Failure(DomainError.invalid(
+                "fill.zero_quantity", "quantity: a fill must trade something")))
+        side: Result[Liquidity, DomainError] = (
+            Success(liquidity) if isinstance(liquidity, Liquidity) else Failure(
+                DomainError.invalid("fill.liquidity", "liquidity: expected maker or taker")))
+        return collect("fill.invalid", q, parse_positive(price, "price"),
+                       parse_decimal(fee, "fee"), side).map(lambda v: cls(*v))
 
     @property
     def notional(self) -> Decimal:
@@ -146,27 +146,23 @@ class FeeSchedule:
     taker_rate: Decimal
 
     @classmethod
-    def of(cls, maker_rate: object, taker_rate: object) -> Result[FeeSchedule, DomainError]:
-        """Parse rates; each must lie in ``(-1, 1)`` and the taker rate must be ``>= 0``.
+    def of(cls, maker_rate: DecimalInput,
+           taker_rate: DecimalInput) -> Result[FeeSchedule, DomainError]:
+        """Parse rates; the maker rate must lie in ``(-1, 1)`` (negative: a rebate) and the
+        taker rate in ``[0, 1)``.
 
         >>> FeeSchedule.of("0.0002", "0.0004").unwrap().taker_rate
         Decimal('0.0004')
         >>> FeeSchedule.of("0.0002", "-1").failure().code
         'fill.invalid_fee_schedule'
         """
-        maker = parse_decimal(maker_rate, "maker_rate")
-        taker = parse_decimal(taker_rate, "taker_rate")
-        problems = [r.failure() for r in (maker, taker) if isinstance(r, Failure)]
-        if not problems:
-            if not -1 < maker.unwrap() < 1:
-                problems.append(DomainError.invalid(
-                    "fill.fee_rate", "maker_rate must be in (-1, 1)"))
-            if not 0 <= taker.unwrap() < 1:
-                problems.append(DomainError.invalid(
-                    "fill.fee_rate", "taker_rate must be in [0, 1)"))
-        if problems:
-            return Failure(DomainError.all_of("fill.invalid_fee_schedule", problems))
-        return Success(cls(maker.unwrap(), taker.unwrap()))
+        maker = parse_decimal(maker_rate, "maker_rate").bind(
+            lambda d: Success(d) if -1 < d < 1 else Failure(DomainError.invalid(
+                "fill.fee_rate", "maker_rate must be in (-1, 1)")))
+        taker = parse_decimal(taker_rate, "taker_rate").bind(
+            lambda d: Success(d) if 0 <= d < 1 else Failure(DomainError.invalid(
+                "fill.fee_rate", "taker_rate must be in [0, 1)")))
+        return collect("fill.invalid_fee_schedule", maker, taker).map(lambda v: cls(*v))
 
     def rate(self, liquidity: Liquidity) -> Decimal:
         """The rate that applies to ``liquidity``."""

@@ -25,10 +25,29 @@ Rounding: exact prices are rounded to the instrument's tick **toward the entry**
 liquidation price up (``CEILING``), a short's down (``FLOOR``).  That is conservative for both
 sides: the trader is warned no later than the true threshold, and at the rounded price the
 equity is still at least the maintenance margin, so the protocol liquidates while solvent.
+A tick coarser than the entry price is refused (``margin.tick_too_coarse``, invalid input):
+rounding toward the entry could not keep the answer below a long's entry.  For display at a
+number of decimal places the same directions are :func:`round_liquidation_price`, and a
+margin rounds **up** (:func:`round_margin_up`: the trader posts at least the requirement).
+
+Impossible positions: an isolated position whose margin does not exceed its maintenance
+margin at the entry price would be liquidated the moment it opens (a long at 50,000 with 10x
+leverage and a maintenance rate of 0.2 needs 10,000 of maintenance but posts 5,000: its
+"liquidation price" 56,250 lies above its entry).  :func:`initial_margin` and
+:func:`isolated_liquidation_price` refuse it with the rejected error
+``margin.liquidated_on_open`` (and so does the latter when its tick-rounded price reaches the
+entry: the position is within one tick of liquidation).  :func:`cross_liquidation_price`
+answers for positions already held, whose liquidation price may legitimately lie beyond the
+entry once other positions have lost; check the account's equity first.
 
 ``Nothing`` means there is no positive liquidation price: a long collateralised at 1x (or
 better) can never reach its maintenance margin; in cross mode a short whose account is already
-below maintenance at every price also gets ``Nothing`` (check the account's equity first).
+below maintenance at every price also gets ``Nothing``.
+
+Inputs are validated ``Decimal`` values, possibly computed (an average entry, a margin
+``notional / leverage``); the Result-returning functions check them with
+:func:`~astratrade_core.numeric.check_computed` and refuse a zero quantity, a non-positive
+price or a negative margin as invalid input.
 
 :func:`isolated_liquidation_price_wad` is the on-chain single-bracket algorithm.
 
@@ -37,21 +56,23 @@ below maintenance at every price also gets ``Nothing`` (check the account's equi
 >>> from astratrade_core.money import BTC, USD
 >>> btc = Instrument.of("BTCUSDT", BTC, USD, tick_size="0.1", lot_size="0.001",
 ...                     max_leverage="125").unwrap()
->>> isolated_liquidation_price(btc, D("1"), D("50000"), D("5000")).unwrap()  # 10x long
-Decimal('45180.8')
->>> isolated_liquidation_price(btc, D("1"), D("50000"), D("50000"))          # 1x long
-<Nothing>
+>>> isolated_liquidation_price(btc, D("1"), D("50000"), D("5000"))   # 10x long
+<Success: <Some: 45180.8>>
+>>> isolated_liquidation_price(btc, D("1"), D("50000"), D("50000"))  # 1x long
+<Success: <Nothing>>
+>>> isolated_liquidation_price(btc, D("1"), D("50000"), D("100")).failure().code  # 500x
+'margin.liquidated_on_open'
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from returns.maybe import Maybe, Nothing, Some
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect
 from astratrade_core.instrument import Instrument, MarginTier
 from astratrade_core.numeric import (
     CONTEXT,
@@ -61,7 +82,10 @@ from astratrade_core.numeric import (
     ZERO,
     FixedRounding,
     Rounding,
+    check_computed,
+    is_u256,
     mul_div,
+    quantize,
     round_to_increment,
 )
 from astratrade_core.trading.pnl import Position, calculate_pnl
@@ -73,6 +97,8 @@ __all__ = [
     "isolated_liquidation_price",
     "isolated_liquidation_price_wad",
     "maintenance_margin",
+    "round_liquidation_price",
+    "round_margin_up",
 ]
 
 _add = CONTEXT.add
@@ -84,8 +110,13 @@ _abs = CONTEXT.abs
 
 def initial_margin(instrument: Instrument, quantity: Decimal, price: Decimal,
                    leverage: Decimal) -> Result[Decimal, DomainError]:
-    """``|quantity| * price / leverage``, refusing leverage above the instrument's maximum or
-    the maximum of the bracket the notional falls into.  Inputs are validated Decimals.
+    """``|quantity| * price / leverage`` for a position opening at ``price``.
+
+    Refuses (rejected) leverage above the instrument's maximum or the maximum of the bracket
+    the notional falls into, and a position whose initial margin does not exceed its
+    maintenance margin at ``price`` (``margin.liquidated_on_open``).  Invalid input: a
+    non-finite or out-of-range value, a non-positive price, leverage below 1.  The result
+    is exact to CONTEXT's 120 digits; :func:`round_margin_up` rounds it for display.
 
     >>> from astratrade_core.instrument import margin_tiers
     >>> from astratrade_core.money import BTC, USD
@@ -97,9 +128,22 @@ def initial_margin(instrument: Instrument, quantity: Decimal, price: Decimal,
     Decimal('3000')
     >>> initial_margin(btc, Decimal("2"), Decimal("30000"), Decimal("125")).failure().code
     'margin.tier_leverage'
+    >>> # maintenance rate 0.2 at 10x: 5000 of margin against 10000 of maintenance
+    >>> steep = Instrument.of("X", BTC, USD, tick_size="0.1", lot_size="0.001",
+    ...     max_leverage="10", tiers=margin_tiers([("0", None, "10", "0.2")]).unwrap()).unwrap()
+    >>> initial_margin(steep, Decimal("1"), Decimal("50000"), Decimal("10")).failure().code
+    'margin.liquidated_on_open'
     """
+    checked = collect("margin.invalid", check_computed(quantity, "quantity"),
+                      check_computed(price, "price").bind(_positive("price")),
+                      check_computed(leverage, "leverage").bind(_at_least_one))
+    return checked.bind(lambda v: _initial_margin(instrument, *v))
+
+
+def _initial_margin(instrument: Instrument, quantity: Decimal, price: Decimal,
+                    leverage: Decimal) -> Result[Decimal, DomainError]:
     notional = _mul(_abs(quantity), price)
-    if leverage < 1 or leverage > instrument.max_leverage:
+    if leverage > instrument.max_leverage:
         return Failure(DomainError.rejected(
             "margin.max_leverage", f"leverage must be in [1, {instrument.max_leverage}]",
             leverage=leverage, limit=instrument.max_leverage))
@@ -108,7 +152,70 @@ def initial_margin(instrument: Instrument, quantity: Decimal, price: Decimal,
         return Failure(DomainError.rejected(
             "margin.tier_leverage", f"notional {notional} allows at most {tier.max_leverage}x",
             leverage=leverage, limit=tier.max_leverage, notional=notional))
-    return Success(_div(notional, leverage))
+    margin = _div(notional, leverage)
+    if quantity:
+        opening = _opening(instrument, quantity, price, margin)
+        if isinstance(opening, Failure):
+            return opening
+    return Success(margin)
+
+
+def _opening(instrument: Instrument, quantity: Decimal, entry: Decimal,
+             margin: Decimal) -> Result[Decimal, DomainError]:
+    """``margin`` when it exceeds the maintenance margin at ``entry``; else the refusal."""
+    maintenance = maintenance_margin(instrument, quantity, entry)
+    if margin > maintenance:
+        return Success(margin)
+    return Failure(DomainError.rejected(
+        "margin.liquidated_on_open",
+        f"the position would be liquidated on opening: margin {margin} does not exceed the "
+        f"maintenance margin {maintenance} at the entry {entry}",
+        margin=margin, maintenance=maintenance, entry_price=entry))
+
+
+def _positive(field: str) -> Callable[[Decimal], Result[Decimal, DomainError]]:
+    def check(value: Decimal) -> Result[Decimal, DomainError]:
+        if value > 0:
+            return Success(value)
+        return Failure(DomainError.invalid("numeric.not_positive",
+                                           f"{field}: must be greater than zero", field=field))
+    return check
+
+
+def _at_least_one(value: Decimal) -> Result[Decimal, DomainError]:
+    if value >= 1:
+        return Success(value)
+    return Failure(DomainError.invalid("margin.leverage", "leverage: must be at least 1",
+                                       leverage=value))
+
+
+def _nonzero(value: Decimal) -> Result[Decimal, DomainError]:
+    if value:
+        return Success(value)
+    return Failure(DomainError.invalid("margin.zero_quantity",
+                                       "quantity: a position must hold something"))
+
+
+def _non_negative(field: str) -> Callable[[Decimal], Result[Decimal, DomainError]]:
+    def check(value: Decimal) -> Result[Decimal, DomainError]:
+        if value >= 0:
+            return Success(value)
+        return Failure(DomainError.invalid("numeric.negative", f"{field}: must not be negative",
+                                           field=field))
+    return check
+
+
+def _position_inputs(instrument: Instrument, quantity: Decimal, entry_price: Decimal,
+                     collateral: Result[Decimal, DomainError], to_tick: bool,
+                     ) -> Result[tuple[Decimal, Decimal, Decimal], DomainError]:
+    entry = check_computed(entry_price, "entry_price").bind(_positive("entry_price"))
+    if to_tick and isinstance(entry, Success) and instrument.tick_size > entry_price:
+        entry = Failure(DomainError.invalid(
+            "margin.tick_too_coarse",
+            f"tick size {instrument.tick_size} is coarser than the entry price {entry_price}",
+            tick_size=instrument.tick_size, entry_price=entry_price))
+    return collect("margin.invalid", check_computed(quantity, "quantity").bind(_nonzero),
+                   entry, collateral)
 
 
 def maintenance_margin(instrument: Instrument, quantity: Decimal, mark_price: Decimal) -> Decimal:
@@ -141,12 +248,14 @@ def equity_at(quantity: Decimal, entry_price: Decimal, collateral: Decimal,
 def isolated_liquidation_price(
     instrument: Instrument, quantity: Decimal, entry_price: Decimal, margin: Decimal,
     *, to_tick: bool = True,
-) -> Maybe[Decimal]:
+) -> Result[Maybe[Decimal], DomainError]:
     """Liquidation price of an isolated one-way position holding ``margin`` (quote currency).
 
     ``to_tick=False`` returns the exact root (to CONTEXT's 120 digits) instead of the
-    conservatively tick-rounded price.  ``quantity`` must be non-zero, ``entry_price`` positive,
-    ``margin`` non-negative (validated Decimals).
+    conservatively tick-rounded price.  ``quantity`` must be non-zero, ``entry_price``
+    positive (and not finer than the tick when ``to_tick``), ``margin`` non-negative.
+    Refused (``margin.liquidated_on_open``) when the margin does not exceed the maintenance
+    margin at the entry, or the tick-rounded price reaches the entry.
 
     Binance's FAQ example ("Liquidation Protocols", binance.com/en/support/faq/
     25edcd7fe0e544839d0847b8cbb2e400): 500 USDT backing a 1,000 USDT long at 50,000 (0.02 BTC)
@@ -158,23 +267,47 @@ def isolated_liquidation_price(
     ...     max_leverage="125", tiers=margin_tiers([("0", None, "125", "0.004")]).unwrap()
     ... ).unwrap()
     >>> isolated_liquidation_price(btc, Decimal("0.02"), Decimal("50000"), Decimal("500"))
-    <Some: 25100.41>
+    <Success: <Some: 25100.41>>
     >>> # short: (1000 + 500) / (0.02 * 1.004) = 74701.19...; rounded down
     >>> isolated_liquidation_price(btc, Decimal("-0.02"), Decimal("50000"), Decimal("500"))
-    <Some: 74701.19>
+    <Success: <Some: 74701.19>>
+    >>> isolated_liquidation_price(btc, Decimal("0"), Decimal("50000"), Decimal("500")
+    ...                            ).failure().codes()
+    ('margin.zero_quantity',)
     """
-    return _liquidation_price(instrument, quantity, entry_price, margin, to_tick)
+    collateral = check_computed(margin, "margin").bind(_non_negative("margin"))
+    return _position_inputs(instrument, quantity, entry_price, collateral, to_tick).bind(
+        lambda v: _isolated(instrument, *v, to_tick))
+
+
+def _isolated(instrument: Instrument, quantity: Decimal, entry: Decimal, margin: Decimal,
+              to_tick: bool) -> Result[Maybe[Decimal], DomainError]:
+    opening = _opening(instrument, quantity, entry, margin)
+    if isinstance(opening, Failure):
+        return opening
+    found = _liquidation_price(instrument, quantity, entry, margin, to_tick)
+    match found:
+        case Some(price) if (price >= entry if quantity > 0 else price <= entry):
+            return Failure(DomainError.rejected(
+                "margin.liquidated_on_open",
+                f"the liquidation price {price}, rounded to the tick "
+                f"{instrument.tick_size}, reaches the entry {entry}: the position is within "
+                f"one tick of liquidation on opening",
+                liquidation_price=price, entry_price=entry, tick_size=instrument.tick_size))
+    return Success(found)
 
 
 def cross_liquidation_price(
     instrument: Instrument, quantity: Decimal, entry_price: Decimal, wallet_balance: Decimal,
     others: Iterable[tuple[Instrument, Position]] = (), *, to_tick: bool = True,
-) -> Maybe[Decimal]:
+) -> Result[Maybe[Decimal], DomainError]:
     """Liquidation price of one position in a cross-margin account.
 
     ``others`` are the account's other positions, each with its instrument and current price;
     their maintenance margin (TMM1) and unrealized P&L (UPNL1) are held fixed, as in Binance's
-    formula.  Rounding and ``Nothing`` as for :func:`isolated_liquidation_price`.
+    formula.  Rounding, ``Nothing`` and invalid input as for
+    :func:`isolated_liquidation_price` (``wallet_balance`` may be negative); no opening check
+    (see the module docstring).
 
     >>> from astratrade_core.money import BTC, ETH, USD
     >>> btc = Instrument.of("BTCUSDT", BTC, USD, tick_size="0.1", lot_size="0.001",
@@ -185,14 +318,18 @@ def cross_liquidation_price(
     >>> # C = 3000 - 190 (10 * 1900 * 0.01) - 1000 (10 * -100) = 1810
     >>> # LP = (1 * 30000 - 1810) / (1 * 0.995) = 28331.65...; rounded up
     >>> cross_liquidation_price(btc, Decimal("1"), Decimal("30000"), Decimal("3000"), [other])
-    <Some: 28331.7>
+    <Success: <Some: 28331.7>>
     """
-    collateral = wallet_balance
-    for other_instrument, position in others:
-        collateral = _add(_sub(collateral, maintenance_margin(
-            other_instrument, position.quantity, position.current_price)),
-            calculate_pnl(position))
-    return _liquidation_price(instrument, quantity, entry_price, collateral, to_tick)
+    def collateral(wallet: Decimal) -> Decimal:
+        for other_instrument, position in others:
+            wallet = _add(_sub(wallet, maintenance_margin(
+                other_instrument, position.quantity, position.current_price)),
+                calculate_pnl(position))
+        return wallet
+
+    wallet = check_computed(wallet_balance, "wallet_balance").map(collateral)
+    return _position_inputs(instrument, quantity, entry_price, wallet, to_tick).map(
+        lambda v: _liquidation_price(instrument, *v, to_tick))
 
 
 def _liquidation_price(instrument: Instrument, quantity: Decimal, entry_price: Decimal,
@@ -213,8 +350,35 @@ def _liquidation_price(instrument: Instrument, quantity: Decimal, entry_price: D
     price = best[1]
     if not to_tick:
         return Some(price)
+    return Some(round_to_increment(price, instrument.tick_size, _earlier(quantity)))
+
+
+def _earlier(quantity: Decimal) -> Rounding:
+    """Toward the entry: the direction that warns of (and liquidates) a position earlier."""
     rounding = Rounding.CEILING if quantity > 0 else Rounding.FLOOR
-    return Some(round_to_increment(price, instrument.tick_size, rounding))
+    return rounding
+
+
+def round_liquidation_price(price: Decimal, quantity: Decimal, places: int) -> Decimal:
+    """A liquidation price for display at ``places`` decimal places, rounded toward the side
+    that liquidates earlier: a long's (``quantity > 0``) up, a short's down.
+
+    >>> round_liquidation_price(Decimal("45226.1306"), Decimal("1"), 2)
+    Decimal('45226.14')
+    >>> round_liquidation_price(Decimal("54726.3681"), Decimal("-1"), 2)
+    Decimal('54726.36')
+    """
+    return quantize(price, places, _earlier(quantity))
+
+
+def round_margin_up(margin: Decimal, places: int) -> Decimal:
+    """A margin requirement for display at ``places`` decimal places, rounded up: posting the
+    displayed amount always covers the exact requirement.
+
+    >>> round_margin_up(Decimal("16666.666666"), 2)
+    Decimal('16666.67')
+    """
+    return quantize(margin, places, Rounding.CEILING)
 
 
 def _root(tier: MarginTier, quantity: Decimal, size: Decimal, entry: Decimal,
@@ -239,6 +403,7 @@ def isolated_liquidation_price_wad(
     """The on-chain isolated liquidation price for one maintenance bracket, all values wad.
 
     ``quantity`` is the unsigned size; ``0`` stands for "no liquidation price" (``Nothing``).
+    Every input must be an integer in ``[0, 2**256)`` (``margin.wad_input`` otherwise).
     Algorithm (Cairo mirror; products are checked u256 multiplications, which panic on
     overflow in Cairo and fail here)::
 
@@ -259,9 +424,12 @@ def isolated_liquidation_price_wad(
     >>> isolated_liquidation_price_wad(w, 100 * w, 100 * w, w // 100, 0, is_long=True).unwrap()
     0
     """
-    if quantity <= 0 or not 0 <= maintenance_rate < WAD:
+    inputs = (quantity, entry_price, margin, maintenance_rate, maintenance_amount)
+    if not all(is_u256(value) for value in inputs):
+        return Failure(DomainError.invalid("margin.wad_input", "every input must be a u256"))
+    if quantity == 0 or maintenance_rate >= WAD:
         return Failure(DomainError.invalid("margin.wad_input",
-                                      "quantity must be positive and mmr below one wad"))
+                                           "quantity must be positive and mmr below one wad"))
     base = quantity * entry_price
     cover = (margin + maintenance_amount) * WAD
     scale = WAD - maintenance_rate if is_long else WAD + maintenance_rate

@@ -5,8 +5,8 @@ The two functions the architecture names:
 * :func:`calculate_pnl` - ``quantity * (current_price - entry_price)`` for a :class:`Position`
   with a *signed* quantity (negative = short).  Exact: a product and a difference of bounded
   decimals never round under :data:`~astratrade_core.numeric.CONTEXT`.
-* :func:`calculate_position_size` - ``account_balance * risk_percentage / stop_loss_distance``,
-  with ``risk_percentage`` a *fraction* in ``(0, 1]`` (``0.01`` = 1 %).  Inputs may be ``str``,
+* :func:`calculate_position_size` - ``account_balance * risk_fraction / stop_loss_distance``,
+  with ``risk_fraction`` a *fraction* in ``(0, 1]`` (``0.01`` = 1 %).  Inputs may be ``str``,
   ``int`` or ``Decimal`` (parsed and bounded); anything invalid is a ``Failure``.  The quotient
   is exact to CONTEXT's 120 significant digits; round it to a lot with
   :func:`astratrade_core.trading.sizing.fixed_fractional_size` when trading.
@@ -29,17 +29,22 @@ from __future__ import annotations
 from decimal import Decimal
 
 import attrs
+from returns.maybe import Maybe
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect
 from astratrade_core.numeric import (
     CONTEXT,
+    ONE,
     WAD,
+    DecimalInput,
     FixedRounding,
+    is_u256,
     mul_div,
     parse_decimal,
     parse_positive,
 )
+from astratrade_core.trading.fills import PositionState
 
 __all__ = [
     "Position",
@@ -55,9 +60,14 @@ _sub = CONTEXT.subtract
 
 @attrs.frozen
 class Position:
-    """An open position: ``asset`` symbol, signed ``quantity`` (negative = short), and the
-    entry and current prices in quote currency.  The raw constructor trusts its inputs; use
-    :meth:`of` for untrusted ones."""
+    """A position as a trader states it: ``asset`` symbol, signed ``quantity`` (negative =
+    short), the average ``entry_price`` and the ``current_price`` (mark) in quote currency.
+
+    The calculators' value (P&L, ROI, the other positions of a cross-margin account).  A
+    position *folded from fills* is a :class:`~astratrade_core.trading.fills.PositionState`,
+    and a portfolio's position in one symbol a
+    :class:`~astratrade_core.portfolio.state.Holding`.  The raw constructor trusts its
+    inputs; use :meth:`of` for untrusted ones."""
 
     asset: str
     quantity: Decimal
@@ -65,8 +75,8 @@ class Position:
     current_price: Decimal
 
     @classmethod
-    def of(cls, asset: str, quantity: object, entry_price: object,
-           current_price: object) -> Result[Position, DomainError]:
+    def of(cls, asset: str, quantity: DecimalInput, entry_price: DecimalInput,
+           current_price: DecimalInput) -> Result[Position, DomainError]:
         """Parse a position; prices must be positive.  Reports every problem at once.
 
         >>> Position.of("ETH", "-2", "1800.5", "1700").unwrap().quantity
@@ -74,16 +84,12 @@ class Position:
         >>> Position.of("", 0.5, "0", "1").failure().codes()
         ('position.asset', 'numeric.float_rejected', 'numeric.not_positive')
         """
-        q = parse_decimal(quantity, "quantity")
-        e = parse_positive(entry_price, "entry_price")
-        c = parse_positive(current_price, "current_price")
-        problems = [r.failure() for r in (q, e, c) if isinstance(r, Failure)]
-        if not isinstance(asset, str) or not 0 < len(asset) <= 32:
-            problems.insert(0, DomainError.invalid(
-                "position.asset", "asset must be 1-32 characters"))
-        if problems:
-            return Failure(DomainError.all_of("position.invalid", problems))
-        return Success(cls(asset, q.unwrap(), e.unwrap(), c.unwrap()))
+        name: Result[str, DomainError] = (
+            Success(asset) if isinstance(asset, str) and 0 < len(asset) <= 32
+            else Failure(DomainError.invalid("position.asset", "asset must be 1-32 characters")))
+        return collect("position.invalid", name, parse_decimal(quantity, "quantity"),
+                       parse_positive(entry_price, "entry_price"),
+                       parse_positive(current_price, "current_price")).map(lambda v: cls(*v))
 
     @property
     def is_long(self) -> bool:
@@ -94,6 +100,28 @@ class Position:
     def notional(self) -> Decimal:
         """``|quantity| * current_price``."""
         return _mul(CONTEXT.abs(self.quantity), self.current_price)
+
+    @property
+    def state(self) -> PositionState:
+        """The same position as a fill state: ``quantity`` bought or sold at the entry.
+
+        >>> from decimal import Decimal as D
+        >>> Position("X", D("-2"), D("150.5"), D("140")).state.cost_basis
+        Decimal('-301.0')
+        """
+        return PositionState(self.quantity, _mul(self.quantity, self.entry_price))
+
+    def roi_percent(self, leverage: Decimal = ONE) -> Maybe[Decimal]:
+        """Return on the initial margin ``|quantity| * entry / leverage``, in percent
+        (Binance's ROI); ``Nothing`` when flat.  Exact to CONTEXT's 120 digits; ``leverage``
+        is a validated value of at least 1.
+
+        >>> from decimal import Decimal as D
+        >>> # short 0.5 from 30000 to 29000 gains 500 on a margin of 0.5 * 30000 / 6 = 2500
+        >>> Position("BTC", D("-0.5"), D("30000"), D("29000")).roi_percent(D("6")).unwrap()
+        Decimal('20.0')
+        """
+        return self.state.roi_percent(self.current_price, leverage)
 
 
 def calculate_pnl(position: Position) -> Decimal:
@@ -110,33 +138,31 @@ def calculate_pnl(position: Position) -> Decimal:
 
 
 def calculate_position_size(
-    account_balance: object, risk_percentage: object, stop_loss_distance: object
+    account_balance: DecimalInput, risk_fraction: DecimalInput, stop_loss_distance: DecimalInput,
 ) -> Result[Decimal, DomainError]:
     """Units to trade so that hitting the stop loses ``balance * risk``: that budget divided by
-    the per-unit ``stop_loss_distance`` (in quote currency).  ``risk_percentage`` is a fraction
-    in ``(0, 1]``.  Reports every invalid input at once.
+    the per-unit ``stop_loss_distance`` (in quote currency).  ``risk_fraction`` is a fraction
+    in ``(0, 1]`` (``0.01`` = 1 %).  Reports every invalid input at once.  The quotient is
+    exact to CONTEXT's 120 digits; round it for display with
+    :func:`~astratrade_core.trading.sizing.round_size_down`.
 
     >>> calculate_position_size("25000", "0.02", "125").unwrap()  # 25000 * 0.02 / 125
     Decimal('4.00')
     >>> calculate_position_size("0", "1.5", "-1").failure().codes()
     ('numeric.not_positive', 'sizing.risk_range', 'numeric.not_positive')
     """
-    balance = parse_positive(account_balance, "account_balance")
-    risk = parse_decimal(risk_percentage, "risk_percentage").bind(_risk_in_range)
-    distance = parse_positive(stop_loss_distance, "stop_loss_distance")
-    problems = [r.failure() for r in (balance, risk, distance) if isinstance(r, Failure)]
-    if problems:
-        return Failure(DomainError.all_of("sizing.invalid", problems))
-    budget = _mul(balance.unwrap(), risk.unwrap())
-    return Success(CONTEXT.divide(budget, distance.unwrap()))
+    return collect("sizing.invalid", parse_positive(account_balance, "account_balance"),
+                   parse_decimal(risk_fraction, "risk_fraction").bind(_risk_in_range),
+                   parse_positive(stop_loss_distance, "stop_loss_distance"),
+                   ).map(lambda v: CONTEXT.divide(_mul(v[0], v[1]), v[2]))
 
 
 def _risk_in_range(risk: Decimal) -> Result[Decimal, DomainError]:
     if 0 < risk <= 1:
         return Success(risk)
     return Failure(DomainError.invalid("sizing.risk_range",
-                                  "risk_percentage: must be a fraction in (0, 1]",
-                                  risk_percentage=risk))
+                                       "risk_fraction: must be a fraction in (0, 1]",
+                                       risk_fraction=risk))
 
 
 def pnl_wad(quantity: int, entry_price: int, current_price: int,
@@ -155,6 +181,8 @@ def pnl_wad(quantity: int, entry_price: int, current_price: int,
     >>> pnl_wad(1, 3, 4, True).unwrap()  # gain of 1e-36 quote rounds down to zero
     0
     """
+    if not (is_u256(entry_price) and is_u256(current_price)):
+        return Failure(DomainError.invalid("numeric.fixed_range", "prices must be u256 integers"))
     gains = (current_price >= entry_price) == is_long
     move = current_price - entry_price if current_price >= entry_price else (
         entry_price - current_price)

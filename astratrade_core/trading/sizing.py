@@ -41,20 +41,22 @@ from decimal import Decimal
 import attrs
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect
 from astratrade_core.instrument import Instrument
 from astratrade_core.numeric import (
     CONTEXT,
     ONE,
     ZERO,
+    DecimalInput,
     Rounding,
     parse_decimal,
     parse_non_negative,
     parse_positive,
+    quantize,
     round_to_increment,
 )
 
-__all__ = ["PositionSize", "fixed_fractional_size", "kelly_fraction"]
+__all__ = ["PositionSize", "fixed_fractional_size", "kelly_fraction", "round_size_down"]
 
 _Check = Callable[[Decimal], Result[Decimal, DomainError]]
 
@@ -82,14 +84,14 @@ class PositionSize:
 
 def fixed_fractional_size(
     instrument: Instrument,
-    balance: object,
-    risk_fraction: object,
-    entry_price: object,
-    stop_price: object,
+    balance: DecimalInput,
+    risk_fraction: DecimalInput,
+    entry_price: DecimalInput,
+    stop_price: DecimalInput,
     *,
-    fee_rate: object = "0",
-    leverage: object = "1",
-    available_balance: object | None = None,
+    fee_rate: DecimalInput = "0",
+    leverage: DecimalInput = "1",
+    available_balance: DecimalInput | None = None,
 ) -> Result[PositionSize, DomainError]:
     """Size a trade that risks at most ``balance * risk_fraction`` between entry and stop.
 
@@ -113,25 +115,27 @@ def fixed_fractional_size(
     >>> fixed_fractional_size(eth, "60", "0.01", "2000", "1950").failure().codes()
     ('sizing.min_notional',)
     """
-    parsed = (
-        parse_positive(balance, "balance"),
-        parse_decimal(risk_fraction, "risk_fraction").bind(_fraction("risk_fraction")),
-        parse_positive(entry_price, "entry_price"),
-        parse_positive(stop_price, "stop_price"),
-        parse_non_negative(fee_rate, "fee_rate").bind(_below_one("fee_rate")),
-        parse_decimal(leverage, "leverage").bind(_at_least_one),
-    )
-    available_r = parsed[0] if available_balance is None else parse_non_negative(
-        available_balance, "available_balance")
-    checked = parsed if available_balance is None else (*parsed, available_r)
-    problems = [r.failure() for r in checked if isinstance(r, Failure)]
-    if not problems and parsed[2].unwrap() == parsed[3].unwrap():
-        problems.append(DomainError.invalid("sizing.stop_at_entry",
-                                       "stop_price: must differ from entry_price"))
-    if problems:
-        return Failure(DomainError.all_of("sizing.invalid", problems))
-    bal, risk, entry, stop, fee, lev = (r.unwrap() for r in parsed)
-    available = available_r.unwrap()
+    available_r: Result[Decimal | None, DomainError] = (
+        Success(None) if available_balance is None
+        else parse_non_negative(available_balance, "available_balance"))
+    parsed = collect("sizing.invalid", parse_positive(balance, "balance"),
+                     parse_decimal(risk_fraction, "risk_fraction").bind(_fraction("risk_fraction")),
+                     parse_positive(entry_price, "entry_price"),
+                     parse_positive(stop_price, "stop_price"),
+                     parse_non_negative(fee_rate, "fee_rate").bind(_below_one("fee_rate")),
+                     parse_decimal(leverage, "leverage").bind(_at_least_one), available_r)
+    return parsed.bind(lambda v: _sized(instrument, v))
+
+
+_Inputs = tuple[Decimal, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal | None]
+
+
+def _sized(instrument: Instrument, inputs: _Inputs) -> Result[PositionSize, DomainError]:
+    bal, risk, entry, stop, fee, lev, available_balance = inputs
+    available = bal if available_balance is None else available_balance
+    if entry == stop:
+        return Failure(DomainError.all_of("sizing.invalid", [DomainError.invalid(
+            "sizing.stop_at_entry", "stop_price: must differ from entry_price")]))
     budget = _mul(bal, risk)
     per_unit = _add(CONTEXT.abs(_sub(entry, stop)), _mul(fee, _add(entry, stop)))
     by_risk = round_to_increment(_div(budget, per_unit), instrument.lot_size, Rounding.DOWN)
@@ -174,8 +178,18 @@ def fixed_fractional_size(
     ))
 
 
-def kelly_fraction(win_rate: object, payoff_ratio: object,
-                   multiplier: object = "1") -> Result[Decimal, DomainError]:
+def round_size_down(quantity: Decimal, places: int) -> Decimal:
+    """A size for display at ``places`` decimal places, rounded toward zero: the displayed
+    size never risks (or margins) more than the exact one.
+
+    >>> round_size_down(Decimal("0.9620009620"), 4), round_size_down(Decimal("-1.23456"), 2)
+    (Decimal('0.9620'), Decimal('-1.23'))
+    """
+    return quantize(quantity, places, Rounding.DOWN)
+
+
+def kelly_fraction(win_rate: DecimalInput, payoff_ratio: DecimalInput,
+                   multiplier: DecimalInput = "1") -> Result[Decimal, DomainError]:
     """Kelly stake fraction ``max(0, p - (1 - p) / b) * multiplier``.
 
     ``win_rate`` ``p`` in ``[0, 1]``; ``payoff_ratio`` ``b`` > 0 (average win / average loss);
@@ -191,13 +205,14 @@ def kelly_fraction(win_rate: object, payoff_ratio: object,
     p = parse_decimal(win_rate, "win_rate").bind(
         lambda d: Success(d) if 0 <= d <= 1 else Failure(
             DomainError.invalid("sizing.win_rate", "win_rate: must be in [0, 1]", win_rate=d)))
-    b = parse_positive(payoff_ratio, "payoff_ratio")
-    m = parse_decimal(multiplier, "multiplier").bind(_fraction("multiplier"))
-    problems = [r.failure() for r in (p, b, m) if isinstance(r, Failure)]
-    if problems:
-        return Failure(DomainError.all_of("sizing.invalid", problems))
-    full = _sub(p.unwrap(), _div(_sub(ONE, p.unwrap()), b.unwrap()))
-    return Success(_mul(full, m.unwrap()) if full > 0 else ZERO)
+    return collect("sizing.invalid", p, parse_positive(payoff_ratio, "payoff_ratio"),
+                   parse_decimal(multiplier, "multiplier").bind(_fraction("multiplier")),
+                   ).map(lambda v: _kelly(*v))
+
+
+def _kelly(p: Decimal, b: Decimal, m: Decimal) -> Decimal:
+    full = _sub(p, _div(_sub(ONE, p), b))
+    return _mul(full, m) if full > 0 else ZERO
 
 
 def _fraction(field: str) -> _Check:

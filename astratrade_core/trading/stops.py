@@ -30,11 +30,12 @@ from decimal import Decimal
 import attrs
 from returns.result import Failure, Result, Success
 
-from astratrade_core.errors import DomainError
+from astratrade_core.errors import DomainError, collect
 from astratrade_core.instrument import Instrument
 from astratrade_core.numeric import (
     CONTEXT,
     ONE,
+    DecimalInput,
     Rounding,
     parse_decimal,
     parse_positive,
@@ -61,8 +62,8 @@ class StopLevels:
 
 
 def stop_levels(
-    instrument: Instrument, entry_price: object, is_long: bool, risk_fraction: object,
-    reward_ratio: object, *, leverage: object = "1",
+    instrument: Instrument, entry_price: DecimalInput, is_long: bool,
+    risk_fraction: DecimalInput, reward_ratio: DecimalInput, *, leverage: DecimalInput = "1",
 ) -> Result[StopLevels, DomainError]:
     """Stop-loss and take-profit for an entry, rounded to the instrument's tick safely.
 
@@ -79,25 +80,34 @@ def stop_levels(
     >>> stop_levels(eth, "100", True, "0.0001", "2").failure().code
     'stops.too_tight'
     """
-    parsed = (
-        parse_positive(entry_price, "entry_price"),
-        parse_decimal(risk_fraction, "risk_fraction"),
-        parse_positive(reward_ratio, "reward_ratio"),
-        parse_decimal(leverage, "leverage"),
-    )
-    problems = [r.failure() for r in parsed if isinstance(r, Failure)]
-    if not problems:
-        fraction, lev = parsed[1].unwrap(), parsed[3].unwrap()
-        if lev < 1:
-            problems.append(DomainError.invalid("stops.leverage", "leverage: must be at least 1",
-                                           leverage=lev))
-        elif not 0 < fraction < lev:
-            problems.append(DomainError.invalid(
-                "stops.risk_fraction", "risk_fraction: must be in (0, leverage)",
-                risk_fraction=fraction))
-    if problems:
-        return Failure(DomainError.all_of("stops.invalid", problems))
-    entry, fraction, ratio, lev = (r.unwrap() for r in parsed)
+    parsed = collect("stops.invalid", parse_positive(entry_price, "entry_price"),
+                     parse_decimal(risk_fraction, "risk_fraction"),
+                     parse_positive(reward_ratio, "reward_ratio"),
+                     parse_decimal(leverage, "leverage"))
+    return parsed.bind(_in_range).bind(lambda v: _levels(instrument, is_long, v))
+
+
+_Parsed = tuple[Decimal, Decimal, Decimal, Decimal]
+
+
+def _in_range(values: _Parsed) -> Result[_Parsed, DomainError]:
+    """Leverage at least 1 and the fraction in ``(0, leverage)`` (needs both parsed)."""
+    _, fraction, _, lev = values
+    if lev < 1:
+        problem = DomainError.invalid("stops.leverage", "leverage: must be at least 1",
+                                      leverage=lev)
+    elif not 0 < fraction < lev:
+        problem = DomainError.invalid("stops.risk_fraction",
+                                      "risk_fraction: must be in (0, leverage)",
+                                      risk_fraction=fraction)
+    else:
+        return Success(values)
+    return Failure(DomainError.all_of("stops.invalid", [problem]))
+
+
+def _levels(instrument: Instrument, is_long: bool, values: _Parsed,
+            ) -> Result[StopLevels, DomainError]:
+    entry, fraction, ratio, lev = values
     move = CONTEXT.divide(fraction, lev)
     tick = instrument.tick_size
     if is_long:

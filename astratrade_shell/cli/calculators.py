@@ -22,14 +22,12 @@ from astratrade_core.money import BTC, ETH, EUR, STRK, USD, USDC, Currency, Mone
 from astratrade_core.numeric import ONE, Rounding, parse_decimal, parse_positive, quantize
 from astratrade_core.revenue.allocation import allocate as split
 from astratrade_core.trading import (
-    Fill,
     Position,
     calculate_pnl,
     calculate_position_size,
     fixed_fractional_size,
     initial_margin,
     isolated_liquidation_price,
-    position_from_fills,
 )
 from astratrade_shell.cli.main import CliFailure
 from astratrade_shell.cli.rows import Field, RowSpec, Value, row_command
@@ -63,9 +61,7 @@ def _pnl(values: Mapping[str, str]) -> dict[str, Value]:
     position = _ok(Position.of("X", values["quantity"], values["entry"],
                                values["price"]))
     leverage = _number(values, "leverage", positive=True)
-    state = position_from_fills([Fill(position.quantity, position.entry_price)]
-                                if position.quantity else [])
-    roi = state.roi_percent(position.current_price, leverage).map(
+    roi = position.roi_percent(leverage).map(
         lambda r: quantize(r, ROI_PLACES, Rounding.HALF_EVEN)).value_or(None)
     return {"pnl": calculate_pnl(position), "roi_percent": roi}
 
@@ -179,7 +175,7 @@ def _liquidation(values: Mapping[str, str]) -> dict[str, Value]:
     instrument = _instrument(values, max_leverage=values["leverage"], tiers_mmr=values["mmr"])
     margin = _ok(initial_margin(instrument, quantity, entry, leverage))
     signed = quantity if values["side"] == "long" else -quantity
-    price = isolated_liquidation_price(instrument, signed, entry, margin).value_or(None)
+    price = _ok(isolated_liquidation_price(instrument, signed, entry, margin)).value_or(None)
     return {"liquidation_price": price, "margin": margin}
 
 

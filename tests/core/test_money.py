@@ -9,7 +9,7 @@ from hypothesis import given
 from returns.result import Failure, Success
 
 from astratrade_core.instrument import Instrument, margin_tiers
-from astratrade_core.money import BTC, EUR, USD, USDC, Currency, Money, Price, Quantity, Rate
+from astratrade_core.money import BTC, EUR, USD, USDC, Currency, Money, Rate
 from astratrade_core.numeric import Rounding
 from astratrade_core.testing import money
 
@@ -55,10 +55,7 @@ def test_minor_units_round_trip(m: Money) -> None:
     assert Money.from_minor_units(m.minor_units, m.currency) == m
 
 
-def test_price_quantity_rate() -> None:
-    assert Price.of("0").failure().code == "numeric.not_positive"
-    assert Price.of("65000.5") == Success(Price(D("65000.5")))
-    assert Quantity.of("-0.1").failure().code == "numeric.negative"
+def test_rates() -> None:
     assert Rate.from_bps(25).value == D("0.0025")
     assert Rate.from_percent(D("2.9")).value == D("0.029")
     assert Rate.of("0.0001").unwrap().as_bps() == D("1")

@@ -19,7 +19,10 @@ from astratrade_core.numeric import (
     FixedRounding,
     Rounding,
     canonical,
+    check_computed,
+    check_decimal,
     from_fixed,
+    is_u256,
     mul_div,
     parse_decimal,
     quantize,
@@ -196,3 +199,134 @@ def test_syntax_errors_do_not_depend_on_the_callers_traps() -> None:
     with decimal.localcontext(quiet):
         result = parse_decimal("12abc")
     assert result.failure().code == "numeric.syntax"
+
+
+# --- bounds at both ends, ASCII only, total fixed point (issue 13) ---------------------------
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        # an exponent Decimal cannot even hold is out of bounds, like one it can
+        ("1e-10000000000000000000000", "numeric.out_of_bounds"),
+        ("1e10000000000000000000000", "numeric.out_of_bounds"),
+        ("-1E-999999999999999999", "numeric.out_of_bounds"),
+        ("0e-10000000000000000000000", "numeric.out_of_bounds"),
+        # a zero obeys the digit bounds too: 29 fractional digits, or 10**24
+        ("0E-29", "numeric.out_of_bounds"),
+        ("0E+24", "numeric.out_of_bounds"),
+        # Unicode digits and spaces: Decimal() would accept them, we do not
+        ("\u0661\u0660\u0660", "numeric.not_ascii"),  # Arabic-Indic 100
+        ("\U0001d7d9\U0001d7da\U0001d7db", "numeric.not_ascii"),  # mathematical 123
+        ("\uff11\uff12", "numeric.not_ascii"),  # full-width 12
+        ("1\u0663", "numeric.not_ascii"),  # mixed
+        ("\u2003 5", "numeric.not_ascii"),  # an em space
+        (" " * 81, "numeric.too_long"),  # surrounding spaces count
+    ],
+)
+def test_rejects_both_exponent_ends_and_non_ascii(raw: str, code: str) -> None:
+    assert parse_decimal(raw, "quantity").failure().code == code
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("0E-28", D(0)), ("0E+23", D(0)), ("-0.0", D(0)), ("9.9E+23", D("9.9E+23")),
+     (" " * 39 + "1" + " " * 40, D(1))],
+)
+def test_accepts_the_edges_inside_the_bounds(raw: str, expected: Decimal) -> None:
+    result = parse_decimal(raw)
+    assert result == Success(expected)
+    assert not result.unwrap().is_signed()  # -0 parses as 0
+
+
+def test_subclasses_parse_like_their_base() -> None:
+    class Text(str):
+        pass
+
+    class Number(Decimal):
+        pass
+
+    assert parse_decimal(Text("1.5")) == Success(D("1.5"))
+    assert parse_decimal(Number("2.5")) == Success(D("2.5"))
+    assert type(parse_decimal(Number("2.5")).unwrap()) is Decimal
+
+
+def test_exponent_errors_do_not_depend_on_the_callers_traps() -> None:
+    with decimal.localcontext(decimal.Context(traps=[])):
+        assert parse_decimal("1e-10000000000000000000000").failure().code == (
+            "numeric.out_of_bounds")
+        assert parse_decimal("12e5x").failure().code == "numeric.syntax"
+
+
+def test_check_decimal_refuses_what_is_not_a_bounded_decimal() -> None:
+    assert check_decimal(D("12.5"), "amount") == Success(D("12.5"))
+    assert check_decimal("100", "amount").failure().code == "numeric.type"  # type: ignore[arg-type]
+    assert check_decimal(D("sNaN"), "amount").failure().code == "numeric.not_finite"
+    assert check_decimal(D("1E-29"), "amount").failure().code == "numeric.out_of_bounds"
+
+
+def test_check_computed_allows_a_quotient_but_not_the_extremes() -> None:
+    third = D(1) / D(3)
+    assert check_computed(third) == Success(third)
+    assert check_computed(D("9.99E+47")).unwrap() == D("9.99E+47")
+    assert check_computed(D("1E-56")).unwrap() == D("1E-56")
+    assert check_computed(D("-0")) == Success(D(0))
+    assert check_computed(D("1E+48")).failure().code == "numeric.out_of_bounds"
+    assert check_computed(D("9.9E-57")).failure().code == "numeric.out_of_bounds"
+    assert check_computed(D("-Infinity")).failure().code == "numeric.not_finite"
+    assert check_computed(1.5).failure().code == "numeric.type"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", [D("NaN"), D("-NaN"), D("sNaN"), D("Infinity"),
+                                   D("-Infinity")])
+def test_to_fixed_refuses_non_finite_values(value: Decimal) -> None:
+    for rounding in Rounding:
+        assert to_fixed(value, WAD, rounding).failure().code == "numeric.not_finite"
+
+
+def test_to_fixed_refuses_what_is_not_its_declared_types() -> None:
+    assert to_fixed("1.5").failure().code == "numeric.type"  # type: ignore[arg-type]
+    assert to_fixed(D("1.5"), 0).failure().code == "numeric.type"
+    assert to_fixed(D("1.5"), 1.5).failure().code == "numeric.type"  # type: ignore[arg-type]
+    assert to_fixed(D("1.5"), True).failure().code == "numeric.type"
+    assert to_fixed(D("1.5"), U256_MAX + 1).failure().code == "numeric.type"
+    assert to_fixed(D("1.5"), WAD, "down").failure().code == "numeric.type"  # type: ignore[arg-type]
+
+
+def test_to_fixed_at_the_exponent_extremes() -> None:
+    # far below one unit: 0 or 1 as the mode says, computed without leaving CONTEXT's range
+    tiny, negative = D("1E-999999999"), D("-1E-999999999")  # (-tiny would round to -0)
+    assert to_fixed(tiny, WAD, Rounding.DOWN) == Success(0)
+    assert to_fixed(tiny, WAD, Rounding.CEILING) == Success(1)
+    assert to_fixed(tiny, RAY, Rounding.HALF_UP) == Success(0)
+    assert to_fixed(negative, WAD, Rounding.CEILING) == Success(0)
+    assert to_fixed(negative, WAD, Rounding.FLOOR).failure().code == "numeric.fixed_range"
+    # just above the stand-in's threshold the real product is used: 1E-21 * 1E+18 = 0.001
+    assert to_fixed(D("1E-21"), WAD, Rounding.UP) == Success(1)
+    assert to_fixed(D("1E+999999999"), WAD).failure().code == "numeric.fixed_range"
+    # the largest u256 converts exactly; one more unit does not
+    assert to_fixed(D(U256_MAX), 1) == Success(U256_MAX)
+    assert to_fixed(D(U256_MAX + 1), 1).failure().code == "numeric.fixed_range"
+    assert to_fixed(D("0.1"), U256_MAX, Rounding.FLOOR) == Success(U256_MAX // 10)
+
+
+def test_mul_div_refuses_non_integers() -> None:
+    # the issue's example: a float operand used to answer Success(0.0)
+    assert mul_div(0.1, 3, 2, FixedRounding.FLOOR).failure().code == "numeric.type"  # type: ignore[arg-type]
+    assert mul_div(1, 3.0, 2, FixedRounding.CEIL).failure().code == "numeric.type"  # type: ignore[arg-type]
+    assert mul_div(1, 3, D(2), FixedRounding.CEIL).failure().code == "numeric.type"  # type: ignore[arg-type]
+    assert mul_div(True, 3, 2, FixedRounding.CEIL).failure().code == "numeric.type"
+    assert mul_div(1, 3, 2, "ceil").failure().code == "numeric.type"  # type: ignore[arg-type]
+    assert is_u256(0) and is_u256(U256_MAX)
+    assert not (is_u256(-1) or is_u256(U256_MAX + 1) or is_u256(1.0) or is_u256(True))
+
+
+@given(st.decimals(), st.sampled_from(list(Rounding)), st.sampled_from([1, WAD, RAY, U256_MAX]))
+def test_to_fixed_is_total_and_exact(value: Decimal, rounding: Rounding, scale: int) -> None:
+    result = to_fixed(value, scale, rounding)
+    if not isinstance(result, Success):
+        return
+    raw = result.unwrap()
+    assert type(raw) is int
+    assert 0 <= raw <= U256_MAX
+    exact = Fraction(value) * scale  # a Success means a finite value
+    assert abs(Fraction(raw) - exact) < 1

@@ -6,92 +6,49 @@ from __future__ import annotations
 import decimal
 import functools
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import TypedDict
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from returns.result import Success
 
-from astratrade_core.events import PLATFORM_EVENTS, Event, RiskLimitHit, decode, encode
+from astratrade_core.events import (
+    PLATFORM_EVENTS,
+    Event,
+    RiskLimitHit,
+    TradeExecuted,
+    decode,
+    encode,
+)
 from astratrade_core.numeric import CONTEXT
 from astratrade_core.portfolio import (
+    TRADE_MEMORY,
     ApplyFunding,
-    ChargeFee,
     ClosePosition,
     Command,
     Deposit,
     ExecuteTrade,
     LiquidatePosition,
-    MarkPrice,
     PortfolioState,
     TradeTimes,
-    Withdraw,
     decide,
     evolve,
     replay,
 )
 from astratrade_core.risk import RiskPolicy
-from astratrade_core.testing import decimals, hostile_contexts, positive_decimals
-from astratrade_core.trading import Liquidity
+from astratrade_core.testing import hostile_contexts, portfolio_commands, positive_decimals
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
-SYMBOLS = {"BTCUSD": "USD", "ETHUSD": "USD", "BTCEUR": "EUR"}
 MAX_OPEN = 2
 POLICY = RiskPolicy(max_leverage=Decimal("20"), max_open_positions=MAX_OPEN,
                     max_trades_per_window=40, daily_loss_limit=Decimal("5000"))
 
-prices = positive_decimals(max_value=1000, places=2)
-quantities = decimals(-5, 5, places=3).filter(lambda q: q != 0)
-fees = decimals(-1, 5, places=2)
 
-
-class Meta(TypedDict):
-    command_id: str
-    account_id: str
-    issued_at: datetime
-
-
-@st.composite
-def commands(draw: st.DrawFn, n: int = 0) -> Command:
-    """Any portfolio command, valid or not for the state it will meet."""
-    minutes = draw(st.integers(0, 3 * 24 * 60))
-    meta: Meta = {"command_id": f"c{n}", "account_id": "acct",
-            "issued_at": T0 + timedelta(minutes=minutes)}
-    symbol = draw(st.sampled_from(sorted(SYMBOLS)))
-    currency = draw(st.sampled_from(["USD", "EUR"]))
-    kind = draw(st.sampled_from(["deposit", "withdraw", "fee", "trade", "trade", "trade",
-                                 "close", "liquidate", "funding", "mark"]))
-    command: Command
-    if kind == "deposit":
-        command = Deposit(**meta, currency=currency,
-                          amount=draw(positive_decimals(100_000, 2)))
-    elif kind == "withdraw":
-        command = Withdraw(**meta, currency=currency,
-                           amount=draw(positive_decimals(50_000, 2)))
-    elif kind == "fee":
-        command = ChargeFee(**meta, currency=currency,
-                            amount=draw(positive_decimals(100, 2)), reason="platform")
-    elif kind == "trade":
-        command = ExecuteTrade(**meta, symbol=symbol,
-                               quote_currency=SYMBOLS[symbol], quantity=draw(quantities),
-                               price=draw(prices), fee=draw(fees), policy=POLICY,
-                               liquidity=draw(st.sampled_from(Liquidity)))
-    elif kind == "close":
-        command = ClosePosition(**meta, symbol=symbol,
-                                price=draw(prices), fee=draw(fees))
-    elif kind == "liquidate":
-        command = LiquidatePosition(**meta, symbol=symbol,
-                                    price=draw(prices), fee=draw(decimals(0, 5, 2)))
-    elif kind == "funding":
-        command = ApplyFunding(**meta, symbol=symbol,
-                               rate=draw(decimals(Decimal("-0.001"), Decimal("0.001"), 6)),
-                               mark_price=draw(prices))
-    else:
-        command = MarkPrice(**meta, symbol=symbol, price=draw(prices))
-    return command
+def commands(n: int = 0) -> st.SearchStrategy[Command]:
+    """Any portfolio command, valid or not for the state it will meet, under ``POLICY``."""
+    return portfolio_commands(n, POLICY, T0)
 
 
 def _run(command_list: Sequence[Command]) -> list[Event]:
@@ -263,3 +220,54 @@ def test_trade_times_count_and_group_like_a_sorted_list(times: list[datetime],
     assert list(grouped) == sorted(times)
     assert grouped.count_after(since) == sum(1 for t in times if t > since)
     assert all(len({(t.date(), t.hour) for t in hour}) == 1 for hour in grouped.hours)
+
+
+# Trade times in any order: a pool of instants (so ties occur), shown in any UTC offset.
+_instants = st.lists(st.integers(0, 3 * 24 * 3600), min_size=1, max_size=12, unique=True)
+_offsets = st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+
+
+def _trades(times: Sequence[datetime], prefix: str) -> list[Event]:
+    return [TradeExecuted(event_id=f"{prefix}{i}", stream_id="acct", occurred_at=t,
+                          symbol="BTCUSD", quote_currency="USD", quantity=Decimal(1),
+                          price=Decimal(100), fee=Decimal(0), liquidity="taker",
+                          realized_pnl=Decimal(0))
+            for i, t in enumerate(times)]
+
+
+@st.composite
+def _times(draw: st.DrawFn, pool: list[int]) -> list[datetime]:
+    picks = draw(st.lists(st.sampled_from(pool), max_size=40))
+    return [(T0 + timedelta(seconds=s)).astimezone(draw(_offsets)) for s in picks]
+
+
+@settings(max_examples=200)
+@given(_instants.flatmap(lambda pool: st.tuples(_times(pool), _times(pool))))
+def test_trades_out_of_time_order_fold_to_the_reference_times(
+        parts: tuple[list[datetime], list[datetime]]) -> None:
+    # the reference semantics: every trade time within TRADE_MEMORY of the latest one,
+    # sorted and grouped by UTC hour, whatever order the trades arrived in
+    first, second = parts
+    snapshot = replay(_trades(first, "a"))
+    after = replay(_trades(second, "b"), snapshot)
+    everything = [*first, *second]
+    if not everything:
+        assert after.recent_trades == TradeTimes.EMPTY
+        return
+    latest = max(everything)
+    assert after.recent_trades == TradeTimes.of(
+        t for t in everything if t > latest - TRADE_MEMORY)
+    assert after == replay(_trades(first, "a") + _trades(second, "b"))
+    assert after == functools.reduce(evolve, _trades(second, "b"), snapshot)
+
+
+def test_a_late_trade_joins_its_own_hour() -> None:
+    # 09:59 and 10:30 are held; a late 10:10 joins the 10:00 hour, a late 08:00 opens one
+    # before it, and 07:00 on the previous day falls outside the 24 hours kept
+    held = [T0.replace(hour=9, minute=59), T0.replace(hour=10, minute=30)]
+    late = [T0.replace(hour=10, minute=10), T0.replace(hour=8),
+            T0.replace(hour=10, minute=30) - TRADE_MEMORY]
+    state = replay(_trades(late, "b"), replay(_trades(held, "a")))
+    assert state.recent_trades.hours == (
+        (T0.replace(hour=8),), (T0.replace(hour=9, minute=59),),
+        (T0.replace(hour=10, minute=10), T0.replace(hour=10, minute=30)))

@@ -9,13 +9,16 @@ import math
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from returns.maybe import Nothing, Some
+from returns.result import Failure, Success
 
+from astratrade_core.errors import ErrorKind
 from astratrade_core.instrument import Instrument, margin_tiers
 from astratrade_core.money import BTC, ETH, USD
-from astratrade_core.numeric import WAD
+from astratrade_core.numeric import CONTEXT, WAD
 from astratrade_core.testing import (
     decimals,
     hostile_contexts,
@@ -30,6 +33,8 @@ from astratrade_core.trading.margin import (
     isolated_liquidation_price,
     isolated_liquidation_price_wad,
     maintenance_margin,
+    round_liquidation_price,
+    round_margin_up,
 )
 from astratrade_core.trading.pnl import Position
 
@@ -50,14 +55,14 @@ def test_binance_faq_example() -> None:
     # 500 / (0.02 * (1 - 0.004)) = 25100.4016.. ; Binance displays it truncated to cents,
     # we round up to the 0.1 tick (conservative): 25100.5.
     lp = isolated_liquidation_price(BTCUSD, D("0.02"), D("50000"), D("500"), to_tick=False)
-    assert abs(Fraction(lp.unwrap()) - Fraction(500) / (Fraction("0.02") * Fraction("0.996"))
-               ) < TINY
-    assert str(lp.unwrap())[:8] == "25100.40"
-    assert isolated_liquidation_price(BTCUSD, D("0.02"), D("50000"), D("500")) == Some(
-        D("25100.5"))
+    exact = lp.unwrap().unwrap()
+    assert abs(Fraction(exact) - Fraction(500) / (Fraction("0.02") * Fraction("0.996"))) < TINY
+    assert str(exact)[:8] == "25100.40"
+    assert isolated_liquidation_price(BTCUSD, D("0.02"), D("50000"), D("500")) == Success(Some(
+        D("25100.5")))
     # the same single position in cross mode with no other positions
-    assert cross_liquidation_price(BTCUSD, D("0.02"), D("50000"), D("500")) == Some(
-        D("25100.5"))
+    assert cross_liquidation_price(BTCUSD, D("0.02"), D("50000"), D("500")) == Success(Some(
+        D("25100.5")))
 
 
 def test_bracket_is_taken_at_the_liquidation_price() -> None:
@@ -66,22 +71,22 @@ def test_bracket_is_taken_at_the_liquidation_price() -> None:
     # NOT in [250000, inf); middle bracket: (300000 - 60000 - 50) / (10 * 0.995)
     # = 24115.5778.. -> notional 241,155.78 is in [50000, 250000): that is the root.
     exact = isolated_liquidation_price(BTCUSD, D("10"), D("30000"), D("60000"), to_tick=False)
-    assert abs(Fraction(exact.unwrap()) - Fraction(239950) / Fraction("9.95")) < TINY
-    assert isolated_liquidation_price(BTCUSD, D("10"), D("30000"), D("60000")) == Some(
-        D("24115.6"))
+    assert abs(Fraction(exact.unwrap().unwrap()) - Fraction(239950) / Fraction("9.95")) < TINY
+    assert isolated_liquidation_price(BTCUSD, D("10"), D("30000"), D("60000")) == Success(Some(
+        D("24115.6")))
     # short 10 @ 30000 with 30,000 margin: (300000 + 30000 + 1300) / (10 * 1.01)
     # = 32801.98.. (notional 328,019 stays in the top bracket), rounded down to 32801.9
-    assert isolated_liquidation_price(BTCUSD, D("-10"), D("30000"), D("30000")) == Some(
-        D("32801.9"))
+    assert isolated_liquidation_price(BTCUSD, D("-10"), D("30000"), D("30000")) == Success(Some(
+        D("32801.9")))
 
 
 def test_fully_collateralised_long_has_none() -> None:
-    assert isolated_liquidation_price(BTCUSD, D("1"), D("30000"), D("30000")) == Nothing
-    assert isolated_liquidation_price(BTCUSD, D("1"), D("30000"), D("40000")) == Nothing
+    assert isolated_liquidation_price(BTCUSD, D("1"), D("30000"), D("30000")) == Success(Nothing)
+    assert isolated_liquidation_price(BTCUSD, D("1"), D("30000"), D("40000")) == Success(Nothing)
     # a short always has one. Bracket 1 would give 60000 / 1.004 = 59760.9 (notional 59,760:
     # not below 50,000), so bracket 2: (30000 + 30000 + 50) / 1.005 = 59751.24.. -> 59751.2
-    assert isolated_liquidation_price(BTCUSD, D("-1"), D("30000"), D("30000")) == Some(
-        D("59751.2"))
+    assert isolated_liquidation_price(BTCUSD, D("-1"), D("30000"), D("30000")) == Success(Some(
+        D("59751.2")))
 
 
 def test_initial_and_maintenance_margin() -> None:
@@ -91,8 +96,8 @@ def test_initial_and_maintenance_margin() -> None:
         "margin.tier_leverage")
     assert initial_margin(BTCUSD, D("0.1"), D("30000"), D("126")).failure().code == (
         "margin.max_leverage")
-    assert initial_margin(BTCUSD, D("0.1"), D("30000"), D("0.5")).failure().code == (
-        "margin.max_leverage")
+    below_one = initial_margin(BTCUSD, D("0.1"), D("30000"), D("0.5")).failure()
+    assert (below_one.kind, below_one.codes()) == (ErrorKind.INVALID, ("margin.leverage",))
     # maintenance: 60000 * 0.005 - 50 = 250; 300000 * 0.01 - 1300 = 1700; 3000 * 0.004 = 12
     assert maintenance_margin(BTCUSD, D("-2"), D("30000")) == 250
     assert maintenance_margin(BTCUSD, D("10"), D("30000")) == 1700
@@ -109,11 +114,12 @@ def test_cross_margin_uses_other_positions() -> None:
     other = (eth, Position("ETH", D("-5"), D("2000"), D("2100")))
     # C = 2000 - 105 - 500 = 1395; BTC long 0.1 @ 30000 (bracket 1, mmr 0.004):
     # (3000 - 1395) / (0.1 * 0.996) = 1605 / 0.0996 = 16114.45.. -> 16114.5
-    assert cross_liquidation_price(BTCUSD, D("0.1"), D("30000"), D("2000"), [other]) == Some(
-        D("16114.5"))
+    assert cross_liquidation_price(BTCUSD, D("0.1"), D("30000"), D("2000"), [other]) == Success(
+        Some(D("16114.5")))
     # an account already under water has no positive price for a short
     sunk = (eth, Position("ETH", D("-5"), D("2000"), D("9000")))  # upnl -35000
-    assert cross_liquidation_price(BTCUSD, D("-0.1"), D("30000"), D("2000"), [sunk]) == Nothing
+    assert cross_liquidation_price(BTCUSD, D("-0.1"), D("30000"), D("2000"), [sunk]) == Success(
+        Nothing)
 
 
 def test_wad_worked_examples() -> None:
@@ -163,14 +169,22 @@ def test_equity_equals_maintenance_at_the_liquidation_price(
     instrument, quantity, entry, leverage, _ = case
     margin = _margin(quantity, entry, leverage)
     exact = isolated_liquidation_price(instrument, quantity, entry, margin, to_tick=False)
-    assume(exact != Nothing)
-    price = exact.unwrap()
+    assume(exact != Success(Nothing))
+    price = exact.unwrap().unwrap()
     equity = Fraction(equity_at(quantity, entry, margin, price))
     required = Fraction(maintenance_margin(instrument, quantity, price))
     assert abs(equity - required) < TINY * (1 + abs(Fraction(margin)))
-    # and the rounded price is on the safe side: still solvent, less than a tick away
-    rounded = isolated_liquidation_price(instrument, quantity, entry, margin).unwrap()
+    # and the rounded price is on the safe side: still solvent, less than a tick away,
+    # strictly beyond the entry (a price that rounds onto the entry is refused)
+    assume(instrument.tick_size <= entry)
     tick = Fraction(instrument.tick_size)
+    found = isolated_liquidation_price(instrument, quantity, entry, margin)
+    if isinstance(found, Failure):
+        assert found.failure().code == "margin.liquidated_on_open"
+        assert abs(Fraction(entry) - Fraction(price)) < tick
+        return
+    rounded = found.unwrap().unwrap()
+    assert rounded < entry if quantity > 0 else rounded > entry
     assert Fraction(equity_at(quantity, entry, margin, rounded)) >= Fraction(
         maintenance_margin(instrument, quantity, rounded)) - TINY
     assert abs(Fraction(rounded) - Fraction(price)) < tick
@@ -184,7 +198,7 @@ def test_liquidation_moves_toward_entry_as_leverage_rises(
     def lp(leverage: Decimal) -> Decimal:
         found = isolated_liquidation_price(instrument, quantity, entry,
                                            _margin(quantity, entry, leverage), to_tick=False)
-        return found.value_or(D(0))
+        return found.unwrap().value_or(D(0))
     at_low, at_high = lp(low), lp(high)
     if quantity > 0:
         assert at_low <= at_high < entry  # a long's liquidation price is below entry
@@ -206,8 +220,16 @@ def test_cross_equals_isolated_with_the_accounts_free_collateral(
         Fraction(0))
     collateral = _decimal(free)
     assert Fraction(collateral) == free
-    assert cross_liquidation_price(instrument, quantity, entry, wallet, others) == (
-        isolated_liquidation_price(instrument, quantity, entry, collateral))
+    assume(instrument.tick_size <= entry)
+    assume(collateral > maintenance_margin(instrument, quantity, entry))  # isolated can open
+    cross = cross_liquidation_price(instrument, quantity, entry, wallet, others)
+    isolated = isolated_liquidation_price(instrument, quantity, entry, collateral)
+    if isinstance(isolated, Failure):  # rounded onto the entry: refused when opening only
+        assert isolated.failure().code == "margin.liquidated_on_open"
+        price = cross.unwrap().unwrap()
+        assert price >= entry if quantity > 0 else price <= entry
+    else:
+        assert cross == isolated
 
 
 def _wad(d: Decimal) -> int:
@@ -224,9 +246,16 @@ def test_wad_algorithm_agrees_with_the_decimal_version(size: Decimal, entry: Dec
                            max_leverage=leverage,
                            tiers=margin_tiers([("0", None, leverage, mmr)]).unwrap()).unwrap()
     quantity = size if is_long else -size
-    exact = isolated_liquidation_price(single, quantity, entry, margin, to_tick=False)
+    found = isolated_liquidation_price(single, quantity, entry, margin, to_tick=False)
     got = isolated_liquidation_price_wad(_wad(size), _wad(entry), _wad(margin), _wad(mmr), 0,
                                          is_long=is_long).unwrap()
+    if isinstance(found, Failure):
+        # liquidated on opening: the on-chain formula (no opening check) answers a price at
+        # or beyond the entry
+        assert found.failure().code == "margin.liquidated_on_open"
+        assert got >= _wad(entry) if is_long else got <= _wad(entry)
+        return
+    exact = found.unwrap()
     if exact == Nothing:
         assert got == 0
         return
@@ -263,3 +292,128 @@ def test_results_ignore_the_callers_context(
         got = run()
     assert got == expected
     assert repr(got) == repr(expected)
+
+
+# --- impossible positions, bad input, display rounding (issue 13) ----------------------------
+
+def _steep(mmr: str, max_leverage: str, tick: str = "0.01") -> Instrument:
+    """One bracket with a given maintenance rate (the CLI builds its instrument this way)."""
+    return Instrument.of("X", BTC, USD, tick_size=tick, lot_size="0.001",
+                         max_leverage=max_leverage,
+                         tiers=margin_tiers([("0", None, max_leverage, mmr)]).unwrap()).unwrap()
+
+
+def test_a_position_liquidated_on_opening_is_refused() -> None:
+    # the issue's example: long 1 @ 50000 at 10x posts 5000; maintenance at 0.2 is 10000.
+    # Binance's formula would answer (50000 - 5000) / 0.8 = 56250, above the entry.
+    steep = _steep("0.2", "10")
+    refused = initial_margin(steep, D("1"), D("50000"), D("10")).failure()
+    assert (refused.code, refused.kind) == ("margin.liquidated_on_open", ErrorKind.REJECTED)
+    assert (refused.fields["margin"], refused.fields["maintenance"]) == ("5000", "10000.0")
+    for quantity in (D("1"), D("-1")):
+        lp = isolated_liquidation_price(steep, quantity, D("50000"), D("5000")).failure()
+        assert (lp.code, lp.kind) == ("margin.liquidated_on_open", ErrorKind.REJECTED)
+    # cross margin answers for held positions: the price lies beyond the entry
+    assert cross_liquidation_price(steep, D("1"), D("50000"), D("5000")) == Success(Some(
+        D("56250.00")))
+
+
+def test_the_opening_check_at_its_edge() -> None:
+    # mmr 0.1, long 1 @ 1000: maintenance at the entry is exactly 100
+    steep = _steep("0.1", "20")
+    assert initial_margin(steep, D("1"), D("1000"), D("10")).failure().code == (
+        "margin.liquidated_on_open")  # 1000 / 10 = 100: equal is liquidated
+    assert initial_margin(steep, D("1"), D("1000"), D("9.99")).unwrap() == CONTEXT.divide(
+        D(1000), D("9.99"))  # 100.1.. > 100
+    assert isolated_liquidation_price(steep, D("1"), D("1000"), D("100")).failure().code == (
+        "margin.liquidated_on_open")
+    # 100.01: (1000 - 100.01) / 0.9 = 999.988.. rounds up to 999.99, below the entry
+    assert isolated_liquidation_price(steep, D("1"), D("1000"), D("100.01")) == Success(Some(
+        D("999.99")))
+    # 100.001: (1000 - 100.001) / 0.9 = 999.9988.. would round up onto the entry: refused;
+    # the exact price is still answered
+    near = isolated_liquidation_price(steep, D("1"), D("1000"), D("100.001")).failure()
+    assert near.code == "margin.liquidated_on_open" and near.fields["liquidation_price"] == (
+        "1000.00")
+    exact = isolated_liquidation_price(steep, D("1"), D("1000"), D("100.001"), to_tick=False)
+    assert abs(Fraction(exact.unwrap().unwrap()) - Fraction("899.999") / Fraction("0.9")) < TINY
+    # a short mirrors it: (1000 + 100.001) / 1.1 = 1000.0009.. rounds down onto the entry
+    assert isolated_liquidation_price(steep, D("-1"), D("1000"), D("100.001")).failure(
+        ).code == "margin.liquidated_on_open"
+    assert isolated_liquidation_price(steep, D("-1"), D("1000"), D("100.02")) == Success(Some(
+        D("1000.01")))
+
+
+def test_a_tick_coarser_than_the_price_is_refused() -> None:
+    # the issue's example: entry 0.0001234 on a 0.01 tick answered 0.01, above the entry
+    coarse = _steep("0.004", "125", tick="0.01")
+    entry, margin = D("0.0001234"), D("0.0001234") / D(10)
+    refused = isolated_liquidation_price(coarse, D("1"), entry, margin).failure()
+    assert (refused.kind, refused.codes()) == (ErrorKind.INVALID, ("margin.tick_too_coarse",))
+    assert isolated_liquidation_price(coarse, D("1"), entry, margin, to_tick=False).map(
+        lambda found: found.unwrap() < entry) == Success(True)
+    assert cross_liquidation_price(coarse, D("-1"), entry, margin).failure().codes() == (
+        "margin.tick_too_coarse",)
+    # a tick equal to the price is not coarser than it: a short with room gets its price,
+    # (0.01 + 0.02) / 1.004 = 0.0298.. rounded down to 0.02; a long's any price below 0.01
+    # would round up onto the entry, so it is refused as within one tick of liquidation
+    assert isolated_liquidation_price(coarse, D("-1"), D("0.01"), D("0.02")) == Success(Some(
+        D("0.02")))
+    assert isolated_liquidation_price(coarse, D("1"), D("0.01"), D("0.001")).failure().code == (
+        "margin.liquidated_on_open")
+
+
+@pytest.mark.parametrize(
+    ("quantity", "entry", "margin", "codes"),
+    [
+        (D(0), D("50000"), D("500"), ("margin.zero_quantity",)),  # was DivisionByZero
+        (D("-0"), D("50000"), D("500"), ("margin.zero_quantity",)),
+        (D("NaN"), D("50000"), D("500"), ("numeric.not_finite",)),
+        (D("1"), D("sNaN"), D("500"), ("numeric.not_finite",)),
+        (D("1"), D("-Infinity"), D("Infinity"), ("numeric.not_finite", "numeric.not_finite")),
+        (D("1"), D("0"), D("-1"), ("numeric.not_positive", "numeric.negative")),
+        (D("1E+999999"), D("1E-999999"), D("500"),
+         ("numeric.out_of_bounds", "numeric.out_of_bounds")),
+        ("1", 50000.0, D("500"), ("numeric.type", "numeric.type")),
+    ],
+)
+def test_bad_values_of_the_declared_types_are_invalid(quantity: Decimal, entry: Decimal,
+                                                      margin: Decimal,
+                                                      codes: tuple[str, ...]) -> None:
+    error = isolated_liquidation_price(BTCUSD, quantity, entry, margin).failure()
+    assert (error.kind, error.code, error.codes()) == (ErrorKind.INVALID, "margin.invalid",
+                                                       codes)
+    # the same in cross mode, where a negative wallet balance is a balance like any other
+    crossed = cross_liquidation_price(BTCUSD, quantity, entry, margin).failure()
+    assert crossed.codes() == tuple(c for c in codes if c != "numeric.negative")
+
+
+def test_initial_margin_refuses_bad_values() -> None:
+    error = initial_margin(BTCUSD, D("NaN"), D("-1"), D("Infinity")).failure()
+    assert error.codes() == ("numeric.not_finite", "numeric.not_positive",
+                             "numeric.not_finite")
+    assert initial_margin(BTCUSD, D(0), D("100"), D("2")) == Success(D(0))
+
+
+def test_display_rounding_is_in_the_safe_direction() -> None:
+    # 16666.666.. of margin displays as 16666.67: posting it covers the requirement
+    assert round_margin_up(D(50000) / D(3), 2) == D("16666.67")
+    assert round_margin_up(D("12.00"), 2) == D("12.00")
+    # a long is liquidated as the price falls: showing a higher price warns earlier
+    assert round_liquidation_price(D("45226.1306"), D("1"), 2) == D("45226.14")
+    assert round_liquidation_price(D("54726.3681"), D("-1"), 2) == D("54726.36")
+    assert round_liquidation_price(D("54726.36"), D("-1"), 2) == D("54726.36")  # on the grid
+
+
+@given(_isolated())
+def test_display_rounding_brackets_the_exact_values(
+        case: tuple[Instrument, Decimal, Decimal, Decimal, Decimal]) -> None:
+    instrument, quantity, entry, leverage, _ = case
+    margin = initial_margin(instrument, quantity, entry, leverage).unwrap()
+    assert margin <= round_margin_up(margin, 2) < margin + D("0.01")
+    found = isolated_liquidation_price(instrument, quantity, entry, margin, to_tick=False)
+    match found.unwrap():
+        case Some(price):
+            shown = round_liquidation_price(price, quantity, 2)
+            assert (price <= shown < price + D("0.01")) if quantity > 0 else (
+                price - D("0.01") < shown <= price)

@@ -10,11 +10,13 @@ from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
+from returns.maybe import Nothing, Some
 
 from astratrade_core import Position as ExportedPosition
 from astratrade_core import calculate_pnl as exported_pnl
 from astratrade_core.numeric import WAD, from_fixed
 from astratrade_core.testing import decimals, hostile_contexts, positions, positive_decimals
+from astratrade_core.trading.fills import Fill, position_from_fills
 from astratrade_core.trading.pnl import (
     Position,
     calculate_pnl,
@@ -50,7 +52,7 @@ def test_position_of_parses_and_reports_every_problem() -> None:
     assert p == Position("BTC", D("-0.25"), D("30000"), D("29999.5"))
     assert not p.is_long
     assert p.notional == D("7499.875")  # 0.25 * 29999.5
-    err = Position.of("BTC", "NaN", "0", 1.5).failure()
+    err = Position.of("BTC", "NaN", "0", 1.5).failure()  # type: ignore[arg-type]  # a float, to be refused
     assert err.code == "position.invalid"
     assert err.codes() == ("numeric.not_finite", "numeric.not_positive",
                            "numeric.float_rejected")
@@ -68,7 +70,8 @@ def test_position_size_worked_examples() -> None:
 
 def test_position_size_failures() -> None:
     def codes(*args: object) -> tuple[str, ...]:
-        return calculate_position_size(*args).failure().codes()
+        # hostile values of any type, on purpose: the function must refuse, never raise
+        return calculate_position_size(*args).failure().codes()  # type: ignore[arg-type]
 
     assert codes("1000", "0.01", "0") == ("numeric.not_positive",)
     assert codes("-1", "0.01", "1") == ("numeric.not_positive",)
@@ -181,3 +184,21 @@ def test_results_ignore_the_callers_context(ctx: decimal.Context, p: Position,
         got = run()
     assert got == expected
     assert repr(got) == repr(expected)
+
+
+def test_roi_of_a_stated_position() -> None:
+    # long 2 @ 100 marked at 105 with 10x: P&L 10 on a margin of 200 / 10 = 20 -> 50 %
+    assert Position("X", D("2"), D("100"), D("105")).roi_percent(D("10")) == Some(D("50.0"))
+    # short 0.5 @ 30000 marked at 31500 at 1x: -750 on 15000 -> -5 %
+    assert Position("X", D("-0.5"), D("30000"), D("31500")).roi_percent() == Some(D("-5.0"))
+    assert Position("X", D("0"), D("30000"), D("31500")).roi_percent() == Nothing
+
+
+@given(positions(), positive_decimals(125, 2).filter(lambda lev: lev >= 1))
+def test_a_stated_position_is_the_fold_of_one_fill(p: Position, leverage: Decimal) -> None:
+    # what the CLI used to glue by hand: a position is one fill at its entry price
+    fills = [Fill(p.quantity, p.entry_price)] if p.quantity else []
+    folded = position_from_fills(fills)
+    assert p.state == folded
+    assert p.roi_percent(leverage) == folded.roi_percent(p.current_price, leverage)
+    assert p.state.unrealized_pnl(p.current_price) == calculate_pnl(p)

@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 from astratrade_core.instrument import Instrument, margin_tiers
 from astratrade_core.money import BTC, ETH, USD
 from astratrade_core.testing import decimals, hostile_contexts, instruments, positive_decimals
-from astratrade_core.trading.sizing import PositionSize, fixed_fractional_size, kelly_fraction
+from astratrade_core.trading.pnl import calculate_position_size
+from astratrade_core.trading.sizing import (
+    PositionSize,
+    fixed_fractional_size,
+    kelly_fraction,
+    round_size_down,
+)
 
 D = Decimal
 
@@ -79,7 +85,7 @@ def test_rules_are_all_reported() -> None:
 
 
 def test_invalid_inputs_are_all_reported() -> None:
-    err = fixed_fractional_size(ETHUSD, "-1", "1.5", 0.5, "abc", fee_rate="1",
+    err = fixed_fractional_size(ETHUSD, "-1", "1.5", 0.5, "abc", fee_rate="1",  # type: ignore[arg-type]  # a float, to be refused
                                 leverage="0.5").failure()
     assert err.code == "sizing.invalid"
     assert err.codes() == ("numeric.not_positive", "sizing.risk_fraction",
@@ -190,3 +196,18 @@ def test_results_ignore_the_callers_context(
         got = run()
     assert got == expected
     assert repr(got) == repr(expected)
+
+
+def test_size_display_rounds_toward_zero() -> None:
+    # 100 / 3 = 33.33.. units shows as 33.3333: never more than the exact size
+    exact = calculate_position_size("10000", "0.01", "3").unwrap()
+    assert round_size_down(exact, 4) == D("33.3333")
+    assert round_size_down(D("0.99999"), 4) == D("0.9999")
+    assert round_size_down(D("-1.23456"), 2) == D("-1.23")  # a short: toward zero as well
+    assert round_size_down(D("2.50"), 1) == D("2.5")
+
+
+@given(positive_decimals(10**6, 12), st.integers(0, 8))
+def test_size_display_never_exceeds_the_exact_size(size: Decimal, places: int) -> None:
+    shown = round_size_down(size, places)
+    assert shown <= size < shown + D(1).scaleb(-places)

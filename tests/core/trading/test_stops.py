@@ -44,7 +44,7 @@ def test_failures() -> None:
     # short 100 with a 50 % stop (150) and 3:1 -> target 100 - 150 = -50
     assert stop_levels(BTCUSD, "100", False, "0.5", "3").failure().code == (
         "stops.target_not_positive")
-    err = stop_levels(BTCUSD, "-1", True, 0.1, "0").failure()
+    err = stop_levels(BTCUSD, "-1", True, 0.1, "0").failure()  # type: ignore[arg-type]  # a float, to be refused
     assert err.code == "stops.invalid"
     assert err.codes() == ("numeric.not_positive", "numeric.float_rejected",
                            "numeric.not_positive")
