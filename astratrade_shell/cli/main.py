@@ -4,14 +4,20 @@ To add a command, add ONE line to :data:`COMMANDS`: ``name: ("module:attribute",
 help")``.  Modules are imported only when their command runs, so ``astratrade --help`` stays
 fast no matter what a command imports (Starknet, numpy, ...).
 
-Exit codes: ``0`` success, ``1`` domain failure (a risk limit, a broken audit chain),
-``2`` bad input (a malformed number, a missing option, a broken CSV row, a missing or corrupt
-store), ``3`` internal error (a bug; set ``ASTRATRADE_DEBUG=1`` for the traceback).  Every
-failure prints exactly one line starting ``error:`` on stderr.
+Exit codes (:data:`EXIT_CODES`): ``0`` success; ``1`` a domain failure (a rule refuses
+well-formed input: a risk limit, a position liquidated on opening, a broken audit chain);
+``2`` bad input (a malformed number, a missing option, a broken CSV row, a missing file or
+store); ``3`` internal error (a bug; set ``ASTRATRADE_DEBUG=1`` for the traceback); ``4`` a
+service is unavailable (a store, bus or venue cannot be reached); ``5`` the environment failed
+(a disk full, standard output closed, an input that is not UTF-8 text, a path longer than the
+system allows, a permission denied).  Every failure prints exactly one line starting
+``error:`` on stderr, at most :data:`MAX_ERROR_CHARS` characters long.  A reader that closes
+the pipe early (``| head``) ends the command quietly with status 0.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -22,13 +28,32 @@ import click
 
 from astratrade_core.errors import DomainError, ErrorKind
 
-__all__ = ["COMMANDS", "EXIT_BAD_INPUT", "EXIT_DOMAIN", "EXIT_INTERNAL", "EXIT_UNAVAILABLE",
-           "CliFailure", "cli", "main"]
+__all__ = ["COMMANDS", "EXIT_BAD_INPUT", "EXIT_CODES", "EXIT_DOMAIN", "EXIT_ENVIRONMENT",
+           "EXIT_INTERNAL", "EXIT_UNAVAILABLE", "MAX_ERROR_CHARS", "CliFailure", "cli", "main"]
 
 EXIT_DOMAIN = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_UNAVAILABLE = 4
+EXIT_ENVIRONMENT = 5
+
+#: Every exit status the command line uses, with its meaning (docs/cli.md prints this table).
+EXIT_CODES: Final = {
+    0: "success",
+    EXIT_DOMAIN: "domain failure: a rule refuses well-formed input",
+    EXIT_BAD_INPUT: "bad input: a malformed or out-of-range value, a missing option or file",
+    EXIT_INTERNAL: "internal error: a bug (ASTRATRADE_DEBUG=1 shows the traceback)",
+    EXIT_UNAVAILABLE: "unavailable: a store, bus or venue cannot be reached",
+    EXIT_ENVIRONMENT: "environment failure: disk full, output closed, input not UTF-8, "
+                      "path too long, permission denied",
+}
+
+#: An ``error:`` line is cut to this many characters (a 10 MB header never reaches stderr).
+MAX_ERROR_CHARS: Final = 300
+
+# A path the user named that is not there is bad input; any other failure to open, read or
+# write is the environment's.
+_MISSING: Final = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EISDIR})
 
 _EXIT_BY_KIND: Final = {
     ErrorKind.INVALID: EXIT_BAD_INPUT,
@@ -45,11 +70,39 @@ COMMANDS: Mapping[str, tuple[str, str]] = {
     "size": ("astratrade_shell.cli.calculators:size",
              "Position size from balance, risk fraction and stop."),
     "liquidation": ("astratrade_shell.cli.calculators:liquidation",
-                    "Isolated-margin liquidation price of a linear perpetual."),
+                    "Isolated or cross liquidation price, with margin brackets."),
+    "margin-ratio": ("astratrade_shell.cli.calculators:margin_ratio_command",
+                     "Maintenance margin, margin balance and margin ratio at a mark."),
     "level": ("astratrade_shell.cli.calculators:level",
               "Level and XP to the next level on a level curve."),
     "allocate": ("astratrade_shell.cli.calculators:allocate",
                  "Split a money total by weights, losing no minor unit."),
+    "funding": ("astratrade_shell.cli.trading:funding",
+                "Funding payment of a perpetual position for one interval."),
+    "break-even": ("astratrade_shell.cli.trading:break_even",
+                   "Break-even exit price, fees and funding included."),
+    "kelly": ("astratrade_shell.cli.trading:kelly",
+              "Kelly stake fraction from a win rate and a payoff ratio."),
+    "stops": ("astratrade_shell.cli.trading:stops",
+              "Stop-loss and take-profit prices with risk and reward."),
+    "trading-fee": ("astratrade_shell.cli.revenue:trading_fee",
+                    "Maker/taker fee of a fill on a tiered 30-day-volume schedule."),
+    "processing-fee": ("astratrade_shell.cli.revenue:processing_fee",
+                       "Percentage-plus-fixed fee of a charge, or the gross for a net."),
+    "prorate": ("astratrade_shell.cli.revenue:prorate",
+                "Prorated plan change or cancellation refund of a subscription."),
+    "year-fraction": ("astratrade_shell.cli.revenue:year_fraction_command",
+                      "Days and year fraction between two dates under a day count."),
+    "nft-sale": ("astratrade_shell.cli.revenue:nft_sale",
+                 "Where an NFT sale's price goes: platform fee, royalty, seller."),
+    "apy": ("astratrade_shell.cli.defi:apy", "APY of an APR compounded n times a year."),
+    "apr": ("astratrade_shell.cli.defi:apr", "APR that compounds n times a year to an APY."),
+    "lending-rate": ("astratrade_shell.cli.defi:lending_rate",
+                     "Utilization, borrow and supply rates of a kinked rate model."),
+    "interest": ("astratrade_shell.cli.defi:interest",
+                 "Balance after accruing a yearly rate for a duration (Aave's maths)."),
+    "fills": ("astratrade_shell.cli.fills:fills",
+              "Average entry, P&L, fees, funding and ROI per symbol from a trade history."),
     "risk": ("astratrade_shell.cli.risk:risk",
              "Drawdown, VaR/CVaR, Sharpe, Sortino of a returns or equity CSV."),
     "replay": ("astratrade_shell.cli.ledger:replay",
@@ -87,6 +140,19 @@ class CliFailure(click.ClickException):
         """Exit 1: the input is well formed but the domain says no."""
         return cls(message, EXIT_DOMAIN)
 
+    @classmethod
+    def environment(cls, message: str) -> CliFailure:
+        """Exit 5: a file or stream could not be read, decoded or written."""
+        return cls(message, EXIT_ENVIRONMENT)
+
+    @classmethod
+    def of_os_error(cls, action: str, exc: OSError) -> CliFailure:
+        """The failure for ``exc`` raised while doing ``action`` ("cannot read data.csv"): a
+        path that is not there is bad input (2); anything else is the environment's (5)."""
+        reason = exc.strerror or type(exc).__name__
+        code = EXIT_BAD_INPUT if exc.errno in _MISSING else EXIT_ENVIRONMENT
+        return cls(f"{action}: {reason}", code)
+
 
 class LazyGroup(click.Group):
     """A group whose commands are imported on first use and that owns the error policy."""
@@ -113,14 +179,11 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except BrokenPipeError:
-            # A consumer such as `head` closed the pipe: stop quietly with success, and point
-            # stdout at /dev/null so the interpreter's final flush cannot fail again.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise click.exceptions.Exit(0) from None
+        if sys.stdout is None:
+            raise CliFailure.environment("standard output is closed")
+        returned = super().invoke(ctx)
+        sys.stdout.flush()  # a full disk or a closed pipe is reported here, not at exit
+        return returned
 
     def main(
         self,
@@ -135,12 +198,21 @@ class LazyGroup(click.Group):
             returned = super().main(args, prog_name or "astratrade", complete_var,
                                     standalone_mode=False, **extra)
             code = returned if isinstance(returned, int) else 0
+        except BrokenPipeError:
+            # A consumer such as `head` closed the pipe: stop quietly with success.
+            _silence_stdout()
+            code = 0
         except CliFailure as exc:
             code = _report(exc.format_message(), exc.code)
         except click.ClickException as exc:  # usage errors, unreadable files: bad input
             code = _report(exc.format_message(), EXIT_BAD_INPUT)
         except click.Abort:
             code = _report("aborted", 130)
+        except UnicodeError as exc:
+            code = _report(f"input is not UTF-8 text ({exc})", EXIT_ENVIRONMENT)
+        except OSError as exc:
+            _silence_stdout()
+            code = _report(f"input/output failed: {exc.strerror or exc}", EXIT_ENVIRONMENT)
         except Exception as exc:
             if os.environ.get("ASTRATRADE_DEBUG"):
                 raise
@@ -153,8 +225,23 @@ class LazyGroup(click.Group):
 
 def _report(message: str, exit_code: int) -> int:
     line = " ".join(message.split())
+    if len(line) > MAX_ERROR_CHARS:
+        line = line[:MAX_ERROR_CHARS - 3] + "..."
     click.echo(f"error: {line}", err=True)
     return exit_code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush of what is still buffered
+    cannot fail a second time (after a closed pipe or a full disk)."""
+    if sys.stdout is None:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout has no file descriptor (a test runner's buffer)
+        return
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h",
@@ -172,7 +259,9 @@ def cli() -> None:
       * --json prints exact JSON (decimals as strings); row-wise calculators take
         --csv FILE (or - for stdin) and stream CSV, or JSON Lines with --json.
       * Exit codes: 0 success, 1 domain failure (e.g. a risk limit), 2 bad input,
-        3 internal error. Errors are one line on stderr starting with "error:".
+        3 internal error, 4 service unavailable, 5 environment failure (disk full,
+        output closed, input not UTF-8). Errors are one line on stderr starting with
+        "error:".
     """
 
 
