@@ -16,11 +16,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Final
 
+from returns.maybe import Maybe
+from returns.result import Result
+
 from astratrade_core.errors import DomainError
 from astratrade_core.gamification.levels import LEVEL_CURVES, level_progress
 from astratrade_core.instrument import Instrument, MarginTier, margin_tiers
 from astratrade_core.money import Currency, Money
-from astratrade_core.numeric import Rounding
+from astratrade_core.numeric import CONTEXT, Rounding
 from astratrade_core.revenue.allocation import allocate as split
 from astratrade_core.trading import (
     Fill,
@@ -221,7 +224,7 @@ def _position(inputs: Inputs) -> tuple[Instrument, Decimal, Decimal, Decimal, De
         tick_size=tick or _PLACEHOLDER_TICK, lot_size=_PLACEHOLDER_TICK,
         max_leverage=tiers[0].max_leverage, tiers=tiers))
     margin = ok(initial_margin(instrument, quantity, entry, inputs.decimal("leverage")))
-    signed = quantity if inputs.string("side") == "long" else -quantity
+    signed = quantity if inputs.string("side") == "long" else quantity.copy_negate()
     cross = inputs.string("mode") == "cross"
     if cross and "margin" in inputs:
         raise _invalid("margin: isolated mode only; cross mode uses the wallet balance")
@@ -240,11 +243,21 @@ def _liquidation(inputs: Inputs) -> dict[str, Value]:
     else:
         found = isolated_liquidation_price(instrument, signed, entry, collateral,
                                            to_tick=to_tick)
-    price = found.value_or(None)
-    tier = None if price is None else instrument.tier_for(abs(signed) * price)
+    price = _price(found)
+    tier = None if price is None else instrument.tier_for(
+        CONTEXT.multiply(signed.copy_abs(), price))
     return {"liquidation_price": price, "margin": margin,
             "maintenance_rate": None if tier is None else tier.maintenance_margin_rate,
             "maintenance_amount": None if tier is None else tier.maintenance_amount}
+
+
+def _price(answer: object) -> Decimal | None:
+    """The liquidation price in the core's answer: a ``Maybe`` on main today, a ``Result`` of
+    one once the trading branch's margin functions refuse impossible positions themselves
+    (then its refusal is this row's answer)."""
+    maybe = ok(answer) if isinstance(answer, Result) else answer
+    value = maybe.value_or(None) if isinstance(maybe, Maybe) else None
+    return value if isinstance(value, Decimal) else None
 
 
 def _margin_fields(extra: tuple[Field, ...]) -> tuple[Field, ...]:

@@ -10,8 +10,9 @@ same text:
    :class:`Inputs` (every problem reported at once, named as the user typed it);
 2. **compute**: ``spec.compute(inputs)`` calls the core and returns exact values;
 3. **format**: :func:`shown` rounds an output that has more decimal places than its declared
-   display precision, in its declared (safe) direction, unless ``--exact``; a value within
-   the precision is shown as computed.  Writers render tables, CSV or JSON.
+   display precision, in its declared (safe) direction, and drops the trailing zeros the
+   rounding leaves, unless ``--exact``; a value within the precision is shown as computed.
+   Writers render tables, CSV or JSON.
 
 Modes:
 
@@ -53,7 +54,7 @@ import click
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError, ErrorKind, collect_all
-from astratrade_core.numeric import Rounding, quantize
+from astratrade_core.numeric import Rounding, canonical, quantize
 from astratrade_shell.cli.batchfile import Table, column_name, open_path, open_table
 from astratrade_shell.cli.batchfile import read_delimiter as _read_delimiter
 from astratrade_shell.cli.main import EXIT_BAD_INPUT, EXIT_DOMAIN, CliFailure
@@ -262,22 +263,25 @@ def _read_field(field: Field, text: str, label: str,
     return field.kind.read(text, label).bind(bounded)
 
 
-def shown(outputs: Mapping[str, Value], spec: RowSpec, inputs: Inputs,
+def shown(values: Mapping[str, Value], outputs: Sequence[Output], inputs: Inputs | None,
           exact: bool) -> dict[str, Value]:
-    """The outputs at their display precision (or as computed, when ``exact``)."""
-    result = dict(outputs)
+    """``values`` at their outputs' display precision (or as computed, when ``exact``)."""
+    result = dict(values)
     if exact:
         return result
-    for output in spec.outputs:
+    for output in outputs:
         value = result.get(output.name)
         if output.places is None or not isinstance(value, Decimal):
             continue
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and exponent >= -output.places:
             continue  # already within the display precision: shown exactly as computed
-        rounding = (output.rounding.pick(inputs) if isinstance(output.rounding, BySide)
-                    else output.rounding)
-        result[output.name] = quantize(value, output.places, rounding)
+        rounding = output.rounding
+        if isinstance(rounding, BySide):
+            if inputs is None:
+                raise TypeError(f"{output.name} rounds by side; the inputs are needed")
+            rounding = rounding.pick(inputs)
+        result[output.name] = canonical(quantize(value, output.places, rounding))
     return result
 
 
@@ -304,7 +308,7 @@ def evaluate(spec: RowSpec, texts: Mapping[str, str], labels: Mapping[str, str],
     """Parse, compute and format one row."""
     try:
         inputs = ok(parse_row(spec, texts, labels, allow=allow))
-        return Outcome(shown(spec.compute(inputs), spec, inputs, exact))
+        return Outcome(shown(spec.compute(inputs), spec.outputs, inputs, exact))
     except Refused as refusal:
         code = EXIT_BAD_INPUT if refusal.error.kind is ErrorKind.INVALID else EXIT_DOMAIN
         if refusal.error.kind is ErrorKind.UNAVAILABLE:
@@ -341,7 +345,7 @@ def print_table(rows: Mapping[str, Value], out: TextIO | None = None) -> None:
     target = out or sys.stdout
     width = max((len(k) for k in rows), default=0)
     for key, value in rows.items():
-        target.write(f"{key.ljust(width)}  {render_value(value)}\n".replace(" \n", "\n"))
+        target.write(f"{key.ljust(width)}  {render_value(value)}".rstrip() + "\n")
 
 
 def _dumps(payload: Mapping[str, object]) -> str:
@@ -453,6 +457,8 @@ def _run_batch(spec: RowSpec, path: str, defaults: Mapping[str, str],
                 f"{', '.join(spec.field(m).option for m in missing)} as a default)")
         writer = _Writer(sys.stdout, table, columns, options.as_json, options.delimiter)
         width = len(table.header)
+        base = {f.name: f.default for f in spec.fields if f.default is not None}
+        base.update(defaults)
         with _progress(binary, table) as tick:
             for line, read in table.rows():
                 rows += 1
@@ -462,7 +468,7 @@ def _run_batch(spec: RowSpec, path: str, defaults: Mapping[str, str],
                                           f"{len(read)}", EXIT_BAD_INPUT)
                     cells = [""] * width
                 else:
-                    texts = dict(defaults)
+                    texts = dict(base)
                     for name, index in columns.fields.items():
                         if cells[index].strip():
                             texts[name] = cells[index]
