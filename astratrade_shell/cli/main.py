@@ -181,8 +181,14 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         if sys.stdout is None:
             raise CliFailure.environment("standard output is closed")
-        returned = super().invoke(ctx)
-        sys.stdout.flush()  # a full disk or a closed pipe is reported here, not at exit
+        try:
+            returned = super().invoke(ctx)
+            sys.stdout.flush()  # a full disk or a closed pipe is reported here, not at exit
+        except BrokenPipeError:
+            # A consumer such as `head` closed the pipe: stop quietly with success (before
+            # click's own handler, which would exit 1).
+            _silence_stdout()
+            raise click.exceptions.Exit(0) from None
         return returned
 
     def main(
@@ -198,10 +204,6 @@ class LazyGroup(click.Group):
             returned = super().main(args, prog_name or "astratrade", complete_var,
                                     standalone_mode=False, **extra)
             code = returned if isinstance(returned, int) else 0
-        except BrokenPipeError:
-            # A consumer such as `head` closed the pipe: stop quietly with success.
-            _silence_stdout()
-            code = 0
         except CliFailure as exc:
             code = _report(exc.format_message(), exc.code)
         except click.ClickException as exc:  # usage errors, unreadable files: bad input
