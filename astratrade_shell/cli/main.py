@@ -70,41 +70,41 @@ COMMANDS: Mapping[str, tuple[str, str]] = {
     "size": ("astratrade_shell.cli.calculators:size",
              "Position size from balance, risk fraction and stop."),
     "liquidation": ("astratrade_shell.cli.calculators:liquidation",
-                    "Isolated or cross liquidation price, with margin brackets."),
+                    "Isolated or cross liquidation price, with brackets."),
     "margin-ratio": ("astratrade_shell.cli.calculators:margin_ratio_command",
-                     "Maintenance margin, margin balance and margin ratio at a mark."),
+                     "Margin ratio of a position at a mark price."),
     "level": ("astratrade_shell.cli.calculators:level",
               "Level and XP to the next level on a level curve."),
     "allocate": ("astratrade_shell.cli.calculators:allocate",
                  "Split a money total by weights, losing no minor unit."),
     "funding": ("astratrade_shell.cli.trading:funding",
-                "Funding payment of a perpetual position for one interval."),
+                "Funding payment of a perpetual for one interval."),
     "break-even": ("astratrade_shell.cli.trading:break_even",
                    "Break-even exit price, fees and funding included."),
     "kelly": ("astratrade_shell.cli.trading:kelly",
-              "Kelly stake fraction from a win rate and a payoff ratio."),
+              "Kelly stake from a win rate and a payoff ratio."),
     "stops": ("astratrade_shell.cli.trading:stops",
-              "Stop-loss and take-profit prices with risk and reward."),
+              "Stop-loss and take-profit with risk and reward."),
     "trading-fee": ("astratrade_shell.cli.revenue:trading_fee",
-                    "Maker/taker fee of a fill on a tiered 30-day-volume schedule."),
+                    "Maker/taker fee on a tiered 30-day-volume schedule."),
     "processing-fee": ("astratrade_shell.cli.revenue:processing_fee",
-                       "Percentage-plus-fixed fee of a charge, or the gross for a net."),
+                       "Percentage-plus-fixed fee, or the gross for a net."),
     "prorate": ("astratrade_shell.cli.revenue:prorate",
-                "Prorated plan change or cancellation refund of a subscription."),
+                "Prorated plan change or cancellation refund."),
     "year-fraction": ("astratrade_shell.cli.revenue:year_fraction_command",
-                      "Days and year fraction between two dates under a day count."),
+                      "Days and year fraction under a day count."),
     "nft-sale": ("astratrade_shell.cli.revenue:nft_sale",
-                 "Where an NFT sale's price goes: platform fee, royalty, seller."),
+                 "An NFT sale's platform fee, royalty and proceeds."),
     "apy": ("astratrade_shell.cli.defi:apy", "APY of an APR compounded n times a year."),
     "apr": ("astratrade_shell.cli.defi:apr", "APR that compounds n times a year to an APY."),
     "lending-rate": ("astratrade_shell.cli.defi:lending_rate",
-                     "Utilization, borrow and supply rates of a kinked rate model."),
+                     "Borrow and supply rates of a kinked rate model."),
     "interest": ("astratrade_shell.cli.defi:interest",
-                 "Balance after accruing a yearly rate for a duration (Aave's maths)."),
+                 "A balance accrued at a yearly rate (Aave's maths)."),
     "fills": ("astratrade_shell.cli.fills:fills",
-              "Average entry, P&L, fees, funding and ROI per symbol from a trade history."),
+              "P&L per symbol from a trade history."),
     "risk": ("astratrade_shell.cli.risk:risk",
-             "Drawdown, VaR/CVaR, Sharpe, Sortino of a returns or equity CSV."),
+             "Drawdown, VaR/CVaR, Sharpe, Sortino of a series."),
     "replay": ("astratrade_shell.cli.ledger:replay",
                "Rebuild the projections from an event store."),
     "audit": ("astratrade_shell.cli.ledger:audit",
@@ -256,10 +256,13 @@ def cli() -> None:
     Conventions for every command:
       * Numbers are exact decimals given as text ("0.1", "25000"); floats are never used.
         NaN, infinities and absurd exponents are rejected.
-      * Rates and risk are FRACTIONS: 0.01 means 1 %. Prices are quote currency per unit
-        of base; quantities are in base units; a negative quantity is a short.
+      * Rates and risk are FRACTIONS: 0.01 means 1 % (where a fraction is expected, 1% is
+        accepted too). Prices are quote currency per unit of base; quantities are in base
+        units; a negative quantity is a short.
       * --json prints exact JSON (decimals as strings); row-wise calculators take
-        --csv FILE (or - for stdin) and stream CSV, or JSON Lines with --json.
+        --csv FILE (or - for stdin) and stream CSV, or JSON Lines with --json. Outputs
+        are shown at a declared precision, rounded in the safe direction; --exact
+        prints them as computed.
       * Exit codes: 0 success, 1 domain failure (e.g. a risk limit), 2 bad input,
         3 internal error, 4 service unavailable, 5 environment failure (disk full,
         output closed, input not UTF-8). Errors are one line on stderr starting with
