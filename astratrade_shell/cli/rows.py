@@ -225,15 +225,25 @@ class RowSpec:
 
 # --- the three stages --------------------------------------------------------------------
 
+Read = Result[tuple[str, Parsed, str], DomainError]
+
+
 def parse_row(spec: RowSpec, texts: Mapping[str, str], labels: Mapping[str, str], *,
-              allow: bool = False) -> Result[Inputs, DomainError]:
-    """Read every present field (``texts``: field name -> text); report every problem."""
-    read: list[Result[tuple[str, Parsed, str], DomainError]] = []
+              allow: bool = False, ready: Mapping[str, Read] | None = None,
+              ) -> Result[Inputs, DomainError]:
+    """Read every present field (``texts``: field name -> text); report every problem.
+
+    ``ready`` holds fields already read (a batch's defaults, read once for all its rows);
+    a text in ``texts`` wins over them."""
+    read: list[Read] = []
     for field in spec.fields:
         text = texts.get(field.name)
         label = labels[field.name]
         if text is None:
-            if field.required:
+            known = ready.get(field.name) if ready else None
+            if known is not None:
+                read.append(known)
+            elif field.required:
                 read.append(Failure(DomainError.invalid("cli.missing", f"{label}: missing")))
             continue
         read.append(_read_field(field, text, label, allow))
@@ -241,8 +251,7 @@ def parse_row(spec: RowSpec, texts: Mapping[str, str], labels: Mapping[str, str]
         {name: value for name, value, _ in parsed}, {name: text for name, _, text in parsed}))
 
 
-def _read_field(field: Field, text: str, label: str,
-                allow: bool) -> Result[tuple[str, Parsed, str], DomainError]:
+def _read_field(field: Field, text: str, label: str, allow: bool) -> Read:
     if field.choices:
         choice = text.strip().lower()
         if choice not in field.choices:
@@ -250,7 +259,7 @@ def _read_field(field: Field, text: str, label: str,
                                                f"is not one of {', '.join(field.choices)}"))
         return Success((field.name, choice, choice))
 
-    def bounded(value: Parsed) -> Result[tuple[str, Parsed, str], DomainError]:
+    def bounded(value: Parsed) -> Read:
         if (field.limit is not None and not allow and isinstance(value, Decimal)
                 and value > field.limit):
             return Failure(DomainError.invalid(
@@ -304,10 +313,10 @@ class Outcome:
 
 
 def evaluate(spec: RowSpec, texts: Mapping[str, str], labels: Mapping[str, str], *,
-             allow: bool, exact: bool) -> Outcome:
+             allow: bool, exact: bool, ready: Mapping[str, Read] | None = None) -> Outcome:
     """Parse, compute and format one row."""
     try:
-        inputs = ok(parse_row(spec, texts, labels, allow=allow))
+        inputs = ok(parse_row(spec, texts, labels, allow=allow, ready=ready))
         return Outcome(shown(spec.compute(inputs), spec.outputs, inputs, exact))
     except Refused as refusal:
         code = EXIT_BAD_INPUT if refusal.error.kind is ErrorKind.INVALID else EXIT_DOMAIN
@@ -459,6 +468,8 @@ def _run_batch(spec: RowSpec, path: str, defaults: Mapping[str, str],
         width = len(table.header)
         base = {f.name: f.default for f in spec.fields if f.default is not None}
         base.update(defaults)
+        ready = {name: _read_field(spec.field(name), text, columns.labels[name], options.allow)
+                 for name, text in base.items()}
         with _progress(binary, table) as tick:
             for line, read in table.rows():
                 rows += 1
@@ -468,12 +479,10 @@ def _run_batch(spec: RowSpec, path: str, defaults: Mapping[str, str],
                                           f"{len(read)}", EXIT_BAD_INPUT)
                     cells = [""] * width
                 else:
-                    texts = dict(base)
-                    for name, index in columns.fields.items():
-                        if cells[index].strip():
-                            texts[name] = cells[index]
+                    texts = {name: cells[index] for name, index in columns.fields.items()
+                             if cells[index].strip()}
                     outcome = evaluate(spec, texts, columns.labels, allow=options.allow,
-                                       exact=options.exact)
+                                       exact=options.exact, ready=ready)
                 if outcome.code == EXIT_BAD_INPUT and not options.keep_going:
                     raise CliFailure.bad_input(f"line {line}: {outcome.error}")
                 if outcome.code:

@@ -113,7 +113,9 @@ class Kind:
         return self.reader(body, label)
 
 
-def _number(body: str, label: str, *, percent: bool) -> Result[Decimal, DomainError]:
+def _number(body: str, label: str, *, percent: bool,
+            parse: Callable[[object, str], Result[Decimal, DomainError]] = parse_decimal,
+            ) -> Result[Decimal, DomainError]:
     scaled = percent and body.endswith("%")
     if scaled:
         body = body[:-1].rstrip()
@@ -130,10 +132,9 @@ def _number(body: str, label: str, *, percent: bool) -> Result[Decimal, DomainEr
                             f"{label}: more than {MAX_FRACTION_DIGITS} fractional digits")
         return _invalid("numeric.out_of_bounds",
                         f"{label}: magnitude must be below 1e{MAX_INTEGER_DIGITS}")
-    parsed = parse_decimal(body, label)
     if scaled:
-        return parsed.bind(lambda d: parse_decimal(d.scaleb(-2, CONTEXT), label))
-    return parsed
+        return parse_decimal(body, label).bind(lambda d: parse(d.scaleb(-2, CONTEXT), label))
+    return parse(body, label)
 
 
 def _decimal(body: str, label: str) -> Result[Parsed, DomainError]:
@@ -141,11 +142,11 @@ def _decimal(body: str, label: str) -> Result[Parsed, DomainError]:
 
 
 def _positive(body: str, label: str) -> Result[Parsed, DomainError]:
-    return _number(body, label, percent=False).bind(lambda d: parse_positive(d, label))
+    return _number(body, label, percent=False, parse=parse_positive)
 
 
 def _non_negative(body: str, label: str) -> Result[Parsed, DomainError]:
-    return _number(body, label, percent=False).bind(lambda d: parse_non_negative(d, label))
+    return _number(body, label, percent=False, parse=parse_non_negative)
 
 
 def _fraction(body: str, label: str) -> Result[Parsed, DomainError]:
