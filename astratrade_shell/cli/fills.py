@@ -29,7 +29,7 @@ import csv
 import json
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
@@ -124,7 +124,8 @@ def _time(text: str, label: str) -> datetime | None:
     if not text:
         return None
     if text.isascii() and text.isdigit() and len(text) <= 16:
-        return datetime.fromtimestamp(int(text) / 1000, UTC)
+        seconds, millis = divmod(int(text), 1000)
+        return datetime.fromtimestamp(seconds, UTC) + timedelta(milliseconds=millis)
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -290,7 +291,7 @@ def _write(rows: Sequence[Mapping[str, Value]], output: str, delimiter: str) -> 
         writer.writerow(names)
         writer.writerows(texts)
         return
-    widths = [max(len(n), *(len(t[i]) for t in texts)) for i, n in enumerate(names)]
+    widths = [max([len(n), *(len(t[i]) for t in texts)]) for i, n in enumerate(names)]
     for line in [names, *texts]:
         sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True))
                          .rstrip() + "\n")

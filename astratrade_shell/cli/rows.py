@@ -290,7 +290,8 @@ def shown(values: Mapping[str, Value], outputs: Sequence[Output], inputs: Inputs
             if inputs is None:
                 raise TypeError(f"{output.name} rounds by side; the inputs are needed")
             rounding = rounding.pick(inputs)
-        result[output.name] = canonical(quantize(value, output.places, rounding))
+        rounded = canonical(quantize(value, output.places, rounding))
+        result[output.name] = rounded.copy_abs() if rounded.is_zero() else rounded  # no "-0"
     return result
 
 

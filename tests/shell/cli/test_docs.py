@@ -86,3 +86,20 @@ def test_help_example_runs(example: str) -> None:
     result = CliRunner().invoke(cli, shlex.split(example)[1:])
     assert result.exit_code == 0, result.output
     assert result.stdout
+
+
+def readme_examples() -> list[tuple[str, str]]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    found: list[tuple[str, str]] = []
+    for block in re.findall(r"```\n(\$ astratrade .*?)```\n", text, re.S):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = chunk.partition("\n")
+            found.append((command, output))
+    return found
+
+
+@pytest.mark.parametrize(("command", "expected"), readme_examples())
+def test_readme_example(command: str, expected: str) -> None:
+    result = CliRunner().invoke(cli, shlex.split(command)[1:], prog_name="astratrade")
+    assert result.exit_code == 0
+    assert result.stdout == expected

@@ -130,3 +130,13 @@ def test_exact_amounts_on_request() -> None:
     # closing 1 of 3 at 2 from 1: +1 exactly; the partial close carries 28 places
     assert shown["realized_pnl"] == "1"
     assert exact["realized_pnl"] == "1.0000000000000000000000000000"
+
+
+def test_epoch_milliseconds_order_the_fills_and_an_empty_history_prints_the_header() -> None:
+    # the sell at ...001 ms comes after the buy at ...000 ms even though it is listed first
+    text = ("time,symbol,quantity,price\n1767225600001,XUSDT,-1,12\n"
+            "1767225600000,XUSDT,1,10\n")
+    assert by_symbol(run("-", "--json", stdin=text))["XUSDT"]["realized_pnl"] == "2"
+    empty = run("-", stdin="symbol,quantity,price\n")
+    assert empty.exit_code == 0
+    assert empty.stdout.split()[:3] == ["symbol", "fills", "quantity"]
