@@ -40,6 +40,7 @@ from astratrade_core.trading import (
     position_from_fills,
 )
 from astratrade_shell.cli.brackets import PRESET_DATE, PRESETS, file_tiers, preset_tiers
+from astratrade_shell.cli.command import row_command
 from astratrade_shell.cli.rows import (
     BySide,
     Field,
@@ -49,7 +50,6 @@ from astratrade_shell.cli.rows import (
     RowSpec,
     Value,
     ok,
-    row_command,
 )
 from astratrade_shell.cli.values import (
     DECIMAL,

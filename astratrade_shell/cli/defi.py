@@ -32,6 +32,7 @@ from astratrade_core.numeric import (
     from_fixed,
     to_fixed,
 )
+from astratrade_shell.cli.command import row_command
 from astratrade_shell.cli.rows import (
     Field,
     Inputs,
@@ -40,7 +41,6 @@ from astratrade_shell.cli.rows import (
     RowSpec,
     Value,
     ok,
-    row_command,
 )
 from astratrade_shell.cli.values import BPS, FRACTION, INTEGER, NON_NEGATIVE
 

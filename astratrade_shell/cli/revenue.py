@@ -37,6 +37,7 @@ from astratrade_core.revenue import (
     year_fraction,
 )
 from astratrade_shell.cli.batchfile import column_name, file_stamp, read_small_file
+from astratrade_shell.cli.command import row_command
 from astratrade_shell.cli.rows import (
     Field,
     Inputs,
@@ -45,7 +46,6 @@ from astratrade_shell.cli.rows import (
     RowSpec,
     Value,
     ok,
-    row_command,
 )
 from astratrade_shell.cli.values import (
     BPS,

@@ -1,7 +1,8 @@
 """Row-wise calculators: one definition serves options, CSV batches, tables and JSON.
 
 A :class:`RowSpec` names its input :class:`Field` s, its :class:`Output` s and a ``compute``
-function; :func:`row_command` turns it into a click command.  Each row goes through three
+function; :func:`~astratrade_shell.cli.command.row_command` turns it into a click command and
+:mod:`~astratrade_shell.cli.batch` runs it over a CSV file.  Each row goes through three
 separate stages, so a faster path (say, parsing a whole batch straight into scaled integers
 for a numpy kernel) can replace the first two without touching the third, and must give the
 same text:
@@ -37,40 +38,27 @@ unless ``--keep-going``, which writes it with its error too and exits 1 at the e
 
 from __future__ import annotations
 
-import csv
-import inspect
 import json
-import os
-import stat
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, BinaryIO, Final, TextIO, TypeVar
+from typing import Any, Final, TextIO, TypeVar
 
 import attrs
-import click
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError, ErrorKind, collect_all
 from astratrade_core.numeric import Rounding, canonical, quantize
-from astratrade_shell.cli.batchfile import Table, column_name, open_path, open_table
-from astratrade_shell.cli.batchfile import read_delimiter as _read_delimiter
 from astratrade_shell.cli.main import EXIT_BAD_INPUT, EXIT_DOMAIN, CliFailure
 from astratrade_shell.cli.values import TEXT, Kind, Parsed, describe, quote
 
-__all__ = ["PROGRESS_MIN_BYTES", "BySide", "Field", "Inputs", "Output", "Refused", "RowSpec",
-           "Value", "json_value", "ok", "parse_row", "print_table", "render_value",
-           "row_command", "shown"]
+__all__ = ["BySide", "Field", "Inputs", "Outcome", "Output", "Read", "Refused", "RowSpec",
+           "Value", "dumps", "evaluate", "json_value", "ok", "parse_row", "print_table",
+           "read_field", "render_value", "shown"]
 
 Value = Decimal | int | str | bool | None | tuple[Any, ...]
 R = TypeVar("R")
-
-#: A batch file of at least this many bytes shows a progress bar (stderr a terminal, stdout
-#: not): about five thousand rows of a typical calculator.
-PROGRESS_MIN_BYTES: Final = 256 * 1024
-_PROGRESS_EVERY: Final = 2_000
 
 
 class Refused(Exception):  # noqa: N818 - a refusal, not an error in the program
@@ -246,12 +234,14 @@ def parse_row(spec: RowSpec, texts: Mapping[str, str], labels: Mapping[str, str]
             elif field.required:
                 read.append(Failure(DomainError.invalid("cli.missing", f"{label}: missing")))
             continue
-        read.append(_read_field(field, text, label, allow))
+        read.append(read_field(field, text, label, allow))
     return collect_all("cli.invalid_input", read).map(lambda parsed: Inputs(
         {name: value for name, value, _ in parsed}, {name: text for name, _, text in parsed}))
 
 
-def _read_field(field: Field, text: str, label: str, allow: bool) -> Read:
+def read_field(field: Field, text: str, label: str, allow: bool) -> Read:
+    """One field's ``(name, value, text)``; ``text`` is a percentage's fraction, else as
+    given.  A value above the field's limit needs ``allow``."""
     if field.choices:
         choice = text.strip().lower()
         if choice not in field.choices:
@@ -358,271 +348,6 @@ def print_table(rows: Mapping[str, Value], out: TextIO | None = None) -> None:
         target.write(f"{key.ljust(width)}  {render_value(value)}".rstrip() + "\n")
 
 
-def _dumps(payload: Mapping[str, object]) -> str:
+def dumps(payload: Mapping[str, object]) -> str:
+    """Compact JSON that keeps non-ASCII text as it is."""
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-
-
-# --- one row from options ----------------------------------------------------------------
-
-def _single(spec: RowSpec, options: Mapping[str, str | None], *, as_json: bool, exact: bool,
-            allow: bool) -> None:
-    texts = {f.name: v for f in spec.fields
-             if (v := options.get(f.name) if options.get(f.name) is not None else f.default)
-             is not None}
-    missing = [f.option for f in spec.fields if f.required and f.name not in texts]
-    if missing:
-        raise CliFailure.bad_input(f"missing option {', '.join(missing)} (or use --csv)")
-    outcome = evaluate(spec, texts, {f.name: f.option for f in spec.fields}, allow=allow,
-                       exact=exact)
-    if outcome.code:
-        raise CliFailure(outcome.error, outcome.code)
-    if as_json:
-        click.echo(_dumps({k: json_value(v) for k, v in outcome.outputs.items()}))
-    else:
-        print_table(outcome.outputs)
-
-
-# --- a batch -------------------------------------------------------------------------------
-
-@attrs.frozen
-class Columns:
-    """How a batch's header maps to fields, and the output names (never repeating one)."""
-
-    fields: Mapping[str, int]
-    labels: Mapping[str, str]
-    outputs: tuple[tuple[str, str], ...]  # (output name, written name)
-    error: str
-    line: str
-
-    @classmethod
-    def of(cls, spec: RowSpec, table: Table) -> Columns:
-        known = {f.name for f in spec.fields}
-        fields = {name: i for i, name in enumerate(table.names) if name in known}
-        labels = {f.name: table.header[fields[f.name]] if f.name in fields else f.option
-                  for f in spec.fields}
-        taken = set(table.names)
-
-        def unique(name: str) -> str:
-            written = name if name not in taken else f"{spec.name.replace('-', '_')}_{name}"
-            suffix = 2
-            while column_name(written) in taken:
-                written = f"{spec.name.replace('-', '_')}_{name}_{suffix}"
-                suffix += 1
-            taken.add(column_name(written))
-            return written
-
-        outputs = tuple((o.name, unique(o.name)) for o in spec.outputs
-                        if not (o.name in known and o.name in fields))
-        return cls(fields, labels, outputs, unique("error"), unique("line"))
-
-
-class _Writer:
-    def __init__(self, out: TextIO, table: Table, columns: Columns, as_json: bool,
-                 delimiter: str) -> None:
-        self.out = out
-        self.table = table
-        self.columns = columns
-        self.as_json = as_json
-        self.csv = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        if not as_json:
-            self.csv.writerow([*table.header, *(w for _, w in columns.outputs), columns.error])
-
-    def row(self, line: int, cells: Sequence[str], outcome: Outcome) -> None:
-        if self.as_json:
-            payload: dict[str, object] = {self.columns.line: line}
-            payload.update(zip(self.table.header, cells, strict=False))
-            payload.update({w: json_value(outcome.outputs.get(o))
-                            for o, w in self.columns.outputs})
-            if outcome.error:
-                payload[self.columns.error] = outcome.error
-            self.out.write(_dumps(payload) + "\n")
-        else:
-            self.csv.writerow([*cells, *(render_value(outcome.outputs.get(o))
-                                         for o, _ in self.columns.outputs), outcome.error])
-
-
-@attrs.frozen
-class BatchOptions:
-    """What a batch run was asked for."""
-
-    as_json: bool
-    exact: bool
-    allow: bool
-    keep_going: bool
-    delimiter: str
-
-
-def _run_batch(spec: RowSpec, path: str, defaults: Mapping[str, str],
-               options: BatchOptions) -> None:
-    failures = {EXIT_BAD_INPUT: 0, EXIT_DOMAIN: 0}
-    first = ""
-    rows = 0
-    with open_path(path) as binary, open_table(binary, options.delimiter) as table:
-        columns = Columns.of(spec, table)
-        missing = [f.name for f in spec.fields if f.required and f.default is None
-                   and f.name not in columns.fields and f.name not in defaults]
-        if missing:
-            raise CliFailure.bad_input(
-                f"line 1: missing column(s) {', '.join(missing)} (or give "
-                f"{', '.join(spec.field(m).option for m in missing)} as a default)")
-        writer = _Writer(sys.stdout, table, columns, options.as_json, options.delimiter)
-        width = len(table.header)
-        base = {f.name: f.default for f in spec.fields if f.default is not None}
-        base.update(defaults)
-        ready = {name: _read_field(spec.field(name), text, columns.labels[name], options.allow)
-                 for name, text in base.items()}
-        with _progress(binary, table) as tick:
-            for line, read in table.rows():
-                rows += 1
-                cells = read
-                if len(read) != width:
-                    outcome = Outcome({}, f"cli.row_shape: expected {width} fields, got "
-                                          f"{len(read)}", EXIT_BAD_INPUT)
-                    cells = [""] * width
-                else:
-                    texts = {name: cells[index] for name, index in columns.fields.items()
-                             if cells[index].strip()}
-                    outcome = evaluate(spec, texts, columns.labels, allow=options.allow,
-                                       exact=options.exact, ready=ready)
-                if outcome.code == EXIT_BAD_INPUT and not options.keep_going:
-                    raise CliFailure.bad_input(f"line {line}: {outcome.error}")
-                if outcome.code:
-                    failures[outcome.code] += 1
-                    first = first or f"line {line}: {outcome.error}"
-                writer.row(line, cells, outcome)
-                tick(rows)
-    _summarize(failures, rows, first, options.keep_going)
-
-
-def _summarize(failures: Mapping[int, int], rows: int, first: str, keep_going: bool) -> None:
-    bad, refused = failures[EXIT_BAD_INPUT], failures[EXIT_DOMAIN]
-    if not bad and not refused:
-        return
-    if keep_going:
-        raise CliFailure.domain(f"{bad + refused} of {rows} row(s) failed ({bad} bad input, "
-                                f"{refused} refused); first at {first}")
-    raise CliFailure.domain(f"{refused} row(s) rejected; first at {first}")
-
-
-@contextmanager
-def _progress(binary: BinaryIO, table: Table) -> Iterator[Callable[[int], None]]:
-    """A ``tick(rows)`` callback that moves a bar on stderr, or does nothing.
-
-    The bar shows for a regular file of at least :data:`PROGRESS_MIN_BYTES` when stderr is a
-    terminal and stdout is not (the rows go to a file or a pipe, so bar and rows never mix).
-    """
-    size = _regular_size(binary)
-    if size < PROGRESS_MIN_BYTES or not sys.stderr.isatty() or sys.stdout.isatty():
-        yield lambda rows: None
-        return
-    with click.progressbar(length=size, file=sys.stderr, label="rows",
-                           show_pos=False, show_percent=True) as bar:
-        shown_bytes = 0
-
-        def tick(rows: int) -> None:
-            nonlocal shown_bytes
-            if rows % _PROGRESS_EVERY == 0:
-                bar.update(table.bytes_read - shown_bytes)
-                shown_bytes = table.bytes_read
-
-        yield tick
-        bar.update(size - shown_bytes)
-
-
-def _regular_size(binary: BinaryIO) -> int:
-    try:
-        info = os.fstat(binary.fileno())
-    except (OSError, ValueError, AttributeError):  # an in-memory stream (a test runner)
-        return 0
-    return info.st_size if stat.S_ISREG(info.st_mode) else 0
-
-
-# --- the click command ---------------------------------------------------------------------
-
-def _help(spec: RowSpec) -> str:
-    examples = "\n".join(f"  astratrade {spec.name} {e}" for e in spec.examples)
-    outputs = "\n".join(f"  {o.describe()}" for o in spec.outputs)
-    return (f"{spec.summary}\n\n{inspect.cleandoc(spec.help)}\n\n\b\nOutputs (display precision; "
-            f"--exact for the exact values):\n{outputs}\n\n\b\nExamples:\n{examples}\n")
-
-
-def row_command(spec: RowSpec) -> click.Command:
-    """Build the click command for ``spec``."""
-
-    def callback(*, csv_path: str | None, as_json: bool, exact: bool, delimiter: str,
-                 keep_going: bool, allow: bool = False, onchain: bool = False,
-                 **options: str | None) -> None:
-        active = _with_onchain(spec) if onchain else spec
-        given = {f.name: v for f in spec.fields if (v := options.get(f.name)) is not None}
-        if csv_path is None:
-            for flag, name in ((delimiter != ",", "--delimiter"), (keep_going, "--keep-going")):
-                if flag:
-                    raise CliFailure.bad_input(f"{name} applies to --csv batches only")
-            _single(active, options, as_json=as_json, exact=exact, allow=allow)
-            return
-        empty = [spec.field(n).option for n, v in given.items() if not v.strip()]
-        if empty:
-            raise CliFailure.bad_input(f"{empty[0]}: empty value")
-        _run_batch(active, csv_path, given, BatchOptions(
-            as_json, exact, allow, keep_going, _read_delimiter(delimiter)))
-
-    params: list[click.Parameter] = [
-        click.Option([f.option, f.name], default=None,
-                     metavar="|".join(f.choices) if f.choices else f.metavar or f.kind.metavar,
-                     help=f.help + (f" [default: {f.default}]" if f.default else "")
-                     + ("" if f.required or f.default else " (optional)"))
-        for f in spec.fields
-    ]
-    params += [
-        click.Option(["--csv", "csv_path"], default=None, metavar="FILE",
-                     help="Batch mode: read rows from a CSV file with one column per option "
-                          "(header required; '-' reads stdin). Other columns pass through; "
-                          "options given are defaults for missing columns and empty cells."),
-        click.Option(["--json", "as_json"], is_flag=True,
-                     help="Exact JSON (decimals as strings); JSON Lines in batch mode."),
-        click.Option(["--exact"], is_flag=True,
-                     help="Print outputs as computed instead of at their display precision."),
-        click.Option(["--delimiter"], default=",", metavar="CHAR",
-                     help="Batch field delimiter, also used for the output (tab: 'tab')."),
-        click.Option(["--keep-going"], is_flag=True,
-                     help="Batch: write unreadable rows with their error too, and exit 1 at "
-                          "the end with a count instead of stopping at the first."),
-    ]
-    if spec.limited:
-        bounds = ", ".join(f"{f.option} above {render_value(f.limit)}" for f in spec.limited)
-        params.append(click.Option(["--allow"], is_flag=True,
-                                   help=f"Accept values beyond the safety bounds ({bounds})."))
-    if spec.name in _ONCHAIN:
-        params.append(click.Option(["--onchain"], is_flag=True, help=(
-            "Also print the FixedPointMath contract's integer (wad) result, computed in the "
-            "local Cairo VM (needs `make contracts`) or over RPC (contracts/README.md).")))
-    return click.Command(spec.name, callback=callback, params=params, help=_help(spec),
-                         short_help=spec.summary)
-
-
-_ONCHAIN: Final = ("pnl", "size", "liquidation", "allocate")
-#: Inputs the contract's counterpart needs (its liquidation has a single bracket).
-_ONCHAIN_NEEDS: Final = {"liquidation": "mmr"}
-
-
-def _with_onchain(spec: RowSpec) -> RowSpec:
-    """``spec`` plus the contract's integer columns (astratrade_shell.starknet.onchain)."""
-    from astratrade_shell.starknet.onchain import (  # noqa: PLC0415 - starts the Cairo VM
-        ONCHAIN_OUTPUTS,
-        math_client,
-        onchain_columns,
-    )
-
-    client = math_client()
-
-    def compute(inputs: Inputs) -> Mapping[str, Value]:
-        needed = _ONCHAIN_NEEDS.get(spec.name)
-        if needed is not None and needed not in inputs:
-            raise Refused(DomainError.invalid(
-                "cli.onchain", f"{needed}: --onchain needs it (the contract has one bracket)"))
-        outputs = spec.compute(inputs)
-        return {**outputs, **onchain_columns(spec.name, inputs.text, outputs, client)}
-
-    return attrs.evolve(spec, outputs=spec.outputs + tuple(
-        Output(name) for name in ONCHAIN_OUTPUTS[spec.name]), compute=compute)
-

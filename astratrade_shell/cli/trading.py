@@ -22,6 +22,7 @@ from astratrade_core.trading import (
     position_from_fills,
     stop_levels,
 )
+from astratrade_shell.cli.command import row_command
 from astratrade_shell.cli.rows import (
     BySide,
     Field,
@@ -31,7 +32,6 @@ from astratrade_shell.cli.rows import (
     RowSpec,
     Value,
     ok,
-    row_command,
 )
 from astratrade_shell.cli.values import DECIMAL, FRACTION, POSITIVE
 
