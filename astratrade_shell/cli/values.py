@@ -79,14 +79,16 @@ Parsed = Decimal | int | str | date | tuple[Decimal, ...]
 
 
 def quote(text: str) -> str:
-    """``text`` for an error message: a repr of at most :data:`MAX_QUOTE_CHARS` characters.
+    """``text`` for an error message: the repr of its first :data:`MAX_QUOTE_CHARS`
+    characters (itself cut at three times that when escapes lengthen it).
 
     >>> quote("x" * 100)
     "'xxxxxxxxxxxxxxxxxxxxxxxx'..."
     """
-    if len(text) <= MAX_QUOTE_CHARS:
-        return repr(text)
-    return repr(text[:MAX_QUOTE_CHARS]) + "..."
+    shown = repr(text[:MAX_QUOTE_CHARS])
+    if len(shown) > 3 * MAX_QUOTE_CHARS:  # escapes (\x1f, \U0001342f) lengthen a repr
+        return shown[:3 * MAX_QUOTE_CHARS] + "..."
+    return shown + "..." if len(text) > MAX_QUOTE_CHARS else shown
 
 
 def _invalid(code: str, message: str) -> Failure[DomainError]:
