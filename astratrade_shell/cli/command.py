@@ -38,9 +38,9 @@ __all__ = ["row_command"]
 
 def _single(spec: RowSpec, options: Mapping[str, str | None], *, as_json: bool, exact: bool,
             allow: bool) -> None:
-    texts = {f.name: v for f in spec.fields
-             if (v := options.get(f.name) if options.get(f.name) is not None else f.default)
-             is not None}
+    given = {f.name: options.get(f.name) for f in spec.fields}
+    texts = {f.name: text for f in spec.fields
+             if (text := given[f.name] if given[f.name] is not None else f.default) is not None}
     missing = [f.option for f in spec.fields if f.required and f.name not in texts]
     if missing:
         raise CliFailure.bad_input(f"missing option {', '.join(missing)} (or use --csv)")
@@ -52,7 +52,6 @@ def _single(spec: RowSpec, options: Mapping[str, str | None], *, as_json: bool, 
         click.echo(dumps({k: json_value(v) for k, v in outcome.outputs.items()}))
     else:
         print_table(outcome.outputs)
-
 
 
 def _help(spec: RowSpec) -> str:
