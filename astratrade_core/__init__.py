@@ -61,9 +61,6 @@ from astratrade_core.revenue import (
 )
 from astratrade_core.risk.limits import RiskPolicy
 from astratrade_core.risk.metrics import (
-    MetricConventions,
-    RiskSummary,
-    SeriesKind,
     historical_cvar,
     historical_var,
     sharpe_ratio,
@@ -71,6 +68,7 @@ from astratrade_core.risk.metrics import (
 )
 from astratrade_core.risk.series import max_drawdown
 from astratrade_core.risk.stats import normal_quantile
+from astratrade_core.risk.summary import MetricConventions, RiskSummary, SeriesKind
 from astratrade_core.social import (
     found_clan,
     reputation,

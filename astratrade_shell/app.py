@@ -1,58 +1,76 @@
-"""Use cases: load -> decide -> append -> publish, with the clock and ids injected.
+"""The application: one write path, :meth:`Application.execute`, for every stream.
 
-An :class:`Aggregate` binds a kind of stream to the core's pure functions: ``decide(state,
-command) -> Result[events, DomainError]`` and ``evolve(state, event) -> state``, plus an
-optional :class:`SnapshotCodec`.  :class:`Application` runs a command against a stream:
+An :class:`Application` is configured with the core's aggregates (by name), the pure policies
+that connect them, the codec registry it decodes stored records with, optional snapshotting per
+aggregate name, a store, a bus, a clock and an id source.  ``execute(aggregate, stream_id,
+command)`` runs a command against one stream:
 
-1. **load**: the latest snapshot (when the aggregate has a codec and one is stored) plus the
-   stream's tail, folded with ``evolve`` -- the same state as a full replay;
-2. **decide**: the core's pure decision;
-3. **append**: the events, encoded canonically, with ``expected_version`` = the version the
-   decision saw and the caller's ``command_id`` (a retried command stores nothing twice);
-4. **publish**: the stored records to the bus (projections update).
+1. **load**: the latest snapshot (when the aggregate is snapshotted and a snapshot of its
+   current format is stored; or the state this process last saw) plus the stream's tail,
+   decoded lazily and folded by ONE call of the aggregate's batch ``evolve``;
+2. **decide**: the core's pure ``decide(state, command)``; a refusal is returned as the
+   ``Failure`` it is (unless the command id was already applied: then it is a duplicate);
+3. **append** the events, encoded canonically, at the version the decision saw, under
+   ``command.command_id``.  A version conflict (another writer got there first) decides again
+   on fresh state, up to ``max_attempts`` times -- safe, because a command id is stored at
+   most once; a command id stored before is a duplicate and stores nothing;
+4. **publish** the stored records to the bus (read models update);
+5. **policies**: every new event goes through each policy; each :class:`Dispatch
+   <astratrade_core.policies.Dispatch>` it answers is executed the same way (steps 1-4) on the
+   named aggregate, and the events *those* store go through the policies in turn, breadth
+   first, at most ``max_depth`` levels and ``max_reactions`` commands deep (a policy cycle is
+   a bug: :class:`PolicyLoopError`).  A policy's command that the domain refuses is
+   recorded in :attr:`Executed.reactions`, not raised.  A duplicate command runs the policies
+   again over the events it stored the first time: they are idempotent (their command ids
+   derive from the event ids), so a crash between the append and the policies is repaired
+   by retrying the command.
 
-A concurrent writer makes the append fail with a version conflict; the command is then
-decided again on the fresh state, up to ``max_attempts`` times.  Commands get their ids and
-timestamps from :meth:`Application.new_id` and :meth:`Application.now`, the injected id
-generator and clock, so a simulation is reproducible.
+Nothing here holds a rule: every number comes from ``decide``/``evolve``/policies in the core.
 
 >>> from datetime import UTC, datetime
 >>> from decimal import Decimal
->>> from returns.result import Success
->>> from astratrade_core.events.revenue import RewardClaimed
+>>> from astratrade_core.portfolio import PORTFOLIO, Deposit, Withdraw
 >>> from astratrade_shell.bus import InProcessBus
 >>> from astratrade_shell.store import InMemoryEventStore
->>> def decide(total: Decimal, amount: Decimal):
-...     return Success((RewardClaimed(event_id="r", stream_id="pool", pool_id="p",
-...                     account_id="a", occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
-...                     currency="STRK", amount=amount),))
->>> claims = Aggregate("claims", Decimal(0), decide, lambda s, e: s + e.amount)
->>> app = Application(InMemoryEventStore(), InProcessBus(), clock=SimulatedClock(
-...     datetime(2026, 1, 1, tzinfo=UTC)), ids=SequentialIds("id"))
->>> app.execute(claims, "pool", Decimal("2.5"), command_id=app.new_id()).unwrap().state
-Decimal('2.5')
->>> app.execute(claims, "pool", Decimal("1"), command_id="id-1").unwrap().duplicate
+>>> app = Application(InMemoryEventStore(), InProcessBus(), aggregates=[PORTFOLIO])
+>>> at = datetime(2026, 1, 1, tzinfo=UTC)
+>>> deposit = Deposit(command_id="c-1", account_id="acct", issued_at=at, currency="USD",
+...                   amount=Decimal("10"))
+>>> done = app.execute(PORTFOLIO, "acct", deposit).unwrap()
+>>> done.version, done.state.cash_of("USD"), [r.event_type for r in done.records]
+(1, Decimal('10'), ['FundsDeposited'])
+>>> app.execute(PORTFOLIO, "acct", deposit).unwrap().duplicate    # the same command id again
 True
+>>> app.execute(PORTFOLIO, "acct", Withdraw(command_id="c-2", account_id="acct", issued_at=at,
+...                                         currency="USD", amount=Decimal("11"))
+...             ).failure().code
+'portfolio.insufficient_funds'
 """
 
 from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 import attrs
+from returns.maybe import Some
 from returns.result import Failure, Result, Success
 
+from astratrade_core.aggregate import Aggregate, Command
 from astratrade_core.errors import DomainError
-from astratrade_core.events import Event, encode
+from astratrade_core.events import PLATFORM_EVENTS, Event, EventRegistry, encode
+from astratrade_core.policies import Dispatch, Policy
 from astratrade_shell.bus.port import EventBus
 from astratrade_shell.projections import decode_record
+from astratrade_shell.snapshots import Snapshotting
 from astratrade_shell.store.port import EventStore
 from astratrade_shell.store.records import (
     ANY_VERSION,
+    Appended,
     PendingEvent,
     Snapshot,
     StoredEvent,
@@ -60,26 +78,27 @@ from astratrade_shell.store.records import (
 )
 
 __all__ = [
-    "Aggregate",
     "Application",
     "Clock",
     "Executed",
     "IdGenerator",
     "Loaded",
+    "PolicyLoopError",
+    "Reaction",
     "SequentialIds",
     "SimulatedClock",
-    "SnapshotCodec",
     "system_clock",
     "uuid_ids",
 ]
 
 S = TypeVar("S")
-C = TypeVar("C")
+C = TypeVar("C", bound=Command)
 
 #: Where "now" comes from (a real clock in services, a simulated one in the demo and tests).
 Clock = Callable[[], datetime]
 #: Where fresh ids come from.
 IdGenerator = Callable[[], str]
+
 
 def system_clock() -> datetime:
     """The wall clock, in UTC."""
@@ -118,28 +137,6 @@ class SequentialIds:
 
 
 @attrs.frozen
-class SnapshotCodec(Generic[S]):
-    """How an aggregate's state is saved: a ``state_type`` tag (bump it when the format
-    changes; snapshots with another tag are ignored) and the two conversions."""
-
-    state_type: str
-    encode: Callable[[S], bytes]
-    decode: Callable[[bytes], S]
-
-
-@attrs.frozen
-class Aggregate(Generic[S, C]):
-    """A kind of stream: its initial state and the core's ``decide``/``evolve``."""
-
-    name: str
-    initial: S
-    decide: Callable[[S, C], Result[tuple[Event, ...], DomainError]]
-    evolve: Callable[[S, Event], S]
-    snapshots: SnapshotCodec[S] | None = None
-    snapshot_every: int = 100
-
-
-@attrs.frozen
 class Loaded(Generic[S]):
     """A stream's state and the version it reflects."""
 
@@ -148,26 +145,102 @@ class Loaded(Generic[S]):
 
 
 @attrs.frozen
-class Executed(Generic[S]):
-    """A command's outcome: the new state and the records stored (none for a duplicate)."""
+class Reaction:
+    """One command a policy caused: the id of the event it reacted to, the dispatch, how deep
+    in the cascade it ran (1 = caused by the executed command's own events) and its outcome
+    (a refusal is a ``Failure`` here, not an exception)."""
 
+    cause: str
+    dispatch: Dispatch
+    depth: int
+    outcome: Result[Executed[Any], DomainError]
+
+
+@attrs.frozen
+class Executed(Generic[S]):
+    """A command's outcome: the stream's new state and version, the records the command
+    stored (for a ``duplicate``, those it stored the first time; nothing new was written),
+    and the reactions its events caused through the policies, in the order they ran."""
+
+    stream_id: str
     state: S
     version: int
     records: tuple[StoredEvent, ...]
     duplicate: bool = False
+    reactions: tuple[Reaction, ...] = ()
+
+
+class PolicyLoopError(RuntimeError):
+    """The policies kept causing commands beyond the configured depth or count: a cycle among
+    policies (a bug).  The commands executed so far are stored; nothing is undone."""
+
+
+class _Tail:
+    """A stream's records decoded one at a time (lazily, for one batch ``evolve``), remembering
+    the version of the last one folded."""
+
+    def __init__(self, records: Iterator[StoredEvent], registry: EventRegistry,
+                 version: int) -> None:
+        self._records = records
+        self._registry = registry
+        self.version = version
+
+    def __iter__(self) -> Iterator[Event]:
+        registry = self._registry
+        for record in self._records:
+            self.version = record.version
+            yield decode_record(record, registry)
+
+
+def _pending(events: Sequence[Event]) -> list[PendingEvent]:
+    return [PendingEvent(e.event_id, e.event_type, e.schema_version, encode(e)) for e in events]
 
 
 class Application:
-    """The use-case runner over one store and one bus."""
+    """The use-case runner over one store and one bus (see the module docstring).
 
-    def __init__(self, store: EventStore, bus: EventBus, *, clock: Clock = system_clock,
-                 ids: IdGenerator = uuid_ids, cache_states: bool = True) -> None:
+    ``aggregates`` are the core aggregates this application executes, by their unique names
+    (every one of their ``event_types`` must be in ``registry``, which decodes stored
+    records); ``policies`` run after every stored event; ``snapshots`` maps aggregate names to
+    their :class:`~astratrade_shell.snapshots.Snapshotting`.  With ``cache_states`` the last
+    state loaded per stream is kept in memory (loading still reads the tail, so other writers
+    are seen).
+    """
+
+    def __init__(self, store: EventStore, bus: EventBus, *,
+                 aggregates: Iterable[Aggregate[Any, Any]] = (),
+                 policies: Iterable[Policy] = (),
+                 snapshots: Mapping[str, Snapshotting[Any]] | None = None,
+                 registry: EventRegistry = PLATFORM_EVENTS,
+                 clock: Clock = system_clock, ids: IdGenerator = uuid_ids,
+                 cache_states: bool = True, max_attempts: int = 3, max_depth: int = 16,
+                 max_reactions: int = 10_000) -> None:
+        if max_attempts < 1 or max_depth < 1 or max_reactions < 1:
+            raise ValueError("max_attempts, max_depth and max_reactions must be at least 1")
         self.store = store
         self.bus = bus
+        self.registry = registry
+        self._aggregates: dict[str, Aggregate[Any, Any]] = {}
+        for aggregate in aggregates:
+            if aggregate.name in self._aggregates:
+                raise ValueError(f"two aggregates are named {aggregate.name!r}")
+            unknown = [t.__qualname__ for t in aggregate.event_types
+                       if registry.get(t.event_type) is not t]
+            if unknown:
+                raise ValueError(f"the registry cannot decode {', '.join(unknown)} of "
+                                 f"aggregate {aggregate.name!r}: add them to their module's "
+                                 "events tuple")
+            self._aggregates[aggregate.name] = aggregate
+        self._policies = tuple(policies)
+        self._snapshots = dict(snapshots or {})
+        missing = sorted(set(self._snapshots) - set(self._aggregates))
+        if missing:
+            raise ValueError(f"snapshots for unknown aggregates: {', '.join(missing)}")
         self._clock = clock
         self._ids = ids
-        # The last state this process loaded per (aggregate, stream): an in-memory snapshot.
-        # Loading still reads the stream's tail from the store, so other writers are seen.
+        self._max_attempts = max_attempts
+        self._max_depth = max_depth
+        self._max_reactions = max_reactions
         self._cache: dict[tuple[str, str], Loaded[Any]] | None = {} if cache_states else None
 
     def now(self) -> datetime:
@@ -178,86 +251,165 @@ class Application:
         """A fresh id from the injected generator."""
         return self._ids()
 
+    def aggregate(self, name: str) -> Aggregate[Any, Any]:
+        """The configured aggregate called ``name`` (``LookupError`` if there is none)."""
+        found = self._aggregates.get(name)
+        if found is None:
+            raise LookupError(f"no aggregate named {name!r} is configured "
+                              f"(known: {', '.join(sorted(self._aggregates)) or 'none'})")
+        return found
+
+    def _configured(self, aggregate: Aggregate[S, C]) -> None:
+        if self._aggregates.get(aggregate.name) is not aggregate:
+            raise ValueError(f"aggregate {aggregate.name!r} is not the one configured under "
+                             "that name: pass it in Application(aggregates=...)")
+
+    # -- reading ------------------------------------------------------------------------------
+
     def load(self, aggregate: Aggregate[S, C], stream_id: str) -> Loaded[S]:
-        """Cached or snapshot state (if any) plus the tail, folded with ``evolve``."""
-        state, version = aggregate.initial, 0
-        cached = None if self._cache is None else self._cache.get((aggregate.name, stream_id))
-        codec = aggregate.snapshots
-        if cached is not None:
-            state, version = cached.state, cached.version
-        elif codec is not None:
-            snapshot = self.store.load_snapshot(stream_id).value_or(None)
-            if snapshot is not None and snapshot.state_type == codec.state_type:
-                state, version = codec.decode(snapshot.data), snapshot.version
-        for record in self.store.read_stream(stream_id, version + 1):
-            state = aggregate.evolve(state, decode_record(record))
-            version = record.version
-        loaded = Loaded(state, version)
-        if self._cache is not None:
-            self._cache[(aggregate.name, stream_id)] = loaded
+        """The stream's current state: cached or snapshot state (if any) plus the tail, folded
+        by one call of ``aggregate.evolve``."""
+        self._configured(aggregate)
+        start = self._start(aggregate, stream_id)
+        records = self.store.read_stream(stream_id, start.version + 1)
+        first = next(records, None)
+        if first is None:
+            loaded = start
+        else:
+            tail = _Tail(itertools.chain((first,), records), self.registry, start.version)
+            state = aggregate.evolve(start.state, tail)
+            if next(records, None) is not None:  # the version would not match the state
+                raise RuntimeError(f"{aggregate.name}.evolve did not fold every event it was "
+                                   "given")
+            loaded = Loaded(state, tail.version)
+        self._remember(aggregate, stream_id, loaded)
         return loaded
 
-    def record(self, stream_id: str, events: Sequence[Event], *,
-               command_id: str | None = None) -> tuple[StoredEvent, ...]:
-        """Append events a process already decided (e.g. gamification awards computed by the
-        core from a closed trade) at the stream's end, then publish them.  Their ids are
-        derived from their source, and ``command_id`` makes a re-run store nothing twice
-        (the empty tuple is returned then)."""
-        pending = [PendingEvent(e.event_id, e.event_type, e.schema_version, encode(e))
-                   for e in events]
-        outcome = self.store.append(stream_id, pending, ANY_VERSION,
-                                    command_id=command_id).unwrap()  # ANY never conflicts
-        if outcome.duplicate:
-            return ()
-        self.bus.publish(outcome.records)
-        return outcome.records
+    def _start(self, aggregate: Aggregate[S, C], stream_id: str) -> Loaded[S]:
+        if self._cache is not None:
+            cached: Loaded[S] | None = self._cache.get((aggregate.name, stream_id))
+            if cached is not None:
+                return cached
+        snapshotting = self._snapshots.get(aggregate.name)
+        if snapshotting is not None:
+            snapshot = self.store.load_snapshot(stream_id)
+            if isinstance(snapshot, Some):
+                found = snapshot.unwrap()
+                if found.state_type == snapshotting.codec.state_type:
+                    state: S = snapshotting.codec.decode(found.data)
+                    return Loaded(state, found.version)
+        return Loaded(aggregate.initial, 0)
 
-    def execute(self, aggregate: Aggregate[S, C], stream_id: str, command: C, *,
-                command_id: str | None = None,
-                max_attempts: int = 3) -> Result[Executed[S], DomainError]:
-        """Run ``command`` against ``stream_id`` (see the module docstring).
+    def _remember(self, aggregate: Aggregate[S, C], stream_id: str, loaded: Loaded[S]) -> None:
+        if self._cache is not None:
+            self._cache[(aggregate.name, stream_id)] = loaded
 
-        A rejected command is the core's ``Failure``; running out of attempts under
-        contention is ``Failure(store.version_conflict)``.
+    # -- the write path -----------------------------------------------------------------------
+
+    def execute(self, aggregate: Aggregate[S, C], stream_id: str,
+                command: C) -> Result[Executed[S], DomainError]:
+        """Run ``command`` against ``stream_id``, then the policies (see the module docstring).
+
+        A refused command is the core's ``Failure``; running out of attempts under contention
+        is ``Failure(store.version_conflict)`` (kind ``conflict``).  ``ValueError`` if the
+        aggregate is not the configured one of its name or ``decide`` made an event for
+        another stream; :class:`PolicyLoopError` on a policy cycle.
         """
-        if max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
+        self._configured(aggregate)
+        ran = self._run(aggregate, stream_id, command)
+        if isinstance(ran, Failure):
+            return Failure(ran.failure())
+        executed, events = ran.unwrap()
+        if not self._policies:
+            return Success(executed)
+        return Success(attrs.evolve(executed, reactions=self._react(events)))
+
+    def _run(self, aggregate: Aggregate[S, C], stream_id: str, command: C,
+             ) -> Result[tuple[Executed[S], tuple[Event, ...]], DomainError]:
+        """Steps 1-4 for one command: the outcome and the events to run the policies over."""
         conflict: VersionConflict | None = None
-        for _ in range(max_attempts):
+        for _ in range(self._max_attempts):
             loaded = self.load(aggregate, stream_id)
             decided = aggregate.decide(loaded.state, command)
             if isinstance(decided, Failure):
+                seen = self.store.find_command(command.command_id)
+                if isinstance(seen, Some):  # a retry the state has moved past: a duplicate
+                    return Success(self._duplicate(aggregate, stream_id, seen.unwrap()))
                 return Failure(decided.failure())
-            events = decided.unwrap()
-            pending = [PendingEvent(e.event_id, e.event_type, e.schema_version, encode(e))
-                       for e in events]
-            appended = self.store.append(stream_id, pending, loaded.version,
-                                         command_id=command_id)
+            events: tuple[Event, ...] = decided.unwrap()
+            strays = sorted({e.stream_id for e in events} - {stream_id})
+            if strays:
+                raise ValueError(f"{aggregate.name} decided events for stream(s) "
+                                 f"{', '.join(strays)} while executing against {stream_id}")
+            appended = self.store.append(stream_id, _pending(events), loaded.version,
+                                         command_id=command.command_id)
             if isinstance(appended, Failure):
                 conflict = appended.failure()
                 continue
             outcome = appended.unwrap()
             if outcome.duplicate:
-                again = self.load(aggregate, stream_id)
-                return Success(Executed(again.state, again.version, (), duplicate=True))
-            state = loaded.state
-            for event in events:
-                state = aggregate.evolve(state, event)
+                return Success(self._duplicate(aggregate, stream_id, outcome))
+            state = aggregate.evolve(loaded.state, events) if events else loaded.state
             version = loaded.version + len(events)
-            if self._cache is not None:
-                self._cache[(aggregate.name, stream_id)] = Loaded(state, version)
-            self._maybe_snapshot(aggregate, stream_id, loaded.version, version, state)
+            self._remember(aggregate, stream_id, Loaded(state, version))
+            snapshotting = self._snapshots.get(aggregate.name)
+            if snapshotting is not None and snapshotting.due(loaded.version, version):
+                self.store.save_snapshot(Snapshot(stream_id, version,
+                                                  snapshotting.codec.state_type,
+                                                  snapshotting.codec.encode(state)))
             self.bus.publish(outcome.records)
-            return Success(Executed(state, version, outcome.records))
-        if conflict is None:  # unreachable: every attempt either returned or conflicted
+            return Success((Executed(stream_id, state, version, outcome.records), events))
+        if conflict is None:  # unreachable: max_attempts >= 1 and every attempt conflicted
             raise RuntimeError("no attempt was made")
         return Failure(DomainError.conflict(conflict.code, str(conflict), stream_id=stream_id,
-                                      expected=conflict.expected, actual=conflict.actual))
+                                            expected=conflict.expected, actual=conflict.actual))
 
-    def _maybe_snapshot(self, aggregate: Aggregate[S, C], stream_id: str, before: int,
-                        after: int, state: S) -> None:
-        codec = aggregate.snapshots
-        every = aggregate.snapshot_every
-        if codec is not None and after // every > before // every:
-            self.store.save_snapshot(Snapshot(stream_id, after, codec.state_type,
-                                              codec.encode(state)))
+    def _duplicate(self, aggregate: Aggregate[S, C], stream_id: str, earlier: Appended,
+                   ) -> tuple[Executed[S], tuple[Event, ...]]:
+        now = self.load(aggregate, stream_id)
+        events = tuple(decode_record(r, self.registry) for r in earlier.records)
+        return Executed(stream_id, now.state, now.version, earlier.records, True), events
+
+    def _react(self, events: Iterable[Event]) -> tuple[Reaction, ...]:
+        """Run the policies over ``events`` and, breadth first, over what they cause."""
+        queue: deque[tuple[Event, int]] = deque((event, 1) for event in events)
+        reactions: list[Reaction] = []
+        while queue:
+            event, depth = queue.popleft()
+            for policy in self._policies:
+                for dispatch in policy(event):
+                    if depth > self._max_depth or len(reactions) >= self._max_reactions:
+                        raise PolicyLoopError(
+                            f"event {event.event_id} ({event.event_type}) caused "
+                            f"{type(dispatch.command).__name__} {dispatch.command.command_id} "
+                            f"at depth {depth} after {len(reactions)} reactions (limits: "
+                            f"depth {self._max_depth}, {self._max_reactions} reactions)")
+                    ran = self._run(self.aggregate(dispatch.aggregate), dispatch.stream_id,
+                                    dispatch.command)
+                    if isinstance(ran, Success):
+                        executed, caused = ran.unwrap()
+                        reactions.append(Reaction(event.event_id, dispatch, depth,
+                                                  Success(executed)))
+                        queue.extend((e, depth + 1) for e in caused)
+                    else:
+                        reactions.append(Reaction(event.event_id, dispatch, depth,
+                                                  Failure(ran.failure())))
+        return tuple(reactions)
+
+    # -- legacy -------------------------------------------------------------------------------
+
+    def record(self, stream_id: str, events: Sequence[Event], *,
+               command_id: str | None = None) -> tuple[StoredEvent, ...]:
+        """Append events decided outside any aggregate at the stream's end (``ANY_VERSION``),
+        then publish them.
+
+        Deprecated: only the demo (``astratrade_shell/community.py``) still writes this way,
+        until its streams become aggregates; new code uses :meth:`execute`.  ``command_id``
+        makes a re-run store nothing twice (the empty tuple is returned then).
+        """
+        outcome = self.store.append(stream_id, _pending(events), ANY_VERSION,
+                                    command_id=command_id).unwrap()  # ANY never conflicts
+        if outcome.duplicate:
+            return ()
+        self.bus.publish(outcome.records)
+        return outcome.records

@@ -68,14 +68,13 @@ from astratrade_core.instrument import Instrument
 from astratrade_core.money import BTC, ETH, USD, Money
 from astratrade_core.numeric import CONTEXT, ZERO
 from astratrade_core.portfolio import (
-    Command,
+    PORTFOLIO,
     Deposit,
     ExecuteTrade,
     LiquidatePosition,
     MarkPrice,
     PortfolioState,
     decide,
-    evolve,
 )
 from astratrade_core.revenue.marketplace import (
     MarketplaceTerms,
@@ -109,7 +108,8 @@ from astratrade_core.trading import (
     isolated_liquidation_price,
     stop_levels,
 )
-from astratrade_shell.app import Aggregate, Application, SimulatedClock
+from astratrade_shell.app import Application, SequentialIds, SimulatedClock
+from astratrade_shell.bus.port import EventBus
 from astratrade_shell.exchanges import (
     MarketData,
     OrderRequest,
@@ -118,7 +118,8 @@ from astratrade_shell.exchanges import (
     Side,
 )
 from astratrade_shell.projections import decode_record
-from astratrade_shell.snapshots import PORTFOLIO_SNAPSHOTS
+from astratrade_shell.snapshots import PORTFOLIO_SNAPSHOTS, Snapshotting
+from astratrade_shell.store.port import EventStore
 from astratrade_shell.store.records import StoredEvent
 
 __all__ = [
@@ -126,16 +127,16 @@ __all__ = [
     "MAX_HOLD_DAYS",
     "POLICY",
     "PORTFOLIO",
+    "SNAPSHOTS",
     "CommunityConfig",
     "Outcome",
     "Trader",
+    "application",
     "simulate",
 ]
 
-#: The portfolio aggregate: the core's decide/evolve over account streams, snapshotted every
-#: 50 events (replay from a snapshot plus the tail equals a full replay).
-PORTFOLIO: Aggregate[PortfolioState, Command] = Aggregate(
-    "portfolio", PortfolioState.EMPTY, decide, evolve, PORTFOLIO_SNAPSHOTS, snapshot_every=50)
+#: Account streams are snapshotted every 50 events (snapshot + tail equals a full replay).
+SNAPSHOTS = {PORTFOLIO.name: Snapshotting(PORTFOLIO_SNAPSHOTS, every=50)}
 
 #: The platform's pre-trade limits (amounts in USD).
 POLICY = RiskPolicy.of(max_leverage="10", max_position_notional="150000",
@@ -300,8 +301,7 @@ class _Simulation:
     def _deposit(self, trader: Trader) -> None:
         command = Deposit(command_id=self.app.new_id(), account_id=trader.user_id,
                           issued_at=self.app.now(), currency="USD", amount=trader.deposit)
-        self.app.execute(PORTFOLIO, trader.user_id, command,
-                         command_id=command.command_id).unwrap()
+        self.app.execute(PORTFOLIO, trader.user_id, command).unwrap()
 
     # --- trading ----------------------------------------------------------------------------
 
@@ -336,8 +336,7 @@ class _Simulation:
             self.counts["sizing"] += 1
             return
         if isinstance(probe.unwrap()[0], RiskLimitHit):  # refused before reaching the venue
-            self.app.execute(PORTFOLIO, trader.user_id, command,
-                             command_id=command.command_id).unwrap()
+            self.app.execute(PORTFOLIO, trader.user_id, command).unwrap()
             self.counts["refused"] += 1
             return
         filled = self._fill(trader, command, symbol, side, quantity)
@@ -357,8 +356,7 @@ class _Simulation:
             return None
         fill = report.unwrap().executions[0].fill
         real = attrs.evolve(command, price=fill.price, fee=fill.fee, liquidity=fill.liquidity)
-        done = self.app.execute(PORTFOLIO, trader.user_id, real,
-                                command_id=real.command_id).unwrap()
+        done = self.app.execute(PORTFOLIO, trader.user_id, real).unwrap()
         first = done.records and done.records[0].event_type
         if first == "RiskLimitHit":  # slippage pushed it over a limit: unwind at the venue
             self.counts["refused"] += 1
@@ -410,8 +408,7 @@ class _Simulation:
         command = LiquidatePosition(command_id=self.app.new_id(), account_id=trader.user_id,
                                     issued_at=self.app.now(), symbol=trade.symbol,
                                     price=price, fee=fee)
-        done = self.app.execute(PORTFOLIO, trader.user_id, command,
-                                command_id=command.command_id).unwrap()
+        done = self.app.execute(PORTFOLIO, trader.user_id, command).unwrap()
         self.counts["liquidated"] += 1
         del self.open[trader.user_id]
         self._after_close(trader, before, trade, price, done.records)
@@ -421,7 +418,8 @@ class _Simulation:
     def _after_close(self, trader: Trader, before: PortfolioState, trade: _OpenTrade,
                      exit_price: Decimal, records: Sequence[StoredEvent]) -> None:
         self.counts["closed"] += 1
-        closed = next(decode_record(r) for r in records if r.event_type == "PositionClosed")
+        closed = next(decode_record(r, self.app.registry) for r in records
+                      if r.event_type == "PositionClosed")
         if not isinstance(closed, PositionClosed):
             raise TypeError("expected a PositionClosed record")
         position = before.position(trade.symbol)
@@ -540,8 +538,7 @@ class _Simulation:
                 command = MarkPrice(command_id=self.app.new_id(), account_id=trader.user_id,
                                     issued_at=self.app.now(), symbol=trade.symbol,
                                     price=self.prices[trade.symbol])
-                self.app.execute(PORTFOLIO, trader.user_id, command,
-                                 command_id=command.command_id).unwrap()
+                self.app.execute(PORTFOLIO, trader.user_id, command).unwrap()
             subscription = self.subscriptions.get(trader.user_id)
             while subscription is not None and subscription.period_end <= today:
                 subscription, due = renew(subscription)
@@ -591,6 +588,13 @@ def _charge(stream: str, now: datetime, user: str, subscription: Subscription,
         occurred_at=now, subscriber_id=user, plan_id=subscription.plan.plan_id, currency="USD",
         amount=due.amount, period_start=subscription.period_start,
         period_end=subscription.period_end)
+
+
+def application(store: EventStore, bus: EventBus, clock: SimulatedClock) -> Application:
+    """The application the simulation runs against: the portfolio aggregate, snapshotted per
+    :data:`SNAPSHOTS`, command ids ``cmd-1, cmd-2, ...`` and the simulated ``clock``."""
+    return Application(store, bus, aggregates=[PORTFOLIO], snapshots=SNAPSHOTS, clock=clock,
+                       ids=SequentialIds("cmd"))
 
 
 def simulate(config: CommunityConfig, app: Application, clock: SimulatedClock,

@@ -1,7 +1,8 @@
 """Projections: read models folded from stored events, idempotent by global position.
 
-A :class:`Projection` decodes each delivered record with the canonical codec and folds it
-into its state with a pure function from the core.  It remembers the last global position it
+A :class:`Projection` decodes each delivered record with the canonical codec and a codec
+registry (by default :data:`~astratrade_core.events.PLATFORM_EVENTS`) and folds it into its
+state with a pure function from the core.  It remembers the last global position it
 applied, so a record delivered twice (a bus retry, a replay over a live model) is ignored:
 applying a delivery sequence with duplicates gives the same state as applying it once.
 
@@ -34,7 +35,7 @@ from typing import Generic, TypeVar
 
 from returns.result import Failure
 
-from astratrade_core.events import Event, decode
+from astratrade_core.events import PLATFORM_EVENTS, Event, EventRegistry, decode
 from astratrade_shell.store.port import EventStore
 from astratrade_shell.store.records import StoredEvent
 
@@ -47,9 +48,10 @@ class ProjectionError(Exception):
     """A stored record could not be decoded: the store or the code is broken, not the user."""
 
 
-def decode_record(record: StoredEvent) -> Event:
-    """The domain event a stored record holds (raises :class:`ProjectionError` if corrupt)."""
-    decoded = decode(record.data)
+def decode_record(record: StoredEvent, registry: EventRegistry) -> Event:
+    """The domain event a stored record holds, as ``registry`` decodes it (raises
+    :class:`ProjectionError` if the record is corrupt or of a type ``registry`` lacks)."""
+    decoded = decode(record.data, registry)
     if isinstance(decoded, Failure):
         raise ProjectionError(f"record at position {record.position}: {decoded.failure()}")
     return decoded.unwrap()
@@ -59,24 +61,27 @@ class Projection(Generic[S]):
     """A named read model: ``state`` folded by ``fold`` over the events it ``accepts``.
 
     Call it with a record (it is a bus handler).  Records at or below ``position`` are
-    duplicates and change nothing; others are decoded (only when accepted) and folded.
+    duplicates and change nothing; others are decoded with ``registry`` (only when accepted)
+    and folded.
     """
 
     def __init__(self, name: str, initial: S, fold: Callable[[S, Event], S], *,
-                 accepts: Iterable[str] | None = None) -> None:
+                 accepts: Iterable[str] | None = None,
+                 registry: EventRegistry = PLATFORM_EVENTS) -> None:
         self.name = name
         self.state = initial
         self.position = 0
         self.duplicates = 0
         self._fold = fold
         self._accepts = None if accepts is None else frozenset(accepts)
+        self._registry = registry
 
     def __call__(self, record: StoredEvent) -> None:
         if record.position <= self.position:
             self.duplicates += 1
             return
         if self._accepts is None or record.event_type in self._accepts:
-            self.state = self._fold(self.state, decode_record(record))
+            self.state = self._fold(self.state, decode_record(record, self._registry))
         self.position = record.position
 
 

@@ -27,7 +27,7 @@ import attrs
 from pyrsistent import pmap
 from pyrsistent.typing import PMap
 
-from astratrade_core.events import Event
+from astratrade_core.events import PLATFORM_EVENTS, Event, EventRegistry
 from astratrade_core.events.gamification import (
     AchievementUnlocked,
     LevelUp,
@@ -146,22 +146,23 @@ def fold_revenue(ledger: RevenueLedger, event: Event) -> RevenueLedger:
 
 
 class ReadModels:
-    """The six projections, subscribed together."""
+    """The six projections, subscribed together, decoding with one codec ``registry``."""
 
-    def __init__(self) -> None:
+    def __init__(self, registry: EventRegistry = PLATFORM_EVENTS) -> None:
         self.portfolios: Projection[PMap[str, PortfolioState]] = Projection(
-            "portfolios", pmap(), fold_portfolios, accepts=PORTFOLIO_EVENTS)
+            "portfolios", pmap(), fold_portfolios, accepts=PORTFOLIO_EVENTS, registry=registry)
         self.players: Projection[PMap[str, PlayerView]] = Projection(
-            "players", pmap(), fold_players, accepts=_PLAYER_EVENTS)
+            "players", pmap(), fold_players, accepts=_PLAYER_EVENTS, registry=registry)
         self.leaderboard: Projection[Leaderboard] = Projection(
             "leaderboard", Leaderboard.empty("xp-all-time"), fold_leaderboard,
-            accepts={"XPGained", "AchievementUnlocked"})
+            accepts={"XPGained", "AchievementUnlocked"}, registry=registry)
         self.revenue: Projection[RevenueLedger] = Projection(
-            "revenue", RevenueLedger(Period.MONTH), fold_revenue, accepts=_REVENUE_EVENTS)
+            "revenue", RevenueLedger(Period.MONTH), fold_revenue, accepts=_REVENUE_EVENTS,
+            registry=registry)
         self.risk: Projection[RiskView] = Projection("risk", RiskView(), fold_risk,
-                                                     accepts=_RISK_EVENTS)
+                                                     accepts=_RISK_EVENTS, registry=registry)
         self.battles: Projection[tuple[ClanBattleResolved, ...]] = Projection(
-            "battles", (), fold_battles, accepts={"ClanBattleResolved"})
+            "battles", (), fold_battles, accepts={"ClanBattleResolved"}, registry=registry)
 
     def by_name(self) -> dict[str, Projection[Any]]:
         """The projections by name (what a worker process selects with ``--projection``)."""

@@ -1,7 +1,12 @@
 """Snapshot codecs: exact JSON for frozen ``attrs`` state values (the portfolio's, and others).
 
-:func:`attrs_codec` builds a :class:`~astratrade_shell.app.SnapshotCodec` for an ``attrs``
-class from its fields' type hints.  Supported field types: ``str``, ``int``, ``bool``,
+Snapshots are a shell concern: the core's aggregates know nothing of them.  An
+:class:`~astratrade_shell.app.Application` is given a :class:`Snapshotting` per aggregate name
+(the codec and how often to save); loading a stream then starts from its latest snapshot and
+folds only the tail.
+
+:func:`attrs_codec` builds a :class:`SnapshotCodec` for an ``attrs`` class from its fields'
+type hints.  Supported field types: ``str``, ``int``, ``bool``,
 ``Decimal`` (as its exact string), ``date``/``datetime`` (ISO 8601; datetimes must be aware),
 enums (their value), ``T | None``, ``tuple[T, ...]``, ``PMap[str, T]`` and nested ``attrs``
 classes of the same.  The encoding is canonical (sorted keys, no whitespace).
@@ -10,6 +15,8 @@ The codec's ``state_type`` is ``"<name>/<fingerprint>"``, where the fingerprint 
 class's shape (field names and types, recursively).  When the core changes the state's shape,
 old snapshots no longer match and :meth:`Application.load
 <astratrade_shell.app.Application.load>` falls back to a full replay instead of misreading them.
+(``attrs_codec`` covers states made of those types; a state holding other containers needs a
+codec of its own -- any :class:`SnapshotCodec` will do.)
 
 >>> from astratrade_core.portfolio import PortfolioState
 >>> codec = PORTFOLIO_SNAPSHOTS
@@ -29,17 +36,55 @@ import typing
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 from pyrsistent import pmap
 
 from astratrade_core.portfolio import PortfolioState
-from astratrade_shell.app import SnapshotCodec
 
-__all__ = ["PORTFOLIO_SNAPSHOTS", "attrs_codec"]
+__all__ = ["PORTFOLIO_SNAPSHOTS", "SnapshotCodec", "Snapshotting", "attrs_codec"]
 
+S = TypeVar("S")
 T = TypeVar("T")
+
+
+@attrs.frozen
+class SnapshotCodec(Generic[S]):
+    """How an aggregate's state is saved: a ``state_type`` tag (bump it when the format
+    changes; snapshots with another tag are ignored) and the two conversions."""
+
+    state_type: str
+    encode: Callable[[S], bytes]
+    decode: Callable[[bytes], S]
+
+
+@attrs.frozen
+class Snapshotting(Generic[S]):
+    """Snapshot an aggregate's streams with ``codec`` each time an append crosses a multiple
+    of ``every`` events.
+
+    >>> Snapshotting(PORTFOLIO_SNAPSHOTS, every=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: snapshot every >= 1 events, not 0
+    """
+
+    codec: SnapshotCodec[S]
+    every: int = 100
+
+    def __attrs_post_init__(self) -> None:
+        if self.every < 1:
+            raise ValueError(f"snapshot every >= 1 events, not {self.every}")
+
+    def due(self, before: int, after: int) -> bool:
+        """Whether going from version ``before`` to ``after`` crosses a multiple of ``every``.
+
+        >>> s = Snapshotting(PORTFOLIO_SNAPSHOTS, every=50)
+        >>> s.due(49, 50), s.due(50, 99), s.due(98, 101)
+        (True, False, True)
+        """
+        return after // self.every > before // self.every
 
 _Convert = Callable[[Any], Any]
 

@@ -23,6 +23,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from astratrade_core.events import PLATFORM_EVENTS
 from astratrade_core.events.codec import decode, encode
 from astratrade_core.events.trading import TradeExecuted
 from astratrade_core.numeric import CONTEXT, ZERO
@@ -88,7 +89,8 @@ def run(quick: bool) -> list[Comparison]:
                         "json.dumps of prebuilt dicts", lambda: [dumps(d) for d in dicts],
                         repeats=repeats, per=len(sample), unit="event",
                         target="~500k events/s"))
-    rows.append(compare("codec decode (TradeExecuted)", lambda: [decode(b) for b in encoded],
+    rows.append(compare("codec decode (TradeExecuted)",
+                        lambda: [decode(b, PLATFORM_EVENTS) for b in encoded],
                         "json.loads only", lambda: [json.loads(b) for b in encoded],
                         repeats=repeats, per=len(sample), unit="event"))
     tail = events[: count // 20]

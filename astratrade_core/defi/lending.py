@@ -31,6 +31,12 @@ With ``U_opt`` the kink:
 * compound (binomial approximation, three terms, Aave v3 ``calculateCompoundedInterest``):
   ``p2 = ray_mul(rate, rate) // Y**2``, ``p3 = ray_mul(p2, rate) // Y``,
   ``RAY + rate*dt // Y + dt*(dt-1)*p2 // 2 + dt*(dt-1)*max(dt-2, 0)*p3 // 6`` (floor divisions);
+* compound, Aave v3.3 (:attr:`CompoundingFormula.AAVE_V3_3`; aave-v3-origin,
+  ``MathUtils.calculateCompoundedInterest``): ``x = rate*dt // Y``, then
+  ``RAY + x + ray_mul(x, x // 2 + ray_mul(x, x // 6))`` -- the same three terms of ``e**x``,
+  rounded differently; ``ray_mul`` reverts like Aave's when ``a * b + RAY/2`` exceeds u256
+  (:class:`~astratrade_core.fixedpoint.Overflow`), and ``rate * dt`` beyond u256 (which Aave
+  leaves unchecked) is a ``numeric.overflow`` failure;
 * a balance or index grows as ``ray_mul(value, factor)``.
 
 >>> model = InterestRateModel.of("0", "0.04", "0.75", "0.8", 1000).unwrap()
@@ -41,10 +47,14 @@ With ``U_opt`` the kink:
 
 from __future__ import annotations
 
+import enum
+
 import attrs
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
+from astratrade_core.fixedpoint import Overflow
+from astratrade_core.fixedpoint import ray_mul as _ray_mul
 from astratrade_core.numeric import (
     RAY,
     U256_MAX,
@@ -58,6 +68,7 @@ from astratrade_core.numeric import (
 __all__ = [
     "HALF_RAY",
     "SECONDS_PER_YEAR",
+    "CompoundingFormula",
     "InterestRateModel",
     "accrue",
     "borrow_rate",
@@ -215,20 +226,40 @@ def linear_interest(rate: int, seconds: int) -> Result[int, DomainError]:
     return _fit(RAY + rate * seconds // SECONDS_PER_YEAR)
 
 
-def compound_interest(rate: int, seconds: int) -> Result[int, DomainError]:
-    """The compound growth factor over ``seconds`` (ray), by Aave v3's binomial approximation.
+class CompoundingFormula(enum.Enum):
+    """Which Aave ``MathUtils.calculateCompoundedInterest`` :func:`compound_interest` mirrors.
+
+    ``AAVE_V3_0``: the binomial terms of ``(1 + rate/Y)**dt`` (aave-v3-core).
+    ``AAVE_V3_3``: the terms ``1 + x + x**2/2 + x**3/6`` of ``e**x`` with ``x = rate*dt/Y``
+    (aave-v3-origin, v3.3 on).  Both drop the fourth and later terms.
+    """
+
+    AAVE_V3_0 = "aave_v3.0"
+    AAVE_V3_3 = "aave_v3.3"
+
+
+def compound_interest(rate: int, seconds: int,
+                      formula: CompoundingFormula = CompoundingFormula.AAVE_V3_0,
+                      ) -> Result[int, DomainError]:
+    """The compound growth factor over ``seconds`` (ray), by Aave's approximation ``formula``.
 
     It slightly under-accrues versus exact per-second compounding (the fourth and later terms
     are dropped), never over.
 
     >>> compound_interest(RAY // 10, 0).unwrap() == RAY
     True
+    >>> # Aave v3.3's own comment: 100,000 % a year for 10,000 years gives 1.666667166e20
+    >>> f = compound_interest(1000 * RAY, 10_000 * SECONDS_PER_YEAR, CompoundingFormula.AAVE_V3_3)
+    >>> f.unwrap() // RAY
+    166666716666676666667
     """
     problem = _check_accrual(rate, seconds)
     if problem is not None:
         return Failure(problem)
     if seconds == 0:
         return Success(RAY)
+    if formula is CompoundingFormula.AAVE_V3_3:
+        return _compound_v3_3(rate, seconds)
     year = SECONDS_PER_YEAR
     power_two = ray_mul(rate, rate).map(lambda x: x // (year * year))
     power_three = power_two.bind(lambda p2: ray_mul(p2, rate)).map(lambda x: x // year)
@@ -241,18 +272,30 @@ def compound_interest(rate: int, seconds: int) -> Result[int, DomainError]:
     return power_two.bind(lambda p2: power_three.bind(lambda p3: total(p2, p3)))
 
 
+def _compound_v3_3(rate: int, seconds: int) -> Result[int, DomainError]:
+    if rate * seconds > U256_MAX:
+        return Failure(DomainError.invalid("numeric.overflow", "rate * seconds exceeds u256",
+                                           seconds=seconds))
+    x = rate * seconds // SECONDS_PER_YEAR
+    return _ray_mul(x, x // 6, overflow=Overflow.AAVE).bind(
+        lambda cubic: _ray_mul(x, x // 2 + cubic, overflow=Overflow.AAVE)).bind(
+        lambda terms: _fit(RAY + x + terms))
+
+
 def _fit(value: int) -> Result[int, DomainError]:
     if value > U256_MAX:
         return Failure(DomainError.invalid("numeric.overflow", "result exceeds u256"))
     return Success(value)
 
 
-def accrue(value: int, rate: int, seconds: int, *, compound: bool = True) -> Result[int,
-                                                                                    DomainError]:
+def accrue(value: int, rate: int, seconds: int, *, compound: bool = True,
+           formula: CompoundingFormula = CompoundingFormula.AAVE_V3_0,
+           ) -> Result[int, DomainError]:
     """Grow a balance or a ray index at ``rate`` for ``seconds``: ``ray_mul(value, factor)``.
 
     >>> accrue(1_000_000, RAY // 10, SECONDS_PER_YEAR, compound=False).unwrap()
     1100000
     """
-    factor = compound_interest(rate, seconds) if compound else linear_interest(rate, seconds)
+    factor = (compound_interest(rate, seconds, formula) if compound
+              else linear_interest(rate, seconds))
     return factor.bind(lambda f: ray_mul(value, f))

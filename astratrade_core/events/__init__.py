@@ -1,7 +1,10 @@
-"""Domain events: the envelope and registry, the canonical codec, the audit hash chain.
+"""Domain events: the envelope, the codec registry, the canonical codec, the audit hash chain.
 
 Event payloads live in one module per domain (``events.trading``, ``events.gamification``,
-``events.social``, ``events.revenue``); importing this package registers all of them.
+``events.social``, ``events.revenue``), each listing its types in one tuple
+(``TRADING_EVENTS``, ...) and its upcasters in another (``TRADING_UPCASTS``).  Importing them
+registers nothing: :data:`PLATFORM_EVENTS` is the registry value built from those tuples, and
+``decode(data, registry)`` is always told which registry to use.
 """
 
 from astratrade_core.events.audit import (
@@ -12,15 +15,8 @@ from astratrade_core.events.audit import (
     link_hash,
     verify_chain,
 )
-from astratrade_core.events.codec import (
-    Upcaster,
-    decode,
-    encode,
-    payload_fields,
-    registered_upcasters,
-    upcaster,
-)
-from astratrade_core.events.envelope import Event, event_type, registered_types
+from astratrade_core.events.codec import decode, encode, payload_fields
+from astratrade_core.events.envelope import Event, event_type
 from astratrade_core.events.gamification import (
     AchievementUnlocked,
     LeaderboardUpdated,
@@ -29,6 +25,8 @@ from astratrade_core.events.gamification import (
     StreakReset,
     XPGained,
 )
+from astratrade_core.events.platform import PLATFORM_EVENTS
+from astratrade_core.events.registry import EventRegistry, Upcast, Upcaster
 from astratrade_core.events.revenue import (
     MarketplaceSale,
     NFTMinted,
@@ -77,14 +75,15 @@ __all__ = [
     "GENESIS_HASH",
     "ChainBreak",
     "ChainHead",
+    "PLATFORM_EVENTS",
+    "EventRegistry",
+    "Upcast",
     "Upcaster",
     "chain_hashes",
     "decode",
     "encode",
     "link_hash",
     "payload_fields",
-    "registered_upcasters",
-    "upcaster",
     "verify_chain",
     "Event",
     "AchievementUnlocked",
@@ -111,5 +110,4 @@ __all__ = [
     "SubscriptionStarted",
     "TradingFeeCollected",
     "event_type",
-    "registered_types",
 ]

@@ -1,15 +1,16 @@
-"""The canonical codec: every registered event to deterministic bytes and back.
+"""The canonical codec: every event to deterministic bytes and back.
 
 API (all pure; ``decode`` never raises on bad input):
 
-* ``encode(event) -> bytes`` — the canonical bytes of any registered event.
-* ``decode(data, *, upcasters=None) -> Result[Event, DomainError]`` — bytes (UTF-8) or str back
-  to the event; unknown type, bad JSON, missing/extra field or a malformed value is a
-  ``Failure`` with a ``codec.*`` code and a ``path`` field naming the offending value.
-* ``@upcaster("Name", from_version=1)`` registers a pure ``payload dict -> payload dict``
-  function lifting version ``n`` of a type's payload to ``n + 1``; ``decode`` chains them up to
-  the class's current ``schema_version``.  ``registered_upcasters()`` is the read-only registry;
-  pass ``upcasters=`` to decode with an explicit registry instead.
+* ``encode(event) -> bytes`` — the canonical bytes of any event class (no registry needed:
+  the class carries its wire name and version).
+* ``decode(data, registry) -> Result[Event, DomainError]`` — bytes (UTF-8) or str back to the
+  event, with the classes and upcasters of ``registry`` (an
+  :class:`~astratrade_core.events.registry.EventRegistry`; the platform's is
+  ``astratrade_core.events.PLATFORM_EVENTS``).  Unknown type, bad JSON, missing/extra field
+  or a malformed value is a ``Failure`` with a ``codec.*`` code and a ``path`` field naming
+  the offending value.  An older payload version is lifted by the registry's upcasters, one
+  step at a time, up to the class's current ``schema_version``.
 * ``payload_fields(cls) -> tuple[tuple[str, object], ...]`` — a type's payload field names and
   resolved type hints, in canonical (sorted) order.
 
@@ -27,27 +28,23 @@ Format (one JSON object, byte for byte; see ``docs/events.md``)::
   digits); ``date`` -> ``"YYYY-MM-DD"``; ``int`` -> JSON integer; ``bool`` -> ``true``/``false``;
   ``None`` -> ``null``; ``tuple`` -> array; nested ``attrs`` record -> object of all its fields.
 
-The encoder for each class is built once (on first use) from its ``attrs`` fields and resolved
-type hints, so events added by any domain module are handled without changes here.  Encoding an
-event that holds a naive datetime or a non-finite Decimal is a programming error (``ValueError``).
+The encoder for each class is compiled once (on first use; a memo, not a registry: results
+never depend on it) from its ``attrs`` fields and resolved type hints, so events added by any
+domain module are handled without changes here.  Encoding an event that holds a naive
+datetime or a non-finite Decimal is a programming error (``ValueError``).
 
 >>> from datetime import UTC, datetime
 >>> from decimal import Decimal
->>> import attrs
->>> from astratrade_core.events.envelope import Event, event_type
->>> @event_type("CodecDocExample", version=1)
-... @attrs.frozen(kw_only=True)
-... class CodecDocExample(Event):
-...     amount: Decimal
-...     tags: tuple[str, ...]
->>> e = CodecDocExample(event_id="e-1", stream_id="s-1",
-...                     occurred_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
-...                     amount=Decimal("12.50"), tags=("a", "é"))
+>>> from astratrade_core.events import PLATFORM_EVENTS
+>>> from astratrade_core.events.trading import FundsDeposited
+>>> e = FundsDeposited(event_id="e-1", stream_id="s-1", currency="USD",
+...                    occurred_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+...                    amount=Decimal("12.50"))
 >>> encode(e)
-b'{"event_id":"e-1","occurred_at":"2026-01-02T03:04:05.000000Z","payload":{"amount":"12.50","tags":["a","\\\\u00e9"]},"stream_id":"s-1","type":"CodecDocExample","version":1}'
->>> decode(encode(e)).unwrap() == e
+b'{"event_id":"e-1","occurred_at":"2026-01-02T03:04:05.000000Z","payload":{"amount":"12.50","currency":"USD"},"stream_id":"s-1","type":"FundsDeposited","version":1}'
+>>> decode(encode(e), PLATFORM_EVENTS).unwrap() == e
 True
->>> decode(b'{"type": "Nope"}').failure().code
+>>> decode(b'{"type": "Nope"}', PLATFORM_EVENTS).failure().code
 'codec.bad_envelope'
 """
 
@@ -62,29 +59,17 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from json.encoder import encode_basestring_ascii
-from types import MappingProxyType
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import attrs
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
-from astratrade_core.events.envelope import Event, registered_types
+from astratrade_core.events.envelope import Event
+from astratrade_core.events.registry import EventRegistry
 from astratrade_core.numeric import CONTEXT
 
-__all__ = [
-    "Upcaster",
-    "decode",
-    "encode",
-    "payload_fields",
-    "registered_upcasters",
-    "upcaster",
-]
-
-#: A pure function lifting a payload (a decoded JSON object) by one schema version.
-Upcaster = Callable[[Mapping[str, Any]], Mapping[str, Any]]
-
-U = TypeVar("U", bound=Upcaster)
+__all__ = ["decode", "encode", "payload_fields"]
 
 _ENVELOPE_KEYS: Final = frozenset(
     {"event_id", "occurred_at", "payload", "stream_id", "type", "version"})
@@ -96,42 +81,6 @@ _DATETIME_RE: Final = re.compile(
 _DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _sci = CONTEXT.to_sci_string
 _call: Final[Callable[[Callable[[Any], str], Any], str]] = operator.call
-
-_UPCASTERS: dict[tuple[str, int], Upcaster] = {}
-
-
-def upcaster(event_name: str, *, from_version: int) -> Callable[[U], U]:
-    """Register ``fn`` as the pure lift of ``event_name`` payloads from ``from_version`` to the
-    next version.  A second registration for the same key is a programming error.
-
-    The function receives the old payload as decoded JSON (decimals and datetimes still
-    strings) and returns the new one; it must not mutate its argument, and should use
-    ``.get`` for keys it reads, because ``decode`` validates the result, not the input.
-
-    >>> @upcaster("DocOnlyEvent", from_version=0)
-    ... def _add_tags(payload):
-    ...     return {**payload, "tags": payload.get("tags", [])}
-    >>> registered_upcasters()[("DocOnlyEvent", 0)] is _add_tags
-    True
-    """
-
-    def register(fn: U) -> U:
-        key = (event_name, from_version)
-        if key in _UPCASTERS and _UPCASTERS[key] is not fn:
-            raise TypeError(f"an upcaster for {key!r} is already registered")
-        _UPCASTERS[key] = fn
-        return fn
-
-    return register
-
-
-def registered_upcasters() -> Mapping[tuple[str, int], Upcaster]:
-    """A read-only view of every registered upcaster, keyed by ``(type, from_version)``.
-
-    >>> ("TradeExecuted", 1) in registered_upcasters()
-    True
-    """
-    return MappingProxyType(_UPCASTERS)
 
 
 class _Reject(Exception):  # noqa: N818 - private control flow, always caught inside decode
@@ -392,10 +341,6 @@ class _EventCodec:
         self.getter = operator.attrgetter("event_id", "occurred_at", *self.record.names,
                                           "stream_id")
 
-    def encode(self, event: Event) -> bytes:
-        return (self.template % tuple(map(_call, self.encoders, self.getter(event)))
-                ).encode("ascii")
-
 
 _EVENT_CODECS: dict[type[Any], _EventCodec] = {}
 
@@ -412,8 +357,8 @@ def payload_fields(cls: type[Event]) -> tuple[tuple[str, object], ...]:
 
     Raises ``TypeError`` when a field's type is outside what the codec encodes.
 
-    >>> from astratrade_core.events.envelope import registered_types
-    >>> payload_fields(registered_types()["FundsDeposited"])
+    >>> from astratrade_core.events.trading import FundsDeposited
+    >>> payload_fields(FundsDeposited)
     (('amount', <class 'decimal.Decimal'>), ('currency', <class 'str'>))
     """
     return tuple((f.name, f.hint) for f in _event_codec(cls).record.fields)
@@ -423,11 +368,10 @@ def encode(event: Event) -> bytes:
     """The canonical bytes of ``event`` (see the module docstring for the exact format).
 
     >>> from datetime import UTC, datetime
-    >>> from astratrade_core.events.envelope import registered_types
-    >>> cls = registered_types()["FundsDeposited"]
-    >>> data = encode(cls(event_id="x", stream_id="y",
-    ...                   occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
-    ...                   currency="USD", amount=Decimal("0.000000100")))
+    >>> from astratrade_core.events.trading import FundsDeposited
+    >>> data = encode(FundsDeposited(event_id="x", stream_id="y",
+    ...                              occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
+    ...                              currency="USD", amount=Decimal("0.000000100")))
     >>> for part in data.split(b',"payload":'):
     ...     print(part.decode())
     {"event_id":"x","occurred_at":"2026-01-01T00:00:00.000000Z"
@@ -447,18 +391,17 @@ def _reject_constant(text: str) -> object:
 _loads: Final = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant).decode
 
 
-def decode(data: bytes | str, *,
-           upcasters: Mapping[tuple[str, int], Upcaster] | None = None,
-           ) -> Result[Event, DomainError]:
-    """Decode canonical bytes (or their text) back into the registered event they encode.
-
-    Older payload versions are lifted with ``upcasters`` (default: the registry).  Every
+def decode(data: bytes | str, registry: EventRegistry) -> Result[Event, DomainError]:
+    """Decode canonical bytes (or their text) into the event they encode, as ``registry``
+    knows it: its class for the wire name, its upcasters for older payload versions.  Every
     problem is a ``Failure``; this function never raises on bad input.
 
-    >>> decode(b"not json").failure().code
+    >>> from astratrade_core.events import PLATFORM_EVENTS
+    >>> decode(b"not json", PLATFORM_EVENTS).failure().code
     'codec.bad_json'
     >>> decode(b'{"event_id":"e","occurred_at":"2026-01-01T00:00:00.000000Z","payload":{},'
-    ...        b'"stream_id":"s","type":"NoSuchEvent","version":1}').failure().code
+    ...        b'"stream_id":"s","type":"NoSuchEvent","version":1}',
+    ...        PLATFORM_EVENTS).failure().code
     'codec.unknown_type'
     """
     try:
@@ -467,25 +410,25 @@ def decode(data: bytes | str, *,
     except (ValueError, RecursionError):
         return Failure(DomainError.invalid("codec.bad_json", "not a JSON document in UTF-8"))
     try:
-        return Success(_decode_envelope(raw, _UPCASTERS if upcasters is None else upcasters))
+        return Success(_decode_envelope(raw, registry))
     except _Reject as rejected:
         return Failure(rejected.error)
 
 
-def _decode_envelope(raw: object, upcasters: Mapping[tuple[str, int], Upcaster]) -> Event:
+def _decode_envelope(raw: object, registry: EventRegistry) -> Event:
     if type(raw) is not dict or raw.keys() != _ENVELOPE_KEYS:
         raise _reject("codec.bad_envelope", "$", "expected an object with exactly the keys "
                       + ", ".join(sorted(_ENVELOPE_KEYS)))
     name = _dec_str(raw["type"], "$.type")
     version = _dec_int(raw["version"], "$.version")
-    cls = registered_types().get(name)
+    cls = registry.types.get(name)
     if cls is None:
         raise _Reject(DomainError.invalid("codec.unknown_type", f"unknown event type {name!r}",
                                      path="$.type", type=name))
     payload = raw["payload"]
     if type(payload) is not dict:
         raise _reject("codec.bad_value", "$.payload", "expected an object")
-    payload = _upcast(name, version, cls.schema_version, payload, upcasters)
+    payload = _upcast(name, version, cls.schema_version, payload, registry)
     codec = _event_codec(cls)
     problems: list[DomainError] = []
     kwargs: dict[str, Any] = {}
@@ -508,14 +451,14 @@ def _decode_envelope(raw: object, upcasters: Mapping[tuple[str, int], Upcaster])
 
 
 def _upcast(name: str, version: int, current: int, payload: Mapping[str, Any],
-            upcasters: Mapping[tuple[str, int], Upcaster]) -> Mapping[str, Any]:
+            registry: EventRegistry) -> Mapping[str, Any]:
     if version > current or version < 1:
         raise _Reject(DomainError.invalid(
             "codec.unsupported_version",
             f"{name} version {version} is not in 1..{current}",
             path="$.version", type=name, version=version, current=current))
     for step in range(version, current):
-        lift = upcasters.get((name, step))
+        lift = registry.upcasters.get((name, step))
         if lift is None:
             raise _Reject(DomainError.invalid(
                 "codec.no_upcaster", f"no upcaster lifts {name} from version {step}",

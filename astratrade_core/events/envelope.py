@@ -1,8 +1,12 @@
-"""The event envelope and the registry of event types.
+"""The event envelope and the wire name of each event type.
 
 Every domain event is a past-tense ``attrs`` frozen class deriving from :class:`Event` and
 decorated with :func:`event_type`, which gives it a stable wire name and a schema version.
 The envelope fields are passed in by the shell: the core never reads a clock or makes an id.
+
+Decorating a class registers it nowhere: readers decode with an explicit
+:class:`~astratrade_core.events.registry.EventRegistry` built from the events modules' tuples
+(the platform's is :data:`astratrade_core.events.PLATFORM_EVENTS`).
 
 Payload fields are restricted to what the canonical codec encodes exactly: ``str``, ``int``,
 ``bool``, ``Decimal``, timezone-aware ``datetime`` (UTC), ``date``, ``T | None``,
@@ -15,22 +19,19 @@ Payload fields are restricted to what the canonical codec encodes exactly: ``str
 ...     detail: str
 >>> e = ExampleHappened(event_id="e-1", stream_id="user-1",
 ...                     occurred_at=datetime(2026, 1, 1, tzinfo=UTC), detail="x")
->>> e.event_type, e.schema_version, registered_types()["ExampleHappened"] is ExampleHappened
-('ExampleHappened', 1, True)
+>>> e.event_type, e.schema_version
+('ExampleHappened', 1)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
-from types import MappingProxyType
 from typing import ClassVar, TypeVar
 
 import attrs
 
-__all__ = ["Event", "event_type", "registered_types"]
-
-_REGISTRY: dict[str, type[Event]] = {}
+__all__ = ["Event", "event_type"]
 
 E = TypeVar("E", bound="type[Event]")
 
@@ -48,23 +49,24 @@ class Event:
 
 
 def event_type(name: str, *, version: int = 1) -> Callable[[E], E]:
-    """Register an event class under a stable wire ``name`` with its current schema version.
+    """Give an event class its stable wire ``name`` and current schema ``version``.
 
-    Registering a second, different class under the same name is a programming error.
+    It only sets the two class attributes; list the class in its module's tuple
+    (``TRADING_EVENTS``, ...) for the platform registry to know it.  A name must be
+    non-empty and a version at least 1 (a programming error otherwise).
+
+    >>> event_type("", version=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: an event type needs a non-empty name and a version >= 1, got '' v1
     """
+    if not name or version < 1:
+        raise ValueError(f"an event type needs a non-empty name and a version >= 1, got "
+                         f"{name!r} v{version}")
 
-    def register(cls: E) -> E:
-        existing = _REGISTRY.get(name)
-        if existing is not None and existing.__qualname__ != cls.__qualname__:
-            raise TypeError(f"event type {name!r} is already registered by {existing!r}")
+    def name_it(cls: E) -> E:
         cls.event_type = name
         cls.schema_version = version
-        _REGISTRY[name] = cls
         return cls
 
-    return register
-
-
-def registered_types() -> Mapping[str, type[Event]]:
-    """A read-only view of every registered event type, by wire name."""
-    return MappingProxyType(_REGISTRY)
+    return name_it

@@ -12,8 +12,8 @@ notional.
 How each event changes the portfolio is defined in :mod:`astratrade_core.portfolio.evolve`.
 
 Schema history: ``TradeExecuted`` version 1 had no ``liquidity`` (every fill paid the taker
-rate); version 2 added it, and the registered upcaster lifts version-1 payloads with
-``"liquidity": "taker"``.
+rate); version 2 added it, and the upcaster in :data:`TRADING_UPCASTS` lifts version-1
+payloads with ``"liquidity": "taker"``.
 
 >>> from datetime import UTC, datetime
 >>> from decimal import Decimal
@@ -33,12 +33,13 @@ from typing import Any, Final
 
 import attrs
 
-from astratrade_core.events.codec import upcaster
 from astratrade_core.events.envelope import Event, event_type
+from astratrade_core.events.registry import Upcast
 from astratrade_core.numeric import CONTEXT
 
 __all__ = [
     "TRADING_EVENTS",
+    "TRADING_UPCASTS",
     "LIQUIDITY_VALUES",
     "FeeCharged",
     "FundingApplied",
@@ -106,7 +107,6 @@ class TradeExecuted(Event):
         return CONTEXT.multiply(CONTEXT.abs(self.quantity), self.price)
 
 
-@upcaster("TradeExecuted", from_version=1)
 def _trade_executed_v1_to_v2(payload: Mapping[str, Any]) -> Mapping[str, Any]:
     """Version 1 fills predate maker/taker fees: every one of them paid the taker rate."""
     return {**payload, "liquidity": "taker"}
@@ -133,7 +133,6 @@ class PositionClosed(Event):
     exit_price: Decimal | None = None
 
 
-@upcaster("PositionClosed", from_version=1)
 def _position_closed_v1_to_v2(payload: Mapping[str, Any]) -> Mapping[str, Any]:
     """Version 1 did not record the closed position's size, cost basis or exit price."""
     return {**payload, "quantity": None, "cost_basis": None, "exit_price": None}
@@ -208,4 +207,11 @@ TRADING_EVENTS: Final[tuple[type[Event], ...]] = (
     PriceMarked,
     PositionLiquidated,
     RiskLimitHit,
+)
+
+#: How older payloads of this module's types are lifted (the codec registry is built from
+#: such tuples too).
+TRADING_UPCASTS: Final[tuple[Upcast, ...]] = (
+    Upcast("TradeExecuted", 1, _trade_executed_v1_to_v2),
+    Upcast("PositionClosed", 1, _position_closed_v1_to_v2),
 )

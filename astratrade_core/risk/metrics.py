@@ -23,8 +23,11 @@ Returns are per-period simple returns.  ``N`` is their number, ``P`` the periods
   parametric CVaR ``-(mean - std * phi(z(alpha)) / alpha)``, per period.
 
 Undefined ratios (zero volatility, no returns below the target, no drawdown) are failures
-here and ``Nothing`` in :class:`RiskSummary`.  The formulas, conventions and deliberate
-differences from empyrical and quantstats are in ``docs/risk-metrics.md``.
+here and ``Nothing`` in :class:`~astratrade_core.risk.summary.RiskSummary`.  Historical VaR
+and CVaR accept a confidence of exactly 0 or 1 with empyrical's meaning (the best and the
+worst return); the parametric ones need it strictly between 0 and 1.  The formulas,
+conventions and deliberate differences from empyrical and quantstats are in
+``docs/risk-metrics.md``.
 
 >>> sharpe_ratio(["0.01", "0.02", "0.03"], periods_per_year=1).unwrap()
 Decimal('2.000000000000')
@@ -40,22 +43,18 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Final
 
 import attrs
-from returns.converters import result_to_maybe
-from returns.maybe import Maybe
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
-from astratrade_core.numeric import CONTEXT, ONE, ZERO, Rounding
+from astratrade_core.numeric import CONTEXT, ONE, ZERO, DecimalInput, Rounding
 from astratrade_core.risk.series import (
     DEFAULT_PLACES,
     Inputs,
     LossSign,
-    MaxDrawdown,
     equity_of,
     max_drawdown_of,
     rounded,
     signed_loss,
-    simple_returns_of,
 )
 from astratrade_core.risk.stats import (
     QuantileMethod,
@@ -67,12 +66,8 @@ from astratrade_core.risk.stats import (
 )
 
 __all__ = [
-    "DEFAULT_CONVENTIONS",
     "DownsideDivisor",
-    "MetricConventions",
     "RateBasis",
-    "RiskSummary",
-    "SeriesKind",
     "cagr",
     "calmar_ratio",
     "downside_deviation",
@@ -82,7 +77,6 @@ __all__ = [
     "parametric_var",
     "sharpe_ratio",
     "sortino_ratio",
-    "summarize",
     "volatility",
 ]
 
@@ -111,68 +105,14 @@ class DownsideDivisor(enum.Enum):
     BELOW_TARGET = "below_target"
 
 
-class SeriesKind(enum.Enum):
-    """What :func:`summarize` receives: per-period returns or equity values."""
-
-    RETURNS = "returns"
-    EQUITY = "equity"
+# --- validation helpers (shared with the rest of the package) ---------------------------------
 
 
-@attrs.frozen(kw_only=True)
-class MetricConventions:
-    """Every convention :func:`summarize` uses, with empyrical-compatible defaults.
-
-    Fields are checked by :func:`summarize` (bad values are reported, never raised).
-    """
-
-    periods_per_year: int = 252
-    ddof: int = 1
-    risk_free: Decimal = ZERO
-    risk_free_basis: RateBasis = RateBasis.PER_PERIOD
-    target_return: Decimal = ZERO
-    downside_divisor: DownsideDivisor = DownsideDivisor.ALL_OBSERVATIONS
-    confidence: Decimal = Decimal("0.95")
-    quantile_method: QuantileMethod = QuantileMethod.LINEAR
-    loss_sign: LossSign = LossSign.POSITIVE
-    places: int = DEFAULT_PLACES
-    rounding: Rounding = Rounding.HALF_EVEN
-
-
-@attrs.frozen(kw_only=True)
-class RiskSummary:
-    """All metrics of one series, under one set of conventions (see :func:`summarize`)."""
-
-    kind: SeriesKind
-    observations: int
-    periods: int
-    total_return: Decimal
-    cagr: Maybe[Decimal]
-    mean_return: Decimal
-    volatility: Decimal
-    downside_deviation: Decimal
-    sharpe: Maybe[Decimal]
-    sortino: Maybe[Decimal]
-    max_drawdown: MaxDrawdown
-    calmar: Maybe[Decimal]
-    historical_var: Decimal
-    historical_cvar: Decimal
-    parametric_var: Decimal
-    parametric_cvar: Decimal
-    conventions: MetricConventions
-
-
-#: The empyrical-compatible defaults (252 periods, ddof 1, 95 %, linear quantile, 12 places).
-DEFAULT_CONVENTIONS: Final = MetricConventions()
-
-
-# --- validation helpers -----------------------------------------------------------------------
-
-
-def _periods(check: Inputs, value: object) -> int:
+def check_periods(check: Inputs, value: int) -> int:
     return check.integer(value, "periods_per_year", 1, _MAX_PERIODS)
 
 
-def _ddof(check: Inputs, value: object, observations: int) -> int:
+def check_ddof(check: Inputs, value: int, observations: int) -> int:
     ddof = check.integer(value, "ddof", 0, 1_000_000)
     if observations and observations <= ddof:
         check.fail("risk.metrics.too_short", "needs more returns than ddof",
@@ -180,46 +120,50 @@ def _ddof(check: Inputs, value: object, observations: int) -> int:
     return ddof
 
 
-def _confidence(check: Inputs, value: object) -> Decimal:
+def check_confidence(check: Inputs, value: DecimalInput, *, inclusive: bool = False) -> Decimal:
+    if inclusive:
+        return check.decimal(value, "confidence", above=ZERO, below=ONE, inclusive=True,
+                             fallback=Decimal("0.5"),
+                             message="confidence must be between 0 and 1")
     return check.decimal(value, "confidence", above=ZERO, below=ONE, fallback=Decimal("0.5"),
                          message="confidence must be strictly between 0 and 1")
 
 
-def _risk_free(check: Inputs, value: object, basis: RateBasis, periods: int) -> Decimal:
+def check_risk_free(check: Inputs, value: DecimalInput, basis: RateBasis, periods: int) -> Decimal:
     if basis is RateBasis.PER_PERIOD:
         return check.decimal(value, "risk_free")
     rate = check.decimal(value, "risk_free", above=CONTEXT.minus(ONE),
                          message="an annual rate must be above -100%")
-    return _growth_rate(CONTEXT.add(ONE, rate), ONE, Decimal(periods))
+    return growth_rate(CONTEXT.add(ONE, rate), ONE, Decimal(periods))
 
 
-def _growth_rate(growth: Decimal, numerator: Decimal, denominator: Decimal) -> Decimal:
+def growth_rate(growth: Decimal, numerator: Decimal, denominator: Decimal) -> Decimal:
     """``growth ** (numerator / denominator) - 1`` as ``exp(ln(growth) * n / d) - 1``."""
     exponent = CONTEXT.divide(CONTEXT.multiply(CONTEXT.ln(growth), numerator), denominator)
     return CONTEXT.subtract(CONTEXT.exp(exponent), ONE)
 
 
-# --- kernels on validated values, unrounded ---------------------------------------------------
+# --- kernels on validated values, unrounded (shared with the rest of the package) -------------
 
 
 @attrs.frozen
-class _Moments:
+class Moments:
     """Mean and variance of the returns, computed once per call."""
 
     mean: Decimal
     variance: Decimal
 
 
-def _moments(returns: tuple[Decimal, ...], ddof: int) -> _Moments:
+def moments_of(returns: tuple[Decimal, ...], ddof: int) -> Moments:
     centre = mean(returns)
-    return _Moments(centre, variance(returns, ddof, centre))
+    return Moments(centre, variance(returns, ddof, centre))
 
 
-def _volatility(moments: _Moments, periods: int) -> Decimal:
+def volatility_of(moments: Moments, periods: int) -> Decimal:
     return CONTEXT.sqrt(CONTEXT.multiply(moments.variance, Decimal(periods)))
 
 
-def _sharpe(moments: _Moments, rate: Decimal, periods: int) -> Result[Decimal, DomainError]:
+def sharpe_of(moments: Moments, rate: Decimal, periods: int) -> Result[Decimal, DomainError]:
     # mean(r - rf) = mean(r) - rf and var(r - rf) = var(r): one pass serves every metric
     if moments.variance.is_zero():
         return Failure(DomainError.rejected("risk.metrics.zero_volatility",
@@ -229,7 +173,7 @@ def _sharpe(moments: _Moments, rate: Decimal, periods: int) -> Result[Decimal, D
         CONTEXT.sqrt(CONTEXT.divide(Decimal(periods), moments.variance))))
 
 
-def _downside(returns: tuple[Decimal, ...], target: Decimal,
+def downside_sums(returns: tuple[Decimal, ...], target: Decimal,
               divisor: DownsideDivisor) -> tuple[Decimal, int]:
     """``(sum of squared shortfalls below target, divisor n)``; n is 0 when nothing is below."""
     sub, mul, add = CONTEXT.subtract, CONTEXT.multiply, CONTEXT.add
@@ -244,17 +188,17 @@ def _downside(returns: tuple[Decimal, ...], target: Decimal,
     return total, below
 
 
-def _downside_deviation(returns: tuple[Decimal, ...], target: Decimal,
+def downside_deviation_of(returns: tuple[Decimal, ...], target: Decimal,
                         divisor: DownsideDivisor, periods: int) -> Decimal:
-    total, n = _downside(returns, target, divisor)
+    total, n = downside_sums(returns, target, divisor)
     if n == 0:
         return ZERO
     return CONTEXT.sqrt(CONTEXT.divide(CONTEXT.multiply(total, Decimal(periods)), Decimal(n)))
 
 
-def _sortino(returns: tuple[Decimal, ...], centre: Decimal, target: Decimal,
+def sortino_of(returns: tuple[Decimal, ...], centre: Decimal, target: Decimal,
              divisor: DownsideDivisor, periods: int) -> Result[Decimal, DomainError]:
-    total, n = _downside(returns, target, divisor)
+    total, n = downside_sums(returns, target, divisor)
     if n == 0:
         return Failure(DomainError.rejected("risk.metrics.no_downside",
                                       "Sortino ratio is undefined with no return below target",
@@ -265,7 +209,7 @@ def _sortino(returns: tuple[Decimal, ...], centre: Decimal, target: Decimal,
         CONTEXT.multiply(Decimal(periods), Decimal(n)), total))))
 
 
-def _cagr(growth: Decimal, count: int, periods: int) -> Result[Decimal, DomainError]:
+def cagr_of(growth: Decimal, count: int, periods: int) -> Result[Decimal, DomainError]:
     exponent = CONTEXT.divide(CONTEXT.multiply(CONTEXT.ln(growth), Decimal(periods)),
                               Decimal(count))
     if exponent > _MAX_LOG_GROWTH:
@@ -274,25 +218,25 @@ def _cagr(growth: Decimal, count: int, periods: int) -> Result[Decimal, DomainEr
     return Success(CONTEXT.subtract(CONTEXT.exp(exponent), ONE))
 
 
-def _calmar_of(annual: Decimal, fall: Decimal) -> Result[Decimal, DomainError]:
+def calmar_of(annual: Decimal, fall: Decimal) -> Result[Decimal, DomainError]:
     if fall.is_zero():
         return Failure(DomainError.rejected("risk.metrics.no_drawdown",
                                       "Calmar ratio is undefined without a drawdown"))
     return Success(CONTEXT.divide(annual, fall))
 
 
-def _historical_var(ordered: tuple[Decimal, ...], alpha: Decimal,
+def historical_var_of(ordered: tuple[Decimal, ...], alpha: Decimal,
                     method: QuantileMethod) -> Decimal:
     return CONTEXT.minus(empirical_quantile(ordered, alpha, method))
 
 
-def _historical_cvar(ordered: tuple[Decimal, ...], alpha: Decimal) -> Decimal:
+def historical_cvar_of(ordered: tuple[Decimal, ...], alpha: Decimal) -> Decimal:
     position = CONTEXT.multiply(Decimal(len(ordered) - 1), alpha)
     count = int(position.to_integral_value(rounding=ROUND_FLOOR, context=CONTEXT)) + 1
     return CONTEXT.minus(mean(ordered[:count]))
 
 
-def _parametric(moments: _Moments, alpha: Decimal, shortfall: bool) -> Decimal:
+def parametric_of(moments: Moments, alpha: Decimal, shortfall: bool) -> Decimal:
     centre = moments.mean
     spread = CONTEXT.sqrt(moments.variance)
     z = standard_normal_quantile(alpha)
@@ -302,14 +246,14 @@ def _parametric(moments: _Moments, alpha: Decimal, shortfall: bool) -> Decimal:
     return CONTEXT.minus(CONTEXT.add(centre, CONTEXT.multiply(spread, z)))
 
 
-def _alpha(confidence: Decimal) -> Decimal:
+def tail_probability(confidence: Decimal) -> Decimal:
     return CONTEXT.subtract(ONE, confidence)
 
 
 # --- public API -------------------------------------------------------------------------------
 
 
-def volatility(returns: Iterable[object], *, ddof: int = 1, periods_per_year: int = 252,
+def volatility(returns: Iterable[DecimalInput], *, ddof: int = 1, periods_per_year: int = 252,
                places: int = DEFAULT_PLACES,
                rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
     """Annualized volatility ``sqrt(var(r, ddof) * P)``; ``periods_per_year=1`` for per period.
@@ -322,14 +266,14 @@ def volatility(returns: Iterable[object], *, ddof: int = 1, periods_per_year: in
     """
     check = Inputs()
     values = check.returns(returns)
-    degrees = _ddof(check, ddof, len(values))
-    periods = _periods(check, periods_per_year)
+    degrees = check_ddof(check, ddof, len(values))
+    periods = check_periods(check, periods_per_year)
     digits = check.places(places)
     return check.then(lambda: Success(
-        rounded(_volatility(_moments(values, degrees), periods), digits, rounding)))
+        rounded(volatility_of(moments_of(values, degrees), periods), digits, rounding)))
 
 
-def sharpe_ratio(returns: Iterable[object], *, risk_free: object = 0,
+def sharpe_ratio(returns: Iterable[DecimalInput], *, risk_free: DecimalInput = 0,
                  risk_free_basis: RateBasis = RateBasis.PER_PERIOD,
                  periods_per_year: int = 252, ddof: int = 1, places: int = DEFAULT_PLACES,
                  rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
@@ -344,15 +288,15 @@ def sharpe_ratio(returns: Iterable[object], *, risk_free: object = 0,
     """
     check = Inputs()
     values = check.returns(returns)
-    degrees = _ddof(check, ddof, len(values))
-    periods = _periods(check, periods_per_year)
-    rate = _risk_free(check, risk_free, risk_free_basis, periods)
+    degrees = check_ddof(check, ddof, len(values))
+    periods = check_periods(check, periods_per_year)
+    rate = check_risk_free(check, risk_free, risk_free_basis, periods)
     digits = check.places(places)
-    return check.then(lambda: _sharpe(_moments(values, degrees), rate, periods).map(
+    return check.then(lambda: sharpe_of(moments_of(values, degrees), rate, periods).map(
         lambda s: rounded(s, digits, rounding)))
 
 
-def downside_deviation(returns: Iterable[object], *, target: object = 0,
+def downside_deviation(returns: Iterable[DecimalInput], *, target: DecimalInput = 0,
                        divisor: DownsideDivisor = DownsideDivisor.ALL_OBSERVATIONS,
                        periods_per_year: int = 252, places: int = DEFAULT_PLACES,
                        rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
@@ -366,13 +310,13 @@ def downside_deviation(returns: Iterable[object], *, target: object = 0,
     check = Inputs()
     values = check.returns(returns)
     goal = check.decimal(target, "target")
-    periods = _periods(check, periods_per_year)
+    periods = check_periods(check, periods_per_year)
     digits = check.places(places)
     return check.then(lambda: Success(rounded(
-        _downside_deviation(values, goal, divisor, periods), digits, rounding)))
+        downside_deviation_of(values, goal, divisor, periods), digits, rounding)))
 
 
-def sortino_ratio(returns: Iterable[object], *, target: object = 0,
+def sortino_ratio(returns: Iterable[DecimalInput], *, target: DecimalInput = 0,
                   divisor: DownsideDivisor = DownsideDivisor.ALL_OBSERVATIONS,
                   periods_per_year: int = 252, places: int = DEFAULT_PLACES,
                   rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
@@ -388,13 +332,13 @@ def sortino_ratio(returns: Iterable[object], *, target: object = 0,
     check = Inputs()
     values = check.returns(returns)
     goal = check.decimal(target, "target")
-    periods = _periods(check, periods_per_year)
+    periods = check_periods(check, periods_per_year)
     digits = check.places(places)
-    return check.then(lambda: _sortino(values, mean(values), goal, divisor, periods).map(
+    return check.then(lambda: sortino_of(values, mean(values), goal, divisor, periods).map(
         lambda s: rounded(s, digits, rounding)))
 
 
-def cagr(returns: Iterable[object], *, periods_per_year: int = 252,
+def cagr(returns: Iterable[DecimalInput], *, periods_per_year: int = 252,
          places: int = DEFAULT_PLACES,
          rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
     """Compound annual growth rate ``prod(1 + r) ** (P / N) - 1``.
@@ -405,13 +349,13 @@ def cagr(returns: Iterable[object], *, periods_per_year: int = 252,
     """
     check = Inputs()
     values = check.returns(returns, compounding=True)
-    periods = _periods(check, periods_per_year)
+    periods = check_periods(check, periods_per_year)
     digits = check.places(places)
-    return check.then(lambda: _cagr(equity_of(values)[-1], len(values), periods).map(
+    return check.then(lambda: cagr_of(equity_of(values)[-1], len(values), periods).map(
         lambda g: rounded(g, digits, rounding)))
 
 
-def calmar_ratio(returns: Iterable[object], *, periods_per_year: int = 252,
+def calmar_ratio(returns: Iterable[DecimalInput], *, periods_per_year: int = 252,
                  places: int = DEFAULT_PLACES,
                  rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
     """``CAGR / max drawdown`` (both as positive fractions; a falling series gives < 0).
@@ -424,19 +368,19 @@ def calmar_ratio(returns: Iterable[object], *, periods_per_year: int = 252,
     """
     check = Inputs()
     values = check.returns(returns, compounding=True)
-    periods = _periods(check, periods_per_year)
+    periods = check_periods(check, periods_per_year)
     digits = check.places(places)
     def compute() -> Result[Decimal, DomainError]:
         curve = equity_of(values)
         fall = max_drawdown_of(curve).fraction
-        return _cagr(curve[-1], len(values), periods).bind(
-            lambda annual: _calmar_of(annual, fall)).map(
+        return cagr_of(curve[-1], len(values), periods).bind(
+            lambda annual: calmar_of(annual, fall)).map(
             lambda c: rounded(c, digits, rounding))
 
     return check.then(compute)
 
 
-def historical_var(returns: Iterable[object], confidence: object = "0.95", *,
+def historical_var(returns: Iterable[DecimalInput], confidence: DecimalInput = "0.95", *,
                    method: QuantileMethod = QuantileMethod.LINEAR,
                    loss_sign: LossSign = LossSign.POSITIVE, places: int = DEFAULT_PLACES,
                    rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
@@ -448,19 +392,22 @@ def historical_var(returns: Iterable[object], confidence: object = "0.95", *,
     Decimal('0.0320')
     >>> historical_var(rs, "0.9", method=QuantileMethod.LOWER, places=4).unwrap()
     Decimal('0.0400')
-    >>> historical_var(rs, "1").failure().code
+    >>> # empyrical's meaning at the ends: confidence 1 is the worst return, 0 the best
+    >>> historical_var(rs, "1", places=2).unwrap(), historical_var(rs, "0", places=2).unwrap()
+    (Decimal('0.04'), Decimal('-0.05'))
+    >>> historical_var(rs, "1.01").failure().code
     'risk.metrics.confidence'
     """
     check = Inputs()
     values = check.returns(returns)
-    level = _confidence(check, confidence)
+    level = check_confidence(check, confidence, inclusive=True)
     digits = check.places(places)
     return check.then(lambda: Success(rounded(signed_loss(
-        _historical_var(tuple(sorted(values)), _alpha(level), method), loss_sign),
+        historical_var_of(tuple(sorted(values)), tail_probability(level), method), loss_sign),
         digits, rounding)))
 
 
-def historical_cvar(returns: Iterable[object], confidence: object = "0.95", *,
+def historical_cvar(returns: Iterable[DecimalInput], confidence: DecimalInput = "0.95", *,
                     loss_sign: LossSign = LossSign.POSITIVE, places: int = DEFAULT_PLACES,
                     rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
     """Historical CVaR (expected shortfall): mean of the ``floor((N-1)(1-c)) + 1`` worst returns.
@@ -469,17 +416,22 @@ def historical_cvar(returns: Iterable[object], confidence: object = "0.95", *,
     >>> # alpha 0.25: floor(4 * 0.25) + 1 = 2 worst: (-0.04 - 0.02) / 2 = -0.03
     >>> historical_cvar(rs, "0.75", places=4).unwrap()
     Decimal('0.0300')
+    >>> # confidence 1: the worst return alone; 0: the mean of all of them, as a loss
+    >>> historical_cvar(rs, "1", places=3).unwrap(), historical_cvar(rs, "0", places=3).unwrap()
+    (Decimal('0.040'), Decimal('-0.006'))
     """
     check = Inputs()
     values = check.returns(returns)
-    level = _confidence(check, confidence)
+    level = check_confidence(check, confidence, inclusive=True)
     digits = check.places(places)
     return check.then(lambda: Success(rounded(signed_loss(
-        _historical_cvar(tuple(sorted(values)), _alpha(level)), loss_sign), digits, rounding)))
+        historical_cvar_of(tuple(sorted(values)), tail_probability(level)), loss_sign),
+        digits, rounding)))
 
 
-def parametric_var(returns: Iterable[object], confidence: object = "0.95", *, ddof: int = 1,
-                   loss_sign: LossSign = LossSign.POSITIVE, places: int = DEFAULT_PLACES,
+def parametric_var(returns: Iterable[DecimalInput], confidence: DecimalInput = "0.95", *,
+                   ddof: int = 1, loss_sign: LossSign = LossSign.POSITIVE,
+                   places: int = DEFAULT_PLACES,
                    rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
     """Normal (Gaussian) VaR per period: ``-(mean + std * z(1 - confidence))``.
 
@@ -489,17 +441,19 @@ def parametric_var(returns: Iterable[object], confidence: object = "0.95", *, dd
     """
     check = Inputs()
     values = check.returns(returns)
-    level = _confidence(check, confidence)
-    degrees = _ddof(check, ddof, len(values))
+    level = check_confidence(check, confidence)
+    degrees = check_ddof(check, ddof, len(values))
     digits = check.places(places)
     return check.then(lambda: Success(rounded(signed_loss(
-        _parametric(_moments(values, degrees), _alpha(level), shortfall=False), loss_sign),
+        parametric_of(moments_of(values, degrees), tail_probability(level), shortfall=False),
+        loss_sign),
         digits, rounding)))
 
 
-def parametric_cvar(returns: Iterable[object], confidence: object = "0.95", *, ddof: int = 1,
-                    loss_sign: LossSign = LossSign.POSITIVE, places: int = DEFAULT_PLACES,
-                    rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
+def parametric_cvar(returns: Iterable[DecimalInput], confidence: DecimalInput = "0.95", *,
+                    ddof: int = 1, loss_sign: LossSign = LossSign.POSITIVE,
+                    places: int = DEFAULT_PLACES,
+                   rounding: Rounding = _HALF_EVEN) -> Result[Decimal, DomainError]:
     """Normal expected shortfall per period: ``std * phi(z(1 - c)) / (1 - c) - mean``.
 
     >>> # std 0.02; phi(1.6448536269...) / 0.05 = 2.0627128075... -> 0.0412542561...
@@ -508,80 +462,10 @@ def parametric_cvar(returns: Iterable[object], confidence: object = "0.95", *, d
     """
     check = Inputs()
     values = check.returns(returns)
-    level = _confidence(check, confidence)
-    degrees = _ddof(check, ddof, len(values))
+    level = check_confidence(check, confidence)
+    degrees = check_ddof(check, ddof, len(values))
     digits = check.places(places)
     return check.then(lambda: Success(rounded(signed_loss(
-        _parametric(_moments(values, degrees), _alpha(level), shortfall=True), loss_sign),
+        parametric_of(moments_of(values, degrees), tail_probability(level), shortfall=True),
+        loss_sign),
         digits, rounding)))
-
-
-def summarize(series: Iterable[object], kind: SeriesKind = SeriesKind.RETURNS,
-              conventions: MetricConventions = DEFAULT_CONVENTIONS,
-              ) -> Result[RiskSummary, DomainError]:
-    """Every metric of one series under one set of conventions; reports every bad input.
-
-    ``EQUITY`` series are turned into simple returns (``periods = observations - 1``) and
-    their drawdown is measured on the values given (``amount`` in their units); ``RETURNS``
-    are compounded from 1, so the drawdown ``amount`` is a fraction of the starting equity.
-    Ratios whose denominator is zero, and a CAGR beyond ``1e24``, are ``Nothing``.
-
-    >>> s = summarize(["100", "110", "99", "121"], SeriesKind.EQUITY,
-    ...               MetricConventions(periods_per_year=3, places=4)).unwrap()
-    >>> s.periods, s.total_return, s.cagr.unwrap(), s.max_drawdown.fraction
-    (3, Decimal('0.2100'), Decimal('0.2100'), Decimal('0.1000'))
-    >>> s.calmar.unwrap()
-    Decimal('2.1000')
-    """
-    c = conventions
-    check = Inputs()
-    if kind is SeriesKind.EQUITY:
-        equity = check.series(series, "equity", positive=True, minimum=2)
-        returns = simple_returns_of(equity) if not check.problems else ()
-    else:
-        returns = check.returns(series, compounding=True)
-        equity = equity_of(returns) if not check.problems else ()
-    degrees = _ddof(check, c.ddof, len(returns))
-    periods = _periods(check, c.periods_per_year)
-    rate = _risk_free(check, c.risk_free, c.risk_free_basis, periods)
-    goal = check.decimal(c.target_return, "target_return")
-    alpha = _alpha(_confidence(check, c.confidence))
-    digits = check.places(c.places)
-
-    def compute() -> Result[RiskSummary, DomainError]:
-        def out(value: Decimal) -> Decimal:
-            return rounded(value, digits, c.rounding)
-
-        def loss(value: Decimal) -> Decimal:
-            return out(signed_loss(value, c.loss_sign))
-
-        def ratio(value: Result[Decimal, DomainError]) -> Maybe[Decimal]:
-            return result_to_maybe(value.map(out))
-
-        growth = CONTEXT.divide(equity[-1], equity[0])
-        moments = _moments(returns, degrees)
-        ordered = tuple(sorted(returns))
-        fall = max_drawdown_of(equity)
-        annual = _cagr(growth, len(returns), periods)
-        return Success(RiskSummary(
-            kind=kind,
-            observations=len(equity) if kind is SeriesKind.EQUITY else len(returns),
-            periods=len(returns),
-            total_return=out(CONTEXT.subtract(growth, ONE)),
-            cagr=ratio(annual),
-            mean_return=out(moments.mean),
-            volatility=out(_volatility(moments, periods)),
-            downside_deviation=out(_downside_deviation(returns, goal, c.downside_divisor,
-                                                       periods)),
-            sharpe=ratio(_sharpe(moments, rate, periods)),
-            sortino=ratio(_sortino(returns, moments.mean, goal, c.downside_divisor, periods)),
-            max_drawdown=fall.rounded(digits, c.rounding, c.loss_sign),
-            calmar=ratio(annual.bind(lambda a: _calmar_of(a, fall.fraction))),
-            historical_var=loss(_historical_var(ordered, alpha, c.quantile_method)),
-            historical_cvar=loss(_historical_cvar(ordered, alpha)),
-            parametric_var=loss(_parametric(moments, alpha, shortfall=False)),
-            parametric_cvar=loss(_parametric(moments, alpha, shortfall=True)),
-            conventions=c,
-        ))
-
-    return check.then(compute)

@@ -18,7 +18,10 @@ the first ten problems as causes.
   by cross-multiplication), its peak the *last* index at the running high before the trough,
   recovery the first later index back at or above the peak value; ``duration`` counts periods
   from the peak to the recovery, or to the last observation while still under water.  A series
-  that never falls has fraction 0, peak = trough = 0, duration 0 and no recovery.
+  that never falls has fraction 0, peak = trough = 0, duration 0 and no recovery;
+* the Ulcer index (Peter Martin, 1987) is the root mean square of the drawdowns,
+  ``sqrt(sum(d_t**2) / n)`` over the ``n`` values of the equity series, as a fraction
+  (Martin quotes it in percent: multiply by 100).
 
 Results are rounded once, at the end, to ``places`` decimal places with ``rounding``.
 
@@ -48,6 +51,7 @@ from astratrade_core.numeric import (
     MAX_FRACTION_DIGITS,
     ONE,
     ZERO,
+    DecimalInput,
     Rounding,
     parse_decimal,
     parse_positive,
@@ -64,6 +68,7 @@ __all__ = [
     "log_returns",
     "max_drawdown",
     "simple_returns",
+    "ulcer_index",
 ]
 
 T = TypeVar("T")
@@ -112,7 +117,7 @@ class Inputs:
     def __init__(self) -> None:
         self.problems: list[DomainError] = []
 
-    def series(self, values: Iterable[object], field: str, *,
+    def series(self, values: Iterable[DecimalInput], field: str, *,
                positive: bool = False, minimum: int = 1) -> tuple[Decimal, ...]:
         """Parse every element; require at least ``minimum`` of them."""
         if isinstance(values, str | bytes):
@@ -123,11 +128,11 @@ class Inputs:
         parsed: list[Decimal] = []
         bad: list[DomainError] = []
         for index, value in enumerate(values):
-            result = parse(value, f"{field}[{index}]")
-            if isinstance(result, Failure):
-                bad.append(result.failure())
-            else:
-                parsed.append(result.unwrap())
+            match parse(value, f"{field}[{index}]"):
+                case Success(number):
+                    parsed.append(number)
+                case Failure(problem):
+                    bad.append(problem)
         if bad:
             parsed = []
             self.problems.append(DomainError(
@@ -143,7 +148,7 @@ class Inputs:
             parsed = []
         return tuple(parsed)
 
-    def returns(self, values: Iterable[object], *,
+    def returns(self, values: Iterable[DecimalInput], *,
                 compounding: bool = False) -> tuple[Decimal, ...]:
         """Parse a return series; ``compounding`` also requires every return above -1 and the
         compounded growth to stay within ``[1e-60, 1e60]`` (no account does otherwise)."""
@@ -166,8 +171,9 @@ class Inputs:
                 return ()
         return parsed
 
-    def integer(self, value: object, field: str, low: int, high: int) -> int:
-        """An ``int`` (not ``bool``) in ``[low, high]``."""
+    def integer(self, value: int, field: str, low: int, high: int) -> int:
+        """An ``int`` (not ``bool``) in ``[low, high]``; checked at run time, since a caller
+        may pass anything."""
         if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
             return value
         self.problems.append(DomainError.invalid(
@@ -175,20 +181,29 @@ class Inputs:
             field=field, value=repr(value)[:40]))
         return low
 
-    def places(self, value: object) -> int:
+    def places(self, value: int) -> int:
         """Decimal places of a result: ``0..MAX_PLACES``."""
         return self.integer(value, "places", 0, MAX_PLACES)
 
-    def decimal(self, value: object, field: str, *, above: Decimal | None = None,
+    def decimal(self, value: DecimalInput, field: str, *, above: Decimal | None = None,
                 below: Decimal | None = None, code: str = "", message: str = "",
-                fallback: Decimal = ZERO) -> Decimal:
-        """A bounded, finite Decimal, optionally strictly between ``above`` and ``below``."""
+                fallback: Decimal = ZERO, inclusive: bool = False) -> Decimal:
+        """A bounded, finite Decimal, strictly between ``above`` and ``below`` (or within
+        them, ``inclusive``)."""
         result = parse_decimal(value, field)
-        if isinstance(result, Failure):
-            self.problems.append(result.failure())
-            return fallback
-        parsed = result.unwrap()
-        if (above is not None and parsed <= above) or (below is not None and parsed >= below):
+        match result:
+            case Failure(problem):
+                self.problems.append(problem)
+                return fallback
+            case _:
+                parsed = result.value_or(fallback)
+        if inclusive:
+            outside = ((above is not None and parsed < above)
+                       or (below is not None and parsed > below))
+        else:
+            outside = ((above is not None and parsed <= above)
+                       or (below is not None and parsed >= below))
+        if outside:
             self.fail(code or f"risk.metrics.{field}", message or f"{field} is out of range",
                       **{field: parsed})
             return fallback
@@ -223,7 +238,7 @@ def signed_loss(loss: Decimal, sign: LossSign) -> Decimal:
     return loss if sign is LossSign.POSITIVE else CONTEXT.minus(loss)
 
 
-def simple_returns(equity: Iterable[object], *, places: int = DEFAULT_PLACES,
+def simple_returns(equity: Iterable[DecimalInput], *, places: int = DEFAULT_PLACES,
                    rounding: Rounding = Rounding.HALF_EVEN) -> Result[tuple[Decimal, ...],
                                                                      DomainError]:
     """Per-period simple returns ``E_t / E_{t-1} - 1`` of a positive series (N-1 values).
@@ -240,7 +255,7 @@ def simple_returns(equity: Iterable[object], *, places: int = DEFAULT_PLACES,
         rounded(r, digits, rounding) for r in simple_returns_of(values))))
 
 
-def log_returns(equity: Iterable[object], *, places: int = DEFAULT_PLACES,
+def log_returns(equity: Iterable[DecimalInput], *, places: int = DEFAULT_PLACES,
                 rounding: Rounding = Rounding.HALF_EVEN) -> Result[tuple[Decimal, ...],
                                                                   DomainError]:
     """Per-period log returns ``ln(E_t / E_{t-1})`` of a positive series (N-1 values).
@@ -256,9 +271,9 @@ def log_returns(equity: Iterable[object], *, places: int = DEFAULT_PLACES,
         rounded(ln(div(b, a)), digits, rounding) for a, b in pairwise(values))))
 
 
-def equity_curve(returns: Iterable[object], *, start: object = 1, places: int = DEFAULT_PLACES,
-                 rounding: Rounding = Rounding.HALF_EVEN) -> Result[tuple[Decimal, ...],
-                                                                   DomainError]:
+def equity_curve(returns: Iterable[DecimalInput], *, start: DecimalInput = 1,
+                 places: int = DEFAULT_PLACES, rounding: Rounding = Rounding.HALF_EVEN,
+                 ) -> Result[tuple[Decimal, ...], DomainError]:
     """Compound returns into equity: ``(start, start*(1+r_1), ...)``, N+1 values.
 
     >>> equity_curve(["0.1", "-0.5"], start="100", places=2).unwrap()
@@ -275,7 +290,7 @@ def equity_curve(returns: Iterable[object], *, start: object = 1, places: int = 
         rounded(e, digits, rounding) for e in equity_of(values, first))))
 
 
-def drawdown_series(equity: Iterable[object], *, loss_sign: LossSign = LossSign.POSITIVE,
+def drawdown_series(equity: Iterable[DecimalInput], *, loss_sign: LossSign = LossSign.POSITIVE,
                     places: int = DEFAULT_PLACES,
                     rounding: Rounding = Rounding.HALF_EVEN) -> Result[tuple[Decimal, ...],
                                                                       DomainError]:
@@ -289,21 +304,25 @@ def drawdown_series(equity: Iterable[object], *, loss_sign: LossSign = LossSign.
     check = Inputs()
     values = check.series(equity, "equity", positive=True)
     digits = check.places(places)
-    sub, div = CONTEXT.subtract, CONTEXT.divide
-
-    def compute() -> Result[tuple[Decimal, ...], DomainError]:
-        peak = values[0]
-        out: list[Decimal] = []
-        for value in values:
-            peak = max(peak, value)
-            out.append(rounded(signed_loss(div(sub(peak, value), peak), loss_sign),
-                               digits, rounding))
-        return Success(tuple(out))
-
-    return check.then(compute)
+    return check.then(lambda: Success(tuple(
+        rounded(signed_loss(d, loss_sign), digits, rounding) for d in drawdowns_of(values))))
 
 
-def max_drawdown(equity: Iterable[object], *, loss_sign: LossSign = LossSign.POSITIVE,
+def ulcer_index(equity: Iterable[DecimalInput], *, places: int = DEFAULT_PLACES,
+                rounding: Rounding = Rounding.HALF_EVEN) -> Result[Decimal, DomainError]:
+    """The Ulcer index ``sqrt(sum(d_t**2) / n)`` of a positive equity series (a fraction).
+
+    >>> # drawdowns 0, 0.2, 0, 0.25: sqrt((0.04 + 0.0625) / 4) = 0.16007810...
+    >>> ulcer_index(["100", "80", "120", "90"], places=8).unwrap()
+    Decimal('0.16007811')
+    """
+    check = Inputs()
+    values = check.series(equity, "equity", positive=True)
+    digits = check.places(places)
+    return check.then(lambda: Success(rounded(ulcer_of(values), digits, rounding)))
+
+
+def max_drawdown(equity: Iterable[DecimalInput], *, loss_sign: LossSign = LossSign.POSITIVE,
                  places: int = DEFAULT_PLACES,
                  rounding: Rounding = Rounding.HALF_EVEN) -> Result[MaxDrawdown, DomainError]:
     """The maximum drawdown of a positive equity series, with where and how long.
@@ -330,6 +349,26 @@ def simple_returns_of(equity: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
     """Unrounded simple returns of a validated positive series."""
     sub, div = CONTEXT.subtract, CONTEXT.divide
     return tuple(div(sub(b, a), a) for a, b in pairwise(equity))
+
+
+def drawdowns_of(equity: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
+    """Unrounded positive drawdown fractions ``1 - E_t / max(E_0..E_t)``."""
+    sub, div = CONTEXT.subtract, CONTEXT.divide
+    peak = equity[0]
+    out: list[Decimal] = []
+    for value in equity:
+        peak = max(peak, value)
+        out.append(div(sub(peak, value), peak))
+    return tuple(out)
+
+
+def ulcer_of(equity: tuple[Decimal, ...]) -> Decimal:
+    """Unrounded Ulcer index of a validated positive series."""
+    mul, add = CONTEXT.multiply, CONTEXT.add
+    total = ZERO
+    for d in drawdowns_of(equity):
+        total = add(total, mul(d, d))
+    return CONTEXT.sqrt(CONTEXT.divide(total, Decimal(len(equity))))
 
 
 def equity_of(returns: tuple[Decimal, ...], start: Decimal = ONE) -> tuple[Decimal, ...]:

@@ -48,7 +48,7 @@ from typing import Final
 from returns.result import Result, Success
 
 from astratrade_core.errors import DomainError
-from astratrade_core.numeric import CONTEXT, ONE, ZERO, Rounding
+from astratrade_core.numeric import CONTEXT, ONE, ZERO, DecimalInput, Rounding
 from astratrade_core.risk.series import Inputs, rounded
 
 __all__ = [
@@ -232,7 +232,7 @@ def standard_normal_quantile(p: Decimal) -> Decimal:
     return _lower_quantile(p)
 
 
-def normal_cdf(x: object) -> Result[Decimal, DomainError]:
+def normal_cdf(x: DecimalInput) -> Result[Decimal, DomainError]:
     """The standard normal CDF, rounded to :data:`NORMAL_PLACES` places ``HALF_EVEN``.
 
     >>> normal_cdf("1.96").unwrap()
@@ -244,7 +244,7 @@ def normal_cdf(x: object) -> Result[Decimal, DomainError]:
                                               Rounding.HALF_EVEN)))
 
 
-def normal_quantile(p: object) -> Result[Decimal, DomainError]:
+def normal_quantile(p: DecimalInput) -> Result[Decimal, DomainError]:
     """``z`` with ``Phi(z) = p``, ``0 < p < 1``, rounded to :data:`NORMAL_PLACES` places.
 
     Error before rounding is below ``1e-50``, so the result is within ``0.5e-28 + 1e-50``.

@@ -1,7 +1,8 @@
-"""Strategies that build any registered event from its field types.
+"""Strategies that build any event of a registry from its field types.
 
-:func:`events` draws from every type in :func:`~astratrade_core.events.registered_types` at the
-time it is called, so an event added by any domain module is covered without changes here.
+:func:`events` draws from every type of a codec registry (by default
+:data:`~astratrade_core.events.PLATFORM_EVENTS`), so an event added to any events module's
+tuple is covered without changes here.
 Values span what the codec must carry exactly: any text (including non-ASCII), unbounded
 integers, Decimals with any exponent and sign (``-0``, ``1E+5``, ``1.50``), aware UTC
 datetimes with microseconds, dates, ``None`` and tuples.
@@ -10,9 +11,9 @@ Events whose classes validate their fields should accept any value of the declar
 this module does not know domain invariants.
 
 >>> from hypothesis import given
->>> from astratrade_core.events.codec import decode, encode
+>>> from astratrade_core.events import PLATFORM_EVENTS, decode, encode
 >>> @given(events())
-... def round_trip(e): assert decode(encode(e)).unwrap() == e
+... def round_trip(e): assert decode(encode(e), PLATFORM_EVENTS).unwrap() == e
 >>> round_trip()
 """
 
@@ -29,7 +30,9 @@ import attrs
 from hypothesis import strategies as st
 
 from astratrade_core.events.codec import payload_fields
-from astratrade_core.events.envelope import Event, registered_types
+from astratrade_core.events.envelope import Event
+from astratrade_core.events.platform import PLATFORM_EVENTS
+from astratrade_core.events.registry import EventRegistry
 from astratrade_core.numeric import CONTEXT
 
 __all__ = ["codec_decimals", "event_of", "events", "utc_datetimes"]
@@ -86,10 +89,11 @@ def _strategy(hint: object) -> st.SearchStrategy[Any]:
 
 
 def event_of(cls: type[Event]) -> st.SearchStrategy[Event]:
-    """Events of one registered class, every field drawn from its declared type.
+    """Events of one class, every field drawn from its declared type.
 
     >>> from hypothesis import given
-    >>> @given(event_of(next(iter(registered_types().values()))))
+    >>> from astratrade_core.events.trading import RiskLimitHit
+    >>> @given(event_of(RiskLimitHit))
     ... def built(e): assert e.event_id is not None
     >>> built()
     """
@@ -100,14 +104,14 @@ def event_of(cls: type[Event]) -> st.SearchStrategy[Event]:
                      **{aliases[name]: s for name, s in fields.items()})
 
 
-def events(names: Iterable[str] | None = None) -> st.SearchStrategy[Event]:
-    """Events of every registered type (or of the given wire ``names``).
+def events(names: Iterable[str] | None = None, *,
+           registry: EventRegistry = PLATFORM_EVENTS) -> st.SearchStrategy[Event]:
+    """Events of every type in ``registry`` (or of the given wire ``names`` in it).
 
     >>> from hypothesis import given
     >>> @given(events(["FundsDeposited", "PriceMarked"]))
     ... def chosen(e): assert e.event_type in ("FundsDeposited", "PriceMarked")
     >>> chosen()
     """
-    registry = registered_types()
-    chosen = sorted(registry) if names is None else list(names)
-    return st.one_of([event_of(registry[name]) for name in chosen])
+    chosen = registry.names() if names is None else tuple(names)
+    return st.one_of([event_of(registry.types[name]) for name in chosen])

@@ -16,10 +16,12 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from astratrade_core.numeric import CONTEXT, ONE, Rounding
-from astratrade_core.risk.metrics import DownsideDivisor, MetricConventions, RateBasis
+from astratrade_core.numeric import CONTEXT, ONE, ZERO, Rounding
+from astratrade_core.risk.distribution import MomentEstimator
+from astratrade_core.risk.metrics import DownsideDivisor, RateBasis
 from astratrade_core.risk.series import LossSign
 from astratrade_core.risk.stats import QuantileMethod
+from astratrade_core.risk.summary import MetricConventions
 from astratrade_core.testing.strategies import decimals, positive_decimals
 
 __all__ = ["confidence_levels", "equity_series", "metric_conventions", "return_series"]
@@ -38,8 +40,12 @@ def equity_series(min_size: int = 1, max_size: int = 40,
     return st.lists(positive_decimals(10**6, places), min_size=min_size, max_size=max_size)
 
 
-def confidence_levels(places: int = 3) -> st.SearchStrategy[Decimal]:
-    """Confidence levels strictly between 0 and 1."""
+def confidence_levels(places: int = 3, *, inclusive: bool = False,
+                      ) -> st.SearchStrategy[Decimal]:
+    """Confidence levels strictly between 0 and 1 (``inclusive``: 0 and 1 too, as historical
+    VaR and CVaR accept)."""
+    if inclusive:
+        return decimals(ZERO, ONE, places)
     step = ONE.scaleb(-places, CONTEXT)
     return decimals(step, CONTEXT.subtract(ONE, step), places)
 
@@ -54,9 +60,12 @@ def metric_conventions() -> st.SearchStrategy[MetricConventions]:
         risk_free_basis=st.sampled_from(RateBasis),
         target_return=decimals(Decimal("-0.01"), Decimal("0.01"), 4),
         downside_divisor=st.sampled_from(DownsideDivisor),
-        confidence=confidence_levels(2),
+        confidence=confidence_levels(2, inclusive=True),
         quantile_method=st.sampled_from(QuantileMethod),
         loss_sign=st.sampled_from(LossSign),
+        moment_estimator=st.sampled_from(MomentEstimator),
+        omega_required_return=decimals(Decimal("-0.5"), Decimal("0.5"), 3),
+        tail_cutoff=decimals(ZERO, ONE, 2),
         places=st.integers(0, 20),
         rounding=st.sampled_from(Rounding),
     )

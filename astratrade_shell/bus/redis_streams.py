@@ -40,7 +40,7 @@ from typing import Any, cast
 import attrs
 import redis
 
-from astratrade_core.events import registered_types
+from astratrade_core.events import PLATFORM_EVENTS, EventRegistry
 from astratrade_shell.bus.port import Handler
 from astratrade_shell.projections import Projection
 from astratrade_shell.store.port import EventStore
@@ -65,15 +65,16 @@ return 0
 """
 
 
-def domain_of(event_type: str) -> str:
-    """The domain (defining core module) of an event type; ``other`` if unregistered."""
-    cls = registered_types().get(event_type)
+def domain_of(event_type: str, registry: EventRegistry = PLATFORM_EVENTS) -> str:
+    """The domain (defining core module) of an event type; ``other`` if ``registry`` lacks
+    it."""
+    cls = registry.get(event_type)
     return "other" if cls is None else cls.__module__.rsplit(".", 1)[-1]
 
 
-def all_domains() -> tuple[str, ...]:
-    """Every domain with a registered event type, plus ``other``, sorted."""
-    return tuple(sorted({*(domain_of(name) for name in registered_types()), "other"}))
+def all_domains(registry: EventRegistry = PLATFORM_EVENTS) -> tuple[str, ...]:
+    """Every domain with an event type in ``registry``, plus ``other``, sorted."""
+    return tuple(sorted({*(domain_of(name, registry) for name in registry.names()), "other"}))
 
 
 def stream_key(prefix: str, domain: str) -> str:
@@ -120,12 +121,15 @@ class RedisStreamsBus:
 
     Local ``subscribe``\\ rs are called in-process first, like :class:`InProcessBus`; remote
     ones are :class:`StreamWorker`\\ s.  With a ``store``, a bus that fell behind (Redis down)
-    catches up from it on the next publish.
+    catches up from it on the next publish.  ``registry`` says which domain (stream) each
+    event type belongs to.
     """
 
     def __init__(self, client: redis.Redis, *, prefix: str = "astratrade",
-                 store: EventStore | None = None, maxlen: int | None = None) -> None:
+                 store: EventStore | None = None, maxlen: int | None = None,
+                 registry: EventRegistry = PLATFORM_EVENTS) -> None:
         self.client = client
+        self.registry = registry
         self.prefix = prefix
         self.store = store
         self.maxlen = maxlen
@@ -195,7 +199,7 @@ class RedisStreamsBus:
         try:
             pipe = self.client.pipeline(transaction=True)
             for record in records:
-                key = stream_key(self.prefix, domain_of(record.event_type))
+                key = stream_key(self.prefix, domain_of(record.event_type, self.registry))
                 pipe.xadd(key, encode_entry(record, now),  # type: ignore[arg-type]
                           maxlen=self.maxlen, approximate=True)
             self._raise_mark(keys=[self.mark_key],
@@ -226,13 +230,14 @@ _Entry = tuple[str, bytes, StoredEvent, int]
 
 
 class StreamWorker:
-    """Feeds one projection from the consumer group ``group`` (default: its name)."""
+    """Feeds one projection from the consumer group ``group`` (default: its name), reading
+    the streams of ``domains`` (default: every domain of ``registry``)."""
 
     def __init__(self, client: redis.Redis, projection: Projection[Any], store: EventStore,
                  *, prefix: str = "astratrade", consumer: str = "worker-1",
                  group: str | None = None, domains: Iterable[str] | None = None,
                  min_idle_ms: int = 5_000, max_deliveries: int = 5, batch: int = 500,
-                 block_ms: int = 100) -> None:
+                 block_ms: int = 100, registry: EventRegistry = PLATFORM_EVENTS) -> None:
         if max_deliveries < 1 or batch < 1 or min_idle_ms < 0:
             raise ValueError("max_deliveries and batch must be >= 1, min_idle_ms >= 0")
         self.client = client
@@ -241,7 +246,7 @@ class StreamWorker:
         self.prefix = prefix
         self.consumer = consumer
         self.group = group or projection.name
-        self.keys = [stream_key(prefix, d) for d in (domains or all_domains())]
+        self.keys = [stream_key(prefix, d) for d in (domains or all_domains(registry))]
         self.min_idle_ms = min_idle_ms
         self.max_deliveries = max_deliveries
         self.batch = batch

@@ -15,10 +15,10 @@ from pathlib import Path
 import click
 from returns.result import Failure
 
-from astratrade_shell.app import Application, SequentialIds, SimulatedClock
+from astratrade_shell.app import SimulatedClock
 from astratrade_shell.bus import InProcessBus
 from astratrade_shell.cli.main import CliFailure
-from astratrade_shell.community import MARKETS, CommunityConfig, simulate
+from astratrade_shell.community import MARKETS, CommunityConfig, application, simulate
 from astratrade_shell.exchanges import load_csv_prices
 from astratrade_shell.projections import replay
 from astratrade_shell.readmodels import ReadModels
@@ -76,7 +76,7 @@ def demo(seed: int, users: int, days: int, prices_path: str | None,
     bus = InProcessBus()
     live = ReadModels()
     bus.subscribe(live)
-    app = Application(store, bus, clock=clock, ids=SequentialIds("cmd"))
+    app = application(store, bus, clock)
     outcome = simulate(config, app, clock, market)
     echo = click.echo
     echo(f"AstraTrade demo: {users} traders, {days} simulated days, seed {seed}\n")

@@ -2,8 +2,21 @@
 
 Quantities on orders are unsigned with a :class:`Side`; the :class:`Execution` a venue reports
 carries the core's :class:`~astratrade_core.trading.Fill` with a *signed* quantity (buy > 0),
-so the portfolio can fold it directly.  ``client_order_id`` makes submission idempotent:
-submitting the same id again returns the first report and trades nothing.
+so the portfolio can fold it directly.
+
+What every :class:`Exchange` adapter promises (one abstract conformance suite,
+``tests/shell/exchanges/conformance.py``, which the paper exchange and the ccxt adapter
+against the loopback Binance emulator both pass):
+
+* a market order fills at once (``FILLED``); its executions sum to the order's signed
+  quantity, each names the order and pays a fee ``>= 0`` as taker;
+* ``client_order_id`` makes submission idempotent: the same id again returns the first report
+  (or, while the order rests, its state) and trades nothing;
+* a limit order away from the market rests (``OPEN``, no executions) until the market reaches
+  it; :meth:`Exchange.on_prices` then reports the fill exactly once, as maker at the limit;
+* a resting order cancels once (``CANCELLED``); cancelling anything else is refused with
+  ``exchange.not_open`` (kind rejected); an unknown symbol is ``exchange.unknown_symbol``
+  (kind not found).  Refusals are ``DomainError`` values, never exceptions.
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ from collections.abc import Iterator, Sequence
 from returns.maybe import Maybe, Nothing, Some
 from returns.result import Failure, Result, Success
 
-from astratrade_core.events.audit import chain_hashes
 from astratrade_shell.store.chain import GENESIS_HASH
+from astratrade_shell.store.plan import CommandRecord, Duplicate, StoreHead, Write, plan_append
 from astratrade_shell.store.records import (
     Appended,
     ExpectedVersion,
@@ -29,20 +29,20 @@ from astratrade_shell.store.records import (
     Snapshot,
     StoredEvent,
     VersionConflict,
-    check_expected_version,
 )
 
 __all__ = ["InMemoryEventStore"]
 
 
 class InMemoryEventStore:
-    """A list of records plus per-stream indexes, guarded by a lock."""
+    """A list of records plus per-stream indexes, guarded by a lock; appends follow the shared
+    plan (:func:`~astratrade_shell.store.plan.plan_append`)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._records: list[StoredEvent] = []
         self._streams: dict[str, list[int]] = {}
-        self._commands: dict[str, tuple[str, int, int]] = {}
+        self._commands: dict[str, CommandRecord] = {}
         self._snapshots: dict[str, Snapshot] = {}
 
     def append(
@@ -54,32 +54,36 @@ class InMemoryEventStore:
         command_id: str | None = None,
     ) -> Result[Appended, VersionConflict]:
         """Append atomically; see :class:`astratrade_shell.store.port.EventStore`."""
-        check_expected_version(expected_version)
         with self._lock:
-            if command_id is not None and command_id in self._commands:
-                stream, first, last = self._commands[command_id]
-                return Success(Appended(stream, tuple(self._records[first - 1:last]), True))
-            indexes = self._streams.get(stream_id, [])
-            current = len(indexes)
-            if isinstance(expected_version, int) and expected_version != current:
-                return Failure(VersionConflict(stream_id, expected_version, current))
-            if not events:
-                return Success(Appended(stream_id, ()))
-            previous = self._records[-1].hash if self._records else GENESIS_HASH
-            position = len(self._records)
-            hashes = chain_hashes([event.data for event in events], previous)
-            new = [StoredEvent(
-                position=position + offset, stream_id=stream_id, version=current + offset,
-                event_id=event.event_id, event_type=event.event_type,
-                schema_version=event.schema_version, data=event.data, hash=digest,
-                command_id=command_id)
-                for offset, (event, digest) in enumerate(zip(events, hashes, strict=True),
-                                                         start=1)]
-            self._records.extend(new)
-            self._streams.setdefault(stream_id, []).extend(r.position for r in new)
-            if command_id is not None:
-                self._commands[command_id] = (stream_id, new[0].position, new[-1].position)
-            return Success(Appended(stream_id, tuple(new)))
+            last = self._records[-1] if self._records else None
+            head = StoreHead(
+                len(self._streams.get(stream_id, ())),
+                0 if last is None else last.position, GENESIS_HASH if last is None else last.hash,
+                None if command_id is None else self._commands.get(command_id))
+            plan = plan_append(head, stream_id, events, expected_version, command_id)
+            if isinstance(plan, VersionConflict):
+                return Failure(plan)
+            if isinstance(plan, Duplicate):
+                return Success(self._appended(plan.command))
+            self._write(plan)
+            return Success(Appended(stream_id, plan.records))
+
+    def _write(self, plan: Write) -> None:
+        self._records.extend(plan.records)
+        self._streams.setdefault(plan.stream_id, []).extend(r.position for r in plan.records)
+        if plan.command is not None:
+            self._commands[plan.command.command_id] = plan.command
+
+    def _appended(self, command: CommandRecord) -> Appended:
+        return Appended(command.stream_id,
+                        tuple(self._records[command.first_position - 1:command.last_position]),
+                        True)
+
+    def find_command(self, command_id: str) -> Maybe[Appended]:
+        """The append an earlier command with this id made, if any."""
+        with self._lock:
+            found = self._commands.get(command_id)
+            return Nothing if found is None else Some(self._appended(found))
 
     def stream_version(self, stream_id: str) -> int:
         """The number of events in the stream."""

@@ -8,7 +8,12 @@ that every adapter's tests subclass:
   against (``0``: the stream must not exist yet) or :data:`ANY_VERSION`; a mismatch is a
   ``Failure(VersionConflict)``, never an exception.  A ``command_id`` that was already
   stored makes the append a no-op that returns the first append's records
-  (``duplicate=True``), whatever the expected version: retries are safe.
+  (``duplicate=True``), whatever the expected version: retries are safe.  A command id is
+  stored with every successful append that names it, even one of no events.
+  ``find_command(command_id)`` answers that earlier append without writing.
+* Every adapter decides an append with the same pure plan
+  (:func:`astratrade_shell.store.plan.plan_append`): it reads the head inside its
+  transaction, and writes what the plan says.
 * Versions within a stream are ``1..n`` and unique; global positions are ``1..N`` with no
   gaps, in commit order; reading returns records in that order.
 * Every record carries the audit-chain hash linking it to its predecessor; :func:`verify`
@@ -49,6 +54,10 @@ class EventStore(Protocol):
         command_id: str | None = None,
     ) -> Result[Appended, VersionConflict]:
         """Append ``events`` to ``stream_id`` atomically (see the module docstring)."""
+        ...
+
+    def find_command(self, command_id: str) -> Maybe[Appended]:
+        """The append an earlier command with this id made (``duplicate=True``), if any."""
         ...
 
     def stream_version(self, stream_id: str) -> int:

@@ -18,10 +18,11 @@ written); ``UNIQUE (stream_id, version)`` backs it.  Under the lock the new vers
 positions are always free, so a unique violation would mean another program wrote to the
 table without the lock: a bug, which surfaces as an exception rather than a conflict.
 **Idempotent commands**: the ``commands`` table, checked inside the same lock.
-**Audit chain**: the core's :func:`astratrade_core.events.audit.chain_hashes`, computed
-inside the transaction from the predecessor's hash.  The lock, the head query (stream
-version, earlier command, newest position and hash), one ``INSERT`` of every row and the
-command record, and the ``COMMIT``: five round trips per append.
+**One plan**: the head query reads the stream version, the command id's earlier append and
+the newest position and hash; the shared pure plan
+(:func:`~astratrade_shell.store.plan.plan_append`) turns them into the rows (numbered and
+hash-chained), a conflict, or a duplicate answer.  The lock, the head query, one ``INSERT``
+of every row and the command record, and the ``COMMIT``: five round trips per append.
 
 **Schema** is created and migrated by :func:`open_postgres_store` under a transaction-level
 advisory lock (instances starting together do not race); the version is kept in
@@ -48,8 +49,8 @@ from returns.maybe import Maybe, Nothing, Some
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
-from astratrade_core.events.audit import chain_hashes
 from astratrade_shell.store.chain import GENESIS_HASH
+from astratrade_shell.store.plan import ROW_COLUMNS, CommandRecord, StoreHead, Write, plan_append
 from astratrade_shell.store.records import (
     Appended,
     ExpectedVersion,
@@ -57,7 +58,6 @@ from astratrade_shell.store.records import (
     Snapshot,
     StoredEvent,
     VersionConflict,
-    check_expected_version,
     paged,
 )
 
@@ -116,13 +116,11 @@ WITH command AS (
     INSERT INTO commands (command_id, stream_id, first_position, last_position)
     SELECT c, %s, %s, %s FROM (SELECT %s::text AS c) AS given WHERE c IS NOT NULL
 )
-INSERT INTO events ({_COLUMNS}) SELECT * FROM unnest(
+INSERT INTO events ({", ".join(ROW_COLUMNS)}) SELECT * FROM unnest(
     %s::bigint[], %s::text[], %s::integer[], %s::text[], %s::text[], %s::integer[],
-    %s::bytea[], %s::bytea[], %s::text[])
+    %s::bytea[], %s::text[], %s::bytea[])
 """
 _PAGE = 2_000
-
-_Row = tuple[int, str, int, str, str, int, bytes, bytes, str | None]
 
 
 def open_postgres_store(
@@ -220,44 +218,53 @@ class PostgresEventStore:
         command_id: str | None = None,
     ) -> Result[Appended, VersionConflict]:
         """Append the batch in one transaction holding the table's write lock."""
-        check_expected_version(expected_version)
         with self._lock, self._conn.transaction():
             self._conn.execute("LOCK TABLE events IN EXCLUSIVE MODE")
-            outcome = self._append_locked(stream_id, events, expected_version, command_id)
-            if not isinstance(outcome, Success) or outcome.unwrap().duplicate:
+            head = self._conn.execute(_HEAD, (stream_id, command_id)).fetchone()
+            assert head is not None  # the query always returns its one row
+            current, seen_stream, seen_first, seen_last, position, previous = head
+            plan = plan_append(
+                StoreHead(current or 0, position or 0,
+                          GENESIS_HASH if previous is None else bytes(previous),
+                          None if seen_stream is None or command_id is None else
+                          CommandRecord(command_id, seen_stream, seen_first, seen_last)),
+                stream_id, events, expected_version, command_id)
+            outcome: Result[Appended, VersionConflict]
+            if isinstance(plan, Write):
+                self._write(plan)
+                outcome = Success(Appended(stream_id, plan.records))
+            else:
+                outcome = (Failure(plan) if isinstance(plan, VersionConflict) else
+                           Success(self._appended(plan.command)))
                 raise psycopg.Rollback  # swallowed by transaction(): nothing is written
         return outcome
 
-    def _append_locked(
-        self,
-        stream_id: str,
-        events: Sequence[PendingEvent],
-        expected_version: int | ExpectedVersion,
-        command_id: str | None,
-    ) -> Result[Appended, VersionConflict]:
-        conn = self._conn
-        head = conn.execute(_HEAD, (stream_id, command_id)).fetchone()
-        assert head is not None  # the query always returns its one row
-        current, seen_stream, seen_first, seen_last, position, previous = head
-        if seen_stream is not None:
-            again = conn.execute(f"SELECT {_COLUMNS} FROM events WHERE position BETWEEN %s "
-                                 "AND %s ORDER BY position", (seen_first, seen_last)).fetchall()
-            return Success(Appended(seen_stream, tuple(map(_record, again)), True))
-        current = current or 0
-        if isinstance(expected_version, int) and expected_version != current:
-            return Failure(VersionConflict(stream_id, expected_version, current))
-        if not events:
-            return Success(Appended(stream_id, ()))
-        position, previous = (0, GENESIS_HASH) if position is None else (position,
-                                                                          bytes(previous))
-        hashes = chain_hashes([event.data for event in events], previous)
-        rows: list[_Row] = [
-            (position + offset, stream_id, current + offset, event.event_id, event.event_type,
-             event.schema_version, event.data, digest, command_id)
-            for offset, (event, digest) in enumerate(zip(events, hashes, strict=True), start=1)]
-        conn.execute(_INSERT, (stream_id, position + 1, position + len(rows), command_id,
-                               *(list(column) for column in zip(*rows, strict=True))))
-        return Success(Appended(stream_id, tuple(map(_record, rows))))
+    def _write(self, plan: Write) -> None:
+        command = plan.command
+        if command is None and not plan.records:
+            return
+        columns = ([list(column) for column in zip(*plan.rows, strict=True)]
+                   or [[] for _ in ROW_COLUMNS])
+        self._conn.execute(_INSERT, (
+            plan.stream_id, 0 if command is None else command.first_position,
+            0 if command is None else command.last_position,
+            None if command is None else command.command_id, *columns))
+
+    def _appended(self, command: CommandRecord) -> Appended:
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM events WHERE position BETWEEN %s AND %s ORDER BY position",
+            (command.first_position, command.last_position)).fetchall()
+        return Appended(command.stream_id, tuple(map(_record, rows)), True)
+
+    def find_command(self, command_id: str) -> Maybe[Appended]:
+        """The append an earlier command with this id made, if any."""
+        with self._lock:
+            seen = self._conn.execute(
+                "SELECT stream_id, first_position, last_position FROM commands "
+                "WHERE command_id = %s", (command_id,)).fetchone()
+            if seen is None:
+                return Nothing
+            return Some(self._appended(CommandRecord(command_id, seen[0], seen[1], seen[2])))
 
     def _version(self, stream_id: str) -> int:
         row = self._conn.execute("SELECT max(version) FROM events WHERE stream_id = %s",

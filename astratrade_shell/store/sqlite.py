@@ -8,10 +8,12 @@
   ``Success`` survives power loss too (about 0.25 ms per commit on the reference machine).
   :attr:`Synchronous.NORMAL` skips that fsync: still crash-safe for the application and never
   corrupt, but the last commits may be lost on power failure — fine for simulations.
-* One ``BEGIN IMMEDIATE`` transaction per append: the version check, the command-id check,
-  the audit link to the predecessor and every row of the batch commit together or not at
-  all.  ``IMMEDIATE`` takes the write lock up front, so concurrent writers (threads or
-  processes) queue on ``busy_timeout`` instead of failing with a stale snapshot.
+* One ``BEGIN IMMEDIATE`` transaction per append: it reads the head (stream version, the
+  command id's earlier append, the newest position and hash), runs the shared append plan
+  (:func:`~astratrade_shell.store.plan.plan_append`: the command-id and version checks, the
+  numbering, the audit links) and writes its rows, which commit together or not at all.
+  ``IMMEDIATE`` takes the write lock up front, so concurrent writers (threads or processes)
+  queue on ``busy_timeout`` instead of failing with a stale snapshot.
 * Global positions are assigned inside that transaction as ``last + 1 ...``, so they are
   gap-free and in commit order; ``UNIQUE (stream_id, version)`` backs the version check.
 
@@ -40,8 +42,14 @@ from returns.maybe import Maybe, Nothing, Some
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
-from astratrade_core.events.audit import chain_hashes
 from astratrade_shell.store.chain import GENESIS_HASH
+from astratrade_shell.store.plan import (
+    ROW_COLUMNS,
+    CommandRecord,
+    Duplicate,
+    StoreHead,
+    plan_append,
+)
 from astratrade_shell.store.records import (
     Appended,
     ExpectedVersion,
@@ -49,7 +57,6 @@ from astratrade_shell.store.records import (
     Snapshot,
     StoredEvent,
     VersionConflict,
-    check_expected_version,
     paged,
 )
 
@@ -88,7 +95,7 @@ CREATE TABLE IF NOT EXISTS snapshots (
 
 _COLUMNS = ("position, stream_id, version, event_id, event_type, schema_version, data, hash, "
             "command_id")
-_INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT = f"INSERT INTO events ({', '.join(ROW_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _PAGE = 2_000
 
 
@@ -167,55 +174,54 @@ class SQLiteEventStore:
         command_id: str | None = None,
     ) -> Result[Appended, VersionConflict]:
         """Append the batch in one ``BEGIN IMMEDIATE`` transaction (all or nothing)."""
-        check_expected_version(expected_version)
         with self._lock:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
-                outcome = self._append_locked(conn, stream_id, events, expected_version,
-                                              command_id)
+                plan = plan_append(self._head(conn, stream_id, command_id), stream_id, events,
+                                   expected_version, command_id)
+                if isinstance(plan, VersionConflict):
+                    conn.execute("ROLLBACK")
+                    return Failure(plan)
+                if isinstance(plan, Duplicate):
+                    appended = self._appended(conn, plan.command)
+                    conn.execute("ROLLBACK")
+                    return Success(appended)
+                conn.executemany(_INSERT, plan.rows)
+                if plan.command is not None:
+                    command = plan.command
+                    conn.execute("INSERT INTO commands VALUES (?, ?, ?, ?)",
+                                 (command.command_id, command.stream_id,
+                                  command.first_position, command.last_position))
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT" if isinstance(outcome, Success) and not
-                         outcome.unwrap().duplicate else "ROLLBACK")
-            return outcome
+            conn.execute("COMMIT")
+            return Success(Appended(stream_id, plan.records))
 
-    def _append_locked(
-        self,
-        conn: sqlite3.Connection,
-        stream_id: str,
-        events: Sequence[PendingEvent],
-        expected_version: int | ExpectedVersion,
-        command_id: str | None,
-    ) -> Result[Appended, VersionConflict]:
-        if command_id is not None:
-            seen = conn.execute(
-                "SELECT stream_id, first_position, last_position FROM commands "
-                "WHERE command_id = ?", (command_id,)).fetchone()
-            if seen is not None:
-                again = conn.execute(f"SELECT {_COLUMNS} FROM events WHERE position BETWEEN ? "
-                                     "AND ? ORDER BY position", (seen[1], seen[2])).fetchall()
-                return Success(Appended(seen[0], tuple(_record(r) for r in again), True))
+    @staticmethod
+    def _head(conn: sqlite3.Connection, stream_id: str, command_id: str | None) -> StoreHead:
         current = conn.execute("SELECT max(version) FROM events WHERE stream_id = ?",
                                (stream_id,)).fetchone()[0] or 0
-        if isinstance(expected_version, int) and expected_version != current:
-            return Failure(VersionConflict(stream_id, expected_version, current))
-        if not events:
-            return Success(Appended(stream_id, ()))
         tail = conn.execute("SELECT position, hash FROM events ORDER BY position DESC "
                             "LIMIT 1").fetchone()
-        position, previous = (tail[0], tail[1]) if tail is not None else (0, GENESIS_HASH)
-        hashes = chain_hashes([event.data for event in events], previous)
-        rows = [(position + offset, stream_id, current + offset, event.event_id,
-                 event.event_type, event.schema_version, event.data, digest, command_id)
-                for offset, (event, digest) in enumerate(zip(events, hashes, strict=True),
-                                                         start=1)]
-        conn.executemany(_INSERT, rows)
-        if command_id is not None:
-            conn.execute("INSERT INTO commands VALUES (?, ?, ?, ?)",
-                         (command_id, stream_id, position + 1, position + len(rows)))
-        return Success(Appended(stream_id, tuple(map(_fresh_record, rows))))
+        position, previous = (tail[0], _as_bytes(tail[1])) if tail is not None else (
+            0, GENESIS_HASH)
+        return StoreHead(current, position, previous,
+                         None if command_id is None else _command(conn, command_id))
+
+    @staticmethod
+    def _appended(conn: sqlite3.Connection, command: CommandRecord) -> Appended:
+        rows = conn.execute(f"SELECT {_COLUMNS} FROM events WHERE position BETWEEN ? AND ? "
+                            "ORDER BY position",
+                            (command.first_position, command.last_position)).fetchall()
+        return Appended(command.stream_id, tuple(map(_record, rows)), True)
+
+    def find_command(self, command_id: str) -> Maybe[Appended]:
+        """The append an earlier command with this id made, if any."""
+        with self._lock:
+            found = _command(self._conn, command_id)
+            return Nothing if found is None else Some(self._appended(self._conn, found))
 
     def stream_version(self, stream_id: str) -> int:
         """The number of events in the stream."""
@@ -271,11 +277,11 @@ class SQLiteEventStore:
             self._conn.close()
 
 
-def _fresh_record(row: tuple[int, str, int, str, str, int, bytes, bytes, str | None],
-                  ) -> StoredEvent:
-    return StoredEvent(position=row[0], stream_id=row[1], version=row[2], event_id=row[3],
-                       event_type=row[4], schema_version=row[5], data=row[6], hash=row[7],
-                       command_id=row[8])
+def _command(conn: sqlite3.Connection, command_id: str) -> CommandRecord | None:
+    seen = conn.execute("SELECT stream_id, first_position, last_position FROM commands "
+                        "WHERE command_id = ?", (command_id,)).fetchone()
+    return None if seen is None else CommandRecord(command_id, seen[0], seen[1], seen[2])
+
 
 
 def _record(row: Sequence[Any]) -> StoredEvent:

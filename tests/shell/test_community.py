@@ -6,14 +6,20 @@ import decimal
 from collections import Counter
 from decimal import Decimal
 
-from astratrade_core.events import decode
+from astratrade_core.events import PLATFORM_EVENTS, decode
 from astratrade_core.events.gamification import LeaderboardUpdated
 from astratrade_core.events.revenue import TradingFeeCollected
 from astratrade_core.events.trading import TradeExecuted
 from astratrade_core.revenue.ledger import RevenueStream
-from astratrade_shell.app import Application, SequentialIds, SimulatedClock
+from astratrade_shell.app import Application, SimulatedClock
 from astratrade_shell.bus import InProcessBus
-from astratrade_shell.community import PORTFOLIO, CommunityConfig, Outcome, simulate
+from astratrade_shell.community import (
+    PORTFOLIO,
+    CommunityConfig,
+    Outcome,
+    application,
+    simulate,
+)
 from astratrade_shell.readmodels import PlayerView, ReadModels
 from astratrade_shell.store import InMemoryEventStore
 
@@ -25,7 +31,7 @@ def run() -> tuple[Application, ReadModels, Outcome]:
     bus = InProcessBus()
     models = ReadModels()
     bus.subscribe(models)
-    app = Application(InMemoryEventStore(), bus, clock=clock, ids=SequentialIds("cmd"))
+    app = application(InMemoryEventStore(), bus, clock)
     return app, models, simulate(CONFIG, app, clock)
 
 
@@ -37,7 +43,7 @@ def test_the_same_seed_stores_byte_identical_events() -> None:
 
 def test_records_agree_with_each_other() -> None:
     app, models, outcome = run()
-    events = [decode(r.data).unwrap() for r in app.store.read_all()]
+    events = [decode(r.data, PLATFORM_EVENTS).unwrap() for r in app.store.read_all()]
     kinds = Counter(e.event_type for e in events)
     assert kinds["TradeExecuted"] == outcome.orders_filled == kinds["TradingFeeCollected"]
     assert kinds["PositionClosed"] == outcome.closed_trades

@@ -11,10 +11,15 @@ import pytest
 from pyrsistent import pmap
 from pyrsistent.typing import PMap
 
-from astratrade_core.portfolio import PortfolioState, decide, evolve
-from astratrade_shell.app import Aggregate, Application, SequentialIds, SimulatedClock
+from astratrade_shell.app import Application, SimulatedClock
 from astratrade_shell.bus import InProcessBus
-from astratrade_shell.community import PORTFOLIO, CommunityConfig, simulate
+from astratrade_shell.community import (
+    PORTFOLIO,
+    SNAPSHOTS,
+    CommunityConfig,
+    application,
+    simulate,
+)
 from astratrade_shell.snapshots import PORTFOLIO_SNAPSHOTS, attrs_codec
 from astratrade_shell.store import InMemoryEventStore
 
@@ -75,10 +80,10 @@ def test_portfolio_snapshot_plus_tail_equals_a_full_replay() -> None:
     config = CommunityConfig(seed=5, users=6, days=30)
     clock = SimulatedClock(config.start)
     store = InMemoryEventStore()
-    app = Application(store, InProcessBus(), clock=clock, ids=SequentialIds("cmd"))
-    outcome = simulate(config, app, clock)
-    fresh = Application(store, InProcessBus(), cache_states=False)
-    full = Aggregate("portfolio", PortfolioState.EMPTY, decide, evolve)
+    outcome = simulate(config, application(store, InProcessBus(), clock), clock)
+    fresh = Application(store, InProcessBus(), aggregates=[PORTFOLIO], snapshots=SNAPSHOTS,
+                        cache_states=False)
+    full = Application(store, InProcessBus(), aggregates=[PORTFOLIO], cache_states=False)
     snapshotted = 0
     for trader in outcome.traders:
         snapshot = store.load_snapshot(trader.user_id).value_or(None)
@@ -87,7 +92,7 @@ def test_portfolio_snapshot_plus_tail_equals_a_full_replay() -> None:
             assert snapshot.state_type == PORTFOLIO_SNAPSHOTS.state_type
             assert 50 <= snapshot.version <= store.stream_version(trader.user_id)
         via_snapshot = fresh.load(PORTFOLIO, trader.user_id)
-        assert via_snapshot == fresh.load(full, trader.user_id)
+        assert via_snapshot == full.load(PORTFOLIO, trader.user_id)
         assert PORTFOLIO_SNAPSHOTS.decode(PORTFOLIO_SNAPSHOTS.encode(via_snapshot.state)) == \
             via_snapshot.state
     assert snapshotted > 0

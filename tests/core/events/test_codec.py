@@ -1,5 +1,8 @@
-"""The canonical codec: exact bytes, exact round trips for every registered type, typed
-errors for every malformed input, upcasting, and independence from the caller's context."""
+"""The canonical codec: exact bytes, exact round trips for every type of the platform registry,
+typed errors for every malformed input, upcasting, and independence from the caller's context.
+
+The specimen events below are test-only: they enter only the registries this module builds,
+never :data:`PLATFORM_EVENTS`."""
 
 from __future__ import annotations
 
@@ -16,8 +19,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from returns.result import Failure, Success
 
-from astratrade_core.events import Event, event_type, registered_types
-from astratrade_core.events.codec import Upcaster, decode, encode, payload_fields
+from astratrade_core.events import (
+    PLATFORM_EVENTS,
+    Event,
+    EventRegistry,
+    Upcast,
+    event_type,
+)
+from astratrade_core.events.codec import decode, encode, payload_fields
 from astratrade_core.testing import codec_decimals, event_of, events, hostile_contexts
 
 T0 = datetime(2026, 3, 4, 5, 6, 7, 890, tzinfo=UTC)
@@ -47,6 +56,10 @@ class CodecSpecimen(Event):
     legs: tuple[Leg, ...]
 
 
+#: The platform's types plus the specimen (to decode it), built explicitly.
+REGISTRY = PLATFORM_EVENTS.merge(EventRegistry.of([CodecSpecimen]))
+
+
 def _specimen(**changes: Any) -> CodecSpecimen:
     base = CodecSpecimen(
         event_id="e-1", stream_id="acct-7", occurred_at=T0, zeta="ü\"\n", amount=Decimal("1.50"),
@@ -68,8 +81,10 @@ def test_worked_example_bytes() -> None:
         b'"zeta":"\\u00fc\\"\\n"},"stream_id":"acct-7","type":"CodecSpecimen","version":1}'
     )
     assert encode(_specimen()) == expected
-    assert decode(expected) == Success(_specimen())
-    assert decode(expected.decode("ascii")) == Success(_specimen())
+    assert decode(expected, REGISTRY) == Success(_specimen())
+    assert decode(expected.decode("ascii"), REGISTRY) == Success(_specimen())
+    # The platform registry does not know test-only types.
+    assert decode(expected, PLATFORM_EVENTS).failure().code == "codec.unknown_type"
 
 
 def test_payload_fields_are_sorted_with_resolved_types() -> None:
@@ -102,15 +117,15 @@ def _reference(value: object) -> object:
     return value
 
 
-@pytest.mark.parametrize("name", sorted(registered_types()))
+@pytest.mark.parametrize("name", PLATFORM_EVENTS.names())
 @settings(max_examples=60)
 @given(data=st.data())
-def test_every_registered_type_round_trips_exactly(name: str, data: st.DataObject) -> None:
-    event = data.draw(event_of(registered_types()[name]))
+def test_every_platform_type_round_trips_exactly(name: str, data: st.DataObject) -> None:
+    event = data.draw(event_of(PLATFORM_EVENTS.types[name]))
     encoded = encode(event)
-    assert decode(encoded) == Success(event)
+    assert decode(encoded, PLATFORM_EVENTS) == Success(event)
     # Byte-identical re-encoding: decimals keep their exponents, datetimes their microseconds.
-    assert encode(decode(encoded).unwrap()) == encoded
+    assert encode(decode(encoded, PLATFORM_EVENTS).unwrap()) == encoded
     assert encoded == json.dumps(_reference(event), sort_keys=True, separators=(",", ":"),
                                  ensure_ascii=True).encode("ascii")
 
@@ -122,14 +137,14 @@ def test_results_do_not_depend_on_the_callers_context(event: Event,
     ctx.capitals = 0  # lower-case exponents would change str(Decimal), not the codec
     with decimal.localcontext(ctx):
         assert encode(event) == encoded
-        decoded = decode(encoded)
+        decoded = decode(encoded, PLATFORM_EVENTS)
     assert decoded == Success(event)
 
 
 @given(codec_decimals())
 def test_decimal_exponents_survive(amount: Decimal) -> None:
     event = _specimen(amount=amount, maybe=amount)
-    back = decode(encode(event)).unwrap()
+    back = decode(encode(event), REGISTRY).unwrap()
     assert isinstance(back, CodecSpecimen)
     assert back.amount.as_tuple() == amount.as_tuple()
 
@@ -138,7 +153,7 @@ def test_other_timezones_are_stored_as_the_same_instant_in_utc() -> None:
     tokyo = timezone(timedelta(hours=9))
     event = _specimen(occurred_at=datetime(2026, 3, 4, 14, 6, 7, 890, tzinfo=tokyo))
     assert encode(event) == encode(_specimen())
-    assert decode(encode(event)).unwrap().occurred_at == event.occurred_at
+    assert decode(encode(event), REGISTRY).unwrap().occurred_at == event.occurred_at
 
 
 def test_encoding_a_naive_datetime_is_a_bug() -> None:
@@ -195,7 +210,7 @@ _DROP = object()
     (_tampered(extra="x"), "codec.unexpected_field", "$.payload"),
 ])
 def test_malformed_input_is_a_typed_failure(data: bytes, code: str, path: str | None) -> None:
-    result = decode(data)
+    result = decode(data, REGISTRY)
     assert isinstance(result, Failure)
     error = result.failure()
     assert error.code == code
@@ -219,12 +234,12 @@ def _envelope(**changes: object) -> bytes:
     (_envelope(event_id=1), "codec.bad_value"),
 ])
 def test_bad_envelopes_are_typed_failures(data: bytes, code: str) -> None:
-    assert decode(data).failure().code == code
+    assert decode(data, REGISTRY).failure().code == code
 
 
 def test_every_problem_in_one_record_is_reported() -> None:
     data = _tampered(amount="x", count="y", extra=1, zeta=_DROP)
-    error = decode(data).failure()
+    error = decode(data, REGISTRY).failure()
     assert error.code == "codec.bad_payload"
     assert sorted(error.codes()) == sorted(["codec.missing_field", "codec.unexpected_field",
                                             "codec.bad_decimal", "codec.bad_value"])
@@ -232,7 +247,7 @@ def test_every_problem_in_one_record_is_reported() -> None:
 
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_never_raise(data: bytes) -> None:
-    assert isinstance(decode(data), Success | Failure)
+    assert isinstance(decode(data, REGISTRY), Success | Failure)
 
 
 @given(events(), st.data())
@@ -240,9 +255,9 @@ def test_corrupted_encodings_never_raise(event: Event, draw: st.DataObject) -> N
     data = bytearray(encode(event))
     at = draw.draw(st.integers(0, len(data) - 1))
     data[at] = draw.draw(st.integers(0, 255))
-    result = decode(bytes(data))
+    result = decode(bytes(data), PLATFORM_EVENTS)
     if isinstance(result, Success):  # a change inside a string may still decode
-        assert decode(encode(result.unwrap())) == result
+        assert decode(encode(result.unwrap()), PLATFORM_EVENTS) == result
 
 
 # ------------------------------------------------------------------------------- upcasting
@@ -269,9 +284,13 @@ def _renamed(version: int, payload: dict[str, object]) -> bytes:
                        "version": version, "payload": payload}).encode()
 
 
+def _with(*upcasts: Upcast) -> EventRegistry:
+    return EventRegistry.of([CodecRenamed], upcasts)
+
+
 def test_upcasters_lift_old_payloads_to_the_current_version() -> None:
     v1 = _renamed(1, {"label": "hello"})
-    lifted = decode(v1, upcasters={("CodecRenamed", 1): _lift_v1}).unwrap()
+    lifted = decode(v1, _with(Upcast("CodecRenamed", 1, _lift_v1))).unwrap()
     assert lifted == CodecRenamed(event_id="e", stream_id="s",
                                   occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
                                   title="hello", priority=0)
@@ -281,7 +300,10 @@ def test_upcasters_lift_old_payloads_to_the_current_version() -> None:
 
 def test_missing_or_bad_upcasters_are_typed_failures() -> None:
     v1 = _renamed(1, {"label": "hello"})
-    assert decode(v1, upcasters={}).failure().code == "codec.no_upcaster"
-    assert decode(_renamed(3, {}), upcasters={}).failure().code == "codec.unsupported_version"
-    garbled: dict[tuple[str, int], Upcaster] = {("CodecRenamed", 1): lambda p: {"title": 1}}
-    assert decode(v1, upcasters=garbled).failure().code == "codec.bad_payload"
+    assert decode(v1, _with()).failure().code == "codec.no_upcaster"
+    assert decode(_renamed(3, {}), _with()).failure().code == "codec.unsupported_version"
+    def garbled(payload: Mapping[str, Any]) -> Mapping[str, Any]:
+        return {"title": 1}  # the wrong type for title, and priority missing
+
+    assert decode(v1, _with(Upcast("CodecRenamed", 1, garbled))).failure().code == \
+        "codec.bad_payload"

@@ -9,13 +9,15 @@ from decimal import Decimal
 from returns.result import Success
 
 from astratrade_core.events import (
+    PLATFORM_EVENTS,
+    EventRegistry,
     LimitBreach,
     RiskLimitHit,
     TradeExecuted,
     decode,
     encode,
-    registered_upcasters,
 )
+from astratrade_core.events.trading import TRADING_EVENTS
 
 T0 = datetime(2026, 5, 1, 9, 30, tzinfo=UTC)
 TRADE = TradeExecuted(event_id="c7:0", stream_id="acct-1", occurred_at=T0, symbol="BTCUSD",
@@ -39,14 +41,15 @@ def test_trade_bytes_are_canonical() -> None:
 
 
 def test_version_one_fills_load_as_taker_fills() -> None:
-    assert ("TradeExecuted", 1) in registered_upcasters()
-    assert decode(V1) == Success(TRADE)
+    assert PLATFORM_EVENTS.upcaster("TradeExecuted", 1) is not None
+    assert decode(V1, PLATFORM_EVENTS) == Success(TRADE)
     # Loading does not rewrite history: the lifted event re-encodes as version 2.
-    assert encode(decode(V1).unwrap()) == encode(TRADE)
+    assert encode(decode(V1, PLATFORM_EVENTS).unwrap()) == encode(TRADE)
 
 
 def test_without_the_upcaster_version_one_is_refused() -> None:
-    assert decode(V1, upcasters={}).failure().code == "codec.no_upcaster"
+    no_upcasters = EventRegistry.of(TRADING_EVENTS)
+    assert decode(V1, no_upcasters).failure().code == "codec.no_upcaster"
 
 
 def test_risk_hits_carry_their_breaches_as_nested_records() -> None:
@@ -56,4 +59,4 @@ def test_risk_hits_carry_their_breaches_as_nested_records() -> None:
     data = encode(hit)
     assert (b'"breaches":[{"actual":"8","code":"risk.max_leverage","limit":"5"}]'
             in data)
-    assert decode(data) == Success(hit)
+    assert decode(data, PLATFORM_EVENTS) == Success(hit)

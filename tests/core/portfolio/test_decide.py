@@ -10,6 +10,7 @@ from typing import TypedDict
 from returns.result import Failure
 
 from astratrade_core.events import (
+    PLATFORM_EVENTS,
     Event,
     FeeCharged,
     FundingApplied,
@@ -164,7 +165,7 @@ def test_version_one_position_closed_records_upcast_without_the_position() -> No
     v1 = (b'{"event_id":"c:1","occurred_at":"2026-05-01T09:00:00.000000Z","payload":'
           b'{"fees_paid":"1","funding_paid":"0","quote_currency":"USD","realized_pnl":"5",'
           b'"symbol":"X"},"stream_id":"acct","type":"PositionClosed","version":1}')
-    closed = decode(v1).unwrap()
+    closed = decode(v1, PLATFORM_EVENTS).unwrap()
     assert isinstance(closed, PositionClosed) and closed.schema_version == 2
     assert (closed.realized_pnl, closed.quantity, closed.cost_basis, closed.exit_price) == (
         D("5"), None, None, None)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from returns.result import Success
 
-from astratrade_core.events import Event, RiskLimitHit, decode, encode
+from astratrade_core.events import PLATFORM_EVENTS, Event, RiskLimitHit, decode, encode
 from astratrade_core.numeric import CONTEXT
 from astratrade_core.portfolio import (
     ApplyFunding,
@@ -158,7 +158,7 @@ def test_equity_reconciles_exactly(cmds: tuple[Command, ...]) -> None:
 @given(command_lists)
 def test_decided_events_survive_the_codec(cmds: tuple[Command, ...]) -> None:
     for event in _run(cmds):
-        assert decode(encode(event)) == Success(event)
+        assert decode(encode(event), PLATFORM_EVENTS) == Success(event)
 
 
 @settings(max_examples=50)

@@ -33,12 +33,16 @@ from astratrade_core.risk import (
     equity_curve,
     historical_cvar,
     historical_var,
+    kurtosis,
+    omega_ratio,
     parametric_cvar,
     parametric_var,
     sharpe_ratio,
     simple_returns,
+    skewness,
     sortino_ratio,
     summarize,
+    tail_ratio,
     volatility,
 )
 from astratrade_core.risk.series import equity_of, max_drawdown_of
@@ -155,9 +159,14 @@ def test_failures_are_values() -> None:
     assert volatility(["0.01"]).failure().code == "risk.metrics.too_short"
     assert volatility(["0.01"], ddof=0).unwrap() == 0
     assert sharpe_ratio(["0.01", "0.01"]).failure().code == "risk.metrics.zero_volatility"
-    assert historical_var(TEN, "0").failure().code == "risk.metrics.confidence"
+    assert historical_var(TEN, "-0.01").failure().code == "risk.metrics.confidence"
     assert historical_var(TEN, "95").failure().code == "risk.metrics.confidence"
-    assert historical_cvar(TEN, 0.95).failure().code == "numeric.float_rejected"
+    assert historical_cvar(TEN, "1.0001").failure().code == "risk.metrics.confidence"
+    # the parametric ones have no quantile at 0 or 1 (the normal's is infinite)
+    assert parametric_var(TEN, "1").failure().code == "risk.metrics.confidence"
+    assert parametric_cvar(TEN, "0").failure().code == "risk.metrics.confidence"
+    assert historical_cvar(TEN, 0.95).failure().code == (  # type: ignore[arg-type]  # a float
+        "numeric.float_rejected")
     assert parametric_var(TEN, "1e-29").failure().code == "numeric.out_of_bounds"
     assert volatility(R4, periods_per_year=0).failure().code == "risk.metrics.periods_per_year"
     assert volatility(R4, ddof=-1).failure().code == "risk.metrics.ddof"
@@ -165,7 +174,8 @@ def test_failures_are_values() -> None:
         "risk.metrics.risk_free")
     assert cagr(["0.1", "-1"]).failure().code == "risk.metrics.total_loss"
     # every problem at once, not the first
-    err = sharpe_ratio(["0.01", "oops"], risk_free=0.1, periods_per_year=True, places=-1,
+    err = sharpe_ratio(["0.01", "oops"], risk_free=0.1,  # type: ignore[arg-type]  # a float
+                       periods_per_year=True, places=-1,
                        ).failure()
     assert err.code == "risk.metrics.invalid"
     assert err.codes() == ("risk.metrics.series", "risk.metrics.periods_per_year",
@@ -355,11 +365,20 @@ def test_summary_marks_undefined_ratios_as_nothing() -> None:
     assert s.volatility == 0 and s.max_drawdown.fraction == 0
 
 
+def rolling_rate(annual: Decimal, periods: int) -> Decimal:
+    """An annual rate compounded to one period: (1 + R) ** (1 / P) - 1, as the summary does;
+    the per-period value is rounded to 28 places, as an input must be (the Omega threshold
+    then agrees to far below the results' 20 places)."""
+    exact = CONTEXT.subtract(CONTEXT.exp(CONTEXT.divide(CONTEXT.ln(CONTEXT.add(1, annual)),
+                                                        periods)), 1)
+    return exact.quantize(D("1e-28"), context=CONTEXT)
+
+
 def test_summary_failures() -> None:
     assert summarize([]).failure().code == "risk.metrics.empty"
     assert summarize(["100"], SeriesKind.EQUITY).failure().code == "risk.metrics.too_short"
     assert summarize(["0.1"]).failure().code == "risk.metrics.too_short"  # ddof 1 needs 2
-    bad = MetricConventions(confidence=D(1), periods_per_year=0, places=29)
+    bad = MetricConventions(confidence=D("1.5"), periods_per_year=0, places=29)
     assert summarize(["0.1", "0.2"], conventions=bad).failure().codes() == (
         "risk.metrics.periods_per_year", "risk.metrics.confidence", "risk.metrics.places")
 
@@ -395,10 +414,27 @@ def test_summary_agrees_with_each_metric(returns: list[Decimal],
                                               loss_sign=sign, places=n, rounding=mode).unwrap()
     assert s.historical_cvar == historical_cvar(returns, level, loss_sign=sign, places=n,
                                                 rounding=mode).unwrap()
-    assert s.parametric_var == parametric_var(returns, level, ddof=c.ddof, loss_sign=sign,
-                                              places=n, rounding=mode).unwrap()
-    assert s.parametric_cvar == parametric_cvar(returns, level, ddof=c.ddof, loss_sign=sign,
-                                                places=n, rounding=mode).unwrap()
+    # Nothing exactly at confidence 0 and 1, where the standalone functions fail
+    assert s.parametric_var == maybe(parametric_var(returns, level, ddof=c.ddof, loss_sign=sign,
+                                                    places=n, rounding=mode))
+    assert s.parametric_cvar == maybe(parametric_cvar(
+        returns, level, ddof=c.ddof, loss_sign=sign, places=n, rounding=mode))
+    estimator = c.moment_estimator
+    assert s.skewness == maybe(skewness(returns, estimator=estimator, places=n, rounding=mode))
+    assert s.kurtosis == maybe(kurtosis(returns, estimator=estimator, places=n, rounding=mode))
+    rate = (c.risk_free if c.risk_free_basis is RateBasis.PER_PERIOD
+            else rolling_rate(c.risk_free, per))
+    assert s.omega == maybe(omega_ratio(returns, risk_free=rate,
+                                        required_return=c.omega_required_return,
+                                        periods_per_year=per, places=n, rounding=mode))
+    assert s.tail_ratio == maybe(tail_ratio(returns, cutoff=c.tail_cutoff, places=n,
+                                            rounding=mode))
+    # Martin's Ulcer index of the curve, recomputed here at 150 digits
+    with decimal.localcontext(decimal.Context(prec=150)):
+        peaks = [max(curve[: i + 1]) for i in range(len(curve))]
+        squares = sum(((1 - e / p) ** 2 for e, p in zip(curve, peaks, strict=True)), D(0))
+        ulcer = (squares / len(curve)).sqrt()
+    assert abs(s.ulcer_index - ulcer) <= D(10) ** -n
 
 
 @given(equity_series(min_size=3))
@@ -408,9 +444,11 @@ def test_equity_and_returns_summaries_agree(equity: list[Decimal]) -> None:
     returns = simple_returns(equity, places=28).unwrap()
     by_returns = summarize(returns, SeriesKind.RETURNS, conventions).unwrap()
     tolerance = D("1e-18")
-    for field in ("volatility", "historical_var", "parametric_var", "mean_return"):
+    for field in ("volatility", "historical_var", "mean_return", "ulcer_index"):
         gap = CONTEXT.subtract(getattr(by_equity, field), getattr(by_returns, field))
         assert CONTEXT.abs(gap) <= tolerance, field
+    gap = CONTEXT.subtract(by_equity.parametric_var.unwrap(), by_returns.parametric_var.unwrap())
+    assert CONTEXT.abs(gap) <= tolerance
     gap = CONTEXT.subtract(by_equity.max_drawdown.fraction, by_returns.max_drawdown.fraction)
     assert CONTEXT.abs(gap) <= tolerance
 

@@ -81,7 +81,7 @@ def test_drawdown_edge_cases() -> None:
 def test_errors_are_values() -> None:
     assert max_drawdown([]).failure().code == "risk.metrics.empty"
     assert simple_returns(["1"]).failure().code == "risk.metrics.too_short"
-    err = max_drawdown(["100", "0", 1.5, "x"]).failure()
+    err = max_drawdown(["100", "0", 1.5, "x"]).failure()  # type: ignore[list-item]  # a float
     assert err.code == "risk.metrics.series"
     assert err.fields["invalid"] == "3"
     assert [c.code for c in err.causes] == [

@@ -1,16 +1,21 @@
-"""The Redis Streams bus against the real server (``ASTRATRADE_REDIS_URL``; no mocks)."""
+"""The Redis Streams bus against the real server (``ASTRATRADE_REDIS_URL``; no mocks): the
+event bus conformance suite, then what only this adapter does (consumer groups, claims, dead
+letters, outages, gap filling)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from astratrade_core.events import Event
 from astratrade_core.events.gamification import XPGained
+from astratrade_shell.bus import EventBus
 from astratrade_shell.bus.redis_streams import (
     RedisStreamsBus,
     StreamWorker,
@@ -18,11 +23,44 @@ from astratrade_shell.bus.redis_streams import (
     stream_key,
 )
 from astratrade_shell.projections import Projection
-from astratrade_shell.store import ANY_VERSION, InMemoryEventStore, PendingEvent
+from astratrade_shell.store import ANY_VERSION, EventStore, InMemoryEventStore, PendingEvent
 from astratrade_shell.store.records import StoredEvent
+from tests.shell.bus.conformance import EventBusConformance
 from tests.shell.bus.redis_fixtures import client, unique_prefix, xp_event
 
 __all__ = ["client", "unique_prefix"]  # the fixtures, re-exported for pytest
+
+
+class TestRedisStreamsBus(EventBusConformance):
+    """Every conformance test under its own key prefix; followers are consumer-group workers
+    that read Redis (and fill gaps from the store)."""
+
+    @pytest.fixture(autouse=True)
+    def _redis(self, client: redis.Redis) -> Iterator[None]:
+        self.client = client
+        self.prefixes: list[str] = []
+        yield
+        for prefix in self.prefixes:
+            keys = list(client.scan_iter(match=f"{prefix}:*", count=1_000))
+            if keys:
+                client.delete(*keys)
+
+    def open_bus(self, store: EventStore) -> EventBus:
+        prefix = f"astratrade-test-{len(self.prefixes)}-{time.time_ns()}"
+        self.prefixes.append(prefix)
+        return RedisStreamsBus(self.client, prefix=prefix, store=store)
+
+    def follow(self, bus: EventBus, store: EventStore,
+               projection: Projection[Any]) -> Callable[[], None]:
+        assert isinstance(bus, RedisStreamsBus)
+        worker = StreamWorker(self.client, projection, store, prefix=bus.prefix,
+                              consumer="conformance", block_ms=20)
+
+        def drain() -> None:
+            worker.run(idle_timeout=0.15)
+            assert not bus.behind
+
+        return drain
 
 
 def _xp_total(total: int, event: Event) -> int:

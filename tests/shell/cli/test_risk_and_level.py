@@ -39,8 +39,8 @@ def test_risk_of_returns_from_stdin() -> None:
 
 @pytest.mark.parametrize(("stdin", "args", "message"), [
     ("r\n0.01\nabc\n", (), "error: line 3: numeric.syntax: r: not a decimal number"),
-    ("r\n0.01\n\n0.02\n", ("--column", "x"), "error: line 1: no column 'x' (columns: r)"),
-    ("r\n0.01\n", ("--periods-per-year", "-3"), "error: periods_per_year: expected a small "
+    ("r\n0.01\n\n0.02\n", ("--column", "x"), "error: --column: no column 'x' (columns: r)"),
+    ("r\n0.01\n", ("--periods-per-year", "-3"), "error: --periods-per-year: expected a small "
                                                  "non-negative integer, got '-3'"),
 ])
 def test_risk_bad_input(stdin: str, args: tuple[str, ...], message: str) -> None:

@@ -1,4 +1,6 @@
-"""The ccxt adapter: the real ``ccxt.binanceusdm`` client against a loopback Binance emulator.
+"""The ccxt adapter: the real ``ccxt.binanceusdm`` client against a loopback Binance emulator:
+the exchange conformance suite, then what only a real venue does (markets, market data,
+partial fills, timeouts, retries, secrets).
 
 Expected values come from the emulator's recorded replies (``binance_emulator``) or are worked
 out by hand in the comments.  No network beyond 127.0.0.1.
@@ -11,7 +13,7 @@ import logging
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +27,7 @@ from astratrade_core.portfolio import Deposit, PortfolioState, decide, replay
 from astratrade_core.risk import RiskPolicy
 from astratrade_core.testing import hostile_contexts
 from astratrade_core.trading import Liquidity
-from astratrade_shell.exchanges import OrderKind, OrderRequest, OrderStatus, Side
+from astratrade_shell.exchanges import Exchange, OrderKind, OrderRequest, OrderStatus, Side
 from astratrade_shell.exchanges.ccxt_venue import (
     CcxtVenue,
     Credentials,
@@ -35,6 +37,7 @@ from astratrade_shell.exchanges.ccxt_venue import (
     venue_client_order_id,
 )
 from tests.shell.exchanges.binance_emulator import Fault, VenueEmulator, running_emulator
+from tests.shell.exchanges.conformance import ExchangeConformance
 
 KEY, SECRET = "k3y-AbCdEf0123456789", "s3cr3t-ZyXwVu9876543210"
 ORDER = "/fapi/v1/order"
@@ -70,6 +73,25 @@ def connect(root: str, clock: Clock, *, timeout_ms: int = 2_000,
 def venue(emulator: tuple[VenueEmulator, str]) -> CcxtVenue:
     emulator[0].faults.clear()
     return connect(emulator[1], Clock())
+
+
+class TestCcxtVenue(ExchangeConformance):
+    """The conformance suite, each test on its own fresh emulator."""
+
+    @pytest.fixture(autouse=True)
+    def _emulator(self) -> Iterator[None]:
+        with running_emulator() as (state, root):
+            self.emulator, self.root = state, root
+            yield
+
+    def open_exchange(self) -> Exchange:
+        return connect(self.root, Clock())
+
+    def market_trades(self, exchange: Exchange, resting: OrderRequest) -> Mapping[str, Decimal]:
+        assert resting.limit_price is not None
+        self.emulator.fill(venue_client_order_id(resting.client_order_id),
+                           str(resting.quantity), str(resting.limit_price))
+        return {}  # the venue's book traded it; polling finds the fill
 
 
 def order(cid: str, side: Side, quantity: str, limit: str | None = None) -> OrderRequest:

@@ -1,27 +1,46 @@
-"""The paper exchange: fills, fees, slippage, limit orders, idempotent client order ids."""
+"""The paper exchange: the exchange conformance suite, then its own fill, fee and slippage
+rules."""
 
 from __future__ import annotations
 
 import decimal
+from collections.abc import Mapping
 from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from astratrade_core.instrument import Instrument
-from astratrade_core.money import ETH, USD
+from astratrade_core.money import BTC, ETH, USD
 from astratrade_core.testing import hostile_contexts
 from astratrade_core.trading import FeeSchedule, Liquidity
 from astratrade_shell.exchanges import (
+    Exchange,
     OrderKind,
     OrderRequest,
     OrderStatus,
     PaperExchange,
     Side,
 )
+from tests.shell.exchanges.conformance import PRICE, SYMBOL, ExchangeConformance
 
 ETH_USD = Instrument.of("ETH", ETH, USD, tick_size="0.01", lot_size="0.01",
                         min_notional="10").unwrap()
+
+
+class TestPaperExchange(ExchangeConformance):
+    """The conformance suite on a BTCUSDT book shaped like the emulator's (tick 0.1, lot
+    0.001, minimum notional 100)."""
+
+    def open_exchange(self) -> Exchange:
+        btc = Instrument.of(SYMBOL, BTC, USD, tick_size="0.1", lot_size="0.001",
+                            min_notional="100").unwrap()
+        return PaperExchange({SYMBOL: btc}, FeeSchedule(Decimal("0.0002"), Decimal("0.0004")),
+                             slippage=Decimal("0.0005"), prices={SYMBOL: PRICE})
+
+    def market_trades(self, exchange: Exchange, resting: OrderRequest) -> Mapping[str, Decimal]:
+        assert resting.limit_price is not None
+        return {SYMBOL: resting.limit_price}  # the price reaches the limit
 
 
 def venue(price: str = "2000") -> PaperExchange:

@@ -21,6 +21,7 @@ from returns.result import Failure, Success
 from astratrade_shell.store import (
     ANY_VERSION,
     GENESIS_HASH,
+    Appended,
     EventStore,
     ExpectedVersion,
     PendingEvent,
@@ -152,6 +153,24 @@ class EventStoreConformance(abc.ABC):
         assert elsewhere.duplicate is True and elsewhere.stream_id == "s"
         assert store.last_position() == 2
 
+    def test_a_command_that_stored_no_events_is_still_remembered(self, store: EventStore) -> None:
+        assert store.append("s", [], 0, command_id="c-empty").unwrap().records == ()
+        again = store.append("s", [pending("late")], 0, command_id="c-empty").unwrap()
+        assert (again.duplicate, again.stream_id, again.records) == (True, "s", ())
+        assert store.last_position() == 0 and store.stream_version("s") == 0
+        store.append("s", [pending("a")], 0).unwrap()
+        assert store.find_command("c-empty") == Some(Appended("s", (), True))
+
+    def test_find_command_answers_what_an_earlier_append_stored(self, store: EventStore) -> None:
+        assert store.find_command("c-1") == Nothing
+        first = store.append("s", [pending("a"), pending("b")], 0, command_id="c-1").unwrap()
+        store.append("t", [pending("c")], 0, command_id="c-2").unwrap()
+        assert store.find_command("c-1") == Some(Appended("s", first.records, True))
+        assert store.find_command("c-1") == Some(
+            store.append("x", [pending("z")], ANY_VERSION, command_id="c-1").unwrap())
+        assert isinstance(store.append("s", [pending("q")], 0, command_id="c-3"), Failure)
+        assert store.find_command("c-3") == Nothing  # a conflict stores no command
+
     def test_a_conflicting_append_does_not_burn_its_command_id(self, store: EventStore) -> None:
         store.append("s", [pending("a")], 0).unwrap()
         assert isinstance(store.append("s", [pending("b")], 0, command_id="c-2"), Failure)
@@ -199,6 +218,7 @@ class EventStoreConformance(abc.ABC):
         store = self.reopen(store, tmp_path)
         assert _ids(store.read_all()) == ["evt-a"]
         assert store.append("s", [pending("a")], 0, command_id="c-1").unwrap().duplicate
+        assert store.find_command("c-1").unwrap().records[0].event_id == "evt-a"
         assert store.append("s", [pending("b")], 1).unwrap().records[0].position == 2
         assert store.load_snapshot("s") == Some(Snapshot("s", 1, "portfolio/1", b"x"))
         assert verify_store(store) == Success(2)
@@ -235,7 +255,7 @@ class EventStoreConformance(abc.ABC):
                     assert not result.unwrap().duplicate
                     model += [(stream, current + i + 1, e.event_id)
                               for i, e in enumerate(events)]
-                    if command is not None and events:
+                    if command is not None:  # remembered even when it stored nothing
                         commands.add(command)
             records = list(store.read_all())
             assert [(r.stream_id, r.version, r.event_id) for r in records] == model
