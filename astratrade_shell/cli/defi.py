@@ -1,10 +1,12 @@
 """DeFi calculators: ``apy``, ``apr``, ``lending-rate``, ``interest``.
 
-``apy``/``apr`` call :mod:`astratrade_core.defi.rates`; ``lending-rate`` and ``interest`` call
-:mod:`astratrade_core.defi.lending`, Aave's integer maths in ray (10**27).  Decimal inputs are
-converted to those integers exactly (:func:`~astratrade_core.numeric.to_fixed`; an input the
-scale cannot hold exactly is refused) and the integer answers back exactly
-(:func:`~astratrade_core.numeric.from_fixed`), so the printed rate is the on-chain one.
+``apy``/``apr`` call :mod:`astratrade_core.defi.rates` (and
+:mod:`astratrade_core.defi.continuous` for ``--periods continuous``); ``lending-rate`` and
+``interest`` call :mod:`astratrade_core.defi.lending`, Aave's integer maths in ray (10**27).
+Decimal inputs are converted to those integers exactly
+(:func:`~astratrade_core.numeric.to_fixed`; an input the scale cannot hold exactly is
+refused) and the integer answers back exactly (:func:`~astratrade_core.numeric.from_fixed`),
+so the printed rate is the on-chain one.
 """
 
 from __future__ import annotations
@@ -12,13 +14,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Final
 
+from returns.result import Result, Success
+
 from astratrade_core.defi import (
     InterestRateModel,
     accrue,
     apr_from_apy,
     apy_from_apr,
+    apy_from_continuous,
     borrow_rate,
     compound_interest,
+    continuous_from_apy,
     linear_interest,
     supply_rate,
     utilization,
@@ -42,7 +48,7 @@ from astratrade_shell.cli.rows import (
     Value,
     ok,
 )
-from astratrade_shell.cli.values import BPS, FRACTION, INTEGER, NON_NEGATIVE
+from astratrade_shell.cli.values import BPS, FRACTION, INTEGER, NON_NEGATIVE, Kind, Parsed
 
 __all__ = ["apr", "apy", "interest", "lending_rate"]
 
@@ -65,46 +71,63 @@ def _exact_fixed(value: Decimal, scale: int, name: str) -> int:
 
 # --- apy / apr -------------------------------------------------------------------------------
 
-_PERIODS: Final = Field("periods", "Compounding periods a year (12 monthly, 365 daily).",
-                        INTEGER)
+_CONTINUOUS: Final = "continuous"
+
+
+def _read_periods(body: str, label: str) -> Result[Parsed, DomainError]:
+    if body.lower() == _CONTINUOUS:
+        return Success(_CONTINUOUS)
+    return INTEGER.read(body, label)
+
+
+_PERIODS: Final = Field("periods", "Compounding periods a year (12 monthly, 365 daily), or "
+                                   "'continuous'.",
+                        Kind("periods", "N|continuous", _read_periods))
 _PLACES: Final = Field("places", "Decimal places of the answer (0..28), half-even.", INTEGER,
                        required=False, default="18")
 _CONVERSION_HELP: Final = """
     \b
-    Rates are fractions (0.12 or 12%). The answer is rounded once, half-even, to --places
-    (18 by default, a wad's resolution). Continuous compounding is not offered yet (the
-    core's conversion is not on main).
+    Rates are fractions (0.12 or 12%). --periods continuous compounds continuously
+    (APY = e^APR - 1, the core's apy_from_continuous and continuous_from_apy). The
+    answer is rounded once, half-even, to --places (18 by default, a wad's resolution).
     """
 
 
 def _apy(inputs: Inputs) -> dict[str, Value]:
-    return {"apy": ok(apy_from_apr(inputs.decimal("apr"), inputs.integer("periods"),
-                                   inputs.integer("places")))}
+    periods, places = inputs.get("periods"), inputs.integer("places")
+    if periods == _CONTINUOUS:
+        return {"apy": ok(apy_from_continuous(inputs.decimal("apr"), places))}
+    return {"apy": ok(apy_from_apr(inputs.decimal("apr"), inputs.integer("periods"), places))}
 
 
 def _apr(inputs: Inputs) -> dict[str, Value]:
-    return {"apr": ok(apr_from_apy(inputs.decimal("apy"), inputs.integer("periods"),
-                                   inputs.integer("places")))}
+    periods, places = inputs.get("periods"), inputs.integer("places")
+    if periods == _CONTINUOUS:
+        return {"apr": ok(continuous_from_apy(inputs.decimal("apy"), places))}
+    return {"apr": ok(apr_from_apy(inputs.decimal("apy"), inputs.integer("periods"), places))}
 
 
 apy = row_command(RowSpec(
     name="apy",
-    summary="APY of an APR compounded n times a year.",
+    summary="APY of an APR compounded n times a year, or continuously.",
     help="APY = (1 + APR / n)^n - 1 (the core's apy_from_apr)." + _CONVERSION_HELP,
-    fields=(Field("apr", "Nominal annual rate, a fraction.", FRACTION), _PERIODS, _PLACES),
+    fields=(Field("apr", "Nominal annual rate, a fraction.", FRACTION,
+                  aliases=("rate",)), _PERIODS, _PLACES),
     outputs=(Output("apy"),),
     compute=_apy,
-    examples=("--apr 0.12 --periods 12 --places 10", "--apr 10% --periods 365 --json"),
+    examples=("--apr 0.12 --periods 12 --places 10", "--apr 10% --periods 365 --json",
+              "--apr 5% --periods continuous --places 12"),
 ))
 
 apr = row_command(RowSpec(
     name="apr",
-    summary="APR that compounds n times a year to a given APY.",
+    summary="APR that compounds n times a year (or continuously) to an APY.",
     help="APR = n * ((1 + APY)^(1/n) - 1) (the core's apr_from_apy)." + _CONVERSION_HELP,
     fields=(Field("apy", "Effective annual yield, a fraction.", FRACTION), _PERIODS, _PLACES),
     outputs=(Output("apr"),),
     compute=_apr,
-    examples=("--apy 0.1268250301 --periods 12 --places 6", "--apy 5% --periods 365 --json"),
+    examples=("--apy 0.1268250301 --periods 12 --places 6", "--apy 5% --periods 365 --json",
+              "--apy 0.051271096376 --periods continuous --places 9"),
 ))
 
 

@@ -11,6 +11,7 @@ import csv
 import functools
 import io
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final
@@ -36,6 +37,7 @@ from astratrade_core.revenue import (
     start,
     year_fraction,
 )
+from astratrade_core.revenue.daycount import icma_year_fraction
 from astratrade_shell.cli.batchfile import column_name, file_stamp, read_small_file
 from astratrade_shell.cli.command import row_command
 from astratrade_shell.cli.rows import (
@@ -203,16 +205,26 @@ def _key(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
-_DAY_COUNTS: Final[Mapping[str, DayCount]] = {
-    **{_key(c.name): c for c in DayCount}, **{_key(c.value): c for c in DayCount}}
-_DAY_COUNT_NAMES: Final = ", ".join(c.value for c in DayCount)
+#: Actual/Actual (ICMA) needs the coupon schedule, so it is not a DayCount member.
+_ICMA: Final = "ACT/ACT ICMA"
+_DAY_COUNTS: Final[Mapping[str, DayCount | str]] = {
+    **{_key(c.name): c for c in DayCount}, **{_key(c.value): c for c in DayCount},
+    _key(_ICMA): _ICMA, "icma": _ICMA}
+_DAY_COUNT_NAMES: Final = ", ".join([*(c.value for c in DayCount), _ICMA])
 
 
-def _day_count(inputs: Inputs) -> DayCount:
+def _convention(inputs: Inputs) -> DayCount | str:
     text = inputs.string("day_count")
     found = _DAY_COUNTS.get(_key(text))
     if found is None:
         raise _invalid(f"day_count: {quote(text)} is not one of {_DAY_COUNT_NAMES}")
+    return found
+
+
+def _day_count(inputs: Inputs) -> DayCount:
+    found = _convention(inputs)
+    if not isinstance(found, DayCount):
+        raise _invalid(f"day_count: {found} needs a coupon schedule; use year-fraction")
     return found
 
 
@@ -223,36 +235,68 @@ def _decimal_of(share: Fraction) -> Decimal:
 _DAY_COUNT_FIELD: Final = Field(
     "day_count", f"Day-count convention: {_DAY_COUNT_NAMES} (case, spaces and / ignored).",
     TEXT, required=False, default="ACT/365F", metavar="CONVENTION")
+_ICMA_FIELDS: Final = ("period_start", "period_end", "frequency")
 
 
 def _year_fraction(inputs: Inputs) -> dict[str, Value]:
-    convention = _day_count(inputs)
+    convention = _convention(inputs)
     begin, end = inputs.day("start"), inputs.day("end")
-    share = year_fraction(begin, end, convention)
-    return {"days": day_count(begin, end, convention), "fraction": str(share),
-            "year_fraction": _decimal_of(share), "day_count": convention.value}
+    schedule = [n for n in _ICMA_FIELDS if n in inputs]
+    if convention == _ICMA:
+        missing = [n for n in _ICMA_FIELDS if n not in inputs]
+        if missing or "termination" in inputs:
+            raise _invalid(f"{(missing or ['termination'])[0]}: ACT/ACT ICMA takes "
+                           "period_start, period_end and frequency (and no termination)")
+        share = ok(icma_year_fraction(begin, end, period_start=inputs.day("period_start"),
+                                      period_end=inputs.day("period_end"),
+                                      frequency=inputs.integer("frequency")))
+        days = day_count(begin, end, DayCount.ACT_365_FIXED)  # the actual days
+        name = _ICMA
+    else:
+        if not isinstance(convention, DayCount) or schedule:
+            raise _invalid(f"{schedule[0] if schedule else 'day_count'}: only ACT/ACT ICMA "
+                           "takes a coupon schedule")
+        given = inputs.get("termination")
+        termination = given if isinstance(given, date) else None
+        share = year_fraction(begin, end, convention, termination=termination)
+        days = day_count(begin, end, convention, termination=termination)
+        name = convention.value
+    return {"days": days, "fraction": str(share), "year_fraction": _decimal_of(share),
+            "day_count": name}
 
 
 year_fraction_command = row_command(RowSpec(
     name="year-fraction",
     summary="Days and year fraction between two dates under a day-count convention.",
-    help=f"""The exact year fraction from --start to --end (the core's year_fraction and
-    day_count, 2006 ISDA Definitions s. 4.16): conventions {_DAY_COUNT_NAMES}.
+    help=f"""The exact year fraction from --start to --end (the core's year_fraction,
+    day_count and icma_year_fraction; 2006 ISDA Definitions s. 4.16): conventions
+    {_DAY_COUNT_NAMES}.
 
     \b
     days is the convention's day count (actual days for the ACT ones); fraction is the
     exact ratio (p/q); year_fraction is its decimal, shown with at most 12 places
     half-even. A reversed interval gives negative values. Dates are YYYY-MM-DD.
+    30E/360 ISDA takes --termination (the termination date: a last day of February
+    there stays 28/29). ACT/ACT ICMA takes the regular coupon period --period-start,
+    --period-end and --frequency (coupons a year: 1, 2, 3, 4, 6 or 12).
     """,
     fields=(Field("start", "First date (YYYY-MM-DD).", DATE),
             Field("end", "Last date (YYYY-MM-DD, excluded).", DATE),
-            _DAY_COUNT_FIELD),
+            _DAY_COUNT_FIELD,
+            Field("termination", "30E/360 ISDA: the termination date.", DATE, required=False),
+            Field("period_start", "ACT/ACT ICMA: start of the regular coupon period.", DATE,
+                  required=False),
+            Field("period_end", "ACT/ACT ICMA: end of the regular coupon period.", DATE,
+                  required=False),
+            Field("frequency", "ACT/ACT ICMA: coupons a year.", INTEGER, required=False)),
     outputs=(Output("days"), Output("fraction"), Output("year_fraction", 12,
                                                         Rounding.HALF_EVEN),
              Output("day_count")),
     compute=_year_fraction,
     examples=("--start 2023-12-01 --end 2024-03-01 --day-count 'ACT/ACT ISDA'",
-              "--start 2026-01-31 --end 2026-03-31 --day-count 30/360 --json"),
+              "--start 2026-01-31 --end 2026-03-31 --day-count 30/360 --json",
+              "--start 2002-08-15 --end 2003-07-15 --day-count 'ACT/ACT ICMA' "
+              "--period-start 2003-01-15 --period-end 2003-07-15 --frequency 2"),
 ))
 
 

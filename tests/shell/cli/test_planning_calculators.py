@@ -146,6 +146,25 @@ def test_year_fractions_under_each_convention() -> None:
     # 30E/360 Feb 28 -> Mar 31: D2 31 -> 30: 32 days (core doctest)
     assert ok_json("year-fraction", "--start", "2026-02-28", "--end", "2026-03-31",
                    "--day-count", "THIRTY_E_360")["days"] == 32
+    # ISDA's 2008 examples: Feb 28 2007 -> Aug 31 2007 is 180 days under 30/360 US; Aug 31
+    # 2011 -> Feb 29 2012 is 179 under 30E/360 ISDA when Feb 29 is the termination date
+    assert ok_json("year-fraction", "--start", "2007-02-28", "--end", "2007-08-31",
+                   "--day-count", "30/360 US")["days"] == 180
+    assert ok_json("year-fraction", "--start", "2011-08-31", "--end", "2012-02-29",
+                   "--day-count", "30E/360 ISDA", "--termination", "2012-02-29")["days"] == 179
+    assert ok_json("year-fraction", "--start", "2011-08-31", "--end", "2012-02-29",
+                   "--day-count", "30E/360 ISDA")["days"] == 180
+    # ACT/ACT ICMA, QuantLib's long first coupon: Aug 15 2002 -> Jul 15 2003 with the
+    # regular period Jan 15 -> Jul 15 2003: 153/184 of a notional half-year + 1/2 = 337/368
+    assert ok_json("year-fraction", "--start", "2002-08-15", "--end", "2003-07-15",
+                   "--day-count", "act/act icma", "--period-start", "2003-01-15",
+                   "--period-end", "2003-07-15", "--frequency", "2") == {
+        "days": 334, "fraction": "337/368", "year_fraction": "0.915760869565",
+        "day_count": "ACT/ACT ICMA"}
+    stray = run("year-fraction", "--start", "2026-01-01", "--end", "2026-02-01",
+                "--frequency", "2")
+    assert stray.exit_code == 2
+    assert "--frequency: only ACT/ACT ICMA takes a coupon schedule" in stray.stderr
     unknown = run("year-fraction", "--start", "2026-01-01", "--end", "2026-02-01",
                   "--day-count", "actual/whatever")
     assert unknown.exit_code == 2
@@ -196,6 +215,18 @@ def test_apy_and_apr_conversions() -> None:
         "apr": "0.120000"}
     # once a year APY = APR
     assert ok_json("apy", "--apr", "5%", "--periods", "1", "--places", "4")["apy"] == "0.0500"
+    # continuously (Hull, Options, Futures and Other Derivatives, 4.2): 10 % continuous is
+    # e^0.1 - 1 = 10.517091807..% effective; back, ln(1.1051709181) = 0.1000000000..
+    assert ok_json("apy", "--apr", "10%", "--periods", "continuous", "--places", "10") == {
+        "apy": "0.1051709181"}
+    assert ok_json("apr", "--apy", "0.1051709181", "--periods", "CONTINUOUS", "--places",
+                   "8") == {"apr": "0.10000000"}
+    # compounding more often approaches the continuous answer from below
+    daily = ok_json("apy", "--apr", "10%", "--periods", "365", "--places", "10")["apy"]
+    assert isinstance(daily, str) and daily < "0.1051709181"
+    bad = run("apy", "--apr", "0.1", "--periods", "weekly")
+    assert bad.exit_code == 2
+    assert "--periods: expected an integer" in bad.stderr
 
 
 def test_lending_rates_below_at_and_above_the_kink() -> None:
