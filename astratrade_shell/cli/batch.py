@@ -68,8 +68,7 @@ class Columns:
             taken.add(column_name(written))
             return written
 
-        outputs = tuple((o.name, unique(o.name)) for o in spec.outputs
-                        if not (o.name in known and o.name in fields))
+        outputs = tuple((o.name, unique(o.name)) for o in spec.outputs)
         return cls(fields, labels, outputs, unique("error"), unique("line"))
 
 

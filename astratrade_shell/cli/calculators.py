@@ -226,12 +226,14 @@ def _position(inputs: Inputs) -> tuple[Instrument, Decimal, Decimal, Decimal, De
     margin = ok(initial_margin(instrument, quantity, entry, inputs.decimal("leverage")))
     signed = quantity if inputs.string("side") == "long" else quantity.copy_negate()
     cross = inputs.string("mode") == "cross"
-    if cross and "margin" in inputs:
-        raise _invalid("margin: isolated mode only; cross mode uses the wallet balance")
+    if cross and "isolated_margin" in inputs:
+        raise _invalid("isolated_margin: isolated mode only; cross mode uses the wallet "
+                       "balance")
     if cross != ("wallet_balance" in inputs):
         raise _invalid("wallet_balance: needed in cross mode, and only there")
     collateral = (inputs.decimal("wallet_balance") if cross
-                  else inputs.decimal("margin") if "margin" in inputs else margin)
+                  else inputs.decimal("isolated_margin") if "isolated_margin" in inputs
+                  else margin)
     return instrument, signed, entry, margin, collateral
 
 
@@ -278,7 +280,8 @@ def _margin_fields(extra: tuple[Field, ...]) -> tuple[Field, ...]:
               required=False, metavar="FILE"),
         Field("mode", "Isolated margin, or cross margin with --wallet-balance.",
               required=False, default="isolated", choices=("isolated", "cross")),
-        Field("margin", "Isolated margin held (quote) [default: the initial margin].",
+        Field("isolated_margin", "Isolated margin held (quote) [default: the initial "
+                                 "margin].",
               NON_NEGATIVE, required=False),
         Field("wallet_balance", "Cross mode: the account's wallet balance (quote).",
               NON_NEGATIVE, required=False),
@@ -300,7 +303,8 @@ liquidation = row_command(RowSpec(
     Liquidation happens when the position's equity C + q * (P - entry) falls to the
     maintenance margin |q| * P * mmr - cum of the bracket that holds the notional at that
     price (Binance's formula, the core's isolated/cross_liquidation_price). C is the
-    isolated margin (default: the initial margin |q| * entry / leverage) or, with
+    isolated margin (--isolated-margin, default: the initial margin
+    |q| * entry / leverage, the `margin` output) or, with
     --mode cross, the wallet balance.
     Without --tick-size the price is exact and shown with at most 8 decimal places,
     rounded toward the entry (a long's up, a short's down), so the warning never comes

@@ -161,11 +161,11 @@ def _processing_fee(inputs: Inputs) -> dict[str, Value]:
     currency = _currency(inputs)
     rule = ok(FeeRule.of(inputs.decimal("rate"), _money(inputs, "fixed", currency),
                          Favour(inputs.string("favour"))))
-    if ("amount" in inputs) == ("net" in inputs):
-        raise _invalid("amount: give --amount (the fee of a charge) or --net (the charge "
-                       "that leaves it), one of them")
+    if ("amount" in inputs) == ("for_net" in inputs):
+        raise _invalid("amount: give --amount (the fee of a charge) or --for-net (the charge "
+                       "that leaves a net), one of them")
     gross = (_money(inputs, "amount", currency) if "amount" in inputs
-             else ok(rule.gross_for_net(_money(inputs, "net", currency))))
+             else ok(rule.gross_for_net(_money(inputs, "for_net", currency))))
     fee = ok(rule.fee_for(gross))
     return {"gross": gross.amount, "fee": fee.amount, "net": ok(gross.minus(fee)).amount}
 
@@ -179,12 +179,12 @@ processing_fee = row_command(RowSpec(
 
     \b
     --amount A: the fee of a charge of A and what it leaves (net = A - fee).
-    --net N: gross-for-net, the smallest charge in minor units that leaves at least N.
+    --for-net N: gross-for-net, the smallest charge in minor units that leaves at least N.
     --rate is a fraction (0.029 or 2.9%) in [0, 1).
     """,
     fields=(Field("amount", "The charge (gross).", NON_NEGATIVE, required=False),
-            Field("net", "What must be left after the fee (gives the gross).", NON_NEGATIVE,
-                  required=False),
+            Field("for_net", "What must be left after the fee (gives the gross).",
+                  NON_NEGATIVE, required=False),
             Field("rate", "Percentage part, a fraction.", FRACTION, required=False,
                   default=format(CARD_PROCESSING.rate.value, "f")),
             Field("fixed", "Fixed part per charge.", NON_NEGATIVE, required=False,
@@ -194,7 +194,7 @@ processing_fee = row_command(RowSpec(
                   default="platform", choices=_FAVOURS)),
     outputs=(Output("gross"), Output("fee"), Output("net")),
     compute=_processing_fee,
-    examples=("--amount 100.00", "--net 100.00 --json",
+    examples=("--amount 100.00", "--for-net 100.00 --json",
               "--amount 10.01 --rate 2.9% --fixed 0.30 --favour user"),
 ))
 

@@ -166,7 +166,7 @@ def _stops(inputs: Inputs) -> dict[str, Value]:
                             inputs.decimal("risk"), inputs.decimal("reward_ratio"),
                             leverage=inputs.decimal("leverage")))
     return {"stop_loss": levels.stop_loss, "take_profit": levels.take_profit,
-            "risk": levels.risk, "reward": levels.reward}
+            "risk_per_unit": levels.risk, "reward_per_unit": levels.reward}
 
 
 stops = row_command(RowSpec(
@@ -182,7 +182,8 @@ stops = row_command(RowSpec(
     With --tick-size both prices are rounded to the tick, the stop toward the entry and
     the target away from it (a long's up, a short's down), so the loss never exceeds
     --risk and the reward is never below ratio x risk; without it they are exact (shown
-    with at most 8 places, rounded the same way). risk and reward are per unit of base.
+    with at most 8 places, rounded the same way). risk_per_unit and reward_per_unit are
+    the loss at the stop and the gain at the target per unit of base.
     """,
     fields=(Field("side", "Position side.", choices=("long", "short")),
             Field("entry", "Entry price (quote per base).", POSITIVE,
@@ -197,8 +198,8 @@ stops = row_command(RowSpec(
                   required=False)),
     outputs=(Output("stop_loss", QUOTE_PLACES, _AWAY_UP_FOR_LONG),
              Output("take_profit", QUOTE_PLACES, _AWAY_UP_FOR_LONG),
-             Output("risk", QUOTE_PLACES, Rounding.CEILING),
-             Output("reward", QUOTE_PLACES, Rounding.FLOOR)),
+             Output("risk_per_unit", QUOTE_PLACES, Rounding.CEILING),
+             Output("reward_per_unit", QUOTE_PLACES, Rounding.FLOOR)),
     compute=_stops,
     examples=("--side long --entry 67000 --risk 0.2 --reward-ratio 2 --leverage 10 "
               "--tick-size 0.1",

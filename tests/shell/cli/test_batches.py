@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -87,10 +90,11 @@ def test_the_delimiter_is_read_and_written() -> None:
 
 
 def test_output_names_never_repeat_an_input_column() -> None:
-    # level's curve is an input: with a curve column it is not written again
-    with_curve = run("level", "--csv", "-", stdin="xp,curve\n1500,linear\n100,runescape\n")
-    assert with_curve.stdout.splitlines() == ["xp,curve,level,xp_to_next_level,error",
-                                              "1500,linear,2,500,", "100,runescape,2,74,"]
+    # level's curve is an input and an output: with a curve column the output is prefixed
+    with_curve = run("level", "--csv", "-", stdin="xp,curve\n1500,linear\n100,RuneScape\n")
+    assert with_curve.stdout.splitlines() == [
+        "xp,curve,level,xp_to_next_level,level_curve,error",
+        "1500,linear,2,500,linear,", "100,RuneScape,2,74,runescape,"]
     without = run("level", "--csv", "-", "--curve", "moodle", stdin="xp\n5000\n")
     assert without.stdout.splitlines() == ["xp,level,xp_to_next_level,curve,error",
                                            "5000,10,,moodle,"]
@@ -239,3 +243,30 @@ def test_batch_errors_from_bracket_files_are_per_row(tmp_path: Path) -> None:
     assert "margin.tier_leverage" in lines[2]
     # 300,000 short at 10x: (300000 + 30000 + 50) / (100 * 1.005) = 3284.0796.. -> down
     assert lines[3].startswith("short,3000,100,10,ETHUSDT,3284.07,30000,0.005,50.000,")
+
+
+def _help_examples(name: str) -> list[list[str]]:
+    page = run(name, "--help").stdout
+    section = page.split("Examples:", 1)[1].split("\n\n", 1)[0]
+    return [shlex.split(line.strip())[2:] for line in section.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name", ROW_COMMANDS)
+def test_a_batch_row_answers_as_the_same_options_do(name: str) -> None:
+    for args in _help_examples(name):
+        options = [a for a in args if a not in ("--json", "--exact")]
+        pairs = dict(zip(options[::2], options[1::2], strict=True))
+        single = run(name, *options, "--json")
+        assert single.exit_code == 0, single.output
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([key.removeprefix("--") for key in pairs])
+        writer.writerow(list(pairs.values()))
+        batch = run(name, "--csv", "-", "--json", stdin=buffer.getvalue())
+        assert batch.exit_code == 0, batch.output
+        row = json.loads(batch.stdout)
+        expected = json.loads(single.stdout)
+        # an output named like an input column is written with the command's prefix
+        written = {k: f"{name.replace('-', '_')}_{k}" if f"--{k.replace('_', '-')}" in pairs
+                   else k for k in expected}
+        assert {k: row[written[k]] for k in expected} == expected, (name, args)

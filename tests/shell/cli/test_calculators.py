@@ -319,3 +319,16 @@ def test_answers_ignore_the_callers_decimal_context(context: decimal.Context) ->
     expected = [run(*c, "--json").stdout for c in commands]
     with decimal.localcontext(context):
         assert [run(*c, "--json").stdout for c in commands] == expected
+
+
+def test_an_isolated_margin_above_the_initial_one_moves_the_price_away() -> None:
+    # 1 BTC long at 50,000 (10x, initial margin 5,000) holding 10,000 instead:
+    # (50000 - 10000) / 0.996 = 40160.6425702811.. -> up at 8 places
+    payload = ok_json("liquidation", "--side", "long", "--entry", "50000", "--leverage", "10",
+                      "--mmr", "0.004", "--isolated-margin", "10000")
+    assert (payload["liquidation_price"], payload["margin"]) == ("40160.64257029", "5000")
+    cross = run("liquidation", "--side", "long", "--entry", "50000", "--leverage", "10",
+                "--mmr", "0.004", "--isolated-margin", "1", "--mode", "cross",
+                "--wallet-balance", "1")
+    assert cross.exit_code == 2
+    assert "--isolated-margin: isolated mode only" in cross.stderr

@@ -74,19 +74,20 @@ def test_stop_levels_on_a_tick_and_exact() -> None:
     # take = 67000 + 2 * 1340 = 69680
     assert ok_json("stops", "--side", "long", "--entry", "67000", "--risk", "0.2",
                    "--reward-ratio", "2", "--leverage", "10", "--tick-size", "0.1") == {
-        "stop_loss": "65660.0", "take_profit": "69680.0", "risk": "1340.0",
-        "reward": "2680.0"}
+        "stop_loss": "65660.0", "take_profit": "69680.0", "risk_per_unit": "1340.0",
+        "reward_per_unit": "2680.0"}
     # short: 1999.99 * 1.015 = 2029.98985 -> down to 2029.95; risk 29.96;
     # take = 1999.99 - 1.5 * 29.96 = 1955.05
     assert ok_json("stops", "--side", "short", "--entry", "1999.99", "--risk", "1.5%",
                    "--reward-ratio", "1.5", "--tick-size", "0.05") == {
-        "stop_loss": "2029.95", "take_profit": "1955.05", "risk": "29.96", "reward": "44.94"}
+        "stop_loss": "2029.95", "take_profit": "1955.05", "risk_per_unit": "29.96",
+        "reward_per_unit": "44.94"}
     # no tick: exact; 1.5 % / 3 = 0.5 %: 1999.99 * 1.005 = 2009.98995; risk 9.99995;
     # take = 1999.99 - 1.5 * 9.99995 = 1984.990075 (within 8 places: shown as they are)
     assert ok_json("stops", "--side", "short", "--entry", "1999.99", "--risk", "0.015",
                    "--reward-ratio", "1.5", "--leverage", "3") == {
-        "stop_loss": "2009.98995", "take_profit": "1984.990075", "risk": "9.99995",
-        "reward": "14.999925"}
+        "stop_loss": "2009.98995", "take_profit": "1984.990075", "risk_per_unit": "9.99995",
+        "reward_per_unit": "14.999925"}
 
 
 def test_trading_fee_tiers_and_rebates() -> None:
@@ -122,11 +123,11 @@ def test_processing_fee_and_gross_for_net() -> None:
         "gross": "100.00", "fee": "3.20", "net": "96.80"}
     # to keep 100.00: (100 + 0.30) / 0.971 = 103.295.. -> 103.30, whose fee is 3.30 (3.2957
     # rounded up) and leaves exactly 100.00
-    assert ok_json("processing-fee", "--net", "100.00") == {
+    assert ok_json("processing-fee", "--for-net", "100.00") == {
         "gross": "103.30", "fee": "3.30", "net": "100.00"}
     # the user's favour: 10.01 * 0.029 + 0.30 = 0.59029 -> down to 0.59
     assert ok_json("processing-fee", "--amount", "10.01", "--favour", "user")["fee"] == "0.59"
-    both = run("processing-fee", "--amount", "1", "--net", "1")
+    both = run("processing-fee", "--amount", "1", "--for-net", "1")
     assert both.exit_code == 2
     assert "--amount: give --amount" in both.stderr
 
