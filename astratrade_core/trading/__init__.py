@@ -20,6 +20,7 @@ from astratrade_core.trading.margin import (
     isolated_liquidation_price,
     isolated_liquidation_price_wad,
     maintenance_margin,
+    margin_ratio,
     round_liquidation_price,
     round_margin_up,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "isolated_liquidation_price_wad",
     "kelly_fraction",
     "maintenance_margin",
+    "margin_ratio",
     "pnl_wad",
     "position_from_fills",
     "position_size_wad",

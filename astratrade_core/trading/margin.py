@@ -97,6 +97,7 @@ __all__ = [
     "isolated_liquidation_price",
     "isolated_liquidation_price_wad",
     "maintenance_margin",
+    "margin_ratio",
     "round_liquidation_price",
     "round_margin_up",
 ]
@@ -243,6 +244,34 @@ def equity_at(quantity: Decimal, entry_price: Decimal, collateral: Decimal,
     Decimal('5')
     """
     return _add(collateral, _mul(quantity, _sub(mark_price, entry_price)))
+
+
+def margin_ratio(instrument: Instrument, quantity: Decimal, entry_price: Decimal,
+                 collateral: Decimal, mark_price: Decimal) -> Maybe[Decimal]:
+    """Binance's margin ratio at ``mark_price``: maintenance margin over margin balance,
+    ``MM(P) / (C + q * (P - e))``, a fraction; the position is liquidated when it reaches 1.
+
+    ``collateral`` is the isolated margin, or in cross mode the wallet balance net of the
+    other positions.  ``Nothing`` when the margin balance is zero or negative (the position
+    is past bankruptcy: no ratio describes it).
+
+    >>> from astratrade_core.instrument import margin_tiers
+    >>> from astratrade_core.money import BTC, USD
+    >>> tiers = margin_tiers([("0", "50000", "125", "0.004"),
+    ...                       ("50000", None, "100", "0.005")]).unwrap()
+    >>> btc = Instrument.of("BTCUSDT", BTC, USD, tick_size="0.1", lot_size="0.001",
+    ...                     max_leverage="125", tiers=tiers).unwrap()
+    >>> # 1 BTC long from 50,000 on 5,000 margin, marked at 48,000: MM 48000 * 0.004 = 192,
+    >>> # balance 5000 - 2000 = 3000, ratio 192 / 3000
+    >>> margin_ratio(btc, Decimal("1"), Decimal("50000"), Decimal("5000"), Decimal("48000"))
+    <Some: 0.064>
+    >>> margin_ratio(btc, Decimal("1"), Decimal("50000"), Decimal("5000"), Decimal("45000"))
+    <Nothing>
+    """
+    balance = equity_at(quantity, entry_price, collateral, mark_price)
+    if balance <= 0:
+        return Nothing
+    return Some(_div(maintenance_margin(instrument, quantity, mark_price), balance))
 
 
 def isolated_liquidation_price(

@@ -1,270 +1,398 @@
-"""The row-wise calculators: ``pnl``, ``size``, ``liquidation``, ``level``, ``allocate``.
+"""Position calculators: ``pnl``, ``size``, ``liquidation``, ``margin-ratio``, ``level``,
+``allocate``.
 
-Each one parses text, calls the core and reports the core's answer; no formula lives here.
-The command registry imports this module only when one of these commands runs.
+Each one reads its inputs (:mod:`astratrade_shell.cli.values`), calls the core and reports the
+core's answer; no formula lives here.  A core error's kind chooses the exit code: invalid input
+exits 2; a rule's refusal exits 1 (a size below the instrument's minimum notional, a leverage
+above the bracket's maximum).
 
-A core error's kind chooses the exit code (:meth:`CliFailure.of`): invalid input exits 2; a
-rule's refusal exits 1, e.g. a size below the instrument's minimum notional.
+Margin brackets (``liquidation``, ``margin-ratio``) come from exactly one of ``--mmr`` (one
+bracket), ``--brackets FILE`` (Binance's leverageBracket answer, JSON or CSV) or ``--symbol``
+(a preset of :mod:`astratrade_shell.cli.brackets`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
-from typing import TypeVar
-
-from returns.result import Result, Success
+from typing import Final
 
 from astratrade_core.errors import DomainError
 from astratrade_core.gamification.levels import LEVEL_CURVES, level_progress
-from astratrade_core.instrument import Instrument, margin_tiers
-from astratrade_core.money import BTC, ETH, EUR, STRK, USD, USDC, Currency, Money
-from astratrade_core.numeric import ONE, Rounding, parse_decimal, parse_positive, quantize
+from astratrade_core.instrument import Instrument, MarginTier, margin_tiers
+from astratrade_core.money import Currency, Money
+from astratrade_core.numeric import CONTEXT, Rounding
 from astratrade_core.revenue.allocation import allocate as split
 from astratrade_core.trading import (
     Position,
     calculate_pnl,
     calculate_position_size,
+    cross_liquidation_price,
+    equity_at,
     fixed_fractional_size,
     initial_margin,
     isolated_liquidation_price,
+    maintenance_margin,
+    margin_ratio,
 )
-from astratrade_shell.cli.main import CliFailure
-from astratrade_shell.cli.rows import Field, RowSpec, Value, row_command
+from astratrade_shell.cli.brackets import PRESET_DATE, PRESETS, file_tiers, preset_tiers
+from astratrade_shell.cli.command import row_command
+from astratrade_shell.cli.rows import (
+    BySide,
+    Field,
+    Inputs,
+    Output,
+    Refused,
+    RowSpec,
+    Value,
+    ok,
+)
+from astratrade_shell.cli.values import (
+    DECIMAL,
+    DECIMAL_LIST,
+    FRACTION,
+    INTEGER,
+    KNOWN_CURRENCIES,
+    NON_NEGATIVE,
+    POSITIVE,
+    TEXT,
+    read_currency,
+)
 
-__all__ = ["allocate", "level", "liquidation", "pnl", "size"]
+__all__ = ["allocate", "level", "liquidation", "margin_ratio_command", "pnl", "size"]
 
-T = TypeVar("T")
+#: ``size --risk`` above this fraction of the balance needs ``--allow``.
+RISK_LIMIT: Final = Decimal("0.1")
+#: Display places of prices and quote amounts (Binance's USDⓈ-M precision).
+QUOTE_PLACES: Final = 8
 
-#: Display precision of ``roi_percent`` (half-even) and of the seed size (rounded down).
-ROI_PLACES = 6
-SEED_PLACES = 8
-#: XP totals are integers below 10**18 on every curve; longer text is rejected before parsing.
-MAX_XP_DIGITS = 19
-
-
-def _ok(result: Result[T, DomainError]) -> T:
-    if isinstance(result, Success):
-        value: T = result.unwrap()
-        return value
-    raise CliFailure.of(result.failure())
-
-
-def _number(values: Mapping[str, str], name: str, *, positive: bool = False) -> Decimal:
-    parse = parse_positive if positive else parse_decimal
-    return _ok(parse(values[name], name))
+_SIDES: Final = ("long", "short")
+_TOWARD_ENTRY: Final = BySide(Rounding.CEILING, Rounding.FLOOR,
+                              "toward the entry: up for a long, down for a short")
+_PLACEHOLDER_TICK: Final = Decimal("0.00000001")  # the instrument needs one; prices are taken exact
 
 
 # --- pnl -------------------------------------------------------------------------------------
 
-def _pnl(values: Mapping[str, str]) -> dict[str, Value]:
-    position = _ok(Position.of("X", values["quantity"], values["entry"],
-                               values["price"]))
-    leverage = _number(values, "leverage", positive=True)
-    roi = position.roi_percent(leverage).map(
-        lambda r: quantize(r, ROI_PLACES, Rounding.HALF_EVEN)).value_or(None)
+def _pnl(inputs: Inputs) -> dict[str, Value]:
+    position = ok(Position.of("X", inputs.decimal("quantity"), inputs.decimal("entry"),
+                              inputs.decimal("price")))
+    roi = position.roi_percent(inputs.decimal("leverage")).value_or(None)
     return {"pnl": calculate_pnl(position), "roi_percent": roi}
 
 
 pnl = row_command(RowSpec(
     name="pnl",
-    help="""Unrealized P&L and ROI of a position: pnl = quantity * (price - entry).
+    summary="Unrealized P&L and ROI of a position (signed quantity).",
+    help="""pnl = quantity * (price - entry), exact (the core's calculate_pnl).
 
     \b
     --quantity is SIGNED in base units: negative means short.
     Prices are quote currency per unit of base. roi_percent is the P&L over the initial
-    margin |quantity| * entry / leverage, in percent (Binance's ROI), rounded half-even to
-    6 decimal places for display; empty (JSON null) when flat. pnl is exact.
-
-    \b
-    Example: astratrade pnl --quantity -0.5 --entry 30000 --price 29000
-    JSON keys: pnl, roi_percent.
+    margin |quantity| * entry / leverage, in percent (Binance's ROI); empty (JSON null)
+    when flat.
     """,
-    fields=(Field("quantity", "Signed position size in base units (negative = short)."),
-            Field("entry", "Average entry price (quote per base)."),
-            Field("price", "Current (mark) price (quote per base)."),
-            Field("leverage", "Leverage used for the ROI's margin.", required=False,
+    fields=(Field("quantity", "Signed position size in base units (negative = short).",
+                  DECIMAL),
+            Field("entry", "Average entry price (quote per base).", POSITIVE,
+                  aliases=("entry_price",)),
+            Field("price", "Current (mark) price (quote per base).", POSITIVE,
+                  aliases=("current_price",)),
+            Field("leverage", "Leverage used for the ROI's margin.", POSITIVE, required=False,
                   default="1")),
-    outputs=("pnl", "roi_percent"),
+    outputs=(Output("pnl"), Output("roi_percent", 6, Rounding.HALF_EVEN)),
     compute=_pnl,
+    examples=("--quantity -0.5 --entry 30000 --price 29000",
+              "--quantity 2 --entry 100 --price 90 --leverage 5 --json"),
 ))
 
 
 # --- size ------------------------------------------------------------------------------------
 
-def _instrument(values: Mapping[str, str], *, max_leverage: str,
-                tiers_mmr: str | None = None) -> Instrument:
-    base = Currency("BASE", 8)
-    quote = Currency("QUOTE", 8)
-    tiers = None
-    if tiers_mmr is not None:
-        tiers = _ok(margin_tiers([("0", None, max_leverage, tiers_mmr)]))
-    return _ok(Instrument.of(
-        "CLI", base, quote, tick_size=values.get("tick_size", "0.00000001"),
-        lot_size=values.get("lot_size", "0.00000001"),
-        min_notional=values.get("min_notional", "0"), max_leverage=max_leverage, tiers=tiers))
+_FULL_SIZER: Final = ("entry", "stop", "lot_size", "min_notional", "max_leverage", "leverage",
+                      "fee_rate")
 
 
-def _size(values: Mapping[str, str]) -> dict[str, Value]:
-    full = ("entry", "stop", "lot_size", "min_notional", "max_leverage", "leverage", "fee_rate")
-    if not any(name in values for name in full):
-        if "stop_distance" not in values:
-            raise CliFailure.bad_input("give --stop-distance, or --entry and --stop")
-        exact = _ok(calculate_position_size(values["balance"], values["risk"],
-                                            values["stop_distance"]))
-        return {"quantity": quantize(exact, SEED_PLACES, Rounding.DOWN)}
-    if "stop_distance" in values:
-        raise CliFailure.bad_input("--stop-distance is the seed formula; with --entry/--stop "
-                                   "the distance is entry - stop")
-    missing = [f"--{n}" for n in ("entry", "stop") if n not in values]
+def _size(inputs: Inputs) -> dict[str, Value]:
+    if not any(name in inputs for name in _FULL_SIZER):
+        if "stop_distance" not in inputs:
+            raise _invalid("stop_distance: give it, or entry and stop")
+        return {"quantity": ok(calculate_position_size(
+            inputs.decimal("balance"), inputs.decimal("risk"), inputs.decimal("stop_distance")))}
+    if "stop_distance" in inputs:
+        raise _invalid("stop_distance: it is the seed formula; with entry and stop the "
+                       "distance is entry - stop")
+    missing = [n for n in ("entry", "stop") if n not in inputs]
     if missing:
-        raise CliFailure.bad_input(f"the full sizer needs {' and '.join(missing)}")
-    instrument = _instrument(values, max_leverage=values.get("max_leverage", "1000"))
-    sized = _ok(fixed_fractional_size(
-        instrument, values["balance"], values["risk"], values["entry"], values["stop"],
-        fee_rate=values.get("fee_rate", "0"), leverage=values.get("leverage", "1")))
+        raise _invalid(f"{missing[0]}: the full sizer needs entry and stop")
+    instrument = ok(Instrument.of(
+        "CLI", Currency("BASE", 8), Currency("QUOTE", 8), tick_size=_PLACEHOLDER_TICK,
+        lot_size=inputs.decimal_or("lot_size", _PLACEHOLDER_TICK),
+        min_notional=inputs.decimal_or("min_notional", Decimal(0)),
+        max_leverage=inputs.decimal_or("max_leverage", Decimal(1000))))
+    sized = ok(fixed_fractional_size(
+        instrument, inputs.decimal("balance"), inputs.decimal("risk"), inputs.decimal("entry"),
+        inputs.decimal("stop"), fee_rate=inputs.decimal_or("fee_rate", Decimal(0)),
+        leverage=inputs.decimal_or("leverage", Decimal(1))))
     return {"quantity": sized.quantity, "notional": sized.notional,
             "risk_amount": sized.worst_case_loss, "margin": sized.margin}
 
 
 size = row_command(RowSpec(
     name="size",
-    help="""Position size that risks a fraction of the balance.
+    summary="Position size from balance, risk fraction and stop.",
+    help=f"""Position size that risks a fraction of the balance.
 
     \b
-    Seed formula (--stop-distance): quantity = balance * risk / stop_distance, rounded
-    DOWN to 8 decimal places (a size never risks more than asked).
+    Seed formula (--stop-distance): quantity = balance * risk / stop_distance, shown
+    rounded DOWN to 8 decimal places (a size never risks more than asked).
     Full sizer (--entry and --stop): risks at most balance * risk between entry and stop
     including fees, rounds the quantity DOWN to --lot-size, and enforces --min-notional,
     --max-leverage and the margin available at --leverage.
-    --risk is a FRACTION in (0, 1]: 0.01 means 1 % of the balance.
-
-    \b
-    Examples: astratrade size --balance 10000 --risk 0.01 --stop-distance 50
-              astratrade size --balance 10000 --risk 0.01 --entry 2000 --stop 1950 \\
-                              --lot-size 0.01 --min-notional 10
-    JSON keys: quantity (seed); quantity, notional, risk_amount, margin (full sizer).
-    Exit 1 when the instrument's rules reject the size (e.g. below the minimum notional).
+    --risk is a FRACTION in (0, 1] (0.01 or 1% is 1 % of the balance); above
+    {RISK_LIMIT} it needs --allow. Exit 1 when the instrument's rules reject the size.
     """,
-    fields=(Field("balance", "Account balance in quote currency."),
-            Field("risk", "Fraction of the balance to risk, in (0, 1]."),
-            Field("stop_distance", "Seed formula: price distance to the stop.", required=False),
-            Field("entry", "Full sizer: entry price.", required=False),
-            Field("stop", "Full sizer: stop price (below entry = long).", required=False),
+    fields=(Field("balance", "Account balance in quote currency.", POSITIVE,
+                  aliases=("account_balance",)),
+            Field("risk", "Fraction of the balance to risk, in (0, 1].", FRACTION,
+                  aliases=("risk_percentage", "risk_fraction"), limit=RISK_LIMIT),
+            Field("stop_distance", "Seed formula: price distance to the stop.", POSITIVE,
+                  required=False, aliases=("stop_loss_distance",)),
+            Field("entry", "Full sizer: entry price.", POSITIVE, required=False,
+                  aliases=("entry_price",)),
+            Field("stop", "Full sizer: stop price (below entry = long).", POSITIVE,
+                  required=False, aliases=("stop_price",)),
             Field("lot_size", "Full sizer: quantity increment [default: 0.00000001].",
+                  POSITIVE, required=False),
+            Field("min_notional", "Full sizer: minimum order notional.", NON_NEGATIVE,
                   required=False),
-            Field("min_notional", "Full sizer: minimum order notional.", required=False),
-            Field("max_leverage", "Full sizer: instrument's maximum leverage.", required=False),
+            Field("max_leverage", "Full sizer: instrument's maximum leverage.", POSITIVE,
+                  required=False),
             Field("leverage", "Full sizer: leverage for the margin check [default: 1].",
-                  required=False),
+                  POSITIVE, required=False),
             Field("fee_rate", "Full sizer: taker fee as a fraction, paid on entry and exit.",
-                  required=False)),
-    outputs=("quantity", "notional", "risk_amount", "margin"),
+                  FRACTION, required=False)),
+    outputs=(Output("quantity", QUOTE_PLACES, Rounding.DOWN), Output("notional"),
+             Output("risk_amount", QUOTE_PLACES, Rounding.CEILING),
+             Output("margin", QUOTE_PLACES, Rounding.CEILING)),
     compute=_size,
+    examples=("--balance 10000 --risk 0.01 --stop-distance 50",
+              "--balance 10000 --risk 1% --entry 2000 --stop 1950 --lot-size 0.01 "
+              "--min-notional 10"),
 ))
 
 
-# --- liquidation -----------------------------------------------------------------------------
+# --- margin: liquidation and margin ratio ------------------------------------------------------
 
-def _liquidation(values: Mapping[str, str]) -> dict[str, Value]:
-    leverage = _number(values, "leverage", positive=True)
-    if leverage < ONE:
-        raise CliFailure.bad_input(f"leverage: must be at least 1, got {values['leverage']}")
-    entry = _number(values, "entry", positive=True)
-    quantity = _number(values, "quantity", positive=True)
-    instrument = _instrument(values, max_leverage=values["leverage"], tiers_mmr=values["mmr"])
-    margin = _ok(initial_margin(instrument, quantity, entry, leverage))
-    signed = quantity if values["side"] == "long" else -quantity
-    price = _ok(isolated_liquidation_price(instrument, signed, entry, margin)).value_or(None)
-    return {"liquidation_price": price, "margin": margin}
+def _invalid(message: str) -> Refused:
+    return Refused(DomainError.invalid("cli.invalid", message))
 
+
+def _tiers(inputs: Inputs) -> tuple[MarginTier, ...]:
+    sources = [n for n in ("mmr", "brackets", "symbol") if n in inputs]
+    if "mmr" in inputs:
+        if len(sources) > 1:
+            raise _invalid("mmr: give --mmr, or brackets (--brackets FILE and/or --symbol), "
+                           "not both")
+        return ok(margin_tiers([("0", None, inputs.decimal("leverage"), inputs.decimal("mmr"))]))
+    symbol = inputs.get("symbol")
+    if "brackets" in inputs:
+        return file_tiers(inputs.string("brackets"), str(symbol) if symbol else None)
+    if isinstance(symbol, str):
+        return preset_tiers(symbol)
+    raise _invalid("mmr: give --mmr (one bracket), --symbol (a preset) or --brackets FILE")
+
+
+def _position(inputs: Inputs) -> tuple[Instrument, Decimal, Decimal, Decimal, Decimal]:
+    """The instrument, signed quantity, entry, initial margin and the collateral."""
+    tiers = _tiers(inputs)
+    if "quantity" not in inputs and "mmr" not in inputs:
+        raise _invalid("quantity: with brackets the size decides the bracket; give it")
+    quantity = inputs.decimal("quantity") if "quantity" in inputs else Decimal(1)
+    entry = inputs.decimal("entry")
+    tick = inputs.decimal_or("tick_size", _PLACEHOLDER_TICK)
+    if "tick_size" in inputs and tick > entry:
+        raise _invalid(f"tick_size: {tick} is coarser than the entry price {entry}")
+    instrument = ok(Instrument.of(
+        str(inputs.get("symbol") or "CLI")[:32], Currency("BASE", 8), Currency("QUOTE", 8),
+        tick_size=tick, lot_size=_PLACEHOLDER_TICK,
+        max_leverage=tiers[0].max_leverage, tiers=tiers))
+    margin = ok(initial_margin(instrument, quantity, entry, inputs.decimal("leverage")))
+    signed = quantity if inputs.string("side") == "long" else quantity.copy_negate()
+    cross = inputs.string("mode") == "cross"
+    if cross and "isolated_margin" in inputs:
+        raise _invalid("isolated_margin: isolated mode only; cross mode uses the wallet "
+                       "balance")
+    if cross != ("wallet_balance" in inputs):
+        raise _invalid("wallet_balance: needed in cross mode, and only there")
+    collateral = (inputs.decimal("wallet_balance") if cross
+                  else inputs.decimal("isolated_margin") if "isolated_margin" in inputs
+                  else margin)
+    return instrument, signed, entry, margin, collateral
+
+
+def _liquidation(inputs: Inputs) -> dict[str, Value]:
+    instrument, signed, entry, margin, collateral = _position(inputs)
+    to_tick = "tick_size" in inputs
+    if inputs.string("mode") == "cross":
+        found = cross_liquidation_price(instrument, signed, entry, collateral, to_tick=to_tick)
+    else:
+        found = isolated_liquidation_price(instrument, signed, entry, collateral,
+                                           to_tick=to_tick)
+    price = ok(found).value_or(None)
+    tier = None if price is None else instrument.tier_for(
+        CONTEXT.multiply(signed.copy_abs(), price))
+    return {"liquidation_price": price, "margin": margin,
+            "maintenance_rate": None if tier is None else tier.maintenance_margin_rate,
+            "maintenance_amount": None if tier is None else tier.maintenance_amount}
+
+
+def _margin_fields(extra: tuple[Field, ...]) -> tuple[Field, ...]:
+    return (
+        Field("side", "Position side.", choices=_SIDES),
+        Field("entry", "Entry price (quote per base).", POSITIVE, aliases=("entry_price",)),
+        *extra,
+        Field("leverage", "Leverage of the initial margin quantity * entry / leverage, at "
+                          "least 1 and at most the bracket's.", POSITIVE),
+        Field("quantity", "Position size in base units [default with --mmr: 1; required with "
+                          "brackets].", POSITIVE, required=False),
+        Field("mmr", "Maintenance margin rate of a single bracket, a fraction.", FRACTION,
+              required=False, aliases=("tiers[0].mmr",)),
+        Field("symbol", f"Preset brackets ({', '.join(PRESETS)}; Binance, {PRESET_DATE}), "
+                        "or the symbol to pick from --brackets.", TEXT, required=False,
+              metavar="SYMBOL"),
+        Field("brackets", "Binance leverageBracket answer (JSON or CSV file).", TEXT,
+              required=False, metavar="FILE"),
+        Field("mode", "Isolated margin, or cross margin with --wallet-balance.",
+              required=False, default="isolated", choices=("isolated", "cross")),
+        Field("isolated_margin", "Isolated margin held (quote) [default: the initial "
+                                 "margin].",
+              NON_NEGATIVE, required=False),
+        Field("wallet_balance", "Cross mode: the account's wallet balance (quote).",
+              NON_NEGATIVE, required=False),
+    )
+
+
+_MARGIN_HELP: Final = f"""
+    Brackets: --mmr (one bracket), --symbol SYMBOL (a preset: Binance's USDⓈ-M brackets
+    of {PRESET_DATE}, {', '.join(PRESETS)}) or --brackets FILE (the JSON or CSV answer of
+    GET /fapi/v1/leverageBracket; --symbol picks one of several). Fractions accept 1%.
+    """
 
 liquidation = row_command(RowSpec(
     name="liquidation",
-    help="""Isolated-margin liquidation price of a linear (USD-margined) perpetual.
+    summary="Isolated or cross liquidation price of a linear perpetual, with brackets.",
+    help=f"""Liquidation price of a linear (USDⓈ-margined) one-way position.
 
     \b
-    The margin is the initial margin quantity * entry / leverage; liquidation happens when
-    equity falls to the maintenance margin notional * mmr (Binance's one-way formula).
-    --mmr is a FRACTION (0.004 = 0.4 %). The price is rounded to --tick-size TOWARD the
-    entry (a long's up, a short's down), so the warning never comes late.
-    liquidation_price is empty (JSON null) when there is none, e.g. a 1x long.
-
-    \b
-    Example: astratrade liquidation --side long --entry 50000 --leverage 10 --mmr 0.004
-    JSON keys: liquidation_price, margin.
-    """,
-    fields=(Field("side", "Position side.", choices=("long", "short")),
-            Field("entry", "Entry price (quote per base)."),
-            Field("leverage", "Leverage, at least 1."),
-            Field("mmr", "Maintenance margin rate as a fraction."),
-            Field("quantity", "Position size in base units.", required=False, default="1"),
-            Field("tick_size", "Price increment for rounding.", required=False,
-                  default="0.01")),
-    outputs=("liquidation_price", "margin"),
+    Liquidation happens when the position's equity C + q * (P - entry) falls to the
+    maintenance margin |q| * P * mmr - cum of the bracket that holds the notional at that
+    price (Binance's formula, the core's isolated/cross_liquidation_price). C is the
+    isolated margin (--isolated-margin, default: the initial margin
+    |q| * entry / leverage, the `margin` output) or, with
+    --mode cross, the wallet balance.
+    Without --tick-size the price is exact and shown with at most 8 decimal places,
+    rounded toward the entry (a long's up, a short's down), so the warning never comes
+    late; with --tick-size it is rounded to the tick in that direction (a tick coarser
+    than the entry is refused). liquidation_price is empty (JSON null) when there is
+    none, e.g. a 1x long. maintenance_rate/_amount are the bracket at that price.
+    {_MARGIN_HELP}""",
+    fields=(*_margin_fields(()),
+            Field("tick_size", "Round the price to this tick [default: exact].", POSITIVE,
+                  required=False)),
+    outputs=(Output("liquidation_price", QUOTE_PLACES, _TOWARD_ENTRY),
+             Output("margin", QUOTE_PLACES, Rounding.CEILING), Output("maintenance_rate"),
+             Output("maintenance_amount")),
     compute=_liquidation,
+    examples=("--side long --entry 50000 --leverage 10 --mmr 0.004",
+              "--side long --entry 50000 --leverage 20 --quantity 20 --symbol BTCUSDT",
+              "--side short --entry 3000 --quantity 100 --leverage 10 --mode cross "
+              "--wallet-balance 20000 --symbol ETHUSDT --json"),
+))
+
+
+def _margin_ratio(inputs: Inputs) -> dict[str, Value]:
+    instrument, signed, entry, _, collateral = _position(inputs)
+    mark = inputs.decimal("mark")
+    ratio = margin_ratio(instrument, signed, entry, collateral, mark).value_or(None)
+    return {"maintenance_margin": maintenance_margin(instrument, signed, mark),
+            "margin_balance": equity_at(signed, entry, collateral, mark),
+            "margin_ratio": ratio}
+
+
+margin_ratio_command = row_command(RowSpec(
+    name="margin-ratio",
+    summary="Maintenance margin, margin balance and margin ratio at a mark price.",
+    help=f"""Binance's margin ratio of a one-way position at --mark.
+
+    \b
+    margin_ratio = maintenance margin / margin balance, a fraction (the core's
+    margin_ratio): the position is liquidated when it reaches 1. maintenance_margin is
+    |q| * mark * mmr - cum of the bracket that holds the notional at the mark;
+    margin_balance = C + q * (mark - entry), C as for `liquidation`.
+    margin_ratio is empty (JSON null) when the margin balance is not positive.
+    Amounts are shown with at most 8 places rounded against the trader (maintenance up,
+    balance down, ratio up).
+    {_MARGIN_HELP}""",
+    fields=_margin_fields((Field("mark", "Mark price (quote per base).", POSITIVE,
+                                 aliases=("mark_price",)),)),
+    outputs=(Output("maintenance_margin", QUOTE_PLACES, Rounding.CEILING),
+             Output("margin_balance", QUOTE_PLACES, Rounding.FLOOR),
+             Output("margin_ratio", 6, Rounding.CEILING)),
+    compute=_margin_ratio,
+    examples=("--side long --entry 50000 --mark 48000 --leverage 10 --mmr 0.004",
+              "--side long --entry 50000 --mark 49000 --leverage 20 --quantity 20 "
+              "--symbol BTCUSDT --json"),
 ))
 
 
 # --- allocate --------------------------------------------------------------------------------
 
-def _allocate(values: Mapping[str, str]) -> dict[str, Value]:
-    presets = {c.code: c for c in (USD, EUR, USDC, BTC, ETH, STRK)}
-    code = values["currency"].upper()
-    if "minor_unit" in values:
-        try:
-            minor = int(values["minor_unit"])
-        except ValueError:
-            raise CliFailure.bad_input("minor_unit: not an integer") from None
-        currency = _ok(Currency.of(code, minor))
-    elif code in presets:
-        currency = presets[code]
-    else:
-        raise CliFailure.bad_input(f"unknown currency {code}; pass --minor-unit "
-                                   f"(known: {', '.join(sorted(presets))})")
-    total = _ok(Money.of(values["total"], currency))
-    weights = tuple(w.strip() for w in values["weights"].split(","))
-    parts = _ok(split(total, weights))
+def _allocate(inputs: Inputs) -> dict[str, Value]:
+    minor = inputs.get("minor_unit")
+    currency = ok(read_currency(inputs.string("currency"),
+                                minor if isinstance(minor, int) else None))
+    total = ok(Money.of(inputs.decimal("total"), currency))
+    weights = inputs.get("weights")
+    parts = ok(split(total, weights if isinstance(weights, tuple) else ()))
     return {"parts": tuple(p.amount for p in parts), "currency": currency.code}
 
 
 allocate = row_command(RowSpec(
     name="allocate",
-    help="""Split a money total by weights with the largest-remainder method.
+    summary="Split a money total by weights, losing no minor unit.",
+    help=f"""Split a money total by weights with the largest-remainder method.
 
     \b
     The parts are whole minor units (cents for USD) and always sum to the total exactly;
     leftover units go to the largest remainders, ties to the earlier weight.
-    --weights are comma-separated non-negative numbers (integers or ratios like 0.25).
-    Known currencies: USD EUR USDC BTC ETH STRK; others need --minor-unit.
-
-    \b
-    Example: astratrade allocate --total 100.00 --currency USD --weights 1,1,1
-    JSON keys: parts (list of decimal strings), currency.
+    --weights are comma-separated non-negative numbers (integers or ratios like 0.25;
+    percentages are not weights: write 50,50, not 50%,50%).
+    Known currencies: {' '.join(sorted(KNOWN_CURRENCIES))}; others need --minor-unit.
     """,
-    fields=(Field("total", "Amount to split (whole minor units)."),
-            Field("currency", "Currency code."),
-            Field("weights", "Comma-separated weights."),
-            Field("minor_unit", "Decimal places of an unknown currency.", required=False)),
-    outputs=("parts", "currency"),
+    fields=(Field("total", "Amount to split (whole minor units).", DECIMAL,
+                  aliases=("amount",)),
+            Field("currency", "Currency code.", TEXT),
+            Field("weights", "Comma-separated weights.", DECIMAL_LIST),
+            Field("minor_unit", "Decimal places of an unknown currency (0..18).", INTEGER,
+                  required=False, aliases=("minor unit",))),
+    outputs=(Output("parts"), Output("currency")),
     compute=_allocate,
+    examples=("--total 100.00 --currency USD --weights 1,1,1",
+              "--total 0.05 --currency USD --weights 3,7 --json"),
 ))
 
 
 # --- level -----------------------------------------------------------------------------------
 
-def _level(values: Mapping[str, str]) -> dict[str, Value]:
-    text = values["xp"]
-    if not (text.isascii() and text.isdigit() and len(text) <= MAX_XP_DIGITS):
-        raise CliFailure.bad_input(f"xp: expected a non-negative integer of at most "
-                                   f"{MAX_XP_DIGITS} digits, got {text[:20]!r}")
-    progress = _ok(level_progress(int(text), values["curve"]))
+def _level(inputs: Inputs) -> dict[str, Value]:
+    progress = ok(level_progress(inputs.integer("xp"), inputs.string("curve")))
     return {"level": progress.level, "xp_to_next_level": progress.xp_to_next_level,
             "curve": progress.curve}
 
 
 level = row_command(RowSpec(
     name="level",
+    summary="Level and XP to the next level on a level curve.",
     help="""Level for a lifetime XP total on a level curve, and the XP to the next level.
 
     \b
@@ -274,15 +402,13 @@ level = row_command(RowSpec(
       moodle     Moodle's default: base 120 x 1.3, 10 levels
       geometric  base 120 x 1.3 over 50 levels
       runescape  the 99-level RuneScape table
-    xp_to_next_level is empty (JSON null) at the top of a capped curve.
-
-    \b
-    Example: astratrade level --xp 1500 --curve runescape
-    JSON keys: level, xp_to_next_level, curve.
+    --xp is an integer in [0, 10^18]. xp_to_next_level is empty (JSON null) at the top
+    of a capped curve.
     """,
-    fields=(Field("xp", "Lifetime XP (a non-negative integer)."),
+    fields=(Field("xp", "Lifetime XP (an integer in [0, 10^18]).", INTEGER, aliases=("XP",)),
             Field("curve", "Level curve.", required=False, default="linear",
                   choices=tuple(sorted(LEVEL_CURVES)))),
-    outputs=("level", "xp_to_next_level", "curve"),
+    outputs=(Output("level"), Output("xp_to_next_level"), Output("curve")),
     compute=_level,
+    examples=("--xp 1500", "--xp 100 --curve runescape --json"),
 ))

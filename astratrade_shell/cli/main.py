@@ -4,14 +4,20 @@ To add a command, add ONE line to :data:`COMMANDS`: ``name: ("module:attribute",
 help")``.  Modules are imported only when their command runs, so ``astratrade --help`` stays
 fast no matter what a command imports (Starknet, numpy, ...).
 
-Exit codes: ``0`` success, ``1`` domain failure (a risk limit, a broken audit chain),
-``2`` bad input (a malformed number, a missing option, a broken CSV row, a missing or corrupt
-store), ``3`` internal error (a bug; set ``ASTRATRADE_DEBUG=1`` for the traceback).  Every
-failure prints exactly one line starting ``error:`` on stderr.
+Exit codes (:data:`EXIT_CODES`): ``0`` success; ``1`` a domain failure (a rule refuses
+well-formed input: a risk limit, a position liquidated on opening, a broken audit chain);
+``2`` bad input (a malformed number, a missing option, a broken CSV row, a missing file or
+store); ``3`` internal error (a bug; set ``ASTRATRADE_DEBUG=1`` for the traceback); ``4`` a
+service is unavailable (a store, bus or venue cannot be reached); ``5`` the environment failed
+(a disk full, standard output closed, an input that is not UTF-8 text, a path longer than the
+system allows, a permission denied).  Every failure prints exactly one line starting
+``error:`` on stderr, at most :data:`MAX_ERROR_CHARS` characters long.  A reader that closes
+the pipe early (``| head``) ends the command quietly with status 0.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -22,13 +28,32 @@ import click
 
 from astratrade_core.errors import DomainError, ErrorKind
 
-__all__ = ["COMMANDS", "EXIT_BAD_INPUT", "EXIT_DOMAIN", "EXIT_INTERNAL", "EXIT_UNAVAILABLE",
-           "CliFailure", "cli", "main"]
+__all__ = ["COMMANDS", "EXIT_BAD_INPUT", "EXIT_CODES", "EXIT_DOMAIN", "EXIT_ENVIRONMENT",
+           "EXIT_INTERNAL", "EXIT_UNAVAILABLE", "MAX_ERROR_CHARS", "CliFailure", "cli", "main"]
 
 EXIT_DOMAIN = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_UNAVAILABLE = 4
+EXIT_ENVIRONMENT = 5
+
+#: Every exit status the command line uses, with its meaning (docs/cli.md prints this table).
+EXIT_CODES: Final = {
+    0: "success",
+    EXIT_DOMAIN: "domain failure: a rule refuses well-formed input",
+    EXIT_BAD_INPUT: "bad input: a malformed or out-of-range value, a missing option or file",
+    EXIT_INTERNAL: "internal error: a bug (ASTRATRADE_DEBUG=1 shows the traceback)",
+    EXIT_UNAVAILABLE: "unavailable: a store, bus or venue cannot be reached",
+    EXIT_ENVIRONMENT: "environment failure: disk full, output closed, input not UTF-8, "
+                      "path too long, permission denied",
+}
+
+#: An ``error:`` line is cut to this many characters (a 10 MB header never reaches stderr).
+MAX_ERROR_CHARS: Final = 300
+
+# A path the user named that is not there is bad input; any other failure to open, read or
+# write is the environment's.
+_MISSING: Final = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EISDIR})
 
 _EXIT_BY_KIND: Final = {
     ErrorKind.INVALID: EXIT_BAD_INPUT,
@@ -45,15 +70,44 @@ COMMANDS: Mapping[str, tuple[str, str]] = {
     "size": ("astratrade_shell.cli.calculators:size",
              "Position size from balance, risk fraction and stop."),
     "liquidation": ("astratrade_shell.cli.calculators:liquidation",
-                    "Isolated-margin liquidation price of a linear perpetual."),
+                    "Isolated or cross liquidation price, with brackets."),
+    "margin-ratio": ("astratrade_shell.cli.calculators:margin_ratio_command",
+                     "Margin ratio of a position at a mark price."),
     "level": ("astratrade_shell.cli.calculators:level",
               "Level and XP to the next level on a level curve."),
     "allocate": ("astratrade_shell.cli.calculators:allocate",
                  "Split a money total by weights, losing no minor unit."),
+    "funding": ("astratrade_shell.cli.trading:funding",
+                "Funding payment of a perpetual for one interval."),
+    "break-even": ("astratrade_shell.cli.trading:break_even",
+                   "Break-even exit price, fees and funding included."),
+    "kelly": ("astratrade_shell.cli.trading:kelly",
+              "Kelly stake from a win rate and a payoff ratio."),
+    "stops": ("astratrade_shell.cli.trading:stops",
+              "Stop-loss and take-profit with risk and reward."),
+    "trading-fee": ("astratrade_shell.cli.revenue:trading_fee",
+                    "Maker/taker fee on a tiered 30-day-volume schedule."),
+    "processing-fee": ("astratrade_shell.cli.revenue:processing_fee",
+                       "Percentage-plus-fixed fee, or the gross for a net."),
+    "prorate": ("astratrade_shell.cli.revenue:prorate",
+                "Prorated plan change or cancellation refund."),
+    "year-fraction": ("astratrade_shell.cli.revenue:year_fraction_command",
+                      "Days and year fraction under a day count."),
+    "nft-sale": ("astratrade_shell.cli.revenue:nft_sale",
+                 "An NFT sale's platform fee, royalty and proceeds."),
+    "apy": ("astratrade_shell.cli.defi:apy",
+            "APY of an APR compounded n times a year or continuously."),
+    "apr": ("astratrade_shell.cli.defi:apr", "APR (n times a year or continuous) giving an APY."),
+    "lending-rate": ("astratrade_shell.cli.defi:lending_rate",
+                     "Borrow and supply rates of a kinked rate model."),
+    "interest": ("astratrade_shell.cli.defi:interest",
+                 "A balance accrued at a yearly rate (Aave's maths)."),
+    "fills": ("astratrade_shell.cli.fills:fills",
+              "P&L per symbol from a trade history."),
     "risk": ("astratrade_shell.cli.risk:risk",
              "Risk metrics of a dated returns or equity CSV (and trades)."),
     "report": ("astratrade_shell.cli.report:report",
-               "HTML tearsheet (metrics and charts) of a returns or equity CSV."),
+               "HTML tearsheet (metrics and charts) of a series."),
     "replay": ("astratrade_shell.cli.ledger:replay",
                "Rebuild the projections from an event store."),
     "audit": ("astratrade_shell.cli.ledger:audit",
@@ -74,10 +128,20 @@ class CliFailure(click.ClickException):
         self.code = exit_code
 
     @classmethod
-    def of(cls, error: DomainError) -> CliFailure:
+    def of(cls, error: DomainError, options: Mapping[str, str] | None = None) -> CliFailure:
         """The failure for a core error: its kind, never its code's spelling, picks the exit
-        code (invalid input 2; refused by a rule, a conflict or not found 1; unavailable 4)."""
-        return cls(str(error), _EXIT_BY_KIND[error.kind])
+        code (invalid input 2; refused by a rule, a conflict or not found 1; unavailable 4).
+
+        ``options`` maps a core parameter's name -- the last part of a problem's code, as in
+        ``risk.metrics.confidence`` -- to the option the user typed (``--confidence``), so
+        the message names the option.
+        """
+        if not options:
+            return cls(str(error), _EXIT_BY_KIND[error.kind])
+        problems = error.causes or (error,)
+        named = (f"{option}: {p.message}" if (option := options.get(p.code.rsplit(".", 1)[-1]))
+                 else p.message for p in problems)
+        return cls(f"{error.code}: {'; '.join(named)}", _EXIT_BY_KIND[error.kind])
 
     @classmethod
     def bad_input(cls, message: str) -> CliFailure:
@@ -88,6 +152,19 @@ class CliFailure(click.ClickException):
     def domain(cls, message: str) -> CliFailure:
         """Exit 1: the input is well formed but the domain says no."""
         return cls(message, EXIT_DOMAIN)
+
+    @classmethod
+    def environment(cls, message: str) -> CliFailure:
+        """Exit 5: a file or stream could not be read, decoded or written."""
+        return cls(message, EXIT_ENVIRONMENT)
+
+    @classmethod
+    def of_os_error(cls, action: str, exc: OSError) -> CliFailure:
+        """The failure for ``exc`` raised while doing ``action`` ("cannot read data.csv"): a
+        path that is not there is bad input (2); anything else is the environment's (5)."""
+        reason = exc.strerror or type(exc).__name__
+        code = EXIT_BAD_INPUT if exc.errno in _MISSING else EXIT_ENVIRONMENT
+        return cls(f"{action}: {reason}", code)
 
 
 class LazyGroup(click.Group):
@@ -115,14 +192,17 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
+        if sys.stdout is None:
+            raise CliFailure.environment("standard output is closed")
         try:
-            return super().invoke(ctx)
+            returned = super().invoke(ctx)
+            sys.stdout.flush()  # a full disk or a closed pipe is reported here, not at exit
         except BrokenPipeError:
-            # A consumer such as `head` closed the pipe: stop quietly with success, and point
-            # stdout at /dev/null so the interpreter's final flush cannot fail again.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            # A consumer such as `head` closed the pipe: stop quietly with success (before
+            # click's own handler, which would exit 1).
+            _silence_stdout()
             raise click.exceptions.Exit(0) from None
+        return returned
 
     def main(
         self,
@@ -143,6 +223,11 @@ class LazyGroup(click.Group):
             code = _report(exc.format_message(), EXIT_BAD_INPUT)
         except click.Abort:
             code = _report("aborted", 130)
+        except UnicodeError as exc:
+            code = _report(f"input is not UTF-8 text ({exc})", EXIT_ENVIRONMENT)
+        except OSError as exc:
+            _silence_stdout()
+            code = _report(f"input/output failed: {exc.strerror or exc}", EXIT_ENVIRONMENT)
         except Exception as exc:
             if os.environ.get("ASTRATRADE_DEBUG"):
                 raise
@@ -155,8 +240,23 @@ class LazyGroup(click.Group):
 
 def _report(message: str, exit_code: int) -> int:
     line = " ".join(message.split())
+    if len(line) > MAX_ERROR_CHARS:
+        line = line[:MAX_ERROR_CHARS - 3] + "..."
     click.echo(f"error: {line}", err=True)
     return exit_code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush of what is still buffered
+    cannot fail a second time (after a closed pipe or a full disk)."""
+    if sys.stdout is None:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout has no file descriptor (a test runner's buffer)
+        return
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h",
@@ -169,12 +269,17 @@ def cli() -> None:
     Conventions for every command:
       * Numbers are exact decimals given as text ("0.1", "25000"); floats are never used.
         NaN, infinities and absurd exponents are rejected.
-      * Rates and risk are FRACTIONS: 0.01 means 1 %. Prices are quote currency per unit
-        of base; quantities are in base units; a negative quantity is a short.
+      * Rates and risk are FRACTIONS: 0.01 means 1 % (where a fraction is expected, 1% is
+        accepted too). Prices are quote currency per unit of base; quantities are in base
+        units; a negative quantity is a short.
       * --json prints exact JSON (decimals as strings); row-wise calculators take
-        --csv FILE (or - for stdin) and stream CSV, or JSON Lines with --json.
+        --csv FILE (or - for stdin) and stream CSV, or JSON Lines with --json. Outputs
+        are shown at a declared precision, rounded in the safe direction; --exact
+        prints them as computed.
       * Exit codes: 0 success, 1 domain failure (e.g. a risk limit), 2 bad input,
-        3 internal error. Errors are one line on stderr starting with "error:".
+        3 internal error, 4 service unavailable, 5 environment failure (disk full,
+        output closed, input not UTF-8). Errors are one line on stderr starting with
+        "error:".
     """
 
 

@@ -76,6 +76,15 @@ class RiskInput:
     tail_cutoff: str
 
 
+#: The core's name of each convention -> the option that sets it (so errors name the option).
+_CONVENTION_OPTIONS: Final = {
+    "periods_per_year": "--periods-per-year", "ddof": "--ddof", "places": "--places",
+    "risk_free": "--risk-free", "confidence": "--confidence", "moment_estimator": "--moments",
+    "omega_required_return": "--required-return", "tail_cutoff": "--tail-cutoff",
+    "rolling_window": "--rolling-window",
+}
+
+
 def risk_options(command: F) -> F:
     """The input options shared by ``risk`` and ``report`` (applied to ``command``)."""
     options = [
@@ -295,7 +304,7 @@ def load_tearsheet(given: RiskInput) -> Loaded:
         case Success(sheet):
             return Loaded(sheet=sheet, periods_source=source)
         case Failure(problem):
-            raise CliFailure.of(problem)
+            raise CliFailure.of(problem, _CONVENTION_OPTIONS)
     raise AssertionError("unreachable")  # pragma: no cover
 
 

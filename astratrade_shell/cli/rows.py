@@ -1,17 +1,33 @@
 """Row-wise calculators: one definition serves options, CSV batches, tables and JSON.
 
-A :class:`RowSpec` names its input fields and output keys and gives a ``compute`` function
-from raw text inputs to output values.  :func:`row_command` turns it into a click command:
+A :class:`RowSpec` names its input :class:`Field` s, its :class:`Output` s and a ``compute``
+function; :func:`~astratrade_shell.cli.command.row_command` turns it into a click command and
+:mod:`~astratrade_shell.cli.batch` runs it over a CSV file.  Each row goes through three
+separate stages, so a faster path (say, parsing a whole batch straight into scaled integers
+for a numpy kernel) can replace the first two without touching the third, and must give the
+same text:
 
-* options ``--field-name VALUE`` compute one row, printed as a two-column table, or as one
-  exact JSON object with ``--json`` (Decimals as strings, never floats);
-* ``--csv FILE`` (``-`` for stdin) streams a batch: one output row per input row, as CSV
-  (the input columns, then the outputs, then ``error``) or as JSON Lines with ``--json``.
-  Rows are read, computed and written one at a time, so memory stays flat for any size.
+1. **parse**: :func:`parse_row` reads each field's text with its :class:`~.values.Kind` into
+   :class:`Inputs` (every problem reported at once, named as the user typed it);
+2. **compute**: ``spec.compute(inputs)`` calls the core and returns exact values;
+3. **format**: :func:`shown` rounds an output that has more decimal places than its declared
+   display precision, in its declared (safe) direction, and drops the trailing zeros the
+   rounding leaves, unless ``--exact``; a value within the precision is shown as computed.
+   Writers render tables, CSV or JSON.
 
-In a batch, a row the domain rejects (exit 1 material) is written with its ``error`` and the
-batch goes on; the command then fails with exit 1 after the last row.  A row that cannot be
-read (wrong field count, malformed number) stops the batch with exit 2 naming its line.
+Modes:
+
+* options ``--field-name VALUE`` compute one row: a two-column table, or one JSON object with
+  ``--json`` (decimals as strings, never floats);
+* ``--csv FILE`` (``-`` for stdin) streams a batch, one output row per input row, as CSV or as
+  JSON Lines with ``--json``.  Columns are matched to fields by name (case, spaces and ``-``
+  versus ``_`` ignored); other columns pass through unchanged; an option given on the command
+  line is the default for a missing column or an empty cell.  Output names never repeat an
+  input column: a clash is written as ``<command>_<name>``.
+
+A row the domain refuses is written with its ``error`` and the batch goes on (exit 1 at the
+end with a count).  A row that cannot be read stops the batch with exit 2 naming its line,
+unless ``--keep-going``, which writes it with its error too and exits 1 at the end.
 
 >>> from decimal import Decimal
 >>> render_value(Decimal("1E+2")), render_value(None), render_value((Decimal("0.10"), 3))
@@ -22,36 +38,60 @@ read (wrong field count, malformed number) stops the batch with exit 2 naming it
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import Any, Final, TextIO, TypeVar
 
 import attrs
-import click
+from returns.result import Failure, Result, Success
 
-from astratrade_shell.cli.main import CliFailure
+from astratrade_core.errors import DomainError, ErrorKind, collect_all
+from astratrade_core.numeric import Rounding, canonical, quantize
+from astratrade_shell.cli.main import EXIT_BAD_INPUT, EXIT_DOMAIN, CliFailure
+from astratrade_shell.cli.values import TEXT, Kind, Parsed, describe, quote
 
-__all__ = ["Field", "RowSpec", "Value", "json_value", "print_table", "render_value",
-           "row_command"]
+__all__ = ["BySide", "Field", "Inputs", "Outcome", "Output", "Read", "Refused", "RowSpec",
+           "Value", "dumps", "evaluate", "json_value", "ok", "parse_row", "print_table",
+           "read_field", "render_value", "shown"]
 
 Value = Decimal | int | str | bool | None | tuple[Any, ...]
-Compute = Callable[[Mapping[str, str]], Mapping[str, Value]]
+R = TypeVar("R")
+
+
+class Refused(Exception):  # noqa: N818 - a refusal, not an error in the program
+    """A row's answer is a :class:`DomainError` (raised inside ``compute``)."""
+
+    def __init__(self, error: DomainError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def ok(result: Result[R, DomainError]) -> R:
+    """The value of ``result``, or :class:`Refused` with its error."""
+    if isinstance(result, Success):
+        value: R = result.unwrap()
+        return value
+    raise Refused(result.failure())
 
 
 @attrs.frozen
 class Field:
     """One input: ``--name-with-dashes`` as an option, ``name`` (or the dashed form) as a CSV
-    column.  Optional fields fall back to ``default`` (or are absent)."""
+    column.  ``aliases`` are the core's names for it (``entry_price``), so its messages name
+    what the user typed.  Above ``limit`` a value needs ``--allow``."""
 
     name: str
     help: str
+    kind: Kind = TEXT
     required: bool = True
     default: str | None = None
     choices: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    limit: Decimal | None = None
+    metavar: str | None = None
 
     @property
     def option(self) -> str:
@@ -60,15 +100,227 @@ class Field:
 
 
 @attrs.frozen
-class RowSpec:
-    """A calculator: fields in, named outputs out."""
+class BySide:
+    """A rounding direction chosen by the row's side (the ``side`` input, else the sign of
+    ``quantity``): e.g. a liquidation price rounds up for a long, down for a short."""
+
+    long: Rounding
+    short: Rounding
+    text: str
+
+    def pick(self, inputs: Inputs) -> Rounding:
+        """The direction for this row."""
+        side = inputs.get("side")
+        if side is None:
+            quantity = inputs.get("quantity")
+            side = "short" if isinstance(quantity, Decimal) and quantity < 0 else "long"
+        return self.long if side == "long" else self.short
+
+
+_ROUNDING_TEXT: Final = {
+    Rounding.DOWN: "toward zero", Rounding.UP: "away from zero", Rounding.FLOOR: "down",
+    Rounding.CEILING: "up", Rounding.HALF_EVEN: "half-even", Rounding.HALF_UP: "half-up",
+    Rounding.HALF_DOWN: "half-down",
+}
+
+
+@attrs.frozen
+class Output:
+    """One result column, shown with at most ``places`` decimal places, rounded ``rounding``
+    when it has more (exact when ``places`` is None; ``--exact`` shows every output exactly)."""
 
     name: str
+    places: int | None = None
+    rounding: Rounding | BySide = Rounding.HALF_EVEN
+
+    def describe(self) -> str:
+        """``name (8 places, up)`` for ``--help``."""
+        if self.places is None:
+            return f"{self.name} (exact)"
+        text = (self.rounding.text if isinstance(self.rounding, BySide)
+                else _ROUNDING_TEXT[self.rounding])
+        return f"{self.name} (<= {self.places} places, {text})"
+
+
+class Inputs:
+    """A row's parsed values (:meth:`get` and the typed accessors) and their texts (a
+    percentage already turned into its fraction)."""
+
+    __slots__ = ("text", "values")
+
+    def __init__(self, values: Mapping[str, Parsed], text: Mapping[str, str]) -> None:
+        self.values = values
+        self.text = text
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.values
+
+    def get(self, name: str) -> Parsed | None:
+        """The parsed value, or None when the field is absent."""
+        return self.values.get(name)
+
+    def decimal(self, name: str) -> Decimal:
+        """A required decimal field."""
+        value = self.values[name]
+        if not isinstance(value, Decimal):
+            raise TypeError(f"{name} is not a decimal field")
+        return value
+
+    def integer(self, name: str) -> int:
+        """A required integer field."""
+        value = self.values[name]
+        if not isinstance(value, int):
+            raise TypeError(f"{name} is not an integer field")
+        return value
+
+    def decimal_or(self, name: str, default: Decimal) -> Decimal:
+        """An optional decimal field, or ``default`` when it is absent."""
+        return self.decimal(name) if name in self.values else default
+
+    def string(self, name: str) -> str:
+        """A required text or choice field."""
+        value = self.values[name]
+        if not isinstance(value, str):
+            raise TypeError(f"{name} is not a text field")
+        return value
+
+    def day(self, name: str) -> date:
+        """A required date field."""
+        value = self.values[name]
+        if not isinstance(value, date):
+            raise TypeError(f"{name} is not a date field")
+        return value
+
+
+@attrs.frozen
+class RowSpec:
+    """A calculator: fields in, named outputs out, and the examples its ``--help`` shows
+    (each one is run by the test suite)."""
+
+    name: str
+    summary: str
     help: str
     fields: tuple[Field, ...]
-    outputs: tuple[str, ...]
-    compute: Compute
+    outputs: tuple[Output, ...]
+    compute: Callable[[Inputs], Mapping[str, Value]]
+    examples: tuple[str, ...]
 
+    def field(self, name: str) -> Field:
+        """The field called ``name``."""
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def limited(self) -> tuple[Field, ...]:
+        """Fields with a bound that ``--allow`` lifts."""
+        return tuple(f for f in self.fields if f.limit is not None)
+
+
+# --- the three stages --------------------------------------------------------------------
+
+Read = Result[tuple[str, Parsed, str], DomainError]
+
+
+def parse_row(spec: RowSpec, texts: Mapping[str, str], labels: Mapping[str, str], *,
+              allow: bool = False, ready: Mapping[str, Read] | None = None,
+              ) -> Result[Inputs, DomainError]:
+    """Read every present field (``texts``: field name -> text); report every problem.
+
+    ``ready`` holds fields already read (a batch's defaults, read once for all its rows);
+    a text in ``texts`` wins over them."""
+    read: list[Read] = []
+    for field in spec.fields:
+        text = texts.get(field.name)
+        label = labels[field.name]
+        if text is None:
+            known = ready.get(field.name) if ready else None
+            if known is not None:
+                read.append(known)
+            elif field.required:
+                read.append(Failure(DomainError.invalid("cli.missing", f"{label}: missing")))
+            continue
+        read.append(read_field(field, text, label, allow))
+    return collect_all("cli.invalid_input", read).map(lambda parsed: Inputs(
+        {name: value for name, value, _ in parsed}, {name: text for name, _, text in parsed}))
+
+
+def read_field(field: Field, text: str, label: str, allow: bool) -> Read:
+    """One field's ``(name, value, text)``; ``text`` is a percentage's fraction, else as
+    given.  A value above the field's limit needs ``allow``."""
+    if field.choices:
+        choice = text.strip().lower()
+        if choice not in field.choices:
+            return Failure(DomainError.invalid("cli.choice", f"{label}: {quote(text.strip())} "
+                                               f"is not one of {', '.join(field.choices)}"))
+        return Success((field.name, choice, choice))
+
+    def bounded(value: Parsed) -> Read:
+        if (field.limit is not None and not allow and isinstance(value, Decimal)
+                and value > field.limit):
+            return Failure(DomainError.invalid(
+                "cli.above_limit", f"{label}: {render_value(value)} is above "
+                f"{render_value(field.limit)}; pass --allow if you mean it"))
+        shown_text = (render_value(value) if field.kind.percent and isinstance(value, Decimal)
+                      else text.strip())
+        return Success((field.name, value, shown_text))
+
+    return field.kind.read(text, label).bind(bounded)
+
+
+def shown(values: Mapping[str, Value], outputs: Sequence[Output], inputs: Inputs | None,
+          exact: bool) -> dict[str, Value]:
+    """``values`` at their outputs' display precision (or as computed, when ``exact``)."""
+    result = dict(values)
+    if exact:
+        return result
+    for output in outputs:
+        value = result.get(output.name)
+        if output.places is None or not isinstance(value, Decimal):
+            continue
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= -output.places:
+            continue  # already within the display precision: shown exactly as computed
+        rounding = output.rounding
+        if isinstance(rounding, BySide):
+            if inputs is None:
+                raise TypeError(f"{output.name} rounds by side; the inputs are needed")
+            rounding = rounding.pick(inputs)
+        rounded = canonical(quantize(value, output.places, rounding))
+        result[output.name] = rounded.copy_abs() if rounded.is_zero() else rounded  # no "-0"
+    return result
+
+
+def _names(spec: RowSpec, labels: Mapping[str, str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for field in spec.fields:
+        names[field.name] = labels[field.name]
+        for alias in field.aliases:
+            names[alias] = labels[field.name]
+    return names
+
+
+@attrs.frozen
+class Outcome:
+    """One row's answer: the shown outputs, or the error text and its exit code."""
+
+    outputs: Mapping[str, Value]
+    error: str = ""
+    code: int = 0
+
+
+def evaluate(spec: RowSpec, texts: Mapping[str, str], labels: Mapping[str, str], *,
+             allow: bool, exact: bool, ready: Mapping[str, Read] | None = None) -> Outcome:
+    """Parse, compute and format one row."""
+    try:
+        inputs = ok(parse_row(spec, texts, labels, allow=allow, ready=ready))
+        return Outcome(shown(spec.compute(inputs), spec.outputs, inputs, exact))
+    except Refused as refusal:
+        code = EXIT_BAD_INPUT if refusal.error.kind is ErrorKind.INVALID else EXIT_DOMAIN
+        if refusal.error.kind is ErrorKind.UNAVAILABLE:
+            raise CliFailure.of(refusal.error) from None
+        return Outcome({}, describe(refusal.error, _names(spec, labels)), code)
+
+
+# --- rendering ---------------------------------------------------------------------------
 
 def render_value(value: Value) -> str:
     """Text for a table or CSV cell: plain decimal notation, ``;`` between list items."""
@@ -97,164 +349,9 @@ def print_table(rows: Mapping[str, Value], out: TextIO | None = None) -> None:
     target = out or sys.stdout
     width = max((len(k) for k in rows), default=0)
     for key, value in rows.items():
-        target.write(f"{key.ljust(width)}  {render_value(value)}\n")
+        target.write(f"{key.ljust(width)}  {render_value(value)}".rstrip() + "\n")
 
 
-def _dumps(payload: Mapping[str, object]) -> str:
+def dumps(payload: Mapping[str, object]) -> str:
+    """Compact JSON that keeps non-ASCII text as it is."""
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-
-
-def row_command(spec: RowSpec) -> click.Command:
-    """Build the click command for ``spec``."""
-
-    def callback(csv_path: str | None, as_json: bool, onchain: bool = False,
-                 **options: str | None) -> None:
-        active = _with_onchain(spec) if onchain else spec
-        if csv_path is not None:
-            given = [f.option for f in spec.fields if options.get(f.name) is not None]
-            if given:
-                raise CliFailure.bad_input(f"--csv cannot be combined with {', '.join(given)}")
-            _run_batch(active, csv_path, as_json)
-            return
-        values = {f.name: v for f in spec.fields
-                  if (v := options.get(f.name) or f.default) is not None}
-        missing = [f.option for f in spec.fields if f.required and f.name not in values]
-        if missing:
-            raise CliFailure.bad_input(f"missing option {', '.join(missing)} (or use --csv)")
-        outputs = active.compute(values)
-        if as_json:
-            click.echo(_dumps({k: json_value(v) for k, v in outputs.items()}))
-        else:
-            print_table(outputs)
-
-    params: list[click.Parameter] = [
-        click.Option([f.option, f.name], default=None, metavar="TEXT" if not f.choices else
-                     "|".join(f.choices),
-                     type=click.Choice(f.choices) if f.choices else str,
-                     help=f.help + (f" [default: {f.default}]" if f.default else "")
-                     + ("" if f.required or f.default else " (optional)"))
-        for f in spec.fields
-    ]
-    params += [
-        click.Option(["--csv", "csv_path"], default=None, metavar="FILE",
-                     help="Batch mode: read rows from a CSV file with one column per option "
-                          "(header required; '-' reads stdin)."),
-        click.Option(["--json", "as_json"], is_flag=True,
-                     help="Exact JSON (decimals as strings); JSON Lines in batch mode."),
-    ]
-    if spec.name in _ONCHAIN:
-        params.append(click.Option(["--onchain"], is_flag=True, help=(
-            "Also print the FixedPointMath contract's integer (wad) result, computed in the "
-            "local Cairo VM (needs `make contracts`) or over RPC (contracts/README.md).")))
-    return click.Command(spec.name, callback=callback, params=params, help=spec.help,
-                         short_help=spec.help.split("\n")[0])
-
-
-_ONCHAIN = ("pnl", "size", "liquidation", "allocate")
-
-
-def _with_onchain(spec: RowSpec) -> RowSpec:
-    """``spec`` plus the contract's integer columns (astratrade_shell.starknet.onchain)."""
-    from astratrade_shell.starknet.onchain import (  # noqa: PLC0415 - starts the Cairo VM
-        ONCHAIN_OUTPUTS,
-        math_client,
-        onchain_columns,
-    )
-
-    client = math_client()
-
-    def compute(values: Mapping[str, str]) -> Mapping[str, Value]:
-        outputs = spec.compute(values)
-        return {**outputs, **onchain_columns(spec.name, values, outputs, client)}
-
-    return attrs.evolve(spec, outputs=spec.outputs + ONCHAIN_OUTPUTS[spec.name],
-                        compute=compute)
-
-
-def _open_source(path: str) -> TextIO:
-    if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
-    try:
-        return open(path, encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise CliFailure.bad_input(f"cannot read {path}: {exc.strerror}") from None
-
-
-def _rows(source: TextIO, spec: RowSpec) -> Iterator[tuple[int, list[str], dict[str, str]]]:
-    reader = csv.reader(source)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise CliFailure.bad_input("line 1: the CSV file is empty (a header is required)"
-                                   ) from None
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise CliFailure.bad_input(f"line 1: unreadable CSV ({exc})") from None
-    names = [h.strip().lower().replace("-", "_") for h in header]
-    known = {f.name for f in spec.fields}
-    unknown = [h for h in names if h not in known]
-    if unknown:
-        raise CliFailure.bad_input(f"line 1: unknown column(s) {', '.join(unknown)}; expected "
-                                   f"{', '.join(sorted(known))}")
-    missing = [f.name for f in spec.fields if f.required and f.default is None
-               and f.name not in names]
-    if missing:
-        raise CliFailure.bad_input(f"line 1: missing column(s) {', '.join(missing)}")
-    yield 1, names, {}
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise CliFailure.bad_input(f"line {reader.line_num}: unreadable CSV ({exc})") from None
-        if not row or all(not cell.strip() for cell in row):
-            continue
-        if len(row) != len(names):
-            raise CliFailure.bad_input(f"line {reader.line_num}: expected {len(names)} fields, "
-                                       f"got {len(row)}")
-        values = {f.name: f.default for f in spec.fields if f.default is not None}
-        values.update({n: cell.strip() for n, cell in zip(names, row, strict=True)
-                       if cell.strip()})
-        for field in spec.fields:
-            if field.required and field.name not in values:
-                raise CliFailure.bad_input(f"line {reader.line_num}: {field.name} is empty")
-            if field.choices and values.get(field.name, field.choices[0]) not in field.choices:
-                raise CliFailure.bad_input(
-                    f"line {reader.line_num}: {field.name} must be one of "
-                    f"{', '.join(field.choices)}")
-        yield reader.line_num, row, values
-
-
-def _run_batch(spec: RowSpec, path: str, as_json: bool) -> None:
-    out = sys.stdout
-    writer = csv.writer(out, lineterminator="\n")
-    failures = 0
-    first_failure = ""
-    source = _open_source(path)
-    with source:
-        rows = _rows(source, spec)
-        _, header, _ = next(rows)
-        if not as_json:
-            writer.writerow([*header, *spec.outputs, "error"])
-        for line, cells, values in rows:
-            try:
-                outputs: Mapping[str, Value] = spec.compute(values)
-                error = ""
-            except CliFailure as exc:
-                if exc.code != 1:
-                    raise CliFailure(f"line {line}: {exc.message}", exc.code) from None
-                outputs, error = {}, exc.message
-                failures += 1
-                first_failure = first_failure or f"line {line}: {error}"
-            if as_json:
-                payload: dict[str, object] = {"line": line}
-                payload.update(zip(header, cells, strict=True))
-                payload.update({k: json_value(v) for k, v in outputs.items()})
-                if error:
-                    payload["error"] = error
-                out.write(_dumps(payload) + "\n")
-            else:
-                writer.writerow([*cells, *(render_value(outputs.get(k)) for k in spec.outputs),
-                                 error])
-    if failures:
-        raise CliFailure.domain(f"{failures} row(s) rejected; first at {first_failure}")

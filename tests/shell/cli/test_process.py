@@ -50,5 +50,5 @@ def test_a_closed_pipe_ends_quietly() -> None:
     done = subprocess.run(["bash", "-c", command], input=rows, capture_output=True, text=True,
                           cwd=ROOT, timeout=60, check=False)
     assert done.stdout.splitlines() == ["quantity,entry,price,pnl,roi_percent,error",
-                                        "1,100,101,1,1.000000,"]
+                                        "1,100,101,1,1.00,"]
     assert (done.returncode, done.stderr) == (0, "")

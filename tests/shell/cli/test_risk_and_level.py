@@ -1,4 +1,4 @@
-"""``astratrade risk`` and ``astratrade level``: worked examples and input errors."""
+"""``astratrade risk``: worked examples and input errors (``level`` is in test_calculators)."""
 
 from __future__ import annotations
 
@@ -47,25 +47,3 @@ def test_risk_bad_input(stdin: str, args: tuple[str, ...], message: str) -> None
     result = CliRunner().invoke(cli, ["risk", "-", *args], input=stdin)
     assert result.exit_code == 2
     assert result.stderr.strip() == message
-
-
-def test_level_on_each_kind_of_curve() -> None:
-    def level(*args: str) -> dict[str, object]:
-        result = CliRunner().invoke(cli, ["level", *args, "--json"])
-        assert result.exit_code == 0, result.output
-        payload: dict[str, object] = json.loads(result.stdout)
-        return payload
-
-    # linear: floor(1500 / 1000) + 1 = 2; level 3 starts at 2000 -> 500 to go
-    assert level("--xp", "1500") == {"level": 2, "xp_to_next_level": 500, "curve": "linear"}
-    # RuneScape: level 2 at 83 XP, level 3 at 174 (the published table) -> 74 to go
-    assert level("--xp", "100", "--curve", "runescape")["xp_to_next_level"] == 74
-    # Moodle's default curve tops out at level 10 (3842 XP): nothing to go
-    assert level("--xp", "5000", "--curve", "moodle") == {"level": 10, "xp_to_next_level": None,
-                                                          "curve": "moodle"}
-
-
-def test_level_rejects_non_integer_xp() -> None:
-    result = CliRunner().invoke(cli, ["level", "--xp", "1.5"])
-    assert result.exit_code == 2
-    assert result.stderr.startswith("error: xp: expected a non-negative integer")

@@ -1,0 +1,58 @@
+"""Batch throughput of the command line, timed in the same run.
+
+* ``astratrade funding --csv`` (a calculator added with the row pipeline) against
+  ``astratrade pnl --csv`` on files of the same number of rows (1,000,000; 50,000 with
+  ``--quick``): the whole program in one process -- bounded reading, parsing with the strict
+  number reader and the core's bounds, the core's maths, display rounding and CSV writing --
+  with its output discarded.  Reported per row; rows/s = 1 / that.  Target: within 1.5x of
+  ``pnl`` (the same pipeline with a lighter formula).
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from astratrade_shell.cli import cli
+from benchmarks.harness import Comparison, compare
+
+__all__ = ["run"]
+
+
+def _write(path: Path, header: str, rows: int, third: Callable[[], str]) -> None:
+    make = random.Random(7)
+    with path.open("w", encoding="utf-8") as out:
+        out.write(header + "\n")
+        for _ in range(rows):
+            quantity = make.randint(-50_000, 50_000) or 1
+            out.write(f"{quantity / 10_000},{make.randint(1_000, 900_000) / 10},{third()}\n")
+
+
+def _batch(command: str, path: Path) -> None:
+    saved = sys.stdout
+    sys.stdout = io.StringIO()
+    try:
+        code = cli.main([command, "--csv", str(path)], standalone_mode=False)
+    finally:
+        sys.stdout = saved
+    if code not in (0, None):
+        raise RuntimeError(f"{command} exited {code}")
+
+
+def run(quick: bool) -> list[Comparison]:
+    rows = 50_000 if quick else 1_000_000
+    make = random.Random(11)
+    with tempfile.TemporaryDirectory() as folder:
+        pnl = Path(folder) / "pnl.csv"
+        funding = Path(folder) / "funding.csv"
+        _write(pnl, "quantity,entry,price", rows, lambda: str(make.randint(1_000, 900_000) / 10))
+        _write(funding, "quantity,mark,rate", rows,
+               lambda: f"{make.randint(-300, 300) / 1_000_000:.6f}")
+        return [compare(f"funding --csv, {rows:,} rows", lambda: _batch("funding", funding),
+                        f"pnl --csv, {rows:,} rows", lambda: _batch("pnl", pnl),
+                        repeats=1 if not quick else 2, per=rows, unit="row",
+                        target="< 1.5x")]
