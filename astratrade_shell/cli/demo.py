@@ -76,7 +76,7 @@ def demo(seed: int, users: int, days: int, prices_path: str | None,
     bus = InProcessBus()
     live = ReadModels()
     bus.subscribe(live)
-    app = application(store, bus, clock)
+    app = application(store, bus, clock, config)
     outcome = simulate(config, app, clock, market)
     echo = click.echo
     echo(f"AstraTrade demo: {users} traders, {days} simulated days, seed {seed}\n")
