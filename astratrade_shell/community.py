@@ -47,7 +47,7 @@ import random
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 from returns.result import Failure
@@ -80,6 +80,7 @@ from astratrade_core.portfolio import (
     ExecuteTrade,
     LiquidatePosition,
     MarkPrice,
+    PortfolioState,
     decide,
 )
 from astratrade_core.revenue import (
@@ -120,7 +121,7 @@ from astratrade_core.trading import (
     isolated_liquidation_price,
     stop_levels,
 )
-from astratrade_shell.app import Application, SequentialIds, SimulatedClock
+from astratrade_shell.app import Application, Executed, SequentialIds, SimulatedClock
 from astratrade_shell.bus.port import EventBus
 from astratrade_shell.exchanges import (
     MarketData,
@@ -148,6 +149,8 @@ __all__ = [
     "policies",
     "simulate",
 ]
+
+S = TypeVar("S")
 
 #: Account streams are snapshotted every 50 events (snapshot + tail equals a full replay).
 SNAPSHOTS = {PORTFOLIO.name: Snapshotting(PORTFOLIO_SNAPSHOTS, every=50)}
@@ -378,8 +381,8 @@ class _Simulation:
                        self.counts["sizing"], self.counts["liquidated"], self.counts["closed"],
                        battle)
 
-    def _execute(self, aggregate: Aggregate[Any, Any], stream_id: str,
-                 command: Any) -> tuple[StoredEvent, ...]:
+    def _execute(self, aggregate: Aggregate[S, Any], stream_id: str,
+                 command: Any) -> Executed[S]:
         """Run one command and the policies after it.  A refusal of the command or of a
         command a policy caused is a bug of the simulation, not something it expects."""
         done = self.app.execute(aggregate, stream_id, command).unwrap()
@@ -387,7 +390,7 @@ class _Simulation:
             if isinstance(reaction.outcome, Failure):
                 raise RuntimeError(f"{reaction.dispatch} was refused: "
                                    f"{reaction.outcome.failure()}")
-        return done.records
+        return done
 
     # --- day 0 ------------------------------------------------------------------------------
 
@@ -465,7 +468,8 @@ class _Simulation:
         side = self.rng.choice((Side.BUY, Side.SELL))
         instrument = MARKETS[symbol][0]
         price = self.prices[symbol]
-        equity = self.app.load(PORTFOLIO, trader.user_id).state.equity("USD")
+        state = self.app.load(PORTFOLIO, trader.user_id).state
+        equity = state.equity("USD")
         if equity <= 0:
             return
         long = side is Side.BUY
@@ -478,22 +482,25 @@ class _Simulation:
             self.counts["sizing"] += 1
             return
         quantity = sized.unwrap().quantity
-        if self._trade(trader, symbol, quantity if long else CONTEXT.minus(quantity)) is None:
+        done = self._trade(trader, state, symbol,
+                           quantity if long else CONTEXT.minus(quantity))
+        if done is None:
             return
         stops = levels.unwrap()
-        position = self.app.load(PORTFOLIO, trader.user_id).state.position(symbol)
+        position = done.state.position(symbol)
         self.open[trader.user_id] = _OpenTrade(
             symbol, long, stops.stop_loss, stops.take_profit, trader.leverage,
             _liquidation(instrument, position, trader.leverage), self.app.now())
 
-    def _trade(self, trader: Trader, symbol: str,
-               quantity: Decimal) -> tuple[StoredEvent, ...] | None:
-        """Check the order against the platform's policy, fill it at the venue and record
-        the fill; ``None`` when it was refused (the refusal is recorded) or not filled."""
+    def _trade(self, trader: Trader, state: PortfolioState, symbol: str,
+               quantity: Decimal) -> Executed[PortfolioState] | None:
+        """Check the order against the platform's policy on the account's current ``state``,
+        fill it at the venue and record the fill; ``None`` when it was refused (the refusal
+        is recorded) or not filled."""
         command = ExecuteTrade(command_id=self.app.new_id(), account_id=trader.user_id,
                                issued_at=self.app.now(), symbol=symbol, quote_currency="USD",
                                quantity=quantity, price=self.prices[symbol], policy=POLICY)
-        probe = decide(self.app.load(PORTFOLIO, trader.user_id).state, command)
+        probe = decide(state, command)
         if isinstance(probe, Failure):
             self.counts["sizing"] += 1
             return None
@@ -508,13 +515,13 @@ class _Simulation:
             self.counts["sizing"] += 1
             return None
         fill = report.unwrap().executions[0].fill
-        records = self._execute(PORTFOLIO, trader.user_id, attrs.evolve(
+        done = self._execute(PORTFOLIO, trader.user_id, attrs.evolve(
             command, price=fill.price, fee=fill.fee, liquidity=fill.liquidity))
-        if records[0].event_type == "RiskLimitHit":  # the fill price broke a limit
+        if done.records[0].event_type == "RiskLimitHit":  # the fill price broke a limit
             self.counts["refused"] += 1
             return None
         self.counts["filled"] += 1
-        return records
+        return done
 
     def _manage(self, trader: Trader, trade: _OpenTrade) -> Decimal | None:
         """Liquidate, close or double down; the closed trade's net P&L, None while open."""
@@ -534,29 +541,29 @@ class _Simulation:
 
     def _double_down(self, trader: Trader, trade: _OpenTrade) -> None:
         self.open[trader.user_id] = attrs.evolve(trade, doubled=True)
-        held = self.app.load(PORTFOLIO, trader.user_id).state.position(trade.symbol)
-        if self._trade(trader, trade.symbol, held.quantity) is None:
+        state = self.app.load(PORTFOLIO, trader.user_id).state
+        done = self._trade(trader, state, trade.symbol, state.position(trade.symbol).quantity)
+        if done is None:
             return
-        position = self.app.load(PORTFOLIO, trader.user_id).state.position(trade.symbol)
-        self.open[trader.user_id] = attrs.evolve(
-            trade, doubled=True, liquidation=_liquidation(MARKETS[trade.symbol][0], position,
-                                                          trade.leverage))
+        self.open[trader.user_id] = attrs.evolve(trade, doubled=True, liquidation=_liquidation(
+            MARKETS[trade.symbol][0], done.state.position(trade.symbol), trade.leverage))
 
     def _close(self, trader: Trader, trade: _OpenTrade) -> Decimal | None:
-        held = self.app.load(PORTFOLIO, trader.user_id).state.position(trade.symbol)
-        records = self._trade(trader, trade.symbol, CONTEXT.minus(held.quantity))
-        if records is None:
+        state = self.app.load(PORTFOLIO, trader.user_id).state
+        done = self._trade(trader, state, trade.symbol,
+                           CONTEXT.minus(state.position(trade.symbol).quantity))
+        if done is None:
             return None
-        return self._after_close(trader, records)
+        return self._after_close(trader, done.records)
 
     def _liquidate(self, trader: Trader, trade: _OpenTrade, price: Decimal) -> Decimal:
         held = self.app.load(PORTFOLIO, trader.user_id).state.position(trade.symbol)
         fee = LIQUIDATION_FEES.fee(held.quantity, price, Liquidity.TAKER, USD.increment)
-        records = self._execute(PORTFOLIO, trader.user_id, LiquidatePosition(
+        done = self._execute(PORTFOLIO, trader.user_id, LiquidatePosition(
             command_id=self.app.new_id(), account_id=trader.user_id, issued_at=self.app.now(),
             symbol=trade.symbol, price=price, fee=fee))
         self.counts["liquidated"] += 1
-        return self._after_close(trader, records)
+        return self._after_close(trader, done.records)
 
     def _after_close(self, trader: Trader, records: Sequence[StoredEvent]) -> Decimal:
         """The game and the fees followed through the policies; here only the bookkeeping

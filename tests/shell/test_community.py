@@ -176,18 +176,26 @@ def test_the_clan_battle_moves_both_ratings_and_credits_the_winners() -> None:
 
 def test_the_platform_refuses_for_several_reasons_and_the_sizer_never_disagrees() -> None:
     config = CommunityConfig(seed=7, users=20, days=10)
-    app, models, _, _ = run(config)
+    app, models, outcome, _ = run(config)
     codes = set(models.risk.state.breaches)
     assert len(codes) >= 3, codes
-    # An opening sized by the sizer is never refused for leverage, concentration or notional
-    # alone: those limits refuse only a gambler doubling down (then leverage and
-    # concentration are both broken).
+    # An opening from flat is sized with the platform's limits in view: it may be refused
+    # for the trader's pace or the day's losses, never for its size. Only adding to a
+    # position (a gambler doubling down) breaks leverage, concentration or notional limits.
     sized = {"risk.max_leverage", "risk.max_concentration", "risk.max_position_notional"}
-    for event in events_of(app):
-        if isinstance(event, RiskLimitHit):
-            breached = {b.code for b in event.breaches}
-            assert not breached & sized or {"risk.max_leverage",
-                                            "risk.max_concentration"} <= breached
+    doubled = 0
+    for trader in outcome.traders:
+        state = PORTFOLIO.initial
+        for record in app.store.read_stream(trader.user_id):
+            event = decode(record.data, PLATFORM_EVENTS).unwrap()
+            if isinstance(event, RiskLimitHit):
+                breached = {b.code for b in event.breaches}
+                if state.position(event.symbol).quantity == 0:
+                    assert not breached & sized, event
+                else:
+                    doubled += bool(breached & sized)
+            state = PORTFOLIO.evolve(state, [event])
+    assert doubled > 0
 
 
 def test_the_simulation_ignores_the_callers_decimal_context() -> None:
