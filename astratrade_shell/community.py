@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final, TypeVar
 
@@ -363,6 +363,7 @@ class _Simulation:
         self.venue = PaperExchange({s: i for s, (i, _) in MARKETS.items()}, FEES,
                                    slippage=SLIPPAGE, prices=self.prices)
         self.open: dict[str, _OpenTrade] = {}
+        self.subscribers: set[str] = set()
         self.counts = {"filled": 0, "refused": 0, "sizing": 0, "liquidated": 0, "closed": 0}
 
     def run(self) -> Outcome:
@@ -446,6 +447,7 @@ class _Simulation:
     def _subscribe(self, trader: Trader) -> None:
         plan = self.rng.choice(PRESET_PLANS)
         trial = self.rng.choice((0, 7))
+        self.subscribers.add(trader.user_id)
         self._execute(SUBSCRIPTION, subscription_stream(trader.user_id), StartSubscription(
             command_id=self.app.new_id(), issued_at=self.app.now(),
             subscriber_id=trader.user_id, plan=plan, cycle=BillingCycle.MONTHLY,
@@ -613,17 +615,22 @@ class _Simulation:
                     command_id=self.app.new_id(), account_id=trader.user_id,
                     issued_at=self.app.now(), symbol=trade.symbol,
                     price=self.prices[trade.symbol]))
-            stream = subscription_stream(trader.user_id)
-            subscription = self.app.load(SUBSCRIPTION, stream).state.subscription
-            while subscription is not None and subscription.period_end <= today:
-                self._execute(SUBSCRIPTION, stream, RenewSubscription(
-                    command_id=f"{stream}:renew:{subscription.period_end}",
-                    issued_at=self.app.now(), subscriber_id=trader.user_id, on=today))
-                subscription = self.app.load(SUBSCRIPTION, stream).state.subscription
+            if trader.user_id in self.subscribers:
+                self._renew(trader, today)
         if day % 3 == 0:
             self._mint()
         if day % 2 == 1:
             self._sell(day)
+
+    def _renew(self, trader: Trader, today: date) -> None:
+        """Renew every period of the trader's subscription that has ended by ``today``."""
+        stream = subscription_stream(trader.user_id)
+        subscription = self.app.load(SUBSCRIPTION, stream).state.subscription
+        while subscription is not None and subscription.period_end <= today:
+            subscription = self._execute(SUBSCRIPTION, stream, RenewSubscription(
+                command_id=f"{stream}:renew:{subscription.period_end}",
+                issued_at=self.app.now(), subscriber_id=trader.user_id, on=today,
+            )).state.subscription
 
     def _mint(self) -> None:
         stream = collection_stream(COLLECTION_ID)
