@@ -141,6 +141,7 @@ __all__ = [
     "MAX_HOLD_DAYS",
     "POLICY",
     "PORTFOLIO",
+    "SEASON_BOARD",
     "SNAPSHOTS",
     "CommunityConfig",
     "Outcome",
@@ -189,6 +190,7 @@ ZONES = ("UTC", "America/New_York", "Europe/Berlin", "Asia/Tokyo", "Pacific/Auck
 CLANS = ("orion", "lyra")
 CLAN_RULES = ClanRules(max_members=MAX_MEMBERS, open_membership=True)
 BATTLE_ID = "battle-season-1"
+#: The season's XP standings: the board id, which is its stream id.
 SEASON_BOARD = "xp-season-1"
 COLLECTION_ID = "constellations"
 MARKET_TERMS = MarketplaceTerms.of(250, Money.of("0.50", USD).unwrap()).unwrap()
