@@ -13,6 +13,10 @@ The game:
   position's size, cost and exit price, cause nothing.
 * :func:`xp_standings` -- every XP a player earns (``XPGained``, an ``AchievementUnlocked``
   reward) becomes a ``RecordContribution`` to a season's standings whose period contains it.
+* :func:`clan_victories` -- a resolved clan battle (``ClanBattleResolved`` version 2) becomes
+  a ``RecordClanVictory`` for every member of the winning roster; a draw and version-1
+  records, which do not name the roster, cause nothing.  (The clans' own ratings move through
+  :func:`astratrade_core.social.clan_ratings`.)
 
 Revenue (:data:`REVENUE_POLICIES`):
 
@@ -39,9 +43,15 @@ from astratrade_core.events.revenue import (
     SubscriptionChanged,
     SubscriptionCharged,
 )
+from astratrade_core.events.social import ClanBattleResolved
 from astratrade_core.events.trading import PositionClosed, PositionLiquidated, TradeExecuted
 from astratrade_core.gamification.periods import Period
-from astratrade_core.gamification.player import PLAYER, RecordClosedTrade, player_stream
+from astratrade_core.gamification.player import (
+    PLAYER,
+    RecordClanVictory,
+    RecordClosedTrade,
+    player_stream,
+)
 from astratrade_core.gamification.season import SEASON, RecordContribution
 from astratrade_core.numeric import CONTEXT, ZERO
 from astratrade_core.revenue.fees import Liquidity
@@ -58,6 +68,7 @@ __all__ = [
     "REVENUE_POLICIES",
     "Dispatch",
     "Policy",
+    "clan_victories",
     "platform_revenue",
     "player_activity",
     "trading_fee_revenue",
@@ -156,6 +167,35 @@ def xp_standings(board_id: str, period: Period) -> Policy:
             issued_at=at, user_id=event.user_id, xp=amount)),)
 
     return policy
+
+
+def clan_victories(event: Event) -> tuple[Dispatch, ...]:
+    """Every member of a battle's winning roster is credited with the victory on their
+    player stream: one ``RecordClanVictory`` per member of ``winning_members`` (command id
+    ``"victory:<event id>:<member>"``, at the battle's resolution time), in roster order.
+
+    A draw (an empty roster) causes nothing, nor does a version-1 record (``winning_members``
+    is ``None``: it did not say who fought), nor any other event.
+
+    >>> from datetime import UTC, datetime
+    >>> from decimal import Decimal
+    >>> won = ClanBattleResolved(event_id="b-1:0", stream_id="b-1", battle_id="b-1",
+    ...     occurred_at=datetime(2026, 2, 1, tzinfo=UTC), clan_a="orion", clan_b="lyra",
+    ...     score_a=Decimal(40), score_b=Decimal(25), winner="orion", rating_a_before=1500,
+    ...     rating_a_after=1516, rating_b_before=1500, rating_b_after=1484,
+    ...     winning_members=("ann", "bob"))
+    >>> [(d.aggregate, d.stream_id, d.command.command_id) for d in clan_victories(won)]
+    [('player', 'player-ann', 'victory:b-1:0:ann'), ('player', 'player-bob', 'victory:b-1:0:bob')]
+    >>> clan_victories(attrs.evolve(won, winning_members=None))
+    ()
+    """
+    if not isinstance(event, ClanBattleResolved) or event.winning_members is None:
+        return ()
+    return tuple(
+        Dispatch(PLAYER.name, player_stream(member), RecordClanVictory(
+            command_id=f"victory:{event.event_id}:{member}", user_id=member,
+            issued_at=event.occurred_at, battle_id=event.battle_id))
+        for member in event.winning_members)
 
 
 # --- revenue: the platform ledger records what the platform earns --------------------------

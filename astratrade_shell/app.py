@@ -69,7 +69,6 @@ from astratrade_shell.projections import decode_record
 from astratrade_shell.snapshots import Snapshotting
 from astratrade_shell.store.port import EventStore
 from astratrade_shell.store.records import (
-    ANY_VERSION,
     Appended,
     PendingEvent,
     Snapshot,
@@ -395,21 +394,3 @@ class Application:
                         reactions.append(Reaction(event.event_id, dispatch, depth,
                                                   Failure(ran.failure())))
         return tuple(reactions)
-
-    # -- legacy -------------------------------------------------------------------------------
-
-    def record(self, stream_id: str, events: Sequence[Event], *,
-               command_id: str | None = None) -> tuple[StoredEvent, ...]:
-        """Append events decided outside any aggregate at the stream's end (``ANY_VERSION``),
-        then publish them.
-
-        Deprecated: only the demo (``astratrade_shell/community.py``) still writes this way,
-        until its streams become aggregates; new code uses :meth:`execute`.  ``command_id``
-        makes a re-run store nothing twice (the empty tuple is returned then).
-        """
-        outcome = self.store.append(stream_id, _pending(events), ANY_VERSION,
-                                    command_id=command_id).unwrap()  # ANY never conflicts
-        if outcome.duplicate:
-            return ()
-        self.bus.publish(outcome.records)
-        return outcome.records

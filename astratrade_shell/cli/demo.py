@@ -32,10 +32,12 @@ __all__ = ["demo"]
 
 \b
 TRADERS trade BTC and ETH perpetuals on the paper exchange for DAYS simulated days: deposits,
-trades sized by the risk policy, risk-limit refusals, liquidations, XP, level-ups,
-achievements, streaks, a season leaderboard, subscription, NFT and trading-fee revenue.
-Prints the leaderboard, equity and P&L per account, risk events and revenue by stream;
-verifies the audit chain; checks that a replay from the store rebuilds the same read models.
+trades sized within the platform's risk limits, refusals by several limits, liquidations, XP,
+level-ups, achievements, streaks, a season leaderboard, two clans and their battle,
+subscription, NFT and trading-fee revenue -- every stream written through the core's
+aggregates, the game and the fees following through its policies. Prints the leaderboard,
+equity and P&L per account, risk events, revenue by stream and the clan battle; verifies the
+audit chain; checks that a replay from the store rebuilds the same read models.
 Deterministic for a given --seed. Amounts are USD; tables round to cents for display only.
 The store uses synchronous=NORMAL (a simulation: crash-safe, not power-loss durable).
 """)
@@ -76,7 +78,7 @@ def demo(seed: int, users: int, days: int, prices_path: str | None,
     bus = InProcessBus()
     live = ReadModels()
     bus.subscribe(live)
-    app = application(store, bus, clock)
+    app = application(store, bus, clock, config)
     outcome = simulate(config, app, clock, market)
     echo = click.echo
     echo(f"AstraTrade demo: {users} traders, {days} simulated days, seed {seed}\n")

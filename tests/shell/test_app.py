@@ -386,18 +386,6 @@ def test_a_dispatch_to_an_unconfigured_aggregate_is_a_bug() -> None:
         app.execute(aggregate, "pool", claim("c-1", "1"))
 
 
-# -- legacy ----------------------------------------------------------------------------------
-
-
-def test_record_appends_decided_events_once_and_publishes_them() -> None:
-    app, _, total = make()
-    events = decide_claim(Decimal(0), claim("award", "4")).unwrap()
-    stored = app.record("pool", events, command_id="award-1")
-    assert [r.version for r in stored] == [1] and total.state == Decimal("4")
-    assert app.record("pool", events, command_id="award-1") == ()
-    assert app.store.last_position() == 1
-
-
 def test_the_simulated_clock_and_ids_are_the_injected_ones() -> None:
     clock = SimulatedClock(START)
     app = Application(InMemoryEventStore(), InProcessBus(), clock=clock,

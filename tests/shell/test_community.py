@@ -1,20 +1,40 @@
-"""The simulated community is deterministic and its records are consistent with each other."""
+"""The simulated community is deterministic, writes every stream through its aggregate at an
+expected version, and its records -- the trades, the game the policies derived from them,
+the battle and the revenue -- are consistent with each other."""
 
 from __future__ import annotations
 
 import decimal
 from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal
 
-from astratrade_core.events import PLATFORM_EVENTS, decode
-from astratrade_core.events.gamification import LeaderboardUpdated
-from astratrade_core.events.revenue import TradingFeeCollected
-from astratrade_core.events.trading import TradeExecuted
+from returns.result import Result
+
+from astratrade_core.events import PLATFORM_EVENTS, Event, decode
+from astratrade_core.events.gamification import (
+    AchievementUnlocked,
+    ActivityRecorded,
+    ClanVictoryRecorded,
+    LeaderboardUpdated,
+    XPGained,
+)
+from astratrade_core.events.revenue import RevenueBooked, TradingFeeCollected
+from astratrade_core.events.social import ClanRatingChanged
+from astratrade_core.events.trading import (
+    PositionClosed,
+    PositionLiquidated,
+    RiskLimitHit,
+    TradeExecuted,
+)
+from astratrade_core.gamification import SEASON
 from astratrade_core.revenue.ledger import RevenueStream
 from astratrade_shell.app import Application, SimulatedClock
 from astratrade_shell.bus import InProcessBus
 from astratrade_shell.community import (
+    AGGREGATES,
     PORTFOLIO,
+    SEASON_BOARD,
     CommunityConfig,
     Outcome,
     application,
@@ -22,73 +42,173 @@ from astratrade_shell.community import (
 )
 from astratrade_shell.readmodels import PlayerView, ReadModels
 from astratrade_shell.store import InMemoryEventStore
+from astratrade_shell.store.records import (
+    ANY_VERSION,
+    Appended,
+    ExpectedVersion,
+    PendingEvent,
+    VersionConflict,
+)
 
 CONFIG = CommunityConfig(seed=3, users=12, days=8)
 
 
-def run() -> tuple[Application, ReadModels, Outcome]:
-    clock = SimulatedClock(CONFIG.start)
+class ExpectedVersions(InMemoryEventStore):
+    """The in-memory store, remembering the expected version of every append."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.expected: list[int | ExpectedVersion] = []
+
+    def append(self, stream_id: str, events: Sequence[PendingEvent],
+               expected_version: int | ExpectedVersion, *, command_id: str | None = None,
+               ) -> Result[Appended, VersionConflict]:
+        self.expected.append(expected_version)
+        return super().append(stream_id, events, expected_version, command_id=command_id)
+
+
+def run(config: CommunityConfig = CONFIG,
+        ) -> tuple[Application, ReadModels, Outcome, ExpectedVersions]:
+    clock = SimulatedClock(config.start)
     bus = InProcessBus()
     models = ReadModels()
     bus.subscribe(models)
-    app = application(InMemoryEventStore(), bus, clock)
-    return app, models, simulate(CONFIG, app, clock)
+    store = ExpectedVersions()
+    app = application(store, bus, clock, config)
+    return app, models, simulate(config, app, clock), store
+
+
+def events_of(app: Application) -> list[Event]:
+    return [decode(r.data, PLATFORM_EVENTS).unwrap() for r in app.store.read_all()]
 
 
 def test_the_same_seed_stores_byte_identical_events() -> None:
-    first, _, _ = run()
-    second, _, _ = run()
+    first, _, one, _ = run()
+    second, _, two, _ = run()
     assert [r.data for r in first.store.read_all()] == [r.data for r in second.store.read_all()]
+    assert one == two
+
+
+def test_every_stream_is_written_by_its_aggregate_at_an_expected_version() -> None:
+    app, _, _, store = run()
+    assert store.expected and ANY_VERSION not in store.expected
+    assert all(isinstance(v, int) for v in store.expected)
+    # Each stream holds only the events of one aggregate (its stream id names it).
+    kinds: dict[str, set[str]] = {}
+    for record in app.store.read_all():
+        kinds.setdefault(record.stream_id, set()).add(record.event_type)
+    owners = {a.name: {t.event_type for t in a.event_types} for a in AGGREGATES}
+    for stream, types in kinds.items():
+        assert any(types <= owned for owned in owners.values()), (stream, types)
 
 
 def test_records_agree_with_each_other() -> None:
-    app, models, outcome = run()
-    events = [decode(r.data, PLATFORM_EVENTS).unwrap() for r in app.store.read_all()]
+    app, models, outcome, _ = run()
+    events = events_of(app)
     kinds = Counter(e.event_type for e in events)
-    assert kinds["TradeExecuted"] == outcome.orders_filled == kinds["TradingFeeCollected"]
+    assert kinds["TradeExecuted"] == outcome.orders_filled
     assert kinds["PositionClosed"] == outcome.closed_trades
     assert kinds["PositionLiquidated"] == outcome.liquidations
     assert kinds["RiskLimitHit"] == outcome.refused_by_risk == models.risk.state.refused_trades
-    # the platform's fee revenue is exactly what the accounts paid in fills
-    paid = sum((e.fee for e in events if isinstance(e, TradeExecuted)), Decimal(0))
-    booked = sum((e.fee for e in events if isinstance(e, TradingFeeCollected)), Decimal(0))
-    assert paid == booked == models.revenue.state.by_stream("USD")[RevenueStream.TRADING_FEES]
+    # the platform ledger recorded, through the policy, exactly the fees of every fill and
+    # liquidation (one record each), which is the trading-fee revenue the read model shows
+    charged = [e for e in events if isinstance(e, TradeExecuted | PositionLiquidated)
+               and e.fee != 0]
+    recorded = [e for e in events if isinstance(e, TradingFeeCollected)]
+    assert sorted(e.event_id for e in recorded) == sorted(f"fee:{e.event_id}:0"
+                                                          for e in charged)
+    paid = sum((e.fee for e in charged), Decimal(0))
+    assert paid == sum((e.fee for e in recorded), Decimal(0)) == \
+        models.revenue.state.by_stream("USD")[RevenueStream.TRADING_FEES]
+    # subscription and marketplace revenue is booked once per earning event
+    booked = Counter(e.revenue_stream for e in events if isinstance(e, RevenueBooked))
+    assert booked["subscriptions"] == kinds["SubscriptionCharged"] > 0
+    assert booked["marketplace"] == kinds["NFTMinted"] + kinds["MarketplaceSale"] > 0
     # the projection of every account equals what the use case loads, and reconciles
     for trader in outcome.traders:
         state = models.portfolios.state[trader.user_id]
         assert state == app.load(PORTFOLIO, trader.user_id).state
         assert state.cash_of("USD") == state.ledger("USD").expected_cash
-    # every player who earned XP entered the season's board (rank events only on changes)
+
+
+def test_every_closed_trade_is_scored_for_its_player_and_its_xp_ranked() -> None:
+    app, models, _, _ = run()
+    events = events_of(app)
+    closed = {e.event_id for e in events if isinstance(e, PositionClosed)}
+    scored = {e.event_id.removeprefix("player:").removesuffix("/activity")
+              for e in events if isinstance(e, ActivityRecorded)}
+    assert closed and scored == closed
+    # the season's standings hold every XP earned inside the season, per player
+    season = CONFIG.season
+    earned: Counter[str] = Counter()
+    for e in events:
+        if isinstance(e, XPGained) and season.contains(e.occurred_at):
+            earned[e.user_id] += e.amount
+        elif isinstance(e, AchievementUnlocked) and season.contains(e.occurred_at):
+            earned[e.user_id] += e.xp_reward
+    standings = app.load(SEASON, SEASON_BOARD).state.standings
+    assert standings is not None
+    board = standings.board
+    assert {e.user_id: int(e.score) for e in board.top(CONFIG.users)} == {
+        user: xp for user, xp in earned.items() if xp > 0}
     ranked = {e.user_id for e in events if isinstance(e, LeaderboardUpdated)}
-    earned = {user for user, view in models.players.state.items() if view.xp > 0}
-    assert earned and ranked == earned
+    assert ranked == {user for user, xp in earned.items() if xp > 0}
+    assert {u for u, view in models.players.state.items() if view.xp > 0} >= ranked
 
 
-def test_the_clan_battle_winners_unlock_the_clan_victory_achievement() -> None:
-    _, models, outcome = run()
+def test_the_clan_battle_moves_both_ratings_and_credits_the_winners() -> None:
+    app, models, outcome, _ = run()
     battle = outcome.clan_battle
     assert models.battles.state == (battle,)
     assert battle.winner in (battle.clan_a, battle.clan_b)  # this seed has no draw
-    # Elo with equal ratings: the winner gains K/2 = 16
-    assert (battle.rating_a_after + battle.rating_b_after) == 3000
-    assert abs(battle.rating_a_after - 1500) == 16
+    # Elo with equal ratings: the winner gains K/2 = 16, through each clan's stream
+    moved = {e.stream_id: e.rating for e in events_of(app) if isinstance(e, ClanRatingChanged)}
+    assert moved == {battle.clan_a: battle.rating_a_after, battle.clan_b: battle.rating_b_after}
+    assert sorted(moved.values()) == [1484, 1516]
+    victors = {e.user_id for e in events_of(app) if isinstance(e, ClanVictoryRecorded)}
+    assert victors == set(battle.winning_members or ())
     for trader in outcome.traders:
         won = f"clan-{trader.clan}" == battle.winner
+        assert (trader.user_id in victors) == won
         view = models.players.state.get(trader.user_id, PlayerView())
         assert ("clan_victory" in view.achievements) == won
 
 
+def test_the_platform_refuses_for_several_reasons_and_the_sizer_never_disagrees() -> None:
+    config = CommunityConfig(seed=7, users=20, days=10)
+    app, models, outcome, _ = run(config)
+    codes = set(models.risk.state.breaches)
+    assert len(codes) >= 3, codes
+    # An opening from flat is sized with the platform's limits in view: it may be refused
+    # for the trader's pace or the day's losses, never for its size. Only adding to a
+    # position (a gambler doubling down) breaks leverage, concentration or notional limits.
+    sized = {"risk.max_leverage", "risk.max_concentration", "risk.max_position_notional"}
+    doubled = 0
+    for trader in outcome.traders:
+        state = PORTFOLIO.initial
+        for record in app.store.read_stream(trader.user_id):
+            event = decode(record.data, PLATFORM_EVENTS).unwrap()
+            if isinstance(event, RiskLimitHit):
+                breached = {b.code for b in event.breaches}
+                if state.position(event.symbol).quantity == 0:
+                    assert not breached & sized, event
+                else:
+                    doubled += bool(breached & sized)
+            state = PORTFOLIO.evolve(state, [event])
+    assert doubled > 0
+
+
 def test_the_simulation_ignores_the_callers_decimal_context() -> None:
-    expected, _, _ = run()
+    expected, _, _, _ = run()
     hostile = decimal.Context(prec=3, rounding=decimal.ROUND_DOWN,
                               traps=[decimal.Inexact, decimal.Rounded])
     with decimal.localcontext(hostile):
-        again, _, _ = run()
+        again, _, _, _ = run()
     assert [r.data for r in again.store.read_all()] == [r.data for r in expected.store.read_all()]
 
 
 def test_the_leaderboard_read_model_scores_every_player_by_their_xp() -> None:
-    _, models, _ = run()
+    _, models, _, _ = run()
     board = models.leaderboard.state
     players = models.players.state
     ranked = board.top(len(players))

@@ -80,7 +80,7 @@ def test_portfolio_snapshot_plus_tail_equals_a_full_replay() -> None:
     config = CommunityConfig(seed=5, users=6, days=30)
     clock = SimulatedClock(config.start)
     store = InMemoryEventStore()
-    outcome = simulate(config, application(store, InProcessBus(), clock), clock)
+    outcome = simulate(config, application(store, InProcessBus(), clock, config), clock)
     fresh = Application(store, InProcessBus(), aggregates=[PORTFOLIO], snapshots=SNAPSHOTS,
                         cache_states=False)
     full = Application(store, InProcessBus(), aggregates=[PORTFOLIO], cache_states=False)

@@ -256,7 +256,8 @@ def test_decide_never_raises(commands: list[PlayerCommand], hostile: PlayerComma
 
 @attrs.define
 class Reference:
-    """``community.py``'s ``_Player`` and its two updates (``_award``, ``_celebrate``)."""
+    """The demo's former mutable ``_Player`` (``community.py``) and its two updates
+    (``_award``, ``_celebrate``), kept as the reference the aggregate is checked against."""
 
     ledger: XPLedger
     streak: Streak
