@@ -16,10 +16,21 @@ derived so that the requirement is continuous across tier boundaries:
 ...                     tiers=tiers.unwrap()).unwrap()
 >>> btc.tier_for(D("60000")).maintenance_margin_rate
 Decimal('0.005')
+
+An **inverse** (coin-margined) instrument, like Binance COIN-M's ``BTCUSD_PERP``, trades whole
+contracts each worth ``contract_size`` units of the quote currency (100 USD for BTC, 10 USD for
+the others); its P&L, margin and fees are in the base coin, and the notionals of its tiers are
+coin amounts (see :mod:`astratrade_core.trading.inverse`).
+
+>>> btcusd = Instrument.of("BTCUSD_PERP", BTC, USD, tick_size="0.1", lot_size="1",
+...                        kind=InstrumentKind.INVERSE, contract_size="100").unwrap()
+>>> btcusd.is_inverse, btcusd.contract_size
+(True, Decimal('100'))
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -30,13 +41,27 @@ from astratrade_core.errors import DomainError
 from astratrade_core.money import Currency
 from astratrade_core.numeric import (
     CONTEXT,
+    ONE,
     ZERO,
+    DecimalInput,
     parse_decimal,
     parse_non_negative,
     parse_positive,
 )
 
-__all__ = ["Instrument", "MarginTier", "margin_tiers"]
+__all__ = ["Instrument", "InstrumentKind", "MarginTier", "margin_tiers"]
+
+
+class InstrumentKind(enum.Enum):
+    """How an instrument settles.
+
+    ``LINEAR``: quantities in base units, prices, P&L, margin and fees in the quote currency.
+    ``INVERSE`` (coin-margined): quantities in whole contracts worth ``contract_size`` quote
+    units each, prices in quote per base, P&L, margin, fees and tier notionals in the base coin.
+    """
+
+    LINEAR = "linear"
+    INVERSE = "inverse"
 
 
 @attrs.frozen
@@ -121,7 +146,8 @@ def margin_tiers(
 
 @attrs.frozen
 class Instrument:
-    """A linear contract or spot pair: ``base`` quoted in ``quote``."""
+    """A contract or spot pair: ``base`` quoted in ``quote``; linear unless ``kind`` says
+    inverse, in which case a contract is worth ``contract_size`` quote units (1 for linear)."""
 
     symbol: str
     base: Currency
@@ -132,6 +158,8 @@ class Instrument:
     min_notional: Decimal
     max_leverage: Decimal
     tiers: tuple[MarginTier, ...]
+    kind: InstrumentKind = InstrumentKind.LINEAR
+    contract_size: Decimal = ONE
 
     @classmethod
     def of(
@@ -146,10 +174,14 @@ class Instrument:
         min_notional: object = "0",
         max_leverage: object = "1",
         tiers: tuple[MarginTier, ...] | None = None,
+        kind: InstrumentKind = InstrumentKind.LINEAR,
+        contract_size: DecimalInput = "1",
     ) -> Result[Instrument, DomainError]:
         """Validate every field and report all problems at once.
 
         Without ``tiers`` a single unbounded tier with mmr ``1 / (2 * max_leverage)`` is used.
+        An inverse instrument needs a positive ``contract_size`` and a whole number of contracts
+        as its lot size; a linear one has ``contract_size`` 1 (its quantities are base units).
 
         >>> from astratrade_core.money import BTC, USD
         >>> Instrument.of("X", BTC, USD, tick_size="0", lot_size="-1").failure().codes()
@@ -164,8 +196,10 @@ class Instrument:
                 lambda d: Success(d) if d >= 1 else Failure(
                     DomainError.invalid("instrument.max_leverage", "max_leverage must be >= 1",
                                    value=d))),
+            "contract_size": parse_positive(contract_size, "contract_size"),
         }
         problems = [r.failure() for r in parsed.values() if isinstance(r, Failure)]
+        problems += _contract_problems(kind, parsed)
         if not symbol or not isinstance(symbol, str) or len(symbol) > 32:
             problems.insert(0, DomainError.invalid("instrument.symbol",
                                                    "symbol must be 1-32 chars"))
@@ -175,7 +209,12 @@ class Instrument:
         if tiers is None:
             mmr = CONTEXT.divide(Decimal("0.5"), values["max_leverage"])
             tiers = (MarginTier(ZERO, None, values["max_leverage"], mmr, ZERO),)
-        return Success(cls(symbol, base, quote, tiers=tiers, **values))
+        return Success(cls(symbol, base, quote, tiers=tiers, kind=kind, **values))
+
+    @property
+    def is_inverse(self) -> bool:
+        """Coin-margined: P&L, margin and fees in the base coin."""
+        return self.kind is InstrumentKind.INVERSE
 
     def tier_for(self, notional: Decimal) -> MarginTier:
         """The maintenance bracket for an absolute notional."""
@@ -184,3 +223,18 @@ class Instrument:
             if tier.contains(size):
                 return tier
         return self.tiers[-1]
+
+
+def _contract_problems(kind: InstrumentKind,
+                       parsed: dict[str, Result[Decimal, DomainError]]) -> list[DomainError]:
+    """Rules that tie the kind to the contract size and the lot (on parsed values only)."""
+    size = parsed["contract_size"].value_or(ONE)
+    lot = parsed["lot_size"].value_or(ONE)
+    if kind is InstrumentKind.LINEAR and size != 1:
+        return [DomainError.invalid("instrument.contract_size",
+                                    "a linear instrument trades base units: contract_size 1",
+                                    contract_size=size)]
+    if kind is InstrumentKind.INVERSE and lot != lot.to_integral_value(context=CONTEXT):
+        return [DomainError.invalid("instrument.inverse_lot",
+                                    "an inverse instrument trades whole contracts", lot_size=lot)]
+    return []
