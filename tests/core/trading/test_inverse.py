@@ -6,16 +6,18 @@ forms against exact fractions, totality and immunity to the caller's decimal con
 from __future__ import annotations
 
 import decimal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from returns.maybe import Nothing, Some
-from returns.result import Failure, Success
+from returns.result import Failure, Result, Success
 
+from astratrade_core.errors import DomainError
 from astratrade_core.instrument import Instrument, InstrumentKind, margin_tiers
 from astratrade_core.money import BTC, ETH, USD
 from astratrade_core.numeric import CONTEXT, WAD, FixedRounding, Rounding, quantize
@@ -25,7 +27,6 @@ from astratrade_core.testing import (
     decimals,
     hostile_contexts,
     inverse_fills,
-    inverse_instruments,
     inverse_positions,
     positive_decimals,
 )
@@ -33,9 +34,7 @@ from astratrade_core.trading import (
     Fill,
     InversePosition,
     InverseState,
-    Position,
     apply_inverse_fill,
-    calculate_pnl,
     inverse_average_entry_wad,
     inverse_cross_liquidation_price,
     inverse_fee,
@@ -50,6 +49,7 @@ from astratrade_core.trading import (
     inverse_pnl_wad,
     inverse_state_from_fills,
 )
+from proofs import hypothesis_inverse as laws
 
 D = Decimal
 TINY = Fraction(1, 10**100)
@@ -201,7 +201,7 @@ def test_linear_instruments_are_refused() -> None:
                inverse_cross_liquidation_price(linear, "1", "1", "1"),
                inverse_fixed_fractional_size(linear, "1", "0.1", "2", "1")]
     for result in results:
-        assert "inverse.not_inverse" in result.failure().codes() + (result.failure().code,)
+        assert "inverse.not_inverse" in (*result.failure().codes(), result.failure().code)
 
 
 def test_every_bad_input_is_reported_at_once() -> None:
@@ -357,46 +357,6 @@ def test_cross_with_no_others_is_isolated_with_the_wallet() -> None:
             inverse_isolated_liquidation_price(BTCUSD, contracts, "40000", "1"))
 
 
-def _equity_minus_maintenance(instrument: Instrument, contracts: Decimal, entry: Decimal,
-                              collateral: Decimal, price: Fraction) -> Fraction:
-    size = Fraction(instrument.contract_size)
-    value = abs(Fraction(contracts)) * size / price
-    bracket = instrument.tier_for(Decimal(value.numerator) / Decimal(value.denominator))
-    equity = Fraction(collateral) + Fraction(contracts) * size * (1 / Fraction(entry) - 1 / price)
-    return equity - (value * Fraction(bracket.maintenance_margin_rate)
-                     - Fraction(bracket.maintenance_amount))
-
-
-@given(inverse_instruments(), contract_counts(10**5), positive_decimals(10**5, 2),
-       decimals(0, 10**3, 6))
-def test_liquidation_identity(instrument: Instrument, contracts: Decimal, entry: Decimal,
-                              margin: Decimal) -> None:
-    exact = inverse_isolated_liquidation_price(instrument, contracts, entry, margin,
-                                               to_tick=False)
-    rounded = inverse_isolated_liquidation_price(instrument, contracts, entry, margin)
-    if isinstance(exact, Failure):
-        assert exact.failure().code == "inverse.liquidated_on_open"
-        assert rounded == exact
-        assert _equity_minus_maintenance(instrument, contracts, entry, margin,
-                                         Fraction(entry)) <= 0
-        return
-    if exact.unwrap() == Nothing:
-        assert contracts < 0 and margin >= abs(contracts) * instrument.contract_size / entry
-        assert rounded == Success(Nothing)
-        return
-    root = Fraction(exact.unwrap().unwrap())
-    scale = abs(Fraction(contracts)) * Fraction(instrument.contract_size) / root + Fraction(
-        margin)
-    gap = _equity_minus_maintenance(instrument, contracts, entry, margin, root)
-    assert abs(gap) <= scale * Fraction(1, 10**100)
-    assert (root < Fraction(entry)) == (contracts > 0)
-    price = rounded.unwrap().unwrap()
-    if price > 0:   # at the tick-rounded price the position is still solvent
-        assert _equity_minus_maintenance(instrument, contracts, entry, margin,
-                                         Fraction(price)) >= -scale * Fraction(1, 10**100)
-        assert abs(Fraction(price) - root) < Fraction(instrument.tick_size)
-
-
 @given(contract_counts(10**5), positive_decimals(10**5, 2), st.integers(2, 100))
 def test_more_leverage_brings_the_price_closer(contracts: Decimal, entry: Decimal,
                                                leverage: int) -> None:
@@ -414,108 +374,20 @@ def test_more_leverage_brings_the_price_closer(contracts: Decimal, entry: Decima
         assert entry < high.unwrap() < low.unwrap()
 
 
-# ----------------------------------------------------------------------------- sizing
-
-
-@given(inverse_instruments(), decimals(D("0.01"), 10**3, 4), decimals(D("0.001"), 1, 3),
-       positive_decimals(10**5, 1), decimals(D("0.001"), D("0.5"), 3), st.booleans(),
-       decimals(0, D("0.001"), 5), st.sampled_from([1, 2, 5, 20, 125]))
-def test_sizing_stays_within_the_budget_and_is_maximal(  # noqa: PLR0917 - one per drawn input
-        instrument: Instrument, balance: Decimal, risk: Decimal, entry: Decimal,
-        stop_fraction: Decimal, long: bool, fee: Decimal, leverage: int) -> None:
-    lev = min(D(leverage), instrument.max_leverage)
-    offset = CONTEXT.multiply(entry, stop_fraction)
-    stop = CONTEXT.subtract(entry, offset) if long else CONTEXT.add(entry, offset)
-    assume(stop > 0 and stop != entry)
-    result = inverse_fixed_fractional_size(instrument, balance, risk, entry, stop,
-                                           fee_rate=fee, leverage=lev)
-    size, e, s, f = (Fraction(instrument.contract_size), Fraction(entry), Fraction(stop),
-                     Fraction(fee))
-    per_contract = size * (abs(e - s) + f * (e + s)) / (e * s)
-    per_margin = size / e / Fraction(lev) + f * size / e
-    budget = Fraction(balance) * Fraction(risk)
-
-    def fits(contracts: Fraction) -> bool:
-        return (contracts * per_contract <= budget
-                and contracts * per_margin <= Fraction(balance))
-
-    if isinstance(result, Failure):
-        assert result.failure().kind.value == "rejected"
-        return
-    sized = result.unwrap()
-    contracts = Fraction(sized.quantity)
-    assert fits(contracts) and contracts % Fraction(instrument.lot_size) == 0
-    assert not fits(contracts + Fraction(instrument.lot_size))
-    assert sized.is_long == long
-    assert abs(Fraction(sized.worst_case_loss) - contracts * per_contract) < TINY
-
-
-# --------------------------------------------------------------------------- P&L laws
-
-
-@given(inverse_positions())
-def test_long_short_antisymmetry_in_coin(position: InversePosition) -> None:
-    pnl = inverse_pnl(position)
-    mirrored = InversePosition(-position.contracts, position.contract_size,
-                               position.entry_price, position.mark_price)
-    assert inverse_pnl(mirrored) == CONTEXT.minus(pnl)
-    at_entry = InversePosition(position.contracts, position.contract_size,
-                               position.entry_price, position.entry_price)
-    assert inverse_pnl(at_entry) == 0
-    assert (pnl > 0) == ((position.mark_price > position.entry_price) == position.is_long) or (
-        position.mark_price == position.entry_price)
-
-
-@given(inverse_positions())
-def test_coin_pnl_at_exit_is_the_linear_pnl_of_the_entry_value(
-        position: InversePosition) -> None:
-    # Exactly (over the rationals): n S (1/e - 1/P) * P = (n S / e) * (P - e): the coin P&L,
-    # converted at the exit price, is the quote P&L of a linear position holding the coins the
-    # contracts were worth at the entry.  The Decimal forms agree to 1e-115 relative.
-    n, s, e, p = (Fraction(position.contracts), Fraction(position.contract_size),
-                  Fraction(position.entry_price), Fraction(position.mark_price))
-    exact = n * s * (1 / e - 1 / p)
-    assert exact * p == (n * s / e) * (p - e)
-    pnl = Fraction(inverse_pnl(position))
-    assert abs(pnl - exact) <= abs(exact) * Fraction(1, 10**119)
-    coins = CONTEXT.divide(CONTEXT.multiply(position.contracts, position.contract_size),
-                           position.entry_price)
-    linear = Fraction(calculate_pnl(Position("BTC", coins, position.entry_price,
-                                             position.mark_price)))
-    assert abs(pnl * p - linear) <= (abs(linear) + 1) * Fraction(1, 10**115)
-
-
-@given(st.lists(inverse_fills(), min_size=1, max_size=8), positive_decimals(10**6, 2),
-       st.sampled_from([D(1), D(10), D(100)]))
-def test_realized_plus_unrealized_is_the_fills_cash_flow(fills: list[Fill], mark: Decimal,
-                                                         size: Decimal) -> None:
-    # every fill of q contracts at p contributes q S / p coins; the open contracts are worth
-    # n S / mark: total P&L = sum(q S / p) - n S / mark, whatever the order of opens, partial
-    # closes and reversals (each step rounds once at 120 digits).
-    state = inverse_state_from_fills(fills, InverseState(size))
-    flows = sum(Fraction(f.quantity) * Fraction(size) / Fraction(f.price) for f in fills)
-    held = Fraction(sum(f.quantity for f in fills))
-    assert state.contracts == held
-    exact = flows - held * Fraction(size) / Fraction(mark)
-    got = Fraction(state.realized_pnl) + Fraction(state.unrealized_pnl(mark))
-    scale = sum(abs(Fraction(f.quantity)) * Fraction(size) / Fraction(f.price) for f in fills)
-    assert abs(got - exact) <= (scale + 1) * Fraction(1, 10**110) * len(fills)
-    assert state.fees_paid == sum((f.fee for f in fills), D(0))
-
-
-@given(st.lists(st.tuples(st.integers(1, 10**4), positive_decimals(10**6, 2)), min_size=1,
-                max_size=6), st.booleans(), positive_decimals(10**6, 2))
-def test_harmonic_entry_makes_pnl_additive(fills: list[tuple[int, Decimal]], long: bool,
-                                           exit_price: Decimal) -> None:
-    sign = 1 if long else -1
-    state = inverse_state_from_fills([Fill(D(sign * n), p) for n, p in fills],
-                                     InverseState(D(100)))
-    total = sum(n for n, _ in fills)
-    harmonic = Fraction(total) / sum(Fraction(n) / Fraction(p) for n, p in fills)
-    assert abs(Fraction(state.entry_price) - harmonic) <= harmonic * Fraction(1, 10**110)
-    parts = sum(sign * n * 100 * (1 / Fraction(p) - 1 / Fraction(exit_price)) for n, p in fills)
-    whole = Fraction(state.unrealized_pnl(exit_price))
-    assert abs(whole - parts) <= (abs(parts) + 1) * Fraction(1, 10**105)
+# -------------------------------------------------------------------------------- laws
+# The registered laws (proofs/hypothesis_inverse.py, checked by `python -m proofs`) run here
+# under the test profile too: antisymmetry in coin, the linear equivalent at the exit price,
+# harmonic additivity, conservation over fills, the liquidation identity, the sizing budget and
+# the wad forms against their Z3-proven terms.
+test_long_short_antisymmetry_in_coin = laws.pnl_antisymmetric
+test_coin_pnl_at_exit_is_the_linear_pnl_of_the_entry_value = laws.pnl_linear_equivalent
+test_harmonic_entry_makes_pnl_additive = laws.average_entry_additive
+test_realized_plus_unrealized_is_the_fills_cash_flow = laws.fills_conserve
+test_liquidation_identity = laws.liquidation_identity
+test_sizing_stays_within_the_budget_and_is_maximal = laws.sizing_within_budget
+test_pnl_wad_conforms_to_its_proven_term = laws.pnl_wad_conforms
+test_average_entry_wad_conforms_to_its_proven_term = laws.average_entry_wad_conforms
+test_liquidation_wad_conforms_to_its_proven_term = laws.liquidation_wad_conforms
 
 
 # --------------------------------------------------------------------------- wad forms
@@ -612,17 +484,18 @@ def test_wad_forms_fail_where_cairo_panics() -> None:
 
 
 @given(awkward_inputs(), awkward_inputs(), awkward_inputs(), awkward_inputs())
-def test_result_functions_are_total(a: object, b: object, c: object, d: object) -> None:
-    calls = [
-        lambda: InversePosition.of(BTCUSD, a, b, c),  # type: ignore[arg-type]
-        lambda: inverse_fee(BTCUSD, a, b, c, increment=d),  # type: ignore[arg-type]
-        lambda: inverse_initial_margin(BTCUSD, a, b, c),  # type: ignore[arg-type]
-        lambda: inverse_maintenance_margin(BTCUSD, a, b),  # type: ignore[arg-type]
-        lambda: inverse_isolated_liquidation_price(BTCUSD, a, b, c),  # type: ignore[arg-type]
-        lambda: inverse_cross_liquidation_price(BTCUSD, a, b, c),  # type: ignore[arg-type]
-        lambda: inverse_fixed_fractional_size(BTCUSD, a, b, c, d),  # type: ignore[arg-type]
+def test_result_functions_are_total(a: Any, b: Any, c: Any, d: Any) -> None:
+    # Any: the point is to pass what the declared types forbid as well
+    calls: list[Callable[[], Result[Any, DomainError]]] = [
+        lambda: InversePosition.of(BTCUSD, a, b, c),
+        lambda: inverse_fee(BTCUSD, a, b, c, increment=d),
+        lambda: inverse_initial_margin(BTCUSD, a, b, c),
+        lambda: inverse_maintenance_margin(BTCUSD, a, b),
+        lambda: inverse_isolated_liquidation_price(BTCUSD, a, b, c),
+        lambda: inverse_cross_liquidation_price(BTCUSD, a, b, c),
+        lambda: inverse_fixed_fractional_size(BTCUSD, a, b, c, d),
         lambda: inverse_fixed_fractional_size(BTCUSD, "1", "0.5", a, b, fee_rate=c,
-                                              leverage=d),  # type: ignore[arg-type]
+                                              leverage=d),
     ]
     for call in calls:
         assert isinstance(call(), Success | Failure)
