@@ -1,8 +1,8 @@
 """Hypothesis properties of inverse (coin-margined) contracts: the wad forms against their
 Z3-proven terms, and the Decimal laws - long/short antisymmetry in coin, the linear equivalent
 at the exit price, harmonic additivity, conservation over fills, the liquidation identity and
-the risk budget of the exact sizing.  ``tests/core/trading/test_inverse.py`` runs the same
-functions under the test profiles."""
+the risk budget of the exact sizing.  ``tests/core/trading/test_inverse.py`` runs every one of
+them under the test profiles, so only the cheapest are in the runner's quick tier as well."""
 
 from __future__ import annotations
 
@@ -143,7 +143,8 @@ def pnl_antisymmetric(position: InversePosition) -> None:
                      "Decimal forms agree to 1e-115 relative",
                      targets=[_INVERSE + "inverse_pnl",
                               "astratrade_core.trading.pnl.calculate_pnl"],
-                     bounds="as inverse.pnl.antisymmetric")
+                     bounds="as inverse.pnl.antisymmetric",
+                     quick=False)
 @given(inverse_positions())
 def pnl_linear_equivalent(position: InversePosition) -> None:
     n, s, e, p = (Fraction(position.contracts), Fraction(position.contract_size),
@@ -164,7 +165,8 @@ def pnl_linear_equivalent(position: InversePosition) -> None:
                      "makes the position's coin P&L the sum of its fills' P&L at every exit "
                      "price (to 1e-105 relative)",
                      targets=[_INVERSE + "apply_inverse_fill"],
-                     bounds="1-6 fills of up to 10**4 contracts, prices <= 10**6 (2 places)")
+                     bounds="1-6 fills of up to 10**4 contracts, prices <= 10**6 (2 places)",
+                     quick=False)
 @given(st.lists(st.tuples(st.integers(1, 10**4), positive_decimals(10**6, 2)), min_size=1,
                 max_size=6), st.booleans(), positive_decimals(10**6, 2))
 def average_entry_additive(fills: list[tuple[int, Decimal]], long: bool,
@@ -186,7 +188,8 @@ def average_entry_additive(fills: list[tuple[int, Decimal]], long: bool,
                      "sum(q S / p) minus the open contracts' value n S / mark, for any order of "
                      "opens, partial closes and reversals (to 1e-110 per fill)",
                      targets=[_INVERSE + "apply_inverse_fill"],
-                     bounds="1-8 fills of up to 10**4 contracts, prices <= 10**6")
+                     bounds="1-8 fills of up to 10**4 contracts, prices <= 10**6",
+                     quick=False)
 @given(st.lists(inverse_fills(), min_size=1, max_size=8), positive_decimals(10**6, 2),
        st.sampled_from([Decimal(1), Decimal(10), Decimal(100)]))
 def fills_conserve(fills: list[Fill], mark: Decimal, size: Decimal) -> None:
@@ -222,7 +225,8 @@ def balance_minus_maintenance(instrument: Instrument, contracts: Decimal, entry:
                      "its entry; Nothing only for a short backed by its value",
                      targets=[_MARGIN + "inverse_isolated_liquidation_price"],
                      bounds="|contracts| <= 10**5, entry <= 10**5, margin <= 10**3 coin; "
-                            "random brackets, ticks and contract sizes")
+                            "random brackets, ticks and contract sizes",
+                     quick=False)
 @given(inverse_instruments(), contract_counts(10**5), positive_decimals(10**5, 2),
        decimals(0, 10**3, 6))
 def liquidation_identity(instrument: Instrument, contracts: Decimal, entry: Decimal,
@@ -259,7 +263,8 @@ def liquidation_identity(instrument: Instrument, contracts: Decimal, entry: Deci
                      "fee than the balance, and one more lot would break one of the two",
                      targets=[_MARGIN + "inverse_fixed_fractional_size"],
                      bounds="balance 0.01-1000 coin, risk 0.001-1, entry <= 10**5, stop 0.1-50 "
-                            "% away, fee <= 0.1 %, leverage 1-125, random lots and brackets")
+                            "% away, fee <= 0.1 %, leverage 1-125, random lots and brackets",
+                     quick=False)
 @given(inverse_instruments(), decimals(Decimal("0.01"), 10**3, 4),
        decimals(Decimal("0.001"), 1, 3), positive_decimals(10**5, 1),
        decimals(Decimal("0.001"), Decimal("0.5"), 3), st.booleans(),

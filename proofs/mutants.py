@@ -153,7 +153,7 @@ _ALL: tuple[Mutant, ...] = (
            "astratrade_core.trading.inverse_margin", "astratrade_core.trading.inverse_margin."
            "inverse_isolated_liquidation_price_wad",
            "rest, rounding = cover + face, FixedRounding.CEIL",
-           "rest, rounding = cover + face, FixedRounding.FLOOR", quick=True),
+           "rest, rounding = cover + face, FixedRounding.FLOOR"),
     Mutant("inverse.liquidation.tick_away_from_entry",
            "the inverse liquidation price rounds to the tick away from the entry (long down, "
            "short up)",

@@ -210,8 +210,9 @@ def inverse_cross_liquidation_price(
 
     ``others`` are the account's other positions margined in the same coin, each with its
     instrument, valued at its own mark: their maintenance (TMM1) and unrealized P&L (UPNL1) are
-    held fixed, as in Binance's formula.  An other position in another coin is invalid input
-    (``inverse.margin_coin``).  Otherwise as :func:`inverse_isolated_liquidation_price`.
+    held fixed, as in Binance's formula.  Their values are checked too; one in another coin is
+    invalid input (``inverse.margin_coin``).  Otherwise as
+    :func:`inverse_isolated_liquidation_price`.
 
     >>> from decimal import Decimal as D
     >>> from astratrade_core.instrument import InstrumentKind
@@ -231,14 +232,14 @@ def inverse_cross_liquidation_price(
     parsed = collect("inverse.invalid_liquidation", require_inverse(instrument),
                      _contracts(contracts), parse_positive(entry_price, "entry_price"),
                      parse_non_negative(wallet_balance, "wallet_balance"),
-                     collect_all("inverse.margin_coin",
-                                 [_same_coin(instrument, other) for other, _ in listed]))
+                     _others(instrument, listed))
 
-    def collateral(values: tuple[Instrument, Decimal, Decimal, Decimal, tuple[Instrument, ...]],
+    def collateral(values: tuple[Instrument, Decimal, Decimal, Decimal,
+                                 tuple[InversePosition, ...]],
                    ) -> Result[Maybe[Decimal], DomainError]:
-        inst, n, entry, wallet, _ = values
+        inst, n, entry, wallet, positions = values
         held = wallet
-        for other, position in listed:
+        for (other, _), position in zip(listed, positions, strict=True):
             maintenance = _maintenance(other, _value(other, position.contracts,
                                                      position.mark_price))
             held = _add(_sub(held, maintenance), inverse_pnl(position))
@@ -253,12 +254,28 @@ def _contracts(value: DecimalInput) -> Result[Decimal, DomainError]:
             "inverse.zero_contracts", "contracts: a flat position has no liquidation price")))
 
 
-def _same_coin(instrument: Instrument, other: Instrument) -> Result[Instrument, DomainError]:
-    if other.is_inverse and other.base == instrument.base:
-        return Success(other)
-    return Failure(DomainError.invalid(
-        "inverse.margin_coin", f"{other.symbol} is not margined in {instrument.base.code}",
-        symbol=other.symbol))
+def _others(instrument: Instrument, others: list[tuple[Instrument, InversePosition]],
+            ) -> Result[tuple[InversePosition, ...], DomainError]:
+    """The cross account's other positions, each margined in the same coin and with valid
+    values (a raw :class:`InversePosition` is re-checked, so the function stays total); every
+    problem of every position is listed in one ``inverse.invalid_others`` error."""
+    checked = []
+    for other, position in others:
+        coin: Result[Instrument, DomainError] = Success(other) if (
+            other.is_inverse and other.base == instrument.base) else Failure(
+            DomainError.invalid("inverse.margin_coin",
+                                f"{other.symbol} is not margined in {instrument.base.code}",
+                                symbol=other.symbol))
+        checked.append(collect(
+            "inverse.invalid_others", coin, parse_decimal(position.contracts, "contracts"),
+            parse_positive(position.entry_price, "entry_price"),
+            parse_positive(position.mark_price, "mark_price")).map(
+            lambda v: InversePosition(v[1], v[0].contract_size, v[2], v[3])))
+    problems = [cause for result in checked if isinstance(result, Failure)
+                for cause in result.failure().causes]
+    if problems:
+        return Failure(DomainError.all_of("inverse.invalid_others", problems))
+    return collect_all("inverse.invalid_others", checked)
 
 
 def _liquidation_price(instrument: Instrument, contracts: Decimal, entry: Decimal,

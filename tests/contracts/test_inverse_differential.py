@@ -13,6 +13,7 @@ each test asserts it compared at least that many.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -37,6 +38,7 @@ from astratrade_shell.starknet.clients import (
 )
 from tests.contracts.conftest import MathHarnessClient
 from tests.contracts.test_differential import (
+    CASES,
     ERRORS,
     ROUNDINGS,
     amounts,
@@ -46,6 +48,9 @@ from tests.contracts.test_differential import (
 )
 
 INVERSE_ERRORS = {**ERRORS, "inverse.wad_input": "inverse: bad input"}
+#: Below this many cases a run is a smoke test; from it on (CI: 1,000) every edge category
+#: named by a test must have come up at least once.
+EDGE_COVERAGE_FROM = 200
 Outcome = tuple[bool, Any, str]
 Harnesses = tuple[MathHarnessClient, MathHarnessClient]
 
@@ -61,6 +66,19 @@ def actual(raw: dict[str, Any], signed: bool = False) -> Outcome:
     if raw["ok"]:
         return (True, from_signed(raw["value"]) if signed else int(raw["value"]), "")
     return (False, None, short_string(int(raw["error"])))
+
+
+def record(seen: Counter[str], outcome: Outcome, *extra: str) -> None:
+    """Count what a case exercised: its outcome (value or error) and any extra edge names."""
+    seen["ok" if outcome[0] else outcome[2]] += 1
+    seen.update(edge for edge in extra if edge)
+
+
+def require_edges(seen: Counter[str], *edges: str) -> None:
+    """Under the full case count, each edge category must really have been compared."""
+    if CASES >= EDGE_COVERAGE_FROM:
+        missing = [edge for edge in edges if not seen[edge]]
+        assert not missing, (missing, dict(seen))
 
 
 def wads(max_units: int = 10**7) -> st.SearchStrategy[int]:
@@ -109,6 +127,7 @@ def pnl_overflow(draw: st.DrawFn) -> tuple[int, int, int, int, bool]:
 
 PNL_CASES = st.one_of(
     st.tuples(wads(), SIZES, wads(), wads(), st.booleans()),
+    st.tuples(wads(), SIZES, st.just(0), wads(), st.booleans()),       # a zero price
     st.tuples(amounts(), amounts(), amounts(), amounts(), st.booleans()),
     pnl_ties(), pnl_overflow())
 
@@ -119,10 +138,19 @@ def test_inverse_pnl_matches_python(harnesses: Harnesses) -> None:
                     "is_long": long_} for c, s, e, x, long_ in cases]
         for case, raw in zip(cases, run_batch(harnesses, "inverse_pnl_batch", payload),
                              strict=True):
-            assert actual(raw, signed=True) == expected(inverse_pnl_wad(*case)), case
+            python = expected(inverse_pnl_wad(*case))
+            assert actual(raw, signed=True) == python, case
+            contracts, size, entry, exit_price, _ = case
+            span = entry * exit_price
+            exact = bool(span) and (contracts * size * abs(exit_price - entry)) % span == 0
+            record(seen, python, "loss" if python[0] and python[1] < 0 else "",
+                   "exact" if python[0] and exact else "inexact" if python[0] else "")
         return len(cases)
 
+    seen: Counter[str] = Counter()
     differential("inverse_pnl", PNL_CASES, check)
+    require_edges(seen, "ok", "loss", "exact", "inexact", "math: overflow",
+                  "math: division by zero")
 
 
 # ------------------------------------------------------------------- value (notional) and fee
@@ -153,15 +181,17 @@ def fee_overflow(draw: st.DrawFn) -> tuple[int, int, int, int]:
     return low, U256_MAX // low + draw(st.integers(0, 1)), draw(wads()), draw(amounts())
 
 
-VALUE_CASES = st.one_of(
-    st.tuples(st.just(0), st.tuples(wads(), SIZES, wads(), ROUNDINGS)),
-    st.tuples(st.just(0), st.tuples(amounts(), amounts(), amounts(), ROUNDINGS)),
-    st.tuples(st.just(0), notional_ties()),
-    st.tuples(st.just(0), st.tuples(near_overflow(), ROUNDINGS).map(lambda t: (*t[0], t[1]))),
-    st.tuples(st.just(1), st.tuples(wads(), SIZES, wads(), st.integers(0, WAD // 100))),
-    st.tuples(st.just(1), st.tuples(amounts(), amounts(), amounts(), amounts())),
-    st.tuples(st.just(1), fee_edges()),
-    st.tuples(st.just(1), fee_overflow()))
+NOTIONAL_CASES = st.one_of(
+    st.tuples(wads(), SIZES, wads(), ROUNDINGS),
+    st.tuples(wads(), SIZES, st.just(0), ROUNDINGS),
+    st.tuples(amounts(), amounts(), amounts(), ROUNDINGS),
+    notional_ties(),
+    st.tuples(near_overflow(), ROUNDINGS).map(lambda t: (*t[0], t[1])))
+FEE_CASES = st.one_of(
+    st.tuples(wads(), SIZES, wads(), st.integers(0, WAD // 100)),
+    st.tuples(wads(), SIZES, st.just(0), st.integers(0, WAD // 100)),
+    st.tuples(amounts(), amounts(), amounts(), amounts()),
+    fee_edges(), fee_overflow())
 
 
 def _value_python(op: int, case: tuple[Any, ...]) -> Result[int, DomainError]:
@@ -170,21 +200,49 @@ def _value_python(op: int, case: tuple[Any, ...]) -> Result[int, DomainError]:
     return inverse_fee_wad(*case)
 
 
-def test_inverse_notional_and_fee_match_python(harnesses: Harnesses) -> None:
+def _value_payload(op: int, case: tuple[Any, ...]) -> dict[str, Any]:
+    contracts, size, price, last = case
+    return {"op": op, "contracts": contracts, "contract_size": size, "price": price,
+            "rate": last if op == 1 else 0,
+            "rounding": rounding_variant(last if op == 0 else FixedRounding.FLOOR)}
+
+
+def test_inverse_notional_matches_python(harnesses: Harnesses) -> None:
     def check(cases: list[Any]) -> int:
-        payload = []
-        for op, case in cases:
-            contracts, size, price, last = case
-            payload.append({
-                "op": op, "contracts": contracts, "contract_size": size, "price": price,
-                "rate": last if op == 1 else 0,
-                "rounding": rounding_variant(last if op == 0 else FixedRounding.FLOOR)})
-        for (op, case), raw in zip(cases, run_batch(harnesses, "inverse_value_batch", payload),
-                                   strict=True):
-            assert actual(raw) == expected(_value_python(op, case)), (op, case)
+        payload = [_value_payload(0, case) for case in cases]
+        for case, raw in zip(cases, run_batch(harnesses, "inverse_value_batch", payload),
+                             strict=True):
+            python = expected(_value_python(0, case))
+            assert actual(raw) == python, case
+            contracts, size, price, rounding = case
+            half = bool(price) and 2 * (contracts * size % price) == price
+            record(seen, python, f"half tie {rounding.value}" if python[0] and half else "")
         return len(cases)
 
-    differential("inverse_value", VALUE_CASES, check)
+    seen: Counter[str] = Counter()
+    differential("inverse_notional", NOTIONAL_CASES, check)
+    require_edges(seen, "ok", "half tie half_up", "half tie floor", "half tie ceil",
+                  "math: overflow", "math: division by zero")
+
+
+def test_inverse_fee_matches_python(harnesses: Harnesses) -> None:
+    def check(cases: list[Any]) -> int:
+        payload = [_value_payload(1, case) for case in cases]
+        for case, raw in zip(cases, run_batch(harnesses, "inverse_value_batch", payload),
+                             strict=True):
+            python = expected(_value_python(1, case))
+            assert actual(raw) == python, case
+            contracts, size, price, rate = case
+            scale = WAD * price
+            rest = (contracts * size * rate) % scale if scale else None
+            record(seen, python, "" if not python[0] or rest is None else
+                   "exact" if rest == 0 else "rounded up by 1/d" if rest == scale - 1 else "")
+        return len(cases)
+
+    seen: Counter[str] = Counter()
+    differential("inverse_fee", FEE_CASES, check)
+    require_edges(seen, "ok", "exact", "rounded up by 1/d", "math: overflow",
+                  "math: division by zero")
 
 
 # ------------------------------------------------------------------------- average entry
@@ -207,6 +265,7 @@ def entry_overflow(draw: st.DrawFn) -> tuple[int, int, int, int, bool]:
 
 ENTRY_CASES = st.one_of(
     st.tuples(wads(), wads(), wads(), wads(), st.booleans()),
+    st.tuples(wads(), st.just(0), wads(), st.just(0), st.booleans()),   # 0 / 0
     st.tuples(st.just(0), amounts(), amounts(), amounts(), st.booleans()),
     st.tuples(amounts(), amounts(), amounts(), amounts(), st.booleans()),
     wads().flatmap(lambda price: st.tuples(wads(), st.just(price), wads(), st.just(price),
@@ -220,10 +279,14 @@ def test_inverse_average_entry_matches_python(harnesses: Harnesses) -> None:
                    for c, e, a, p, long_ in cases]
         for case, raw in zip(cases, run_batch(harnesses, "inverse_entry_batch", payload),
                              strict=True):
-            assert actual(raw) == expected(inverse_average_entry_wad(*case)), case
+            python = expected(inverse_average_entry_wad(*case))
+            assert actual(raw) == python, case
+            record(seen, python, "from flat" if case[0] == 0 else "")
         return len(cases)
 
+    seen: Counter[str] = Counter()
     differential("inverse_average_entry", ENTRY_CASES, check)
+    require_edges(seen, "ok", "from flat", "math: overflow", "math: division by zero")
 
 
 # ---------------------------------------------------------------------- liquidation price
@@ -280,10 +343,17 @@ def test_inverse_liquidation_price_matches_python(harnesses: Harnesses) -> None:
                    for c, s, e, m, r, a, long_ in cases]
         for case, raw in zip(cases, run_batch(harnesses, "inverse_liquidation_batch", payload),
                              strict=True):
-            assert actual(raw) == expected(_liquidation_python(case)), case
+            python = expected(_liquidation_python(case))
+            assert actual(raw) == python, case
+            side = "long" if case[-1] else "short"
+            record(seen, python, f"{side} {'none' if python[1] == 0 else 'price'}"
+                   if python[0] else "")
         return len(cases)
 
+    seen: Counter[str] = Counter()
     differential("inverse_liquidation_price", LIQUIDATION_CASES, check)
+    require_edges(seen, "long price", "short price", "short none", "math: overflow",
+                  "inverse: bad input")
 
 
 # --------------------------------------------------------- FixedPointMath, one call per case
@@ -314,7 +384,7 @@ def test_inverse_pnl_view(math_contract: FixedPointMathClient,
 
 
 @FEW
-@given(VALUE_CASES)
+@given(st.one_of(st.tuples(st.just(0), NOTIONAL_CASES), st.tuples(st.just(1), FEE_CASES)))
 @example((1, (100_000 * WAD, WAD, 10_000 * WAD, 75 * 10**13)))
 @example((0, (1, 1, 0, FixedRounding.CEIL)))
 def test_inverse_value_views(math_contract: FixedPointMathClient,

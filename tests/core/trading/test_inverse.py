@@ -216,12 +216,16 @@ def test_every_bad_input_is_reported_at_once() -> None:
         "sizing.stop_at_entry",)
 
 
-def test_cross_refuses_other_coins() -> None:
+def test_cross_refuses_other_coins_and_broken_positions() -> None:
     eth = Instrument.of("ETHUSD_PERP", ETH, USD, tick_size="0.01", lot_size="1",
                         kind=InstrumentKind.INVERSE, contract_size="10").unwrap()
     other = InversePosition(D("5"), D("10"), D("2000"), D("2000"))
-    error = inverse_cross_liquidation_price(BTCUSD, "10", "40000", "1", [(eth, other)])
-    assert error.failure().codes() == ("inverse.margin_coin",)
+    broken = InversePosition(D("5"), D("100"), D("NaN"), D("0"))   # raw, never validated
+    error = inverse_cross_liquidation_price(BTCUSD, "10", "40000", "1",
+                                            [(eth, other), (BTCUSD, broken)]).failure()
+    assert error.codes() == ("inverse.invalid_others",)
+    assert error.causes[0].codes() == ("inverse.margin_coin", "numeric.not_finite",
+                                       "numeric.not_positive")
 
 
 # ------------------------------------------------------------------------ average entry
