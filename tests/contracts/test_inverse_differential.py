@@ -157,9 +157,16 @@ def test_inverse_pnl_matches_python(harnesses: Harnesses) -> None:
 
 
 @st.composite
-def notional_ties(draw: st.DrawFn) -> tuple[int, int, int, FixedRounding]:
+def notional_remainders(draw: st.DrawFn) -> tuple[int, int, int, FixedRounding]:
     numerator, span, _ = draw(remainder_edges())
     return numerator, 1, span, draw(ROUNDINGS)
+
+
+@st.composite
+def notional_ties(draw: st.DrawFn) -> tuple[int, int, int, FixedRounding]:
+    """``contracts * size = q * price + price / 2``: the exact half, for every rounding."""
+    span = draw(st.integers(1, 2**100)) * 2
+    return draw(st.integers(0, 2**100)) * span + span // 2, 1, span, draw(ROUNDINGS)
 
 
 @st.composite
@@ -185,7 +192,7 @@ NOTIONAL_CASES = st.one_of(
     st.tuples(wads(), SIZES, wads(), ROUNDINGS),
     st.tuples(wads(), SIZES, st.just(0), ROUNDINGS),
     st.tuples(amounts(), amounts(), amounts(), ROUNDINGS),
-    notional_ties(),
+    notional_remainders(), notional_ties(),
     st.tuples(near_overflow(), ROUNDINGS).map(lambda t: (*t[0], t[1])))
 FEE_CASES = st.one_of(
     st.tuples(wads(), SIZES, wads(), st.integers(0, WAD // 100)),
