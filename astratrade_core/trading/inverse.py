@@ -353,7 +353,9 @@ def apply_inverse_fill(state: InverseState, fill: Fill) -> tuple[InverseState, D
       ``p``.
 
     Each new entry and each realized amount is one division, rounded half-even at 120 digits.
-    Takes validated values (:meth:`Fill.of <astratrade_core.trading.fills.Fill.of>`).
+    Takes validated values (:meth:`Fill.of <astratrade_core.trading.fills.Fill.of>`); the fee
+    comes from :func:`inverse_fee` (``Fill.notional`` and ``FeeSchedule.fee`` are quote-currency
+    notions of linear fills and do not apply).
 
     >>> from decimal import Decimal as D
     >>> s, _ = apply_inverse_fill(InverseState(D("100")), Fill(D("1"), D("40000")))
