@@ -48,6 +48,7 @@ D = TypeVar("D")
 E = TypeVar("E")
 F = TypeVar("F")
 G = TypeVar("G")
+H = TypeVar("H")
 T = TypeVar("T")
 
 
@@ -198,10 +199,16 @@ def collect(code: str, r1: Result[A, DomainError], r2: Result[B, DomainError],
             r5: Result[E, DomainError], r6: Result[F, DomainError],
             r7: Result[G, DomainError], /,
             ) -> Result[tuple[A, B, C, D, E, F, G], DomainError]: ...
+@overload
+def collect(code: str, r1: Result[A, DomainError], r2: Result[B, DomainError],
+            r3: Result[C, DomainError], r4: Result[D, DomainError],
+            r5: Result[E, DomainError], r6: Result[F, DomainError],
+            r7: Result[G, DomainError], r8: Result[H, DomainError], /,
+            ) -> Result[tuple[A, B, C, D, E, F, G, H], DomainError]: ...
 def collect(code: str, /, *results: Result[Any, DomainError]) -> Result[Any, DomainError]:
     """Every value of ``results`` as a tuple, or one ``code`` error listing every failure.
 
-    Typed for up to seven results of different types; :func:`collect_all` takes any number
+    Typed for up to eight results of different types; :func:`collect_all` takes any number
     of one type.
 
     >>> from returns.result import Failure, Success

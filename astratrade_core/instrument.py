@@ -16,10 +16,21 @@ derived so that the requirement is continuous across tier boundaries:
 ...                     tiers=tiers.unwrap()).unwrap()
 >>> btc.tier_for(D("60000")).maintenance_margin_rate
 Decimal('0.005')
+
+An **inverse** (coin-margined) instrument, like Binance COIN-M's ``BTCUSD_PERP``, trades whole
+contracts each worth ``contract_size`` units of the quote currency (100 USD for BTC, 10 USD for
+the others); its P&L, margin and fees are in the base coin, and the notionals of its tiers are
+coin amounts (see :mod:`astratrade_core.trading.inverse`).
+
+>>> btcusd = Instrument.of("BTCUSD_PERP", BTC, USD, tick_size="0.1", lot_size="1",
+...                        kind=InstrumentKind.INVERSE, contract_size="100").unwrap()
+>>> btcusd.is_inverse, btcusd.contract_size
+(True, Decimal('100'))
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -30,6 +41,7 @@ from astratrade_core.errors import DomainError, collect
 from astratrade_core.money import Currency
 from astratrade_core.numeric import (
     CONTEXT,
+    ONE,
     ZERO,
     DecimalInput,
     parse_decimal,
@@ -37,7 +49,19 @@ from astratrade_core.numeric import (
     parse_positive,
 )
 
-__all__ = ["Instrument", "MarginTier", "TierRow", "margin_tiers"]
+__all__ = ["Instrument", "InstrumentKind", "MarginTier", "TierRow", "margin_tiers"]
+
+
+class InstrumentKind(enum.Enum):
+    """How an instrument settles.
+
+    ``LINEAR``: quantities in base units, prices, P&L, margin and fees in the quote currency.
+    ``INVERSE`` (coin-margined): quantities in whole contracts worth ``contract_size`` quote
+    units each, prices in quote per base, P&L, margin, fees and tier notionals in the base coin.
+    """
+
+    LINEAR = "linear"
+    INVERSE = "inverse"
 
 
 @attrs.frozen
@@ -134,7 +158,8 @@ def _tier_row(index: int, row: TierRow,
 
 @attrs.frozen
 class Instrument:
-    """A linear contract or spot pair: ``base`` quoted in ``quote``."""
+    """A contract or spot pair: ``base`` quoted in ``quote``; linear unless ``kind`` says
+    inverse, in which case a contract is worth ``contract_size`` quote units (1 for linear)."""
 
     symbol: str
     base: Currency
@@ -145,6 +170,8 @@ class Instrument:
     min_notional: Decimal
     max_leverage: Decimal
     tiers: tuple[MarginTier, ...]
+    kind: InstrumentKind = InstrumentKind.LINEAR
+    contract_size: Decimal = ONE
 
     @classmethod
     def of(
@@ -159,11 +186,15 @@ class Instrument:
         min_notional: DecimalInput = "0",
         max_leverage: DecimalInput = "1",
         tiers: tuple[MarginTier, ...] | None = None,
+        kind: InstrumentKind = InstrumentKind.LINEAR,
+        contract_size: DecimalInput = "1",
     ) -> Result[Instrument, DomainError]:
         """Validate every field and report all problems at once.
 
         Without ``tiers`` a single unbounded tier with mmr ``1 / (2 * max_leverage)`` is used;
-        given ``tiers`` (from :func:`margin_tiers`) must not be empty.
+        given ``tiers`` (from :func:`margin_tiers`) must not be empty.  An inverse instrument
+        needs a positive ``contract_size`` and a whole number of contracts as its lot size; a
+        linear one has ``contract_size`` 1 (its quantities are base units).
 
         >>> from astratrade_core.money import BTC, USD
         >>> Instrument.of("X", BTC, USD, tick_size="0", lot_size="-1").failure().codes()
@@ -179,22 +210,30 @@ class Instrument:
         leverage_r = parse_decimal(max_leverage, "max_leverage").bind(
             lambda d: Success(d) if d >= 1 else Failure(DomainError.invalid(
                 "instrument.max_leverage", "max_leverage must be >= 1", value=d)))
+        lot_r = parse_positive(lot_size, "lot_size")
+        size_r = parse_positive(contract_size, "contract_size").bind(
+            lambda size: _contract_rule(kind, size, lot_r.value_or(ONE)))
         checked = collect("instrument.invalid", symbol_r, tiers_r,
-                          parse_positive(tick_size, "tick_size"),
-                          parse_positive(lot_size, "lot_size"),
+                          parse_positive(tick_size, "tick_size"), lot_r,
                           parse_non_negative(min_quantity, "min_quantity"),
-                          parse_non_negative(min_notional, "min_notional"), leverage_r)
-        return checked.map(lambda v: cls._built(base, quote, v))
+                          parse_non_negative(min_notional, "min_notional"), leverage_r, size_r)
+        return checked.map(lambda v: cls._built(base, quote, kind, v))
 
     @classmethod
-    def _built(cls, base: Currency, quote: Currency,
+    def _built(cls, base: Currency, quote: Currency, kind: InstrumentKind,
                values: tuple[str, tuple[MarginTier, ...] | None, Decimal, Decimal, Decimal,
-                             Decimal, Decimal]) -> Instrument:
-        symbol, tiers, tick, lot, min_quantity, min_notional, leverage = values
+                             Decimal, Decimal, Decimal]) -> Instrument:
+        symbol, tiers, tick, lot, min_quantity, min_notional, leverage, size = values
         if tiers is None:
             tiers = (MarginTier(ZERO, None, leverage, CONTEXT.divide(Decimal("0.5"), leverage),
                                 ZERO),)
-        return cls(symbol, base, quote, tick, lot, min_quantity, min_notional, leverage, tiers)
+        return cls(symbol, base, quote, tick, lot, min_quantity, min_notional, leverage, tiers,
+                   kind, size)
+
+    @property
+    def is_inverse(self) -> bool:
+        """Coin-margined: P&L, margin and fees in the base coin."""
+        return self.kind is InstrumentKind.INVERSE
 
     def tier_for(self, notional: Decimal) -> MarginTier:
         """The maintenance bracket for an absolute notional."""
@@ -203,3 +242,17 @@ class Instrument:
             if tier.contains(size):
                 return tier
         return self.tiers[-1]
+
+
+def _contract_rule(kind: InstrumentKind, size: Decimal, lot: Decimal,
+                   ) -> Result[Decimal, DomainError]:
+    """The rules that tie the kind to the contract size and the lot."""
+    if kind is InstrumentKind.LINEAR and size != 1:
+        return Failure(DomainError.invalid(
+            "instrument.contract_size", "a linear instrument trades base units: contract_size 1",
+            contract_size=size))
+    if kind is InstrumentKind.INVERSE and lot != lot.to_integral_value(context=CONTEXT):
+        return Failure(DomainError.invalid(
+            "instrument.inverse_lot", "an inverse instrument trades whole contracts",
+            lot_size=lot))
+    return Success(size)

@@ -147,6 +147,32 @@ _ALL: tuple[Mutant, ...] = (
            "isolated_liquidation_price_wad",
            "        rounding = FixedRounding.CEIL\n",
            "        rounding = FixedRounding.FLOOR\n"),
+    Mutant("inverse.liquidation_wad.long_floor",
+           "the on-chain inverse long liquidation price rounds down (floor where the chain "
+           "uses ceil: the price lands past the root, the position is already under water)",
+           "astratrade_core.trading.inverse_margin", "astratrade_core.trading.inverse_margin."
+           "inverse_isolated_liquidation_price_wad",
+           "rest, rounding = cover + face, FixedRounding.CEIL",
+           "rest, rounding = cover + face, FixedRounding.FLOOR"),
+    Mutant("inverse.liquidation.tick_away_from_entry",
+           "the inverse liquidation price rounds to the tick away from the entry (long down, "
+           "short up)",
+           "astratrade_core.trading.inverse_margin", "astratrade_core.trading.inverse_margin."
+           "inverse_isolated_liquidation_price",
+           "rounding = Rounding.CEILING if contracts > 0 else Rounding.FLOOR",
+           "rounding = Rounding.FLOOR if contracts > 0 else Rounding.CEILING"),
+    Mutant("inverse.average_entry.arithmetic",
+           "adding to an inverse position averages the entry arithmetically (NautilusTrader's "
+           "rule) instead of harmonically",
+           "astratrade_core.trading.inverse", "astratrade_core.trading.inverse."
+           "apply_inverse_fill",
+           "_mul(_mul(total, entry), price), _add(_mul(n, price), _mul(f, entry)))",
+           "_add(_mul(n, entry), _mul(f, price)), total)"),
+    Mutant("inverse.pnl_wad.loss_floor",
+           "on-chain inverse losses round down (a floor where the chain uses ceil)",
+           "astratrade_core.trading.inverse", "astratrade_core.trading.inverse.inverse_pnl_wad",
+           "mul_div(face, move, span, FixedRounding.CEIL)",
+           "mul_div(face, move, span, FixedRounding.FLOOR)"),
     Mutant("gamification.linear_curve.off_by_one",
            "LinearCurve reaches the next level one XP early",
            "astratrade_core.gamification.levels",

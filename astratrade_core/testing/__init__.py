@@ -21,6 +21,14 @@ from astratrade_core.testing.gamification import (
     user_ids,
     zones,
 )
+from astratrade_core.testing.inverse import (
+    awkward_inputs,
+    contract_counts,
+    contract_sizes,
+    inverse_fills,
+    inverse_instruments,
+    inverse_positions,
+)
 from astratrade_core.testing.revenue import (
     allocation_weights,
     fee_schedules,
@@ -154,4 +162,10 @@ __all__ = [
     "positions",
     "signed_quantities",
     "trading_fee_schedules",
+    "awkward_inputs",
+    "contract_counts",
+    "contract_sizes",
+    "inverse_fills",
+    "inverse_instruments",
+    "inverse_positions",
 ]

@@ -1,7 +1,7 @@
 //! `FixedPointMath`: the shared integer algorithms exposed as view functions, so an off-chain
 //! preview can ask the chain for the exact integer the settlement contracts compute.  Every
-//! function panics with the math error (`'math: ...'`, `'trading: ...'`, `'alloc: ...'`) where
-//! the Python core returns a Failure.
+//! function panics with the math error (`'math: ...'`, `'trading: ...'`, `'inverse: ...'`,
+//! `'alloc: ...'`) where the Python core returns a Failure.
 
 use astratrade::math::fixed_point::Rounding;
 use astratrade::math::signed::Signed;
@@ -19,12 +19,24 @@ pub trait IFixedPointMath<TState> {
     fn liquidation_price(self: @TState, quantity: u256, entry_price: u256, margin: u256,
         maintenance_rate: u256, maintenance_amount: u256, is_long: bool) -> u256;
     fn allocate(self: @TState, total: u256, weights: Array<u256>) -> Array<u256>;
+    fn inverse_pnl(self: @TState, contracts: u256, contract_size: u256, entry_price: u256,
+        exit_price: u256, is_long: bool) -> Signed;
+    fn inverse_notional(self: @TState, contracts: u256, contract_size: u256, price: u256,
+        rounding: Rounding) -> u256;
+    fn inverse_fee(self: @TState, contracts: u256, contract_size: u256, price: u256, rate: u256)
+        -> u256;
+    fn inverse_average_entry(self: @TState, contracts: u256, entry_price: u256, added: u256,
+        price: u256, is_long: bool) -> u256;
+    fn inverse_liquidation_price(self: @TState, contracts: u256, contract_size: u256,
+        entry_price: u256, margin: u256, maintenance_rate: u256, maintenance_amount: u256,
+        is_long: bool) -> u256;
 }
 
 #[starknet::contract]
 pub mod FixedPointMath {
     use astratrade::math::allocation::AllocationImpl;
     use astratrade::math::fixed_point::{FixedPointImpl, Rounding, unwrap_or_panic};
+    use astratrade::math::inverse::InverseMathImpl;
     use astratrade::math::signed::Signed;
     use astratrade::math::trading::TradingMathImpl;
 
@@ -63,6 +75,31 @@ pub mod FixedPointMath {
         }
         fn allocate(self: @ContractState, total: u256, weights: Array<u256>) -> Array<u256> {
             unwrap_or_panic(AllocationImpl::try_allocate(total, weights.span()))
+        }
+        fn inverse_pnl(self: @ContractState, contracts: u256, contract_size: u256,
+            entry_price: u256, exit_price: u256, is_long: bool) -> Signed {
+            unwrap_or_panic(InverseMathImpl::try_pnl(contracts, contract_size, entry_price,
+                exit_price, is_long))
+        }
+        fn inverse_notional(self: @ContractState, contracts: u256, contract_size: u256,
+            price: u256, rounding: Rounding) -> u256 {
+            unwrap_or_panic(InverseMathImpl::try_notional(contracts, contract_size, price,
+                rounding))
+        }
+        fn inverse_fee(self: @ContractState, contracts: u256, contract_size: u256, price: u256,
+            rate: u256) -> u256 {
+            unwrap_or_panic(InverseMathImpl::try_fee(contracts, contract_size, price, rate))
+        }
+        fn inverse_average_entry(self: @ContractState, contracts: u256, entry_price: u256,
+            added: u256, price: u256, is_long: bool) -> u256 {
+            unwrap_or_panic(InverseMathImpl::try_average_entry(contracts, entry_price, added,
+                price, is_long))
+        }
+        fn inverse_liquidation_price(self: @ContractState, contracts: u256, contract_size: u256,
+            entry_price: u256, margin: u256, maintenance_rate: u256, maintenance_amount: u256,
+            is_long: bool) -> u256 {
+            unwrap_or_panic(InverseMathImpl::try_liquidation_price(contracts, contract_size,
+                entry_price, margin, maintenance_rate, maintenance_amount, is_long))
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod math {
     pub mod accumulator;
     pub mod allocation;
     pub mod fixed_point;
+    pub mod inverse;
     pub mod signed;
     pub mod trading;
 }

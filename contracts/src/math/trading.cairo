@@ -10,7 +10,8 @@ pub mod TradingErrors {
     pub const BAD_INPUT: felt252 = 'trading: bad input';
 }
 
-fn checked_mul(a: u256, b: u256) -> Result<u256, felt252> {
+/// `a * b`, or `Err(OVERFLOW)` beyond u256 (shared with `math::inverse`).
+pub fn checked_mul(a: u256, b: u256) -> Result<u256, felt252> {
     let (product, overflow) = core::integer::u256_overflow_mul(a, b);
     if overflow {
         return Result::Err(Errors::OVERFLOW);
@@ -18,7 +19,8 @@ fn checked_mul(a: u256, b: u256) -> Result<u256, felt252> {
     Result::Ok(product)
 }
 
-fn checked_add(a: u256, b: u256) -> Result<u256, felt252> {
+/// `a + b`, or `Err(OVERFLOW)` beyond u256.
+pub fn checked_add(a: u256, b: u256) -> Result<u256, felt252> {
     let (sum, overflow) = core::integer::u256_overflowing_add(a, b);
     if overflow {
         return Result::Err(Errors::OVERFLOW);

@@ -56,6 +56,46 @@ pub struct StakeOp {
     pub amount: u256,
 }
 
+/// `op` of an inverse value case: 0 notional (with `rounding`), 1 fee (`rate`).
+#[derive(Copy, Drop, Serde)]
+pub struct InverseValueCase {
+    pub op: u8,
+    pub contracts: u256,
+    pub contract_size: u256,
+    pub price: u256,
+    pub rate: u256,
+    pub rounding: Rounding,
+}
+
+#[derive(Copy, Drop, Serde)]
+pub struct InversePnlCase {
+    pub contracts: u256,
+    pub contract_size: u256,
+    pub entry_price: u256,
+    pub exit_price: u256,
+    pub is_long: bool,
+}
+
+#[derive(Copy, Drop, Serde)]
+pub struct InverseEntryCase {
+    pub contracts: u256,
+    pub entry_price: u256,
+    pub added: u256,
+    pub price: u256,
+    pub is_long: bool,
+}
+
+#[derive(Copy, Drop, Serde)]
+pub struct InverseLiquidationCase {
+    pub contracts: u256,
+    pub contract_size: u256,
+    pub entry_price: u256,
+    pub margin: u256,
+    pub maintenance_rate: u256,
+    pub maintenance_amount: u256,
+    pub is_long: bool,
+}
+
 #[derive(Copy, Drop, Serde)]
 pub struct Outcome {
     pub ok: bool,
@@ -89,6 +129,11 @@ pub trait IMathHarness<TState> {
     /// claim's value is the amount paid) followed by one outcome per account holding its
     /// final pending reward.
     fn staking_run(self: @TState, accounts: u32, ops: Array<StakeOp>) -> Array<Outcome>;
+    fn inverse_pnl_batch(self: @TState, cases: Array<InversePnlCase>) -> Array<SignedOutcome>;
+    fn inverse_value_batch(self: @TState, cases: Array<InverseValueCase>) -> Array<Outcome>;
+    fn inverse_entry_batch(self: @TState, cases: Array<InverseEntryCase>) -> Array<Outcome>;
+    fn inverse_liquidation_batch(self: @TState, cases: Array<InverseLiquidationCase>)
+        -> Array<Outcome>;
 }
 
 pub fn outcome(result: Result<u256, felt252>) -> Outcome {
@@ -121,12 +166,14 @@ pub mod MathHarness {
     use astratrade::math::accumulator::{AccumulatorImpl, PoolState};
     use astratrade::math::allocation::AllocationImpl;
     use astratrade::math::fixed_point::{FixedPointImpl, Errors};
+    use astratrade::math::inverse::InverseMathImpl;
     use astratrade::math::signed::SignedImpl;
     use astratrade::math::trading::TradingMathImpl;
     use super::{
         AllocationCase, ArrayOutcome, LiquidationCase, MulDivCase, Outcome, PnlCase, ScaledCase,
         SignedOutcome, StakeOp, outcome, replaced
     };
+    use super::{InverseEntryCase, InverseLiquidationCase, InversePnlCase, InverseValueCase};
 
     #[storage]
     struct Storage {}
@@ -336,6 +383,85 @@ pub mod MathHarness {
                     Result::Err(error) => Result::Err(error),
                 }));
                 i += 1;
+            };
+            out
+        }
+
+        fn inverse_pnl_batch(self: @ContractState, cases: Array<InversePnlCase>)
+            -> Array<SignedOutcome> {
+            let mut out = ArrayTrait::new();
+            let mut cases = cases.span();
+            loop {
+                match cases.pop_front() {
+                    Option::Some(case) => {
+                        let c = *case;
+                        out.append(match InverseMathImpl::try_pnl(c.contracts, c.contract_size,
+                            c.entry_price, c.exit_price, c.is_long) {
+                            Result::Ok(value) => SignedOutcome { ok: true, value, error: 0 },
+                            Result::Err(error) => SignedOutcome {
+                                ok: false, value: SignedImpl::zero(), error
+                            },
+                        });
+                    },
+                    Option::None => { break; },
+                };
+            };
+            out
+        }
+
+        fn inverse_value_batch(self: @ContractState, cases: Array<InverseValueCase>)
+            -> Array<Outcome> {
+            let mut out = ArrayTrait::new();
+            let mut cases = cases.span();
+            loop {
+                match cases.pop_front() {
+                    Option::Some(case) => {
+                        let c = *case;
+                        let result = if c.op == 0 {
+                            InverseMathImpl::try_notional(c.contracts, c.contract_size, c.price,
+                                c.rounding)
+                        } else {
+                            InverseMathImpl::try_fee(c.contracts, c.contract_size, c.price, c.rate)
+                        };
+                        out.append(outcome(result));
+                    },
+                    Option::None => { break; },
+                };
+            };
+            out
+        }
+
+        fn inverse_entry_batch(self: @ContractState, cases: Array<InverseEntryCase>)
+            -> Array<Outcome> {
+            let mut out = ArrayTrait::new();
+            let mut cases = cases.span();
+            loop {
+                match cases.pop_front() {
+                    Option::Some(case) => {
+                        let c = *case;
+                        out.append(outcome(InverseMathImpl::try_average_entry(c.contracts,
+                            c.entry_price, c.added, c.price, c.is_long)));
+                    },
+                    Option::None => { break; },
+                };
+            };
+            out
+        }
+
+        fn inverse_liquidation_batch(self: @ContractState, cases: Array<InverseLiquidationCase>)
+            -> Array<Outcome> {
+            let mut out = ArrayTrait::new();
+            let mut cases = cases.span();
+            loop {
+                match cases.pop_front() {
+                    Option::Some(case) => {
+                        let c = *case;
+                        out.append(outcome(InverseMathImpl::try_liquidation_price(c.contracts,
+                            c.contract_size, c.entry_price, c.margin, c.maintenance_rate,
+                            c.maintenance_amount, c.is_long)));
+                    },
+                    Option::None => { break; },
+                };
             };
             out
         }
