@@ -38,13 +38,15 @@ class ViewFeed:
     """Feeds ``models`` stored in ``database`` (see the module docstring)."""
 
     def __init__(self, database: ViewDatabase, models: Sequence[ReadModel], *,
-                 name: str | None = None, registry: EventRegistry = PLATFORM_EVENTS) -> None:
+                 name: str | None = None, registry: EventRegistry = PLATFORM_EVENTS,
+                 store: EventStore | None = None) -> None:
         if not models:
             raise ValueError("a feed needs at least one read model")
         self.database = database
         self.models = tuple(models)
         self.name = name or "+".join(m.name for m in self.models)
         self.registry = registry
+        self.store = store
         self.duplicates = 0
         self.applied = 0
         self._tx: ViewTransaction | None = None
@@ -117,8 +119,16 @@ class ViewFeed:
         self._checkpoints = self._read_checkpoints()
 
     def handler(self, record: StoredEvent) -> None:
-        """Apply and commit one record (the in-process bus's subscriber)."""
+        """Apply and commit one record (the in-process bus's subscriber).  Records before it
+        that the feed has not applied (another process appended them, or an earlier
+        commit failed) are read from the ``store`` first, in the same transaction."""
         try:
+            self._begin()
+            if self.store is not None and record.position > self.position + 1:
+                for missing in self.store.read_all(self.position + 1):
+                    if missing.position >= record.position:
+                        break
+                    self(missing)
             self(record)
         except BaseException:
             self.rollback()
