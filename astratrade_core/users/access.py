@@ -82,22 +82,24 @@ ROLE_SCOPES: Final[dict[Role, frozenset[Scope]]] = {
 #: Separates a user id from an account label in a trading account id (``ann.savings``).
 ACCOUNT_SEPARATOR: Final = "."
 
-_USER_ID: Final = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+_USER_ID: Final = re.compile(r"[a-z0-9][a-z0-9_]{0,31}")
 
 
 def user_id_of(text: str) -> Result[str, DomainError]:
-    """``text`` if it is a user id: 1..32 lower-case ASCII letters, digits, ``_`` or ``-``,
-    starting with a letter or digit (so it never contains :data:`ACCOUNT_SEPARATOR`).
+    """``text`` if it is a user id: 1..32 lower-case ASCII letters, digits or ``_``, starting
+    with a letter or digit.  It never contains :data:`ACCOUNT_SEPARATOR`, and never ``-``
+    or ``:``, which the other streams' ids hold (``user-ann``, ``subscription-ann``,
+    ``clan:orion``), so a trading account's stream can never be another aggregate's.
 
     >>> user_id_of("ann_1")
     <Success: ann_1>
-    >>> user_id_of("Ann.x").failure().code
+    >>> user_id_of("user-ann").failure().code
     'users.bad_id'
     """
     if _USER_ID.fullmatch(text):
         return Success(text)
     return Failure(DomainError.invalid(
-        "users.bad_id", "user_id: 1..32 of a-z 0-9 _ -, starting with a letter or digit",
+        "users.bad_id", "user_id: 1..32 of a-z 0-9 _, starting with a letter or digit",
         user_id=text[:40]))
 
 

@@ -99,6 +99,10 @@ class ViewTransaction:
                   "ON CONFLICT (model, key) DO UPDATE SET body = excluded.body",
                   (model, key, dumps(body)))
 
+    def delete(self, model: str, key: str) -> None:
+        """Remove the document ``key`` (nothing if absent)."""
+        self._run("DELETE FROM rm_documents WHERE model = ? AND key = ?", (model, key))
+
     def add_entry(self, model: str, key: str, position: int, body: Body, seq: int = 0) -> None:
         """Append an entry to the list ``key`` (``seq`` orders entries of one event)."""
         self._run("INSERT INTO rm_entries (model, key, position, seq, body) "

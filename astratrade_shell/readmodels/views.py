@@ -9,8 +9,8 @@ model          rows                                                 folded with
 ``progress``   per player: XP, level, achievements, best streak       ``fold_players``
 ``standings``  per board and user: score and the position at which   plain sums of awarded XP
                it was reached (ties: who got there first ranks higher)
-``clans``      per clan: name, leader, roles, rating, status; the     event fields
-               battles each clan fought (entries)
+``clans``      per clan: name, leader, roles, rating, status; each    event fields
+               member's clan; the battles each clan fought (entries)
 ``books``      per (stream, month, currency): the booked amount; the  ``platform_entry``;
                subscription events (for MRR and ARR)                  ``revenue_metrics``
 =============  ===================================================  ===========================
@@ -298,12 +298,14 @@ class Clans:
                 doc.update(name=event.name, leader=event.leader_id)
             case ClanJoined():
                 members[event.user_id] = event.role
+                tx.put(self.name, f"member/{event.user_id}", {"clan_id": clan_id})
             case ClanRoleChanged():
                 members[event.user_id] = event.role
                 if event.role == "leader":
                     doc["leader"] = event.user_id
             case ClanLeft():
                 members.pop(event.user_id, None)
+                tx.delete(self.name, f"member/{event.user_id}")
             case ClanDisbanded():
                 doc["status"] = "disbanded"
             case ClanRatingChanged():
@@ -314,6 +316,11 @@ class Clans:
     def clan(self, db: ViewDatabase, clan_id: str) -> dict[str, Any] | None:
         """One clan."""
         return db.document(self.name, clan_id)
+
+    def clan_of(self, db: ViewDatabase, user_id: str) -> str | None:
+        """The clan ``user_id`` belongs to, if any."""
+        doc = db.document(self.name, f"member/{user_id}")
+        return None if doc is None else str(doc["clan_id"])
 
     def battles(self, db: ViewDatabase, clan_id: str | None, *, after: int = 0,
                 limit: int = 100) -> list[dict[str, Any]]:

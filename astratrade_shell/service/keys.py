@@ -44,7 +44,7 @@ import attrs
 
 __all__ = ["IssuedKey", "KeyHasher", "new_key", "parse_key"]
 
-_KEY: Final = re.compile(r"atk_([a-z0-9][a-z0-9_-]{0,31})_([a-z0-9]{16})_([A-Za-z0-9_-]{43})")
+_KEY: Final = re.compile(r"atk_([a-z0-9][a-z0-9_]{0,31})_([a-z0-9]{16})_([A-Za-z0-9_-]{43})")
 _MAX_KEY_LENGTH: Final = 120
 
 

@@ -40,7 +40,8 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/v1/accounts", tags=["trading"])
 
-AccountId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}(\.[a-z0-9][a-z0-9_-]{0,31})?$")]
+AccountId = Annotated[str, Path(
+    pattern=r"^[a-z0-9][a-z0-9_]{0,31}(\.[a-z0-9][a-z0-9_-]{0,31})?$")]
 Symbol = Annotated[str, Path(pattern=r"^[A-Z0-9]{2,20}$")]
 After = Annotated[int, Query(ge=0, le=2**62, description="Only entries after this position")]
 Limit = Annotated[int, Query(ge=1, le=1000)]

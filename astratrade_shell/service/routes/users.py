@@ -49,7 +49,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/v1/users", tags=["users"])
 
-UserId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")]
+UserId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_]{0,31}$")]
 KeyId = Annotated[str, Path(pattern=r"^[a-z0-9]{8,32}$")]
 
 
@@ -64,7 +64,7 @@ def _settings(principal: Principal, user_id: str) -> None:
 class NewUser(BaseModel):
     """A user to register."""
 
-    user_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")
+    user_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_]{0,31}$")
     display_name: str = Field(min_length=1, max_length=MAX_DISPLAY_NAME)
     role: Role = Role.TRADER
 
