@@ -45,7 +45,9 @@ class Service:
         sent = dict(headers or {})
         if key is not None:
             sent["Authorization"] = f"Bearer {key}"
-        return self.client.request(method, path, json=json, headers=sent, params=params)
+        response: httpx.Response = self.client.request(method, path, json=json, headers=sent,
+                                                       params=params)
+        return response
 
     def user(self, user_id: str, role: str = "trader",
              scopes: tuple[str, ...] | None = None) -> str:

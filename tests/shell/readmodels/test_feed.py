@@ -1,0 +1,138 @@
+"""Persisted read models: each position applied exactly once whatever the delivery, a rebuild
+equals the incremental feed, a failing record is rolled back alone, gaps are filled from the
+store, and the queries answer from the rows."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from astratrade_core.events import PLATFORM_EVENTS, Event
+from astratrade_core.gamification import Leaderboard
+from astratrade_core.portfolio import PORTFOLIO
+from astratrade_shell.bus import InProcessBus
+from astratrade_shell.projections import decode_record
+from astratrade_shell.readmodels.database import ViewTransaction, open_view_database
+from astratrade_shell.readmodels.feed import ViewFeed, rebuild, replay_into
+from astratrade_shell.readmodels.memory import fold_leaderboard
+from astratrade_shell.readmodels.views import ACCOUNTS, READ_MODELS, STANDINGS, XP_BOARD
+from astratrade_shell.store import InMemoryEventStore
+from astratrade_shell.store.records import StoredEvent
+from tests.shell.readmodels.support import dump, fill_store, pure_replay
+
+
+@pytest.fixture(scope="module")
+def store() -> InMemoryEventStore:
+    filled = InMemoryEventStore()
+    fill_store(filled, InProcessBus(), accounts=4, rounds=20)
+    return filled
+
+
+def test_redeliveries_in_any_order_of_batches_apply_each_position_once(
+        store: InMemoryEventStore, tmp_path: Path) -> None:
+    views = open_view_database(tmp_path / "v.db").unwrap()
+    feed = ViewFeed(views, list(READ_MODELS.values()), store=store)
+    records = list(store.read_all())
+    rng = random.Random(7)
+    delivered: list[StoredEvent] = []
+    for record in records:   # every record, with random re-deliveries of earlier ones
+        delivered.append(record)
+        delivered.extend(rng.sample(delivered, k=min(len(delivered), rng.randint(0, 2))))
+    for n, record in enumerate(delivered):
+        feed(record)
+        if n % 37 == 0:
+            feed.commit()
+    feed.commit()
+    for name in READ_MODELS:
+        assert dump(views, name) == pure_replay(store, tmp_path, name), name
+    assert feed.applied == len(records)
+
+
+def test_a_crash_before_commit_loses_the_batch_and_its_checkpoint_together(
+        store: InMemoryEventStore, tmp_path: Path) -> None:
+    views = open_view_database(tmp_path / "v.db").unwrap()
+    feed = ViewFeed(views, [ACCOUNTS], store=store)
+    records = list(store.read_all())
+    for record in records[:50]:
+        feed(record)
+    feed.commit()
+    for record in records[50:80]:
+        feed(record)
+    feed.rollback()            # what a crash does to an open transaction
+    assert views.checkpoints()["accounts"] == 50
+    resumed = ViewFeed(views, [ACCOUNTS], store=store)
+    assert resumed.position == 50
+    replay_into(resumed, store, batch=25)
+    assert dump(views, "accounts") == pure_replay(store, tmp_path, "accounts")
+
+
+def test_a_failing_record_is_rolled_back_alone(store: InMemoryEventStore,
+                                               tmp_path: Path) -> None:
+    views = open_view_database(tmp_path / "v.db").unwrap()
+
+    class Fragile:
+        name = "fragile"
+        accepts = frozenset({"FundsDeposited"})
+
+        def apply(self, tx: ViewTransaction, event: Event, record: StoredEvent) -> None:
+            tx.put("fragile", record.event_id, {"n": record.position})
+            if record.position == 3:
+                raise RuntimeError("poison")
+
+    feed = ViewFeed(views, [Fragile()])
+    records = list(store.read_all())
+    feed(records[0])
+    feed(records[1])
+    with pytest.raises(RuntimeError):
+        feed(records[2])
+    feed.commit()
+    assert [k for k, _ in views.documents("fragile")] == sorted(
+        [records[0].event_id, records[1].event_id])
+    assert views.checkpoints()["fragile"] == 2
+
+
+def test_the_in_process_handler_fills_gaps_from_the_store(store: InMemoryEventStore,
+                                                           tmp_path: Path) -> None:
+    views = open_view_database(tmp_path / "v.db").unwrap()
+    feed = ViewFeed(views, [ACCOUNTS], store=store)
+    feed.handler(list(store.read_all())[-1])   # only the newest record is delivered
+    assert dump(views, "accounts") == pure_replay(store, tmp_path, "accounts")
+
+
+def test_rebuild_twice_is_the_same_and_resets_the_checkpoint(store: InMemoryEventStore,
+                                                            tmp_path: Path) -> None:
+    views = open_view_database(tmp_path / "v.db").unwrap()
+    assert rebuild(views, store, [STANDINGS]) == store.last_position()
+    first = dump(views, "standings")
+    rebuild(views, store, [STANDINGS])
+    assert dump(views, "standings") == first
+    assert first["checkpoint"] == [(store.last_position(),)]
+
+
+def test_standings_agree_with_the_core_leaderboard(store: InMemoryEventStore,
+                                                   tmp_path: Path) -> None:
+    views = open_view_database(tmp_path / "v.db").unwrap()
+    rebuild(views, store, [STANDINGS])
+    board = Leaderboard.empty(XP_BOARD)
+    for record in store.read_all():
+        if record.event_type in ("XPGained", "AchievementUnlocked"):
+            board = fold_leaderboard(board, decode_record(record, PLATFORM_EVENTS))
+    core = [(e.user_id, e.rank) for e in board.top(100)]
+    ours = [(s.user_id, s.rank) for s in STANDINGS.ordered(views, XP_BOARD)]
+    assert ours == core
+    mine, around = STANDINGS.around(views, XP_BOARD, core[2][0], 1)
+    assert mine is not None and [s.user_id for s in around] == [u for u, _ in core[1:4]]
+
+
+def test_the_account_summary_is_the_core_state(store: InMemoryEventStore,
+                                               tmp_path: Path) -> None:
+    views = open_view_database(tmp_path / "v.db").unwrap()
+    rebuild(views, store, [ACCOUNTS])
+    expected = PORTFOLIO.replay(decode_record(r, PLATFORM_EVENTS)
+                                for r in store.read_stream("u1"))
+    assert ACCOUNTS.state(views, "u1") == expected
+    summary = ACCOUNTS.summary(views, "u1")
+    assert summary is not None and summary["cash"] == {"USD": expected.cash_of("USD")}
+
