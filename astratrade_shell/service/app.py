@@ -16,11 +16,11 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any, Final
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
@@ -120,15 +120,38 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
-def create_app(platform: Platform) -> FastAPI:
-    """The ASGI application serving ``platform`` (it is closed on shutdown)."""
+def _query_names(dependant: Any) -> Iterator[str]:
+    """The query parameters a route and its dependencies declare."""
+    yield from (p.alias for p in dependant.query_params)
+    for sub in dependant.dependencies:
+        yield from _query_names(sub)
+
+
+def _declared_query(request: Request) -> None:
+    """Refuse query parameters the route does not declare (a typo is an error, not a no-op)."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None or not request.query_params:
+        return
+    known = set(_query_names(dependant))
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise ProblemError(DomainError.invalid(
+            "request.unknown_parameter", f"unknown query parameter(s): "
+            f"{', '.join(u[:40] for u in unknown[:5])}"))
+
+
+def create_app(platform: Platform, *, close_on_shutdown: bool = True) -> FastAPI:
+    """The ASGI application serving ``platform``; with ``close_on_shutdown`` the platform is
+    closed when the server shuts down (after the requests in flight)."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        platform.close()
+        if close_on_shutdown:
+            platform.close()
 
     app = FastAPI(title="AstraTrade API", version="1", lifespan=lifespan,
+                  dependencies=[Depends(_declared_query)],
                   description="Commands and queries over the AstraTrade core. Decimals are "
                               "JSON strings; refusals are RFC 9457 problem details.")
     config = platform.config

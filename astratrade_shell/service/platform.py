@@ -76,6 +76,7 @@ class Platform:
         self.policy = POLICY
         self.hasher = KeyHasher(n=config.scrypt_n)
         self.writing = threading.Lock()
+        self.closed = False
         self.feed: ViewFeed | None = None
         if config.feed:
             self.feed = ViewFeed(views, list(READ_MODELS.values()), name="service",
@@ -107,8 +108,11 @@ class Platform:
         return {name: last - checkpoints.get(name, 0) for name in READ_MODELS}
 
     def close(self) -> None:
-        """Release the store, the read-model connection and Redis."""
+        """Release the store, the read-model connection and Redis (once)."""
         with self.writing:
+            if self.closed:
+                return
+            self.closed = True
             if self.feed is not None:
                 self.feed.rollback()
             self.views.close()
