@@ -146,9 +146,11 @@ def create_app(platform: Platform, *, close_on_shutdown: bool = True) -> FastAPI
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        _log.info("serving")
         yield
         if close_on_shutdown:
             platform.close()
+        _log.info("shutdown complete")
 
     app = FastAPI(title="AstraTrade API", version="1", lifespan=lifespan,
                   dependencies=[Depends(_declared_query)],
