@@ -13,6 +13,7 @@ port                ``port``               ``ASTRATRADE_PORT``                  
 store               ``store``              ``ASTRATRADE_STORE``                 ``astratrade.db``
 schema              ``schema``             ``ASTRATRADE_SCHEMA``                (none)
 redis               ``redis``              ``ASTRATRADE_REDIS_URL``             (none: in-process)
+Redis key prefix    ``redis_prefix``       ``ASTRATRADE_REDIS_PREFIX``          ``astratrade``
 feed read models    ``feed``               ``ASTRATRADE_FEED``                  ``true``
 rate per key        ``rate_per_second``    ``ASTRATRADE_RATE_PER_SECOND``       ``20``
 burst per key       ``burst``              ``ASTRATRADE_BURST``                 ``40``
@@ -61,6 +62,7 @@ class ServiceConfig:
     store: str = "astratrade.db"
     schema: str | None = None
     redis: str | None = None
+    redis_prefix: str = "astratrade"
     feed: bool = True
     rate_per_second: float = 20.0
     burst: int = 40
@@ -77,7 +79,8 @@ class ServiceConfig:
 
 _ENV: Final = {
     "host": "ASTRATRADE_HOST", "port": "ASTRATRADE_PORT", "store": "ASTRATRADE_STORE",
-    "schema": "ASTRATRADE_SCHEMA", "redis": "ASTRATRADE_REDIS_URL", "feed": "ASTRATRADE_FEED",
+    "schema": "ASTRATRADE_SCHEMA", "redis": "ASTRATRADE_REDIS_URL",
+    "redis_prefix": "ASTRATRADE_REDIS_PREFIX", "feed": "ASTRATRADE_FEED",
     "rate_per_second": "ASTRATRADE_RATE_PER_SECOND", "burst": "ASTRATRADE_BURST",
     "max_body_bytes": "ASTRATRADE_MAX_BODY_BYTES", "cors_origins": "ASTRATRADE_CORS_ORIGINS",
     "scrypt_n": "ASTRATRADE_SCRYPT_N", "log_level": "ASTRATRADE_LOG_LEVEL",

@@ -157,6 +157,6 @@ def open_platform(config: ServiceConfig, *, clock: Callable[[], datetime] = syst
             store.close()
             views.unwrap().close()
             return Failure(DomainError.unavailable("bus.unreachable", "cannot reach Redis"))
-        bus = RedisStreamsBus(client, store=store)
+        bus = RedisStreamsBus(client, prefix=config.redis_prefix, store=store)
     return Success(Platform(config, store, bus, views.unwrap(), clock=clock, ids=ids,
                             redis_client=client))

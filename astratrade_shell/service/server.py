@@ -18,7 +18,9 @@ __all__ = ["serve"]
 Settings come from defaults < --config FILE (TOML, or $ASTRATRADE_CONFIG) < ASTRATRADE_*
 variables < these flags. The default is the embedded platform: the SQLite store
 astratrade.db, the in-process bus, one process on 127.0.0.1:8000. Create the first admin key
-with `astratrade users bootstrap --store FILE` first.
+with `astratrade users bootstrap --store FILE` first. To scale out, run several serve
+processes with a PostgreSQL --store, --redis and --no-feed, and `astratrade worker`s
+(docs/deployment.md).
 """)
 @click.option("--config", "config_file", default=None, metavar="FILE",
               help="TOML settings file.")
@@ -30,9 +32,7 @@ with `astratrade users bootstrap --store FILE` first.
 @click.option("--redis", default=None, metavar="URL", help="Redis URL: scale-out bus.")
 @click.option("--feed/--no-feed", default=None,
               help="Feed the read models in this process [default: yes].")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="uvicorn worker processes (with a PostgreSQL store and Redis).")
-def serve(*, config_file: str | None, workers: int, **flags: Any) -> None:
+def serve(*, config_file: str | None, **flags: Any) -> None:
     """The ``serve`` command."""
     import uvicorn  # noqa: PLC0415 - the service extra, only when serving
 
@@ -44,12 +44,9 @@ def serve(*, config_file: str | None, workers: int, **flags: Any) -> None:
         raise CliFailure.of(loaded.failure())
     config = loaded.unwrap()
     configure_logging(config.log_level)
-    if workers > 1 and not config.scale_out:
-        raise CliFailure.bad_input("--workers > 1 needs a shared bus: pass --redis (and a "
-                                   "PostgreSQL --store)")
     app = build(config)
     uvicorn.run(app, host=config.host, port=config.port, log_config=None,
-                timeout_graceful_shutdown=10, workers=1)
+                timeout_graceful_shutdown=10)
 
 
 def build(config: Any) -> Any:
