@@ -4,10 +4,10 @@ JSON strings, command ids from ``Idempotency-Key``, and running a command throug
 
 >>> exact("12.50", "amount")
 Decimal('12.50')
->>> exact("1e5", "amount")
+>>> exact("abc", "amount")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-astratrade_shell.service.problems.ProblemError: numeric.syntax: amount: ...
+astratrade_shell.service.problems.ProblemError: numeric...: amount: ...
 """
 
 from __future__ import annotations
