@@ -64,30 +64,30 @@ class _BodyLimit:
             await self._refuse(scope, receive, send)
             return
         seen = 0
+        refused = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
-            if message["type"] == "http.request":
+            if message["type"] == "http.request" and not refused:
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
+                if seen > self.limit:   # answer now; the app sees the client go away
+                    refused = True
+                    await self._refuse(scope, receive, send)
+                    return {"type": "http.disconnect"}
             return message
 
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
+        async def guarded(message: Message) -> None:
+            if not refused:   # once refused, whatever the app still answers is dropped
+                await send(message)
+
+        await self.app(scope, counted, guarded)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         error = DomainError.invalid("request.too_large",
                                     f"the request body exceeds {self.limit} bytes")
         await problem_response(error, status=413, request_id=REQUEST_ID.get())(
             scope, receive, send)
-
-
-class _TooLarge(Exception):  # noqa: N818 - a signal inside the body limit, never escapes
-    pass
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -212,7 +212,7 @@ def create_app(platform: Platform, *, close_on_shutdown: bool = True) -> FastAPI
             route = getattr(request.scope.get("route"), "path", "unmatched")
             metrics.requests.labels(request.method, route, str(status)).observe(elapsed)
             _log.info("request", extra={"method": request.method, "route": route,
-                                        "status": status,
+                                        "status": status, "request_id": request_id,
                                         "duration_ms": round(elapsed * 1000, 3)})
             REQUEST_ID.reset(token)
 

@@ -34,6 +34,7 @@ from typing import Final
 from astratrade_core.errors import DomainError
 from astratrade_core.users import USER, Principal, UserState, user_stream
 from astratrade_shell.service.keys import parse_key
+from astratrade_shell.service.logs import REQUEST_ID
 from astratrade_shell.service.metrics import Metrics
 from astratrade_shell.service.platform import Platform
 from astratrade_shell.service.problems import ProblemError
@@ -82,7 +83,8 @@ class Authenticated:
 def _refuse(metrics: Metrics, reason: str, message: str,
             key_id: str | None = None) -> ProblemError:
     metrics.auth_failures.labels(reason=reason).inc()
-    _log.warning("authentication failed", extra={"reason": reason, "key_id": key_id})
+    _log.warning("authentication failed", extra={"reason": reason, "key_id": key_id,
+                                                  "request_id": REQUEST_ID.get()})
     return ProblemError(DomainError.forbidden(f"auth.{reason}", message), status=401,
                         headers=_CHALLENGE)
 

@@ -1,7 +1,8 @@
 """Structured JSON logs: one object per line, with the request id, and no secrets.
 
-:class:`JsonFormatter` writes ``ts``, ``level``, ``logger``, ``message``, the current
-``request_id`` (set by the request middleware for the duration of a request) and only the
+:class:`JsonFormatter` writes ``ts``, ``level``, ``logger``, ``message``, the
+``request_id`` (the record's own, else the one the request middleware set for the duration of
+the request) and only the
 whitelisted extra fields below; an API key, a password or a URL never reaches a record
 because nothing logs them and no other extra field is copied.
 
@@ -38,7 +39,8 @@ class JsonFormatter(logging.Formatter):
         entry: dict[str, object] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(), "logger": record.name,
-            "message": record.getMessage(), "request_id": REQUEST_ID.get()}
+            "message": record.getMessage(),
+            "request_id": record.__dict__.get("request_id") or REQUEST_ID.get()}
         for field in _FIELDS:
             value = record.__dict__.get(field)
             if value is not None:

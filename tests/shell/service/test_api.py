@@ -5,11 +5,16 @@ rules (slippage 0.05 %, taker fee 0.05 %, rounded to the cent in the venue's fav
 
 from __future__ import annotations
 
+import json
+import logging
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from astratrade_core.money import USD, Money
 from astratrade_core.revenue.marketplace import MarketplaceTerms, settle_sale
+from astratrade_shell.service.logs import JsonFormatter
 from tests.shell.service.support import Service, running
 
 
@@ -238,3 +243,28 @@ def test_readiness_and_metrics(service: Service) -> None:
     assert 'route="/v1/accounts/{account_id}/deposits"' in text
     assert "astratrade_events_published_total" in text
     assert 'astratrade_readmodel_lag_events{model="accounts"} 0.0' in text
+
+
+def test_a_streamed_body_over_the_limit_is_cut_off(tmp_path: Path) -> None:
+    with running(tmp_path / "e.db", max_body_bytes=256) as service:
+        chunks = (b'{"user_id": "x", "display_name": "' + b"y" * 100 for _ in range(5))
+        response = service.client.post(
+            "/v1/users", content=chunks,
+            headers={"Authorization": f"Bearer {service.admin_key}",
+                     "Content-Type": "application/json"})
+        assert response.status_code == 413   # no Content-Length: counted as it streams
+
+
+def test_log_lines_are_json_with_the_request_id_and_never_a_key(
+        service: Service, caplog: pytest.LogCaptureFixture) -> None:
+    ann = service.user("ann")
+    forged = "atk_ann_0123456789abcdef_" + "B" * 43
+    with caplog.at_level(logging.INFO, logger="astratrade"):
+        service.call("GET", "/v1/accounts/ann", ann, headers={"X-Request-Id": "req-1"})
+        service.call("GET", "/v1/accounts/ann", forged, headers={"X-Request-Id": "req-2"})
+    lines = [json.loads(JsonFormatter().format(r)) for r in caplog.records]
+    assert {"req-1", "req-2"} <= {line["request_id"] for line in lines}
+    failure = next(line for line in lines if line["message"] == "authentication failed")
+    assert failure["reason"] == "invalid" and failure["key_id"] == "0123456789abcdef"
+    text = json.dumps(lines)
+    assert ann.split("_")[-1] not in text and "B" * 43 not in text
