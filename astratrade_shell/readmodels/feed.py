@@ -111,12 +111,14 @@ class ViewFeed:
             raise
         self.database.end(commit=True)
 
-    def rollback(self) -> None:
-        """Forget what was applied since the last commit."""
+    def rollback(self, *, reload: bool = True) -> None:
+        """Forget what was applied since the last commit (and, with ``reload``, read the
+        committed checkpoints again)."""
         if self._tx is not None:
             self._tx = None
             self.database.end(commit=False)
-        self._checkpoints = self._read_checkpoints()
+        if reload:
+            self._checkpoints = self._read_checkpoints()
 
     def handler(self, record: StoredEvent) -> None:
         """Apply and commit one record (the in-process bus's subscriber).  Records before it

@@ -114,7 +114,7 @@ class Platform:
                 return
             self.closed = True
             if self.feed is not None:
-                self.feed.rollback()
+                self.feed.rollback(reload=False)
             self.views.close()
             self.store.close()
             if self.redis is not None:

@@ -233,6 +233,21 @@ def test_calculators_answer_what_the_cli_answers(service: Service) -> None:
     assert unknown.status_code == 422
 
 
+def test_readiness_fails_when_the_read_models_cannot_answer(tmp_path: Path) -> None:
+    with running(tmp_path / "e.db") as service:
+        service.client.app.state.platform.views.close()  # type: ignore[attr-defined]
+        down = service.client.get("/readyz")
+        assert down.status_code == 503
+        assert down.json()["checks"] == {"views": False, "store": True, "bus": True}
+        assert service.client.get("/healthz").status_code == 200   # alive, not ready
+
+
+def test_an_undeclared_query_parameter_is_refused(service: Service) -> None:
+    ann = service.user("ann")
+    typo = service.call("GET", "/v1/accounts/ann/trades", ann, params={"limt": "5"})
+    assert (typo.status_code, typo.json()["code"]) == (422, "request.unknown_parameter")
+
+
 def test_readiness_and_metrics(service: Service) -> None:
     ready = service.client.get("/readyz").json()
     assert ready["ready"] is True and set(ready["lag"].values()) == {0}
