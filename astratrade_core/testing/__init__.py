@@ -67,6 +67,12 @@ from astratrade_core.testing.trading import (
     signed_quantities,
     trading_fee_schedules,
 )
+from astratrade_core.testing.users import (
+    hostile_user_commands,
+    principals,
+    user_commands,
+    user_runs,
+)
 
 __all__ = [
     "TRICKY_ZONES",
@@ -124,4 +130,8 @@ __all__ = [
     "positions",
     "signed_quantities",
     "trading_fee_schedules",
+    "hostile_user_commands",
+    "principals",
+    "user_commands",
+    "user_runs",
 ]

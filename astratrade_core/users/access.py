@@ -33,6 +33,8 @@ from collections.abc import Iterable
 from typing import Final
 
 import attrs
+from pyrsistent import pmap
+from pyrsistent.typing import PMap
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError, collect_all
@@ -73,11 +75,11 @@ class Scope(enum.Enum):
 _TRADER: Final = frozenset({Scope.READ, Scope.TRADE, Scope.SOCIAL, Scope.COMMERCE})
 
 #: The scopes a key of each role may hold (a key may hold fewer).
-ROLE_SCOPES: Final[dict[Role, frozenset[Scope]]] = {
+ROLE_SCOPES: Final[PMap[Role, frozenset[Scope]]] = pmap({
     Role.TRADER: _TRADER,
     Role.OPERATOR: _TRADER | {Scope.OPERATE},
     Role.ADMIN: _TRADER | {Scope.OPERATE, Scope.ADMIN},
-}
+})
 
 #: Separates a user id from an account label in a trading account id (``ann.savings``).
 ACCOUNT_SEPARATOR: Final = "."
