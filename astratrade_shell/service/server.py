@@ -8,7 +8,7 @@ from typing import Any
 import click
 from returns.result import Failure
 
-from astratrade_shell.cli.main import CliFailure
+from astratrade_shell.cli.main import EXIT_UNAVAILABLE, CliFailure
 
 __all__ = ["serve"]
 
@@ -34,8 +34,11 @@ processes with a PostgreSQL --store, --redis and --no-feed, and `astratrade work
               help="Feed the read models in this process [default: yes].")
 def serve(*, config_file: str | None, **flags: Any) -> None:
     """The ``serve`` command."""
-    import uvicorn  # noqa: PLC0415 - the service extra, only when serving
-
+    try:
+        import uvicorn  # noqa: PLC0415 - the service extra, only when serving
+    except ImportError:
+        raise CliFailure("the HTTP service needs its extra: pip install 'astratrade[service]'",
+                         EXIT_UNAVAILABLE) from None
     from astratrade_shell.service.config import load_config  # noqa: PLC0415
     from astratrade_shell.service.logs import configure_logging  # noqa: PLC0415
 
