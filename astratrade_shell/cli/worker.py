@@ -93,7 +93,7 @@ def worker(*, name: str, store_path: str, schema: str | None, redis_url: str | N
                 if isinstance(opened, Failure):
                     raise CliFailure.of(opened.failure())
                 projection = ViewFeed(opened.unwrap(), [READ_MODELS[n] for n in persisted],
-                                      name=name)
+                                      name=name, store=store)
             bus_worker = StreamWorker(client, projection, store, prefix=prefix,
                                       consumer=consumer or f"{os.uname().nodename}-{os.getpid()}",
                                       min_idle_ms=min_idle_ms, max_deliveries=max_deliveries)

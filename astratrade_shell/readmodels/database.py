@@ -3,7 +3,8 @@
 Persisted read models live beside the events -- the same SQLite file or the same PostgreSQL
 schema -- in four tables shared by every model (each row is keyed by its model's name):
 
-* ``rm_checkpoints(model, position)``: the last global position a model applied;
+* ``rm_checkpoints(model, position, version)``: the last global position a model applied, and
+  the version of the model's code that wrote its rows;
 * ``rm_documents(model, key, body)``: one JSON document per key (an account, a player...);
 * ``rm_entries(model, key, position, body)``: append-only lists (trades, equity points...),
   ordered by the global position of the event that made them;
@@ -41,7 +42,8 @@ __all__ = ["Body", "ViewDatabase", "ViewTransaction", "dumps", "open_view_databa
 Body = Mapping[str, Any]
 
 _TABLES = (
-    "CREATE TABLE IF NOT EXISTS rm_checkpoints (model TEXT PRIMARY KEY, position BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS rm_checkpoints (model TEXT PRIMARY KEY, "
+    "position BIGINT NOT NULL, version TEXT NOT NULL DEFAULT '')",
     "CREATE TABLE IF NOT EXISTS rm_documents (model TEXT NOT NULL, key TEXT NOT NULL, "
     "body TEXT NOT NULL, PRIMARY KEY (model, key))",
     "CREATE TABLE IF NOT EXISTS rm_entries (model TEXT NOT NULL, key TEXT NOT NULL, "
@@ -83,9 +85,15 @@ class ViewTransaction:
                         (model,)).fetchone()
         return int(row[0])
 
-    def set_checkpoint(self, model: str, position: int) -> None:
-        """Record that ``model`` has applied everything up to ``position``."""
-        self._run("UPDATE rm_checkpoints SET position = ? WHERE model = ?", (position, model))
+    def set_checkpoint(self, model: str, position: int, version: str | None = None) -> None:
+        """Record that ``model`` has applied everything up to ``position`` (and, when given,
+        the ``version`` of the code that wrote its rows)."""
+        if version is None:
+            self._run("UPDATE rm_checkpoints SET position = ? WHERE model = ?",
+                      (position, model))
+        else:
+            self._run("UPDATE rm_checkpoints SET position = ?, version = ? WHERE model = ?",
+                      (position, version, model))
 
     def get(self, model: str, key: str) -> dict[str, Any] | None:
         """The document ``key`` of ``model``, if any."""
@@ -241,6 +249,12 @@ class ViewDatabase:
         with self._lock:
             rows = self.execute("SELECT model, position FROM rm_checkpoints").fetchall()
         return {m: int(p) for m, p in rows}
+
+    def versions(self) -> dict[str, str]:
+        """The version of the code that wrote each model's rows (``""``: not yet recorded)."""
+        with self._lock:
+            rows = self.execute("SELECT model, version FROM rm_checkpoints").fetchall()
+        return {m: str(v) for m, v in rows}
 
     def ping(self) -> bool:
         """Whether the database answers."""

@@ -18,6 +18,11 @@ It has the shape of :class:`~astratrade_shell.projections.Projection` (``name``,
 :class:`~astratrade_shell.bus.redis_streams.StreamWorker` feeds it unchanged, committing
 once per batch before it acknowledges.  In-process, :meth:`ViewFeed.handler` commits after
 each record.  :func:`rebuild` recomputes one model from the store in one transaction.
+
+Each model has a ``version`` (for ``accounts``, the shape of the core's portfolio state), stored
+with its checkpoint: a feed opened on rows another version wrote rebuilds them from the store
+first (or refuses, :class:`StaleReadModelError`, without a store), so rows are never misread after
+an upgrade.
 """
 
 from __future__ import annotations
@@ -31,7 +36,12 @@ from astratrade_shell.readmodels.views import ReadModel
 from astratrade_shell.store.port import EventStore
 from astratrade_shell.store.records import StoredEvent
 
-__all__ = ["ViewFeed", "rebuild", "replay_into"]
+__all__ = ["StaleReadModelError", "ViewFeed", "rebuild", "replay_into"]
+
+
+class StaleReadModelError(RuntimeError):
+    """A model's rows were written by another version of its code and no store was given to
+    rebuild them from."""
 
 
 class ViewFeed:
@@ -50,7 +60,21 @@ class ViewFeed:
         self.duplicates = 0
         self.applied = 0
         self._tx: ViewTransaction | None = None
+        self._refresh_stale()
         self._checkpoints = self._read_checkpoints()
+
+    def _refresh_stale(self) -> None:
+        """Rebuild the models whose rows another version of their code wrote (from the
+        ``store``; without one, refuse to feed them)."""
+        versions = self.database.versions()
+        stale = [m for m in self.models if versions.get(m.name, "") not in ("", m.version)]
+        if not stale:
+            return
+        names = ", ".join(m.name for m in stale)
+        if self.store is None:
+            raise StaleReadModelError(f"read model(s) {names} were written by another version: "
+                                 "run `astratrade projections rebuild` for each")
+        rebuild(self.database, self.store, stale, registry=self.registry)
 
     def _read_checkpoints(self) -> dict[str, int]:
         found = self.database.checkpoints()
@@ -103,8 +127,8 @@ class ViewFeed:
             return
         self._tx = None
         try:
-            for name, position in self._checkpoints.items():
-                tx.set_checkpoint(name, position)
+            for model in self.models:
+                tx.set_checkpoint(model.name, self._checkpoints[model.name], model.version)
         except BaseException:
             self.database.end(commit=False)
             self._checkpoints = self._read_checkpoints()
@@ -174,6 +198,6 @@ def rebuild(database: ViewDatabase, store: EventStore, models: Iterable[ReadMode
             for name in checkpoints:
                 checkpoints[name] = record.position
             count += 1
-        for name, position in checkpoints.items():
-            tx.set_checkpoint(name, position)
+        for model in chosen:
+            tx.set_checkpoint(model.name, checkpoints[model.name], model.version)
     return count

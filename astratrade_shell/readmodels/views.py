@@ -97,6 +97,12 @@ class ReadModel(Protocol):
         """The event types :meth:`apply` is called with."""
         ...
 
+    @property
+    def version(self) -> str:
+        """Changes whenever the rows' meaning or format changes: rows written by another
+        version are rebuilt, never read."""
+        ...
+
     def apply(self, tx: ViewTransaction, event: Event, record: StoredEvent) -> None:
         """Fold one event into the rows (inside ``tx``)."""
         ...
@@ -125,6 +131,8 @@ class Accounts:
 
     name = "accounts"
     accepts = PORTFOLIO_EVENTS
+    #: The portfolio state's shape is part of the rows: a core change rebuilds them.
+    version = f"1/{PORTFOLIO_SNAPSHOTS.state_type}"
 
     def apply(self, tx: ViewTransaction, event: Event, record: StoredEvent) -> None:
         """Fold a portfolio event into its account's state and lists."""
@@ -195,6 +203,7 @@ class Progress:
     """XP, level, achievements and best streak per player."""
 
     name = "progress"
+    version = "1"
     accepts = _PLAYER_EVENTS
 
     def apply(self, tx: ViewTransaction, event: Event, record: StoredEvent) -> None:
@@ -234,6 +243,7 @@ class Standings:
     leaderboard's tie rule); ranks are competition ranks (equal scores share a rank)."""
 
     name = "standings"
+    version = "1"
     accepts = frozenset({"XPGained", "AchievementUnlocked"})
 
     def apply(self, tx: ViewTransaction, event: Event, record: StoredEvent) -> None:
@@ -278,6 +288,7 @@ class Clans:
     """Clans (name, leader, members and roles, rating, status) and their battles."""
 
     name = "clans"
+    version = "1"
     accepts = frozenset({"ClanFounded", "ClanJoined", "ClanLeft", "ClanRoleChanged",
                          "ClanDisbanded", "ClanRatingChanged", "ClanBattleResolved"})
 
@@ -337,6 +348,7 @@ class Books:
     behind MRR and ARR."""
 
     name = "books"
+    version = "1"
     accepts = frozenset({"TradingFeeCollected", "RevenueBooked", "SubscriptionStarted",
                          "SubscriptionChanged", "SubscriptionCancelled"})
 

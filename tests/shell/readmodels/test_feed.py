@@ -17,7 +17,7 @@ from astratrade_core.portfolio import PORTFOLIO
 from astratrade_shell.bus import InProcessBus
 from astratrade_shell.projections import decode_record
 from astratrade_shell.readmodels.database import ViewTransaction, open_view_database
-from astratrade_shell.readmodels.feed import ViewFeed, rebuild, replay_into
+from astratrade_shell.readmodels.feed import StaleReadModelError, ViewFeed, rebuild, replay_into
 from astratrade_shell.readmodels.memory import fold_leaderboard
 from astratrade_shell.readmodels.views import ACCOUNTS, READ_MODELS, STANDINGS, XP_BOARD
 from astratrade_shell.store import InMemoryEventStore
@@ -90,6 +90,7 @@ def test_a_failing_record_is_rolled_back_alone(store: InMemoryEventStore,
     class Fragile:
         name = "fragile"
         accepts = frozenset({"FundsDeposited"})
+        version = "1"
 
         def apply(self, tx: ViewTransaction, event: Event, record: StoredEvent) -> None:
             tx.put("fragile", record.event_id, {"n": record.position})
@@ -151,3 +152,17 @@ def test_the_account_summary_is_the_core_state(store: InMemoryEventStore,
     summary = ACCOUNTS.summary(views, "u1")
     assert summary is not None and summary["cash"] == {"USD": expected.cash_of("USD")}
 
+
+
+def test_rows_written_by_another_version_are_rebuilt_not_read(store: InMemoryEventStore,
+                                                              tmp_path: Path) -> None:
+    views = open_view_database(tmp_path / "v.db").unwrap()
+    replay_into(ViewFeed(views, [ACCOUNTS], store=store), store)
+    views.execute("UPDATE rm_documents SET body = ? WHERE model = 'accounts'",
+                  ('{"state": "garbage"}',))
+    views.execute("UPDATE rm_checkpoints SET version = 'old' WHERE model = 'accounts'")
+    with pytest.raises(StaleReadModelError):
+        ViewFeed(views, [ACCOUNTS])                 # no store: refuse to feed them
+    ViewFeed(views, [ACCOUNTS], store=store)        # with one: rebuilt on opening
+    assert dump(views, "accounts") == REBUILT["accounts"]
+    assert views.versions()["accounts"] == ACCOUNTS.version
