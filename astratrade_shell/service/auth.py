@@ -43,6 +43,8 @@ __all__ = ["Authenticated", "RateLimiter", "authenticate"]
 
 _log = logging.getLogger("astratrade.service.auth")
 _CHALLENGE: Final = {"WWW-Authenticate": 'Bearer realm="astratrade"'}
+#: Buckets kept before idle ones are forgotten (any well-formed key id gets one, valid or not).
+_MAX_BUCKETS: Final = 100_000
 
 
 class RateLimiter:
@@ -60,15 +62,15 @@ class RateLimiter:
         """Spend one token of ``key``'s bucket, or say how long until one is there."""
         now = self._clock()
         with self._lock:
+            if len(self._buckets) >= _MAX_BUCKETS:   # forget idle keys: their buckets are full
+                horizon = now - self.burst / self.rate
+                self._buckets = {k: v for k, v in self._buckets.items() if v[1] > horizon}
             tokens, since = self._buckets.get(key, (self.burst, now))
             tokens = min(self.burst, tokens + (now - since) * self.rate)
             if tokens >= 1.0:
                 self._buckets[key] = (tokens - 1.0, now)
                 return None
             self._buckets[key] = (tokens, now)
-            if len(self._buckets) > 100_000:  # forget idle keys (their buckets are full)
-                horizon = now - self.burst / self.rate
-                self._buckets = {k: v for k, v in self._buckets.items() if v[1] > horizon}
             return (1.0 - tokens) / self.rate
 
 
@@ -105,8 +107,11 @@ def authenticate(platform: Platform, limiter: RateLimiter, metrics: Metrics,
         raise ProblemError(DomainError.rejected("rate.limited", "too many requests for this "
                                                 "key; retry later", key_id=key_id),
                            status=429, headers={"Retry-After": str(max(1, math.ceil(wait)))})
+    stream = user_stream(user_id)
+    if platform.store.stream_version(stream) == 0:   # no such user: nothing to load or cache
+        raise _refuse(metrics, "invalid", "the API key is not valid", key_id)
     with platform.writing:
-        state: UserState = platform.app.load(USER, user_stream(user_id)).state
+        state: UserState = platform.app.load(USER, stream).state
     key = state.keys.get(key_id)
     if key is None or key.revoked or not platform.hasher.matches(text.strip(), key.verifier):
         raise _refuse(metrics, "invalid", "the API key is not valid", key_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from astratrade_shell.cli.main import cli
@@ -73,6 +74,17 @@ def test_the_bucket_refills_at_its_rate_up_to_its_burst() -> None:
     assert limiter.take("k") is None           # exactly one token refilled
     now[0] += 100
     assert [limiter.take("k") for _ in range(4)][-1] == 0.5   # never more than the burst
+
+
+def test_idle_buckets_are_forgotten_so_forged_key_ids_cannot_grow_memory(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("astratrade_shell.service.auth._MAX_BUCKETS", 100)
+    now = [0.0]
+    limiter = RateLimiter(10.0, 5, clock=lambda: now[0])
+    for n in range(1_000):
+        now[0] += 0.01
+        limiter.take(f"forged{n}")
+    assert len(limiter._buckets) <= 100
 
 
 def test_bootstrap_refuses_a_second_time(tmp_path: Path) -> None:
