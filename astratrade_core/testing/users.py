@@ -13,9 +13,11 @@ foreign users and actors of every role).
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from astratrade_core.testing.social import hostile_instants, hostile_texts
@@ -64,7 +66,13 @@ def actors() -> st.SearchStrategy[Principal | None]:
 
 def user_commands(command_id: str) -> st.SearchStrategy[UserCommand]:
     """One plausible command to ``ann``'s stream."""
-    base: dict[str, Any] = {"command_id": st.just(command_id), "user_id": st.just("ann"),
+    return _plausible().map(lambda command: attrs.evolve(command, command_id=command_id))
+
+
+@functools.cache
+def _plausible() -> st.SearchStrategy[UserCommand]:
+    """Plausible commands with a placeholder id (built once: strategies are values)."""
+    base: dict[str, Any] = {"command_id": st.just("c"), "user_id": st.just("ann"),
                             "issued_at": st.just(T0), "actor": actors()}
     return st.one_of(
         st.builds(RegisterUser, **base, display_name=st.sampled_from(["Ann", "A"]),
@@ -88,7 +96,8 @@ def user_runs(draw: st.DrawFn, max_size: int = 12) -> list[UserCommand]:
     """A run of plausible commands to ``ann``'s stream, usually opened by registering her
     through the platform, numbered ``c0, c1, ...``."""
     size: int = draw(st.integers(0, max_size))
-    commands: list[UserCommand] = [draw(user_commands(f"c{i}")) for i in range(size)]
+    commands: list[UserCommand] = [attrs.evolve(draw(_plausible()), command_id=f"c{i}")
+                                   for i in range(size)]
     opened: bool = draw(st.booleans())
     if commands and opened:
         commands[0] = RegisterUser(command_id="c0", user_id="ann", issued_at=T0,
