@@ -6,7 +6,7 @@ chosen where the error is made, a human ``message``, the offending ``fields`` as
 when a validation finds several problems at once, the individual problems in ``causes``.
 
 The kind, never the code's spelling, tells a front door what to do: the CLI maps it to an exit
-code (2 for invalid input, 1 otherwise) and the HTTP service to a status (422, 409, 404).
+code (2 for invalid input, 1 otherwise) and the HTTP service to a status (422, 403, 409, 404, 503).
 
 >>> err = DomainError.rejected("risk.max_leverage", "leverage 12 exceeds 10", leverage="12",
 ...                            limit="10")
@@ -57,22 +57,25 @@ class ErrorKind(enum.Enum):
 
     ``INVALID``: the input cannot be used (malformed, out of its documented bounds);
     ``REJECTED``: well-formed, but a rule of the domain refuses it (a risk limit, insufficient
-    funds); ``CONFLICT``: the state it was decided against has moved on or already holds it;
+    funds); ``FORBIDDEN``: whoever asks may not do it (a role or scope rule, someone else's
+    account); ``CONFLICT``: the state it was decided against has moved on or already holds it;
     ``NOT_FOUND``: what it refers to does not exist; ``UNAVAILABLE``: something outside the
     core failed (a store, a bus or a venue cannot be reached) -- only the shell makes these.
     """
 
     INVALID = "invalid"
     REJECTED = "rejected"
+    FORBIDDEN = "forbidden"
     CONFLICT = "conflict"
     NOT_FOUND = "not_found"
     UNAVAILABLE = "unavailable"
 
 
 # When a bundle mixes kinds, the first kind in this order that any cause has wins: bad input
-# is reported before anything the rules would say about it.
-_PRECEDENCE = (ErrorKind.INVALID, ErrorKind.NOT_FOUND, ErrorKind.CONFLICT, ErrorKind.REJECTED,
-               ErrorKind.UNAVAILABLE)
+# is reported before anything the rules would say about it, and a forbidden request learns
+# nothing about what exists.
+_PRECEDENCE = (ErrorKind.INVALID, ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND, ErrorKind.CONFLICT,
+               ErrorKind.REJECTED, ErrorKind.UNAVAILABLE)
 
 
 def _to_pmap(fields: Mapping[str, str]) -> PMap[str, str]:
@@ -117,6 +120,15 @@ class DomainError:
         return cls(code, ErrorKind.REJECTED, message, _text(fields))
 
     @classmethod
+    def forbidden(cls, code: str, message: str, /, **fields: object) -> DomainError:
+        """Whoever asks may not do this (a role or scope rule, another user's account).
+
+        >>> DomainError.forbidden("access.not_owner", "not your account").kind.value
+        'forbidden'
+        """
+        return cls(code, ErrorKind.FORBIDDEN, message, _text(fields))
+
+    @classmethod
     def conflict(cls, code: str, message: str, /, **fields: object) -> DomainError:
         """The state the command was decided against moved on, or already holds it.
 
@@ -148,7 +160,7 @@ class DomainError:
         """Bundle several problems found by one validation into a single error.
 
         Its kind is the causes' kind when they agree; otherwise invalid input wins, then
-        not-found, conflict and rejected, in that order.
+        forbidden, not-found, conflict and rejected, in that order.
 
         >>> bad = DomainError.invalid("a", "bad a")
         >>> no = DomainError.rejected("b", "no b")

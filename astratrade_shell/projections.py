@@ -31,7 +31,7 @@ applying a delivery sequence with duplicates gives the same state as applying it
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from returns.result import Failure
 
@@ -39,7 +39,7 @@ from astratrade_core.events import PLATFORM_EVENTS, Event, EventRegistry, decode
 from astratrade_shell.store.port import EventStore
 from astratrade_shell.store.records import StoredEvent
 
-__all__ = ["Projection", "ProjectionError", "decode_record", "replay"]
+__all__ = ["Fed", "Projection", "ProjectionError", "decode_record", "replay"]
 
 S = TypeVar("S")
 
@@ -55,6 +55,21 @@ def decode_record(record: StoredEvent, registry: EventRegistry) -> Event:
     if isinstance(decoded, Failure):
         raise ProjectionError(f"record at position {record.position}: {decoded.failure()}")
     return decoded.unwrap()
+
+
+class Fed(Protocol):
+    """What a bus worker feeds: a named handler that remembers the last global position it
+    applied and makes what it applied durable on :meth:`commit` (a :class:`Projection` in
+    memory; a persisted read model's :class:`~astratrade_shell.readmodels.feed.ViewFeed`)."""
+
+    name: str
+    position: int
+
+    def __call__(self, record: StoredEvent) -> None:
+        """Apply one record (a position at or below :attr:`position` changes nothing)."""
+
+    def commit(self) -> None:
+        """Make what was applied durable, before the worker acknowledges it."""
 
 
 class Projection(Generic[S]):
@@ -83,6 +98,9 @@ class Projection(Generic[S]):
         if self._accepts is None or record.event_type in self._accepts:
             self.state = self._fold(self.state, decode_record(record, self._registry))
         self.position = record.position
+
+    def commit(self) -> None:
+        """Nothing to do: an in-memory projection's state is all it has."""
 
 
 def replay(store: EventStore, projections: Iterable[Callable[[StoredEvent], None]], *,

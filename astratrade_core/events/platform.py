@@ -21,11 +21,12 @@ from astratrade_core.events.registry import EventRegistry
 from astratrade_core.events.revenue import REVENUE_EVENTS, REVENUE_UPCASTS
 from astratrade_core.events.social import SOCIAL_EVENTS, SOCIAL_UPCASTS
 from astratrade_core.events.trading import TRADING_EVENTS, TRADING_UPCASTS
+from astratrade_core.events.users import USERS_EVENTS
 
 __all__ = ["PLATFORM_EVENTS"]
 
 #: Every platform event type by wire name, with every upcaster.
 PLATFORM_EVENTS: Final[EventRegistry] = EventRegistry.of(
-    (*TRADING_EVENTS, *GAMIFICATION_EVENTS, *SOCIAL_EVENTS, *REVENUE_EVENTS),
+    (*TRADING_EVENTS, *GAMIFICATION_EVENTS, *SOCIAL_EVENTS, *REVENUE_EVENTS, *USERS_EVENTS),
     (*TRADING_UPCASTS, *SOCIAL_UPCASTS, *REVENUE_UPCASTS),
 )

@@ -90,6 +90,12 @@ from astratrade_core.testing.trading import (
     signed_quantities,
     trading_fee_schedules,
 )
+from astratrade_core.testing.users import (
+    hostile_user_commands,
+    principals,
+    user_commands,
+    user_runs,
+)
 
 __all__ = [
     "TRICKY_ZONES",
@@ -168,4 +174,8 @@ __all__ = [
     "inverse_fills",
     "inverse_instruments",
     "inverse_positions",
+    "hostile_user_commands",
+    "principals",
+    "user_commands",
+    "user_runs",
 ]

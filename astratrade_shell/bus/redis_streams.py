@@ -42,7 +42,7 @@ import redis
 
 from astratrade_core.events import PLATFORM_EVENTS, EventRegistry
 from astratrade_shell.bus.port import Handler
-from astratrade_shell.projections import Projection
+from astratrade_shell.projections import Fed
 from astratrade_shell.store.port import EventStore
 from astratrade_shell.store.records import StoredEvent
 
@@ -231,9 +231,10 @@ _Entry = tuple[str, bytes, StoredEvent, int]
 
 class StreamWorker:
     """Feeds one projection from the consumer group ``group`` (default: its name), reading
-    the streams of ``domains`` (default: every domain of ``registry``)."""
+    the streams of ``domains`` (default: every domain of ``registry``).  The projection's
+    ``commit`` runs after each batch, before the batch is acknowledged."""
 
-    def __init__(self, client: redis.Redis, projection: Projection[Any], store: EventStore,
+    def __init__(self, client: redis.Redis, projection: Fed, store: EventStore,
                  *, prefix: str = "astratrade", consumer: str = "worker-1",
                  group: str | None = None, domains: Iterable[str] | None = None,
                  min_idle_ms: int = 5_000, max_deliveries: int = 5, batch: int = 500,
@@ -291,6 +292,7 @@ class StreamWorker:
         self._blocked = False  # set when a record fails: later ones wait for the next step
         for key, entry_id, record, sent_at in sorted(entries, key=lambda e: e[2].position):
             self._handle(pipe, key, entry_id, record, sent_at)
+        self.projection.commit()  # durable before acknowledged: a crash redelivers the batch
         pipe.execute()
         self.stats.handled += len(entries)
         return len(entries)

@@ -58,6 +58,7 @@ _MISSING: Final = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EISDIR})
 _EXIT_BY_KIND: Final = {
     ErrorKind.INVALID: EXIT_BAD_INPUT,
     ErrorKind.REJECTED: EXIT_DOMAIN,
+    ErrorKind.FORBIDDEN: EXIT_DOMAIN,
     ErrorKind.CONFLICT: EXIT_DOMAIN,
     ErrorKind.NOT_FOUND: EXIT_DOMAIN,
     ErrorKind.UNAVAILABLE: EXIT_UNAVAILABLE,
@@ -115,6 +116,10 @@ COMMANDS: Mapping[str, tuple[str, str]] = {
     "contracts": ("astratrade_shell.cli.contracts:contracts",
                   "Build the Cairo contracts; print their class hashes."),
     "worker": ("astratrade_shell.cli.worker:worker", "Feed one projection from Redis Streams."),
+    "projections": ("astratrade_shell.cli.projections:projections",
+                    "Persisted read models: status, rebuild one from the store."),
+    "serve": ("astratrade_shell.service.server:serve", "Run the HTTP API (ASGI, uvicorn)."),
+    "users": ("astratrade_shell.cli.users:users", "Users and API keys (bootstrap an admin)."),
     "demo": ("astratrade_shell.cli.demo:demo",
              "Simulate a small trading community end to end."),
 }

@@ -1,7 +1,10 @@
 """``astratrade worker``: feed one read model from the Redis Streams bus.
 
-The worker rebuilds nothing up front: its first delivered record fills the gap from the store
-(see :mod:`astratrade_shell.bus.redis_streams`), so a restarted worker catches up by itself.
+A persisted read model (``accounts``, ``progress``, ``standings``, ``clans``, ``books``;
+several joined by commas share one worker) lives in the store's database with its
+checkpoint: the worker resumes from it and commits each batch before acknowledging it.  The
+in-memory projections (``portfolios``, ``players``, ...) start empty: their first delivered
+record fills the gap from the store (see :mod:`astratrade_shell.bus.redis_streams`).
 It stops after ``--max-events`` entries, after ``--idle-timeout`` seconds without any, or on
 SIGTERM/SIGINT, and prints one summary line.  Exit ``1`` if a record was dead-lettered.
 """
@@ -11,8 +14,6 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import FrameType
 
 import click
@@ -20,30 +21,15 @@ import redis
 from returns.result import Failure
 
 from astratrade_shell.bus.redis_streams import StreamWorker
-from astratrade_shell.cli.ledger import _opened
 from astratrade_shell.cli.main import CliFailure
+from astratrade_shell.cli.projections import opened_store
+from astratrade_shell.projections import Fed, Projection
 from astratrade_shell.readmodels import ReadModels
-from astratrade_shell.store.port import EventStore
+from astratrade_shell.readmodels.database import open_view_database
+from astratrade_shell.readmodels.feed import ViewFeed
+from astratrade_shell.readmodels.views import READ_MODELS
 
 __all__ = ["worker"]
-
-
-@contextmanager
-def _store(location: str, schema: str | None) -> Iterator[EventStore]:
-    if not location.startswith(("postgresql://", "postgres://")):
-        with _opened(location) as sqlite_store:
-            yield sqlite_store
-        return
-    from astratrade_shell.store.postgres import open_postgres_store  # noqa: PLC0415 - psycopg
-
-    opened = open_postgres_store(location, schema=schema)
-    if isinstance(opened, Failure):
-        raise CliFailure.bad_input(str(opened.failure()))
-    store = opened.unwrap()
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 @click.command(help="""Feed one projection from the Redis Streams bus (a consumer group).
@@ -52,7 +38,10 @@ Delivery is at least once; the projection applies each global position once, in 
 filling gaps from the store. Entries left pending by a dead worker are claimed after
 --min-idle-ms; a record that fails --max-deliveries times goes to the dead-letter stream.
 """)
-@click.option("--projection", "name", required=True, help="Read model to maintain.")
+@click.option("--projection", "name", required=True,
+              help="Read model to maintain: persisted (accounts, progress, standings, clans, "
+                   "books; several joined by commas) or in-memory (portfolios, players, "
+                   "leaderboard, revenue, risk, battles).")
 @click.option("--store", "store_path", required=True, metavar="PATH|URL",
               help="SQLite event store file, or a postgresql:// URL.")
 @click.option("--schema", default=None, help="PostgreSQL schema of the store.")
@@ -75,9 +64,11 @@ def worker(*, name: str, store_path: str, schema: str | None, redis_url: str | N
             min_idle_ms: int, max_deliveries: int, state_out: str | None) -> int:
     """The ``worker`` command."""
     projections = ReadModels().by_name()
-    if name not in projections:
+    persisted = name.split(",")
+    if name not in projections and not all(n in READ_MODELS for n in persisted):
         raise CliFailure.bad_input(
-            f"unknown projection {name!r} (one of: {', '.join(sorted(projections))})")
+            f"unknown projection {name!r} (one of: "
+            f"{', '.join(sorted({*projections, *READ_MODELS}))})")
     url = redis_url or os.environ.get("ASTRATRADE_REDIS_URL")
     if not url:
         raise CliFailure.bad_input("no Redis URL: pass --redis or set ASTRATRADE_REDIS_URL")
@@ -92,9 +83,17 @@ def worker(*, name: str, store_path: str, schema: str | None, redis_url: str | N
         stopping.append(signum)
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    projection = projections[name]
     try:
-        with _store(store_path, schema) as store:
+        with opened_store(store_path, schema) as store:
+            projection: Fed
+            if name in projections:
+                projection = projections[name]
+            else:
+                opened = open_view_database(store_path, schema=schema)
+                if isinstance(opened, Failure):
+                    raise CliFailure.of(opened.failure())
+                projection = ViewFeed(opened.unwrap(), [READ_MODELS[n] for n in persisted],
+                                      name=name, store=store)
             bus_worker = StreamWorker(client, projection, store, prefix=prefix,
                                       consumer=consumer or f"{os.uname().nodename}-{os.getpid()}",
                                       min_idle_ms=min_idle_ms, max_deliveries=max_deliveries)
@@ -106,6 +105,9 @@ def worker(*, name: str, store_path: str, schema: str | None, redis_url: str | N
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if state_out is not None:
+        if not isinstance(projection, Projection):
+            raise CliFailure.bad_input("--state-out is for in-memory projections; a persisted "
+                                       "read model is in the store's database")
         with open(state_out, "wb") as out:
             pickle.dump((projection.position, projection.state), out)
     click.echo(f"projection={name} position={projection.position} applied={stats.applied} "

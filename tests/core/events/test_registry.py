@@ -26,6 +26,7 @@ from astratrade_core.events import (
     revenue,
     social,
     trading,
+    users,
 )
 from astratrade_core.events.trading import (
     TRADING_EVENTS,
@@ -41,6 +42,7 @@ MODULES: tuple[tuple[ModuleType, tuple[type[Event], ...]], ...] = (
     (gamification, gamification.GAMIFICATION_EVENTS),
     (social, social.SOCIAL_EVENTS),
     (revenue, revenue.REVENUE_EVENTS),
+    (users, users.USERS_EVENTS),
 )
 
 
@@ -89,7 +91,7 @@ def test_defining_event_classes_registers_nothing() -> None:
     assert PLATFORM_EVENTS.get("FundsDeposited") is FundsDeposited
     assert EventRegistry.of(
         (*trading.TRADING_EVENTS, *gamification.GAMIFICATION_EVENTS, *social.SOCIAL_EVENTS,
-         *revenue.REVENUE_EVENTS),
+         *revenue.REVENUE_EVENTS, *users.USERS_EVENTS),
         (*TRADING_UPCASTS, *social.SOCIAL_UPCASTS, *revenue.REVENUE_UPCASTS)) == PLATFORM_EVENTS
 
 

@@ -1,4 +1,4 @@
-"""The read models the demo shows and ``astratrade replay`` rebuilds from any store.
+"""The in-memory read models the demo shows and ``astratrade replay`` rebuilds from any store.
 
 Each is a :class:`~astratrade_shell.projections.Projection` whose fold is a core function or a
 plain accumulation of event fields:

@@ -1,0 +1,68 @@
+"""Users: accounts, profiles, preferences, trading-account ownership, roles and API-key rules
+(:data:`USER`, one stream per user), and the authorization rule every front door applies
+(:func:`authorize`).  No hashing and no I/O: a key's verifier is made and checked by the
+shell."""
+
+from astratrade_core.users.access import (
+    ACCOUNT_SEPARATOR,
+    ROLE_SCOPES,
+    Principal,
+    Role,
+    Scope,
+    account_owner,
+    authorize,
+    parse_role,
+    parse_scopes,
+    user_id_of,
+)
+from astratrade_core.users.account import (
+    MAX_ACCOUNTS,
+    MAX_ACTIVE_KEYS,
+    MAX_BIO,
+    MAX_DISPLAY_NAME,
+    USER,
+    ApiKey,
+    ChangeRole,
+    IssueApiKey,
+    OpenTradingAccount,
+    RegisterUser,
+    RevokeApiKey,
+    SetPreferences,
+    UpdateProfile,
+    UserCommand,
+    UserState,
+    decide_user,
+    evolve_user,
+    user_stream,
+)
+
+__all__ = [
+    "ACCOUNT_SEPARATOR",
+    "MAX_ACCOUNTS",
+    "MAX_ACTIVE_KEYS",
+    "MAX_BIO",
+    "MAX_DISPLAY_NAME",
+    "ROLE_SCOPES",
+    "USER",
+    "ApiKey",
+    "ChangeRole",
+    "IssueApiKey",
+    "OpenTradingAccount",
+    "Principal",
+    "RegisterUser",
+    "RevokeApiKey",
+    "Role",
+    "Scope",
+    "SetPreferences",
+    "UpdateProfile",
+    "UserCommand",
+    "UserState",
+    "account_owner",
+    "authorize",
+    "decide_user",
+    "evolve_user",
+    "parse_role",
+    "parse_scopes",
+    "user_id_of",
+    "user_stream",
+]
