@@ -1,8 +1,16 @@
-"""Trading maths: P&L, fills and average cost, sizing, margin and liquidation, stops.
+"""Trading maths: P&L, fills and average cost, sizing, margin and liquidation, stops,
+funding schedules, and orders (kinds, triggers, time in force, OCO and bracket groups).
 
 Linear (quote-margined) contracts only; inverse (coin-margined) contracts are not modelled yet.
 """
 
+from astratrade_core.trading.brackets import (
+    GroupActions,
+    GroupKind,
+    GroupState,
+    OrderGroup,
+    validate_group,
+)
 from astratrade_core.trading.fills import (
     FeeSchedule,
     Fill,
@@ -13,6 +21,7 @@ from astratrade_core.trading.fills import (
     funding_payment,
     position_from_fills,
 )
+from astratrade_core.trading.funding import FundingHistory, FundingSchedule, funding_payments
 from astratrade_core.trading.margin import (
     cross_liquidation_price,
     equity_at,
@@ -23,6 +32,22 @@ from astratrade_core.trading.margin import (
     margin_ratio,
     round_liquidation_price,
     round_margin_up,
+)
+from astratrade_core.trading.matching import Market, Step, reducible, step, triggered
+from astratrade_core.trading.orders import (
+    OrderKind,
+    OrderRequest,
+    OrderStatus,
+    PositionMode,
+    PositionSide,
+    Side,
+    TimeInForce,
+    Trailing,
+    WorkingOrder,
+    admit,
+    is_reducing,
+    marketable,
+    validate_order,
 )
 from astratrade_core.trading.pnl import (
     Position,
@@ -42,11 +67,29 @@ from astratrade_core.trading.stops import StopLevels, stop_levels
 __all__ = [
     "FeeSchedule",
     "Fill",
+    "FundingHistory",
+    "FundingSchedule",
+    "GroupActions",
+    "GroupKind",
+    "GroupState",
     "Liquidity",
+    "Market",
+    "OrderGroup",
+    "OrderKind",
+    "OrderRequest",
+    "OrderStatus",
     "Position",
+    "PositionMode",
+    "PositionSide",
     "PositionSize",
     "PositionState",
+    "Side",
+    "Step",
     "StopLevels",
+    "TimeInForce",
+    "Trailing",
+    "WorkingOrder",
+    "admit",
     "apply_fill",
     "apply_funding",
     "calculate_pnl",
@@ -55,17 +98,25 @@ __all__ = [
     "equity_at",
     "fixed_fractional_size",
     "funding_payment",
+    "funding_payments",
     "initial_margin",
+    "is_reducing",
     "isolated_liquidation_price",
     "isolated_liquidation_price_wad",
     "kelly_fraction",
     "maintenance_margin",
     "margin_ratio",
+    "marketable",
     "pnl_wad",
     "position_from_fills",
     "position_size_wad",
+    "reducible",
     "round_liquidation_price",
     "round_margin_up",
     "round_size_down",
+    "step",
     "stop_levels",
+    "triggered",
+    "validate_group",
+    "validate_order",
 ]
