@@ -465,12 +465,16 @@ def _would_trigger(order: OrderRequest, price: Decimal) -> bool:
 
 
 def admit(order: OrderRequest, instrument: Instrument, *, price: Decimal, position: Decimal,
-          mode: PositionMode = PositionMode.ONE_WAY) -> Result[WorkingOrder, DomainError]:
+          mode: PositionMode = PositionMode.ONE_WAY, trigger_at_once: bool = False,
+          ) -> Result[WorkingOrder, DomainError]:
     """Validate ``order`` (:func:`validate_order`), then apply the rules that depend on the
     account and the market: ``position`` is the signed quantity of the leg it trades,
     ``price`` the current price, ``mode`` the account's position mode.  The result is the
     order as it starts working (a conditional order not yet triggered; a trailing stop's best
-    price starts at ``price``).
+    price starts at ``price``).  ``trigger_at_once`` accepts a conditional order whose trigger
+    already holds (it fires at the next step) instead of refusing it: how a bracket's exits
+    are placed once the entry completes -- a protective stop the market has already passed
+    must close the position, not vanish.
 
     >>> from astratrade_core.money import BTC, USD
     >>> btc = Instrument.of("BTC", BTC, USD, tick_size="0.1", lot_size="0.001").unwrap()
@@ -483,11 +487,12 @@ def admit(order: OrderRequest, instrument: Instrument, *, price: Decimal, positi
     False
     """
     return validate_order(order, instrument, price=price).bind(
-        lambda valid: _admitted(valid, price=price, position=position, mode=mode))
+        lambda valid: _admitted(valid, price=price, position=position, mode=mode,
+                                trigger_at_once=trigger_at_once))
 
 
 def _admitted(order: OrderRequest, *, price: Decimal, position: Decimal,
-              mode: PositionMode) -> Result[WorkingOrder, DomainError]:
+              mode: PositionMode, trigger_at_once: bool) -> Result[WorkingOrder, DomainError]:
     hedged = order.position_side is not PositionSide.BOTH
     if hedged != (mode is PositionMode.HEDGE):
         return _rejected("order.position_side", f"position side {order.position_side.value} "
@@ -501,7 +506,7 @@ def _admitted(order: OrderRequest, *, price: Decimal, position: Decimal,
         return _rejected("order.post_only_would_cross", f"a post-only {order.side.value} at "
                          f"{order.limit_price} would take liquidity at {price}",
                          limit_price=order.limit_price, price=price)
-    if _would_trigger(order, price):
+    if not trigger_at_once and _would_trigger(order, price):
         return _rejected("order.would_trigger", f"the order's trigger already holds at {price}",
                          price=price)
     return Success(WorkingOrder(order, triggered=not order.kind.is_conditional,

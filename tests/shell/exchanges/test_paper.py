@@ -92,13 +92,15 @@ def test_cancel_only_open_orders() -> None:
 
 def test_instrument_rules_reject_orders_as_values() -> None:
     exchange = venue()
-    assert exchange.submit(order("x-1", Side.BUY, "0.015")).failure().code == "exchange.lot_size"
+    assert exchange.submit(order("x-1", Side.BUY, "0.015")).failure().codes() == (
+        "order.lot_size",)
     # 0.01 * 2000 = 20 >= 10 is fine; at 500 the notional 5 is too small
     assert exchange.submit(order("x-2", Side.BUY, "0.01")).unwrap().status is OrderStatus.FILLED
     cheap = venue("500")
-    assert cheap.submit(order("x-3", Side.BUY, "0.01")).failure().code == "exchange.min_notional"
-    assert exchange.submit(order("x-4", Side.BUY, "1", "1999.999")).failure().code == \
-        "exchange.limit_price"
+    assert cheap.submit(order("x-3", Side.BUY, "0.01")).failure().codes() == (
+        "order.min_notional",)
+    assert exchange.submit(order("x-4", Side.BUY, "1", "1999.999")).failure().codes() == (
+        "order.tick_size",)
     unknown = OrderRequest(client_order_id="x-5", account_id="a", symbol="DOGE", side=Side.BUY,
                            quantity=Decimal("1"))
     assert exchange.submit(unknown).failure().code == "exchange.unknown_symbol"
