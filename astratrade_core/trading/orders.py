@@ -36,7 +36,8 @@ code (kind)                        meaning
 =================================  ========================================================
 
 The reference price for the minimum notional is the limit price, else the stop price, else
-the current price.
+the current price; reducing orders are exempt (Binance -4164: "Order's notional must be no
+smaller than 5 (unless you choose reduce only)").
 
 **Triggers** (Binance USDⓈ-M, "New Order (TRADE)": *Condition orders will be triggered
 when ...*), ``p`` the latest price:
@@ -443,7 +444,7 @@ def validate_order(order: OrderRequest, instrument: Instrument, *, price: Decima
 def _notional(order: OrderRequest, instrument: Instrument,
               price: Decimal) -> Result[OrderRequest, DomainError]:
     reference = order.limit_price or order.stop_price or price
-    if _mul(order.quantity, reference) < instrument.min_notional:
+    if not is_reducing(order) and _mul(order.quantity, reference) < instrument.min_notional:
         return Failure(DomainError.all_of(_INVALID, [DomainError.rejected(
             "order.min_notional", f"notional {order.quantity} x {reference} is below "
             f"{instrument.min_notional}", quantity=order.quantity, price=reference,

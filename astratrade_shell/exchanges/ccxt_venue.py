@@ -55,7 +55,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 from returns.result import Failure, Result, Success
@@ -63,16 +63,27 @@ from returns.result import Failure, Result, Success
 from astratrade_core.errors import DomainError
 from astratrade_core.instrument import Instrument, margin_tiers
 from astratrade_core.money import Currency
-from astratrade_core.numeric import CONTEXT, parse_decimal
+from astratrade_core.numeric import CONTEXT, canonical, parse_decimal
 from astratrade_core.portfolio import ExecuteTrade
 from astratrade_core.risk import RiskPolicy
-from astratrade_core.trading import Fill, Liquidity
-from astratrade_shell.exchanges.port import (
-    Execution,
-    OrderReport,
+from astratrade_core.trading import (
+    Fill,
+    FundingHistory,
+    FundingSchedule,
+    GroupActions,
+    GroupKind,
+    GroupState,
+    Liquidity,
+    OrderGroup,
+    OrderKind,
     OrderRequest,
     OrderStatus,
+    PositionMode,
+    PositionSide,
+    TimeInForce,
+    validate_group,
 )
+from astratrade_shell.exchanges.port import Execution, OrderReport
 from astratrade_shell.exchanges.venue_access import (
     REDACT,
     Credentials,
@@ -82,6 +93,7 @@ from astratrade_shell.exchanges.venue_access import (
 )
 
 __all__ = [
+    "BINANCE_REFUSALS",
     "Candle",
     "CcxtVenue",
     "Credentials",
@@ -101,9 +113,33 @@ _STATUS = {
     "PARTIALLY_FILLED": OrderStatus.OPEN,
     "FILLED": OrderStatus.FILLED,
     "CANCELED": OrderStatus.CANCELLED,
-    "EXPIRED": OrderStatus.CANCELLED,
-    "REJECTED": OrderStatus.CANCELLED,
+    "EXPIRED": OrderStatus.EXPIRED,
+    "EXPIRED_IN_MATCH": OrderStatus.EXPIRED,
+    "REJECTED": OrderStatus.EXPIRED,
 }
+#: An algo (conditional) order's ``algoStatus`` before it has a matching-engine order.
+_ALGO_STATUS = {
+    "NEW": OrderStatus.OPEN,
+    "TRIGGERING": OrderStatus.OPEN,
+    "CANCELED": OrderStatus.CANCELLED,
+    "EXPIRED": OrderStatus.EXPIRED,
+    "REJECTED": OrderStatus.EXPIRED,
+}
+
+#: Binance USDⓈ-M error codes with a refusal code of their own (the core's codes where the
+#: core has the same rule, so the paper exchange and the venue refuse alike).
+BINANCE_REFUSALS: Final[Mapping[int, str]] = {
+    -2021: "order.would_trigger",            # Order would immediately trigger.
+    -2022: "order.reduce_only",              # ReduceOnly Order is rejected.
+    -5022: "order.post_only_would_cross",    # ... the Post Only order will be rejected.
+    -4061: "order.position_side",            # Order's position side does not match ...
+    -4164: "order.min_notional",             # Order's notional must be no smaller than ...
+    -4014: "order.tick_size",                # Price not increased by tick size.
+    -4068: "exchange.positions_open",        # Position side cannot be changed if there
+    -4067: "exchange.orders_open",           #   exists position / open orders.
+    -4116: "exchange.duplicate_order",       # ClientOrderId is duplicated.
+}
+_NO_CHANGE: Final = -4059  # "No need to change position side."
 
 
 @attrs.frozen
@@ -190,6 +226,99 @@ def _execution(order: OrderRequest, trade: Mapping[str, Any], quote: str) -> Exe
                      str(trade["id"]))
 
 
+@attrs.define
+class _Tracked:
+    """An order the adapter placed (or holds back, a bracket's pending exit): its status,
+    the matching-engine order id (a conditional order's once triggered), its executions
+    and which of them were reported."""
+
+    request: OrderRequest
+    status: OrderStatus = OrderStatus.OPEN
+    group: str | None = None
+    actual_id: str | None = None
+    executions: list[Execution] = attrs.field(factory=list)
+    trade_ids: set[str] = attrs.field(factory=set)
+    reported: int = 0
+
+    @property
+    def filled(self) -> Decimal:
+        total = Decimal(0)
+        for execution in self.executions:
+            total = CONTEXT.add(total, CONTEXT.abs(execution.fill.quantity))
+        return total
+
+    def report(self, *, everything: bool) -> OrderReport:
+        """Every execution, or those not reported before; they count as reported."""
+        start = 0 if everything else self.reported
+        self.reported = len(self.executions)
+        return OrderReport(self.request, self.status, tuple(self.executions[start:]))
+
+
+def _unsupported(order: OrderRequest) -> DomainError | None:
+    """What Binance USDⓈ-M cannot express: a trailing stop by amount, or a callback rate
+    outside [0.1 %, 10 %] (``callbackRate`` is in percent, 0.1 to 10)."""
+    trailing = order.trailing
+    if trailing is None:
+        return None
+    if not trailing.by_percent:
+        return DomainError.invalid("exchange.unsupported_order", "Binance trails by percent "
+                                   "only (callbackRate), not by an amount")
+    percent = CONTEXT.multiply(trailing.distance, Decimal(100))
+    if not Decimal("0.1") <= percent <= Decimal(10):
+        return DomainError.invalid("exchange.unsupported_order", f"callbackRate {percent} is "
+                                   "outside Binance's 0.1 to 10 percent")
+    return None
+
+
+def _ccxt_order(order: OrderRequest, cid: str) -> tuple[str, str | None, dict[str, Any]]:
+    """ccxt's ``create_order`` type, price and params for ``order``.  ccxt turns them into
+    Binance's: ``type`` LIMIT/MARKET, or for a conditional order (sent to the Algo Service,
+    ``POST /fapi/v1/algoOrder``) STOP / STOP_MARKET (``stopLossPrice`` -> ``triggerPrice``),
+    TAKE_PROFIT / TAKE_PROFIT_MARKET (``takeProfitPrice``), TRAILING_STOP_MARKET
+    (``trailingPercent`` -> ``callbackRate`` in percent, ``trailingTriggerPrice`` ->
+    ``activatePrice``); ``timeInForce`` GTC/IOC/FOK, post-only as GTX; ``reduceOnly``;
+    ``positionSide`` LONG/SHORT in hedge mode.
+
+    >>> from astratrade_core.trading import Side, Trailing
+    >>> o = OrderRequest(client_order_id="c", account_id="a", symbol="BTCUSDT", side=Side.SELL,
+    ...                  quantity=Decimal("1"), kind=OrderKind.TRAILING_STOP_MARKET,
+    ...                  trailing=Trailing.percent(Decimal("0.015"), Decimal("31000.0")),
+    ...                  reduce_only=True)
+    >>> kind, price, params = _ccxt_order(o, "at-1")
+    >>> kind, price, params["trailingPercent"], params["trailingTriggerPrice"]
+    ('market', None, '1.5', '31000.0')
+    """
+    kind = order.kind
+    params: dict[str, Any] = {"newClientOrderId": cid}
+    if order.reduce_only:
+        params["reduceOnly"] = True
+    if order.position_side is not PositionSide.BOTH:
+        params["positionSide"] = order.position_side.value.upper()
+    if order.time_in_force is TimeInForce.GTX:
+        params["postOnly"] = True
+    elif order.time_in_force is not TimeInForce.GTC:
+        params["timeInForce"] = order.time_in_force.value
+    stop = None if order.stop_price is None else str(order.stop_price)
+    if kind in (OrderKind.STOP_MARKET, OrderKind.STOP_LIMIT):
+        params["stopLossPrice"] = stop
+    elif kind in (OrderKind.TAKE_PROFIT_MARKET, OrderKind.TAKE_PROFIT_LIMIT):
+        params["takeProfitPrice"] = stop
+    elif order.trailing is not None:
+        percent = CONTEXT.multiply(order.trailing.distance, Decimal(100))
+        params["trailingPercent"] = str(canonical(percent))
+        if order.trailing.activation_price is not None:
+            params["trailingTriggerPrice"] = str(order.trailing.activation_price)
+    price = None if order.limit_price is None else str(order.limit_price)
+    return ("limit" if kind.has_limit else "market"), price, params
+
+
+def _lookup(order: OrderRequest, cid: str) -> dict[str, Any]:
+    """The ``fetch_order`` params that find ``order`` by its client id."""
+    if order.kind.is_conditional:
+        return {"clientAlgoId": cid, "trigger": True}
+    return {"origClientOrderId": cid}
+
+
 def fill_commands(report: OrderReport, *, quote_currency: str, policy: RiskPolicy,
                   issued_at: datetime) -> tuple[ExecuteTrade, ...]:
     """The portfolio commands that book a report's executions: one
@@ -232,9 +361,9 @@ class CcxtVenue:
         self._sleep = sleep
         self._secrets = tuple(s for s in secrets if s)
         self._prices: dict[str, Decimal] = {}
-        self._orders: dict[str, OrderRequest] = {}
-        self._reports: dict[str, OrderReport] = {}
-        self._reported: dict[str, set[str]] = {}
+        self._orders: dict[str, _Tracked] = {}
+        self._groups: dict[str, GroupState] = {}
+        self._outbox: list[OrderReport] = []
 
     @classmethod
     def connect(cls, credentials: Credentials | None, *, account_id: str,
@@ -275,15 +404,28 @@ class CcxtVenue:
             text = text.replace(secret, "***")
         return text[:400]
 
+    def _venue_code(self) -> int | None:
+        """Binance's error code in the reply that raised, read from the raw body (ccxt's
+        message may carry only the text)."""
+        try:
+            reply = json.loads(self._ex.last_http_response or "null")
+        except (TypeError, ValueError):
+            return None
+        code = reply.get("code") if isinstance(reply, dict) else None
+        return code if isinstance(code, int) and not isinstance(code, bool) else None
+
     def _refusal(self, exc: Exception) -> DomainError:
         ccxt = _ccxt()
 
+        message = self._scrub(f"{type(exc).__name__}: {exc}")
+        mapped = BINANCE_REFUSALS.get(self._venue_code() or 0)
+        if mapped is not None:
+            return DomainError.rejected(mapped, message, venue_code=self._venue_code())
         code = ("exchange.insufficient_funds" if isinstance(exc, ccxt.InsufficientFunds)
                 else "exchange.not_found" if isinstance(exc, ccxt.OrderNotFound)
                 else "exchange.invalid_order" if isinstance(exc, ccxt.InvalidOrder)
                 else "exchange.auth" if isinstance(exc, ccxt.AuthenticationError)
                 else "exchange.rejected")
-        message = self._scrub(f"{type(exc).__name__}: {exc}")
         if code == "exchange.not_found":
             return DomainError.not_found(code, message)
         if code == "exchange.auth":
@@ -296,6 +438,7 @@ class CcxtVenue:
 
         for attempt in range(1, self._retry.attempts + 1):
             self._bucket.acquire()
+            self._ex.last_http_response = None  # a refusal reads the code of its own reply
             try:
                 return Success(fn())
             except ccxt.OperationFailed as exc:
@@ -442,46 +585,99 @@ class CcxtVenue:
                                         _num(r["entryPrice"], "entryPrice"))
                           for r in rows if _num(r["positionAmt"], "positionAmt") != 0}))
 
+
+    # -- funding -----------------------------------------------------------------------------
+
+    def funding_rate_history(self, symbol: str, *, since: datetime | None = None,
+                             limit: int = 100) -> Result[FundingHistory, DomainError]:
+        """Published funding rates (``GET /fapi/v1/fundingRate``), exact from the venue's
+        ``fundingRate`` strings, at their ``fundingTime``."""
+        query: dict[str, Any] = {"symbol": symbol, "limit": limit}
+        if since is not None:
+            query["startTime"] = int(since.timestamp() * 1000)
+        rows = self._call(lambda: self._ex.fapiPublicGetFundingRate(query)).bind(_decode(
+            lambda reply: [(datetime.fromtimestamp(int(r["fundingTime"]) / 1000, UTC),
+                            _num(r["fundingRate"], "fundingRate")) for r in reply]))
+        return rows.bind(FundingHistory.of)
+
+    def funding_schedules(self) -> Result[Mapping[str, FundingSchedule], DomainError]:
+        """The symbols whose funding Binance adjusted (``GET /fapi/v1/fundingInfo``): interval
+        (``fundingIntervalHours``) and the rate's cap and floor, exact from its strings."""
+        def schedules(reply: Any) -> dict[str, FundingSchedule]:
+            out: dict[str, FundingSchedule] = {}
+            for r in reply:
+                made = FundingSchedule.of(hours=int(r["fundingIntervalHours"]),
+                                          cap=_num(r["adjustedFundingRateCap"], "cap"),
+                                          floor=_num(r["adjustedFundingRateFloor"], "floor"))
+                if isinstance(made, Failure):
+                    raise _MalformedError(f"funding info: {', '.join(made.failure().codes())}")
+                out[r["symbol"]] = made.unwrap()
+            return out
+        return self._call(lambda: self._ex.fapiPublicGetFundingInfo({})).bind(
+            _decode(schedules))
+
     # -- trading (Exchange port) -------------------------------------------------------------
+
+    def set_position_mode(self, account_id: str, mode: PositionMode,
+                          ) -> Result[PositionMode, DomainError]:
+        """One-way or hedge mode (``POST /fapi/v1/positionSide/dual``); the mode the account
+        already has is a success (Binance's -4059 "No need to change")."""
+        if account_id != self._account_id:
+            return Failure(DomainError.not_found("exchange.unknown_account",
+                                                 f"this connection trades {self._account_id}",
+                                                 account_id=account_id))
+        done = self._call(lambda: self._ex.set_position_mode(mode is PositionMode.HEDGE))
+        if isinstance(done, Failure) and self._venue_code() != _NO_CHANGE:
+            return done
+        return Success(mode)
 
     def submit(self, order: OrderRequest) -> Result[OrderReport, DomainError]:
         """Place an order once per ``client_order_id`` (see *Idempotency* above)."""
-        seen = self._reports.get(order.client_order_id)
-        if seen is not None:
-            return Success(seen)
-        if order.client_order_id in self._orders:  # placed and still open: report, not resend
-            return self._poll(self._orders[order.client_order_id], fresh_only=False)
+        tracked = self._orders.get(order.client_order_id)
+        if tracked is not None:
+            if tracked.status.is_final or tracked.status is OrderStatus.PENDING:
+                return Success(tracked.report(everything=True))
+            return self._poll(tracked, everything=True)
+        unsupported = _unsupported(order)
+        if unsupported is not None:
+            return Failure(unsupported)
+        placed = self._place(order)
+        if isinstance(placed, Failure):
+            return placed
+        tracked = self._orders[order.client_order_id] = _Tracked(order)
+        return self._update(tracked, placed.unwrap(), everything=True)
+
+    def _place(self, order: OrderRequest) -> Result[Mapping[str, Any], DomainError]:
         market = self._market(order.symbol)
         if isinstance(market, Failure):
             return market
         unified = market.unwrap()["symbol"]
         cid = venue_client_order_id(order.client_order_id)
-        price = None if order.limit_price is None else str(order.limit_price)
+        kind, price, params = _ccxt_order(order, cid)
 
         def create() -> Any:
-            return self._ex.create_order(unified, order.kind.value, order.side.value,
-                                         str(order.quantity), price, {"newClientOrderId": cid})
+            return self._ex.create_order(unified, kind, order.side.value, str(order.quantity),
+                                         price, params)
 
-        placed = self._call_once_per_id(create, unified, cid)
-        if isinstance(placed, Failure):
-            return placed
-        self._orders[order.client_order_id] = order
-        return self._report(order, placed.unwrap()["info"], fresh_only=False)
+        def lookup() -> Any:
+            return self._ex.fetch_order(None, unified, _lookup(order, cid))
 
-    def _call_once_per_id(self, create: Callable[[], Any], unified: str, cid: str,
-                          ) -> Result[Any, DomainError]:
+        return self._call_once_per_id(create, lookup, cid).map(lambda placed: placed["info"])
+
+    def _call_once_per_id(self, create: Callable[[], Any], lookup: Callable[[], Any],
+                          cid: str) -> Result[Any, DomainError]:
         ccxt = _ccxt()
 
         for attempt in range(1, self._retry.attempts + 1):
             if attempt > 1:  # the failed attempt may have reached the venue: look it up first
-                found = self._call(lambda: self._ex.fetch_order(
-                    None, unified, {"origClientOrderId": cid}))
+                found = self._call(lookup)
                 if isinstance(found, Success):
                     _log.info("order %s found after a transient failure; not resubmitted", cid)
                     return found
                 if found.failure().code != "exchange.not_found":
                     return found
             self._bucket.acquire()
+            self._ex.last_http_response = None
             try:
                 return Success(create())
             except ccxt.OperationFailed as exc:
@@ -496,71 +692,207 @@ class CcxtVenue:
                 return Failure(self._refusal(exc))
         raise AssertionError("unreachable: attempts >= 1")
 
-    def _report(self, order: OrderRequest, info: Mapping[str, Any], *, fresh_only: bool,
+    def _update(self, tracked: _Tracked, info: Mapping[str, Any], *, everything: bool,
                 ) -> Result[OrderReport, DomainError]:
+        """Fold a venue reply about ``tracked`` in (a conditional order's algo reply leads to
+        its matching-engine order once triggered), then its group's rules."""
+        order = tracked.request
+        if order.kind.is_conditional and "algoStatus" in info:
+            actual = str(info.get("actualOrderId") or "")
+            if not actual:
+                tracked.status = _ALGO_STATUS.get(str(info["algoStatus"]), OrderStatus.OPEN)
+                return Success(self._grouped(tracked, tracked.report(everything=everything)))
+            tracked.actual_id = actual
+            fetched = self._market(order.symbol).bind(lambda m: self._call(
+                lambda: self._ex.fetch_order(actual, m["symbol"])))
+            if isinstance(fetched, Failure):
+                return fetched
+            info = fetched.unwrap()["info"]
         executed = _decode(lambda i: _num(i.get("executedQty", "0"), "executedQty"))(info)
         if isinstance(executed, Failure):
             return executed
-        status = _STATUS.get(info.get("status", ""), OrderStatus.OPEN)
-        executions: tuple[Execution, ...] = ()
+        tracked.actual_id = str(info["orderId"])
+        tracked.status = _STATUS.get(str(info.get("status", "")), OrderStatus.OPEN)
         if executed.unwrap() > 0:
-            trades = self._executions(order, str(info["orderId"]), fresh_only=fresh_only)
+            trades = self._executions(tracked)
             if isinstance(trades, Failure):
                 return trades
-            executions = trades.unwrap()
-        report = OrderReport(order, status, executions)
-        if status is not OrderStatus.OPEN:
-            self._orders.pop(order.client_order_id, None)
-            if not fresh_only:
-                self._reports[order.client_order_id] = report
-        return Success(report)
+        return Success(self._grouped(tracked, tracked.report(everything=everything)))
 
-    def _executions(self, order: OrderRequest, order_id: str, *, fresh_only: bool,
-                    ) -> Result[tuple[Execution, ...], DomainError]:
+    def _executions(self, tracked: _Tracked) -> Result[None, DomainError]:
+        order = tracked.request
         quote = self._ex.markets_by_id[order.symbol][0]["info"]["quoteAsset"]
         listed = self._call(lambda: self._ex.fapiPrivateGetUserTrades(
-            {"symbol": order.symbol, "orderId": order_id})).bind(_decode(
+            {"symbol": order.symbol, "orderId": tracked.actual_id})).bind(_decode(
                 lambda rows: [(str(t["id"]), _execution(order, t, quote)) for t in rows]))
         if isinstance(listed, Failure):
             return listed
-        seen = self._reported.setdefault(order.client_order_id, set())
-        fresh = [(tid, e) for tid, e in listed.unwrap() if not (fresh_only and tid in seen)]
-        seen.update(tid for tid, _ in fresh)
-        return Success(tuple(e for _, e in fresh))
+        for trade_id, execution in listed.unwrap():
+            if trade_id not in tracked.trade_ids:
+                tracked.trade_ids.add(trade_id)
+                tracked.executions.append(execution)
+        return Success(None)
+
+    def _grouped(self, tracked: _Tracked, report: OrderReport) -> OrderReport:
+        """Apply ``tracked``'s group rules after an update; siblings' reports go to the
+        outbox (the next :meth:`on_prices` returns them)."""
+        if tracked.group is None:
+            return report
+        state, actions = self._groups[tracked.group].on_update(
+            tracked.request.client_order_id, tracked.status, tracked.filled)
+        self._groups[tracked.group] = state
+        self._act(actions)
+        return report
+
+    def _act(self, actions: GroupActions) -> None:
+        for cid in actions.cancel:
+            sibling = self._orders.get(cid)
+            if sibling is None or sibling.status.is_final:
+                continue
+            if sibling.status is OrderStatus.PENDING:
+                sibling.status = OrderStatus.CANCELLED
+                self._outbox.append(sibling.report(everything=False))
+                continue
+            cancelled = self._cancel_at_venue(sibling)
+            if isinstance(cancelled, Failure):
+                _log.warning("cannot cancel %s: %s", cid, cancelled.failure().code)
+                continue
+            self._outbox.append(cancelled.unwrap())
+        for request in actions.place:
+            self._outbox.append(self._arm(request))
+
+    def _arm(self, request: OrderRequest) -> OrderReport:
+        """Place a bracket exit; one the market has already passed (Binance -2021) closes at
+        market instead, reduce-only, under the same id."""
+        tracked = self._orders[request.client_order_id]
+        tracked.request = request
+        placed = self._place(request)
+        if isinstance(placed, Failure) and placed.failure().code == "order.would_trigger":
+            tracked.request = request = attrs.evolve(
+                request, kind=OrderKind.MARKET, stop_price=None, limit_price=None,
+                trailing=None, time_in_force=TimeInForce.GTC)
+            placed = self._place(request)
+        if isinstance(placed, Failure):
+            _log.warning("cannot place exit %s: %s", request.client_order_id,
+                         placed.failure().code)
+            tracked.status = OrderStatus.EXPIRED
+            return tracked.report(everything=False)
+        tracked.status = OrderStatus.OPEN
+        updated = self._update(tracked, placed.unwrap(), everything=False)
+        return updated.value_or(tracked.report(everything=False))
+
+    def submit_group(self, group: OrderGroup,
+                     ) -> Result[tuple[OrderReport, ...], DomainError]:
+        """Place an OCO pair or a bracket.  Binance USDⓈ-M has neither, so the adapter runs
+        the core's group rules itself: it places the legs (a bracket's exits once its entry
+        completes) and cancels the sibling at the venue when it sees a leg execute.  Between
+        two polls both legs could trade at the venue; reduce-only exits bound the total to
+        the position."""
+        if group.group_id in self._groups:
+            return Success(tuple(self._current(o.client_order_id) for o in group.orders))
+        checked = validate_group(group)
+        if isinstance(checked, Failure):
+            return checked
+        state = GroupState.start(group)
+        self._groups[group.group_id] = state
+        live = group.orders if group.kind is GroupKind.OCO else group.orders[:1]
+        for pending in state.pending():
+            request = next(o for o in group.orders if o.client_order_id == pending)
+            self._orders[pending] = _Tracked(request, status=OrderStatus.PENDING,
+                                             group=group.group_id)
+        for index, order in enumerate(live):
+            placed = self.submit(order)
+            if isinstance(placed, Failure):
+                for earlier in live[:index]:
+                    self.cancel(earlier.client_order_id)
+                del self._groups[group.group_id]
+                for o in group.orders:
+                    self._orders.pop(o.client_order_id, None)
+                return placed
+            self._orders[order.client_order_id].group = group.group_id
+            self._grouped(self._orders[order.client_order_id], placed.unwrap())
+        self._outbox = [r for r in self._outbox
+                        if r.request.client_order_id not in
+                        {o.client_order_id for o in group.orders}]
+        return Success(tuple(self._current(o.client_order_id) for o in group.orders))
+
+    def _current(self, client_order_id: str) -> OrderReport:
+        return self._orders[client_order_id].report(everything=True)
 
     def cancel(self, client_order_id: str) -> Result[OrderReport, DomainError]:
-        """Cancel a tracked open order; the report carries any fills not yet reported."""
-        order = self._orders.get(client_order_id)
-        if order is None:
+        """Cancel a tracked open order; the report carries any fills not yet reported.  Its
+        group's rules may cancel or arm siblings (reported by the next :meth:`on_prices`)."""
+        tracked = self._orders.get(client_order_id)
+        if tracked is None or tracked.status.is_final:
             return Failure(DomainError.rejected("exchange.not_open", "no open order with that id",
-                                          client_order_id=client_order_id))
-        return self._market(order.symbol).bind(lambda m: self._call(
-            lambda: self._ex.cancel_order(None, m["symbol"], {
-                "origClientOrderId": venue_client_order_id(client_order_id)}))).bind(
-            lambda placed: self._report(order, placed["info"], fresh_only=True))
+                                                client_order_id=client_order_id))
+        if tracked.status is OrderStatus.PENDING:
+            tracked.status = OrderStatus.CANCELLED
+            report: Result[OrderReport, DomainError] = Success(tracked.report(everything=False))
+        else:
+            report = self._cancel_at_venue(tracked)
+        if isinstance(report, Success) and tracked.group is not None:
+            state, actions = self._groups[tracked.group].on_cancel(client_order_id)
+            self._groups[tracked.group] = state
+            self._act(actions)
+            self._grouped(tracked, report.unwrap())
+        return report
 
-    def _poll(self, order: OrderRequest, *, fresh_only: bool = True,
-              ) -> Result[OrderReport, DomainError]:
+    def _cancel_at_venue(self, tracked: _Tracked) -> Result[OrderReport, DomainError]:
+        order = tracked.request
         market = self._market(order.symbol)
         if isinstance(market, Failure):
             return market
+        unified = market.unwrap()["symbol"]
         cid = venue_client_order_id(order.client_order_id)
-        polled = self._call(lambda: self._ex.fetch_order(
-            None, market.unwrap()["symbol"], {"origClientOrderId": cid}))
+        if order.kind.is_conditional and tracked.actual_id is None:
+            done = self._call(lambda: self._ex.cancel_order(
+                None, unified, {"clientAlgoId": cid, "trigger": True}))
+            if isinstance(done, Failure):
+                return done
+            tracked.status = OrderStatus.CANCELLED
+            return Success(tracked.report(everything=False))
+        params = {} if order.kind.is_conditional else {"origClientOrderId": cid}
+        return self._call(lambda: self._ex.cancel_order(
+            tracked.actual_id if order.kind.is_conditional else None, unified, params)).bind(
+            lambda placed: self._update(tracked, placed["info"], everything=False))
+
+    def _poll(self, tracked: _Tracked, *, everything: bool = False,
+              ) -> Result[OrderReport, DomainError]:
+        order = tracked.request
+        market = self._market(order.symbol)
+        if isinstance(market, Failure):
+            return market
+        unified = market.unwrap()["symbol"]
+        cid = venue_client_order_id(order.client_order_id)
+        if order.kind.is_conditional and tracked.actual_id is None:
+            query = {"clientAlgoId": cid, "trigger": True}
+            polled = self._call(lambda: self._ex.fetch_order(None, unified, query))
+        else:
+            actual = tracked.actual_id
+            polled = self._call(lambda: self._ex.fetch_order(
+                actual if order.kind.is_conditional else None, unified,
+                {} if order.kind.is_conditional else {"origClientOrderId": cid}))
         if isinstance(polled, Failure):
             return polled
-        return self._report(order, polled.unwrap()["info"], fresh_only=fresh_only)
+        return self._update(tracked, polled.unwrap()["info"], everything=everything)
 
     def on_prices(self, prices: Mapping[str, Decimal]) -> tuple[OrderReport, ...]:
-        """Poll every tracked open order; report those with new executions or a final state."""
+        """Poll every tracked working order; report those with new executions or a final
+        state, and what their groups' rules did to their siblings."""
         self._prices.update(prices)
         out: list[OrderReport] = []
-        for order in list(self._orders.values()):
-            report = self._poll(order)
+        for tracked in list(self._orders.values()):
+            if tracked.status is not OrderStatus.OPEN:
+                continue
+            report = self._poll(tracked)
             if isinstance(report, Failure):
-                _log.warning("cannot poll %s: %s", order.client_order_id, report.failure().code)
+                _log.warning("cannot poll %s: %s", tracked.request.client_order_id,
+                             report.failure().code)
                 continue
             value = report.unwrap()
-            if value.executions or value.status is not OrderStatus.OPEN:
+            if value.executions or value.status.is_final:
                 out.append(value)
+        out += self._outbox
+        self._outbox = []
         return tuple(out)

@@ -97,6 +97,9 @@ def test_the_minimum_notional_uses_the_limit_then_the_stop_then_the_market() -> 
         "order.min_notional",)
     stop = order(quantity="0.004", kind=OrderKind.STOP_MARKET, stop_price=D("25000"))
     assert isinstance(validate_order(stop, BTC_USD, price=D("1")), Success)
+    # reduce-only orders are exempt (Binance -4164 "... unless you choose reduce only")
+    assert isinstance(validate_order(order(quantity="0.002", reduce_only=True), BTC_USD,
+                                     price=D("1")), Success)
 
 
 @pytest.mark.parametrize(("kind", "side", "stop", "refused"), [

@@ -271,6 +271,8 @@ def test_transient_errors_back_off_exponentially_then_give_up(
 @pytest.mark.parametrize(("fault", "code"), [
     (Fault(400, -2019, "Margin is insufficient."), "exchange.insufficient_funds"),
     (Fault(400, -4164, "Order's notional must be no smaller than 100"),
+     "order.min_notional"),
+    (Fault(400, -4120, "Order type not supported for this endpoint."),
      "exchange.invalid_order"),
     (Fault(401, -2015, "Invalid API-key, IP, or permissions for action."), "exchange.auth"),
 ])
