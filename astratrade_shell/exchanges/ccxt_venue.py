@@ -758,8 +758,9 @@ class CcxtVenue:
                 _log.warning("cannot cancel %s: %s", cid, cancelled.failure().code)
                 continue
             self._outbox.append(cancelled.unwrap())
-        for request in actions.place:
-            self._outbox.append(self._arm(request))
+        for request in actions.place:  # an exit cancelled meanwhile (its sibling fired) stays so
+            if self._orders[request.client_order_id].status is OrderStatus.PENDING:
+                self._outbox.append(self._arm(request))
 
     def _arm(self, request: OrderRequest) -> OrderReport:
         """Place a bracket exit; one the market has already passed (Binance -2021) closes at

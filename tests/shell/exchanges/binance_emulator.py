@@ -112,6 +112,7 @@ class VenueEmulator:
         self.lock = threading.Lock()
         self.faults: dict[tuple[str, str], deque[Fault]] = defaultdict(deque)
         self.calls: list[tuple[str, str]] = []
+        self.sent: list[tuple[str, dict[str, str]]] = []  # (path, params) of every POST
         self.unknown: list[str] = []
         self.orders: dict[str, dict[str, Any]] = {}
         self.trades: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -202,6 +203,8 @@ class VenueEmulator:
 
     def _would_trigger(self, algo: dict[str, Any]) -> bool:
         if algo["orderType"] == "TRAILING_STOP_MARKET":
+            if not algo["_activation_given"]:  # defaults to the latest price: never refused
+                return False
             activation = Decimal(algo["activatePrice"])
             return (activation >= self.last_price if algo["side"] == "BUY"
                     else activation <= self.last_price)
@@ -248,6 +251,8 @@ class VenueEmulator:
         """The reply ``(status, body, delay)`` for one request."""
         with self.lock:
             self.calls.append((method, path))
+            if method == "POST":
+                self.sent.append((path, dict(params)))
             queued = self.faults[(method, path)]
             fault = queued.popleft() if queued else Fault()
             if fault.status != 200:
@@ -378,7 +383,7 @@ class VenueEmulator:
                 "activatePrice": params.get("activatePrice", str(self.last_price)),
                 "callbackRate": params.get("callbackRate", ""), "createTime": 1750485492076,
                 "updateTime": 1750485492076, "triggerTime": 0, "goodTillDate": 0,
-                "_best": self.last_price}
+                "_best": self.last_price, "_activation_given": "activatePrice" in params}
             if self._would_trigger(algo):
                 return self._error(-2021, "Order would immediately trigger.")
             self.algos[algo["clientAlgoId"]] = algo

@@ -42,6 +42,9 @@ class TestPaperExchange(ExchangeConformance):
         assert resting.limit_price is not None
         return {SYMBOL: resting.limit_price}  # the price reaches the limit
 
+    def market_moves(self, exchange: Exchange, price: Decimal) -> Mapping[str, Decimal]:
+        return {SYMBOL: price}
+
 
 def venue(price: str = "2000") -> PaperExchange:
     return PaperExchange({"ETH": ETH_USD}, FeeSchedule(Decimal("0.0002"), Decimal("0.0005")),
