@@ -4,7 +4,7 @@ a take-profit exit that form an OCO pair).  Pure rules; a venue applies the
 
 * **OCO** (two orders): the group ends as soon as either leg executes (even partly) or ends
   (filled, cancelled, expired); the other leg is then cancelled.  Cancelling a leg cancels
-  the group.  (Binance spot's OCO: "if either order fills, the other is cancelled".)
+  the group (as in Binance's spot OCO orders, where one order executing cancels the other).
 * **Bracket** (entry, stop, target): the exits wait (``PENDING``) until the entry is complete
   -- filled, or cancelled/expired after a partial fill -- and are then placed, reduce-only,
   for exactly the quantity the entry filled; from then on they are an OCO pair.  An entry

@@ -35,6 +35,14 @@ quantity, commission, maker flag per trade).  A partially filled order is report
 (or ``CANCELLED``) *with* the executions so far; :meth:`CcxtVenue.on_prices` polls tracked
 open orders and reports only executions not reported before.
 
+**Order types.** Every core order kind, time in force, post-only, reduce-only and hedge leg
+maps onto Binance's parameters through ccxt (:func:`_ccxt_order`); conditional orders go to
+Binance's Algo Service (``/fapi/v1/algoOrder``) and are followed to their ``actualOrderId``
+once triggered.  Binance refusals keep their own codes (:data:`BINANCE_REFUSALS`).  OCO pairs
+and brackets, which Binance USDⓈ-M lacks, run the core's group rules client-side
+(:meth:`CcxtVenue.submit_group`).  :meth:`~CcxtVenue.funding_rate_history` and
+:meth:`~CcxtVenue.funding_schedules` read funding exactly from the venue's strings.
+
 **Credentials** come only from the environment or a TOML file (:class:`Credentials`); they
 never appear in reprs, log records or error messages (secrets are scrubbed from ccxt errors).
 
