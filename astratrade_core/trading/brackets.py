@@ -197,7 +197,7 @@ class GroupState:
             return self, _NOTHING
         group = self.group
         if group.kind is GroupKind.BRACKET and client_order_id == group.orders[0].client_order_id:
-            return self._entry(status, filled)
+            return (self, _NOTHING) if self.armed else self._entry(status, filled)
         legs = [o.client_order_id for o in group.exits]
         if client_order_id not in legs or not self.armed:
             return self, _NOTHING

@@ -265,7 +265,7 @@ class PositionState:
 
         >>> s = PositionState(Decimal("2"), Decimal("200"), funding_paid=Decimal("1"))
         >>> s.net_roi_percent(Decimal("105"), Decimal("10")).unwrap()  # (10 - 1) / 20 * 100
-        Decimal('45.0')
+        Decimal('45.00')
         """
         if self.quantity == 0:
             return Nothing
