@@ -47,7 +47,7 @@ from astratrade_core.portfolio.state import PortfolioState
 from astratrade_core.risk.limits import RiskPolicy
 from astratrade_core.testing.strategies import decimals, hostile_values, positive_decimals
 from astratrade_core.trading.fills import FeeSchedule, Fill, Liquidity
-from astratrade_core.trading.orders import PositionMode, PositionSide
+from astratrade_core.trading.orders import OrderRequest, PositionMode, PositionSide, Trailing
 from astratrade_core.trading.pnl import Position
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "PORTFOLIO_SYMBOLS",
     "fills",
     "hostile_commands",
+    "hostile_orders",
     "increments",
     "instruments",
     "margin_tier_sets",
@@ -269,3 +270,24 @@ def hostile_commands(known: Mapping[object, st.SearchStrategy[Any]] | None = Non
                                  for f in attrs.fields(cls)})
 
     return st.one_of([of(cls) for cls in (*COMMAND_TYPES, Command)])
+
+
+@st.composite
+def hostile_orders(draw: st.DrawFn) -> OrderRequest:
+    """Orders whose every field is a hostile value of its declared type (a ``Trailing`` built
+    from hostile values too): what :func:`~astratrade_core.trading.orders.admit` must answer
+    with a ``Result``.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10)
+    ... @given(hostile_orders())
+    ... def check(o): assert isinstance(o, OrderRequest)
+    >>> check()
+    """
+    hints = typing.get_type_hints(OrderRequest)
+    known: dict[object, st.SearchStrategy[Any]] = {
+        Trailing: st.builds(Trailing, hostile_values(Decimal), st.booleans(),
+                            hostile_values(Decimal | None)),
+    }
+    return OrderRequest(**{f.name: draw(hostile_values(hints[f.name], known))
+                           for f in attrs.fields(OrderRequest)})

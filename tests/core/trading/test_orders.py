@@ -7,7 +7,6 @@ from __future__ import annotations
 import typing
 from decimal import Decimal
 
-import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +15,7 @@ from returns.result import Failure, Success
 from astratrade_core.errors import DomainError, ErrorKind
 from astratrade_core.instrument import Instrument
 from astratrade_core.money import BTC, USD
-from astratrade_core.testing import hostile_values, positive_decimals
+from astratrade_core.testing import hostile_orders, positive_decimals
 from astratrade_core.trading import (
     OrderKind,
     OrderRequest,
@@ -181,19 +180,6 @@ def test_position_sides_must_match_the_accounts_mode() -> None:
     assert isinstance(admit(long_close, BTC_USD, price=PRICE, position=D("0.01"),
                             mode=PositionMode.HEDGE), Success)
     assert not is_reducing(order(Side.SELL, position_side=PositionSide.SHORT))
-
-
-_FIELD_HINTS = typing.get_type_hints(OrderRequest)
-_KNOWN: dict[object, st.SearchStrategy[typing.Any]] = {
-    Trailing: st.builds(Trailing, hostile_values(Decimal), st.booleans(),
-                        hostile_values(Decimal | None)),
-}
-
-
-@st.composite
-def hostile_orders(draw: st.DrawFn) -> OrderRequest:
-    return OrderRequest(**{f.name: draw(hostile_values(_FIELD_HINTS[f.name], _KNOWN))
-                           for f in attrs.fields(OrderRequest)})
 
 
 @settings(max_examples=150)
