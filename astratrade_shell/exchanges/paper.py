@@ -302,8 +302,11 @@ class PaperExchange:
         return Market(price, buy, sell, self._depth.get(symbol))
 
     def _advance(self, client_order_id: str) -> None:
-        """Step one order at its symbol's current price and apply what happened."""
+        """Step one working order at its symbol's current price and apply what happened (an
+        order a sibling's fill has just cancelled is left alone)."""
         entry = self._orders[client_order_id]
+        if entry.status is not OrderStatus.OPEN:
+            return
         order = entry.request
         leg = self._leg(order)
         self._stepped.add(client_order_id)
