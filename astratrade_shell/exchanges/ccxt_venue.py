@@ -646,13 +646,21 @@ class CcxtVenue:
             if tracked.status.is_final or tracked.status is OrderStatus.PENDING:
                 return Success(tracked.report(everything=True))
             return self._poll(tracked, everything=True)
-        unsupported = _unsupported(order)
+        tracked = _Tracked(order)
+        sent = self._send(tracked)
+        if isinstance(sent, Success):
+            self._orders[order.client_order_id] = tracked
+        return sent
+
+    def _send(self, tracked: _Tracked) -> Result[OrderReport, DomainError]:
+        """Place ``tracked``'s order at the venue and fold the reply in."""
+        unsupported = _unsupported(tracked.request)
         if unsupported is not None:
             return Failure(unsupported)
-        placed = self._place(order)
+        placed = self._place(tracked.request)
         if isinstance(placed, Failure):
             return placed
-        tracked = self._orders[order.client_order_id] = _Tracked(order)
+        tracked.status = OrderStatus.OPEN
         return self._update(tracked, placed.unwrap(), everything=True)
 
     def _place(self, order: OrderRequest) -> Result[Mapping[str, Any], DomainError]:
@@ -775,26 +783,24 @@ class CcxtVenue:
         market instead, reduce-only, under the same id."""
         tracked = self._orders[request.client_order_id]
         tracked.request = request
-        placed = self._place(request)
-        if isinstance(placed, Failure) and placed.failure().code == "order.would_trigger":
-            tracked.request = request = attrs.evolve(
+        sent = self._send(tracked)
+        if isinstance(sent, Failure) and sent.failure().code == "order.would_trigger":
+            tracked.request = attrs.evolve(
                 request, kind=OrderKind.MARKET, stop_price=None, limit_price=None,
                 trailing=None, time_in_force=TimeInForce.GTC)
-            placed = self._place(request)
-        if isinstance(placed, Failure):
+            sent = self._send(tracked)
+        if isinstance(sent, Failure):
             _log.warning("cannot place exit %s: %s", request.client_order_id,
-                         placed.failure().code)
+                         sent.failure().code)
             tracked.status = OrderStatus.EXPIRED
-            return tracked.report(everything=False)
-        tracked.status = OrderStatus.OPEN
-        updated = self._update(tracked, placed.unwrap(), everything=False)
-        return updated.value_or(tracked.report(everything=False))
+        return tracked.report(everything=True)  # newly placed: nothing reported before
 
     def submit_group(self, group: OrderGroup,
                      ) -> Result[tuple[OrderReport, ...], DomainError]:
         """Place an OCO pair or a bracket.  Binance USDⓈ-M has neither, so the adapter runs
         the core's group rules itself: it places the legs (a bracket's exits once its entry
-        completes) and cancels the sibling at the venue when it sees a leg execute.  Between
+        completes) and cancels the sibling at the venue when it sees a leg execute; a leg
+        cancelled before it was sent (its sibling filled on arrival) is never sent.  Between
         two polls both legs could trade at the venue; reduce-only exits bound the total to
         the position."""
         if group.group_id in self._groups:
@@ -802,27 +808,29 @@ class CcxtVenue:
         checked = validate_group(group)
         if isinstance(checked, Failure):
             return checked
-        state = GroupState.start(group)
-        self._groups[group.group_id] = state
+        if any(o.client_order_id in self._orders for o in group.orders):
+            return Failure(DomainError.conflict(
+                "exchange.duplicate_order", "a member's client order id is already in use",
+                group_id=group.group_id))
+        self._groups[group.group_id] = GroupState.start(group)
+        for o in group.orders:
+            self._orders[o.client_order_id] = _Tracked(o, status=OrderStatus.PENDING,
+                                                       group=group.group_id)
         live = group.orders if group.kind is GroupKind.OCO else group.orders[:1]
-        for pending in state.pending():
-            request = next(o for o in group.orders if o.client_order_id == pending)
-            self._orders[pending] = _Tracked(request, status=OrderStatus.PENDING,
-                                             group=group.group_id)
         for index, order in enumerate(live):
-            placed = self.submit(order)
-            if isinstance(placed, Failure):
+            tracked = self._orders[order.client_order_id]
+            if tracked.status is not OrderStatus.PENDING:  # cancelled by a sibling's fill
+                continue
+            sent = self._send(tracked)
+            if isinstance(sent, Failure):
                 for earlier in live[:index]:
                     self.cancel(earlier.client_order_id)
                 del self._groups[group.group_id]
                 for o in group.orders:
                     self._orders.pop(o.client_order_id, None)
-                return placed
-            self._orders[order.client_order_id].group = group.group_id
-            self._grouped(self._orders[order.client_order_id], placed.unwrap())
-        self._outbox = [r for r in self._outbox
-                        if r.request.client_order_id not in
-                        {o.client_order_id for o in group.orders}]
+                return sent
+        members = {o.client_order_id for o in group.orders}
+        self._outbox = [r for r in self._outbox if r.request.client_order_id not in members]
         return Success(tuple(self._current(o.client_order_id) for o in group.orders))
 
     def _current(self, client_order_id: str) -> OrderReport:

@@ -270,6 +270,17 @@ class ExchangeConformance(abc.ABC):
         assert self.moved(venue, "29000") == ()  # the stop is gone
         assert venue.submit_group(group).unwrap()[1].status is OrderStatus.FILLED  # idempotent
 
+    def test_an_oco_leg_filling_on_arrival_cancels_the_other_before_it_trades(
+            self, venue: Exchange) -> None:
+        # both legs would buy at once; the first fills on arrival, so the second never trades
+        first = order(Side.BUY, limit=PRICE + AWAY, tif=TimeInForce.IOC)
+        second = order(Side.BUY, limit=PRICE + AWAY)
+        reports = venue.submit_group(OrderGroup.oco(f"oco-{uuid.uuid4().hex[:8]}", first,
+                                                    second)).unwrap()
+        assert [r.status for r in reports] == [OrderStatus.FILLED, OrderStatus.CANCELLED]
+        assert signed_total(reports[0]) == SIZE and reports[1].executions == ()
+        assert self.moved(venue, "29000") == ()
+
     def test_a_bracket_places_its_exits_when_the_entry_fills(self, venue: Exchange) -> None:
         stop, target = self.exits()
         entry = order(Side.BUY, limit=PRICE - Decimal(100))

@@ -341,14 +341,3 @@ def test_funding_conserves_between_accounts_on_a_balanced_book(lots: list[int],
     assert sum((s.payment for s in settled), Decimal(0)) == 0
     assert all((s.payment > 0) == (s.quantity > 0) for s in settled if rate_bp > 0)
 
-
-def test_an_oco_whose_first_leg_fills_on_arrival_never_steps_the_second() -> None:
-    # both legs are marketable at 2000: the first (a buy limit at 2001) fills on arrival and
-    # cancels the second (a buy limit at 2002) before it is stepped
-    exchange = venue()
-    first = order("l1", Side.BUY, "1", "2001.00")
-    second = order("l2", Side.BUY, "1", "2002.00")
-    reports = exchange.submit_group(OrderGroup.oco("two", first, second)).unwrap()
-    assert [(r.status, len(r.executions)) for r in reports] == [
-        (OrderStatus.FILLED, 1), (OrderStatus.CANCELLED, 0)]
-    assert exchange.position("bob", "ETH") == Decimal("1")
