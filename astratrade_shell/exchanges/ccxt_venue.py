@@ -36,9 +36,10 @@ quantity, commission, maker flag per trade).  A partially filled order is report
 open orders and reports only executions not reported before.
 
 **Order types.** Every core order kind, time in force, post-only, reduce-only and hedge leg
-maps onto Binance's parameters through ccxt (:func:`_ccxt_order`); conditional orders go to
+maps onto Binance's parameters through ccxt (:func:`ccxt_order`); conditional orders go to
 Binance's Algo Service (``/fapi/v1/algoOrder``) and are followed to their ``actualOrderId``
-once triggered.  Binance refusals keep their own codes (:data:`BINANCE_REFUSALS`).  OCO pairs
+once triggered.  Binance refusals keep their own codes
+(:data:`~astratrade_shell.exchanges.binance_orders.BINANCE_REFUSALS`).  OCO pairs
 and brackets, which Binance USDⓈ-M lacks, run the core's group rules client-side
 (:meth:`CcxtVenue.submit_group`).  :meth:`~CcxtVenue.funding_rate_history` and
 :meth:`~CcxtVenue.funding_schedules` read funding exactly from the venue's strings.
@@ -63,7 +64,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 from returns.result import Failure, Result, Success
@@ -71,7 +72,7 @@ from returns.result import Failure, Result, Success
 from astratrade_core.errors import DomainError
 from astratrade_core.instrument import Instrument, margin_tiers
 from astratrade_core.money import Currency
-from astratrade_core.numeric import CONTEXT, canonical, parse_decimal
+from astratrade_core.numeric import CONTEXT, parse_decimal
 from astratrade_core.portfolio import ExecuteTrade
 from astratrade_core.risk import RiskPolicy
 from astratrade_core.trading import (
@@ -87,9 +88,18 @@ from astratrade_core.trading import (
     OrderRequest,
     OrderStatus,
     PositionMode,
-    PositionSide,
     TimeInForce,
     validate_group,
+)
+from astratrade_shell.exchanges.binance_orders import (
+    ALGO_STATUS,
+    BINANCE_REFUSALS,
+    NO_CHANGE,
+    ORDER_STATUS,
+    TrackedOrder,
+    ccxt_order,
+    lookup_params,
+    unsupported,
 )
 from astratrade_shell.exchanges.port import Execution, OrderReport
 from astratrade_shell.exchanges.venue_access import (
@@ -101,7 +111,6 @@ from astratrade_shell.exchanges.venue_access import (
 )
 
 __all__ = [
-    "BINANCE_REFUSALS",
     "Candle",
     "CcxtVenue",
     "Credentials",
@@ -115,40 +124,6 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 _T = TypeVar("_T")
-
-_STATUS = {
-    "NEW": OrderStatus.OPEN,
-    "PARTIALLY_FILLED": OrderStatus.OPEN,
-    "FILLED": OrderStatus.FILLED,
-    "CANCELED": OrderStatus.CANCELLED,
-    "EXPIRED": OrderStatus.EXPIRED,
-    "EXPIRED_IN_MATCH": OrderStatus.EXPIRED,
-    "REJECTED": OrderStatus.EXPIRED,
-}
-#: An algo (conditional) order's ``algoStatus`` before it has a matching-engine order.
-_ALGO_STATUS = {
-    "NEW": OrderStatus.OPEN,
-    "TRIGGERING": OrderStatus.OPEN,
-    "CANCELED": OrderStatus.CANCELLED,
-    "EXPIRED": OrderStatus.EXPIRED,
-    "REJECTED": OrderStatus.EXPIRED,
-}
-
-#: Binance USDⓈ-M error codes with a refusal code of their own (the core's codes where the
-#: core has the same rule, so the paper exchange and the venue refuse alike).
-BINANCE_REFUSALS: Final[Mapping[int, str]] = {
-    -2021: "order.would_trigger",            # Order would immediately trigger.
-    -2022: "order.reduce_only",              # ReduceOnly Order is rejected.
-    -5022: "order.post_only_would_cross",    # ... the Post Only order will be rejected.
-    -4061: "order.position_side",            # Order's position side does not match ...
-    -4164: "order.min_notional",             # Order's notional must be no smaller than ...
-    -4014: "order.tick_size",                # Price not increased by tick size.
-    -4068: "exchange.positions_open",        # Position side cannot be changed if there
-    -4067: "exchange.orders_open",           #   exists position / open orders.
-    -4116: "exchange.duplicate_order",       # ClientOrderId is duplicated.
-}
-_NO_CHANGE: Final = -4059  # "No need to change position side."
-
 
 @attrs.frozen
 class Ticker:
@@ -234,99 +209,6 @@ def _execution(order: OrderRequest, trade: Mapping[str, Any], quote: str) -> Exe
                      str(trade["id"]))
 
 
-@attrs.define
-class _Tracked:
-    """An order the adapter placed (or holds back, a bracket's pending exit): its status,
-    the matching-engine order id (a conditional order's once triggered), its executions
-    and which of them were reported."""
-
-    request: OrderRequest
-    status: OrderStatus = OrderStatus.OPEN
-    group: str | None = None
-    actual_id: str | None = None
-    executions: list[Execution] = attrs.field(factory=list)
-    trade_ids: set[str] = attrs.field(factory=set)
-    reported: int = 0
-
-    @property
-    def filled(self) -> Decimal:
-        total = Decimal(0)
-        for execution in self.executions:
-            total = CONTEXT.add(total, CONTEXT.abs(execution.fill.quantity))
-        return total
-
-    def report(self, *, everything: bool) -> OrderReport:
-        """Every execution, or those not reported before; they count as reported."""
-        start = 0 if everything else self.reported
-        self.reported = len(self.executions)
-        return OrderReport(self.request, self.status, tuple(self.executions[start:]))
-
-
-def _unsupported(order: OrderRequest) -> DomainError | None:
-    """What Binance USDⓈ-M cannot express: a trailing stop by amount, or a callback rate
-    outside [0.1 %, 10 %] (``callbackRate`` is in percent, 0.1 to 10)."""
-    trailing = order.trailing
-    if trailing is None:
-        return None
-    if not trailing.by_percent:
-        return DomainError.invalid("exchange.unsupported_order", "Binance trails by percent "
-                                   "only (callbackRate), not by an amount")
-    percent = CONTEXT.multiply(trailing.distance, Decimal(100))
-    if not Decimal("0.1") <= percent <= Decimal(10):
-        return DomainError.invalid("exchange.unsupported_order", f"callbackRate {percent} is "
-                                   "outside Binance's 0.1 to 10 percent")
-    return None
-
-
-def _ccxt_order(order: OrderRequest, cid: str) -> tuple[str, str | None, dict[str, Any]]:
-    """ccxt's ``create_order`` type, price and params for ``order``.  ccxt turns them into
-    Binance's: ``type`` LIMIT/MARKET, or for a conditional order (sent to the Algo Service,
-    ``POST /fapi/v1/algoOrder``) STOP / STOP_MARKET (``stopLossPrice`` -> ``triggerPrice``),
-    TAKE_PROFIT / TAKE_PROFIT_MARKET (``takeProfitPrice``), TRAILING_STOP_MARKET
-    (``trailingPercent`` -> ``callbackRate`` in percent, ``trailingTriggerPrice`` ->
-    ``activatePrice``); ``timeInForce`` GTC/IOC/FOK, post-only as GTX; ``reduceOnly``;
-    ``positionSide`` LONG/SHORT in hedge mode.
-
-    >>> from astratrade_core.trading import Side, Trailing
-    >>> o = OrderRequest(client_order_id="c", account_id="a", symbol="BTCUSDT", side=Side.SELL,
-    ...                  quantity=Decimal("1"), kind=OrderKind.TRAILING_STOP_MARKET,
-    ...                  trailing=Trailing.percent(Decimal("0.015"), Decimal("31000.0")),
-    ...                  reduce_only=True)
-    >>> kind, price, params = _ccxt_order(o, "at-1")
-    >>> kind, price, params["trailingPercent"], params["trailingTriggerPrice"]
-    ('market', None, '1.5', '31000.0')
-    """
-    kind = order.kind
-    params: dict[str, Any] = {"newClientOrderId": cid}
-    if order.reduce_only:
-        params["reduceOnly"] = True
-    if order.position_side is not PositionSide.BOTH:
-        params["positionSide"] = order.position_side.value.upper()
-    if order.time_in_force is TimeInForce.GTX:
-        params["postOnly"] = True
-    elif order.time_in_force is not TimeInForce.GTC:
-        params["timeInForce"] = order.time_in_force.value
-    stop = None if order.stop_price is None else str(order.stop_price)
-    if kind in (OrderKind.STOP_MARKET, OrderKind.STOP_LIMIT):
-        params["stopLossPrice"] = stop
-    elif kind in (OrderKind.TAKE_PROFIT_MARKET, OrderKind.TAKE_PROFIT_LIMIT):
-        params["takeProfitPrice"] = stop
-    elif order.trailing is not None:
-        percent = CONTEXT.multiply(order.trailing.distance, Decimal(100))
-        params["trailingPercent"] = str(canonical(percent))
-        if order.trailing.activation_price is not None:
-            params["trailingTriggerPrice"] = str(order.trailing.activation_price)
-    price = None if order.limit_price is None else str(order.limit_price)
-    return ("limit" if kind.has_limit else "market"), price, params
-
-
-def _lookup(order: OrderRequest, cid: str) -> dict[str, Any]:
-    """The ``fetch_order`` params that find ``order`` by its client id."""
-    if order.kind.is_conditional:
-        return {"clientAlgoId": cid, "trigger": True}
-    return {"origClientOrderId": cid}
-
-
 def fill_commands(report: OrderReport, *, quote_currency: str, policy: RiskPolicy,
                   issued_at: datetime) -> tuple[ExecuteTrade, ...]:
     """The portfolio commands that book a report's executions: one
@@ -369,7 +251,7 @@ class CcxtVenue:
         self._sleep = sleep
         self._secrets = tuple(s for s in secrets if s)
         self._prices: dict[str, Decimal] = {}
-        self._orders: dict[str, _Tracked] = {}
+        self._orders: dict[str, TrackedOrder] = {}
         self._groups: dict[str, GroupState] = {}
         self._outbox: list[OrderReport] = []
 
@@ -635,7 +517,7 @@ class CcxtVenue:
                                                  f"this connection trades {self._account_id}",
                                                  account_id=account_id))
         done = self._call(lambda: self._ex.set_position_mode(mode is PositionMode.HEDGE))
-        if isinstance(done, Failure) and self._venue_code() != _NO_CHANGE:
+        if isinstance(done, Failure) and self._venue_code() != NO_CHANGE:
             return done
         return Success(mode)
 
@@ -646,17 +528,17 @@ class CcxtVenue:
             if tracked.status.is_final or tracked.status is OrderStatus.PENDING:
                 return Success(tracked.report(everything=True))
             return self._poll(tracked, everything=True)
-        tracked = _Tracked(order)
+        tracked = TrackedOrder(order)
         sent = self._send(tracked)
         if isinstance(sent, Success):
             self._orders[order.client_order_id] = tracked
         return sent
 
-    def _send(self, tracked: _Tracked) -> Result[OrderReport, DomainError]:
+    def _send(self, tracked: TrackedOrder) -> Result[OrderReport, DomainError]:
         """Place ``tracked``'s order at the venue and fold the reply in."""
-        unsupported = _unsupported(tracked.request)
-        if unsupported is not None:
-            return Failure(unsupported)
+        refused = unsupported(tracked.request)
+        if refused is not None:
+            return Failure(refused)
         placed = self._place(tracked.request)
         if isinstance(placed, Failure):
             return placed
@@ -669,14 +551,14 @@ class CcxtVenue:
             return market
         unified = market.unwrap()["symbol"]
         cid = venue_client_order_id(order.client_order_id)
-        kind, price, params = _ccxt_order(order, cid)
+        kind, price, params = ccxt_order(order, cid)
 
         def create() -> Any:
             return self._ex.create_order(unified, kind, order.side.value, str(order.quantity),
                                          price, params)
 
         def lookup() -> Any:
-            return self._ex.fetch_order(None, unified, _lookup(order, cid))
+            return self._ex.fetch_order(None, unified, lookup_params(order, cid))
 
         return self._call_once_per_id(create, lookup, cid).map(lambda placed: placed["info"])
 
@@ -708,7 +590,7 @@ class CcxtVenue:
                 return Failure(self._refusal(exc))
         raise AssertionError("unreachable: attempts >= 1")
 
-    def _update(self, tracked: _Tracked, info: Mapping[str, Any], *, everything: bool,
+    def _update(self, tracked: TrackedOrder, info: Mapping[str, Any], *, everything: bool,
                 ) -> Result[OrderReport, DomainError]:
         """Fold a venue reply about ``tracked`` in (a conditional order's algo reply leads to
         its matching-engine order once triggered), then its group's rules."""
@@ -716,7 +598,7 @@ class CcxtVenue:
         if order.kind.is_conditional and "algoStatus" in info:
             actual = str(info.get("actualOrderId") or "")
             if not actual:
-                tracked.status = _ALGO_STATUS.get(str(info["algoStatus"]), OrderStatus.OPEN)
+                tracked.status = ALGO_STATUS.get(str(info["algoStatus"]), OrderStatus.OPEN)
                 return Success(self._grouped(tracked, tracked.report(everything=everything)))
             tracked.actual_id = actual
             fetched = self._market(order.symbol).bind(lambda m: self._call(
@@ -728,14 +610,14 @@ class CcxtVenue:
         if isinstance(executed, Failure):
             return executed
         tracked.actual_id = str(info["orderId"])
-        tracked.status = _STATUS.get(str(info.get("status", "")), OrderStatus.OPEN)
+        tracked.status = ORDER_STATUS.get(str(info.get("status", "")), OrderStatus.OPEN)
         if executed.unwrap() > 0:
             trades = self._executions(tracked)
             if isinstance(trades, Failure):
                 return trades
         return Success(self._grouped(tracked, tracked.report(everything=everything)))
 
-    def _executions(self, tracked: _Tracked) -> Result[None, DomainError]:
+    def _executions(self, tracked: TrackedOrder) -> Result[None, DomainError]:
         order = tracked.request
         quote = self._ex.markets_by_id[order.symbol][0]["info"]["quoteAsset"]
         listed = self._call(lambda: self._ex.fapiPrivateGetUserTrades(
@@ -749,7 +631,7 @@ class CcxtVenue:
                 tracked.executions.append(execution)
         return Success(None)
 
-    def _grouped(self, tracked: _Tracked, report: OrderReport) -> OrderReport:
+    def _grouped(self, tracked: TrackedOrder, report: OrderReport) -> OrderReport:
         """Apply ``tracked``'s group rules after an update; siblings' reports go to the
         outbox (the next :meth:`on_prices` returns them)."""
         if tracked.group is None:
@@ -814,7 +696,7 @@ class CcxtVenue:
                 group_id=group.group_id))
         self._groups[group.group_id] = GroupState.start(group)
         for o in group.orders:
-            self._orders[o.client_order_id] = _Tracked(o, status=OrderStatus.PENDING,
+            self._orders[o.client_order_id] = TrackedOrder(o, status=OrderStatus.PENDING,
                                                        group=group.group_id)
         live = group.orders if group.kind is GroupKind.OCO else group.orders[:1]
         for index, order in enumerate(live):
@@ -855,7 +737,7 @@ class CcxtVenue:
             self._grouped(tracked, report.unwrap())
         return report
 
-    def _cancel_at_venue(self, tracked: _Tracked) -> Result[OrderReport, DomainError]:
+    def _cancel_at_venue(self, tracked: TrackedOrder) -> Result[OrderReport, DomainError]:
         order = tracked.request
         market = self._market(order.symbol)
         if isinstance(market, Failure):
@@ -874,7 +756,7 @@ class CcxtVenue:
             tracked.actual_id if order.kind.is_conditional else None, unified, params)).bind(
             lambda placed: self._update(tracked, placed["info"], everything=False))
 
-    def _poll(self, tracked: _Tracked, *, everything: bool = False,
+    def _poll(self, tracked: TrackedOrder, *, everything: bool = False,
               ) -> Result[OrderReport, DomainError]:
         order = tracked.request
         market = self._market(order.symbol)
