@@ -1,5 +1,6 @@
 """The paper exchange: the exchange conformance suite, then its own fill, fee and slippage
-rules."""
+rules, partial fills on a thin book, the group laws over random price paths, the mode lock,
+and scheduled funding (worked by hand, conserved between accounts, booked by the portfolio)."""
 
 from __future__ import annotations
 
