@@ -214,7 +214,8 @@ def fill_commands(report: OrderReport, *, quote_currency: str, policy: RiskPolic
     """The portfolio commands that book a report's executions: one
     :class:`~astratrade_core.portfolio.ExecuteTrade` per venue trade, whose ``command_id``
     ``"<client_order_id>:trade:<venue trade id>"`` makes booking the same fill twice a no-op
-    for the application's command idempotency.  ``decide`` turns each into ``TradeExecuted``.
+    for the application's command idempotency; each books on the order's leg
+    (``position_side``).  ``decide`` turns each into ``TradeExecuted``.
 
     >>> from astratrade_core.trading import Fill
     >>> from astratrade_shell.exchanges.port import OrderRequest, OrderStatus, Side
@@ -232,7 +233,7 @@ def fill_commands(report: OrderReport, *, quote_currency: str, policy: RiskPolic
                      account_id=e.account_id, issued_at=issued_at, symbol=e.symbol,
                      quote_currency=quote_currency, quantity=e.fill.quantity,
                      price=e.fill.price, policy=policy, fee=e.fill.fee,
-                     liquidity=e.fill.liquidity)
+                     liquidity=e.fill.liquidity, position_side=report.request.position_side)
         for index, e in enumerate(report.executions))
 
 

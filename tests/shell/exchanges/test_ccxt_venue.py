@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -34,6 +35,7 @@ from astratrade_shell.exchanges import (
     OrderRequest,
     OrderStatus,
     PositionMode,
+    PositionSide,
     Side,
     TimeInForce,
     Trailing,
@@ -483,3 +485,15 @@ def test_funding_rates_and_schedules_are_exact_from_the_venues_strings(
 def test_the_position_mode_belongs_to_the_connected_account(venue: CcxtVenue) -> None:
     refused = venue.set_position_mode("bob", PositionMode.HEDGE).failure()
     assert refused.code == "exchange.unknown_account"
+
+
+def test_hedge_fills_book_on_their_leg() -> None:
+    with running_emulator() as (_, root):
+        venue = connect(root, Clock())
+        venue.set_position_mode("alice", PositionMode.HEDGE).unwrap()
+        short = attrs.evolve(order("h-short", Side.SELL, "0.010"),
+                             position_side=PositionSide.SHORT)
+        report = venue.submit(short).unwrap()
+    commands = fill_commands(report, quote_currency="USDT", policy=RiskPolicy.of(
+        max_leverage="10").unwrap(), issued_at=datetime(2026, 1, 1, tzinfo=UTC))
+    assert {c.position_side for c in commands} == {PositionSide.SHORT}
