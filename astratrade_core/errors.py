@@ -82,8 +82,28 @@ def _to_pmap(fields: Mapping[str, str]) -> PMap[str, str]:
     return pmap(fields)
 
 
+#: A field's text is cut to this many characters, so a hostile value cannot make an error huge.
+MAX_FIELD_TEXT = 200
+
+
+def _field_text(value: object) -> str:
+    """``str(value)``, but never an exception (``str`` of an ``int`` past
+    ``sys.get_int_max_str_digits()`` raises) and never longer than :data:`MAX_FIELD_TEXT`.
+
+    >>> _field_text(10**5000), _field_text("x" * 500)[-4:]
+    ('<int of 16610 bits>', 'x...')
+    """
+    if isinstance(value, int) and value.bit_length() > 256:
+        return f"<int of {value.bit_length()} bits>"
+    try:
+        text = str(value)
+    except ValueError:  # a container holding such an int
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= MAX_FIELD_TEXT else text[:MAX_FIELD_TEXT - 3] + "..."
+
+
 def _text(fields: Mapping[str, object]) -> PMap[str, str]:
-    return pmap({k: str(v) for k, v in fields.items()})
+    return pmap({k: _field_text(v) for k, v in fields.items()})
 
 
 @attrs.frozen

@@ -8,8 +8,11 @@ folds only the tail.
 :func:`attrs_codec` builds a :class:`SnapshotCodec` for an ``attrs`` class from its fields'
 type hints.  Supported field types: ``str``, ``int``, ``bool``,
 ``Decimal`` (as its exact string), ``date``/``datetime`` (ISO 8601; datetimes must be aware),
-enums (their value), ``T | None``, ``tuple[T, ...]``, ``PMap[str, T]`` and nested ``attrs``
-classes of the same.  The encoding is canonical (sorted keys, no whitespace).
+enums (their value), ``T | None``, ``tuple[T, ...]``, fixed tuples ``tuple[A, B]``,
+``PMap[str, T]`` (a JSON object), ``PMap[K, T]`` with any other supported key type (a list of
+``[key, value]`` pairs sorted by the key's encoding; the portfolio's positions are keyed by
+``(symbol, leg)``) and nested ``attrs`` classes of the same.  The encoding is canonical
+(sorted keys, no whitespace).
 
 The codec's ``state_type`` is ``"<name>/<fingerprint>"``, where the fingerprint hashes the
 class's shape (field names and types, recursively).  When the core changes the state's shape,
@@ -123,16 +126,35 @@ def _converters(hint: Any) -> tuple[_Convert, _Convert, str]:
         enc, dec, shape = _converters(args[0])
         return ((lambda v: [enc(x) for x in v]), (lambda v: tuple(dec(x) for x in v)),
                 f"tuple[{shape}]")
+    if origin is tuple and args:
+        return _fixed_tuple(args)
     if getattr(origin, "__name__", "") == "PMap" or getattr(hint, "__name__", "") == "PMap":
         key, value = args
-        if key is not str:
-            raise TypeError(f"snapshot maps need str keys, not {key!r}")
         enc, dec, shape = _converters(value)
-        return ((lambda v: {k: enc(x) for k, x in v.items()}),
-                (lambda v: pmap({k: dec(x) for k, x in v.items()})), f"pmap[{shape}]")
+        if key is str:
+            return ((lambda v: {k: enc(x) for k, x in v.items()}),
+                    (lambda v: pmap({k: dec(x) for k, x in v.items()})), f"pmap[{shape}]")
+        key_enc, key_dec, key_shape = _converters(key)
+        return ((lambda v: sorted(([key_enc(k), enc(x)] for k, x in v.items()),
+                                  key=lambda pair: json.dumps(pair[0], sort_keys=True))),
+                (lambda v: pmap({key_dec(k): dec(x) for k, x in v})),
+                f"pmap[{key_shape}->{shape}]")
     if isinstance(hint, type) and attrs.has(hint):
         return _record(hint)
     raise TypeError(f"cannot snapshot a field of type {hint!r}")
+
+
+def _fixed_tuple(args: tuple[Any, ...]) -> tuple[_Convert, _Convert, str]:
+    """A fixed-length tuple ``tuple[A, B, ...]`` as a JSON list."""
+    parts = [_converters(a) for a in args]
+
+    def encode(value: tuple[Any, ...]) -> list[Any]:
+        return [enc(x) for (enc, _, _), x in zip(parts, value, strict=True)]
+
+    def decode(value: list[Any]) -> tuple[Any, ...]:
+        return tuple(dec(x) for (_, dec, _), x in zip(parts, value, strict=True))
+
+    return encode, decode, "(" + ",".join(shape for _, _, shape in parts) + ")"
 
 
 def _record(cls: type[Any]) -> tuple[_Convert, _Convert, str]:

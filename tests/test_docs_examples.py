@@ -35,6 +35,9 @@ PAGES = (
     Page("docs/gamification.md", shared=False, min_examples=10),
     Page("docs/revenue-and-defi.md", shared=False, min_examples=10, min_blocks=2),
     Page("docs/social.md", shared=True, min_examples=20, min_blocks=3),
+    Page("docs/trading.md", shared=False, min_examples=3),
+    Page("docs/portfolio.md", shared=False, min_examples=3),
+    Page("docs/exchanges.md", shared=False, min_examples=3),
 )
 
 

@@ -11,9 +11,19 @@ notional.
 
 How each event changes the portfolio is defined in :mod:`astratrade_core.portfolio.evolve`.
 
-Schema history: ``TradeExecuted`` version 1 had no ``liquidity`` (every fill paid the taker
-rate); version 2 added it, and the upcaster in :data:`TRADING_UPCASTS` lifts version-1
-payloads with ``"liquidity": "taker"``.
+Hedge mode: an account in hedge mode holds a long and a short *leg* per symbol.  The events
+that touch a position name its leg in ``position_side`` -- ``"both"`` (one-way mode),
+``"long"`` or ``"short"`` (the values of
+:class:`~astratrade_core.trading.orders.PositionSide`); ``PositionModeChanged`` records a
+switch between ``"one_way"`` and ``"hedge"``.
+
+Schema history (the upcasters in :data:`TRADING_UPCASTS` lift old payloads one version at a
+time): ``TradeExecuted`` version 1 had no ``liquidity`` (every fill paid the taker rate:
+lifted with ``"taker"``); version 2 had no ``position_side``.  ``PositionClosed`` version 1
+lacked the closed position's size, cost basis and exit price; version 2 its
+``position_side``.  ``FundingApplied`` and ``PositionLiquidated`` version 1, and
+``RiskLimitHit`` version 1, had no ``position_side``.  Every payload written before hedge mode
+existed belongs to a one-way account, so each is lifted with ``"position_side": "both"``.
 
 >>> from datetime import UTC, datetime
 >>> from decimal import Decimal
@@ -21,8 +31,8 @@ payloads with ``"liquidity": "taker"``.
 ...                   occurred_at=datetime(2026, 1, 1, tzinfo=UTC), symbol="BTCUSD",
 ...                   quote_currency="USD", quantity=Decimal("0.5"), price=Decimal("30000"),
 ...                   fee=Decimal("6"), liquidity="taker", realized_pnl=Decimal("0"))
->>> t.event_type, t.schema_version, t.notional
-('TradeExecuted', 2, Decimal('15000.0'))
+>>> t.event_type, t.schema_version, t.notional, t.position_side
+('TradeExecuted', 3, Decimal('15000.0'), 'both')
 """
 
 from __future__ import annotations
@@ -46,6 +56,9 @@ __all__ = [
     "FundsDeposited",
     "FundsWithdrawn",
     "LimitBreach",
+    "POSITION_MODES",
+    "POSITION_SIDES",
+    "PositionModeChanged",
     "PositionClosed",
     "PositionLiquidated",
     "PriceMarked",
@@ -55,6 +68,15 @@ __all__ = [
 
 #: The values of ``TradeExecuted.liquidity``.
 LIQUIDITY_VALUES: Final = ("maker", "taker")
+#: The values of ``position_side`` (one-way mode's ``"both"`` first).
+POSITION_SIDES: Final = ("both", "long", "short")
+#: The values of ``PositionModeChanged.mode``.
+POSITION_MODES: Final = ("one_way", "hedge")
+
+
+def _one_way(payload: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Payloads written before hedge mode belong to one-way accounts: their leg is "both"."""
+    return {**payload, "position_side": "both"}
 
 
 @event_type("FundsDeposited", version=1)
@@ -86,12 +108,12 @@ class FeeCharged(Event):
     reason: str
 
 
-@event_type("TradeExecuted", version=2)
+@event_type("TradeExecuted", version=3)
 @attrs.frozen(kw_only=True)
 class TradeExecuted(Event):
     """A fill: signed ``quantity`` of ``symbol`` at ``price`` (quote per base), ``fee`` in
     quote currency, ``liquidity`` ``"maker"`` or ``"taker"``, and the price P&L the fill
-    realized under average-cost accounting."""
+    realized under average-cost accounting, on the leg ``position_side``."""
 
     symbol: str
     quote_currency: str
@@ -100,6 +122,7 @@ class TradeExecuted(Event):
     fee: Decimal
     liquidity: str
     realized_pnl: Decimal
+    position_side: str = "both"
 
     @property
     def notional(self) -> Decimal:
@@ -112,7 +135,7 @@ def _trade_executed_v1_to_v2(payload: Mapping[str, Any]) -> Mapping[str, Any]:
     return {**payload, "liquidity": "taker"}
 
 
-@event_type("PositionClosed", version=2)
+@event_type("PositionClosed", version=3)
 @attrs.frozen(kw_only=True)
 class PositionClosed(Event):
     """A position in ``symbol`` went flat.  The totals cover the position's whole life since
@@ -121,6 +144,7 @@ class PositionClosed(Event):
     Version 2 added what the position was when the closing fill arrived -- its signed
     ``quantity``, signed ``cost_basis`` and the ``exit_price`` -- so a policy can score the
     trade from this event alone; version-1 records upcast with the three as ``None``.
+    Version 3 added the leg, ``position_side``.
     """
 
     symbol: str
@@ -131,6 +155,7 @@ class PositionClosed(Event):
     quantity: Decimal | None = None
     cost_basis: Decimal | None = None
     exit_price: Decimal | None = None
+    position_side: str = "both"
 
 
 def _position_closed_v1_to_v2(payload: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -138,17 +163,19 @@ def _position_closed_v1_to_v2(payload: Mapping[str, Any]) -> Mapping[str, Any]:
     return {**payload, "quantity": None, "cost_basis": None, "exit_price": None}
 
 
-@event_type("FundingApplied", version=1)
+@event_type("FundingApplied", version=2)
 @attrs.frozen(kw_only=True)
 class FundingApplied(Event):
-    """A funding settlement on an open perpetual position: ``payment = quantity * mark_price
-    * rate`` (positive = the account paid; with a positive rate longs pay shorts)."""
+    """A funding settlement on an open perpetual position (its leg ``position_side``):
+    ``payment = quantity * mark_price * rate`` (positive = the account paid; with a positive
+    rate longs pay shorts)."""
 
     symbol: str
     quote_currency: str
     rate: Decimal
     mark_price: Decimal
     payment: Decimal
+    position_side: str = "both"
 
 
 @event_type("PriceMarked", version=1)
@@ -160,11 +187,12 @@ class PriceMarked(Event):
     price: Decimal
 
 
-@event_type("PositionLiquidated", version=1)
+@event_type("PositionLiquidated", version=2)
 @attrs.frozen(kw_only=True)
 class PositionLiquidated(Event):
-    """The venue closed the whole position at ``price``: ``quantity`` is the closing (signed)
-    quantity, ``fee`` the liquidation fee, ``realized_pnl`` the price P&L of the close."""
+    """The venue closed the whole position (leg ``position_side``) at ``price``:
+    ``quantity`` is the closing (signed) quantity, ``fee`` the liquidation fee,
+    ``realized_pnl`` the price P&L of the close."""
 
     symbol: str
     quote_currency: str
@@ -172,6 +200,7 @@ class PositionLiquidated(Event):
     price: Decimal
     fee: Decimal
     realized_pnl: Decimal
+    position_side: str = "both"
 
 
 @attrs.frozen
@@ -184,7 +213,7 @@ class LimitBreach:
     actual: Decimal
 
 
-@event_type("RiskLimitHit", version=1)
+@event_type("RiskLimitHit", version=2)
 @attrs.frozen(kw_only=True)
 class RiskLimitHit(Event):
     """A trade was refused before execution; ``breaches`` lists **every** violated limit.
@@ -194,6 +223,16 @@ class RiskLimitHit(Event):
     quantity: Decimal
     price: Decimal
     breaches: tuple[LimitBreach, ...]
+    position_side: str = "both"
+
+
+@event_type("PositionModeChanged", version=1)
+@attrs.frozen(kw_only=True)
+class PositionModeChanged(Event):
+    """The account switched its position ``mode`` to ``"one_way"`` or ``"hedge"`` (only ever
+    with no position open)."""
+
+    mode: str
 
 
 #: Every event type this module defines (the codec registry is built from such tuples).
@@ -207,11 +246,17 @@ TRADING_EVENTS: Final[tuple[type[Event], ...]] = (
     PriceMarked,
     PositionLiquidated,
     RiskLimitHit,
+    PositionModeChanged,
 )
 
 #: How older payloads of this module's types are lifted (the codec registry is built from
 #: such tuples too).
 TRADING_UPCASTS: Final[tuple[Upcast, ...]] = (
     Upcast("TradeExecuted", 1, _trade_executed_v1_to_v2),
+    Upcast("TradeExecuted", 2, _one_way),
     Upcast("PositionClosed", 1, _position_closed_v1_to_v2),
+    Upcast("PositionClosed", 2, _one_way),
+    Upcast("FundingApplied", 1, _one_way),
+    Upcast("PositionLiquidated", 1, _one_way),
+    Upcast("RiskLimitHit", 1, _one_way),
 )

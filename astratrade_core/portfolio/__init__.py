@@ -16,6 +16,7 @@ from astratrade_core.portfolio.commands import (
     ExecuteTrade,
     LiquidatePosition,
     MarkPrice,
+    SetPositionMode,
     Withdraw,
 )
 from astratrade_core.portfolio.decide import PORTFOLIO, Decision, decide, exposure_after
@@ -27,7 +28,13 @@ from astratrade_core.portfolio.evolve import (
     replay,
     utc_day,
 )
-from astratrade_core.portfolio.state import Holding, Ledger, PortfolioState, TradeTimes
+from astratrade_core.portfolio.state import (
+    Holding,
+    Ledger,
+    PortfolioState,
+    PositionKey,
+    TradeTimes,
+)
 
 __all__ = [
     "BOOKING_PLACES",
@@ -47,6 +54,8 @@ __all__ = [
     "LiquidatePosition",
     "MarkPrice",
     "PortfolioState",
+    "PositionKey",
+    "SetPositionMode",
     "TradeTimes",
     "Withdraw",
     "book",

@@ -28,6 +28,7 @@ import attrs
 from astratrade_core.numeric import ZERO
 from astratrade_core.risk.limits import RiskPolicy
 from astratrade_core.trading.fills import Liquidity
+from astratrade_core.trading.orders import PositionMode, PositionSide
 
 __all__ = [
     "EARLIEST_ISSUED_AT",
@@ -40,6 +41,7 @@ __all__ = [
     "ExecuteTrade",
     "LiquidatePosition",
     "MarkPrice",
+    "SetPositionMode",
     "Withdraw",
 ]
 
@@ -90,7 +92,9 @@ class ChargeFee(Command):
 @attrs.frozen(kw_only=True)
 class ExecuteTrade(Command):
     """Record a fill of signed ``quantity`` at ``price`` with ``fee`` (quote currency,
-    negative = rebate), subject to ``policy`` when it adds exposure."""
+    negative = rebate) on the leg ``position_side``, subject to ``policy`` when it adds
+    exposure.  In hedge mode a ``LONG`` leg is opened by buys and closed by sells (never below
+    zero), a ``SHORT`` leg the reverse."""
 
     symbol: str
     quote_currency: str
@@ -99,31 +103,45 @@ class ExecuteTrade(Command):
     policy: RiskPolicy
     fee: Decimal = ZERO
     liquidity: Liquidity = Liquidity.TAKER
+    position_side: PositionSide = PositionSide.BOTH
 
 
 @attrs.frozen(kw_only=True)
 class ClosePosition(Command):
-    """Close the whole position in ``symbol`` at ``price`` (never blocked by limits)."""
+    """Close the whole position (leg ``position_side``) in ``symbol`` at ``price`` (never
+    blocked by limits)."""
 
     symbol: str
     price: Decimal
     fee: Decimal = ZERO
     liquidity: Liquidity = Liquidity.TAKER
+    position_side: PositionSide = PositionSide.BOTH
 
 
 @attrs.frozen(kw_only=True)
 class LiquidatePosition(Command):
-    """The venue liquidated the whole position in ``symbol`` at ``price``, charging ``fee``."""
+    """The venue liquidated the whole position (leg ``position_side``) in ``symbol`` at
+    ``price``, charging ``fee``."""
 
     symbol: str
     price: Decimal
     fee: Decimal = ZERO
+    position_side: PositionSide = PositionSide.BOTH
+
+
+@attrs.frozen(kw_only=True)
+class SetPositionMode(Command):
+    """Switch the account to one-way or hedge ``mode``; refused while any position is open
+    (Binance -4068), a no-op when the account is already in that mode."""
+
+    mode: PositionMode
 
 
 @attrs.frozen(kw_only=True)
 class ApplyFunding(Command):
-    """Settle funding on the open position: ``quantity * mark_price * rate`` paid (> 0) or
-    received (< 0)."""
+    """Settle funding on every open leg of ``symbol``: ``quantity * mark_price * rate`` paid
+    (> 0) or received (< 0) by each (in hedge mode the long and the short leg settle
+    separately, so with a positive rate one pays and the other receives)."""
 
     symbol: str
     rate: Decimal

@@ -14,9 +14,20 @@ command                events (or failure)
                        breach -- a ``Success``: the refusal is recorded, the trade is not
 ``ClosePosition``      ``TradeExecuted`` + ``PositionClosed``; ``portfolio.no_position`` if flat
 ``LiquidatePosition``  ``PositionLiquidated`` + ``PositionClosed``; ``portfolio.no_position``
-``ApplyFunding``       ``FundingApplied``; ``portfolio.no_position`` if flat
+``ApplyFunding``       one ``FundingApplied`` per open leg of the symbol;
+                       ``portfolio.no_position`` if none
 ``MarkPrice``          ``PriceMarked``
+``SetPositionMode``    ``PositionModeChanged``; nothing when already in that mode;
+                       ``portfolio.positions_open`` while any position is open
 =====================  ==========================================================================
+
+**Hedge mode.**  Commands that touch a position name its leg (``position_side``): ``BOTH``
+in one-way mode, ``LONG`` or ``SHORT`` in hedge mode; the other way round is refused with
+``portfolio.position_side`` (Binance -4061).  A hedge leg never crosses zero: a sell larger
+than the ``LONG`` leg (or a buy larger than the ``SHORT`` leg, or any closing fill on a flat
+leg) is refused with ``portfolio.exceeds_leg``.  Risk limits see both legs: the exposure of a
+fill values every leg of the symbol at the fill price (which becomes the symbol's mark), and
+the symbol's notional is the sum of its legs'.
 
 Malformed values (non-positive price or amount, zero quantity, unbounded or non-finite
 numbers, a ``str`` or ``float`` where a ``Decimal`` belongs (``numeric.type``: commands hold
@@ -64,6 +75,7 @@ from astratrade_core.events.trading import (
     FundsWithdrawn,
     PositionClosed,
     PositionLiquidated,
+    PositionModeChanged,
     PriceMarked,
     RiskLimitHit,
     TradeExecuted,
@@ -80,10 +92,11 @@ from astratrade_core.portfolio.commands import (
     ExecuteTrade,
     LiquidatePosition,
     MarkPrice,
+    SetPositionMode,
     Withdraw,
 )
 from astratrade_core.portfolio.evolve import book, replay, utc_day
-from astratrade_core.portfolio.state import PortfolioState
+from astratrade_core.portfolio.state import Holding, PortfolioState
 from astratrade_core.risk.limits import Exposure, RiskPolicy, evaluate
 from astratrade_core.trading.fills import (
     Fill,
@@ -92,6 +105,7 @@ from astratrade_core.trading.fills import (
     apply_fill,
     funding_payment,
 )
+from astratrade_core.trading.orders import PositionMode, PositionSide
 
 __all__ = ["PORTFOLIO", "Decision", "decide", "exposure_after"]
 
@@ -165,9 +179,21 @@ def _insufficient(currency: str, needed: Decimal, available: Decimal) -> Failure
         currency=currency, needed=needed, available=available))
 
 
-def _no_position(symbol: str) -> Failure[DomainError]:
-    return Failure(DomainError.not_found("portfolio.no_position", f"no open position in {symbol}",
-                                  symbol=symbol))
+def _no_position(symbol: str, side: PositionSide = PositionSide.BOTH) -> Failure[DomainError]:
+    leg = "" if side is PositionSide.BOTH else f" ({side.value} leg)"
+    return Failure(DomainError.not_found("portfolio.no_position",
+                                         f"no open position in {symbol}{leg}", symbol=symbol,
+                                         position_side=side.value))
+
+
+def _leg_of(state: PortfolioState, side: PositionSide) -> Result[PositionSide, DomainError]:
+    """``side`` if it suits the account's mode: ``BOTH`` in one-way, ``LONG``/``SHORT`` in
+    hedge mode."""
+    if (side is PositionSide.BOTH) == (state.mode is PositionMode.ONE_WAY):
+        return Success(side)
+    return Failure(DomainError.rejected(
+        "portfolio.position_side", f"position side {side.value} does not match the account's "
+        f"{state.mode.value} mode", position_side=side.value, mode=state.mode.value))
 
 
 def _envelope(command: Command, n: int) -> dict[str, Any]:
@@ -213,11 +239,14 @@ def _adds_exposure(before: Decimal, after: Decimal) -> bool:
 
 def exposure_after(state: PortfolioState, *, symbol: str, quote_currency: str,
                    after: PositionState, price: Decimal, cash_delta: Decimal,
-                   command: Command, policy: RiskPolicy) -> Exposure:
-    """The :class:`~astratrade_core.risk.limits.Exposure` if ``symbol``'s position became
+                   command: Command, policy: RiskPolicy,
+                   side: PositionSide = PositionSide.BOTH) -> Exposure:
+    """The :class:`~astratrade_core.risk.limits.Exposure` if ``symbol``'s leg ``side`` became
     ``after`` at ``price`` and cash moved by ``cash_delta`` (realized P&L minus fee).
 
-    Other positions in ``quote_currency`` count at their marks; the traded one at ``price``.
+    Other symbols' positions in ``quote_currency`` count at their marks; every leg of
+    ``symbol`` at ``price`` (the fill price becomes the symbol's mark), and the symbol's
+    notional adds up its legs.  Every open leg counts as an open position.
 
     >>> from datetime import UTC, datetime
     >>> from decimal import Decimal as D
@@ -231,16 +260,21 @@ def exposure_after(state: PortfolioState, *, symbol: str, quote_currency: str,
     (Decimal('-0.5'), Decimal('-0.5'), Decimal('20'), 1, 1)
     """
     unrealized = after.unrealized_pnl(price)
-    gross = symbol_notional = _mul(_abs(after.quantity), price)
+    symbol_notional = _mul(_abs(after.quantity), price)
     open_count = 1 if after.quantity != 0 else 0
+    gross = ZERO
     for other in state.positions.values():
-        if other.symbol == symbol or other.fills.quantity == 0:
+        if other.fills.quantity == 0 or (other.symbol == symbol and other.side is side):
             continue
         open_count += 1
-        if other.quote_currency == quote_currency:
+        if other.symbol == symbol:  # the symbol's other hedge leg, at the fill price
+            unrealized = _add(unrealized, other.fills.unrealized_pnl(price))
+            symbol_notional = _add(symbol_notional, _mul(_abs(other.fills.quantity), price))
+        elif other.quote_currency == quote_currency:
             mark = state.marks[other.symbol]
             unrealized = _add(unrealized, other.fills.unrealized_pnl(mark))
             gross = _add(gross, _mul(_abs(other.fills.quantity), mark))
+    gross = _add(gross, symbol_notional)
     cash = _add(state.cash_of(quote_currency), cash_delta)
     today = state.day == utc_day(command.issued_at)
     day_pnl = state.day_pnl.get(quote_currency, ZERO) if today else ZERO
@@ -258,56 +292,77 @@ def _execute(state: PortfolioState, c: ExecuteTrade) -> Decision:
                     _number(c.fee, "fee"),
                     _typed(c.liquidity, Liquidity, "liquidity", "maker or taker"),
                     _typed(c.policy, RiskPolicy, "policy", "a RiskPolicy"),
-                    ).bind(lambda _: _execute_checked(state, c))
+                    _typed(c.position_side, PositionSide, "position_side",
+                           "both, long or short"),
+                    ).bind(lambda _: _leg_of(state, c.position_side)).bind(
+                        lambda side: _execute_checked(state, c, side))
 
 
-def _execute_checked(state: PortfolioState, c: ExecuteTrade) -> Decision:
-    held = state.positions.get(c.symbol)
-    if held is not None and held.quote_currency != c.quote_currency:
+def _quoted_elsewhere(state: PortfolioState, symbol: str, quote: str) -> Holding | None:
+    """A leg of ``symbol`` held in a quote currency other than ``quote``, if any."""
+    return next((h for h in state.legs(symbol) if h.quote_currency != quote), None)
+
+
+def _execute_checked(state: PortfolioState, c: ExecuteTrade, side: PositionSide) -> Decision:
+    held = _quoted_elsewhere(state, c.symbol, c.quote_currency)
+    if held is not None:
         return Failure(DomainError.invalid(
             "portfolio.currency_mismatch",
             f"{c.symbol} is quoted in {held.quote_currency}, not {c.quote_currency}",
             symbol=c.symbol, held=held.quote_currency, given=c.quote_currency))
-    before = state.position(c.symbol)
+    before = state.position(c.symbol, side)
     after, realized = apply_fill(before, Fill(c.quantity, c.price, c.fee, c.liquidity))
+    if (side is PositionSide.LONG and after.quantity < 0) or (
+            side is PositionSide.SHORT and after.quantity > 0):
+        return Failure(DomainError.rejected(
+            "portfolio.exceeds_leg", f"a fill of {c.quantity} would take the {side.value} leg "
+            f"of {c.symbol} ({before.quantity}) through zero", symbol=c.symbol,
+            position_side=side.value, held=before.quantity, quantity=c.quantity))
     realized = book(realized)
     if _adds_exposure(before.quantity, after.quantity):
         exposure = exposure_after(state, symbol=c.symbol, quote_currency=c.quote_currency,
                                   after=after, price=c.price, cash_delta=_sub(realized, c.fee),
-                                  command=c, policy=c.policy)
+                                  command=c, policy=c.policy, side=side)
         breaches = evaluate(c.policy, exposure)
         if breaches:
             return Success((RiskLimitHit(**_envelope(c, 0), symbol=c.symbol,
                                          quantity=c.quantity, price=c.price,
-                                         breaches=breaches),))
+                                         breaches=breaches, position_side=side.value),))
     trade = TradeExecuted(**_envelope(c, 0), symbol=c.symbol, quote_currency=c.quote_currency,
                           quantity=c.quantity, price=c.price, fee=c.fee,
-                          liquidity=c.liquidity.value, realized_pnl=realized)
+                          liquidity=c.liquidity.value, realized_pnl=realized,
+                          position_side=side.value)
     if after.quantity != 0:
         return Success((trade,))
-    return Success((trade, _closed(c, c.quote_currency, before, after)))
+    return Success((trade, _closed(c, c.quote_currency, before, after, side)))
 
 
 def _closed(c: ExecuteTrade | ClosePosition | LiquidatePosition, quote: str,
-            held: PositionState, final: PositionState) -> PositionClosed:
+            held: PositionState, final: PositionState, side: PositionSide) -> PositionClosed:
     """The second event of a fill that ends flat: ``held`` was the position before it."""
     return PositionClosed(**_envelope(c, 1), symbol=c.symbol, quote_currency=quote,
                           realized_pnl=final.realized_pnl, fees_paid=final.fees_paid,
                           funding_paid=final.funding_paid, quantity=held.quantity,
-                          cost_basis=held.cost_basis, exit_price=c.price)
+                          cost_basis=held.cost_basis, exit_price=c.price,
+                          position_side=side.value)
 
 
 def _close(state: PortfolioState, c: ClosePosition | LiquidatePosition) -> Decision:
-    side = (_typed(c.liquidity, Liquidity, "liquidity", "maker or taker")
-            if isinstance(c, ClosePosition) else Success(None))
+    liquidity = (_typed(c.liquidity, Liquidity, "liquidity", "maker or taker")
+                 if isinstance(c, ClosePosition) else Success(None))
     return _checked(c, _name(c.symbol, "symbol"), _positive(c.price, "price"),
-                    _number(c.fee, "fee"), side).bind(lambda _: _close_checked(state, c))
+                    _number(c.fee, "fee"), liquidity,
+                    _typed(c.position_side, PositionSide, "position_side",
+                           "both, long or short"),
+                    ).bind(lambda _: _leg_of(state, c.position_side)).bind(
+                        lambda side: _close_checked(state, c, side))
 
 
-def _close_checked(state: PortfolioState, c: ClosePosition | LiquidatePosition) -> Decision:
-    held = state.positions.get(c.symbol)
+def _close_checked(state: PortfolioState, c: ClosePosition | LiquidatePosition,
+                   side: PositionSide) -> Decision:
+    held = state.positions.get((c.symbol, side))
     if held is None or held.fills.quantity == 0:
-        return _no_position(c.symbol)
+        return _no_position(c.symbol, side)
     quantity = CONTEXT.minus(held.fills.quantity)
     after, realized = apply_fill(held.fills, Fill(quantity, c.price, c.fee))
     realized = book(realized)
@@ -316,12 +371,13 @@ def _close_checked(state: PortfolioState, c: ClosePosition | LiquidatePosition) 
         first = TradeExecuted(**_envelope(c, 0), symbol=c.symbol,
                               quote_currency=held.quote_currency, quantity=quantity,
                               price=c.price, fee=c.fee, liquidity=c.liquidity.value,
-                              realized_pnl=realized)
+                              realized_pnl=realized, position_side=side.value)
     else:
         first = PositionLiquidated(**_envelope(c, 0), symbol=c.symbol,
                                    quote_currency=held.quote_currency, quantity=quantity,
-                                   price=c.price, fee=c.fee, realized_pnl=realized)
-    return Success((first, _closed(c, held.quote_currency, held.fills, after)))
+                                   price=c.price, fee=c.fee, realized_pnl=realized,
+                                   position_side=side.value)
+    return Success((first, _closed(c, held.quote_currency, held.fills, after, side)))
 
 
 def _funding(state: PortfolioState, c: ApplyFunding) -> Decision:
@@ -331,13 +387,31 @@ def _funding(state: PortfolioState, c: ApplyFunding) -> Decision:
 
 
 def _funding_checked(state: PortfolioState, c: ApplyFunding) -> Decision:
-    held = state.positions.get(c.symbol)
-    if held is None or held.fills.quantity == 0:
+    legs = state.legs(c.symbol)
+    if not legs:
         return _no_position(c.symbol)
-    payment = book(funding_payment(held.fills.quantity, c.mark_price, c.rate))
-    return Success((FundingApplied(**_envelope(c, 0), symbol=c.symbol,
-                                   quote_currency=held.quote_currency, rate=c.rate,
-                                   mark_price=c.mark_price, payment=payment),))
+    return Success(tuple(
+        FundingApplied(**_envelope(c, n), symbol=c.symbol, quote_currency=held.quote_currency,
+                       rate=c.rate, mark_price=c.mark_price,
+                       payment=book(funding_payment(held.fills.quantity, c.mark_price, c.rate)),
+                       position_side=held.side.value)
+        for n, held in enumerate(legs)))
+
+
+def _set_mode(state: PortfolioState, c: SetPositionMode) -> Decision:
+    return _checked(c, _typed(c.mode, PositionMode, "mode", "one_way or hedge")).bind(
+        lambda _: _set_mode_checked(state, c))
+
+
+def _set_mode_checked(state: PortfolioState, c: SetPositionMode) -> Decision:
+    if c.mode is state.mode:
+        return Success(())
+    held = state.open_positions()
+    if held:
+        return Failure(DomainError.rejected(
+            "portfolio.positions_open", f"cannot switch to {c.mode.value} mode with {held} "
+            "open position(s)", mode=c.mode.value, open_positions=held))
+    return Success((PositionModeChanged(**_envelope(c, 0), mode=c.mode.value),))
 
 
 def _mark(state: PortfolioState, c: MarkPrice) -> Decision:
@@ -354,6 +428,7 @@ _RULES: Final[dict[type[Command], Callable[[PortfolioState, Any], Decision]]] = 
     LiquidatePosition: _close,
     ApplyFunding: _funding,
     MarkPrice: _mark,
+    SetPositionMode: _set_mode,
 }
 
 

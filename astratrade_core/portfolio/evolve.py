@@ -21,6 +21,10 @@ Per event (``cur`` = the event's currency or quote currency):
 * ``FundingApplied``: :func:`~astratrade_core.trading.fills.apply_funding`; cash down by
   the payment; its ``mark_price`` becomes the symbol's mark.
 * ``PriceMarked``: the symbol's mark.
+* ``PositionModeChanged``: the account's position mode.
+
+Events that touch a position act on the leg ``(symbol, position_side)``: ``"both"`` in
+one-way mode, ``"long"`` or ``"short"`` in hedge mode; both legs share the symbol's mark.
 * ``RiskLimitHit`` and events of other domains leave the portfolio unchanged.
 
 >>> from datetime import UTC, datetime
@@ -56,6 +60,7 @@ from astratrade_core.events.trading import (
     FundsWithdrawn,
     PositionClosed,
     PositionLiquidated,
+    PositionModeChanged,
     PriceMarked,
     TradeExecuted,
 )
@@ -64,10 +69,12 @@ from astratrade_core.portfolio.state import (
     Holding,
     Ledger,
     PortfolioState,
+    PositionKey,
     TradeTimes,
     hour_start,
 )
 from astratrade_core.trading.fills import Fill, PositionState, apply_fill, apply_funding
+from astratrade_core.trading.orders import PositionMode, PositionSide
 
 __all__ = ["BOOKING_PLACES", "TRADE_MEMORY", "book", "evolve", "replay", "utc_day"]
 
@@ -84,6 +91,8 @@ _FLAT = PositionState.FLAT
 _UNSEEN = PositionState(quantity=ONE)  # a sentinel, compared by identity
 # Ledger slots in the mutable form used inside the fold.
 _DEP, _WDR, _PNL, _FEE, _FUND = range(5)
+# An event's position_side (a str) as the PositionSide keying the positions.
+_SIDE: Final = {side.value: side for side in PositionSide}
 
 
 def book(amount: Decimal) -> Decimal:
@@ -117,38 +126,38 @@ _Ledgers = dict[str, list[Decimal]]
 
 class _Positions:
     """Positions touched by a fold, over the untouched persistent map (so folding one event
-    costs O(1) map updates, not a copy of every position)."""
+    costs O(1) map updates, not a copy of every position).  Keyed by ``(symbol, leg)``."""
 
     __slots__ = ("base", "quotes", "touched")
 
-    def __init__(self, base: PMap[str, Holding]) -> None:
+    def __init__(self, base: PMap[PositionKey, Holding]) -> None:
         self.base = base
-        self.touched: dict[str, PositionState | None] = {}  # None = closed
-        self.quotes: dict[str, str] = {}
+        self.touched: dict[PositionKey, PositionState | None] = {}  # None = closed
+        self.quotes: dict[PositionKey, str] = {}
 
-    def get(self, symbol: str, quote: str) -> PositionState:
-        """The current fills of ``symbol`` (flat if none; then quoted in ``quote``)."""
-        found = self.touched.get(symbol, _UNSEEN)
+    def get(self, key: PositionKey, quote: str) -> PositionState:
+        """The current fills of leg ``key`` (flat if none; then quoted in ``quote``)."""
+        found = self.touched.get(key, _UNSEEN)
         if found is _UNSEEN:
-            held = self.base.get(symbol)
+            held = self.base.get(key)
             if held is not None:
-                self.quotes[symbol] = held.quote_currency
+                self.quotes[key] = held.quote_currency
                 return held.fills
             found = None
         if found is None:
-            self.quotes[symbol] = quote
+            self.quotes[key] = quote
             return _FLAT
         return found
 
-    def freeze(self) -> PMap[str, Holding]:
+    def freeze(self) -> PMap[PositionKey, Holding]:
         if not self.touched:
             return self.base
         changed = self.base.evolver()
-        for symbol, fills in self.touched.items():
+        for key, fills in self.touched.items():
             if fills is not None:
-                changed[symbol] = Holding(symbol, self.quotes[symbol], fills)
-            elif symbol in self.base:
-                changed.remove(symbol)
+                changed[key] = Holding(key[0], self.quotes[key], fills, key[1])
+            elif key in self.base:
+                changed.remove(key)
         return changed.persistent()
 
 
@@ -156,7 +165,8 @@ def _funding(event: FundingApplied, *, positions: _Positions, marks: dict[str, D
              cash: dict[str, Decimal], ledgers: _Ledgers, day: date | None,
              day_pnl: dict[str, Decimal]) -> tuple[date, dict[str, Decimal]]:
     cur, payment, symbol = event.quote_currency, event.payment, event.symbol
-    positions.touched[symbol] = apply_funding(positions.get(symbol, cur), payment)
+    key = (symbol, _SIDE[event.position_side])
+    positions.touched[key] = apply_funding(positions.get(key, cur), payment)
     marks[symbol] = event.mark_price
     cash[cur] = _sub(cash.get(cur, ZERO), payment)
     ledger = ledgers.setdefault(cur, [ZERO] * 5)
@@ -297,17 +307,19 @@ def replay(events: Iterable[Event],  # noqa: PLR0915 - one hot loop, every event
     late: list[datetime] = []
     # Hot-loop locals (LOAD_FAST instead of global lookups).
     add, sub, booked, fold_fill, new_fill, fills_types = _add, _sub, _book, apply_fill, Fill, _FILLS
+    sides, mode = _SIDE, state.mode
 
     for event in events:
         if isinstance(event, fills_types):
             symbol, cur, fee = event.symbol, event.quote_currency, event.fee
-            before = touched.get(symbol)
+            key = (symbol, sides[event.position_side])
+            before = touched.get(key)
             if before is None:
-                before = positions.get(symbol, cur)
+                before = positions.get(key, cur)
             after, realized = fold_fill(before, new_fill(event.quantity, event.price, fee))
             if realized:
                 realized = booked(realized)
-            touched[symbol] = after
+            touched[key] = after
             marks[symbol] = event.price
             net = sub(realized, fee)
             cash[cur] = add(cash.get(cur, ZERO), net)
@@ -334,10 +346,13 @@ def replay(events: Iterable[Event],  # noqa: PLR0915 - one hot loop, every event
                                     ledgers=ledgers, day=day, day_pnl=day_pnl)
             day_start, day_end = _day_bounds(day)
         elif isinstance(event, PositionClosed):
-            touched[event.symbol] = None
-            positions.quotes.pop(event.symbol, None)
+            key = (event.symbol, sides[event.position_side])
+            touched[key] = None
+            positions.quotes.pop(key, None)
         elif isinstance(event, FundsDeposited | FundsWithdrawn | FeeCharged):
             _money(event, cash, ledgers)
+        elif isinstance(event, PositionModeChanged):
+            mode = PositionMode(event.mode)
 
     recent = state.recent_trades if current is None else _recent(hours, current, late)
     return PortfolioState(
@@ -348,4 +363,5 @@ def replay(events: Iterable[Event],  # noqa: PLR0915 - one hot loop, every event
         day=day,
         day_pnl=pmap(day_pnl),
         recent_trades=recent,
+        mode=mode,
     )

@@ -1,6 +1,12 @@
 """The portfolio's state: cash and cumulative ledger per currency, open positions, marks,
-today's P&L and the last day of trade times.  Built only by
+today's P&L, the last day of trade times and the position mode.  Built only by
 :func:`~astratrade_core.portfolio.evolve.evolve` / :func:`~astratrade_core.portfolio.evolve.replay`.
+
+Positions are keyed by ``(symbol, leg)``: the leg is
+:attr:`~astratrade_core.trading.orders.PositionSide.BOTH` in one-way mode (one net position
+per symbol) and ``LONG`` or ``SHORT`` in hedge mode, where a symbol may hold both legs at once.
+Both legs share the symbol's mark; unrealized P&L, equity, gross notional and the count of open
+positions add them up leg by leg.
 
 The account is margined: positions settle in their quote currency, so cash moves only by
 deposits, withdrawals, realized P&L, fees and funding.  Hence, per currency, exactly::
@@ -27,8 +33,12 @@ from pyrsistent.typing import PMap
 
 from astratrade_core.numeric import CONTEXT, ZERO
 from astratrade_core.trading.fills import PositionState
+from astratrade_core.trading.orders import PositionMode, PositionSide
 
-__all__ = ["Holding", "Ledger", "PortfolioState", "TradeTimes", "hour_start"]
+__all__ = ["Holding", "Ledger", "PortfolioState", "PositionKey", "TradeTimes", "hour_start"]
+
+#: How positions are keyed: ``(symbol, leg)``.
+PositionKey = tuple[str, PositionSide]
 
 _add = CONTEXT.add
 _sub = CONTEXT.subtract
@@ -119,7 +129,7 @@ TradeTimes.EMPTY = TradeTimes()
 @attrs.frozen
 class Holding:
     """The portfolio's open (or just-flattened, until its ``PositionClosed``) position in
-    ``symbol``: its quote currency and its ``fills``, the
+    ``symbol`` on leg ``side``: its quote currency and its ``fills``, the
     :class:`~astratrade_core.trading.fills.PositionState` folded with
     :func:`~astratrade_core.trading.fills.apply_fill`.  (A position as a trader states it to
     a calculator - quantity, entry and mark - is :class:`astratrade_core.trading.Position`.)"""
@@ -127,23 +137,31 @@ class Holding:
     symbol: str
     quote_currency: str
     fills: PositionState
+    side: PositionSide = PositionSide.BOTH
+
+    @property
+    def key(self) -> PositionKey:
+        """``(symbol, side)``, the key of :attr:`PortfolioState.positions`."""
+        return (self.symbol, self.side)
 
 
 @attrs.frozen(kw_only=True)
 class PortfolioState:
     """Everything ``decide`` needs, as pyrsistent maps of frozen values.
 
-    ``day`` is the UTC date of the latest P&L event and ``day_pnl`` the net realized P&L
-    (realized - trade fees - funding) per currency on that day; ``recent_trades`` holds the
-    execution times within 24 hours of the latest one, sorted."""
+    ``positions`` are keyed by ``(symbol, leg)`` (:data:`PositionKey`); ``day`` is the UTC
+    date of the latest P&L event and ``day_pnl`` the net realized P&L (realized - trade fees -
+    funding) per currency on that day; ``recent_trades`` holds the execution times within 24
+    hours of the latest one, sorted; ``mode`` is one-way or hedge."""
 
     cash: PMap[str, Decimal] = attrs.field(factory=pmap)
     ledgers: PMap[str, Ledger] = attrs.field(factory=pmap)
-    positions: PMap[str, Holding] = attrs.field(factory=pmap)
+    positions: PMap[PositionKey, Holding] = attrs.field(factory=pmap)
     marks: PMap[str, Decimal] = attrs.field(factory=pmap)
     day: date | None = None
     day_pnl: PMap[str, Decimal] = attrs.field(factory=pmap)
     recent_trades: TradeTimes = TradeTimes.EMPTY
+    mode: PositionMode = PositionMode.ONE_WAY
 
     EMPTY: ClassVar[PortfolioState]
 
@@ -155,10 +173,28 @@ class PortfolioState:
         """The cumulative ledger of ``currency``."""
         return self.ledgers.get(currency, Ledger.EMPTY)
 
-    def position(self, symbol: str) -> PositionState:
-        """The fill state of ``symbol`` (flat when there is none)."""
-        found = self.positions.get(symbol)
+    def position(self, symbol: str, side: PositionSide = PositionSide.BOTH) -> PositionState:
+        """The fill state of ``symbol``'s leg ``side`` (flat when there is none)."""
+        found = self.positions.get((symbol, side))
         return PositionState.FLAT if found is None else found.fills
+
+    def legs(self, symbol: str) -> tuple[Holding, ...]:
+        """The open legs of ``symbol``: one in one-way mode, up to two in hedge mode (long
+        first).
+
+        >>> from decimal import Decimal as D
+        >>> long = Holding("X", "USD", PositionState(D("1"), D("10")), PositionSide.LONG)
+        >>> short = Holding("X", "USD", PositionState(D("-2"), D("-22")), PositionSide.SHORT)
+        >>> s = PortfolioState(positions=pmap({h.key: h for h in (short, long)}),
+        ...                    marks=pmap({"X": D("11")}), mode=PositionMode.HEDGE)
+        >>> [h.side.value for h in s.legs("X")], s.open_positions(), s.gross_notional("USD")
+        (['long', 'short'], 2, Decimal('33'))
+        >>> s.unrealized_pnl("USD")          # the long gains 1, the short 0: both legs count
+        Decimal('1')
+        """
+        return tuple(held for side in _LEG_ORDER
+                     if (held := self.positions.get((symbol, side))) is not None
+                     and held.fills.quantity != 0)
 
     def mark(self, symbol: str) -> Decimal | None:
         """The last mark (or trade price) of ``symbol``, if any."""
@@ -177,7 +213,7 @@ class PortfolioState:
 
         >>> from decimal import Decimal as D
         >>> s = PortfolioState(cash=pmap({"USD": D("100")}), marks=pmap({"X": D("12")}),
-        ...                    positions=pmap({"X": Holding("X", "USD",
+        ...                    positions=pmap({("X", PositionSide.BOTH): Holding("X", "USD",
         ...                                                  PositionState(D("2"), D("20")))}))
         >>> s.equity("USD"), s.unrealized_pnl("USD"), s.gross_notional("USD")  # 2 * (12 - 10)
         (Decimal('104'), Decimal('4'), Decimal('24'))
@@ -193,7 +229,7 @@ class PortfolioState:
         return total
 
     def open_positions(self) -> int:
-        """How many positions are not flat, across currencies."""
+        """How many positions (legs) are not flat, across currencies."""
         return sum(1 for p in self.positions.values() if p.fills.quantity != 0)
 
     def currencies(self) -> frozenset[str]:
@@ -203,3 +239,4 @@ class PortfolioState:
 
 
 PortfolioState.EMPTY = PortfolioState()
+_LEG_ORDER = (PositionSide.BOTH, PositionSide.LONG, PositionSide.SHORT)

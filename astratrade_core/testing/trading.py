@@ -38,6 +38,7 @@ from astratrade_core.portfolio.commands import (
     ExecuteTrade,
     LiquidatePosition,
     MarkPrice,
+    SetPositionMode,
     Withdraw,
 )
 from astratrade_core.portfolio.decide import decide
@@ -46,6 +47,7 @@ from astratrade_core.portfolio.state import PortfolioState
 from astratrade_core.risk.limits import RiskPolicy
 from astratrade_core.testing.strategies import decimals, hostile_values, positive_decimals
 from astratrade_core.trading.fills import FeeSchedule, Fill, Liquidity
+from astratrade_core.trading.orders import OrderRequest, PositionMode, PositionSide, Trailing
 from astratrade_core.trading.pnl import Position
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "PORTFOLIO_SYMBOLS",
     "fills",
     "hostile_commands",
+    "hostile_orders",
     "increments",
     "instruments",
     "margin_tier_sets",
@@ -162,7 +165,7 @@ def instruments(draw: st.DrawFn, tiered: bool = True) -> Instrument:
 PORTFOLIO_SYMBOLS: Final = {"BTCUSD": "USD", "ETHUSD": "USD", "BTCEUR": "EUR"}
 #: Every command type ``decide`` has a rule for.
 COMMAND_TYPES: Final = (Deposit, Withdraw, ChargeFee, ExecuteTrade, ClosePosition,
-                        LiquidatePosition, ApplyFunding, MarkPrice)
+                        LiquidatePosition, ApplyFunding, MarkPrice, SetPositionMode)
 _T0: Final = datetime(2026, 5, 1, tzinfo=UTC)
 _LOOSE: Final = RiskPolicy(max_leverage=Decimal("20"))
 
@@ -177,7 +180,9 @@ class _Meta(typing.TypedDict):
 def portfolio_commands(draw: st.DrawFn, n: int = 0, policy: RiskPolicy = _LOOSE,
                        start: datetime = _T0) -> Command:
     """Any portfolio command with id ``c{n}`` on account ``acct``, issued within three days
-    of ``start`` (so often out of time order), valid or not for the state it will meet.
+    of ``start`` (so often out of time order), valid or not for the state it will meet:
+    position commands name any leg (one-way's ``BOTH`` half the time), and some switch the
+    position mode.
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=10)
@@ -191,7 +196,9 @@ def portfolio_commands(draw: st.DrawFn, n: int = 0, policy: RiskPolicy = _LOOSE,
     currency = draw(st.sampled_from(["USD", "EUR"]))
     price = positive_decimals(1000, 2)
     kind = draw(st.sampled_from(["deposit", "withdraw", "fee", "trade", "trade", "trade",
-                                 "close", "liquidate", "funding", "mark"]))
+                                 "close", "liquidate", "funding", "mark", "mode"]))
+    leg = draw(st.sampled_from([PositionSide.BOTH, PositionSide.BOTH, PositionSide.LONG,
+                                PositionSide.SHORT]))
     if kind == "deposit":
         return Deposit(**meta, currency=currency, amount=draw(positive_decimals(100_000, 2)))
     if kind == "withdraw":
@@ -203,13 +210,15 @@ def portfolio_commands(draw: st.DrawFn, n: int = 0, policy: RiskPolicy = _LOOSE,
         return ExecuteTrade(**meta, symbol=symbol, quote_currency=PORTFOLIO_SYMBOLS[symbol],
                             quantity=draw(decimals(-5, 5, 3).filter(lambda q: q != 0)),
                             price=draw(price), fee=draw(decimals(-1, 5, 2)), policy=policy,
-                            liquidity=draw(st.sampled_from(Liquidity)))
+                            liquidity=draw(st.sampled_from(Liquidity)), position_side=leg)
     if kind == "close":
         return ClosePosition(**meta, symbol=symbol, price=draw(price),
-                             fee=draw(decimals(-1, 5, 2)))
+                             fee=draw(decimals(-1, 5, 2)), position_side=leg)
     if kind == "liquidate":
         return LiquidatePosition(**meta, symbol=symbol, price=draw(price),
-                                 fee=draw(decimals(0, 5, 2)))
+                                 fee=draw(decimals(0, 5, 2)), position_side=leg)
+    if kind == "mode":
+        return SetPositionMode(**meta, mode=draw(st.sampled_from(PositionMode)))
     if kind == "funding":
         return ApplyFunding(**meta, symbol=symbol, mark_price=draw(price),
                             rate=draw(decimals(Decimal("-0.001"), Decimal("0.001"), 6)))
@@ -261,3 +270,24 @@ def hostile_commands(known: Mapping[object, st.SearchStrategy[Any]] | None = Non
                                  for f in attrs.fields(cls)})
 
     return st.one_of([of(cls) for cls in (*COMMAND_TYPES, Command)])
+
+
+@st.composite
+def hostile_orders(draw: st.DrawFn) -> OrderRequest:
+    """Orders whose every field is a hostile value of its declared type (a ``Trailing`` built
+    from hostile values too): what :func:`~astratrade_core.trading.orders.admit` must answer
+    with a ``Result``.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=10)
+    ... @given(hostile_orders())
+    ... def check(o): assert isinstance(o, OrderRequest)
+    >>> check()
+    """
+    hints = typing.get_type_hints(OrderRequest)
+    known: dict[object, st.SearchStrategy[Any]] = {
+        Trailing: st.builds(Trailing, hostile_values(Decimal), st.booleans(),
+                            hostile_values(Decimal | None)),
+    }
+    return OrderRequest(**{f.name: draw(hostile_values(hints[f.name], known))
+                           for f in attrs.fields(OrderRequest)})

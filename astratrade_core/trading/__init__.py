@@ -1,10 +1,18 @@
-"""Trading maths: P&L, fills and average cost, sizing, margin and liquidation, stops.
+"""Trading maths: P&L, fills and average cost, sizing, margin and liquidation, stops,
+funding schedules, and orders (kinds, triggers, time in force, OCO and bracket groups).
 
 Linear (quote-margined) contracts in ``pnl``, ``fills``, ``sizing``, ``margin``, ``stops``;
 inverse (coin-margined) contracts in ``inverse`` (P&L, fees, harmonic average entry) and
 ``inverse_margin`` (margin, liquidation, sizing in coin).
 """
 
+from astratrade_core.trading.brackets import (
+    GroupActions,
+    GroupKind,
+    GroupState,
+    OrderGroup,
+    validate_group,
+)
 from astratrade_core.trading.fills import (
     FeeSchedule,
     Fill,
@@ -15,6 +23,7 @@ from astratrade_core.trading.fills import (
     funding_payment,
     position_from_fills,
 )
+from astratrade_core.trading.funding import FundingHistory, FundingSchedule, funding_payments
 from astratrade_core.trading.inverse import (
     InversePosition,
     InverseState,
@@ -47,6 +56,22 @@ from astratrade_core.trading.margin import (
     round_liquidation_price,
     round_margin_up,
 )
+from astratrade_core.trading.matching import Market, Step, reducible, step, triggered
+from astratrade_core.trading.orders import (
+    OrderKind,
+    OrderRequest,
+    OrderStatus,
+    PositionMode,
+    PositionSide,
+    Side,
+    TimeInForce,
+    Trailing,
+    WorkingOrder,
+    admit,
+    is_reducing,
+    marketable,
+    validate_order,
+)
 from astratrade_core.trading.pnl import (
     Position,
     calculate_pnl,
@@ -67,11 +92,29 @@ __all__ = [
     "Fill",
     "InversePosition",
     "InverseState",
+    "FundingHistory",
+    "FundingSchedule",
+    "GroupActions",
+    "GroupKind",
+    "GroupState",
     "Liquidity",
+    "Market",
+    "OrderGroup",
+    "OrderKind",
+    "OrderRequest",
+    "OrderStatus",
     "Position",
+    "PositionMode",
+    "PositionSide",
     "PositionSize",
     "PositionState",
+    "Side",
+    "Step",
     "StopLevels",
+    "TimeInForce",
+    "Trailing",
+    "WorkingOrder",
+    "admit",
     "apply_fill",
     "apply_inverse_fill",
     "apply_funding",
@@ -81,6 +124,7 @@ __all__ = [
     "equity_at",
     "fixed_fractional_size",
     "funding_payment",
+    "funding_payments",
     "initial_margin",
     "inverse_average_entry_wad",
     "inverse_cross_liquidation_price",
@@ -95,17 +139,24 @@ __all__ = [
     "inverse_pnl",
     "inverse_pnl_wad",
     "inverse_state_from_fills",
+    "is_reducing",
     "isolated_liquidation_price",
     "isolated_liquidation_price_wad",
     "kelly_fraction",
     "maintenance_margin",
     "margin_ratio",
+    "marketable",
     "pnl_wad",
     "position_from_fills",
     "position_size_wad",
     "require_inverse",
+    "reducible",
     "round_liquidation_price",
     "round_margin_up",
     "round_size_down",
+    "step",
     "stop_levels",
+    "triggered",
+    "validate_group",
+    "validate_order",
 ]

@@ -258,6 +258,20 @@ class PositionState:
         margin = _div(_abs(self.cost_basis), leverage)
         return Some(_mul(_div(self.unrealized_pnl(mark_price), margin), _HUNDRED))
 
+    def net_roi_percent(self, mark_price: Decimal, leverage: Decimal = ONE) -> Maybe[Decimal]:
+        """Return on the open position's initial margin after every cost, in percent:
+        :meth:`total_pnl` (realized, fees and funding included) ``/ (|cost_basis| / leverage)
+        * 100``.  ``Nothing`` when flat.  Funding received raises it, funding paid lowers it.
+
+        >>> s = PositionState(Decimal("2"), Decimal("200"), funding_paid=Decimal("1"))
+        >>> s.net_roi_percent(Decimal("105"), Decimal("10")).unwrap()  # (10 - 1) / 20 * 100
+        Decimal('45.00')
+        """
+        if self.quantity == 0:
+            return Nothing
+        margin = _div(_abs(self.cost_basis), leverage)
+        return Some(_mul(_div(self.total_pnl(mark_price), margin), _HUNDRED))
+
     def break_even_price(self, exit_fee_rate: Decimal = ZERO) -> Maybe[Decimal]:
         """The mark at which closing everything, paying ``exit_fee_rate`` on the exit notional,
         leaves the state's total P&L (realized - fees - funding + close P&L - exit fee) at zero.

@@ -35,6 +35,15 @@ quantity, commission, maker flag per trade).  A partially filled order is report
 (or ``CANCELLED``) *with* the executions so far; :meth:`CcxtVenue.on_prices` polls tracked
 open orders and reports only executions not reported before.
 
+**Order types.** Every core order kind, time in force, post-only, reduce-only and hedge leg
+maps onto Binance's parameters through ccxt (:func:`ccxt_order`); conditional orders go to
+Binance's Algo Service (``/fapi/v1/algoOrder``) and are followed to their ``actualOrderId``
+once triggered.  Binance refusals keep their own codes
+(:data:`~astratrade_shell.exchanges.binance_orders.BINANCE_REFUSALS`).  OCO pairs
+and brackets, which Binance USDⓈ-M lacks, run the core's group rules client-side
+(:meth:`CcxtVenue.submit_group`).  :meth:`~CcxtVenue.funding_rate_history` and
+:meth:`~CcxtVenue.funding_schedules` read funding exactly from the venue's strings.
+
 **Credentials** come only from the environment or a TOML file (:class:`Credentials`); they
 never appear in reprs, log records or error messages (secrets are scrubbed from ccxt errors).
 
@@ -66,13 +75,33 @@ from astratrade_core.money import Currency
 from astratrade_core.numeric import CONTEXT, parse_decimal
 from astratrade_core.portfolio import ExecuteTrade
 from astratrade_core.risk import RiskPolicy
-from astratrade_core.trading import Fill, Liquidity
-from astratrade_shell.exchanges.port import (
-    Execution,
-    OrderReport,
+from astratrade_core.trading import (
+    Fill,
+    FundingHistory,
+    FundingSchedule,
+    GroupActions,
+    GroupKind,
+    GroupState,
+    Liquidity,
+    OrderGroup,
+    OrderKind,
     OrderRequest,
     OrderStatus,
+    PositionMode,
+    TimeInForce,
+    validate_group,
 )
+from astratrade_shell.exchanges.binance_orders import (
+    ALGO_STATUS,
+    BINANCE_REFUSALS,
+    NO_CHANGE,
+    ORDER_STATUS,
+    TrackedOrder,
+    ccxt_order,
+    lookup_params,
+    unsupported,
+)
+from astratrade_shell.exchanges.port import Execution, OrderReport
 from astratrade_shell.exchanges.venue_access import (
     REDACT,
     Credentials,
@@ -95,16 +124,6 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 _T = TypeVar("_T")
-
-_STATUS = {
-    "NEW": OrderStatus.OPEN,
-    "PARTIALLY_FILLED": OrderStatus.OPEN,
-    "FILLED": OrderStatus.FILLED,
-    "CANCELED": OrderStatus.CANCELLED,
-    "EXPIRED": OrderStatus.CANCELLED,
-    "REJECTED": OrderStatus.CANCELLED,
-}
-
 
 @attrs.frozen
 class Ticker:
@@ -195,7 +214,8 @@ def fill_commands(report: OrderReport, *, quote_currency: str, policy: RiskPolic
     """The portfolio commands that book a report's executions: one
     :class:`~astratrade_core.portfolio.ExecuteTrade` per venue trade, whose ``command_id``
     ``"<client_order_id>:trade:<venue trade id>"`` makes booking the same fill twice a no-op
-    for the application's command idempotency.  ``decide`` turns each into ``TradeExecuted``.
+    for the application's command idempotency; each books on the order's leg
+    (``position_side``).  ``decide`` turns each into ``TradeExecuted``.
 
     >>> from astratrade_core.trading import Fill
     >>> from astratrade_shell.exchanges.port import OrderRequest, OrderStatus, Side
@@ -213,7 +233,7 @@ def fill_commands(report: OrderReport, *, quote_currency: str, policy: RiskPolic
                      account_id=e.account_id, issued_at=issued_at, symbol=e.symbol,
                      quote_currency=quote_currency, quantity=e.fill.quantity,
                      price=e.fill.price, policy=policy, fee=e.fill.fee,
-                     liquidity=e.fill.liquidity)
+                     liquidity=e.fill.liquidity, position_side=report.request.position_side)
         for index, e in enumerate(report.executions))
 
 
@@ -232,9 +252,9 @@ class CcxtVenue:
         self._sleep = sleep
         self._secrets = tuple(s for s in secrets if s)
         self._prices: dict[str, Decimal] = {}
-        self._orders: dict[str, OrderRequest] = {}
-        self._reports: dict[str, OrderReport] = {}
-        self._reported: dict[str, set[str]] = {}
+        self._orders: dict[str, TrackedOrder] = {}
+        self._groups: dict[str, GroupState] = {}
+        self._outbox: list[OrderReport] = []
 
     @classmethod
     def connect(cls, credentials: Credentials | None, *, account_id: str,
@@ -275,15 +295,28 @@ class CcxtVenue:
             text = text.replace(secret, "***")
         return text[:400]
 
+    def _venue_code(self) -> int | None:
+        """Binance's error code in the reply that raised, read from the raw body (ccxt's
+        message may carry only the text)."""
+        try:
+            reply = json.loads(self._ex.last_http_response or "null")
+        except (TypeError, ValueError):
+            return None
+        code = reply.get("code") if isinstance(reply, dict) else None
+        return code if isinstance(code, int) and not isinstance(code, bool) else None
+
     def _refusal(self, exc: Exception) -> DomainError:
         ccxt = _ccxt()
 
+        message = self._scrub(f"{type(exc).__name__}: {exc}")
+        mapped = BINANCE_REFUSALS.get(self._venue_code() or 0)
+        if mapped is not None:
+            return DomainError.rejected(mapped, message, venue_code=self._venue_code())
         code = ("exchange.insufficient_funds" if isinstance(exc, ccxt.InsufficientFunds)
                 else "exchange.not_found" if isinstance(exc, ccxt.OrderNotFound)
                 else "exchange.invalid_order" if isinstance(exc, ccxt.InvalidOrder)
                 else "exchange.auth" if isinstance(exc, ccxt.AuthenticationError)
                 else "exchange.rejected")
-        message = self._scrub(f"{type(exc).__name__}: {exc}")
         if code == "exchange.not_found":
             return DomainError.not_found(code, message)
         if code == "exchange.auth":
@@ -296,6 +329,7 @@ class CcxtVenue:
 
         for attempt in range(1, self._retry.attempts + 1):
             self._bucket.acquire()
+            self._ex.last_http_response = None  # a refusal reads the code of its own reply
             try:
                 return Success(fn())
             except ccxt.OperationFailed as exc:
@@ -442,46 +476,107 @@ class CcxtVenue:
                                         _num(r["entryPrice"], "entryPrice"))
                           for r in rows if _num(r["positionAmt"], "positionAmt") != 0}))
 
+
+    # -- funding -----------------------------------------------------------------------------
+
+    def funding_rate_history(self, symbol: str, *, since: datetime | None = None,
+                             limit: int = 100) -> Result[FundingHistory, DomainError]:
+        """Published funding rates (``GET /fapi/v1/fundingRate``), exact from the venue's
+        ``fundingRate`` strings, at their ``fundingTime``."""
+        query: dict[str, Any] = {"symbol": symbol, "limit": limit}
+        if since is not None:
+            query["startTime"] = int(since.timestamp() * 1000)
+        rows = self._call(lambda: self._ex.fapiPublicGetFundingRate(query)).bind(_decode(
+            lambda reply: [(datetime.fromtimestamp(int(r["fundingTime"]) / 1000, UTC),
+                            _num(r["fundingRate"], "fundingRate")) for r in reply]))
+        return rows.bind(FundingHistory.of)
+
+    def funding_schedules(self) -> Result[Mapping[str, FundingSchedule], DomainError]:
+        """The symbols whose funding Binance adjusted (``GET /fapi/v1/fundingInfo``): interval
+        (``fundingIntervalHours``) and the rate's cap and floor, exact from its strings."""
+        def schedules(reply: Any) -> dict[str, FundingSchedule]:
+            out: dict[str, FundingSchedule] = {}
+            for r in reply:
+                made = FundingSchedule.of(hours=int(r["fundingIntervalHours"]),
+                                          cap=_num(r["adjustedFundingRateCap"], "cap"),
+                                          floor=_num(r["adjustedFundingRateFloor"], "floor"))
+                if isinstance(made, Failure):
+                    raise _MalformedError(f"funding info: {', '.join(made.failure().codes())}")
+                out[r["symbol"]] = made.unwrap()
+            return out
+        return self._call(lambda: self._ex.fapiPublicGetFundingInfo({})).bind(
+            _decode(schedules))
+
     # -- trading (Exchange port) -------------------------------------------------------------
+
+    def set_position_mode(self, account_id: str, mode: PositionMode,
+                          ) -> Result[PositionMode, DomainError]:
+        """One-way or hedge mode (``POST /fapi/v1/positionSide/dual``); the mode the account
+        already has is a success (Binance's -4059 "No need to change")."""
+        if account_id != self._account_id:
+            return Failure(DomainError.not_found("exchange.unknown_account",
+                                                 f"this connection trades {self._account_id}",
+                                                 account_id=account_id))
+        done = self._call(lambda: self._ex.set_position_mode(mode is PositionMode.HEDGE))
+        if isinstance(done, Failure) and self._venue_code() != NO_CHANGE:
+            return done
+        return Success(mode)
 
     def submit(self, order: OrderRequest) -> Result[OrderReport, DomainError]:
         """Place an order once per ``client_order_id`` (see *Idempotency* above)."""
-        seen = self._reports.get(order.client_order_id)
-        if seen is not None:
-            return Success(seen)
-        if order.client_order_id in self._orders:  # placed and still open: report, not resend
-            return self._poll(self._orders[order.client_order_id], fresh_only=False)
+        tracked = self._orders.get(order.client_order_id)
+        if tracked is not None:
+            if tracked.status.is_final or tracked.status is OrderStatus.PENDING:
+                return Success(tracked.report(everything=True))
+            return self._poll(tracked, everything=True)
+        tracked = TrackedOrder(order)
+        sent = self._send(tracked)
+        if isinstance(sent, Success):
+            self._orders[order.client_order_id] = tracked
+        return sent
+
+    def _send(self, tracked: TrackedOrder) -> Result[OrderReport, DomainError]:
+        """Place ``tracked``'s order at the venue and fold the reply in."""
+        refused = unsupported(tracked.request)
+        if refused is not None:
+            return Failure(refused)
+        placed = self._place(tracked.request)
+        if isinstance(placed, Failure):
+            return placed
+        tracked.status = OrderStatus.OPEN
+        return self._update(tracked, placed.unwrap(), everything=True)
+
+    def _place(self, order: OrderRequest) -> Result[Mapping[str, Any], DomainError]:
         market = self._market(order.symbol)
         if isinstance(market, Failure):
             return market
         unified = market.unwrap()["symbol"]
         cid = venue_client_order_id(order.client_order_id)
-        price = None if order.limit_price is None else str(order.limit_price)
+        kind, price, params = ccxt_order(order, cid)
 
         def create() -> Any:
-            return self._ex.create_order(unified, order.kind.value, order.side.value,
-                                         str(order.quantity), price, {"newClientOrderId": cid})
+            return self._ex.create_order(unified, kind, order.side.value, str(order.quantity),
+                                         price, params)
 
-        placed = self._call_once_per_id(create, unified, cid)
-        if isinstance(placed, Failure):
-            return placed
-        self._orders[order.client_order_id] = order
-        return self._report(order, placed.unwrap()["info"], fresh_only=False)
+        def lookup() -> Any:
+            return self._ex.fetch_order(None, unified, lookup_params(order, cid))
 
-    def _call_once_per_id(self, create: Callable[[], Any], unified: str, cid: str,
-                          ) -> Result[Any, DomainError]:
+        return self._call_once_per_id(create, lookup, cid).map(lambda placed: placed["info"])
+
+    def _call_once_per_id(self, create: Callable[[], Any], lookup: Callable[[], Any],
+                          cid: str) -> Result[Any, DomainError]:
         ccxt = _ccxt()
 
         for attempt in range(1, self._retry.attempts + 1):
             if attempt > 1:  # the failed attempt may have reached the venue: look it up first
-                found = self._call(lambda: self._ex.fetch_order(
-                    None, unified, {"origClientOrderId": cid}))
+                found = self._call(lookup)
                 if isinstance(found, Success):
                     _log.info("order %s found after a transient failure; not resubmitted", cid)
                     return found
                 if found.failure().code != "exchange.not_found":
                     return found
             self._bucket.acquire()
+            self._ex.last_http_response = None
             try:
                 return Success(create())
             except ccxt.OperationFailed as exc:
@@ -496,71 +591,208 @@ class CcxtVenue:
                 return Failure(self._refusal(exc))
         raise AssertionError("unreachable: attempts >= 1")
 
-    def _report(self, order: OrderRequest, info: Mapping[str, Any], *, fresh_only: bool,
+    def _update(self, tracked: TrackedOrder, info: Mapping[str, Any], *, everything: bool,
                 ) -> Result[OrderReport, DomainError]:
+        """Fold a venue reply about ``tracked`` in (a conditional order's algo reply leads to
+        its matching-engine order once triggered), then its group's rules."""
+        order = tracked.request
+        if order.kind.is_conditional and "algoStatus" in info:
+            actual = str(info.get("actualOrderId") or "")
+            if not actual:
+                tracked.status = ALGO_STATUS.get(str(info["algoStatus"]), OrderStatus.OPEN)
+                return Success(self._grouped(tracked, tracked.report(everything=everything)))
+            tracked.actual_id = actual
+            fetched = self._market(order.symbol).bind(lambda m: self._call(
+                lambda: self._ex.fetch_order(actual, m["symbol"])))
+            if isinstance(fetched, Failure):
+                return fetched
+            info = fetched.unwrap()["info"]
         executed = _decode(lambda i: _num(i.get("executedQty", "0"), "executedQty"))(info)
         if isinstance(executed, Failure):
             return executed
-        status = _STATUS.get(info.get("status", ""), OrderStatus.OPEN)
-        executions: tuple[Execution, ...] = ()
+        tracked.actual_id = str(info["orderId"])
+        tracked.status = ORDER_STATUS.get(str(info.get("status", "")), OrderStatus.OPEN)
         if executed.unwrap() > 0:
-            trades = self._executions(order, str(info["orderId"]), fresh_only=fresh_only)
+            trades = self._executions(tracked)
             if isinstance(trades, Failure):
                 return trades
-            executions = trades.unwrap()
-        report = OrderReport(order, status, executions)
-        if status is not OrderStatus.OPEN:
-            self._orders.pop(order.client_order_id, None)
-            if not fresh_only:
-                self._reports[order.client_order_id] = report
-        return Success(report)
+        return Success(self._grouped(tracked, tracked.report(everything=everything)))
 
-    def _executions(self, order: OrderRequest, order_id: str, *, fresh_only: bool,
-                    ) -> Result[tuple[Execution, ...], DomainError]:
+    def _executions(self, tracked: TrackedOrder) -> Result[None, DomainError]:
+        order = tracked.request
         quote = self._ex.markets_by_id[order.symbol][0]["info"]["quoteAsset"]
         listed = self._call(lambda: self._ex.fapiPrivateGetUserTrades(
-            {"symbol": order.symbol, "orderId": order_id})).bind(_decode(
+            {"symbol": order.symbol, "orderId": tracked.actual_id})).bind(_decode(
                 lambda rows: [(str(t["id"]), _execution(order, t, quote)) for t in rows]))
         if isinstance(listed, Failure):
             return listed
-        seen = self._reported.setdefault(order.client_order_id, set())
-        fresh = [(tid, e) for tid, e in listed.unwrap() if not (fresh_only and tid in seen)]
-        seen.update(tid for tid, _ in fresh)
-        return Success(tuple(e for _, e in fresh))
+        for trade_id, execution in listed.unwrap():
+            if trade_id not in tracked.trade_ids:
+                tracked.trade_ids.add(trade_id)
+                tracked.executions.append(execution)
+        return Success(None)
+
+    def _grouped(self, tracked: TrackedOrder, report: OrderReport) -> OrderReport:
+        """Apply ``tracked``'s group rules after an update; siblings' reports go to the
+        outbox (the next :meth:`on_prices` returns them)."""
+        if tracked.group is None:
+            return report
+        state, actions = self._groups[tracked.group].on_update(
+            tracked.request.client_order_id, tracked.status, tracked.filled)
+        self._groups[tracked.group] = state
+        self._act(actions)
+        return report
+
+    def _act(self, actions: GroupActions) -> None:
+        for cid in actions.cancel:
+            sibling = self._orders.get(cid)
+            if sibling is None or sibling.status.is_final:
+                continue
+            if sibling.status is OrderStatus.PENDING:
+                sibling.status = OrderStatus.CANCELLED
+                self._outbox.append(sibling.report(everything=False))
+                continue
+            cancelled = self._cancel_at_venue(sibling)
+            if isinstance(cancelled, Failure):
+                _log.warning("cannot cancel %s: %s", cid, cancelled.failure().code)
+                continue
+            self._outbox.append(cancelled.unwrap())
+        for request in actions.place:  # an exit cancelled meanwhile (its sibling fired) stays so
+            if self._orders[request.client_order_id].status is OrderStatus.PENDING:
+                self._outbox.append(self._arm(request))
+
+    def _arm(self, request: OrderRequest) -> OrderReport:
+        """Place a bracket exit; one the market has already passed (Binance -2021) closes at
+        market instead, reduce-only, under the same id."""
+        tracked = self._orders[request.client_order_id]
+        tracked.request = request
+        sent = self._send(tracked)
+        if isinstance(sent, Failure) and sent.failure().code == "order.would_trigger":
+            tracked.request = attrs.evolve(
+                request, kind=OrderKind.MARKET, stop_price=None, limit_price=None,
+                trailing=None, time_in_force=TimeInForce.GTC)
+            sent = self._send(tracked)
+        if isinstance(sent, Failure):
+            _log.warning("cannot place exit %s: %s", request.client_order_id,
+                         sent.failure().code)
+            tracked.status = OrderStatus.EXPIRED
+        return tracked.report(everything=True)  # newly placed: nothing reported before
+
+    def submit_group(self, group: OrderGroup,
+                     ) -> Result[tuple[OrderReport, ...], DomainError]:
+        """Place an OCO pair or a bracket.  Binance USDⓈ-M has neither, so the adapter runs
+        the core's group rules itself: it places the legs (a bracket's exits once its entry
+        completes) and cancels the sibling at the venue when it sees a leg execute; a leg
+        cancelled before it was sent (its sibling filled on arrival) is never sent.  Between
+        two polls both legs could trade at the venue; reduce-only exits bound the total to
+        the position."""
+        if group.group_id in self._groups:
+            return Success(tuple(self._current(o.client_order_id) for o in group.orders))
+        checked = validate_group(group)
+        if isinstance(checked, Failure):
+            return checked
+        if any(o.client_order_id in self._orders for o in group.orders):
+            return Failure(DomainError.conflict(
+                "exchange.duplicate_order", "a member's client order id is already in use",
+                group_id=group.group_id))
+        self._groups[group.group_id] = GroupState.start(group)
+        for o in group.orders:
+            self._orders[o.client_order_id] = TrackedOrder(o, status=OrderStatus.PENDING,
+                                                       group=group.group_id)
+        live = group.orders if group.kind is GroupKind.OCO else group.orders[:1]
+        for index, order in enumerate(live):
+            tracked = self._orders[order.client_order_id]
+            if tracked.status is not OrderStatus.PENDING:  # cancelled by a sibling's fill
+                continue
+            sent = self._send(tracked)
+            if isinstance(sent, Failure):
+                for earlier in live[:index]:
+                    self.cancel(earlier.client_order_id)
+                del self._groups[group.group_id]
+                for o in group.orders:
+                    self._orders.pop(o.client_order_id, None)
+                return sent
+        members = {o.client_order_id for o in group.orders}
+        self._outbox = [r for r in self._outbox if r.request.client_order_id not in members]
+        return Success(tuple(self._current(o.client_order_id) for o in group.orders))
+
+    def _current(self, client_order_id: str) -> OrderReport:
+        return self._orders[client_order_id].report(everything=True)
 
     def cancel(self, client_order_id: str) -> Result[OrderReport, DomainError]:
-        """Cancel a tracked open order; the report carries any fills not yet reported."""
-        order = self._orders.get(client_order_id)
-        if order is None:
+        """Cancel a tracked open order; the report carries any fills not yet reported.  Its
+        group's rules may cancel or arm siblings (reported by the next :meth:`on_prices`)."""
+        tracked = self._orders.get(client_order_id)
+        if tracked is None or tracked.status.is_final:
             return Failure(DomainError.rejected("exchange.not_open", "no open order with that id",
-                                          client_order_id=client_order_id))
-        return self._market(order.symbol).bind(lambda m: self._call(
-            lambda: self._ex.cancel_order(None, m["symbol"], {
-                "origClientOrderId": venue_client_order_id(client_order_id)}))).bind(
-            lambda placed: self._report(order, placed["info"], fresh_only=True))
+                                                client_order_id=client_order_id))
+        if tracked.status is OrderStatus.PENDING:
+            tracked.status = OrderStatus.CANCELLED
+            report: Result[OrderReport, DomainError] = Success(tracked.report(everything=False))
+        else:
+            report = self._cancel_at_venue(tracked)
+        if isinstance(report, Success) and tracked.group is not None:
+            state, actions = self._groups[tracked.group].on_cancel(client_order_id)
+            self._groups[tracked.group] = state
+            self._act(actions)
+            self._grouped(tracked, report.unwrap())
+        return report
 
-    def _poll(self, order: OrderRequest, *, fresh_only: bool = True,
-              ) -> Result[OrderReport, DomainError]:
+    def _cancel_at_venue(self, tracked: TrackedOrder) -> Result[OrderReport, DomainError]:
+        order = tracked.request
         market = self._market(order.symbol)
         if isinstance(market, Failure):
             return market
+        unified = market.unwrap()["symbol"]
         cid = venue_client_order_id(order.client_order_id)
-        polled = self._call(lambda: self._ex.fetch_order(
-            None, market.unwrap()["symbol"], {"origClientOrderId": cid}))
+        if order.kind.is_conditional and tracked.actual_id is None:
+            done = self._call(lambda: self._ex.cancel_order(
+                None, unified, {"clientAlgoId": cid, "trigger": True}))
+            if isinstance(done, Failure):
+                return done
+            tracked.status = OrderStatus.CANCELLED
+            return Success(tracked.report(everything=False))
+        params = {} if order.kind.is_conditional else {"origClientOrderId": cid}
+        return self._call(lambda: self._ex.cancel_order(
+            tracked.actual_id if order.kind.is_conditional else None, unified, params)).bind(
+            lambda placed: self._update(tracked, placed["info"], everything=False))
+
+    def _poll(self, tracked: TrackedOrder, *, everything: bool = False,
+              ) -> Result[OrderReport, DomainError]:
+        order = tracked.request
+        market = self._market(order.symbol)
+        if isinstance(market, Failure):
+            return market
+        unified = market.unwrap()["symbol"]
+        cid = venue_client_order_id(order.client_order_id)
+        if order.kind.is_conditional and tracked.actual_id is None:
+            query = {"clientAlgoId": cid, "trigger": True}
+            polled = self._call(lambda: self._ex.fetch_order(None, unified, query))
+        else:
+            actual = tracked.actual_id
+            polled = self._call(lambda: self._ex.fetch_order(
+                actual if order.kind.is_conditional else None, unified,
+                {} if order.kind.is_conditional else {"origClientOrderId": cid}))
         if isinstance(polled, Failure):
             return polled
-        return self._report(order, polled.unwrap()["info"], fresh_only=fresh_only)
+        return self._update(tracked, polled.unwrap()["info"], everything=everything)
 
     def on_prices(self, prices: Mapping[str, Decimal]) -> tuple[OrderReport, ...]:
-        """Poll every tracked open order; report those with new executions or a final state."""
+        """Poll every tracked working order; report those with new executions or a final
+        state, and what their groups' rules did to their siblings."""
         self._prices.update(prices)
         out: list[OrderReport] = []
-        for order in list(self._orders.values()):
-            report = self._poll(order)
+        for tracked in list(self._orders.values()):
+            if tracked.status is not OrderStatus.OPEN:
+                continue
+            report = self._poll(tracked)
             if isinstance(report, Failure):
-                _log.warning("cannot poll %s: %s", order.client_order_id, report.failure().code)
+                _log.warning("cannot poll %s: %s", tracked.request.client_order_id,
+                             report.failure().code)
                 continue
             value = report.unwrap()
-            if value.executions or value.status is not OrderStatus.OPEN:
+            if value.executions or value.status.is_final:
                 out.append(value)
+        out += self._outbox
+        self._outbox = []
         return tuple(out)

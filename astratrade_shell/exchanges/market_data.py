@@ -1,4 +1,5 @@
-"""Deterministic market data: a seeded random walk, or prices replayed from a CSV file.
+"""Deterministic market data: a seeded random walk, or prices replayed from a CSV file; and
+funding-rate histories read from a CSV file (:func:`load_funding_rates`).
 
 The random walk is integer-driven so that a seed gives the same prices on every platform:
 each step draws twelve uniform integers (Irwin-Hall), whose centred sum approximates a
@@ -21,6 +22,7 @@ from __future__ import annotations
 import csv
 import random
 from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,8 +30,9 @@ from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
 from astratrade_core.numeric import CONTEXT, ONE, ZERO, Rounding, parse_positive, round_to_increment
+from astratrade_core.trading import FundingHistory
 
-__all__ = ["CsvPrices", "RandomWalk", "load_csv_prices"]
+__all__ = ["CsvPrices", "RandomWalk", "load_csv_prices", "load_funding_rates"]
 
 _UNIFORM = 10_000
 _DRAWS = 12  # Irwin-Hall: the sum of 12 U(0,1) has mean 6 and variance 1
@@ -106,3 +109,46 @@ def load_csv_prices(path: Path) -> Result[CsvPrices, DomainError]:
     except OSError as exc:
         return Failure(DomainError.invalid("prices.unreadable", f"cannot read {path}: {exc}"))
     return Success(CsvPrices(list(steps.values())))
+
+
+def _funding_time(text: str) -> datetime | None:
+    """An aware ISO 8601 time, or Binance's epoch milliseconds; ``None`` if neither."""
+    if text.isdigit():
+        return datetime.fromtimestamp(int(text) / 1000, UTC) if len(text) <= 15 else None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.utcoffset() is not None else None
+
+
+def load_funding_rates(path: Path) -> Result[Mapping[str, FundingHistory], DomainError]:
+    """Read ``symbol,time,rate`` rows (header required; ``time`` an ISO 8601 time with its
+    offset, or epoch milliseconds as Binance's ``fundingTime``; ``rate`` a fraction, kept
+    exactly as written) into one :class:`~astratrade_core.trading.FundingHistory` per symbol.
+    A malformed row is a Failure naming its line.
+    """
+    rows: dict[str, list[tuple[datetime, str]]] = {}
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames is None or not {"symbol", "time", "rate"} <= set(
+                    reader.fieldnames):
+                return Failure(DomainError.invalid("funding.header",
+                                                   "funding CSV needs columns symbol, time, rate"))
+            for row in reader:
+                moment = _funding_time(row.get("time") or "")
+                if moment is None or not row.get("symbol") or not row.get("rate"):
+                    return Failure(DomainError.invalid(
+                        "funding.row", f"line {reader.line_num}: bad symbol, time or rate",
+                        line=reader.line_num))
+                rows.setdefault(row["symbol"], []).append((moment, row["rate"]))
+    except OSError as exc:
+        return Failure(DomainError.invalid("funding.unreadable", f"cannot read {path}: {exc}"))
+    histories: dict[str, FundingHistory] = {}
+    for symbol, entries in rows.items():
+        history = FundingHistory.of(entries)
+        if isinstance(history, Failure):
+            return history
+        histories[symbol] = history.unwrap()
+    return Success(histories)

@@ -47,7 +47,7 @@ __all__ = ["PORTFOLIO_EVENTS", "Liquidation", "PlayerView", "ReadModels", "RiskV
 #: The events the portfolio fold understands.
 PORTFOLIO_EVENTS = frozenset({
     "FundsDeposited", "FundsWithdrawn", "FeeCharged", "TradeExecuted", "PositionClosed",
-    "FundingApplied", "PriceMarked", "PositionLiquidated", "RiskLimitHit",
+    "FundingApplied", "PriceMarked", "PositionLiquidated", "RiskLimitHit", "PositionModeChanged",
 })
 _PLAYER_EVENTS = frozenset({"XPGained", "LevelUp", "AchievementUnlocked", "StreakExtended"})
 _RISK_EVENTS = frozenset({"RiskLimitHit", "PositionLiquidated"})

@@ -168,13 +168,14 @@ class Accounts:
             return None
         currencies = sorted(state.currencies())
         positions = []
-        for symbol, held in sorted(state.positions.items()):
+        for (symbol, side), held in sorted(state.positions.items()):
             fills = held.fills
             if fills.quantity == 0:
                 continue
             mark = state.mark(symbol)
             positions.append({
-                "symbol": symbol, "quote_currency": held.quote_currency,
+                "symbol": symbol, "position_side": side.value,
+                "quote_currency": held.quote_currency,
                 "quantity": fills.quantity, "average_entry_price": fills.average_entry_price,
                 "mark_price": mark,
                 "unrealized_pnl": None if mark is None else fills.unrealized_pnl(mark),

@@ -11,6 +11,8 @@ import pytest
 from pyrsistent import pmap
 from pyrsistent.typing import PMap
 
+from astratrade_core.portfolio import Holding, PortfolioState
+from astratrade_core.trading import PositionMode, PositionSide, PositionState
 from astratrade_shell.app import Application, SimulatedClock
 from astratrade_shell.bus import InProcessBus
 from astratrade_shell.community import (
@@ -96,3 +98,15 @@ def test_portfolio_snapshot_plus_tail_equals_a_full_replay() -> None:
         assert PORTFOLIO_SNAPSHOTS.decode(PORTFOLIO_SNAPSHOTS.encode(via_snapshot.state)) == \
             via_snapshot.state
     assert snapshotted > 0
+
+
+def test_a_hedged_portfolio_keyed_by_symbol_and_leg_round_trips() -> None:
+    legs = (Holding("X", "USD", PositionState(Decimal("1"), Decimal("100")), PositionSide.LONG),
+            Holding("X", "USD", PositionState(Decimal("-2"), Decimal("-220")),
+                    PositionSide.SHORT))
+    state = PortfolioState(positions=pmap({h.key: h for h in legs}),
+                           marks=pmap({"X": Decimal("105")}), mode=PositionMode.HEDGE)
+    data = PORTFOLIO_SNAPSHOTS.encode(state)
+    assert PORTFOLIO_SNAPSHOTS.decode(data) == state
+    assert data == PORTFOLIO_SNAPSHOTS.encode(PORTFOLIO_SNAPSHOTS.decode(data))  # canonical
+    assert b'"positions":[[["X","long"],' in data  # a sorted list of [key, value] pairs

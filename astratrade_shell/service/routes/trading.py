@@ -149,9 +149,11 @@ def close(account_id: AccountId, symbol: Symbol, request: Request, who: Caller,
 
 
 class PositionView(BaseModel):
-    """An open position (decimals as strings; the mark is the last trade or mark price)."""
+    """An open position (decimals as strings; the mark is the last trade or mark price);
+    ``position_side`` is ``both`` in one-way mode, ``long`` or ``short`` for a hedge-mode leg."""
 
     symbol: str
+    position_side: str
     quote_currency: str
     quantity: str
     average_entry_price: str

@@ -1,5 +1,6 @@
-"""Trading events on the wire: exact bytes, and version-1 fills still load after the
-``liquidity`` field was added in version 2."""
+"""Trading events on the wire: exact bytes, version-1 fills still load after the
+``liquidity`` field was added in version 2, and records written before hedge mode (version 3's
+``position_side``) load as one-way legs."""
 
 from __future__ import annotations
 
@@ -35,15 +36,15 @@ V1 = (b'{"event_id":"c7:0","occurred_at":"2026-05-01T09:30:00.000000Z","payload"
 def test_trade_bytes_are_canonical() -> None:
     assert encode(TRADE) == (
         b'{"event_id":"c7:0","occurred_at":"2026-05-01T09:30:00.000000Z","payload":{'
-        b'"fee":"3.20","liquidity":"taker","price":"32000","quantity":"-0.5",'
-        b'"quote_currency":"USD","realized_pnl":"1000.0","symbol":"BTCUSD"},'
-        b'"stream_id":"acct-1","type":"TradeExecuted","version":2}')
+        b'"fee":"3.20","liquidity":"taker","position_side":"both","price":"32000",'
+        b'"quantity":"-0.5","quote_currency":"USD","realized_pnl":"1000.0",'
+        b'"symbol":"BTCUSD"},"stream_id":"acct-1","type":"TradeExecuted","version":3}')
 
 
 def test_version_one_fills_load_as_taker_fills() -> None:
     assert PLATFORM_EVENTS.upcaster("TradeExecuted", 1) is not None
     assert decode(V1, PLATFORM_EVENTS) == Success(TRADE)
-    # Loading does not rewrite history: the lifted event re-encodes as version 2.
+    # Loading does not rewrite history: the lifted event re-encodes as the current version.
     assert encode(decode(V1, PLATFORM_EVENTS).unwrap()) == encode(TRADE)
 
 
@@ -60,3 +61,29 @@ def test_risk_hits_carry_their_breaches_as_nested_records() -> None:
     assert (b'"breaches":[{"actual":"8","code":"risk.max_leverage","limit":"5"}]'
             in data)
     assert decode(data, PLATFORM_EVENTS) == Success(hit)
+
+
+# Version-2 records of each event that gained a leg, as stored before hedge mode.
+V2_TRADE = (b'{"event_id":"c7:0","occurred_at":"2026-05-01T09:30:00.000000Z","payload":{'
+            b'"fee":"3.20","liquidity":"maker","price":"32000","quantity":"-0.5",'
+            b'"quote_currency":"USD","realized_pnl":"1000.0","symbol":"BTCUSD"},'
+            b'"stream_id":"acct-1","type":"TradeExecuted","version":2}')
+V1_FUNDING = (b'{"event_id":"c9:0","occurred_at":"2026-05-01T08:00:00.000000Z","payload":{'
+              b'"mark_price":"32000","payment":"3.2","quote_currency":"USD","rate":"0.0001",'
+              b'"symbol":"BTCUSD"},"stream_id":"acct-1","type":"FundingApplied","version":1}')
+V1_HIT = (b'{"event_id":"c8:0","occurred_at":"2026-05-01T08:00:00.000000Z","payload":{'
+          b'"breaches":[],"price":"1","quantity":"1","symbol":"X"},"stream_id":"acct-1",'
+          b'"type":"RiskLimitHit","version":1}')
+
+
+def test_records_written_before_hedge_mode_load_as_one_way_legs() -> None:
+    trade = decode(V2_TRADE, PLATFORM_EVENTS).unwrap()
+    assert isinstance(trade, TradeExecuted)
+    assert (trade.liquidity, trade.position_side, trade.schema_version) == ("maker", "both", 3)
+    funding = decode(V1_FUNDING, PLATFORM_EVENTS).unwrap()
+    assert (funding.event_type, getattr(funding, "position_side", None)) == (
+        "FundingApplied", "both")
+    hit = decode(V1_HIT, PLATFORM_EVENTS).unwrap()
+    assert isinstance(hit, RiskLimitHit) and hit.position_side == "both"
+    # a version-1 fill climbs both steps: taker, then one-way
+    assert decode(V1, PLATFORM_EVENTS).unwrap() == TRADE

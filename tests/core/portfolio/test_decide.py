@@ -37,7 +37,7 @@ from astratrade_core.portfolio import (
     replay,
 )
 from astratrade_core.risk import RiskPolicy
-from astratrade_core.trading import Liquidity
+from astratrade_core.trading import Liquidity, PositionSide
 
 D = Decimal
 T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
@@ -108,7 +108,7 @@ def test_a_trading_day_end_to_end() -> None:
         D("500"), D("18.0"), D("4.8"))
     assert s.cash_of("USD") == D("10477.2")
     assert s.open_positions() == 0
-    assert "BTCUSD" not in s.positions
+    assert ("BTCUSD", PositionSide.BOTH) not in s.positions
     # Ledger: 10000 + 500 - 18 - 4.8 = 10477.2, the cash exactly.
     ledger = s.ledger("USD")
     assert (ledger.deposited, ledger.realized_pnl, ledger.fees_paid, ledger.funding_paid) == (
@@ -166,9 +166,9 @@ def test_version_one_position_closed_records_upcast_without_the_position() -> No
           b'{"fees_paid":"1","funding_paid":"0","quote_currency":"USD","realized_pnl":"5",'
           b'"symbol":"X"},"stream_id":"acct","type":"PositionClosed","version":1}')
     closed = decode(v1, PLATFORM_EVENTS).unwrap()
-    assert isinstance(closed, PositionClosed) and closed.schema_version == 2
-    assert (closed.realized_pnl, closed.quantity, closed.cost_basis, closed.exit_price) == (
-        D("5"), None, None, None)
+    assert isinstance(closed, PositionClosed) and closed.schema_version == 3
+    assert (closed.realized_pnl, closed.quantity, closed.cost_basis, closed.exit_price,
+            closed.position_side) == (D("5"), None, None, None, "both")
 
 
 def test_fees_outside_fills_need_cash() -> None:

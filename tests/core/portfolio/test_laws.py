@@ -39,6 +39,7 @@ from astratrade_core.portfolio import (
 )
 from astratrade_core.risk import RiskPolicy
 from astratrade_core.testing import hostile_contexts, portfolio_commands, positive_decimals
+from astratrade_core.trading import PositionMode, PositionSide
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
 MAX_OPEN = 2
@@ -167,8 +168,8 @@ class PortfolioMachine(RuleBasedStateMachine):
             went_down = after.cash_of(currency) < before.cash_of(currency)
             if after.cash_of(currency) < 0 and went_down:
                 reduced = isinstance(command, ExecuteTrade) and (
-                    abs(after.position(command.symbol).quantity)
-                    < abs(before.position(command.symbol).quantity))
+                    abs(after.position(command.symbol, command.position_side).quantity)
+                    < abs(before.position(command.symbol, command.position_side).quantity))
                 assert isinstance(command, RISK_REDUCING) or reduced, command
         self.events.extend(decided)
         self.state = after
@@ -197,6 +198,14 @@ class PortfolioMachine(RuleBasedStateMachine):
     def only_open_positions_are_held(self) -> None:
         assert all(p.fills.quantity != 0 for p in self.state.positions.values())
         assert self.state.open_positions() <= MAX_OPEN
+
+    @invariant()
+    def legs_suit_the_mode_and_never_cross_zero(self) -> None:
+        for (symbol, side), held in self.state.positions.items():
+            assert (symbol, side) == held.key
+            assert (side is PositionSide.BOTH) == (self.state.mode is PositionMode.ONE_WAY)
+            assert side is not PositionSide.LONG or held.fills.quantity > 0
+            assert side is not PositionSide.SHORT or held.fills.quantity < 0
 
     @invariant()
     def recent_trades_are_sorted_and_within_a_day(self) -> None:

@@ -1,10 +1,34 @@
 """A loopback emulator of the Binance USDⓈ-M REST endpoints the ccxt adapter uses.
 
 Response shapes are the ones Binance documents for each endpoint (developers.binance.com,
-"USDⓈ-M Futures" REST API: exchangeInfo, ticker/24hr, depth, klines, order, userTrades,
-leverageBracket, v2/balance, v2/positionRisk) trimmed to the fields ccxt and the adapter read;
-numbers keep Binance's types (strings for prices and sizes, JSON numbers in leverage
-brackets).  Errors use Binance's ``{"code": -NNNN, "msg": ...}`` body.
+"USDⓈ-M Futures" REST API: exchangeInfo, ticker/24hr, depth, klines, order, algoOrder,
+userTrades, leverageBracket, positionSide/dual, fundingRate, fundingInfo, v2/balance,
+v2/positionRisk) trimmed to the fields ccxt and the adapter read; numbers keep Binance's types
+(strings for prices and sizes, JSON numbers in leverage brackets and funding intervals).
+Errors use Binance's ``{"code": -NNNN, "msg": ...}`` body.
+
+Matching is the venue's, written here from Binance's documented behaviour, independently of
+the core's rules (the conformance suite compares the two): the account has one last price
+(:meth:`VenueEmulator.move` changes it), positions per symbol and position side built from its
+trades, and a one-way or hedge mode (``positionSide/dual``: -4068 with a position, -4067 with
+an open order, -4059 when unchanged).
+
+* ``MARKET`` orders fill at once: in the scripted ``market_fills`` trades when the quantity is
+  their total (0.004 @ 30000.0 and 0.006 @ 30000.5 for 0.010), else in one trade at the last
+  price.
+* ``LIMIT`` orders marketable at the last price fill at their limit as taker; ``GTX`` ones are
+  refused there (-5022); others rest (``GTC``/``GTX``) or expire (``IOC``/``FOK``).  A resting
+  limit fills as maker when :meth:`VenueEmulator.move` reaches it, or by
+  :meth:`VenueEmulator.fill`.
+* Conditional orders go through ``/fapi/v1/algoOrder`` (Binance moved them to the Algo
+  Service): refused when their trigger already holds (-2021); each :meth:`~VenueEmulator.move`
+  evaluates the documented trigger conditions (STOP/STOP_MARKET, TAKE_PROFIT(_MARKET),
+  TRAILING_STOP_MARKET with ``callbackRate`` in percent and ``activatePrice``); a triggered
+  algo order places its ``actualOrderId`` order (a market order filling in one trade at the
+  last price, or a limit order at ``price``) and becomes ``TRIGGERED``, then ``FINISHED``.
+* ``reduceOnly`` orders (and a hedge leg's closing side) are refused with nothing to reduce
+  (-2022) and clipped to the position when they fill; an order's ``positionSide`` must match
+  the mode (-4061).
 
 Faults are scripted per ``(method, path)``: :meth:`VenueEmulator.fault` queues the next replies
 of that route as an HTTP error, or a delay (the request is processed, then the reply waits).
@@ -50,7 +74,9 @@ EXCHANGE_INFO: dict[str, Any] = {
             {"multiplierDown": "0.9500", "multiplierUp": "1.0500", "multiplierDecimal": "4",
              "filterType": "PERCENT_PRICE"},
         ],
-        "orderTypes": ["LIMIT", "MARKET"], "timeInForce": ["GTC", "IOC", "FOK", "GTX"],
+        "orderTypes": ["LIMIT", "MARKET", "STOP", "STOP_MARKET", "TAKE_PROFIT",
+                       "TAKE_PROFIT_MARKET", "TRAILING_STOP_MARKET"],
+        "timeInForce": ["GTC", "IOC", "FOK", "GTX"],
     }],
 }
 
@@ -86,6 +112,7 @@ class VenueEmulator:
         self.lock = threading.Lock()
         self.faults: dict[tuple[str, str], deque[Fault]] = defaultdict(deque)
         self.calls: list[tuple[str, str]] = []
+        self.sent: list[tuple[str, dict[str, str]]] = []  # (path, params) of every POST
         self.unknown: list[str] = []
         self.orders: dict[str, dict[str, Any]] = {}
         self.trades: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -93,6 +120,15 @@ class VenueEmulator:
         self.echo_api_key = False
         self.commission_asset = "USDT"
         self._next_id = 1000
+        self.last_price = Decimal("30000.0")
+        self.dual = False
+        self.positions: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        self.algos: dict[str, dict[str, Any]] = {}
+        self.funding_rates: list[dict[str, Any]] = [
+            {"symbol": "BTCUSDT", "fundingTime": 1_570_608_000_000, "fundingRate": "-0.03750000",
+             "markPrice": "34287.54619963"},
+            {"symbol": "BTCUSDT", "fundingTime": 1_570_636_800_000, "fundingRate": "0.00010000",
+             "markPrice": "34651.40000000"}]
 
     def fault(self, method: str, path: str, *faults: Fault) -> None:
         """Queue faults for the next requests of ``method path``."""
@@ -108,6 +144,89 @@ class VenueEmulator:
             order = self.orders[client_id]
             self._trade(order, qty, price, maker)
 
+    def move(self, price: str) -> None:
+        """The market trades at ``price``: resting limits it reaches fill as maker at their
+        limit, and conditional orders whose trigger it meets fire."""
+        with self.lock:
+            self.last_price = Decimal(price)
+            for order in list(self.orders.values()):
+                if order["status"] in ("NEW", "PARTIALLY_FILLED") and self._reaches(order):
+                    self._fill_rest(order, order["price"], maker=True)
+            for algo in list(self.algos.values()):
+                if algo["algoStatus"] == "NEW" and self._fires(algo):
+                    self._trigger(algo)
+
+    def _reaches(self, order: dict[str, Any]) -> bool:
+        limit = Decimal(order["price"])
+        return self.last_price <= limit if order["side"] == "BUY" else self.last_price >= limit
+
+    def _leg(self, order: dict[str, Any]) -> tuple[str, str]:
+        return (order["symbol"], order["positionSide"])
+
+    def _reducing(self, order: dict[str, Any]) -> bool:
+        side, leg = order["side"], order["positionSide"]
+        return (order.get("reduceOnly") is True or (leg == "LONG" and side == "SELL")
+                or (leg == "SHORT" and side == "BUY"))
+
+    def _room(self, order: dict[str, Any]) -> Decimal | None:
+        """What a reducing order may still fill (``None``: not reducing)."""
+        if not self._reducing(order):
+            return None
+        held = self.positions[self._leg(order)]
+        opposite = held < 0 if order["side"] == "SELL" else held > 0
+        return Decimal(0) if held == 0 or opposite else abs(held)
+
+    def _fill_rest(self, order: dict[str, Any], price: str, *, maker: bool) -> None:
+        remaining = Decimal(order["origQty"]) - Decimal(order["executedQty"])
+        room = self._room(order)
+        if room is not None and room < remaining:
+            remaining = room
+            if remaining == 0:
+                order["status"] = "EXPIRED"
+                return
+        self._trade(order, str(remaining), price, maker)
+        if room is not None and order["status"] != "FILLED":
+            order["status"] = "EXPIRED"
+
+    def _fires(self, algo: dict[str, Any]) -> bool:
+        p, kind, buy = self.last_price, algo["orderType"], algo["side"] == "BUY"
+        if kind == "TRAILING_STOP_MARKET":
+            best = algo["_best"] = (min(algo["_best"], p) if buy else max(algo["_best"], p))
+            rate = Decimal(algo["callbackRate"]) / 100
+            active: bool = (best <= Decimal(algo["activatePrice"]) if buy
+                            else best >= Decimal(algo["activatePrice"]))
+            return active and (p >= best * (1 + rate) if buy else p <= best * (1 - rate))
+        trigger = Decimal(algo["triggerPrice"])
+        if kind in ("STOP", "STOP_MARKET"):
+            return p >= trigger if buy else p <= trigger
+        return p <= trigger if buy else p >= trigger
+
+    def _would_trigger(self, algo: dict[str, Any]) -> bool:
+        if algo["orderType"] == "TRAILING_STOP_MARKET":
+            if not algo["_activation_given"]:  # defaults to the latest price: never refused
+                return False
+            activation = Decimal(algo["activatePrice"])
+            return (activation >= self.last_price if algo["side"] == "BUY"
+                    else activation <= self.last_price)
+        return self._fires(algo)
+
+    def _trigger(self, algo: dict[str, Any]) -> None:
+        market = algo["orderType"] in ("STOP_MARKET", "TAKE_PROFIT_MARKET",
+                                       "TRAILING_STOP_MARKET")
+        order = self._new_order({
+            "symbol": algo["symbol"], "side": algo["side"], "quantity": algo["quantity"],
+            "type": "MARKET" if market else "LIMIT", "price": algo["price"],
+            "timeInForce": algo["timeInForce"], "positionSide": algo["positionSide"],
+            "reduceOnly": "true" if algo["reduceOnly"] else "false",
+            "newClientOrderId": f"algo-{algo['algoId']}"})
+        if market:
+            self._fill_rest(order, str(self.last_price), maker=False)
+        else:
+            self._match_limit(order)
+        algo["actualOrderId"] = str(order["orderId"])
+        algo["algoStatus"] = ("FINISHED" if order["status"] in ("FILLED", "EXPIRED", "CANCELED")
+                              else "TRIGGERED")
+
     def _trade(self, order: dict[str, Any], qty: str, price: str, maker: bool) -> None:
         self._next_id += 1
         # commission: taker 0.0004, maker 0.0002 of qty * price, cut to 8 places like Binance
@@ -119,16 +238,21 @@ class VenueEmulator:
             "commissionAsset": self.commission_asset,
             "id": self._next_id, "maker": maker, "orderId": order["orderId"], "price": price,
             "qty": qty, "quoteQty": "0", "realizedPnl": "0", "side": order["side"],
-            "positionSide": "BOTH", "symbol": order["symbol"], "time": 1_700_000_000_000})
+            "positionSide": order["positionSide"], "symbol": order["symbol"],
+            "time": 1_700_000_000_000})
         executed = sum((Decimal(t["qty"]) for t in self.trades[order["orderId"]]), Decimal(0))
         order["executedQty"] = str(executed)
         order["status"] = "FILLED" if executed >= Decimal(order["origQty"]) else "PARTIALLY_FILLED"
+        signed = Decimal(qty) if order["side"] == "BUY" else -Decimal(qty)
+        self.positions[self._leg(order)] += signed
 
     def handle(self, method: str, path: str, params: dict[str, str], api_key: str,
                ) -> tuple[int, str, float]:
         """The reply ``(status, body, delay)`` for one request."""
         with self.lock:
             self.calls.append((method, path))
+            if method == "POST":
+                self.sent.append((path, dict(params)))
             queued = self.faults[(method, path)]
             fault = queued.popleft() if queued else Fault()
             if fault.status != 200:
@@ -174,33 +298,139 @@ class VenueEmulator:
                                 "unRealizedProfit": "0", "leverage": "10", "notional": "0"}])
         if path == "/fapi/v1/order":
             return self._order(method, params)
+        if path == "/fapi/v1/algoOrder":
+            return self._algo_order(method, params)
         if path == "/fapi/v1/userTrades":
             return json.dumps(self.trades.get(int(params["orderId"]), []))
+        if path == "/fapi/v1/positionSide/dual" and method == "POST":
+            return self._dual(params["dualSidePosition"] == "true")
+        if path == "/fapi/v1/fundingRate":
+            return json.dumps(self.funding_rates[:int(params.get("limit", 100))])
+        if path == "/fapi/v1/fundingInfo":
+            return json.dumps([{"symbol": "BTCUSDT", "adjustedFundingRateCap": "0.02500000",
+                                "adjustedFundingRateFloor": "-0.02500000",
+                                "fundingIntervalHours": 8, "disclaimer": False}])
         self.unknown.append(f"{method} {path}")
         return json.dumps({"code": -5000, "msg": "unknown path"})
 
+    @staticmethod
+    def _error(code: int, msg: str) -> str:
+        return json.dumps({"code": code, "msg": msg})
+
+    def _dual(self, hedge: bool) -> str:
+        if hedge == self.dual:
+            return self._error(-4059, "No need to change position side.")
+        if any(q != 0 for q in self.positions.values()):
+            return self._error(-4068, "Position side cannot be changed if there exists position.")
+        if any(o["status"] in ("NEW", "PARTIALLY_FILLED") for o in self.orders.values()) or any(
+                a["algoStatus"] == "NEW" for a in self.algos.values()):
+            return self._error(-4067,
+                               "Position side cannot be changed if there exists open orders.")
+        self.dual = hedge
+        return json.dumps({"code": 200, "msg": "success"})
+
+    def _refusal(self, params: dict[str, str]) -> str | None:
+        """The error an order's position side or reduce-only flag earns, if any."""
+        leg = params.get("positionSide", "BOTH")
+        if (leg == "BOTH") == self.dual:
+            return self._error(-4061, "Order's position side does not match user's setting.")
+        probe = {"symbol": params["symbol"], "side": params["side"], "positionSide": leg,
+                 "reduceOnly": params.get("reduceOnly") == "true"}
+        if self._room(probe) == 0:
+            return self._error(-2022, "ReduceOnly Order is rejected.")
+        return None
+
+    def _new_order(self, params: dict[str, str]) -> dict[str, Any]:
+        self._next_id += 1
+        order: dict[str, Any] = {"orderId": self._next_id, "symbol": params["symbol"],
+                                 "status": "NEW",
+                 "clientOrderId": params["newClientOrderId"],
+                 "price": params.get("price", "0"), "avgPrice": "0.00",
+                 "origQty": params["quantity"], "executedQty": "0.000", "cumQty": "0",
+                 "cumQuote": "0", "timeInForce": params.get("timeInForce", "GTC"),
+                 "type": params["type"], "reduceOnly": params.get("reduceOnly") == "true",
+                 "closePosition": False, "side": params["side"],
+                 "positionSide": params.get("positionSide", "BOTH"), "stopPrice": "0",
+                 "workingType": "CONTRACT_PRICE", "priceProtect": False,
+                 "origType": params["type"], "updateTime": 1700000000000}
+        self.orders[order["clientOrderId"]] = order
+        return order
+
+    def _match_limit(self, order: dict[str, Any]) -> None:
+        if self._reaches(order):
+            self._fill_rest(order, order["price"], maker=False)
+        elif order["timeInForce"] in ("IOC", "FOK"):
+            order["status"] = "EXPIRED"
+
+    def _algo_order(self, method: str, params: dict[str, str]) -> str:
+        if method == "POST":
+            refused = self._refusal(params)
+            if refused is not None:
+                return refused
+            self._next_id += 1
+            kind = params["type"]
+            algo: dict[str, Any] = {
+                "algoId": self._next_id, "clientAlgoId": params["clientAlgoId"],
+                "algoType": params["algoType"], "orderType": kind, "symbol": params["symbol"],
+                "side": params["side"], "positionSide": params.get("positionSide", "BOTH"),
+                "timeInForce": params.get("timeInForce", "GTC"), "quantity": params["quantity"],
+                "algoStatus": "NEW", "actualOrderId": "", "actualPrice": "0.00000",
+                "triggerPrice": params.get("triggerPrice", "0"),
+                "price": params.get("price", "0"), "icebergQuantity": None,
+                "selfTradePreventionMode": "NONE", "workingType": "CONTRACT_PRICE",
+                "priceMatch": "NONE", "closePosition": False, "priceProtect": False,
+                "reduceOnly": params.get("reduceOnly") == "true",
+                "activatePrice": params.get("activatePrice", str(self.last_price)),
+                "callbackRate": params.get("callbackRate", ""), "createTime": 1750485492076,
+                "updateTime": 1750485492076, "triggerTime": 0, "goodTillDate": 0,
+                "_best": self.last_price, "_activation_given": "activatePrice" in params}
+            if self._would_trigger(algo):
+                return self._error(-2021, "Order would immediately trigger.")
+            self.algos[algo["clientAlgoId"]] = algo
+            return self._algo_json(algo)
+        algo_or_none = self.algos.get(params.get("clientAlgoId", ""))
+        if algo_or_none is None:
+            return self._error(-2013, "Order does not exist.")
+        if method == "DELETE":
+            if algo_or_none["algoStatus"] != "NEW":
+                return self._error(-2011, "Unknown order sent.")
+            algo_or_none["algoStatus"] = "CANCELED"
+            return json.dumps({"algoId": algo_or_none["algoId"],
+                               "clientAlgoId": algo_or_none["clientAlgoId"], "code": "200",
+                               "msg": "success"})
+        return self._algo_json(algo_or_none)
+
+    @staticmethod
+    def _algo_json(algo: dict[str, Any]) -> str:
+        return json.dumps({k: v for k, v in algo.items() if not k.startswith("_")})
+
     def _order(self, method: str, params: dict[str, str]) -> str:
         if method == "POST":
-            client_id = params["newClientOrderId"]
-            if client_id in self.orders:
-                return json.dumps({"code": -4116, "msg": "ClientOrderId is duplicated."})
-            self._next_id += 1
-            order = {"orderId": self._next_id, "symbol": params["symbol"], "status": "NEW",
-                     "clientOrderId": client_id, "price": params.get("price", "0"),
-                     "avgPrice": "0.00", "origQty": params["quantity"], "executedQty": "0.000",
-                     "cumQty": "0", "cumQuote": "0", "timeInForce": "GTC",
-                     "type": params["type"], "reduceOnly": False, "closePosition": False,
-                     "side": params["side"], "positionSide": "BOTH", "stopPrice": "0",
-                     "workingType": "CONTRACT_PRICE", "priceProtect": False,
-                     "origType": params["type"], "updateTime": 1700000000000}
-            self.orders[client_id] = order
-            if params["type"] == "MARKET":
+            if params["newClientOrderId"] in self.orders:
+                return self._error(-4116, "ClientOrderId is duplicated.")
+            refused = self._refusal(params)
+            if refused is not None:
+                return refused
+            limit = params["type"] == "LIMIT"
+            if limit and params.get("timeInForce") == "GTX" and self._reaches(
+                    {"price": params["price"], "side": params["side"]}):
+                return self._error(-5022, "Due to the order could not be executed as maker, "
+                                          "the Post Only order will be rejected.")
+            order = self._new_order(params)
+            if limit:
+                self._match_limit(order)
+            elif sum(Decimal(q) for q, _ in self.market_fills) == Decimal(order["origQty"]):
                 for qty, price in self.market_fills:
                     self._trade(order, qty, price, maker=False)
+            else:
+                self._fill_rest(order, str(self.last_price), maker=False)
             return json.dumps(order)
-        order_or_none = self.orders.get(params.get("origClientOrderId", ""))
+        order_or_none = (self.orders.get(params.get("origClientOrderId", ""))
+                         if "origClientOrderId" in params else next(
+                             (o for o in self.orders.values()
+                              if str(o["orderId"]) == params.get("orderId")), None))
         if order_or_none is None:
-            return json.dumps({"code": -2013, "msg": "Order does not exist."})
+            return self._error(-2013, "Order does not exist.")
         if method == "DELETE":
             order_or_none["status"] = "CANCELED"
         return json.dumps(order_or_none)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,7 +28,18 @@ from astratrade_core.portfolio import Deposit, PortfolioState, decide, replay
 from astratrade_core.risk import RiskPolicy
 from astratrade_core.testing import hostile_contexts
 from astratrade_core.trading import Liquidity
-from astratrade_shell.exchanges import Exchange, OrderKind, OrderRequest, OrderStatus, Side
+from astratrade_shell.exchanges import (
+    Exchange,
+    OrderGroup,
+    OrderKind,
+    OrderRequest,
+    OrderStatus,
+    PositionMode,
+    PositionSide,
+    Side,
+    TimeInForce,
+    Trailing,
+)
 from astratrade_shell.exchanges.ccxt_venue import (
     CcxtVenue,
     Credentials,
@@ -92,6 +104,10 @@ class TestCcxtVenue(ExchangeConformance):
         self.emulator.fill(venue_client_order_id(resting.client_order_id),
                            str(resting.quantity), str(resting.limit_price))
         return {}  # the venue's book traded it; polling finds the fill
+
+    def market_moves(self, exchange: Exchange, price: Decimal) -> Mapping[str, Decimal]:
+        self.emulator.move(str(price))
+        return {}  # the venue's market moved; polling finds what it did
 
 
 def order(cid: str, side: Side, quantity: str, limit: str | None = None) -> OrderRequest:
@@ -271,6 +287,8 @@ def test_transient_errors_back_off_exponentially_then_give_up(
 @pytest.mark.parametrize(("fault", "code"), [
     (Fault(400, -2019, "Margin is insufficient."), "exchange.insufficient_funds"),
     (Fault(400, -4164, "Order's notional must be no smaller than 100"),
+     "order.min_notional"),
+    (Fault(400, -4120, "Order type not supported for this endpoint."),
      "exchange.invalid_order"),
     (Fault(401, -2015, "Invalid API-key, IP, or permissions for action."), "exchange.auth"),
 ])
@@ -359,3 +377,123 @@ def test_the_bucket_never_exceeds_its_rate(rate: int, capacity: int, calls: int)
 def test_credentials_never_show_in_their_repr(key: str, secret: str) -> None:
     shown = repr(Credentials(key, secret))
     assert key not in shown and secret not in shown
+
+
+# --- order types on the wire ----------------------------------------------------------------
+
+ALGO = "/fapi/v1/algoOrder"
+
+
+def _typed(cid: str, side: Side, kind: OrderKind, **fields: object) -> OrderRequest:
+    return OrderRequest(client_order_id=cid, account_id="alice", symbol="BTCUSDT", side=side,
+                        quantity=Decimal("0.010"), kind=kind,
+                        **fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("request_", "path", "expected"), [
+    # Binance USDⓈ-M names: conditional orders go to the Algo Service (algoType CONDITIONAL)
+    (_typed("w-1", Side.SELL, OrderKind.STOP_MARKET, stop_price=Decimal("29000.0"),
+            reduce_only=True), ALGO,
+     {"type": "STOP_MARKET", "triggerPrice": "29000", "reduceOnly": "true",
+      "algoType": "CONDITIONAL"}),
+    (_typed("w-2", Side.SELL, OrderKind.STOP_LIMIT, stop_price=Decimal("29000.0"),
+            limit_price=Decimal("28990.0"), time_in_force=TimeInForce.IOC), ALGO,
+     {"type": "STOP", "triggerPrice": "29000", "price": "28990", "timeInForce": "IOC"}),
+    (_typed("w-3", Side.BUY, OrderKind.TAKE_PROFIT_MARKET, stop_price=Decimal("29000.0")), ALGO,
+     {"type": "TAKE_PROFIT_MARKET", "triggerPrice": "29000"}),
+    (_typed("w-4", Side.SELL, OrderKind.TAKE_PROFIT_LIMIT, stop_price=Decimal("31000.0"),
+            limit_price=Decimal("31000.0")), ALGO,
+     {"type": "TAKE_PROFIT", "triggerPrice": "31000", "price": "31000"}),
+    (_typed("w-5", Side.SELL, OrderKind.TRAILING_STOP_MARKET,
+            trailing=Trailing.percent(Decimal("0.025"), Decimal("31000.0"))), ALGO,
+     {"type": "TRAILING_STOP_MARKET", "callbackRate": "2.5", "activatePrice": "31000"}),
+    (_typed("w-6", Side.BUY, OrderKind.LIMIT, limit_price=Decimal("29000.0"),
+            time_in_force=TimeInForce.GTX), ORDER,
+     {"type": "LIMIT", "price": "29000", "timeInForce": "GTX"}),
+    (_typed("w-7", Side.BUY, OrderKind.LIMIT, limit_price=Decimal("29000.0"),
+            time_in_force=TimeInForce.FOK), ORDER,
+     {"type": "LIMIT", "timeInForce": "FOK"}),
+])
+def test_order_types_reach_binance_with_its_parameters(
+        emulator: tuple[VenueEmulator, str], venue: CcxtVenue, request_: OrderRequest,
+        path: str, expected: dict[str, str]) -> None:
+    state, _ = emulator
+    if request_.reduce_only:
+        venue.submit(order(f"{request_.client_order_id}-open", Side.BUY, "0.010")).unwrap()
+    venue.submit(request_).unwrap()
+    sent_path, params = state.sent[-1]
+    assert sent_path == path
+    assert {k: params.get(k) for k in expected} == expected
+    assert params.get("clientAlgoId" if path == ALGO else "newClientOrderId") == (
+        venue_client_order_id(request_.client_order_id))
+
+
+def test_what_binance_cannot_express_is_refused_before_sending(
+        emulator: tuple[VenueEmulator, str], venue: CcxtVenue) -> None:
+    posts = len(emulator[0].sent)
+    by_amount = _typed("u-1", Side.SELL, OrderKind.TRAILING_STOP_MARKET,
+                       trailing=Trailing.amount(Decimal("50")))
+    too_wide = _typed("u-2", Side.SELL, OrderKind.TRAILING_STOP_MARKET,
+                      trailing=Trailing.percent(Decimal("0.11")))
+    too_tight = _typed("u-3", Side.SELL, OrderKind.TRAILING_STOP_MARKET,
+                       trailing=Trailing.percent(Decimal("0.0009")))
+    for refused in (by_amount, too_wide, too_tight):
+        assert venue.submit(refused).failure().code == "exchange.unsupported_order"
+    assert len(emulator[0].sent) == posts
+    # exactly at the edges, 0.1 % and 10 %, Binance takes them
+    assert venue.submit(_typed("u-4", Side.SELL, OrderKind.TRAILING_STOP_MARKET,
+                               trailing=Trailing.percent(Decimal("0.1")))).unwrap()
+    assert venue.submit(_typed("u-5", Side.SELL, OrderKind.TRAILING_STOP_MARKET,
+                               trailing=Trailing.percent(Decimal("0.001")))).unwrap()
+
+
+def test_a_bracket_exit_already_passed_closes_at_market(
+        emulator: tuple[VenueEmulator, str], venue: CcxtVenue) -> None:
+    # the entry rests at 29,900; the market gaps to 29,400, below the 29,500 stop: arming
+    # the stop is refused (-2021), so the adapter closes the position at market instead
+    state, _ = emulator
+    entry = _typed("b-e", Side.BUY, OrderKind.LIMIT, limit_price=Decimal("29900.0"))
+    stop = _typed("b-sl", Side.SELL, OrderKind.STOP_MARKET, stop_price=Decimal("29500.0"),
+                  reduce_only=True)
+    target = _typed("b-tp", Side.SELL, OrderKind.TAKE_PROFIT_MARKET,
+                    stop_price=Decimal("30500.0"), reduce_only=True)
+    venue.submit_group(OrderGroup.bracket("b-gap", entry, stop, target)).unwrap()
+    try:
+        state.move("29400")
+        reports = {r.request.client_order_id: r for r in venue.on_prices({})}
+    finally:
+        state.move("30000.0")
+    assert reports["b-e"].status is OrderStatus.FILLED
+    closed = reports["b-sl"]
+    assert (closed.request.kind, closed.status) == (OrderKind.MARKET, OrderStatus.FILLED)
+    assert reports["b-tp"].status is OrderStatus.CANCELLED
+    assert sum(e.fill.quantity for e in closed.executions) == Decimal("-0.010")
+
+
+def test_funding_rates_and_schedules_are_exact_from_the_venues_strings(
+        venue: CcxtVenue) -> None:
+    history = venue.funding_rate_history("BTCUSDT").unwrap()
+    # Binance's documented example rows: 1570608000000 ms is 2019-10-09 08:00 UTC
+    assert history.times == (datetime(2019, 10, 9, 8, tzinfo=UTC),
+                             datetime(2019, 10, 9, 16, tzinfo=UTC))
+    assert history.rates == (Decimal("-0.03750000"), Decimal("0.00010000"))
+    schedule = venue.funding_schedules().unwrap()["BTCUSDT"]
+    assert (schedule.interval.total_seconds(), schedule.cap, schedule.floor) == (
+        8 * 3600, Decimal("0.02500000"), Decimal("-0.02500000"))
+
+
+def test_the_position_mode_belongs_to_the_connected_account(venue: CcxtVenue) -> None:
+    refused = venue.set_position_mode("bob", PositionMode.HEDGE).failure()
+    assert refused.code == "exchange.unknown_account"
+
+
+def test_hedge_fills_book_on_their_leg() -> None:
+    with running_emulator() as (_, root):
+        venue = connect(root, Clock())
+        venue.set_position_mode("alice", PositionMode.HEDGE).unwrap()
+        short = attrs.evolve(order("h-short", Side.SELL, "0.010"),
+                             position_side=PositionSide.SHORT)
+        report = venue.submit(short).unwrap()
+    commands = fill_commands(report, quote_currency="USDT", policy=RiskPolicy.of(
+        max_leverage="10").unwrap(), issued_at=datetime(2026, 1, 1, tzinfo=UTC))
+    assert {c.position_side for c in commands} == {PositionSide.SHORT}

@@ -1,16 +1,19 @@
-"""Market data: the seeded random walk is reproducible and on the tick; CSV prices replay."""
+"""Market data: the seeded random walk is reproducible and on the tick; CSV prices replay;
+funding rates load exactly from a CSV history."""
 
 from __future__ import annotations
 
 import decimal
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from astratrade_core.testing import hostile_contexts
-from astratrade_shell.exchanges import RandomWalk, load_csv_prices
+from astratrade_shell.exchanges import RandomWalk, load_csv_prices, load_funding_rates
 
 
 def walk(seed: int) -> RandomWalk:
@@ -57,3 +60,33 @@ def test_the_walk_ignores_the_callers_decimal_context(context: decimal.Context,
     expected = [walk(seed).advance() for _ in range(5)]
     with decimal.localcontext(context):
         assert [walk(seed).advance() for _ in range(5)] == expected
+
+
+def test_funding_rates_load_exactly_from_csv(tmp_path: Path) -> None:
+    history = tmp_path / "funding.csv"
+    # epoch milliseconds as Binance's fundingTime, or ISO 8601 with an offset; rates verbatim
+    history.write_text("symbol,time,rate\n"
+                       "BTCUSDT,1570608000000,0.00010000\n"
+                       "BTCUSDT,2019-10-09T18:00:00+02:00,-0.00003750\n"
+                       "ETHUSDT,2019-10-09T08:00:00Z,0.0001\n")
+    rates = load_funding_rates(history).unwrap()
+    btc = rates["BTCUSDT"]
+    assert btc.times == (datetime(2019, 10, 9, 8, tzinfo=UTC),
+                         datetime(2019, 10, 9, 16, tzinfo=UTC))
+    assert btc.rates == (Decimal("0.00010000"), Decimal("-0.00003750"))
+    assert sorted(rates) == ["BTCUSDT", "ETHUSDT"]
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ("symbol,rate\nBTCUSDT,0.1\n", "funding.header"),
+    ("symbol,time,rate\nBTCUSDT,2019-10-09T08:00:00,0.1\n", "funding.row"),  # naive
+    ("symbol,time,rate\nBTCUSDT,yesterday,0.1\n", "funding.row"),
+    ("symbol,time,rate\nBTCUSDT,1570608000000,NaN\n", "funding.history"),
+    ("symbol,time,rate\nX,1570608000000,0.1\nX,1570608000000,0.2\n",
+     "funding.duplicate_time"),
+])
+def test_a_bad_funding_file_is_a_failure(tmp_path: Path, body: str, code: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(body)
+    assert load_funding_rates(path).failure().code == code
+    assert load_funding_rates(tmp_path / "absent.csv").failure().code == "funding.unreadable"
