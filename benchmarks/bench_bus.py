@@ -136,7 +136,7 @@ def run(quick: bool) -> list[Comparison]:
         print("bench_bus: ASTRATRADE_REDIS_URL is not set (scripts/services.sh start); "
               "skipping the Redis bus rows", file=sys.stderr)
         return []
-    count = 2_000 if quick else 20_000
+    count = 200 if quick else 20_000
     batches = _events(count)
     with tempfile.TemporaryDirectory() as directory:
         base_total, base_latencies = _in_process(directory, batches)
