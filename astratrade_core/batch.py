@@ -175,10 +175,16 @@ class Column:
                                                    takes_self=True))
 
     def __attrs_post_init__(self) -> None:
-        # A read-only view: the bound stays true (the caller's array is left as it was).
-        view = self.units.view()
-        view.flags.writeable = False
-        object.__setattr__(self, "units", view)
+        kind = self.units.dtype.kind
+        if kind not in "iuO":  # a programming error: floats are not exact units
+            raise TypeError(f"units must be integers, not {self.units.dtype}")
+        if kind in "iu" and self.units.dtype != np.int64:
+            object.__setattr__(self, "units", _array(self.units.tolist()))
+        # -2**63 is the one int64 whose negation wraps: such a column is kept as Python ints.
+        units = self.units.astype(object) if (
+            self.units.dtype != object and self.bound > INT64_MAX) else self.units.view()
+        units.flags.writeable = False  # a read-only view keeps the bound true
+        object.__setattr__(self, "units", units)
 
     @classmethod
     def of_units(cls, units: Sequence[int] | Units, scale: int) -> Column:

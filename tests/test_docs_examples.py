@@ -1,4 +1,5 @@
-"""The Python examples of the risk and testing guides run, so the docs stay true."""
+"""The Python examples of the risk, testing and performance guides run, so the docs stay
+true."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-@pytest.mark.parametrize("name", ["risk-metrics.md", "testing.md"])
+@pytest.mark.parametrize("name", ["risk-metrics.md", "testing.md", "performance.md"])
 def test_python_examples_run(name: str) -> None:
     path = DOCS / name
     blocks = re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), re.S)

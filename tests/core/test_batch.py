@@ -249,9 +249,20 @@ def test_parse_is_exact_or_refuses(values: list[Decimal], scale: int) -> None:
         assert "batch.inexact" in parsed.failure().codes()
 
 
+def test_the_one_int64_without_a_negation_is_kept_exact() -> None:
+    low = Column(np.array([-(2**63), 5], dtype=np.int64), 0)
+    assert low.units.dtype == object
+    assert batch.notional(low, Column.of_units([1, 1], 0)).units.tolist() == [2**63, 5]
+    assert batch.pnl(low, Column.of_units([1, 1], 0), Column.of_units([2, 2], 0)
+                     ).units.tolist() == [-(2**63), 5]
+
+
 def test_columns_compare_by_value() -> None:
     assert Column.parse(["1.5"], 1).unwrap() == Column.parse(["1.50"], 2).unwrap()
     assert Column.parse(["1.5"], 1).unwrap() != Column.parse(["1.51"], 2).unwrap()
     assert Column.of_units([10**30], 2).units.dtype == object
+    assert Column(np.array([7], dtype=np.int32), 0).units.dtype == np.int64
+    with pytest.raises(TypeError, match="integers"):
+        Column(np.array([1.5]), 1)
     with pytest.raises(ValueError, match="different lengths"):
         batch.pnl(Column.of_units([1], 0), Column.of_units([1, 2], 0), Column.of_units([1], 0))
