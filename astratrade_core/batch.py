@@ -382,12 +382,16 @@ def _places(value: Decimal) -> int:
 
 def _constant(value: Decimal, count: int, scale: int) -> Units:
     """``value`` (exact at ``scale``) repeated ``count`` times, as units."""
-    return _array([_units_of(value, scale)] * count)
+    units = _units_of(value, scale)
+    return np.full(count, units, dtype=np.int64 if _fits((units,)) else object)
 
 
 def _masked(present: Mask, units: Units) -> Units:
     """``units`` with the absent rows set to 0, as ``int64`` when every value fits."""
-    out = _exact(units).copy()
+    if _native(units):
+        masked: Units = np.where(present, units, 0)
+        return masked
+    out = units.copy()
     out[~present] = 0
     return _compact(out)
 
@@ -458,17 +462,23 @@ def isolated_liquidation_prices(instrument: Instrument, quantity: Column, entry:
     # P = (q e - C - cum) / (q - |q| mmr).  The numerator in units at scale s, the denominator
     # at quantity.scale + rate_scale; in ticks, P = N 10**(qs + rs + ts) / (D 10**s tick).
     rate_scale = _places(tier.maintenance_margin_rate)
-    rate = _units_of(tier.maintenance_margin_rate, rate_scale)
     n = len(quantity)
     base_scale = quantity.scale + entry.scale
     s = max(base_scale, collateral.scale, _places(tier.maintenance_amount))
-    q = _exact(quantity.units)
-    numerator = (_exact(_product(quantity.units, entry.units)) * 10**(s - base_scale)
-                 - _exact(collateral.units) * 10**(s - collateral.scale)
-                 - _exact(_constant(tier.maintenance_amount, n, s)))
-    denominator = q * 10**rate_scale - np.abs(q) * rate
-    numerator = numerator * 10**(quantity.scale + rate_scale + tick_scale)
-    denominator = denominator * (10**s * tick)
+    q = quantity.units
+    base = _product(q, entry.units, (quantity.bound, entry.bound))
+    numerator = _sum(_sum(_scaled(base, s - base_scale),
+                          _scaled(collateral.units, s - collateral.scale), -1),
+                     _constant(tier.maintenance_amount, n, s), -1)
+    denominator = _sum(_scaled(q, rate_scale),
+                       _product(np.abs(q), _constant(tier.maintenance_margin_rate, n,
+                                                     rate_scale)), -1)
+    # Powers of ten go to whichever side keeps the numbers small (int64 when they fit).
+    shift = quantity.scale + rate_scale + tick_scale - s
+    numerator = _scaled(numerator, max(shift, 0))
+    denominator = _product(_scaled(denominator, max(-shift, 0)), _constant(Decimal(tick), n, 0))
+    if not _native(numerator, denominator):
+        numerator, denominator = _exact(numerator), _exact(denominator)
     flip = denominator < 0
     numerator = np.where(flip, -numerator, numerator)
     denominator = np.where(denominator == 0, 1, np.where(flip, -denominator, denominator))
