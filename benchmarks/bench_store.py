@@ -27,7 +27,7 @@ from pathlib import Path
 
 from astratrade_shell.store import PendingEvent, open_sqlite_store
 from astratrade_shell.store.sqlite import SCHEMA
-from benchmarks.harness import Comparison, best_of, compare
+from benchmarks.harness import WALL, Comparison, best_of, compare
 
 __all__ = ["run"]
 
@@ -114,13 +114,14 @@ def _run(workdir: Path, batch: int, singles: int, reads: int,
 
     rows = [
         compare("store append, batch", ours_batch, "raw executemany", raw_batch,
-                repeats=repeats, per=batch, unit="event", target="<= 2.0 (>= 0.5x speed)"),
+                repeats=repeats, per=batch, unit="event", target="<= 2.0 (>= 0.5x speed)",
+                clock=WALL),
     ]
     if recorder is not None:
         es_recorder = recorder
         rows.append(compare("store append, batch", ours_batch, "eventsourcing recorder",
                             lambda: es_recorder.insert(events), repeats=repeats, per=batch,
-                            unit="event", target="<= 0.33 (>= 3x speed)"))
+                            unit="event", target="<= 0.33 (>= 3x speed)", clock=WALL))
 
     single = _events(1)
 
@@ -137,7 +138,8 @@ def _run(workdir: Path, batch: int, singles: int, reads: int,
             raw.execute("COMMIT")
 
     rows.append(compare("store append, single", ours_single, "raw insert+commit", raw_single,
-                        repeats=repeats, per=singles, unit="event", target="<= 2.0"))
+                        repeats=repeats, per=singles, unit="event", target="<= 2.0",
+                        clock=WALL))
 
     read_store = open_sqlite_store(workdir / "read.db").unwrap()
     read_raw = _raw(workdir / "read-raw.db")
@@ -159,7 +161,7 @@ def _run(workdir: Path, batch: int, singles: int, reads: int,
             == reads
 
     rows.append(compare("store read_all", ours_read, "raw SELECT fetchall", raw_read,
-                        repeats=repeats, per=reads, unit="event"))
+                        repeats=repeats, per=reads, unit="event", clock=WALL))
     if read_es is not None:
         es_reader = read_es
 
@@ -167,7 +169,7 @@ def _run(workdir: Path, batch: int, singles: int, reads: int,
             assert es_reader.count(reads) == reads
 
         rows.append(compare("store read_all", ours_read, "eventsourcing select_notifications",
-                            es_read, repeats=repeats, per=reads, unit="event"))
+                            es_read, repeats=repeats, per=reads, unit="event", clock=WALL))
     store.close()
     read_store.close()
     rows.append(_startup(repeats))
@@ -182,7 +184,7 @@ def _startup(repeats: int) -> Comparison:
     def bare() -> None:
         subprocess.run([sys.executable, "-c", "pass"], check=True)
 
-    cli = best_of(cli_help, repeats)
-    base = best_of(bare, repeats)
+    cli = best_of(cli_help, repeats, clock=WALL)
+    base = best_of(bare, repeats, clock=WALL)
     return Comparison("astratrade --help start-up", cli, "python -c pass", base, unit="run",
-                      target="< 150 ms absolute")
+                      target="< 150 ms absolute", clock="wall")

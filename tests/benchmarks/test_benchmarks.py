@@ -100,3 +100,4 @@ def test_a_subset_prints_one_table_and_writes_json(tmp_path: Path,
     assert [r["figure"] for r in results["rows"]] == [
         line.split("  ")[0] for line in table.splitlines()[2:]]
     assert all(r["met"] in (True, False, None) for r in results["rows"])
+    assert {r["clock"] for r in results["rows"]} == {"cpu"}  # codec is CPU-bound
