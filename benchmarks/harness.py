@@ -10,7 +10,8 @@ load.  A benchmark whose cost is waiting (fsync, sockets, child processes) passe
 
 A row's ``target`` is text with a small grammar, so that the table can say whether it is met:
 
-* ``<= 10x`` / ``< 1x`` / ``<= 2.0``: the ratio candidate time / baseline time;
+* ``<= 10x`` / ``< 1x`` / ``<= 2.0``: the ratio candidate time / baseline time (words after
+  the ``x`` name the baseline: ``<= 4x parsing``);
 * ``< 0.5 s``, ``< 1 ms``, ``< 100 us``, ``< 1 s per 100k``: the candidate's time per unit
   (times the count after ``per`` when it is a number; ``per quantile`` just names the unit);
 * ``>= 1M events/s``, ``~500k events/s``: the candidate's rate (``~`` reads as ``>=``);
@@ -41,7 +42,7 @@ WALL: Callable[[], float] = time.perf_counter
 _TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 _COUNTS = {"": 1.0, "k": 1e3, "M": 1e6}
 _NUMBER = r"(\d+(?:\.\d+)?)"
-_RATIO = re.compile(rf"(<=|<)\s*{_NUMBER}\s*x?")
+_RATIO = re.compile(rf"(<=|<)\s*{_NUMBER}\s*(?:x(?:\s+[A-Za-z][A-Za-z ]*)?)?")
 _TIME = re.compile(rf"(<=|<)\s*{_NUMBER}\s*(s|ms|us|µs|ns)"
                    rf"(?:\s+per\s+(?:{_NUMBER}\s*(k|M)?|[A-Za-z]+))?(?:\s+absolute)?")
 _RATE = re.compile(rf"(>=|~)\s*{_NUMBER}\s*(k|M)?\s+[A-Za-z]+/s")
