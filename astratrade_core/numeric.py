@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Sequence
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -48,7 +49,7 @@ from decimal import (
     InvalidOperation,
     Overflow,
 )
-from typing import Final
+from typing import Final, cast
 
 from returns.result import Failure, Result, Success
 
@@ -78,6 +79,7 @@ __all__ = [
     "mul_div",
     "parse_decimal",
     "parse_non_negative",
+    "parse_plain_decimals",
     "parse_positive",
     "quantize",
     "round_owed_by_protocol",
@@ -353,6 +355,38 @@ def check_computed(value: Decimal, field: str = "value") -> Result[Decimal, Doma
             f"magnitude must lie in [1E-{MAX_COMPUTED_FRACTION_DIGITS}, "
             f"1E+{MAX_COMPUTED_INTEGER_DIGITS})", value)
     return Success(value)
+
+
+#: A plain decimal string that :func:`parse_decimal` accepts unchanged: an optional sign, at
+#: most ``MAX_INTEGER_DIGITS`` integer and ``MAX_FRACTION_DIGITS`` fractional digits, no
+#: exponent, no whitespace, no underscore (shorter than ``MAX_INPUT_LENGTH`` by construction).
+_PLAIN_DECIMAL: Final = re.compile(
+    rf"[+-]?(?:[0-9]{{1,{MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{0,{MAX_FRACTION_DIGITS}}})?"
+    rf"|\.[0-9]{{1,{MAX_FRACTION_DIGITS}}})")
+
+
+def parse_plain_decimals(values: Sequence[object]) -> tuple[Decimal, ...] | None:
+    """Every value parsed exactly as :func:`parse_decimal` parses it, when every one is a
+    plain decimal string (``"-0.0123"``, ``"42"``, ``".5"``); ``None`` otherwise, and the
+    caller parses one by one to report each problem.  The batch fast path (~10x
+    ``parse_decimal`` per value): one regular expression and one ``Decimal`` per value, both
+    in C, and no Result.
+
+    >>> parse_plain_decimals(["1.50", "-0.000", "+.5"])
+    (Decimal('1.50'), Decimal('0'), Decimal('0.5'))
+    >>> parse_plain_decimals(["1.5", "1e3"]) is None, parse_plain_decimals([1]) is None
+    (True, True)
+    """
+    texts = cast("Sequence[str]", values)  # fullmatch raises TypeError on anything else
+    try:
+        if not all(map(_PLAIN_DECIMAL.fullmatch, texts)):
+            return None
+    except TypeError:
+        return None
+    parsed = tuple(map(Decimal, texts))
+    if all(parsed):
+        return parsed
+    return tuple(d if d else ZERO for d in parsed)  # parse_decimal's zero has no exponent
 
 
 def quantize(value: Decimal, places: int, rounding: Rounding) -> Decimal:

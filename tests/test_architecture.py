@@ -4,6 +4,8 @@ pyrsistent; it never reads a clock, touches a global decimal context or imports 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,9 @@ ALLOWED_ROOTS = {
 }
 # Strategies for users' tests may import hypothesis; nothing else in the core may.
 TESTING_EXTRA = {"hypothesis"}
+# The columnar kernels (and only they) run on numpy; importing the core never imports them.
+BATCH_MODULE = "batch.py"
+BATCH_EXTRA = {"numpy"}
 FORBIDDEN_ATTRIBUTES = {
     "now", "utcnow", "today", "getcontext", "setcontext", "localcontext", "time_ns",
     "perf_counter", "monotonic",
@@ -31,7 +36,9 @@ def _modules() -> list[Path]:
 
 def _violations(path: Path, root: Path = CORE) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    allowed = ALLOWED_ROOTS | (TESTING_EXTRA if "testing" in path.parts else set())
+    allowed = ALLOWED_ROOTS | (TESTING_EXTRA if "testing" in path.parts else set()) | (
+        BATCH_EXTRA if path.name == BATCH_MODULE and path.parent.name == "astratrade_core"
+        else set())
     found: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -70,3 +77,23 @@ def test_the_checker_catches_impurity(tmp_path: Path) -> None:
         "astratrade_core/bad.py:calls print()",
         "astratrade_core/bad.py:calls float()",
     ])
+
+
+def test_numpy_only_in_the_batch_kernels(tmp_path: Path) -> None:
+    core = tmp_path / "astratrade_core"
+    (core / "trading").mkdir(parents=True)
+    (core / "batch.py").write_text("import numpy as np\n")
+    (core / "trading" / "batch.py").write_text("import numpy\n")
+    (core / "fast.py").write_text("from numpy import int64\n")
+    assert _violations(core / "batch.py", root=core) == []
+    assert _violations(core / "trading" / "batch.py", root=core) == [
+        "astratrade_core/trading/batch.py:imports numpy"]
+    assert _violations(core / "fast.py", root=core) == ["astratrade_core/fast.py:imports numpy"]
+
+
+def test_importing_the_core_does_not_import_numpy() -> None:
+    probe = ("import sys, astratrade_core, astratrade_core.trading, astratrade_core.risk; "
+             "print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"

@@ -38,6 +38,7 @@ PAGES = (
     Page("docs/trading.md", shared=False, min_examples=3),
     Page("docs/portfolio.md", shared=False, min_examples=3),
     Page("docs/exchanges.md", shared=False, min_examples=3),
+    Page("docs/performance.md", shared=False, min_examples=3),
 )
 
 

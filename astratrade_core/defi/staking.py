@@ -54,6 +54,8 @@ __all__ = ["Claim", "Distribution", "StakePosition", "StakingPool", "distribute_
 
 
 def _amount_error(field: str, value: int) -> DomainError | None:
+    if type(value) is int and 0 <= value <= U256_MAX:  # the common case, tested first
+        return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= U256_MAX:
         return DomainError.invalid("defi.amount", f"{field} must be an integer in u256",
                                    field=field, value=value)
@@ -149,7 +151,8 @@ class StakingPool:
 
     def position(self, account: str) -> StakePosition:
         """The account's position (an empty one if it never staked)."""
-        return self.positions.get(account, StakePosition(0, self.reward_index, 0))
+        found = self.positions.get(account)
+        return StakePosition(0, self.reward_index, 0) if found is None else found
 
     def pending(self, account: str) -> int:
         """Rewards the account could claim now (floored).
@@ -182,16 +185,31 @@ class StakingPool:
         return Success(StakingPool(self.total_staked, self.reward_index + delta, carry, emitted,
                                    self.claimed, self.positions))
 
-    def _settled(self, account: str) -> Result[StakePosition, DomainError]:
-        p = self.position(account)
+    def _settled(self, account: str) -> tuple[int, int] | Failure[DomainError]:
+        """The account's ``(staked, owed)`` once its rewards are settled up to the index, or
+        the overflow :func:`mul_div` reports.  Plain values inside: the public methods wrap
+        one Result at the end (a hot path: stake and claim call it once each)."""
+        p = self.positions.get(account)
+        if p is None:
+            return 0, 0
         if p.paid_index == self.reward_index:
-            return Success(p)
-        return mul_div(p.staked, self.reward_index - p.paid_index, WAD, FixedRounding.FLOOR).map(
-            lambda earned: StakePosition(p.staked, self.reward_index, p.owed + earned))
+            return p.staked, p.owed
+        # Both factors are in u256 (stakes sum to total_staked, the index only grows), so
+        # mul_div(FLOOR) is this floor division unless the quotient leaves u256.
+        earned = p.staked * (self.reward_index - p.paid_index) // WAD
+        if earned > U256_MAX:
+            return Failure(mul_div(p.staked, self.reward_index - p.paid_index, WAD,
+                                   FixedRounding.FLOOR).failure())
+        return p.staked, p.owed + earned
 
-    def _moved(self, account: str, position: StakePosition, change: int) -> StakingPool:
+    def _with(self, account: str, staked: int, owed: int, change: int,
+              paid: int) -> StakingPool:
+        """This pool with the account settled at the index, holding ``staked`` and ``owed``;
+        ``change`` added to the total stake and ``paid`` to the claimed total."""
         return StakingPool(self.total_staked + change, self.reward_index, self.carry_wad,
-                           self.emitted, self.claimed, self.positions.set(account, position))
+                           self.emitted, self.claimed + paid,
+                           self.positions.set(account, StakePosition(staked, self.reward_index,
+                                                                     owed)))
 
     def stake(self, account: str, amount: int) -> Result[StakingPool, DomainError]:
         """Add ``amount`` to the account's stake (settling its rewards first).
@@ -204,8 +222,11 @@ class StakingPool:
             return Failure(problem)
         if self.total_staked + amount > U256_MAX:
             return Failure(DomainError.invalid("numeric.overflow", "total stake exceeds u256"))
-        return self._settled(account).map(lambda p: self._moved(
-            account, StakePosition(p.staked + amount, p.paid_index, p.owed), amount))
+        settled = self._settled(account)
+        if isinstance(settled, Failure):
+            return settled
+        staked, owed = settled
+        return Success(self._with(account, staked + amount, owed, amount, 0))
 
     def unstake(self, account: str, amount: int) -> Result[StakingPool, DomainError]:
         """Withdraw ``amount`` of the account's stake; rewards stay owed until claimed.
@@ -221,8 +242,11 @@ class StakingPool:
             return Failure(DomainError.rejected("defi.insufficient_stake",
                                                 "cannot unstake more than is staked",
                                                 account=account, amount=amount, staked=staked))
-        return self._settled(account).map(lambda p: self._moved(
-            account, StakePosition(p.staked - amount, p.paid_index, p.owed), -amount))
+        settled = self._settled(account)
+        if isinstance(settled, Failure):
+            return settled
+        staked, owed = settled
+        return Success(self._with(account, staked - amount, owed, -amount, 0))
 
     def claim(self, account: str) -> Result[Claim, DomainError]:
         """Pay out everything the account is owed.
@@ -231,8 +255,8 @@ class StakingPool:
         >>> pool.claim("a").unwrap().amount   # 3 * (10 * WAD // 3) // WAD = 9; dust 1
         9
         """
-        return self._settled(account).map(lambda p: Claim(
-            StakingPool(self.total_staked, self.reward_index, self.carry_wad, self.emitted,
-                        self.claimed + p.owed,
-                        self.positions.set(account, StakePosition(p.staked, p.paid_index, 0))),
-            p.owed))
+        settled = self._settled(account)
+        if isinstance(settled, Failure):
+            return settled
+        staked, owed = settled
+        return Success(Claim(self._with(account, staked, 0, 0, owed), owed))

@@ -15,7 +15,7 @@ from astratrade_core.events.audit import (
     link_hash,
     verify_chain,
 )
-from astratrade_core.events.codec import decode, encode, payload_fields
+from astratrade_core.events.codec import decode, encode, encode_all, payload_fields
 from astratrade_core.events.envelope import Event, event_type
 from astratrade_core.events.gamification import (
     AchievementUnlocked,
@@ -91,6 +91,7 @@ __all__ = [
     "chain_hashes",
     "decode",
     "encode",
+    "encode_all",
     "link_hash",
     "payload_fields",
     "verify_chain",

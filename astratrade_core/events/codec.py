@@ -4,6 +4,8 @@ API (all pure; ``decode`` never raises on bad input):
 
 * ``encode(event) -> bytes`` — the canonical bytes of any event class (no registry needed:
   the class carries its wire name and version).
+* ``encode_all(events) -> list[bytes]`` — the same bytes for a batch, computed column by
+  column (about twice as fast per event).
 * ``decode(data, registry) -> Result[Event, DomainError]`` — bytes (UTF-8) or str back to the
   event, with the classes and upcasters of ``registry`` (an
   :class:`~astratrade_core.events.registry.EventRegistry`; the platform's is
@@ -30,8 +32,11 @@ Format (one JSON object, byte for byte; see ``docs/events.md``)::
 
 The encoder for each class is compiled once (on first use; a memo, not a registry: results
 never depend on it) from its ``attrs`` fields and resolved type hints, so events added by any
-domain module are handled without changes here.  Encoding an event that holds a naive
-datetime or a non-finite Decimal is a programming error (``ValueError``).
+domain module are handled without changes here.  Decoding tries a fast path for canonical
+bytes of the current version first and falls back to the careful path, which reports every
+problem, whenever anything is off (the fast path never changes an outcome: a property test).
+Encoding an event that holds a naive datetime or a non-finite Decimal is a programming error
+(``ValueError``).
 
 >>> from datetime import UTC, datetime
 >>> from decimal import Decimal
@@ -55,11 +60,12 @@ import operator
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import repeat
 from json.encoder import encode_basestring_ascii
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 import attrs
 from returns.result import Failure, Result, Success
@@ -69,17 +75,21 @@ from astratrade_core.events.envelope import Event
 from astratrade_core.events.registry import EventRegistry
 from astratrade_core.numeric import CONTEXT
 
-__all__ = ["decode", "encode", "payload_fields"]
+__all__ = ["decode", "encode", "encode_all", "payload_fields"]
 
 _ENVELOPE_KEYS: Final = frozenset(
     {"event_id", "occurred_at", "payload", "stream_id", "type", "version"})
 _BASE_FIELDS: Final = frozenset(a.name for a in attrs.fields(Event))
 _MAX_DECIMAL_TEXT: Final = 256
 _DECIMAL_RE: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:E[+-][0-9]{1,7})?")
+#: Several decimals joined with ``|``, each of at most ``_MAX_DECIMAL_TEXT`` characters.
+_ONE_DECIMAL: Final = rf"(?=[^|]{{0,{_MAX_DECIMAL_TEXT}}}(?:\||\Z)){_DECIMAL_RE.pattern}"
+_DECIMALS_RE: Final = re.compile(rf"{_ONE_DECIMAL}(?:\|{_ONE_DECIMAL})*")
 _DATETIME_RE: Final = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
 _DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _sci = CONTEXT.to_sci_string
+_is_finite: Final = Decimal.is_finite
 _call: Final[Callable[[Callable[[Any], str], Any], str]] = operator.call
 
 
@@ -109,7 +119,11 @@ def _enc_decimal(value: Decimal) -> str:
     raise ValueError(f"cannot encode non-finite Decimal {value!r}")
 
 
-_DATETIME_FORMAT: Final = '"%04d-%02d-%02dT%02d:%02d:%02d.%06dZ"'
+# Zero-padded digit strings by value: indexing a tuple is several times faster than
+# %-formatting an int, and the datetime is the costliest field of most events.
+_DIGITS2: Final = tuple(f"{i:02d}" for i in range(100))
+_DIGITS3: Final = tuple(f"{i:03d}" for i in range(1000))
+_DIGITS4: Final = tuple(f"{i:04d}" for i in range(10000))
 
 
 def _enc_datetime(value: datetime) -> str:
@@ -117,9 +131,10 @@ def _enc_datetime(value: datetime) -> str:
         if value.utcoffset() is None:
             raise ValueError(f"cannot encode naive datetime {value!r}")
         value = value.astimezone(UTC)
-    # %-formatting the fields is about twice as fast as isoformat() on an aware datetime.
-    return _DATETIME_FORMAT % (value.year, value.month, value.day, value.hour, value.minute,
-                               value.second, value.microsecond)
+    micro = value.microsecond
+    return (f'"{_DIGITS4[value.year]}-{_DIGITS2[value.month]}-{_DIGITS2[value.day]}T'
+            f'{_DIGITS2[value.hour]}:{_DIGITS2[value.minute]}:{_DIGITS2[value.second]}.'
+            f'{_DIGITS3[micro // 1000]}{_DIGITS3[micro % 1000]}Z"')
 
 
 def _enc_date(value: date) -> str:
@@ -318,6 +333,16 @@ class _Record:
 _RECORDS: dict[tuple[type[Any], frozenset[str]], _Record] = {}
 
 
+def _items(names: list[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """Fetch all ``names`` of a mapping as one tuple (see :func:`_getter`)."""
+    if len(names) > 1:
+        return operator.itemgetter(*names)
+    if names:
+        only = names[0]
+        return lambda mapping: (mapping[only],)
+    return lambda _mapping: ()
+
+
 def _record(cls: type[Any], skip: frozenset[str]) -> _Record:
     record = _RECORDS.get((cls, skip))
     if record is None:
@@ -326,23 +351,123 @@ def _record(cls: type[Any], skip: frozenset[str]) -> _Record:
 
 
 class _EventCodec:
-    """The whole envelope as one ``%`` template, its values fetched with one attrgetter and
-    encoded with one ``map`` (no per-field Python loop)."""
+    """The whole envelope as literal ``pieces`` with one value slot between each two.
+
+    ``encode`` fills the slots with one ``%`` over the values fetched by one attrgetter and
+    converted by one ``map`` (no per-field Python loop); ``encode_column`` fills them column by
+    column for a batch of events of this class.  A top-level ``Decimal`` slot is quoted in the
+    pieces and converted by the C-level ``to_sci_string``, after one finiteness check of all
+    of them, instead of a Python function per decimal.
+    """
 
     def __init__(self, cls: type[Event]) -> None:
         self.record = _record(cls, _BASE_FIELDS)
-        self.template = (
-            '{"event_id":%s,"occurred_at":%s,"payload":' + self.record.template
-            + ',"stream_id":%s,"type":' + _escape(encode_basestring_ascii(cls.event_type))
-            + ',"version":' + str(cls.schema_version) + "}")
-        self.encoders: tuple[Callable[[Any], str], ...] = (
-            encode_basestring_ascii, _enc_datetime, *self.record.encoders,
-            encode_basestring_ascii)
-        self.getter = operator.attrgetter("event_id", "occurred_at", *self.record.names,
-                                          "stream_id")
+        names = ["event_id", "occurred_at", *self.record.names, "stream_id"]
+        keys = [f'"{name}":' for name in names]  # attrs names are identifiers: no escaping
+        if self.record.fields:
+            keys[2] = '"payload":{' + keys[2]
+            keys[-1] = "}," + keys[-1]
+        else:
+            keys[-1] = '"payload":{},' + keys[-1]
+        pieces = ["{" + keys[0], *("," + key for key in keys[1:-1]), keys[-1]]
+        pieces.append(',"type":' + encode_basestring_ascii(cls.event_type)
+                      + ',"version":' + str(cls.schema_version) + "}")
+        encoders: list[Callable[[Any], str]] = [encode_basestring_ascii, _enc_datetime]
+        decimals: list[str] = []
+        for slot, f in enumerate(self.record.fields, start=2):
+            if f.hint is Decimal:
+                decimals.append(f.name)
+                pieces[slot] += '"'
+                pieces[slot + 1] = '"' + pieces[slot + 1]
+                encoders.append(_sci)
+            else:
+                encoders.append(f.codec.encode)
+        encoders.append(encode_basestring_ascii)
+        self.pieces: tuple[str, ...] = tuple(pieces)
+        self.template = "%s".join(map(_escape, pieces))
+        self.encoders: tuple[Callable[[Any], str], ...] = tuple(encoders)
+        self.getters = tuple(map(operator.attrgetter, names))
+        self.encode = _event_encoder(self.template, self.encoders,
+                                     operator.attrgetter(*names), _getter(decimals))
+        # Decoding's fast path: the payload's fields grouped by how they are checked.
+        texts = [f for f in self.record.fields if f.hint is str]
+        numbers = [f for f in self.record.fields if f.hint is Decimal]
+        others = [f for f in self.record.fields if f.hint is not str and f.hint is not Decimal]
+        self.cls = cls
+        self.texts = _items([f.name for f in texts])
+        self.numbers = _items([f.name for f in numbers])
+        self.others = _items([f.name for f in others])
+        self.inits = ("event_id", "stream_id", *(f.init for f in (*texts, *numbers, *others)),
+                      "occurred_at")
+        self.other_decoders = tuple(f.codec.decode for f in others)
+        self.other_paths = tuple(f"$.payload.{f.name}" for f in others)
+
+    def decode_fast(self, raw: dict[str, Any]) -> Event | None:
+        """The event of canonical, current-version ``raw`` (``decode`` checked the envelope's
+        keys, type and version); ``None`` whenever anything is off, sending ``decode`` down
+        the careful path, which finds and reports every problem.  Strings and decimals are
+        checked together with C-level ``map``s, the rest by their own decoders."""
+        payload = raw["payload"]
+        if type(payload) is not dict or payload.keys() != self.record.keys:
+            return None
+        texts = (raw["event_id"], raw["stream_id"], *self.texts(payload))
+        numbers = self.numbers(payload)
+        at = raw["occurred_at"]
+        try:
+            "".join(texts)  # raises TypeError unless every one is a str
+            joined = "|".join(numbers)  # one regex match for all the decimals
+            if numbers and (_DECIMALS_RE.fullmatch(joined) is None
+                            or joined.count("|") != len(numbers) - 1):
+                return None
+            if type(at) is not str or _DATETIME_RE.fullmatch(at) is None:
+                return None
+            values = (*texts, *map(Decimal, numbers),
+                      *map(operator.call, self.other_decoders, self.others(payload),
+                           self.other_paths),
+                      # The layout is checked: ISO parsing reads the Z as UTC (``is UTC``).
+                      datetime.fromisoformat(at))
+            built: Event = self.cls(**dict(zip(self.inits, values, strict=True)))
+        except (_Reject, TypeError, ValueError):
+            return None
+        return built
+
+    def encode_column(self, events: list[Event]) -> list[bytes]:
+        """Every event of ``events`` (all of this class), one converter ``map`` per slot and
+        one ``"".join`` per event: about half the time of ``encode`` per event."""
+        columns: list[Iterable[str]] = []
+        for piece, get, convert in zip(self.pieces, self.getters, self.encoders, strict=False):
+            columns.append(repeat(piece))
+            if convert is _sci:
+                values = list(map(get, events))
+                if not all(map(_is_finite, values)):
+                    _non_finite(values)
+                columns.append(map(_sci, values))
+            else:
+                columns.append(map(convert, map(get, events)))
+        columns.append(repeat(self.pieces[-1]))
+        return list(map(str.encode, map("".join, zip(*columns, strict=False))))
+
+
+def _event_encoder(template: str, encoders: tuple[Callable[[Any], str], ...],
+                   getter: Callable[[Any], tuple[Any, ...]],
+                   decimals: Callable[[Any], tuple[Decimal, ...]]) -> Callable[[Event], bytes]:
+    """``encode`` for one class, as a closure: its constants are cell variables, the fastest
+    loads a Python function has."""
+    def encode_event(event: Event) -> bytes:
+        if not all(map(_is_finite, decimals(event))):
+            _non_finite(decimals(event))
+        return (template % tuple(map(_call, encoders, getter(event)))).encode("ascii")
+
+    return encode_event
+
+
+def _non_finite(values: Iterable[Decimal]) -> NoReturn:
+    bad = next(value for value in values if not value.is_finite())
+    raise ValueError(f"cannot encode non-finite Decimal {bad!r}")
 
 
 _EVENT_CODECS: dict[type[Any], _EventCodec] = {}
+_ENCODERS: dict[type[Any], Callable[[Event], bytes]] = {}
 
 
 def _event_codec(cls: type[Event]) -> _EventCodec:
@@ -377,11 +502,37 @@ def encode(event: Event) -> bytes:
     {"event_id":"x","occurred_at":"2026-01-01T00:00:00.000000Z"
     {"amount":"1.00E-7","currency":"USD"},"stream_id":"y","type":"FundsDeposited","version":1}
     """
-    codec = _EVENT_CODECS.get(type(event))
-    if codec is None:
-        codec = _event_codec(type(event))
-    return (codec.template % tuple(map(_call, codec.encoders, codec.getter(event)))
-            ).encode("ascii")
+    encoder = _ENCODERS.get(type(event))
+    if encoder is None:
+        encoder = _ENCODERS[type(event)] = _event_codec(type(event)).encode
+    return encoder(event)
+
+
+def encode_all(events: Iterable[Event]) -> list[bytes]:
+    """``[encode(e) for e in events]``, computed column by column (one pass per field over the
+    events of each class): about twice as fast per event for batches such as a store append.
+
+    >>> from datetime import UTC, datetime
+    >>> from astratrade_core.events.trading import FundsDeposited, FundsWithdrawn
+    >>> at = datetime(2026, 1, 1, tzinfo=UTC)
+    >>> batch = [FundsDeposited(event_id="1", stream_id="a", occurred_at=at, currency="USD",
+    ...                         amount=Decimal("5")),
+    ...          FundsWithdrawn(event_id="2", stream_id="a", occurred_at=at, currency="USD",
+    ...                         amount=Decimal("2.50"))]
+    >>> encode_all(batch) == [encode(e) for e in batch]
+    True
+    """
+    batch = list(events)
+    classes = set(map(type, batch))
+    if len(classes) == 1:
+        return _event_codec(batch[0].__class__).encode_column(batch)
+    encoded = [b""] * len(batch)
+    for cls in classes:
+        where = [i for i, event in enumerate(batch) if type(event) is cls]
+        for i, data in zip(where, _event_codec(cls).encode_column([batch[i] for i in where]),
+                           strict=True):
+            encoded[i] = data
+    return encoded
 
 
 def _reject_constant(text: str) -> object:
@@ -416,6 +567,18 @@ def decode(data: bytes | str, registry: EventRegistry) -> Result[Event, DomainEr
 
 
 def _decode_envelope(raw: object, registry: EventRegistry) -> Event:
+    if type(raw) is dict and raw.keys() == _ENVELOPE_KEYS:
+        name, version = raw["type"], raw["version"]
+        cls = registry.types.get(name) if type(name) is str else None
+        if cls is not None and type(version) is int and version == cls.schema_version:
+            event = _event_codec(cls).decode_fast(raw)
+            if event is not None:
+                return event
+    return _decode_careful(raw, registry)
+
+
+def _decode_careful(raw: object, registry: EventRegistry) -> Event:
+    """The reference path: checks every value on its own and reports every problem."""
     if type(raw) is not dict or raw.keys() != _ENVELOPE_KEYS:
         raise _reject("codec.bad_envelope", "$", "expected an object with exactly the keys "
                       + ", ".join(sorted(_ENVELOPE_KEYS)))

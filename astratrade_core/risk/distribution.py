@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Final
 
+import attrs
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
@@ -63,7 +64,21 @@ class MomentEstimator(enum.Enum):
     POPULATION = "population"
 
 
-def _central_sums(values: tuple[Decimal, ...]) -> tuple[Decimal, Decimal, Decimal]:
+@attrs.frozen
+class CentralSums:
+    """The mean ``m`` of ``n`` returns and ``S_k = sum((r - m)**k)`` for ``k = 2, 3, 4``:
+    one pass serves the variance (``S_2``), the skewness and the kurtosis."""
+
+    n: int
+    mean: Decimal
+    s2: Decimal
+    s3: Decimal
+    s4: Decimal
+
+
+def central_sums(values: tuple[Decimal, ...]) -> CentralSums:
+    """The central sums of validated returns (each operation rounded at 120 digits, in this
+    order: the variance's ``sum((x - mean)**2)`` is exactly ``s2``)."""
     centre = mean(values)
     sub, mul, add = CONTEXT.subtract, CONTEXT.multiply, CONTEXT.add
     s2 = s3 = s4 = ZERO
@@ -71,7 +86,7 @@ def _central_sums(values: tuple[Decimal, ...]) -> tuple[Decimal, Decimal, Decima
         d = sub(value, centre)
         d2 = mul(d, d)
         s2, s3, s4 = add(s2, d2), add(s3, mul(d2, d)), add(s4, mul(d2, d2))
-    return s2, s3, s4
+    return CentralSums(len(values), centre, s2, s3, s4)
 
 
 def _flat() -> Failure[DomainError]:
@@ -86,36 +101,38 @@ def _too_short(count: int, minimum: int) -> Failure[DomainError]:
         field="returns", length=count, minimum=minimum))
 
 
-def skewness_of(values: tuple[Decimal, ...],
-                estimator: MomentEstimator) -> Result[Decimal, DomainError]:
-    """Unrounded skewness of validated returns (``n >= 3`` for ``SAMPLE``)."""
+def skewness_of(values: tuple[Decimal, ...], estimator: MomentEstimator,
+                *, sums: CentralSums | None = None) -> Result[Decimal, DomainError]:
+    """Unrounded skewness of validated returns (``n >= 3`` for ``SAMPLE``); pass their
+    :func:`central_sums` when they are already known."""
     if estimator is MomentEstimator.SAMPLE and len(values) < 3:
         return _too_short(len(values), 3)
-    s2, s3, _ = _central_sums(values)
-    if s2.is_zero():
+    sums = central_sums(values) if sums is None else sums
+    if sums.s2.is_zero():
         return _flat()
     n = Decimal(len(values))
     div, mul = CONTEXT.divide, CONTEXT.multiply
-    m2 = div(s2, n)
-    g1 = div(div(s3, n), mul(m2, CONTEXT.sqrt(m2)))
+    m2 = div(sums.s2, n)
+    g1 = div(div(sums.s3, n), mul(m2, CONTEXT.sqrt(m2)))
     if estimator is MomentEstimator.POPULATION:
         return Success(g1)
     factor = div(CONTEXT.sqrt(mul(n, CONTEXT.subtract(n, ONE))), CONTEXT.subtract(n, 2))
     return Success(mul(g1, factor))
 
 
-def kurtosis_of(values: tuple[Decimal, ...],
-                estimator: MomentEstimator) -> Result[Decimal, DomainError]:
-    """Unrounded excess kurtosis of validated returns (``n >= 4`` for ``SAMPLE``)."""
+def kurtosis_of(values: tuple[Decimal, ...], estimator: MomentEstimator,
+                *, sums: CentralSums | None = None) -> Result[Decimal, DomainError]:
+    """Unrounded excess kurtosis of validated returns (``n >= 4`` for ``SAMPLE``); pass their
+    :func:`central_sums` when they are already known."""
     if estimator is MomentEstimator.SAMPLE and len(values) < 4:
         return _too_short(len(values), 4)
-    s2, _, s4 = _central_sums(values)
-    if s2.is_zero():
+    sums = central_sums(values) if sums is None else sums
+    if sums.s2.is_zero():
         return _flat()
     n = Decimal(len(values))
     div, mul, sub = CONTEXT.divide, CONTEXT.multiply, CONTEXT.subtract
     # g2 = (S4 / n) / (S2 / n)**2 - 3 = n * S4 / S2**2 - 3
-    g2 = sub(div(mul(n, s4), mul(s2, s2)), _THREE)
+    g2 = sub(div(mul(n, sums.s4), mul(sums.s2, sums.s2)), _THREE)
     if estimator is MomentEstimator.POPULATION:
         return Success(g2)
     top = mul(CONTEXT.add(mul(CONTEXT.add(n, ONE), g2), Decimal(6)), sub(n, ONE))

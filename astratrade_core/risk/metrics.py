@@ -159,6 +159,12 @@ def moments_of(returns: tuple[Decimal, ...], ddof: int) -> Moments:
     return Moments(centre, variance(returns, ddof, centre))
 
 
+def moments_from(centre: Decimal, squares: Decimal, count: int, ddof: int) -> Moments:
+    """:func:`moments_of` from the mean and ``sum((r - mean)**2)`` already summed (the same
+    operations, so the same values)."""
+    return Moments(centre, CONTEXT.divide(squares, Decimal(count - ddof)))
+
+
 def volatility_of(moments: Moments, periods: int) -> Decimal:
     return CONTEXT.sqrt(CONTEXT.multiply(moments.variance, Decimal(periods)))
 
@@ -189,16 +195,20 @@ def downside_sums(returns: tuple[Decimal, ...], target: Decimal,
 
 
 def downside_deviation_of(returns: tuple[Decimal, ...], target: Decimal,
-                        divisor: DownsideDivisor, periods: int) -> Decimal:
-    total, n = downside_sums(returns, target, divisor)
+                          divisor: DownsideDivisor, periods: int,
+                          *, sums: tuple[Decimal, int] | None = None) -> Decimal:
+    """Pass the :func:`downside_sums` when they are already known."""
+    total, n = downside_sums(returns, target, divisor) if sums is None else sums
     if n == 0:
         return ZERO
     return CONTEXT.sqrt(CONTEXT.divide(CONTEXT.multiply(total, Decimal(periods)), Decimal(n)))
 
 
 def sortino_of(returns: tuple[Decimal, ...], centre: Decimal, target: Decimal,
-             divisor: DownsideDivisor, periods: int) -> Result[Decimal, DomainError]:
-    total, n = downside_sums(returns, target, divisor)
+               divisor: DownsideDivisor, periods: int,
+               *, sums: tuple[Decimal, int] | None = None) -> Result[Decimal, DomainError]:
+    """Pass the :func:`downside_sums` when they are already known."""
+    total, n = downside_sums(returns, target, divisor) if sums is None else sums
     if n == 0:
         return Failure(DomainError.rejected("risk.metrics.no_downside",
                                       "Sortino ratio is undefined with no return below target",

@@ -35,7 +35,7 @@ Results are rounded once, at the end, to ``places`` decimal places with ``roundi
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from itertools import pairwise
 from typing import Final, TypeVar
@@ -54,6 +54,7 @@ from astratrade_core.numeric import (
     DecimalInput,
     Rounding,
     parse_decimal,
+    parse_plain_decimals,
     parse_positive,
     quantize,
 )
@@ -124,17 +125,24 @@ class Inputs:
             self.fail("risk.metrics.series", f"{field}: expected a sequence of values, "
                       "not a single string", field=field)
             return ()
-        parse = parse_positive if positive else parse_decimal
-        parsed: list[Decimal] = []
+        items = values if isinstance(values, Sequence) else tuple(values)
+        plain = parse_plain_decimals(items)
+        parsed: Sequence[Decimal] = ()
         bad: list[DomainError] = []
-        for index, value in enumerate(values):
-            match parse(value, f"{field}[{index}]"):
-                case Success(number):
-                    parsed.append(number)
-                case Failure(problem):
-                    bad.append(problem)
+        if plain is not None and (not positive or not plain or min(plain) > ZERO):
+            parsed = plain  # the fast path: the same values, no Result per element
+        else:
+            parse = parse_positive if positive else parse_decimal
+            checked: list[Decimal] = []
+            for index, value in enumerate(items):
+                match parse(value, f"{field}[{index}]"):
+                    case Success(number):
+                        checked.append(number)
+                    case Failure(problem):
+                        bad.append(problem)
+            parsed = checked
         if bad:
-            parsed = []
+            parsed = ()
             self.problems.append(DomainError(
                 "risk.metrics.series", ErrorKind.INVALID, f"{field}: {len(bad)} invalid element(s)",
                 pmap({"field": field, "invalid": str(len(bad))}), tuple(bad[:_MAX_CAUSES])))
@@ -145,31 +153,41 @@ class Inputs:
             self.problems.append(DomainError.invalid(
                 "risk.metrics.too_short", f"{field}: needs at least {minimum} values",
                 field=field, length=len(parsed), minimum=minimum))
-            parsed = []
+            parsed = ()
         return tuple(parsed)
 
     def returns(self, values: Iterable[DecimalInput], *,
                 compounding: bool = False) -> tuple[Decimal, ...]:
         """Parse a return series; ``compounding`` also requires every return above -1 and the
         compounded growth to stay within ``[1e-60, 1e60]`` (no account does otherwise)."""
+        if compounding:
+            return self.compounded(values)[0]
+        return self.series(values, "returns")
+
+    def compounded(self, values: Iterable[DecimalInput],
+                   ) -> tuple[tuple[Decimal, ...], tuple[Decimal, ...]]:
+        """:meth:`returns` with ``compounding``, and the equity curve from 1 it checked (the
+        values :func:`equity_of` computes); both empty when a check failed."""
         parsed = self.series(values, "returns")
-        if not compounding:
-            return parsed
+        if not parsed:
+            return (), ()
         ruined = [i for i, r in enumerate(parsed) if r <= -ONE]
         if ruined:
             self.problems.append(DomainError.rejected(
                 "risk.metrics.total_loss", "a return of -100% or worse cannot be compounded",
                 index=ruined[0], count=len(ruined)))
-            return ()
+            return (), ()
         mul, add, growth = CONTEXT.multiply, CONTEXT.add, ONE
+        curve = [growth]
         for index, r in enumerate(parsed):
             growth = mul(growth, add(ONE, r))
             if not _GROWTH_FLOOR <= growth <= _GROWTH_CAP:
                 self.problems.append(DomainError.invalid(
                     "risk.metrics.out_of_range", "compounded growth leaves [1e-60, 1e60]",
                     index=index))
-                return ()
-        return parsed
+                return (), ()
+            curve.append(growth)
+        return parsed, tuple(curve)
 
     def integer(self, value: int, field: str, low: int, high: int) -> int:
         """An ``int`` (not ``bool``) in ``[low, high]``; checked at run time, since a caller
@@ -363,10 +381,19 @@ def drawdowns_of(equity: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
 
 
 def ulcer_of(equity: tuple[Decimal, ...]) -> Decimal:
-    """Unrounded Ulcer index of a validated positive series."""
-    mul, add = CONTEXT.multiply, CONTEXT.add
+    """Unrounded Ulcer index of a validated positive series.
+
+    The drawdowns of :func:`drawdowns_of`, squared and summed, skipping the points at a new
+    high: their drawdown is exactly zero and adding zero leaves the sum's value unchanged.
+    """
+    sub, div, mul, add = CONTEXT.subtract, CONTEXT.divide, CONTEXT.multiply, CONTEXT.add
     total = ZERO
-    for d in drawdowns_of(equity):
+    peak = equity[0]
+    for value in equity:
+        if value >= peak:
+            peak = value
+            continue
+        d = div(sub(peak, value), peak)
         total = add(total, mul(d, d))
     return CONTEXT.sqrt(CONTEXT.divide(total, Decimal(len(equity))))
 

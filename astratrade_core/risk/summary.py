@@ -24,6 +24,7 @@ from astratrade_core.errors import DomainError
 from astratrade_core.numeric import CONTEXT, ONE, ZERO, DecimalInput, Rounding
 from astratrade_core.risk.distribution import (
     MomentEstimator,
+    central_sums,
     check_cutoff,
     kurtosis_of,
     omega_of,
@@ -41,9 +42,10 @@ from astratrade_core.risk.metrics import (
     check_periods,
     check_risk_free,
     downside_deviation_of,
+    downside_sums,
     historical_cvar_of,
     historical_var_of,
-    moments_of,
+    moments_from,
     parametric_of,
     sharpe_of,
     sortino_of,
@@ -55,7 +57,6 @@ from astratrade_core.risk.series import (
     Inputs,
     LossSign,
     MaxDrawdown,
-    equity_of,
     max_drawdown_of,
     rounded,
     signed_loss,
@@ -157,8 +158,7 @@ def summarize(series: Iterable[DecimalInput], kind: SeriesKind = SeriesKind.RETU
         equity = check.series(series, "equity", positive=True, minimum=2)
         returns = simple_returns_of(equity) if not check.problems else ()
     else:
-        returns = check.returns(series, compounding=True)
-        equity = equity_of(returns) if not check.problems else ()
+        returns, equity = check.compounded(series)
     degrees = check_ddof(check, c.ddof, len(returns))
     periods = check_periods(check, c.periods_per_year)
     rate = check_risk_free(check, c.risk_free, c.risk_free_basis, periods)
@@ -185,7 +185,10 @@ def summarize(series: Iterable[DecimalInput], kind: SeriesKind = SeriesKind.RETU
             return Some(loss(parametric_of(moments, alpha, shortfall)))
 
         growth = CONTEXT.divide(equity[-1], equity[0])
-        moments = moments_of(returns, degrees)
+        # One pass for the mean, variance, skewness and kurtosis, one for the downside.
+        sums = central_sums(returns)
+        moments = moments_from(sums.mean, sums.s2, len(returns), degrees)
+        shortfall = downside_sums(returns, goal, c.downside_divisor)
         ordered = tuple(sorted(returns))
         fall = max_drawdown_of(equity)
         annual = cagr_of(growth, len(returns), periods)
@@ -198,17 +201,18 @@ def summarize(series: Iterable[DecimalInput], kind: SeriesKind = SeriesKind.RETU
             mean_return=out(moments.mean),
             volatility=out(volatility_of(moments, periods)),
             downside_deviation=out(downside_deviation_of(returns, goal, c.downside_divisor,
-                                                         periods)),
+                                                         periods, sums=shortfall)),
             sharpe=ratio(sharpe_of(moments, rate, periods)),
-            sortino=ratio(sortino_of(returns, moments.mean, goal, c.downside_divisor, periods)),
+            sortino=ratio(sortino_of(returns, moments.mean, goal, c.downside_divisor, periods,
+                                     sums=shortfall)),
             max_drawdown=fall.rounded(digits, c.rounding, c.loss_sign),
             calmar=ratio(annual.bind(lambda a: calmar_of(a, fall.fraction))),
             historical_var=loss(historical_var_of(ordered, alpha, c.quantile_method)),
             historical_cvar=loss(historical_cvar_of(ordered, alpha)),
             parametric_var=parametric(shortfall=False),
             parametric_cvar=parametric(shortfall=True),
-            skewness=ratio(skewness_of(returns, c.moment_estimator)),
-            kurtosis=ratio(kurtosis_of(returns, c.moment_estimator)),
+            skewness=ratio(skewness_of(returns, c.moment_estimator, sums=sums)),
+            kurtosis=ratio(kurtosis_of(returns, c.moment_estimator, sums=sums)),
             omega=ratio(omega_of(returns, threshold)),
             tail_ratio=ratio(tail_ratio_of(ordered, cutoff)),
             ulcer_index=out(ulcer_of(equity)),

@@ -26,7 +26,17 @@ from astratrade_core.events import (
     Upcast,
     event_type,
 )
-from astratrade_core.events.codec import decode, encode, payload_fields
+from astratrade_core.events.codec import (
+    _decode_careful,
+    _decode_envelope,
+    _event_codec,
+    _loads,
+    _Reject,
+    decode,
+    encode,
+    encode_all,
+    payload_fields,
+)
 from astratrade_core.testing import codec_decimals, event_of, events, hostile_contexts
 
 T0 = datetime(2026, 3, 4, 5, 6, 7, 890, tzinfo=UTC)
@@ -258,6 +268,111 @@ def test_corrupted_encodings_never_raise(event: Event, draw: st.DataObject) -> N
     result = decode(bytes(data), PLATFORM_EVENTS)
     if isinstance(result, Success):  # a change inside a string may still decode
         assert decode(encode(result.unwrap()), PLATFORM_EVENTS) == result
+
+
+# ------------------------------------------------------------------ fast paths == reference
+# encode fills a per-class template through C-level converters, encode_all does it column by
+# column, and decode tries a grouped fast path before the careful one: each must agree with
+# the JSON oracle above (encoding) or with the careful path (decoding) on every type.
+
+def _ascii_event(cls: type[Event]) -> st.SearchStrategy[Event]:
+    """Events whose strings need no escaping (the common case the fast paths are built for)."""
+    text = st.text(st.characters(min_codepoint=32, max_codepoint=126))
+    return event_of(cls).flatmap(lambda e: st.builds(
+        attrs.evolve, st.just(e), event_id=text, stream_id=text))
+
+
+def _oracle(event: Event) -> bytes:
+    return json.dumps(_reference(event), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=True).encode("ascii")
+
+
+@pytest.mark.parametrize("name", PLATFORM_EVENTS.names())
+@settings(max_examples=15)
+@given(data=st.data())
+def test_fast_encoders_match_the_reference_bytes(name: str, data: st.DataObject) -> None:
+    cls = PLATFORM_EVENTS.types[name]
+    batch = data.draw(st.lists(event_of(cls) | _ascii_event(cls), min_size=1, max_size=4))
+    expected = [_oracle(e) for e in batch]
+    assert [encode(e) for e in batch] == expected
+    assert encode_all(batch) == expected
+    assert encode_all(iter(batch)) == expected
+
+
+@given(st.lists(events(), max_size=12))
+def test_encode_all_of_mixed_types_keeps_the_order(batch: list[Event]) -> None:
+    assert encode_all(batch) == [_oracle(e) for e in batch]
+
+
+@given(st.datetimes(timezones=st.builds(
+    lambda minutes: timezone(timedelta(minutes=minutes)), st.integers(-1439, 1439))))
+def test_any_offset_and_microsecond_encode_as_the_utc_instant(at: datetime) -> None:
+    try:
+        utc = at.astimezone(UTC)
+    except OverflowError:  # the instant is outside datetime's range in UTC
+        with pytest.raises(OverflowError):
+            encode(_specimen(occurred_at=at))
+        return
+    expected = _oracle(_specimen(occurred_at=utc))
+    assert encode(_specimen(occurred_at=at)) == expected
+    assert encode_all([_specimen(occurred_at=at)]) == [expected]
+
+
+@pytest.mark.parametrize("at", [
+    datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    datetime(2026, 1, 1, 0, 0, 0, 1000, tzinfo=UTC), datetime(2026, 1, 1, 0, 0, 0, 999, tzinfo=UTC),
+])
+def test_datetime_edges(at: datetime) -> None:
+    assert encode(_specimen(occurred_at=at)) == _oracle(_specimen(occurred_at=at))
+
+
+@pytest.mark.parametrize("bad", [Decimal("NaN"), Decimal("-sNaN"), Decimal("Infinity"),
+                                 Decimal("-Infinity")])
+def test_both_encoders_refuse_a_non_finite_decimal(bad: Decimal) -> None:
+    fine = _specimen()
+    with pytest.raises(ValueError, match="non-finite"):
+        encode(_specimen(amount=bad))
+    with pytest.raises(ValueError, match="non-finite"):
+        encode_all([fine, _specimen(amount=bad)])
+    with pytest.raises(ValueError, match="non-finite"):
+        encode_all([_specimen(maybe=bad)])
+    with pytest.raises(ValueError, match="naive"):
+        encode_all([fine, _specimen(occurred_at=datetime(2026, 1, 1))])
+
+
+def test_encode_all_of_nothing_is_empty() -> None:
+    assert encode_all([]) == []
+
+
+@pytest.mark.parametrize("name", PLATFORM_EVENTS.names())
+@settings(max_examples=15)
+@given(data=st.data())
+def test_fast_decoding_matches_the_careful_path(name: str, data: st.DataObject) -> None:
+    event = data.draw(event_of(PLATFORM_EVENTS.types[name]))
+    raw = _loads(encode(event).decode("ascii"))
+    # Canonical bytes of the current version always take the fast path ...
+    assert _event_codec(type(event)).decode_fast(raw) == event
+    # ... and it builds exactly what the careful path builds.
+    assert _decode_careful(raw, PLATFORM_EVENTS) == event
+
+
+def _outcome(decoder: Any, raw: object) -> object:
+    try:
+        return Success(decoder(raw, PLATFORM_EVENTS))
+    except _Reject as rejected:
+        return Failure(rejected.error)
+
+
+@given(events(), st.data())
+def test_the_fast_path_never_changes_an_outcome(event: Event, draw: st.DataObject) -> None:
+    data = bytearray(encode(event))
+    at = draw.draw(st.integers(0, len(data) - 1))
+    data[at] = draw.draw(st.sampled_from(b'0129.-E+|"\\ aZT:,{}[]eN'))
+    try:
+        raw = _loads(bytes(data).decode("utf-8"))
+    except ValueError:
+        return
+    assert _outcome(_decode_envelope, raw) == _outcome(_decode_careful, raw)
 
 
 # ------------------------------------------------------------------------------- upcasting

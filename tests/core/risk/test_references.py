@@ -275,7 +275,9 @@ def _freqtrade(pnls: list[float]) -> dict[str, float]:
         out["expectancy_ratio"] = (1 + average_win / average_loss) * win_rate - 1
         out["payoff_ratio"] = average_win / average_loss
         out["profit_factor"] = wins.sum() / abs(losses.sum())
-    if len(p) > 1 and p.std(ddof=1) > 0:
+    # freqtrade divides by the float std; five equal P&Ls give a roundoff std of ~2e-16 there,
+    # where the exact std is 0 and SQN does not exist: compare on the spread, which is exact.
+    if len(p) > 1 and np.ptp(p) > 0:
         out["sqn"] = math.sqrt(len(p)) * p.mean() / p.std(ddof=1)
     return out
 
