@@ -9,7 +9,8 @@ EXTRAS := dev,cairo
 # a script elsewhere then finds astratrade_core (tests/test_packaging.py).
 EDITABLE := --config-settings editable_mode=compat
 
-.PHONY: test lint typecheck pytest services services-stop bench demo clean contracts verify
+.PHONY: test lint typecheck pytest services services-stop services-purge bench demo clean \
+        contracts verify
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +41,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# Real PostgreSQL and Redis on loopback (scripts/services.sh; state in .cache/services/).
+# Real PostgreSQL and Redis on loopback (scripts/services.sh; state in .cache/services/, or as
+# root PostgreSQL's under /var/lib/astratrade-services/, reachable by the `postgres` user from
+# any checkout, a 0700 one included: `scripts/services.sh where` says where).
 # pytest starts them, exports their URLs and stops them afterwards even when tests fail;
 # servers that were already running (`make services`) are left running.
 services:
@@ -49,6 +52,9 @@ services:
 
 services-stop:
 	scripts/services.sh stop
+
+services-purge:
+	scripts/services.sh purge
 
 pytest: $(STAMP) $(CONTRACTS_STAMP)
 	@if scripts/services.sh status; then :; else \

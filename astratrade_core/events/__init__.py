@@ -8,11 +8,14 @@ registers nothing: :data:`PLATFORM_EVENTS` is the registry value built from thos
 """
 
 from astratrade_core.events.audit import (
+    CHAIN_FORMAT,
     GENESIS_HASH,
+    BreakCause,
     ChainBreak,
     ChainHead,
     chain_hashes,
     link_hash,
+    record_content,
     verify_chain,
 )
 from astratrade_core.events.codec import decode, encode, encode_all, payload_fields
@@ -81,7 +84,9 @@ __all__ = [
     "PriceMarked",
     "RiskLimitHit",
     "TradeExecuted",
+    "CHAIN_FORMAT",
     "GENESIS_HASH",
+    "BreakCause",
     "ChainBreak",
     "ChainHead",
     "PLATFORM_EVENTS",
@@ -94,6 +99,7 @@ __all__ = [
     "encode_all",
     "link_hash",
     "payload_fields",
+    "record_content",
     "verify_chain",
     "Event",
     "AchievementUnlocked",

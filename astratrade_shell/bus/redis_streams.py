@@ -12,17 +12,22 @@ from the store after the high-water mark.
 
 **Consuming.** A :class:`StreamWorker` feeds one projection from a consumer group named after
 it.  Delivery is at least once; the projection applies each global position exactly once and
-in order, because the worker
+in order, **and always the store's record**: an entry is only a notification (it carries the
+record's position and hash, and the rest of the record), so the worker
 
-* acknowledges records at or below the projection's position as duplicates;
-* fills a gap (a record whose predecessor it has not applied: another domain's event, a
-  publish lost while Redis was down, a restart with an empty projection) by reading the
-  missing positions from the store, the source of truth;
+* acknowledges entries at or below the projection's position as duplicates;
+* reads the store from the projection's position up to the entry's, applies those records
+  (filling a gap: another domain's event, a publish lost while Redis was down, a restart with
+  an empty projection) and acknowledges the entries that match their record exactly;
+* never applies an entry that differs from the store's record at its position, names a
+  position the store does not hold, or does not parse (a forged or corrupted entry, a stray
+  ``XADD``): after ``max_deliveries`` deliveries it goes to ``<prefix>:dead-letter`` with the
+  reason and a warning log line, and the worker goes on;
 * re-reads its own pending entries first, then claims entries another consumer left pending
   longer than ``min_idle_ms`` (``XAUTOCLAIM``: a worker that died before ``XACK``), then
   reads new ones;
 * moves a record whose projection raised ``max_deliveries`` times (``XPENDING`` delivery
-  count) to ``<prefix>:dead-letter`` with the reason, acknowledges it and skips its position.
+  count) to the dead-letter stream with the reason, acknowledges it and skips its position.
 
 >>> domain_of("XPGained"), domain_of("NoSuchEvent")
 ('gamification', 'other')
@@ -32,14 +37,18 @@ in order, because the worker
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import attrs
 import redis
+from returns.result import Failure, Result, Success
 
+from astratrade_core.errors import DomainError
 from astratrade_core.events import PLATFORM_EVENTS, EventRegistry
 from astratrade_shell.bus.port import Handler
 from astratrade_shell.projections import Fed
@@ -57,6 +66,8 @@ __all__ = [
     "encode_entry",
     "stream_key",
 ]
+
+_LOG = logging.getLogger(__name__)
 
 _RAISE_MARK = """
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -96,24 +107,50 @@ def encode_entry(record: StoredEvent, sent_at_ns: int) -> dict[str, bytes | int 
             "has_command": int(record.command_id is not None), "sent_at": sent_at_ns}
 
 
-def decode_entry(fields: Mapping[bytes, bytes]) -> StoredEvent:
-    """The stored record an entry carries (inverse of :func:`encode_entry`).
+_NUMBER: Final = re.compile(rb"[0-9]{1,19}")
+
+
+def decode_entry(fields: Mapping[bytes, bytes]) -> Result[tuple[StoredEvent, int],
+                                                           DomainError]:
+    """The stored record an entry claims to carry and its ``sent_at`` (inverse of
+    :func:`encode_entry`), or ``bus.malformed_entry`` naming what is wrong: a missing field,
+    a number that is not 1-19 ASCII digits, text that is not UTF-8.  Never raises.
 
     >>> record = StoredEvent(position=3, stream_id="s", version=1, event_id="e",
     ...                      event_type="T", schema_version=1, data=b"{}", hash=bytes(32),
     ...                      command_id=None)
     >>> wire = {k.encode(): v if isinstance(v, bytes) else str(v).encode()
     ...         for k, v in encode_entry(record, 0).items()}
-    >>> decode_entry(wire) == record
+    >>> decode_entry(wire).unwrap() == (record, 0)
     True
+    >>> decode_entry({**wire, b"position": b"abc"}).failure().message
+    "field 'position' is not a number: b'abc'"
     """
-    command = fields[b"command_id"].decode()
-    return StoredEvent(position=int(fields[b"position"]), stream_id=fields[b"stream"].decode(),
-                       version=int(fields[b"version"]), event_id=fields[b"event_id"].decode(),
-                       event_type=fields[b"type"].decode(),
-                       schema_version=int(fields[b"schema"]), data=fields[b"data"],
-                       hash=fields[b"hash"],
-                       command_id=command if fields[b"has_command"] == b"1" else None)
+    def number(name: bytes) -> int:
+        raw = fields[name]
+        if _NUMBER.fullmatch(raw) is None:
+            raise ValueError(f"field {name.decode()!r} is not a number: {raw[:20]!r}")
+        return int(raw)
+
+    try:
+        command = fields[b"command_id"].decode()
+        has_command = fields[b"has_command"]
+        if has_command not in (b"0", b"1"):
+            raise ValueError(f"field 'has_command' is not 0 or 1: {has_command[:20]!r}")
+        record = StoredEvent(
+            position=number(b"position"), stream_id=fields[b"stream"].decode(),
+            version=number(b"version"), event_id=fields[b"event_id"].decode(),
+            event_type=fields[b"type"].decode(), schema_version=number(b"schema"),
+            data=fields[b"data"], hash=fields[b"hash"],
+            command_id=command if has_command == b"1" else None)
+        return Success((record, number(b"sent_at")))
+    except KeyError as exc:
+        return Failure(DomainError.invalid("bus.malformed_entry",
+                                           f"field {exc.args[0].decode()!r} is missing"))
+    except UnicodeDecodeError:
+        return Failure(DomainError.invalid("bus.malformed_entry", "a text field is not UTF-8"))
+    except ValueError as exc:
+        return Failure(DomainError.invalid("bus.malformed_entry", str(exc)))
 
 
 class RedisStreamsBus:
@@ -213,26 +250,49 @@ class RedisStreamsBus:
 
 @attrs.define
 class WorkerStats:
-    """What a worker did: records applied (from Redis and from the store), duplicates
-    acknowledged, entries claimed from dead consumers, records dead-lettered, and the
-    publish-to-applied latencies (ms) of records applied straight from Redis."""
+    """What a worker did: records applied (with a matching entry from Redis, and from the
+    store alone), duplicates acknowledged, entries claimed from dead consumers, records and
+    entries dead-lettered, of which ``rejected`` entries (forged, corrupted or malformed:
+    never applied), and the publish-to-applied latencies (ms) of records applied with an
+    entry."""
 
     applied: int = 0
     filled: int = 0
     duplicates: int = 0
     claimed: int = 0
     dead_lettered: int = 0
+    rejected: int = 0
     handled: int = 0
     latencies_ms: list[float] = attrs.field(factory=list)
 
 
-_Entry = tuple[str, bytes, StoredEvent, int]
+@attrs.frozen
+class _Entry:
+    """A delivered entry: its stream, id, and what it claims (or why it cannot be read)."""
+
+    key: str
+    entry_id: bytes
+    fields: Mapping[bytes, bytes]
+    claim: StoredEvent | None
+    sent_at: int
+    problem: str = ""
 
 
 class StreamWorker:
     """Feeds one projection from the consumer group ``group`` (default: its name), reading
-    the streams of ``domains`` (default: every domain of ``registry``).  The projection's
-    ``commit`` runs after each batch, before the batch is acknowledged."""
+    the streams of ``domains`` (default: every domain of ``registry``).
+
+    **Entries are notifications, the store is the truth.**  An entry says "position ``p`` is
+    stored, with this hash"; the worker reads positions up to ``p`` from the store and
+    applies the store's records, in order.  An entry whose fields differ in anything from
+    the store's record at its position (a forged or corrupted entry), that names a position
+    the store does not hold, or that does not parse, is never applied: it stays pending, and
+    after ``max_deliveries`` deliveries goes to ``<prefix>:dead-letter`` with the reason, a
+    warning on the ``astratrade_shell.bus`` logger and the ``rejected`` counter.  A record
+    the projection itself fails on ``max_deliveries`` times is dead-lettered and skipped.
+    No entry ever stops the worker.  The projection's ``commit`` runs after each batch,
+    before the batch is acknowledged.
+    """
 
     def __init__(self, client: redis.Redis, projection: Fed, store: EventStore,
                  *, prefix: str = "astratrade", consumer: str = "worker-1",
@@ -254,9 +314,15 @@ class StreamWorker:
         self.block_ms = block_ms
         self.stats = WorkerStats()
         self._fill_failures: Counter[int] = Counter()
+        # entries found not to match the store, pending until dead-lettered (by entry id):
+        # a forged entry stays rejected even once its position has been applied
+        self._suspects: dict[tuple[str, bytes], str] = {}
         self._last_claim = 0.0
-        self._blocked = False
         self._ensure_groups()
+
+    def __repr__(self) -> str:
+        return (f"StreamWorker(projection={self.projection.name!r}, group={self.group!r}, "
+                f"consumer={self.consumer!r}, prefix={self.prefix!r})")
 
     def _ensure_groups(self) -> None:
         for key in self.keys:
@@ -289,9 +355,18 @@ class StreamWorker:
         if not entries:
             entries = self._read(">", block=self.block_ms)
         pipe = self.client.pipeline(transaction=False)
-        self._blocked = False  # set when a record fails: later ones wait for the next step
-        for key, entry_id, record, sent_at in sorted(entries, key=lambda e: e[2].position):
-            self._handle(pipe, key, entry_id, record, sent_at)
+        waiting: dict[int, list[_Entry]] = {}
+        for entry in entries:
+            suspect = self._suspects.get((entry.key, entry.entry_id))
+            if entry.claim is None or suspect is not None:
+                self._reject(pipe, entry, suspect or entry.problem)
+            elif entry.claim.position <= self.projection.position:
+                self.stats.duplicates += 1
+                pipe.xack(entry.key, self.group, entry.entry_id)
+            else:
+                waiting.setdefault(entry.claim.position, []).append(entry)
+        if waiting:
+            self._apply_from_store(pipe, waiting)
         self.projection.commit()  # durable before acknowledged: a crash redelivers the batch
         pipe.execute()
         self.stats.handled += len(entries)
@@ -323,59 +398,88 @@ class StreamWorker:
         if not fields:  # trimmed or deleted while pending: nothing left to deliver
             self.client.xack(key, self.group, entry_id)
             return []
-        return [(key, entry_id, decode_entry(fields), int(fields[b"sent_at"]))]
+        decoded = decode_entry(fields)
+        if isinstance(decoded, Failure):
+            return [_Entry(key, entry_id, fields, None, 0, decoded.failure().message)]
+        record, sent_at = decoded.unwrap()
+        return [_Entry(key, entry_id, fields, record, sent_at)]
 
-    def _handle(self, pipe: Any, key: str, entry_id: bytes, record: StoredEvent,
-                sent_at: int) -> None:
-        projection = self.projection
-        if record.position <= projection.position:
-            self.stats.duplicates += 1
-            pipe.xack(key, self.group, entry_id)
-            return
-        if record.position > projection.position + 1 and (
-                self._blocked or not self._fill(pipe, record.position)):
-            self._blocked = True  # a predecessor failed: stay pending, retry next step
-            return
-        try:
-            projection(record)
-        except Exception as exc:
-            self._blocked = True
-            self._failed(pipe, key, entry_id, record, exc)
-            return
-        self.stats.applied += 1
-        self.stats.latencies_ms.append((time.time_ns() - sent_at) / 1e6)
-        pipe.xack(key, self.group, entry_id)
-
-    def _fill(self, pipe: Any, upto: int) -> bool:
+    def _apply_from_store(self, pipe: Any, waiting: dict[int, list[_Entry]]) -> None:
+        """Apply the store's records up to the newest waiting position, each checked against
+        the entries that claim it; stop (leaving later entries pending) at a record the
+        projection fails on, until it is dead-lettered."""
+        upto = max(waiting)
         projection = self.projection
         for record in self.store.read_all(projection.position + 1):
-            if record.position >= upto:
+            if record.position > upto:
                 break
-            try:
-                projection(record)
-            except Exception as exc:
-                self._fill_failures[record.position] += 1
-                if self._fill_failures[record.position] < self.max_deliveries:
-                    return False
-                self._dead_letter(pipe, record, f"from store: {exc}",
-                                  self._fill_failures.pop(record.position))
-                continue
+            claims = waiting.pop(record.position, [])
+            matching = [entry for entry in claims if entry.claim == record]
+            for entry in claims:
+                if entry.claim != record:
+                    self._reject(pipe, entry, f"does not match the store's record at "
+                                              f"position {record.position}")
+            if not self._apply(pipe, record, matching):
+                return
+        for position, claims in waiting.items():  # the store ends before these positions
+            for entry in claims:
+                self._reject(pipe, entry, f"the store holds no record at position {position}")
+
+    def _apply(self, pipe: Any, record: StoredEvent, matching: list[_Entry]) -> bool:
+        try:
+            self.projection(record)
+        except Exception as exc:
+            deliveries = (self._deliveries(matching[0]) if matching else
+                          self._count_fill_failure(record.position))
+            if deliveries < self.max_deliveries:
+                return False
+            self._fill_failures.pop(record.position, None)
+            self._dead_letter(pipe, encode_entry(record, time.time_ns()), str(exc),
+                              deliveries, f"record at position {record.position}")
+            self.projection.position = record.position
+            self._ack(pipe, matching)
+            return True
+        if matching:
+            self.stats.applied += 1
+            self.stats.duplicates += len(matching) - 1
+            self.stats.latencies_ms.append((time.time_ns() - matching[0].sent_at) / 1e6)
+            self._ack(pipe, matching)
+        else:
             self.stats.filled += 1
-        return projection.position == upto - 1
+        return True
 
-    def _failed(self, pipe: Any, key: str, entry_id: bytes, record: StoredEvent,
-                exc: Exception) -> None:
+    def _ack(self, pipe: Any, entries: list[_Entry]) -> None:
+        for entry in entries:
+            pipe.xack(entry.key, self.group, entry.entry_id)
+
+    def _count_fill_failure(self, position: int) -> int:
+        self._fill_failures[position] += 1
+        return self._fill_failures[position]
+
+    def _deliveries(self, entry: _Entry) -> int:
         pending = cast(list[dict[str, Any]], self.client.xpending_range(
-            key, self.group, min=entry_id, max=entry_id, count=1))
-        deliveries = int(pending[0]["times_delivered"]) if pending else self.max_deliveries
-        if deliveries >= self.max_deliveries:
-            self._dead_letter(pipe, record, str(exc), deliveries)
-            pipe.xack(key, self.group, entry_id)
+            entry.key, self.group, min=entry.entry_id, max=entry.entry_id, count=1))
+        return int(pending[0]["times_delivered"]) if pending else self.max_deliveries
 
-    def _dead_letter(self, pipe: Any, record: StoredEvent, reason: str,
-                     deliveries: int) -> None:
-        fields = {**encode_entry(record, time.time_ns()), "projection": self.projection.name,
-                  "reason": reason[:500], "deliveries": deliveries}
-        pipe.xadd(dead_letter_key(self.prefix), fields)
-        self.projection.position = record.position
+    def _reject(self, pipe: Any, entry: _Entry, reason: str) -> None:
+        """An entry that is never applied: dead-lettered once delivered ``max_deliveries``
+        times, pending until then."""
+        deliveries = self._deliveries(entry)
+        if deliveries < self.max_deliveries:
+            self._suspects[entry.key, entry.entry_id] = reason
+            return
+        self._suspects.pop((entry.key, entry.entry_id), None)
+        self.stats.rejected += 1
+        self._dead_letter(pipe, {**entry.fields, "source": entry.key,
+                                 "entry_id": entry.entry_id}, f"entry {reason}", deliveries,
+                          f"entry {entry.entry_id.decode()} of {entry.key}")
+        pipe.xack(entry.key, self.group, entry.entry_id)
+
+    def _dead_letter(self, pipe: Any, fields: Mapping[Any, Any], reason: str,
+                     deliveries: int, what: str) -> None:
+        pipe.xadd(dead_letter_key(self.prefix),
+                  {**fields, "projection": self.projection.name, "reason": reason[:500],
+                   "deliveries": deliveries})
         self.stats.dead_lettered += 1
+        _LOG.warning("dead-lettered %s for projection %s after %d deliveries: %s", what,
+                     self.projection.name, deliveries, reason[:500])

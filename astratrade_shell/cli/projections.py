@@ -14,37 +14,17 @@ from contextlib import contextmanager
 import click
 from returns.result import Failure
 
-from astratrade_shell.cli.ledger import _opened
+from astratrade_shell.cli.ledger import opened_store
 from astratrade_shell.cli.main import CliFailure
 from astratrade_shell.readmodels.database import ViewDatabase, open_view_database
 from astratrade_shell.readmodels.feed import rebuild as rebuild_models
 from astratrade_shell.readmodels.views import READ_MODELS
-from astratrade_shell.store.port import EventStore
 
-__all__ = ["opened_store", "projections"]
+__all__ = ["projections"]
 
 _LOCATION = click.option("--store", "location", required=True, metavar="PATH|URL",
                          help="SQLite event store file, or a postgresql:// URL.")
 _SCHEMA = click.option("--schema", default=None, help="PostgreSQL schema of the store.")
-
-
-@contextmanager
-def opened_store(location: str, schema: str | None) -> Iterator[EventStore]:
-    """The event store at ``location`` (an existing SQLite file or a PostgreSQL URL)."""
-    if not location.startswith(("postgresql://", "postgres://")):
-        with _opened(location) as sqlite_store:
-            yield sqlite_store
-        return
-    from astratrade_shell.store.postgres import open_postgres_store  # noqa: PLC0415 - psycopg
-
-    opened = open_postgres_store(location, schema=schema)
-    if isinstance(opened, Failure):
-        raise CliFailure.of(opened.failure())
-    store = opened.unwrap()
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 @contextmanager

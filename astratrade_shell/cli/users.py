@@ -22,8 +22,8 @@ from astratrade_core.users import (
 )
 from astratrade_shell.app import Application
 from astratrade_shell.bus import InProcessBus
+from astratrade_shell.cli.ledger import opened_store
 from astratrade_shell.cli.main import CliFailure
-from astratrade_shell.cli.projections import opened_store
 
 __all__ = ["users"]
 
@@ -60,7 +60,7 @@ def bootstrap(location: str, schema: str | None, user_id: str, display_name: str
         if isinstance(created, Failure):
             raise CliFailure.of(created.failure())
         created.unwrap().close()
-    with opened_store(location, schema) as store:
+    with opened_store(location, schema, read_only=False) as store:
         app = Application(store, InProcessBus(), aggregates=[USER])
         issued = new_key(user_id)
         stream = user_stream(user_id)

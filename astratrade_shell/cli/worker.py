@@ -2,15 +2,22 @@
 
 A persisted read model (``accounts``, ``progress``, ``standings``, ``clans``, ``books``;
 several joined by commas share one worker) lives in the store's database with its
-checkpoint: the worker resumes from it and commits each batch before acknowledging it.  The
-in-memory projections (``portfolios``, ``players``, ...) start empty: their first delivered
-record fills the gap from the store (see :mod:`astratrade_shell.bus.redis_streams`).
-It stops after ``--max-events`` entries, after ``--idle-timeout`` seconds without any, or on
-SIGTERM/SIGINT, and prints one summary line.  Exit ``1`` if a record was dead-lettered.
+checkpoint: the worker resumes from it and commits each batch before acknowledging it.  An
+in-memory projection (``portfolios``, ``players``, ...) starts empty and rebuilds nothing up
+front: its first delivered record fills the gap from the store (see
+:mod:`astratrade_shell.bus.redis_streams`), so a restarted worker catches up by itself.
+What it applies always comes from the store (opened read-only): a bus entry only says which
+position to apply next, and one that does not match the store, or does not parse, is
+dead-lettered after ``--max-deliveries`` deliveries with a warning on stderr -- never applied,
+never fatal.  It stops after ``--max-events`` entries, after ``--idle-timeout`` seconds
+without any, or on SIGTERM/SIGINT, and prints one summary line.  Exit ``1`` if anything was
+dead-lettered; ``2`` bad input; ``4`` Redis or the store cannot be reached.  No URL's password
+is ever printed (:mod:`astratrade_shell.redaction`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import signal
@@ -21,22 +28,36 @@ import redis
 from returns.result import Failure
 
 from astratrade_shell.bus.redis_streams import StreamWorker
-from astratrade_shell.cli.main import CliFailure
-from astratrade_shell.cli.projections import opened_store
+from astratrade_shell.cli.ledger import opened_store
+from astratrade_shell.cli.main import EXIT_UNAVAILABLE, CliFailure
 from astratrade_shell.projections import Fed, Projection
 from astratrade_shell.readmodels import ReadModels
 from astratrade_shell.readmodels.database import open_view_database
 from astratrade_shell.readmodels.feed import ViewFeed
 from astratrade_shell.readmodels.views import READ_MODELS
+from astratrade_shell.redaction import RedactingFilter, redact_text, redact_url, url_secrets
 
 __all__ = ["worker"]
+
+
+def _log_to_stderr(secrets: tuple[str, ...]) -> None:
+    """Warnings (dead letters) as one redacted line each on stderr."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter(secrets))
+    logger = logging.getLogger("astratrade_shell")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
 
 
 @click.command(help="""Feed one projection from the Redis Streams bus (a consumer group).
 
 Delivery is at least once; the projection applies each global position once, in order,
-filling gaps from the store. Entries left pending by a dead worker are claimed after
---min-idle-ms; a record that fails --max-deliveries times goes to the dead-letter stream.
+and always the store's record: an entry that does not match the store (a forged or
+corrupted entry) or does not parse is never applied, and goes to the dead-letter stream
+after --max-deliveries deliveries, with a warning. Entries left pending by a dead worker
+are claimed after --min-idle-ms; a record the projection fails on --max-deliveries times is
+dead-lettered too. Exit 1 if anything was dead-lettered.
 """)
 @click.option("--projection", "name", required=True,
               help="Read model to maintain: persisted (accounts, progress, standings, clans, "
@@ -72,11 +93,18 @@ def worker(*, name: str, store_path: str, schema: str | None, redis_url: str | N
     url = redis_url or os.environ.get("ASTRATRADE_REDIS_URL")
     if not url:
         raise CliFailure.bad_input("no Redis URL: pass --redis or set ASTRATRADE_REDIS_URL")
+    secrets = (*url_secrets(url), *url_secrets(store_path))
+    _log_to_stderr(secrets)
     try:
         client = redis.Redis.from_url(url)
+    except ValueError as exc:
+        raise CliFailure.bad_input(redact_text(f"bad Redis URL {redact_url(url)}: {exc}",
+                                               secrets)) from None
+    try:
         client.ping()
-    except (ValueError, redis.RedisError) as exc:
-        raise CliFailure.bad_input(f"cannot reach Redis at {url}: {exc}") from None
+    except redis.RedisError as exc:
+        raise CliFailure(redact_text(f"cannot reach Redis at {redact_url(url)}: {exc}",
+                                     secrets), EXIT_UNAVAILABLE) from None
     stopping: list[int] = []
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -100,7 +128,7 @@ def worker(*, name: str, store_path: str, schema: str | None, redis_url: str | N
             stats = bus_worker.run(max_events=max_events, idle_timeout=idle_timeout,
                                    should_stop=lambda: bool(stopping))
     except redis.RedisError as exc:
-        raise CliFailure.domain(f"redis: {exc}") from None
+        raise CliFailure(redact_text(f"redis: {exc}", secrets), EXIT_UNAVAILABLE) from None
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -112,7 +140,7 @@ def worker(*, name: str, store_path: str, schema: str | None, redis_url: str | N
             pickle.dump((projection.position, projection.state), out)
     click.echo(f"projection={name} position={projection.position} applied={stats.applied} "
                f"filled={stats.filled} duplicates={stats.duplicates} claimed={stats.claimed} "
-               f"dead_lettered={stats.dead_lettered}")
+               f"dead_lettered={stats.dead_lettered} rejected={stats.rejected}")
     if stats.dead_lettered:
         raise CliFailure.domain(f"{stats.dead_lettered} record(s) dead-lettered for {name}")
     return 0

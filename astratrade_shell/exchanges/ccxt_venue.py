@@ -109,6 +109,7 @@ from astratrade_shell.exchanges.venue_access import (
     TokenBucket,
     venue_client_order_id,
 )
+from astratrade_shell.redaction import redact_text
 
 __all__ = [
     "Candle",
@@ -291,9 +292,7 @@ class CcxtVenue:
     # -- calls -------------------------------------------------------------------------------
 
     def _scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text[:400]
+        return redact_text(text, self._secrets)[:400]
 
     def _venue_code(self) -> int | None:
         """Binance's error code in the reply that raised, read from the raw body (ccxt's

@@ -2,7 +2,8 @@
 the deterministic client order id.
 
 * :class:`Credentials` come only from the environment or a TOML file, and never show in a
-  ``repr``; :data:`REDACT` is a logging filter that scrubs registered secrets from records.
+  ``repr``; :data:`REDACT` is a logging filter that scrubs registered secrets (and any URL's
+  password) from records, with the shell's one redaction function.
 * :class:`TokenBucket` paces requests (clock and sleep injected, so tests run on fake time).
 * :class:`RetryPolicy` is exponential backoff with a cap.
 * :func:`venue_client_order_id` maps a command id to the id the venue stores, the same on
@@ -17,7 +18,6 @@ Credentials()
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import time
 import tomllib
@@ -28,6 +28,7 @@ import attrs
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
+from astratrade_shell.redaction import RedactingFilter
 
 __all__ = ["REDACT", "Credentials", "Redact", "RetryPolicy", "TokenBucket",
            "venue_client_order_id"]
@@ -124,26 +125,9 @@ class RetryPolicy:
         return min(self.cap, self.base * 2.0 ** (retry - 1))
 
 
-class Redact(logging.Filter):
-    """Scrubs registered secrets from log records (ccxt's debug log echoes reply bodies).
-
-    >>> record = logging.LogRecord("x", logging.INFO, "", 0, "key=%s", ("k3y",), None)
-    >>> r = Redact(); r.secrets.add("k3y"); r.filter(record), record.getMessage()
-    (True, 'key=***')
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        if any(secret in text for secret in self.secrets):
-            for secret in self.secrets:
-                text = text.replace(secret, "***")
-            record.msg, record.args = text, ()
-        return True
-
+#: The one redacting filter (:class:`astratrade_shell.redaction.RedactingFilter`), under the
+#: name this module has always exported.
+Redact = RedactingFilter
 
 #: The process-wide filter; add secrets to ``REDACT.secrets`` and it to a logger.
 REDACT = Redact()

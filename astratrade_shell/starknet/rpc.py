@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from astratrade_shell.redaction import redact_text, redact_url, url_secrets
 from astratrade_shell.starknet.backend import CallOutcome, EmittedEvent
 from astratrade_shell.starknet.transactions import (
     ContractCall,
@@ -40,7 +41,7 @@ from astratrade_shell.starknet.transactions import (
     sign_invoke,
 )
 
-__all__ = ["RpcBackend", "RpcConfig", "RpcConfigError"]
+__all__ = ["RpcBackend", "RpcConfig", "RpcConfigError", "RpcUnavailableError"]
 
 _CHAINS = {"SN_MAIN": int.from_bytes(b"SN_MAIN", "big"),
            "SN_SEPOLIA": int.from_bytes(b"SN_SEPOLIA", "big")}
@@ -55,11 +56,17 @@ class RpcConfigError(ValueError):
     """The configuration is missing or malformed."""
 
 
-def _felt(text: str, name: str) -> int:
+class RpcUnavailableError(ConnectionError):
+    """The node could not be reached or answered garbage (the message is redacted: a node
+    URL's API key or password never shows)."""
+
+
+def _felt(text: str, name: str, *, secret: bool = False) -> int:
     try:
         return int(text, 0)
     except ValueError:
-        raise RpcConfigError(f"{name}: not an integer: {text!r}") from None
+        shown = "(the value is secret)" if secret else repr(text[:80])
+        raise RpcConfigError(f"{name}: not an integer: {shown}") from None
 
 
 def _bounds(text: str | None, default: tuple[int, int], name: str) -> tuple[int, int]:
@@ -73,7 +80,7 @@ def _bounds(text: str | None, default: tuple[int, int], name: str) -> tuple[int,
 class RpcConfig:
     """Where the node is and which account signs."""
 
-    url: str
+    url: str = attrs.field(repr=redact_url)  # an API key in its path or query never shows
     chain_id: int
     account: int | None = None
     private_key: int | None = attrs.field(default=None, repr=False)
@@ -101,7 +108,8 @@ class RpcConfig:
                                 prefix + "L1_DATA_GAS"),
             l2_gas=_bounds(env.get(prefix + "L2_GAS"), _DEFAULT_L2_GAS, prefix + "L2_GAS"))
         return cls(url, chain_id, None if account is None else _felt(account, prefix + "ACCOUNT"),
-                   None if key is None else _felt(key, prefix + "PRIVATE_KEY"), bounds)
+                   None if key is None else _felt(key, prefix + "PRIVATE_KEY", secret=True),
+                   bounds)
 
 
 def _run(awaitable: Awaitable[T]) -> T:
@@ -119,6 +127,24 @@ class RpcBackend:
 
         self.config = config
         self._client = FullNodeClient(node_url=config.url)
+        self._secrets = url_secrets(config.url)
+
+    def __repr__(self) -> str:
+        return f"RpcBackend({self.config!r})"
+
+    def _send(self, awaitable: Awaitable[T]) -> T:
+        """Run one request; a failure other than the node's own answer (``ClientError``,
+        handled by the caller) becomes :class:`RpcUnavailableError` with a redacted message
+        (HTTP errors quote the URL, API key included)."""
+        from starknet_py.net.client_errors import ClientError  # noqa: PLC0415
+
+        try:
+            return _run(awaitable)
+        except ClientError:
+            raise
+        except Exception as exc:
+            raise RpcUnavailableError(redact_text(f"{type(exc).__name__}: {exc}",
+                                                  self._secrets)) from None
 
     def declare(self, sierra_path: str, casm_path: str) -> int:
         """Not supported: declare with sncast/starkli, then use the class hash."""
@@ -135,10 +161,11 @@ class RpcBackend:
         from starknet_py.net.client_models import Call  # noqa: PLC0415
 
         try:
-            result = _run(self._client.call_contract(Call(address, selector, list(calldata)),
-                                                     block_number="latest"))
+            result = self._send(self._client.call_contract(
+                Call(address, selector, list(calldata)), block_number="latest"))
         except ClientError as error:
-            return CallOutcome(failed=True, retdata=(), error=str(error.message))
+            return CallOutcome(failed=True, retdata=(),
+                               error=redact_text(str(error.message), self._secrets))
         return CallOutcome(failed=False, retdata=tuple(result))
 
     def invoke(self, address: int, selector: int, calldata: Sequence[int], *,
@@ -149,18 +176,22 @@ class RpcBackend:
             raise RuntimeError("ASTRATRADE_STARKNET_ACCOUNT and _PRIVATE_KEY are needed")
         if caller != config.account:
             raise ValueError(f"caller {caller:#x} is not the configured account")
-        nonce = _run(self._client.get_contract_nonce(config.account))
+        nonce = self._send(self._client.get_contract_nonce(config.account))
         transaction = build_invoke([ContractCall(address, selector, tuple(calldata))],
                                    sender=config.account, nonce=int(nonce), bounds=config.bounds)
         signed = sign_invoke(transaction, private_key=config.private_key,
                              chain_id=config.chain_id)
         from starknet_py.transaction_errors import TransactionRevertedError  # noqa: PLC0415
 
-        sent = _run(self._client.send_transaction(signed.transaction))
+        sent = self._send(self._client.send_transaction(signed.transaction))
         try:
             receipt: Any = _run(self._client.wait_for_tx(sent.transaction_hash))
         except TransactionRevertedError as reverted:
-            return CallOutcome(failed=True, retdata=(), error=str(reverted.message))
+            return CallOutcome(failed=True, retdata=(),
+                               error=redact_text(str(reverted.message), self._secrets))
+        except Exception as exc:
+            raise RpcUnavailableError(redact_text(f"{type(exc).__name__}: {exc}",
+                                                  self._secrets)) from None
         events = tuple(EmittedEvent(int(e.from_address), tuple(e.keys), tuple(e.data))
                        for e in receipt.events)
         return CallOutcome(failed=False, retdata=(), events=events)

@@ -7,9 +7,18 @@
 1
 """
 
-from astratrade_shell.store.chain import GENESIS_HASH, StoreChainBreak, verify_chain
+from astratrade_shell.store.chain import (
+    GENESIS_HASH,
+    ChainHead,
+    Migration,
+    StoreChainBreak,
+    format_anchor,
+    parse_anchor,
+    read_anchors,
+    verify_chain,
+)
 from astratrade_shell.store.memory import InMemoryEventStore
-from astratrade_shell.store.port import EventStore, verify_store
+from astratrade_shell.store.port import EventStore, audit_store, verify_store
 from astratrade_shell.store.records import (
     ANY_VERSION,
     Appended,
@@ -19,15 +28,22 @@ from astratrade_shell.store.records import (
     StoredEvent,
     VersionConflict,
 )
-from astratrade_shell.store.sqlite import SQLiteEventStore, Synchronous, open_sqlite_store
+from astratrade_shell.store.sqlite import (
+    SQLiteEventStore,
+    Synchronous,
+    migrate_sqlite_chain,
+    open_sqlite_store,
+)
 
 __all__ = [
     "ANY_VERSION",
     "GENESIS_HASH",
     "Appended",
+    "ChainHead",
     "EventStore",
     "ExpectedVersion",
     "InMemoryEventStore",
+    "Migration",
     "PendingEvent",
     "SQLiteEventStore",
     "Snapshot",
@@ -35,7 +51,12 @@ __all__ = [
     "StoredEvent",
     "Synchronous",
     "VersionConflict",
+    "audit_store",
+    "format_anchor",
+    "migrate_sqlite_chain",
     "open_sqlite_store",
+    "parse_anchor",
+    "read_anchors",
     "verify_chain",
     "verify_store",
 ]

@@ -16,20 +16,21 @@ that every adapter's tests subclass:
   transaction, and writes what the plan says.
 * Versions within a stream are ``1..n`` and unique; global positions are ``1..N`` with no
   gaps, in commit order; reading returns records in that order.
-* Every record carries the audit-chain hash linking it to its predecessor; :func:`verify`
-  re-derives the chain and names the first broken record.
+* Every record carries the audit-chain hash linking it to its predecessor and covering the
+  whole record; :func:`audit_store` re-derives the chain (and checks anchors) and names the
+  first broken record.
 * Snapshots: the latest snapshot per stream, replaced on save.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 from returns.maybe import Maybe
 from returns.result import Result
 
-from astratrade_shell.store.chain import StoreChainBreak, verify_chain
+from astratrade_shell.store.chain import ChainHead, StoreChainBreak, audit_records
 from astratrade_shell.store.records import (
     Appended,
     ExpectedVersion,
@@ -39,7 +40,7 @@ from astratrade_shell.store.records import (
     VersionConflict,
 )
 
-__all__ = ["EventStore", "verify_store"]
+__all__ = ["EventStore", "audit_store", "verify_store"]
 
 
 class EventStore(Protocol):
@@ -89,6 +90,15 @@ class EventStore(Protocol):
         ...
 
 
-def verify_store(store: EventStore) -> Result[int, StoreChainBreak]:
-    """Verify the whole audit chain of ``store``: the count of records, or the first break."""
-    return verify_chain(store.read_all())
+def audit_store(store: EventStore, anchors: Iterable[ChainHead] = (),
+                ) -> Result[ChainHead, StoreChainBreak]:
+    """Verify the whole audit chain of ``store`` and every anchor (``ChainHead(position,
+    hash)``, see :mod:`astratrade_shell.store.chain`): its head, or the first break."""
+    return audit_records(store.read_all(), anchors=anchors)
+
+
+def verify_store(store: EventStore, anchors: Iterable[ChainHead] = (),
+                 ) -> Result[int, StoreChainBreak]:
+    """Verify the whole audit chain of ``store`` (and ``anchors``): the count of records, or
+    the first break."""
+    return audit_store(store, anchors).map(lambda head: head.length)

@@ -39,9 +39,10 @@ The connection comes from a URL: the ``url`` argument or ``$ASTRATRADE_PG_URL``
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 import psycopg
 from psycopg import sql
@@ -49,7 +50,16 @@ from returns.maybe import Maybe, Nothing, Some
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
-from astratrade_shell.store.chain import GENESIS_HASH
+from astratrade_shell.redaction import redact_text, redact_url, url_secrets
+from astratrade_shell.store.chain import (
+    GENESIS_HASH,
+    Migration,
+    StoreChainBreak,
+    audit_records,
+    hashed_content,
+    legacy_content,
+    link_hash,
+)
 from astratrade_shell.store.plan import ROW_COLUMNS, CommandRecord, StoreHead, Write, plan_append
 from astratrade_shell.store.records import (
     Appended,
@@ -61,7 +71,8 @@ from astratrade_shell.store.records import (
     paged,
 )
 
-__all__ = ["MIGRATIONS", "PG_URL_VARIABLE", "PostgresEventStore", "open_postgres_store"]
+__all__ = ["MIGRATIONS", "PG_URL_VARIABLE", "PostgresEventStore", "check_schema_name",
+           "migrate_postgres_chain", "open_postgres_store"]
 
 #: The environment variable holding the connection URL.
 PG_URL_VARIABLE = "ASTRATRADE_PG_URL"
@@ -94,7 +105,17 @@ MIGRATIONS: tuple[str, ...] = (
         data BYTEA NOT NULL
     );
     """,
+    # Version 2: audit chain format 2 (each hash covers the whole record).  The tables do not
+    # change; a store at version 1 that holds events is re-hashed by migrate_postgres_chain.
+    "COMMENT ON TABLE events IS 'audit chain format 2: each hash covers the whole record'",
 )
+#: The schema version whose step re-hashes stored events (format 1 -> 2): applied silently
+#: only to an empty store, otherwise by :func:`migrate_postgres_chain`.
+_REHASH_FROM: Final = 1
+
+#: What a schema name may be: lower-case ASCII, digits and ``_``, at most 63 bytes (longer
+#: names are truncated by the server, so two would share one store).
+_SCHEMA_NAME: Final = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 #: Advisory lock key serialising schema migrations (any 64-bit constant of our own).
 _MIGRATION_LOCK = 0x41_53_54_52_41_4D_49_47  # "ASTRAMIG"
@@ -123,6 +144,50 @@ INSERT INTO events ({", ".join(ROW_COLUMNS)}) SELECT * FROM unnest(
 _PAGE = 2_000
 
 
+def check_schema_name(name: str) -> Result[str, DomainError]:
+    """A PostgreSQL schema name this store may use: ``[a-z_][a-z0-9_]{0,62}`` (so the server
+    never truncates or folds it: two names are two stores) and not a system schema
+    (``information_schema``, ``pg_*``); ``store.bad_schema`` otherwise.
+
+    >>> check_schema_name("prod_eu").unwrap()
+    'prod_eu'
+    >>> [check_schema_name(n).failure().code for n in ("x" * 64, "x\\0y", "pg_catalog")]
+    ['store.bad_schema', 'store.bad_schema', 'store.bad_schema']
+    """
+    shown = name[:70].encode("ascii", "backslashreplace").decode()
+    if _SCHEMA_NAME.fullmatch(name) is None:
+        return Failure(DomainError.invalid(
+            "store.bad_schema", f"schema name {shown!r} is not 1-63 characters of a-z, 0-9 and "
+                                "_ starting with a letter or _", schema=shown))
+    if name == "information_schema" or name.startswith("pg_"):
+        return Failure(DomainError.invalid(
+            "store.bad_schema", f"schema name {shown!r} is a PostgreSQL system schema",
+            schema=shown))
+    return Success(name)
+
+
+def _connect(url: str | None, environ: Mapping[str, str] | None, connect_timeout_s: int,
+             ) -> Result[psycopg.Connection[Any], DomainError]:
+    env = os.environ if environ is None else environ
+    target = url if url is not None else env.get(PG_URL_VARIABLE)
+    if not target:
+        return Failure(DomainError.invalid("store.unconfigured", f"no PostgreSQL URL: pass one or "
+                                      f"set ${PG_URL_VARIABLE}"))
+    try:
+        return Success(psycopg.connect(target, autocommit=True,
+                                       connect_timeout=connect_timeout_s))
+    except psycopg.Error as exc:
+        # libpq's message may quote the URL's parts, password included: redact it.
+        reason = redact_text(_first_line(exc), url_secrets(target))
+        if isinstance(exc, psycopg.ProgrammingError):  # libpq cannot parse the URL
+            return Failure(DomainError.invalid(
+                "store.bad_url", f"{redact_url(target)} is not a usable PostgreSQL URL: "
+                                 f"{reason}"))
+        return Failure(DomainError.unavailable(
+            "store.unreachable", f"cannot connect to PostgreSQL at {redact_url(target)}: "
+                                 f"{reason}"))
+
+
 def open_postgres_store(
     url: str | None = None,
     *,
@@ -133,32 +198,29 @@ def open_postgres_store(
 ) -> Result[PostgresEventStore, DomainError]:
     """Connect to ``url`` (default ``$ASTRATRADE_PG_URL``), create or migrate the schema.
 
-    Failures are values: ``store.unconfigured`` (no URL), ``store.unreachable`` (cannot
-    connect), ``store.not_an_event_store`` (tables of another application, or a schema newer
-    than this code).
+    Failures are values: ``store.unconfigured`` (no URL), ``store.bad_schema`` (a schema name
+    :func:`check_schema_name` refuses, checked before connecting), ``store.bad_url`` (libpq
+    cannot parse the URL), ``store.unreachable`` (cannot connect; no message ever shows the
+    URL's password), ``store.not_an_event_store``
+    (tables of another application, or a schema newer than this code),
+    ``store.needs_migration`` (a store of audit chain format 1 holding events: see
+    :func:`migrate_postgres_chain`).
 
     ``synchronous_commit=False`` sets PostgreSQL's ``synchronous_commit = off`` for this
     connection: an append returns before its WAL record is flushed, so a server or machine
     crash may lose the last few hundred milliseconds of appends (never corrupt, never out of
     order, no gap).  About 3-4x more appends per second; for simulations and load tests only.
     """
-    env = os.environ if environ is None else environ
-    target = url if url is not None else env.get(PG_URL_VARIABLE)
-    if not target:
-        return Failure(DomainError.invalid("store.unconfigured", f"no PostgreSQL URL: pass one or "
-                                      f"set ${PG_URL_VARIABLE}"))
-    try:
-        conn = psycopg.connect(target, autocommit=True, connect_timeout=connect_timeout_s)
-    except psycopg.Error as exc:
-        return Failure(DomainError.unavailable(
-            "store.unreachable", f"cannot connect to PostgreSQL: "
-                                      f"{_first_line(exc)}"))
+    if schema is not None and isinstance(named := check_schema_name(schema), Failure):
+        return Failure(named.failure())
+    connected = _connect(url, environ, connect_timeout_s)
+    if isinstance(connected, Failure):
+        return Failure(connected.failure())
+    conn = connected.unwrap()
     try:
         if not synchronous_commit:
             conn.execute("SET synchronous_commit = off")
-        if schema is not None:
-            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-            conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+        _use_schema(conn, schema)
         migrated = _migrate(conn)
     except psycopg.Error as exc:
         conn.close()
@@ -171,30 +233,124 @@ def open_postgres_store(
     return Success(PostgresEventStore(conn, schema))
 
 
+def _use_schema(conn: psycopg.Connection[Any], schema: str | None) -> None:
+    if schema is not None:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+
+
 def _migrate(conn: psycopg.Connection[Any]) -> Result[int, DomainError]:
-    """Bring the current schema up to ``len(MIGRATIONS)``; the resulting version."""
+    """Bring the current schema up to ``len(MIGRATIONS)``; the resulting version.  The
+    re-hashing step runs here only on a store without events."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
-        tables = {row[0] for row in conn.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = current_schema()")}
-        if "astratrade_schema" not in tables:
-            if tables & {"events", "commands", "snapshots"}:
-                return Failure(DomainError.invalid(
-                    "store.not_an_event_store",
-                    "the schema holds event-store-like tables without a schema version"))
-            conn.execute("CREATE TABLE astratrade_schema (version INTEGER NOT NULL)")
-            conn.execute("INSERT INTO astratrade_schema VALUES (0)")
-        row = conn.execute("SELECT version FROM astratrade_schema").fetchone()
-        current: int = row[0] if row is not None else 0
-        if current > len(MIGRATIONS):
+        current = _schema_version(conn)
+        if isinstance(current, Failure):
+            return current
+        version = current.unwrap()
+        if version > len(MIGRATIONS):
             return Failure(DomainError.invalid(
                 "store.not_an_event_store",
-                f"schema version {current} is newer than this code ({len(MIGRATIONS)})"))
-        for step in MIGRATIONS[current:]:
+                f"schema version {version} is newer than this code ({len(MIGRATIONS)})"))
+        if version == _REHASH_FROM and conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM events)").fetchone() == (True,):
+            return Failure(DomainError.invalid(
+                "store.needs_migration",
+                "the store uses audit chain format 1 (only event bytes hashed): run `astratrade "
+                "audit migrate` on it to verify it and re-hash whole records"))
+        for step in MIGRATIONS[version:]:
             conn.execute(step.encode())
         conn.execute("UPDATE astratrade_schema SET version = %s", (len(MIGRATIONS),))
     return Success(len(MIGRATIONS))
+
+
+def _schema_version(conn: psycopg.Connection[Any]) -> Result[int, DomainError]:
+    """The current schema's version, creating the version table in an empty schema."""
+    tables = {row[0] for row in conn.execute(
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_schema = current_schema()")}
+    if "astratrade_schema" not in tables:
+        if tables & {"events", "commands", "snapshots"}:
+            return Failure(DomainError.invalid(
+                "store.not_an_event_store",
+                "the schema holds event-store-like tables without a schema version"))
+        conn.execute("CREATE TABLE astratrade_schema (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO astratrade_schema VALUES (0)")
+    row = conn.execute("SELECT version FROM astratrade_schema").fetchone()
+    return Success(row[0] if row is not None else 0)
+
+
+def migrate_postgres_chain(url: str | None = None, *, schema: str | None = None,
+                           environ: Mapping[str, str] | None = None,
+                           ) -> Result[Migration, DomainError]:
+    """Move a store of audit chain format 1 to the current format in one transaction holding
+    the migration lock and the events table's write lock: the old chain is verified first and
+    a broken one is **refused** (``store.audit_broken``, nothing changed); then every hash is
+    recomputed over the whole record and the schema version raised.  A store already at the
+    current format is only verified.  Anchors taken before no longer apply: the new head is
+    the first new anchor."""
+    if schema is not None and isinstance(named := check_schema_name(schema), Failure):
+        return Failure(named.failure())
+    connected = _connect(url, environ, 10)
+    if isinstance(connected, Failure):
+        return Failure(connected.failure())
+    conn = connected.unwrap()
+    try:
+        _use_schema(conn, schema)
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+            return _rehash(conn)
+    except psycopg.Error as exc:
+        return Failure(DomainError.unavailable("store.unreachable",
+                                               f"cannot migrate the store: {_first_line(exc)}"))
+    finally:
+        conn.close()
+
+
+def _rehash(conn: psycopg.Connection[Any]) -> Result[Migration, DomainError]:
+    version = _schema_version(conn)
+    if isinstance(version, Failure):
+        return version
+    if version.unwrap() != _REHASH_FROM:
+        migrated = _migrate(conn)
+        if isinstance(migrated, Failure):
+            return Failure(migrated.failure())
+        verified = audit_records(map(_record, _rows(conn)))
+        return verified.map(lambda head: Migration(head, 0)).alt(StoreChainBreak.error)
+    conn.execute("LOCK TABLE events IN EXCLUSIVE MODE")
+    old = audit_records(map(_record, _rows(conn)), content=legacy_content)
+    if isinstance(old, Failure):
+        return Failure(old.failure().error("refusing to migrate: "))
+    previous = GENESIS_HASH
+    page: list[tuple[int, bytes]] = []
+    for record in map(_record, _rows(conn)):
+        previous = link_hash(previous, hashed_content(record))
+        page.append((record.position, previous))
+        if len(page) == _PAGE:
+            _update_hashes(conn, page)
+            page = []
+    _update_hashes(conn, page)
+    for step in MIGRATIONS[_REHASH_FROM:]:
+        conn.execute(step.encode())
+    conn.execute("UPDATE astratrade_schema SET version = %s", (len(MIGRATIONS),))
+    verified = audit_records(map(_record, _rows(conn)))
+    return verified.map(lambda head: Migration(head, head.length)).alt(StoreChainBreak.error)
+
+
+def _rows(conn: psycopg.Connection[Any]) -> Iterator[Sequence[Any]]:
+    def fetch(position: int) -> list[Any]:
+        return conn.execute(f"SELECT {_COLUMNS} FROM events WHERE position >= %s ORDER BY "
+                            "position LIMIT %s", (position, _PAGE)).fetchall()
+    return paged(fetch, 1, 0, _PAGE)
+
+
+def _update_hashes(conn: psycopg.Connection[Any], page: list[tuple[int, bytes]]) -> None:
+    if page:
+        positions, hashes = zip(*page, strict=True)
+        conn.execute("UPDATE events SET hash = h.hash FROM unnest(%s::bigint[], %s::bytea[]) "
+                     "AS h(position, hash) WHERE events.position = h.position",
+                     (list(positions), list(hashes)))
+
 
 
 class PostgresEventStore:
@@ -208,6 +364,11 @@ class PostgresEventStore:
         self._conn = connection
         self._lock = threading.Lock()
         self.schema = schema
+
+    def __repr__(self) -> str:
+        info = self._conn.info  # never includes the password
+        return (f"PostgresEventStore(host={info.host!r}, port={info.port}, "
+                f"dbname={info.dbname!r}, user={info.user!r}, schema={self.schema!r})")
 
     def append(
         self,

@@ -32,17 +32,29 @@
 from __future__ import annotations
 
 import enum
+import functools
 import sqlite3
 import threading
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from returns.maybe import Maybe, Nothing, Some
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
-from astratrade_shell.store.chain import GENESIS_HASH
+from astratrade_shell.store.chain import (
+    CHAIN_FORMAT,
+    GENESIS_HASH,
+    CorruptRecord,
+    Migration,
+    StoreChainBreak,
+    audit_records,
+    hashed_content,
+    legacy_content,
+    link_hash,
+)
 from astratrade_shell.store.plan import (
     ROW_COLUMNS,
     CommandRecord,
@@ -60,10 +72,14 @@ from astratrade_shell.store.records import (
     paged,
 )
 
-__all__ = ["SCHEMA", "SQLiteEventStore", "Synchronous", "open_sqlite_store"]
+__all__ = ["SCHEMA", "SCHEMA_VERSION", "SQLiteEventStore", "Synchronous", "migrate_sqlite_chain",
+           "open_sqlite_store"]
 
-#: ``PRAGMA user_version`` of the schema below; bump it with a migration.
-SCHEMA_VERSION = 1
+#: ``PRAGMA user_version`` of the schema below: the audit chain's format (1: each hash covered
+#: the event bytes; 2: the whole record).  Bump it with a migration.
+SCHEMA_VERSION: Final = CHAIN_FORMAT
+#: The ``user_version`` of stores written before the chain covered the whole record.
+_FORMAT_1: Final = 1
 
 #: The tables (also used verbatim by the benchmark's raw ``executemany`` baseline).
 SCHEMA = """
@@ -93,8 +109,13 @@ CREATE TABLE IF NOT EXISTS snapshots (
 ) WITHOUT ROWID;
 """
 
+# The record's columns, then whether each holds the kind of value the schema declares
+# (SQLite's columns are dynamically typed: a tampered file can hold anything), checked by
+# SQLite in C rather than per value in Python.
 _COLUMNS = ("position, stream_id, version, event_id, event_type, schema_version, data, hash, "
-            "command_id")
+            "command_id, (typeof(stream_id) = 'text' AND typeof(version) = 'integer' "
+            "AND typeof(event_id) = 'text' AND typeof(event_type) = 'text' "
+            "AND typeof(schema_version) = 'integer' AND typeof(command_id) IN ('text', 'null'))")
 _INSERT = f"INSERT INTO events ({', '.join(ROW_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _PAGE = 2_000
 
@@ -106,51 +127,217 @@ class Synchronous(enum.Enum):
     NORMAL = "NORMAL"
 
 
+#: Each table's columns, in order: what makes a file an AstraTrade store.
+_TABLES: Final = {
+    "events": ("position", "stream_id", "version", "event_id", "event_type", "schema_version",
+               "data", "hash", "command_id"),
+    "commands": ("command_id", "stream_id", "first_position", "last_position"),
+    "snapshots": ("stream_id", "version", "state_type", "data"),
+}
+# Text a tampered file holds that is not UTF-8 still reads (as str with escapes), so the
+# verifier can name the record instead of the reader crashing (used only for such a page).
+_TEXT = functools.partial(str, encoding="utf-8", errors="surrogateescape")
+
+
 def open_sqlite_store(
     path: str | Path,
     *,
     create: bool = True,
+    read_only: bool = False,
     synchronous: Synchronous = Synchronous.FULL,
     busy_timeout_s: float = 30.0,
 ) -> Result[SQLiteEventStore, DomainError]:
     """Open (and with ``create``, initialise) the store at ``path``.
 
-    Failures are values: ``store.missing`` (no file and ``create=False``), ``store.corrupt``
-    (not an SQLite database, or unreadable), ``store.not_an_event_store`` (another schema).
+    ``read_only`` opens the file with SQLite's ``mode=ro`` (for verifying and replaying): the
+    file is never written, which also works on a read-only file or directory (a store whose
+    write-ahead log was checkpointed is then read as ``immutable``); appends fail.
+    A file that is not an AstraTrade store is refused **before anything is written to it**
+    (it is not switched to WAL; an empty file is not turned into a database unless
+    ``create``).  Failures are values: ``store.missing`` (no file and not ``create``),
+    ``store.unreadable`` (the system refuses to open it: permissions, a path too long, I/O),
+    ``store.corrupt`` (not an SQLite database, or damaged), ``store.not_an_event_store``
+    (another schema, or an empty file), ``store.needs_migration`` (a store of audit chain
+    format 1: see :func:`migrate_sqlite_chain`).
     """
     target = Path(path)
-    if not create and not target.is_file():
-        return Failure(DomainError.not_found("store.missing", f"no event store at {target}",
-                                      path=target))
+    found = _inspect(target, create=create and not read_only)
+    if isinstance(found, Failure):
+        return Failure(found.failure())
     try:
-        conn = sqlite3.connect(target, timeout=busy_timeout_s, isolation_level=None,
-                               check_same_thread=False)
+        conn = _connect(target, read_only=read_only, timeout=busy_timeout_s)
     except sqlite3.Error as exc:
-        return Failure(DomainError.invalid("store.corrupt", f"cannot open {target}: {exc}",
-                                      path=target))
+        return Failure(_open_failure(target, exc))
     try:
-        conn.execute(f"PRAGMA synchronous={synchronous.value}")
-        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0 and create:
-            conn.execute("BEGIN IMMEDIATE")
-            if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
-                conn.executescript(f"{SCHEMA}; PRAGMA user_version={SCHEMA_VERSION};")
-                # executescript commits the open transaction itself.
-            else:
-                conn.execute("COMMIT")
-            version = SCHEMA_VERSION
+        checked = _check_schema(conn, target, create=create and not read_only)
+        if isinstance(checked, Success) and not read_only:
+            conn.execute(f"PRAGMA synchronous={synchronous.value}")
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                checked = Failure(DomainError.invalid(
+                    "store.corrupt", f"{_shown(target)}: cannot use write-ahead logging",
+                    path=target))
     except sqlite3.Error as exc:
+        checked = Failure(_open_failure(target, exc))
+    if isinstance(checked, Failure):
         conn.close()
+        return Failure(checked.failure())
+    return Success(SQLiteEventStore(conn, target))
+
+
+def _shown(target: Path) -> str:
+    """A path as error messages show it: at most 120 characters (a path the system refuses
+    for its length must not flood the error line)."""
+    text = str(target)
+    return text if len(text) <= 120 else f"{text[:57]}...{text[-60:]}"
+
+
+def _inspect(target: Path, *, create: bool) -> Result[None, DomainError]:
+    """Refuse, before SQLite sees it, a path the system cannot use, a missing file (unless
+    ``create``), a directory, and an empty file (unless ``create``)."""
+    try:
+        size = target.stat().st_size if target.exists() else None
+        is_file = target.is_file()
+    except OSError as exc:  # a path too long, a directory that cannot be searched
+        return Failure(DomainError.unavailable(
+            "store.unreadable", f"cannot open {_shown(target)}: {exc.strerror or exc}",
+            path=target))
+    if size is None:
+        return Success(None) if create else Failure(DomainError.not_found(
+            "store.missing", f"no event store at {_shown(target)}", path=target))
+    if not is_file:
+        return Failure(DomainError.invalid("store.corrupt", f"{_shown(target)} is not a file",
+                                           path=target))
+    if size == 0 and not create:
         return Failure(DomainError.invalid(
-            "store.corrupt", f"{target} is not a usable event store: "
-                                      f"{exc}", path=target))
-    if version != SCHEMA_VERSION or str(mode).lower() != "wal":
+            "store.not_an_event_store", f"{_shown(target)} is an empty file, not an event store",
+            path=target))
+    return Success(None)
+
+
+def _connect(target: Path, *, read_only: bool, timeout: float) -> sqlite3.Connection:
+    if not read_only:
+        return sqlite3.connect(target, timeout=timeout, isolation_level=None,
+                               check_same_thread=False)
+    uri = f"file:{urllib.parse.quote(str(target.absolute()))}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None,
+                           check_same_thread=False)
+    try:
+        conn.execute("PRAGMA user_version").fetchone()
+    except sqlite3.OperationalError as exc:
+        wal = target.with_name(target.name + "-wal")
+        if not getattr(exc, "sqlite_errorname", "").startswith("SQLITE_READONLY") or (
+                wal.exists() and wal.stat().st_size > 0):
+            raise
+        # A WAL-mode file in a directory this process cannot write (no -shm can be made),
+        # with no write-ahead log left: every commit is in the file itself and nobody can
+        # be writing it, so it is read as immutable.
         conn.close()
+        conn = sqlite3.connect(f"{uri}&immutable=1", uri=True, timeout=timeout,
+                               isolation_level=None, check_same_thread=False)
+    return conn
+
+
+def _check_schema(conn: sqlite3.Connection, target: Path, *,
+                  create: bool) -> Result[None, DomainError]:
+    """Is this an AstraTrade store of the current format?  With ``create``, initialise a file
+    that holds no table at all (a new or empty file); never touch one that holds others."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if version == 0 and not tables and create:
+        conn.execute("BEGIN IMMEDIATE")
+        if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+            conn.executescript(f"{SCHEMA}; PRAGMA user_version={SCHEMA_VERSION};")
+            # executescript commits the open transaction itself.
+        else:
+            conn.execute("COMMIT")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = set(_TABLES)
+    if version not in (SCHEMA_VERSION, _FORMAT_1) or not _has_tables(conn, tables):
         return Failure(DomainError.invalid(
             "store.not_an_event_store",
-            f"{target} has schema version {version}, expected {SCHEMA_VERSION}", path=target))
-    return Success(SQLiteEventStore(conn, target))
+            f"{_shown(target)} is not an AstraTrade event store (schema version {version}, "
+            f"expected {SCHEMA_VERSION})", path=target))
+    if version == _FORMAT_1:
+        return Failure(DomainError.invalid(
+            "store.needs_migration",
+            f"{_shown(target)} uses audit chain format 1 (only event bytes hashed): run "
+            f"`astratrade audit migrate --store {_shown(target)}` to verify it and re-hash "
+            "whole records",
+            path=target))
+    return Success(None)
+
+
+def _has_tables(conn: sqlite3.Connection, tables: set[str]) -> bool:
+    if not set(_TABLES) <= tables:
+        return False
+    return all(tuple(row[1] for row in conn.execute(f"PRAGMA table_info({name})")) == columns
+               for name, columns in _TABLES.items())
+
+
+def _open_failure(target: Path, exc: sqlite3.Error) -> DomainError:
+    reason = str(exc) or type(exc).__name__
+    if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_CANTOPEN", "SQLITE_PERM",
+                                                        "SQLITE_IOERR", "SQLITE_READONLY")):
+        return DomainError.unavailable("store.unreadable", f"cannot open {_shown(target)}: "
+                                                           f"{reason}", path=target)
+    return DomainError.invalid("store.corrupt", f"{_shown(target)} is not a usable event "
+                                                f"store: {reason}", path=target)
+
+
+def migrate_sqlite_chain(path: str | Path) -> Result[Migration, DomainError]:
+    """Move a store of audit chain format 1 (each hash covered the event bytes alone) to the
+    current format (each hash covers the whole record), in one ``BEGIN IMMEDIATE``
+    transaction: the old chain is verified first and a broken one is **refused**
+    (``store.audit_broken``, nothing changed); then every hash is recomputed, the new chain
+    is verified, and the format is raised.  A store already at the current format is only
+    verified.  Anchors taken before no longer apply: the new head is the first new anchor.
+    """
+    target = Path(path)
+    found = _inspect(target, create=False)
+    if isinstance(found, Failure):
+        return Failure(found.failure())
+    try:
+        conn = _connect(target, read_only=False, timeout=30.0)
+    except sqlite3.Error as exc:
+        return Failure(_open_failure(target, exc))
+    try:
+        return _migrate_chain(conn, target)
+    except sqlite3.Error as exc:
+        return Failure(_open_failure(target, exc))
+    finally:
+        conn.close()
+
+
+def _migrate_chain(conn: sqlite3.Connection, target: Path) -> Result[Migration, DomainError]:
+    checked = _check_schema(conn, target, create=False)
+    if isinstance(checked, Success):  # already the current format
+        verified = audit_records(_read_all(conn, 1))
+        return verified.map(lambda head: Migration(head, 0)).alt(StoreChainBreak.error)
+    if checked.failure().code != "store.needs_migration":
+        return Failure(checked.failure())
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        old = audit_records(_read_all(conn, 1), content=legacy_content)
+        if isinstance(old, Failure):
+            conn.execute("ROLLBACK")
+            return Failure(old.failure().error("refusing to migrate: "))
+        previous = GENESIS_HASH
+        for page in _pages(conn, 1):
+            updates = []
+            for record in page:
+                previous = link_hash(previous, hashed_content(record))
+                updates.append((previous, record.position))
+            conn.executemany("UPDATE events SET hash = ? WHERE position = ?", updates)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    verified = audit_records(_read_all(conn, 1))
+    return verified.map(lambda head: Migration(head, head.length)).alt(StoreChainBreak.error)
+
 
 
 class SQLiteEventStore:
@@ -240,13 +427,10 @@ class SQLiteEventStore:
         return map(_record, paged(fetch, from_version, 2, _PAGE))
 
     def read_all(self, from_position: int = 1) -> Iterator[StoredEvent]:
-        """Every record from ``from_position`` on, a page at a time (memory stays bounded)."""
-        def fetch(position: int) -> list[Any]:
-            with self._lock:
-                return self._conn.execute(
-                    f"SELECT {_COLUMNS} FROM events WHERE position >= ? ORDER BY position "
-                    "LIMIT ?", (position, _PAGE)).fetchall()
-        return map(_record, paged(fetch, from_position, 0, _PAGE))
+        """Every record from ``from_position`` on, a page at a time (memory stays bounded).
+        A row that cannot be a record raises :class:`~astratrade_shell.store.chain.
+        CorruptRecord` when it is reached."""
+        return _read_all(self._conn, from_position, self._lock)
 
     def last_position(self) -> int:
         """The newest global position (0 when empty)."""
@@ -284,13 +468,65 @@ def _command(conn: sqlite3.Connection, command_id: str) -> CommandRecord | None:
 
 
 
+def _fetch_page(conn: sqlite3.Connection, position: int) -> list[Any]:
+    query = f"SELECT {_COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?"
+    try:
+        return conn.execute(query, (position, _PAGE)).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "decode" not in str(exc):
+            raise
+    # Text that is not UTF-8 (a tampered file): read this page again with escapes, so the
+    # verifier names the record instead of the reader failing (the fast decoder otherwise).
+    conn.text_factory = _TEXT
+    try:
+        return conn.execute(query, (position, _PAGE)).fetchall()
+    finally:
+        conn.text_factory = str
+
+
+def _read_all(conn: sqlite3.Connection, from_position: int,
+              lock: threading.Lock | None = None) -> Iterator[StoredEvent]:
+    def fetch(position: int) -> list[Any]:
+        if lock is None:
+            return _fetch_page(conn, position)
+        with lock:
+            return _fetch_page(conn, position)
+    return map(_record, paged(fetch, from_position, 0, _PAGE))
+
+
+def _pages(conn: sqlite3.Connection, from_position: int) -> Iterator[list[StoredEvent]]:
+    """The records a page at a time, each page read completely before it is handed out (so
+    the caller may update the rows it holds)."""
+    position = from_position
+    while rows := _fetch_page(conn, position):
+        yield [_record(row) for row in rows]
+        position = rows[-1][0] + 1
+
+
+# The Python type each stored column must read back as, to name the column a row's check
+# column (the last of _COLUMNS) found wrong (position is the rowid: always an int; data and
+# hash are read as bytes whatever they hold; command_id may also be NULL).
+_KINDS: Final = ((1, str), (2, int), (3, str), (4, str), (5, int), (8, str))
+
+
 def _record(row: Sequence[Any]) -> StoredEvent:
+    if not row[9]:
+        _refuse(row)
     data, digest = row[6], row[7]
     return StoredEvent(position=row[0], stream_id=row[1], version=row[2], event_id=row[3],
                        event_type=row[4], schema_version=row[5],
                        data=data if type(data) is bytes else _as_bytes(data),
                        hash=digest if type(digest) is bytes else _as_bytes(digest),
                        command_id=row[8])
+
+
+def _refuse(row: Sequence[Any]) -> None:
+    """Raise :class:`CorruptRecord` naming the first column that holds the wrong kind of
+    value (SQLite's columns are dynamically typed: a tampered file can hold anything)."""
+    index, kind = next((index, kind) for index, kind in _KINDS
+                       if type(row[index]) is not kind and not (index == 8 and row[8] is None))
+    raise CorruptRecord(row[0], f"column {_TABLES['events'][index]} holds a "
+                                f"{type(row[index]).__name__}, not a {kind.__name__}")
 
 
 def _as_bytes(value: object) -> bytes:

@@ -29,7 +29,7 @@ def test_a_worker_run_prints_its_summary(tmp_path: Path, client: redis.Redis,
     assert result.exit_code == 0, result.output
     assert result.output.strip() == (
         "projection=players position=3 applied=3 filled=0 duplicates=0 claimed=0 "
-        "dead_lettered=0")
+        "dead_lettered=0 rejected=0")
 
 
 def test_bad_inputs_exit_2_with_one_error_line(tmp_path: Path) -> None:
@@ -40,8 +40,6 @@ def test_bad_inputs_exit_2_with_one_error_line(tmp_path: Path) -> None:
          "error: unknown projection 'nope'"),
         (["--projection", "players", "--store", str(tmp_path / "missing.sqlite"), "--redis",
           redis_url()], "error: store.missing"),
-        (["--projection", "players", "--store", str(path), "--redis",
-          "redis://127.0.0.1:1/0"], "error: cannot reach Redis at redis://127.0.0.1:1/0"),
     ]
     for args, start in cases:
         result = CliRunner().invoke(cli, ["worker", *args])
@@ -49,3 +47,12 @@ def test_bad_inputs_exit_2_with_one_error_line(tmp_path: Path) -> None:
         lines = result.output.strip().splitlines()
         assert len(lines) == 1
         assert lines[0].startswith(start), lines
+
+
+def test_an_unreachable_redis_is_exit_4(tmp_path: Path) -> None:
+    path = tmp_path / "events.sqlite"
+    open_sqlite_store(path).unwrap().close()
+    result = CliRunner().invoke(cli, ["worker", "--projection", "players", "--store",
+                                      str(path), "--redis", "redis://127.0.0.1:1/0"])
+    assert result.exit_code == 4, result.output
+    assert result.output.startswith("error: cannot reach Redis at redis://127.0.0.1:1/0")

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from returns.maybe import Nothing, Some
 from returns.result import Failure, Success
 
+from astratrade_core.events.audit import link_hash, record_content
 from astratrade_shell.store import (
     ANY_VERSION,
     GENESIS_HASH,
@@ -30,7 +31,6 @@ from astratrade_shell.store import (
     VersionConflict,
     verify_store,
 )
-from astratrade_shell.store.chain import link_hash
 
 __all__ = ["EventStoreConformance", "pending"]
 
@@ -183,12 +183,16 @@ class EventStoreConformance(abc.ABC):
     def test_every_record_links_to_its_predecessor_and_the_chain_verifies(
         self, store: EventStore
     ) -> None:
-        store.append("a", [pending("1"), pending("2")], 0).unwrap()
+        store.append("a", [pending("1"), pending("2")], 0, command_id="c-1").unwrap()
         store.append("b", [pending("3")], 0).unwrap()
         records = list(store.read_all())
         previous = GENESIS_HASH
-        for record in records:
-            assert record.hash == link_hash(previous, record.data)
+        for record in records:  # the core's definition: the link covers the whole record
+            assert record.hash == link_hash(previous, record_content(
+                position=record.position, stream_id=record.stream_id, version=record.version,
+                event_id=record.event_id, event_type=record.event_type,
+                schema_version=record.schema_version, command_id=record.command_id,
+                data=record.data))
             previous = record.hash
         assert verify_store(store) == Success(3)
 

@@ -131,15 +131,25 @@ def test_any_sequence_of_planned_writes_is_a_chain_that_verifies(
 
 
 def test_worked_example_first_record_of_an_empty_store() -> None:
-    # The first record links to 32 zero bytes: sha256(bytes(32) + b"{}"), computed by hand
-    # with hashlib, equals the plan's hash.
+    # The first record links to 32 zero bytes: sha256(bytes(32) + content), the content laid
+    # out by hand from the chain format (tag, then each field as kind + 8-byte length +
+    # bytes), computed with hashlib, equals the plan's hash.
     plan = plan_append(StoreHead(0, 0, GENESIS_HASH), "acct",
                        [PendingEvent("e-1", "Deposited", 1, b"{}")], 0, "cmd-1")
     assert isinstance(plan, Write)
     (record,) = plan.records
+    content = (b"astratrade.record.2\n"
+               b"i\0\0\0\0\0\0\0\x011"          # position 1
+               b"s\0\0\0\0\0\0\0\x04acct"       # stream
+               b"i\0\0\0\0\0\0\0\x011"          # version 1
+               b"s\0\0\0\0\0\0\0\x03e-1"        # event id
+               b"s\0\0\0\0\0\0\0\x09Deposited"  # event type
+               b"i\0\0\0\0\0\0\0\x011"          # schema version 1
+               b"s\0\0\0\0\0\0\0\x05cmd-1"      # command id
+               b"b\0\0\0\0\0\0\0\x02{}")        # the event's canonical bytes
     assert record == StoredEvent(position=1, stream_id="acct", version=1, event_id="e-1",
                                  event_type="Deposited", schema_version=1, data=b"{}",
-                                 hash=hashlib.sha256(bytes(32) + b"{}").digest(),
+                                 hash=hashlib.sha256(bytes(32) + content).digest(),
                                  command_id="cmd-1")
     assert plan.command == CommandRecord("cmd-1", "acct", 1, 1)
 

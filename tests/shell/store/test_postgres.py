@@ -17,19 +17,23 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+import attrs
 import psycopg
 import pytest
 from psycopg import sql
 from returns.result import Success
 
-from astratrade_shell.store import EventStore, verify_store
+from astratrade_shell.store import ChainHead, EventStore, verify_store
+from astratrade_shell.store.chain import GENESIS_HASH, link_hash
 from astratrade_shell.store.postgres import (
     MIGRATIONS,
     PostgresEventStore,
+    migrate_postgres_chain,
     open_postgres_store,
 )
 from tests.shell.store.conformance import EventStoreConformance, pending
 from tests.shell.store.pg_writers import SHARED, pg_mixed_writer, pg_tailing_reader
+from tests.shell.store.tampering import COLUMN_EDITS, TARGET, fill, rehashed
 
 WRITERS = 4
 APPENDS = 400
@@ -199,3 +203,111 @@ def test_synchronous_commit_is_on_unless_traded_for_speed(schema: str) -> None:
                                     synchronous_commit=wanted).unwrap()
         assert store._conn.execute("SHOW synchronous_commit").fetchone() == (shown,)
         store.close()
+
+
+# --- issue 13: the chain covers every column; names are checked; format-1 stores migrate --
+
+
+def _in_schema(schema: str, statement: str, params: tuple[object, ...] = ()) -> None:
+    with psycopg.connect(pg_url(), autocommit=True) as conn:
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+        conn.execute(statement.encode(), params)
+
+
+@pytest.mark.parametrize("column", COLUMN_EDITS)
+def test_changing_any_column_of_a_row_is_named_at_that_row(schema: str, column: str) -> None:
+    store = open_postgres_store(pg_url(), schema=schema).unwrap()
+    fill(store)
+    assert verify_store(store) == Success(5)
+    clause, params = COLUMN_EDITS[column]
+    _in_schema(schema, f"UPDATE events SET {clause.format(p='%s')} WHERE position = {TARGET}",
+               params)
+    assert verify_store(store).failure().position == TARGET
+    store.close()
+
+
+def test_rewriting_and_truncating_are_caught_by_anchors(schema: str) -> None:
+    store = open_postgres_store(pg_url(), schema=schema).unwrap()
+    records = fill(store)
+    anchor = ChainHead(5, records[-1].hash)
+    forged = [attrs.evolve(r, data=b'{"tag":"forged"}') if r.position == 2 else r
+              for r in records]
+    _in_schema(schema, "UPDATE events SET data = %s WHERE position = 2", (forged[1].data,))
+    for digest, position in rehashed(forged):
+        _in_schema(schema, "UPDATE events SET hash = %s WHERE position = %s",
+                   (digest, position))
+    assert verify_store(store) == Success(5)
+    assert verify_store(store, [anchor]).failure().position == 5
+    _in_schema(schema, "DELETE FROM events WHERE position > 3")
+    assert verify_store(store) == Success(3)
+    assert verify_store(store, [anchor]).failure().position == 4
+    store.close()
+
+
+@pytest.mark.parametrize("name", ["x" * 64, "x\0y", "information_schema", "pg_toast",
+                                  "Upper", "1abc", "", "sp ace", "\u00e9t\u00e9"])
+def test_bad_schema_names_are_refused_before_use(name: str) -> None:
+    assert open_postgres_store(pg_url(), schema=name).failure().code == "store.bad_schema"
+
+
+def test_the_longest_names_are_two_stores(schema: str) -> None:
+    # 63 bytes is the most PostgreSQL keeps; two names differing in the 63rd byte stay apart
+    first, second = "a" * 62 + "1", "a" * 62 + "2"
+    try:
+        one = open_postgres_store(pg_url(), schema=first).unwrap()
+        one.append("s", [pending("a")], 0).unwrap()
+        other = open_postgres_store(pg_url(), schema=second).unwrap()
+        assert other.last_position() == 0
+        one.close()
+        other.close()
+    finally:
+        drop_schemas([first, second])
+
+
+def test_a_format_1_store_is_refused_until_migrated(schema: str) -> None:
+    store = open_postgres_store(pg_url(), schema=schema).unwrap()
+    fill(store)
+    store.close()
+    with psycopg.connect(pg_url(), autocommit=True) as conn:
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+        rows = conn.execute("SELECT position, data FROM events ORDER BY position").fetchall()
+        previous = GENESIS_HASH
+        for position, data in rows:  # the hashes of before issue 13: event bytes alone
+            previous = link_hash(previous, bytes(data))
+            conn.execute("UPDATE events SET hash = %s WHERE position = %s", (previous, position))
+        conn.execute("UPDATE astratrade_schema SET version = 1")
+    assert open_postgres_store(pg_url(), schema=schema).failure().code == (
+        "store.needs_migration")
+    _in_schema(schema, "UPDATE events SET data = %s WHERE position = 4", (b"{}",))
+    refused = migrate_postgres_chain(pg_url(), schema=schema).failure()
+    assert (refused.code, refused.fields["position"]) == ("store.audit_broken", "4")
+    _in_schema(schema, "UPDATE events SET data = %s WHERE position = 4", (pending("4").data,))
+    migrated = migrate_postgres_chain(pg_url(), schema=schema).unwrap()
+    assert migrated.rehashed == 5
+    reopened = open_postgres_store(pg_url(), schema=schema).unwrap()
+    assert verify_store(reopened) == Success(5)
+    assert migrate_postgres_chain(pg_url(), schema=schema).unwrap().rehashed == 0
+    reopened.close()
+
+
+def test_an_empty_format_1_store_is_upgraded_on_open(schema: str) -> None:
+    open_postgres_store(pg_url(), schema=schema).unwrap().close()
+    _in_schema(schema, "UPDATE astratrade_schema SET version = 1")
+    open_postgres_store(pg_url(), schema=schema).unwrap().close()
+    with psycopg.connect(pg_url(), autocommit=True) as conn:
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+        assert conn.execute("SELECT version FROM astratrade_schema").fetchall() == [
+            (len(MIGRATIONS),)]
+
+
+def test_a_malformed_url_never_shows_its_password() -> None:
+    # libpq refuses the first URL itself (psycopg: ProgrammingError) and quotes the token,
+    # password included; it reports the other two as failed connections.
+    for url, code in (("postgresql://app:S3cr%zzet@127.0.0.1:1/x", "store.bad_url"),
+                      ("postgresql://app:S3cret@127.0.0.1:notaport/x", "store.unreachable"),
+                      ("postgresql://app:S3cret@127.0.0.1:1/x?sslmode=bogus",
+                       "store.unreachable"),
+                      ("postgresql://app:S3cret@127.0.0.1:1/x", "store.unreachable")):
+        failure = open_postgres_store(url, connect_timeout_s=2).failure()
+        assert failure.code == code, str(failure)
+        assert "S3cr" not in str(failure) and "***" in str(failure), str(failure)
