@@ -16,14 +16,11 @@ The value column is ``--column``, else the first other column that is not ``--be
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Final, TextIO, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 import click
@@ -37,6 +34,7 @@ from astratrade_core.risk.summary import MetricConventions, SeriesKind
 from astratrade_core.risk.tearsheet import Tearsheet, tearsheet
 from astratrade_core.risk.trades import ClosedTrade, DatedFill, round_trips
 from astratrade_core.trading.fills import Fill
+from astratrade_shell.cli.batchfile import open_path, open_table
 from astratrade_shell.cli.main import CliFailure
 from astratrade_shell.cli.rows import Value, json_value, print_table, render_value
 
@@ -150,34 +148,12 @@ class _Table:
         return out
 
 
-def _open(path: str) -> TextIO:
-    if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
-    try:
-        return open(path, encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise CliFailure.bad_input(f"cannot read {path}: {exc.strerror}") from None
-
-
 def _read(path: str) -> _Table:
-    with _open(path) as source:
-        reader = csv.reader(source)
-        try:
-            header = tuple(h.strip() for h in next(reader))
-            rows = tuple((reader.line_num, tuple(row)) for row in _nonblank(reader))
-        except StopIteration:
-            raise CliFailure.bad_input(f"{path}: line 1: the CSV file is empty (a header is "
-                                       "required)") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise CliFailure.bad_input(f"{path}: line {reader.line_num}: unreadable CSV "
-                                       f"({exc})") from None
-    return _Table(header, rows)
-
-
-def _nonblank(reader: Iterator[list[str]]) -> Iterator[list[str]]:
-    for row in reader:
-        if row and any(cell.strip() for cell in row):
-            yield row
+    """The whole table, read with the batch reader's bounds (line, field and header limits,
+    duplicate columns refused, UTF-8 only): a series is held in memory, its lines are not
+    allowed to grow without bound."""
+    with open_path(path) as binary, open_table(binary, ",") as table:
+        return _Table(table.header, tuple((line, tuple(cells)) for line, cells in table.rows()))
 
 
 def parse_instant(text: str) -> date | None:

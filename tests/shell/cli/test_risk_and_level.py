@@ -47,3 +47,25 @@ def test_risk_bad_input(stdin: str, args: tuple[str, ...], message: str) -> None
     result = CliRunner().invoke(cli, ["risk", "-", *args], input=stdin)
     assert result.exit_code == 2
     assert result.stderr.strip() == message
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"equity,Equity\n1,1\n", "error: line 1: column 'Equity' appears twice"),
+    (b"equity\n" + b"1" * 70_000 + b"\n", "error: line 2: longer than 65536 bytes"),
+])
+def test_risk_reads_its_file_with_the_batch_bounds(tmp_path: Path, content: bytes,
+                                                    message: str) -> None:
+    path = tmp_path / "series.csv"
+    path.write_bytes(content)
+    result = CliRunner().invoke(cli, ["risk", str(path)])
+    assert result.exit_code == 2
+    assert result.output.startswith(message), result.output
+    assert len(result.output) < 200
+
+
+def test_risk_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "series.csv"
+    path.write_bytes(b"equity\n1\n\xff\n")
+    result = CliRunner().invoke(cli, ["risk", str(path)])
+    assert result.exit_code == 5
+    assert result.output.startswith("error: line 3: not UTF-8 text"), result.output
