@@ -39,6 +39,9 @@ PAGES = (
     Page("docs/portfolio.md", shared=False, min_examples=3),
     Page("docs/exchanges.md", shared=False, min_examples=3),
     Page("docs/performance.md", shared=False, min_examples=3),
+    Page("docs/events.md", shared=True, min_examples=9, min_blocks=3),
+    # Runs against the suite's PostgreSQL server ($ASTRATRADE_PG_URL, set by `make pytest`).
+    Page("docs/deployment.md", shared=True, min_examples=8),
 )
 
 
