@@ -27,6 +27,7 @@ from typing import Any, Final, NoReturn
 import click
 
 from astratrade_core.errors import DomainError, ErrorKind
+from astratrade_shell.redaction import redact_text, url_secrets
 
 __all__ = ["COMMANDS", "EXIT_BAD_INPUT", "EXIT_CODES", "EXIT_DOMAIN", "EXIT_ENVIRONMENT",
            "EXIT_INTERNAL", "EXIT_UNAVAILABLE", "MAX_ERROR_CHARS", "CliFailure", "cli", "main"]
@@ -217,7 +218,15 @@ class LazyGroup(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        """Run the command; every failure becomes one ``error:`` line and an exit code."""
+        """Run the command; every failure becomes one ``error:`` line and an exit code, with
+        every secret that the arguments' URLs carry redacted from it (a backstop: the
+        commands redact their own messages)."""
+        secrets = tuple(s for arg in (sys.argv[1:] if args is None else args)
+                        for s in url_secrets(arg))
+
+        def _report(message: str, exit_code: int) -> int:
+            return _report_line(redact_text(message, secrets), exit_code)
+
         try:
             returned = super().main(args, prog_name or "astratrade", complete_var,
                                     standalone_mode=False, **extra)
@@ -243,7 +252,7 @@ class LazyGroup(click.Group):
         return code
 
 
-def _report(message: str, exit_code: int) -> int:
+def _report_line(message: str, exit_code: int) -> int:
     line = " ".join(message.split())
     if len(line) > MAX_ERROR_CHARS:
         line = line[:MAX_ERROR_CHARS - 3] + "..."

@@ -45,6 +45,7 @@ from astratrade_core.numeric import (
     parse_non_negative,
     parse_positive,
 )
+from astratrade_shell.redaction import redact_text
 
 __all__ = [
     "BPS",
@@ -80,11 +81,15 @@ Parsed = Decimal | int | str | date | tuple[Decimal, ...]
 
 def quote(text: str) -> str:
     """``text`` for an error message: the repr of its first :data:`MAX_QUOTE_CHARS`
-    characters (itself cut at three times that when escapes lengthen it).
+    characters (itself cut at three times that when escapes lengthen it), any secret a URL
+    in it carries redacted first (a cut could otherwise leave a secret's prefix unmasked).
 
     >>> quote("x" * 100)
     "'xxxxxxxxxxxxxxxxxxxxxxxx'..."
+    >>> quote("redis://app:S3cret@cache:6379/0")
+    "'redis://app:***@cache:63'..."
     """
+    text = redact_text(text)
     shown = repr(text[:MAX_QUOTE_CHARS])
     if len(shown) > 3 * MAX_QUOTE_CHARS:  # escapes (\x1f, \U0001342f) lengthen a repr
         return shown[:3 * MAX_QUOTE_CHARS] + "..."

@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pytest
 import redis
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
 from astratrade_shell.bus.redis_streams import RedisStreamsBus, stream_key
+from astratrade_shell.cli import cli
 from astratrade_shell.exchanges.venue_access import REDACT, Credentials
 from astratrade_shell.redaction import RedactingFilter, redact_text, redact_url, url_secrets
 from astratrade_shell.starknet.rpc import RpcBackend, RpcConfig, RpcConfigError
@@ -210,3 +212,13 @@ def test_the_cli_and_the_worker_never_print_a_secret(tmp_path: Path, client: red
 
     with psycopg.connect(pg, autocommit=True) as conn:
         conn.execute("DROP SCHEMA IF EXISTS secrets_test CASCADE")
+
+
+def test_the_cli_redacts_its_arguments_secrets_from_any_error_line() -> None:
+    """A backstop under every command's own redaction: a message that quotes an argument
+    (here click's own usage error) never shows the secret an argument's URL carries."""
+    result = CliRunner().invoke(cli, ["liquidation", "--side", URLS["redis password"],
+                                      "--entry", "1", "--leverage", "2"])
+    assert result.exit_code == 2
+    assert "redis://default:***@" in result.output
+    assert MARK not in result.output
