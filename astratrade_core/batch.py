@@ -584,7 +584,7 @@ def fixed_fractional_quantities(
             instrument, _row(balance, row), _row(risk_fraction, row), _row(e, row),
             _row(s, row), fee_rate=_row(fee, row), leverage=_row(lev, row))
         accepted[row] = isinstance(size, Success)
-        quantity[row] = _units_of(size.unwrap().quantity, lot_scale) if accepted[row] else 0
+        quantity[row] = size.map(lambda found: _units_of(found.quantity, lot_scale)).value_or(0)
     return Column(_masked(accepted, quantity), lot_scale), accepted
 
 

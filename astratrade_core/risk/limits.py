@@ -47,7 +47,7 @@ from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
 from astratrade_core.events.trading import LimitBreach
-from astratrade_core.numeric import CONTEXT, ZERO, parse_positive
+from astratrade_core.numeric import CONTEXT, ZERO, DecimalInput, parse_positive
 
 __all__ = ["MAX_TRADE_WINDOW", "Exposure", "RiskPolicy", "evaluate", "check"]
 
@@ -72,8 +72,9 @@ class RiskPolicy:
     trade_window: timedelta = MAX_TRADE_WINDOW
 
     @classmethod
-    def of(cls, *, max_leverage: object, max_position_notional: object = None,
-           max_concentration: object = None, daily_loss_limit: object = None,
+    def of(cls, *, max_leverage: DecimalInput, max_position_notional: DecimalInput | None = None,
+           max_concentration: DecimalInput | None = None,
+           daily_loss_limit: DecimalInput | None = None,
            max_open_positions: int | None = None, max_trades_per_window: int | None = None,
            trade_window: timedelta = MAX_TRADE_WINDOW) -> Result[RiskPolicy, DomainError]:
         """Validate every limit (positive numbers, counts >= 0, window in ``(0, 24 h]``),
@@ -84,14 +85,13 @@ class RiskPolicy:
         """
         problems: list[DomainError] = []
 
-        def positive(value: object, name: str) -> Decimal | None:
+        def positive(value: DecimalInput | None, name: str) -> Decimal | None:
             if value is None:
                 return None
             parsed = parse_positive(value, name)
             if isinstance(parsed, Failure):
                 problems.append(parsed.failure())
-                return None
-            return parsed.unwrap()
+            return parsed.value_or(None)
 
         def count(value: int | None, name: str) -> None:
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)

@@ -21,7 +21,7 @@ from astratrade_core.instrument import Instrument, InstrumentKind
 from astratrade_core.money import Currency
 from astratrade_core.numeric import CONTEXT
 from astratrade_core.testing.strategies import decimals, positive_decimals
-from astratrade_core.testing.trading import increments, margin_tier_sets
+from astratrade_core.testing.trading import _valid, increments, margin_tier_sets
 from astratrade_core.trading.fills import Fill
 from astratrade_core.trading.inverse import InversePosition
 
@@ -57,11 +57,11 @@ def inverse_instruments(draw: st.DrawFn, tiered: bool = True) -> Instrument:
     several brackets whose bounds are coin values."""
     tiers = draw(margin_tier_sets()) if tiered else None
     max_leverage = tiers[0].max_leverage if tiers else Decimal(draw(st.integers(1, 125)))
-    return Instrument.of(
+    return _valid(Instrument.of(
         "TESTUSD_PERP", _COIN, _USD, tick_size=draw(increments()),
         lot_size=draw(st.sampled_from([1, 1, 1, 10])), max_leverage=max_leverage, tiers=tiers,
         kind=InstrumentKind.INVERSE, contract_size=draw(contract_sizes()),
-    ).unwrap()
+    ))
 
 
 @st.composite

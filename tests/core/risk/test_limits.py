@@ -86,7 +86,8 @@ def test_without_equity_the_ratio_limits_step_aside() -> None:
 
 def test_policies_are_validated_all_at_once() -> None:
     error = RiskPolicy.of(max_leverage="ten", max_position_notional="-1",
-                          max_concentration=0.5, max_trades_per_window=True,
+                          max_concentration=0.5,  # type: ignore[arg-type]  # refused
+                          max_trades_per_window=True,
                           trade_window=MAX_TRADE_WINDOW + timedelta(seconds=1)).failure()
     assert error.code == "risk.invalid_policy"
     assert error.codes() == ("numeric.syntax", "numeric.not_positive",
