@@ -8,7 +8,8 @@ policies, and every stream is written through :meth:`Application.execute
 
 * **trading** (``PORTFOLIO``) -- each step the seeded random walk moves prices; a flat trader
   may open a trade sized by :func:`~astratrade_core.trading.fixed_fractional_size` with the
-  platform's limits in view (:mod:`astratrade_shell.traders`).  The portfolio's ``decide``
+  platform's limits in view (:mod:`astratrade_shell.desk` runs the trades,
+  :mod:`astratrade_shell.traders` holds the traders' choices).  The portfolio's ``decide``
   checks :data:`POLICY` first: a breach is recorded as ``RiskLimitHit`` and the order never
   reaches the venue; otherwise the paper exchange fills it and the fill is recorded.  Each
   trade is then protected by **orders resting at the venue**: an OCO pair of a stop-market at
@@ -52,17 +53,14 @@ Streams: ``<trader>`` (portfolio), ``player-<trader>``, ``xp-season-1`` (standin
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import attrs
-from returns.result import Failure
 
 from astratrade_core.aggregate import Aggregate
 from astratrade_core.events.social import ClanBattleResolved
-from astratrade_core.events.trading import PositionClosed
 from astratrade_core.gamification import (
     PLAYER,
     SEASON,
@@ -72,9 +70,7 @@ from astratrade_core.gamification import (
     player_stream,
 )
 from astratrade_core.gamification.periods import Period, PeriodKind
-from astratrade_core.instrument import Instrument
-from astratrade_core.money import BTC, ETH, USD, Money
-from astratrade_core.numeric import CONTEXT, Rounding, quantize
+from astratrade_core.money import USD, Money
 from astratrade_core.policies import (
     REVENUE_POLICIES,
     Policy,
@@ -85,13 +81,6 @@ from astratrade_core.policies import (
 from astratrade_core.portfolio import (
     PORTFOLIO,
     Deposit,
-    ExecuteTrade,
-    LiquidatePosition,
-    MarkPrice,
-    PortfolioState,
-    SetPositionMode,
-    Withdraw,
-    decide,
 )
 from astratrade_core.revenue import (
     COLLECTION,
@@ -108,7 +97,6 @@ from astratrade_core.revenue import (
 from astratrade_core.revenue.marketplace import MarketplaceTerms, MintPricing
 from astratrade_core.revenue.platform_ledger import PLATFORM_LEDGER
 from astratrade_core.revenue.subscriptions import PRESET_PLANS, BillingCycle
-from astratrade_core.risk.limits import RiskPolicy
 from astratrade_core.social import (
     BATTLE,
     CLAN,
@@ -122,54 +110,41 @@ from astratrade_core.social import (
     TradeOutcome,
     clan_ratings,
 )
-from astratrade_core.trading import (
-    FeeSchedule,
-    Fill,
-    Liquidity,
-    PositionState,
-    fixed_fractional_size,
-    stop_levels,
-)
-from astratrade_shell.app import Application, Executed, SequentialIds, SimulatedClock
+from astratrade_shell.app import Application, SequentialIds, SimulatedClock
 from astratrade_shell.bus.port import EventBus
+from astratrade_shell.desk import (
+    FEES,
+    LIQUIDATION_FEES,
+    MARKETS,
+    POLICY,
+    SLIPPAGE,
+    Desk,
+    closed_positions,
+    net_pnl,
+)
 from astratrade_shell.exchanges import (
     MarketData,
-    OrderGroup,
-    OrderKind,
-    OrderReport,
-    OrderRequest,
-    PaperExchange,
-    PositionMode,
-    PositionSide,
     RandomWalk,
-    Side,
-    funding_commands,
 )
-from astratrade_shell.projections import decode_record
 from astratrade_shell.snapshots import PORTFOLIO_SNAPSHOTS, Snapshotting
 from astratrade_shell.store.port import EventStore
-from astratrade_shell.store.records import StoredEvent
 from astratrade_shell.traders import (
     CLANS,
-    FUNDING,
     MAX_HOLD_DAYS,
-    OpenTrade,
     Trader,
-    draw_funding_rates,
     draw_traders,
-    exit_orders,
-    liquidation_price,
-    margin_budget,
-    sizing_leverage,
 )
 
 __all__ = [
     "AGGREGATES",
+    "FEES",
+    "LIQUIDATION_FEES",
     "MARKETS",
     "MAX_HOLD_DAYS",
     "POLICY",
     "PORTFOLIO",
     "SEASON_BOARD",
+    "SLIPPAGE",
     "SNAPSHOTS",
     "CommunityConfig",
     "Outcome",
@@ -179,10 +154,6 @@ __all__ = [
     "simulate",
 ]
 
-S = TypeVar("S")
-#: An open trade's key: the account and the leg (``BOTH`` in one-way mode).
-_Key = tuple[str, PositionSide]
-
 #: Account streams are snapshotted every 50 events (snapshot + tail equals a full replay).
 SNAPSHOTS = {PORTFOLIO.name: Snapshotting(PORTFOLIO_SNAPSHOTS, every=50)}
 
@@ -190,21 +161,6 @@ SNAPSHOTS = {PORTFOLIO.name: Snapshotting(PORTFOLIO_SNAPSHOTS, every=50)}
 AGGREGATES: Final[tuple[Aggregate[Any, Any], ...]] = (
     PORTFOLIO, PLAYER, SEASON, CLAN, BATTLE, SUBSCRIPTION, COLLECTION, PLATFORM_LEDGER)
 
-#: The platform's pre-trade limits (amounts in USD): 10x gross, 8x in any one market.
-POLICY = RiskPolicy.of(max_leverage="10", max_position_notional="150000",
-                       max_concentration="8", max_open_positions=2,
-                       max_trades_per_window=6, daily_loss_limit="500").unwrap()
-
-#: Tradable markets: instrument and opening price.
-MARKETS: dict[str, tuple[Instrument, Decimal]] = {
-    "BTCUSD": (Instrument.of("BTCUSD", BTC, USD, tick_size="0.1", lot_size="0.001",
-                             min_notional="10", max_leverage="50").unwrap(), Decimal("60000")),
-    "ETHUSD": (Instrument.of("ETHUSD", ETH, USD, tick_size="0.01", lot_size="0.01",
-                             min_notional="10", max_leverage="50").unwrap(), Decimal("3000")),
-}
-FEES = FeeSchedule(Decimal("0.0002"), Decimal("0.0005"))
-LIQUIDATION_FEES = FeeSchedule(Decimal("0.005"), Decimal("0.005"))
-SLIPPAGE = Decimal("0.0005")
 #: Per-step volatility of the default random walk.
 VOLATILITY = Decimal("0.012")
 CLAN_RULES = ClanRules(max_members=MAX_MEMBERS, open_membership=True)
@@ -255,19 +211,6 @@ class Outcome:
     withdrawals_refused: int = 0
 
 
-def _closed(records: Sequence[StoredEvent], app: Application) -> Iterator[PositionClosed]:
-    for record in records:
-        if record.event_type == "PositionClosed":
-            event = decode_record(record, app.registry)
-            if isinstance(event, PositionClosed):
-                yield event
-
-
-def _net(closed: PositionClosed) -> Decimal:
-    return PositionState(realized_pnl=closed.realized_pnl, fees_paid=closed.fees_paid,
-                         funding_paid=closed.funding_paid).net_realized_pnl
-
-
 class _Simulation:
     def __init__(self, config: CommunityConfig, app: Application, clock: SimulatedClock,
                  market: MarketData | None) -> None:
@@ -281,19 +224,9 @@ class _Simulation:
             seed=walk_seed, start={s: p for s, (_, p) in MARKETS.items()},
             tick={s: i.tick_size for s, (i, _) in MARKETS.items()}, volatility=VOLATILITY)
         self.prices = {s: p for s, (_, p) in MARKETS.items()}
-        rates = draw_funding_rates(random.Random(self.rng.randrange(2**32)), MARKETS,
-                                   config.start, config.days)
-        self.venue = PaperExchange({s: i for s, (i, _) in MARKETS.items()}, FEES,
-                                   slippage=SLIPPAGE, prices=self.prices,
-                                   funding=dict.fromkeys(MARKETS, FUNDING),
-                                   funding_rates=rates, start=config.start)
-        self.open: dict[_Key, OpenTrade] = {}
-        self.exits: dict[str, _Key] = {}  # a resting exit order's id -> the trade it protects
-        self.just_closed: dict[str, Decimal] = {}  # net P&L of the trades closed this step
+        self.desk = Desk(app, self.rng, self.prices, config.start, config.days)
+        self._execute = self.desk.execute
         self.subscribers: set[str] = set()
-        self.counts = {"filled": 0, "refused": 0, "sizing": 0, "liquidated": 0, "closed": 0,
-                       "stops": 0, "targets": 0, "funding": 0, "withdrawals": 0,
-                       "withdrawals_refused": 0}
 
     def run(self) -> Outcome:
         self._setup()
@@ -302,32 +235,14 @@ class _Simulation:
             for _ in range(self.config.steps_per_day):
                 self.clock.advance(step)
                 self.prices = {**self.prices, **self.market.advance()}
-                self.just_closed = {}
-                self._fund()
-                self._book_exits(self.venue.on_prices(self.prices))
-                for trader in self.traders:
-                    self._step(trader)
+                self.desk.step(self.prices, self.traders)
             self._end_of_day(day)
         battle = self._resolve_battle()
-        c = self.counts
+        c = self.desk.counts
         return Outcome(self.traders, c["filled"], c["refused"], c["sizing"], c["liquidated"],
                        c["closed"], battle, stops_filled=c["stops"], targets_filled=c["targets"],
                        funding_charges=c["funding"], withdrawals=c["withdrawals"],
                        withdrawals_refused=c["withdrawals_refused"])
-
-    def _execute(self, aggregate: Aggregate[S, Any], stream_id: str,
-                 command: Any) -> Executed[S]:
-        """Run one command and the policies after it.  A refusal of the command or of a
-        command a policy caused is a bug of the simulation, not something it expects."""
-        return self._reacted(self.app.execute(aggregate, stream_id, command).unwrap())
-
-    @staticmethod
-    def _reacted(done: Executed[S]) -> Executed[S]:
-        for reaction in done.reactions:
-            if isinstance(reaction.outcome, Failure):
-                raise RuntimeError(f"{reaction.dispatch} was refused: "
-                                   f"{reaction.outcome.failure()}")
-        return done
 
     # --- day 0 ------------------------------------------------------------------------------
 
@@ -350,12 +265,7 @@ class _Simulation:
                 command_id=self.app.new_id(), user_id=trader.user_id, issued_at=at,
                 zone=trader.zone))
             if trader.hedges:
-                self._execute(PORTFOLIO, trader.user_id, SetPositionMode(
-                    command_id=self.app.new_id(), account_id=trader.user_id, issued_at=at,
-                    mode=PositionMode.HEDGE))
-                switched = self.venue.set_position_mode(trader.user_id, PositionMode.HEDGE)
-                if isinstance(switched, Failure):
-                    raise RuntimeError(f"the venue refused hedge mode: {switched.failure()}")
+                self.desk.hedge_mode(trader)
             if self.rng.randrange(100) < 30:
                 self._subscribe(trader)
 
@@ -396,237 +306,6 @@ class _Simulation:
             subscriber_id=trader.user_id, plan=plan, cycle=BillingCycle.MONTHLY,
             starts_on=self.config.start.date(), trial_days=trial))
 
-    # --- trading ----------------------------------------------------------------------------
-
-    def _legs(self, trader: Trader) -> tuple[_Key, ...]:
-        if trader.hedges:
-            return ((trader.user_id, PositionSide.LONG), (trader.user_id, PositionSide.SHORT))
-        return ((trader.user_id, PositionSide.BOTH),)
-
-    def _step(self, trader: Trader) -> None:
-        held = [self.open[key] for key in self._legs(trader) if key in self.open]
-        if not held:
-            net = self.just_closed.get(trader.user_id)
-            if (trader.reenters(net) if net is not None
-                    else self.rng.randrange(100) < trader.activity):
-                self._open(trader)
-            return
-        for trade in held:
-            self._manage(trader, trade)
-        still = [key for key in self._legs(trader) if key in self.open]
-        if trader.hedges and len(still) == 1 and self.rng.randrange(100) < 10:
-            trade = self.open[still[0]]  # hedge it: open the other leg of the same symbol
-            self._open(trader, trade.symbol, not trade.long)
-        elif not still and trader.reenters(self.just_closed.get(trader.user_id, Decimal(0))):
-            self._open(trader)
-
-    def _open(self, trader: Trader, symbol: str | None = None,
-              long: bool | None = None) -> None:
-        symbol = symbol or self.rng.choice(tuple(MARKETS))
-        if long is None:
-            long = self.rng.choice((Side.BUY, Side.SELL)) is Side.BUY
-        side = (PositionSide.BOTH if not trader.hedges
-                else PositionSide.LONG if long else PositionSide.SHORT)
-        instrument = MARKETS[symbol][0]
-        price = self.prices[symbol]
-        state = self.app.load(PORTFOLIO, trader.user_id).state
-        equity = state.equity("USD")
-        if equity <= 0:
-            return
-        leverage = sizing_leverage(trader, POLICY)
-        levels = stop_levels(instrument, price, long, trader.stop, trader.reward_ratio)
-        sized = levels.bind(lambda found: fixed_fractional_size(
-            instrument, equity, trader.risk, price, found.stop_loss, fee_rate=FEES.taker_rate,
-            leverage=leverage, available_balance=margin_budget(equity, leverage, POLICY, FEES)))
-        if isinstance(sized, Failure):
-            self.counts["sizing"] += 1
-            return
-        quantity = sized.unwrap().quantity
-        done = self._trade(trader, state, symbol,
-                           quantity if long else CONTEXT.minus(quantity), side)
-        if done is None:
-            return
-        stops = levels.unwrap()
-        self.open[(trader.user_id, side)] = OpenTrade(
-            trader.user_id, symbol, side, long, stops.stop_loss, stops.take_profit,
-            trader.leverage, liquidation_price(instrument, done.state.position(symbol, side),
-                                               trader.leverage), self.app.now())
-        self._protect(trader, (trader.user_id, side))
-
-    def _trade(self, trader: Trader, state: PortfolioState, symbol: str, quantity: Decimal,
-               side: PositionSide) -> Executed[PortfolioState] | None:
-        """Check an order that adds exposure against the platform's policy on the account's
-        current ``state``, fill it at the venue and record the fill; ``None`` when it was
-        refused (the refusal is recorded) or not filled."""
-        command = ExecuteTrade(command_id=self.app.new_id(), account_id=trader.user_id,
-                               issued_at=self.app.now(), symbol=symbol, quote_currency="USD",
-                               quantity=quantity, price=self.prices[symbol], policy=POLICY,
-                               position_side=side)
-        probe = decide(state, command)
-        if isinstance(probe, Failure):
-            self.counts["sizing"] += 1
-            return None
-        if probe.unwrap()[0].event_type == "RiskLimitHit":  # refused before the venue
-            self._execute(PORTFOLIO, trader.user_id, command)
-            self.counts["refused"] += 1
-            return None
-        report = self.venue.submit(OrderRequest(
-            client_order_id=command.command_id, account_id=trader.user_id, symbol=symbol,
-            side=Side.BUY if quantity > 0 else Side.SELL, quantity=CONTEXT.abs(quantity),
-            position_side=side))
-        if isinstance(report, Failure):
-            self.counts["sizing"] += 1
-            return None
-        fill = report.unwrap().executions[0].fill
-        done = self._execute(PORTFOLIO, trader.user_id, attrs.evolve(
-            command, price=fill.price, fee=fill.fee, liquidity=fill.liquidity))
-        if done.records[0].event_type == "RiskLimitHit":  # the fill price broke a limit:
-            self.counts["refused"] += 1                  # the venue's fill is given back
-            self._market_close(trader.user_id, symbol, side, fill.quantity)
-            return None
-        self.counts["filled"] += 1
-        return done
-
-    def _market_close(self, user_id: str, symbol: str, side: PositionSide,
-                      held: Decimal) -> Fill:
-        """Close ``held`` (signed) of the leg at the venue's market; its fill."""
-        report = self.venue.submit(OrderRequest(
-            client_order_id=self.app.new_id(), account_id=user_id, symbol=symbol,
-            side=Side.SELL if held > 0 else Side.BUY, quantity=CONTEXT.abs(held),
-            reduce_only=side is PositionSide.BOTH, position_side=side))
-        if isinstance(report, Failure):
-            raise RuntimeError(f"the venue refused a closing order: {report.failure()}")
-        return report.unwrap().executions[0].fill
-
-    def _book(self, trade: OpenTrade, fill: Fill) -> Executed[PortfolioState]:
-        """Record a fill of ``trade``'s leg that the venue executed (never refused: it
-        reduces)."""
-        self.counts["filled"] += 1
-        return self._execute(PORTFOLIO, trade.user_id, ExecuteTrade(
-            command_id=self.app.new_id(), account_id=trade.user_id, issued_at=self.app.now(),
-            symbol=trade.symbol, quote_currency="USD", quantity=fill.quantity,
-            price=fill.price, fee=fill.fee, liquidity=fill.liquidity, policy=POLICY,
-            position_side=trade.side))
-
-    def _protect(self, trader: Trader, key: _Key) -> None:
-        """Place (or replace) the stop and target of the trade at ``key`` at the venue for
-        its whole leg."""
-        trade = self._cancel_exits(self.open[key])
-        held = self.app.load(PORTFOLIO, trade.user_id).state.position(trade.symbol, trade.side)
-        orders = exit_orders(trade, CONTEXT.abs(held.quantity), self.app.new_id(),
-                             trader.uses_stop)
-        ids = tuple(o.client_order_id for o in (
-            orders.orders if isinstance(orders, OrderGroup) else (orders,)))
-        self.open[key] = attrs.evolve(trade, exits=ids)
-        self.exits.update(dict.fromkeys(ids, key))
-        placed = (self.venue.submit_group(orders) if isinstance(orders, OrderGroup)
-                  else self.venue.submit(orders).map(lambda report: (report,)))
-        if isinstance(placed, Failure):
-            raise RuntimeError(f"the venue refused the exits: {placed.failure()}")
-        self._book_exits(placed.unwrap())  # a target the market has already passed
-
-    def _cancel_exits(self, trade: OpenTrade) -> OpenTrade:
-        for cid in trade.exits:
-            self.venue.cancel(cid)  # refused when the sibling's fill already ended it
-            self.exits.pop(cid, None)
-        return attrs.evolve(trade, exits=())
-
-    def _book_exits(self, reports: Iterable[OrderReport]) -> None:
-        """Record the executions of the exits the venue reports; a leg they flatten is
-        closed."""
-        for report in reports:
-            key = self.exits.get(report.request.client_order_id)
-            if key is None or not report.executions:
-                continue
-            trade = self.open[key]
-            done = None
-            for execution in report.executions:
-                done = self._book(trade, execution.fill)
-            self.counts["stops" if report.request.kind is OrderKind.STOP_MARKET
-                        else "targets"] += 1
-            if done is not None and any(r.event_type == "PositionClosed" for r in done.records):
-                self._after_close(key, done.records)
-
-    def _manage(self, trader: Trader, trade: OpenTrade) -> None:
-        """Liquidate, close at the end of the holding time, or double down."""
-        price = self.prices[trade.symbol]
-        liquidation = trade.liquidation
-        if liquidation is not None and (price <= liquidation if trade.long
-                                        else price >= liquidation):
-            self._liquidate(trade)
-        elif self.app.now() - trade.opened >= trader.holding:
-            self._close(trade)
-        elif (not trader.uses_stop and not trade.doubled
-              and (price <= trade.stop if trade.long else price >= trade.stop)):
-            self._double_down(trader, trade)  # no stop: double down instead, once
-
-    def _double_down(self, trader: Trader, trade: OpenTrade) -> None:
-        key = (trade.user_id, trade.side)
-        self.open[key] = trade = attrs.evolve(trade, doubled=True)
-        state = self.app.load(PORTFOLIO, trader.user_id).state
-        done = self._trade(trader, state, trade.symbol,
-                           state.position(trade.symbol, trade.side).quantity, trade.side)
-        if done is None:
-            return
-        self.open[key] = attrs.evolve(trade, liquidation=liquidation_price(
-            MARKETS[trade.symbol][0], done.state.position(trade.symbol, trade.side),
-            trade.leverage))
-        self._protect(trader, key)
-
-    def _close(self, trade: OpenTrade) -> None:
-        trade = self._cancel_exits(trade)
-        held = self.app.load(PORTFOLIO, trade.user_id).state.position(trade.symbol, trade.side)
-        fill = self._market_close(trade.user_id, trade.symbol, trade.side, held.quantity)
-        self._after_close((trade.user_id, trade.side), self._book(trade, fill).records)
-
-    def _liquidate(self, trade: OpenTrade) -> None:
-        """The position is closed at the venue's market and recorded as a liquidation at
-        that price, with the liquidation fee."""
-        trade = self._cancel_exits(trade)
-        held = self.app.load(PORTFOLIO, trade.user_id).state.position(trade.symbol, trade.side)
-        fill = self._market_close(trade.user_id, trade.symbol, trade.side, held.quantity)
-        fee = LIQUIDATION_FEES.fee(held.quantity, fill.price, Liquidity.TAKER, USD.increment)
-        done = self._execute(PORTFOLIO, trade.user_id, LiquidatePosition(
-            command_id=self.app.new_id(), account_id=trade.user_id, issued_at=self.app.now(),
-            symbol=trade.symbol, price=fill.price, fee=fee, position_side=trade.side))
-        self.counts["liquidated"] += 1
-        self._after_close((trade.user_id, trade.side), done.records)
-
-    def _after_close(self, key: _Key, records: Sequence[StoredEvent]) -> None:
-        """The game and the fees followed through the policies; here only the bookkeeping
-        of the loop."""
-        self._cancel_exits(self.open.pop(key))
-        self.counts["closed"] += 1
-        net = self.just_closed.get(key[0], Decimal(0))
-        for closed in _closed(records, self.app):
-            net = CONTEXT.add(net, _net(closed))
-        self.just_closed[key[0]] = net
-
-    def _fund(self) -> None:
-        """Book the funding the venue settled since the last step (every 8 hours)."""
-        for command in funding_commands(self.venue.on_time(self.app.now())):
-            self._execute(PORTFOLIO, command.account_id, command)
-            self.counts["funding"] += 1
-
-    def _withdraw(self, trader: Trader) -> None:
-        """Take half of the profit out; the portfolio refuses what cash and equity do not
-        cover (counted, nothing is stored)."""
-        state = self.app.load(PORTFOLIO, trader.user_id).state
-        ledger = state.ledger("USD")
-        profit = CONTEXT.subtract(state.equity("USD"), CONTEXT.subtract(ledger.deposited,
-                                                                        ledger.withdrawn))
-        amount = quantize(CONTEXT.divide(profit, Decimal(2)), 2, Rounding.DOWN)
-        if amount <= 0:
-            return
-        done = self.app.execute(PORTFOLIO, trader.user_id, Withdraw(
-            command_id=self.app.new_id(), account_id=trader.user_id, issued_at=self.app.now(),
-            currency="USD", amount=amount))
-        if isinstance(done, Failure):
-            self.counts["withdrawals_refused"] += 1
-            return
-        self._reacted(done.unwrap())
-        self.counts["withdrawals"] += 1
-
     # --- the clan battle --------------------------------------------------------------------
 
     def _resolve_battle(self) -> ClanBattleResolved:
@@ -637,9 +316,9 @@ class _Simulation:
         members = sorted(battle.roster_a | battle.roster_b)
         trades = tuple(
             TradeOutcome(trade_id=closed.event_id, user_id=user, closed_at=closed.occurred_at,
-                         pnl=_net(closed))
+                         pnl=net_pnl(closed))
             for user in members
-            for closed in _closed(tuple(self.app.store.read_stream(user)), self.app)
+            for closed in closed_positions(tuple(self.app.store.read_stream(user)), self.app)
             if battle.period.contains(closed.occurred_at))
         streaks = tuple(MemberStreak(
             user_id=user, days=self.app.load(PLAYER, player_stream(user)).state.streak.length)
@@ -659,16 +338,9 @@ class _Simulation:
     def _end_of_day(self, day: int) -> None:
         today = (self.config.start + timedelta(days=day + 1)).date()
         for trader in self.traders:
-            marked = sorted({self.open[key].symbol for key in self._legs(trader)
-                             if key in self.open})
-            for symbol in marked:
-                self._execute(PORTFOLIO, trader.user_id, MarkPrice(
-                    command_id=self.app.new_id(), account_id=trader.user_id,
-                    issued_at=self.app.now(), symbol=symbol, price=self.prices[symbol]))
+            self.desk.end_of_day(trader, day)
             if trader.user_id in self.subscribers:
                 self._renew(trader, today)
-            if trader.withdraws and day % 7 == 6:
-                self._withdraw(trader)
         if day % 3 == 0:
             self._mint()
         if day % 2 == 1:
