@@ -241,8 +241,8 @@ size = row_command(RowSpec(
                   aliases=("entry_price",)),
             Field("stop", "Full sizer: stop price (below entry = long).", POSITIVE,
                   required=False, aliases=("stop_price",)),
-            Field("lot_size", "Full sizer: quantity increment [default: 0.00000001].",
-                  POSITIVE, required=False),
+            Field("lot_size", "Full sizer: quantity increment [default: 0.00000001; "
+                              "inverse: 1 contract].", POSITIVE, required=False),
             Field("min_notional", "Full sizer: minimum order notional.", NON_NEGATIVE,
                   required=False),
             Field("max_leverage", "Full sizer: instrument's maximum leverage.", POSITIVE,
