@@ -225,11 +225,12 @@ class Desk:
         if done is None:
             return
         stops = levels.unwrap()
+        held = done.state.position(symbol, side)
         self.open[(trader.user_id, side)] = OpenTrade(
             trader.user_id, symbol, side, long, stops.stop_loss, stops.take_profit,
-            trader.leverage, liquidation_price(instrument, done.state.position(symbol, side),
-                                               trader.leverage), self.app.now())
-        self._protect(trader, (trader.user_id, side))
+            trader.leverage, liquidation_price(instrument, held, trader.leverage),
+            self.app.now())
+        self._protect(trader, (trader.user_id, side), held.quantity)
 
     def _trade(self, trader: Trader, state: PortfolioState, symbol: str, quantity: Decimal,
                side: PositionSide) -> Executed[PortfolioState] | None:
@@ -286,13 +287,11 @@ class Desk:
             price=fill.price, fee=fill.fee, liquidity=fill.liquidity, policy=POLICY,
             position_side=trade.side))
 
-    def _protect(self, trader: Trader, key: _Key) -> None:
+    def _protect(self, trader: Trader, key: _Key, held: Decimal) -> None:
         """Place (or replace) the stop and target of the trade at ``key`` at the venue for
-        its whole leg."""
+        its whole leg, ``held`` (signed, as the portfolio holds it)."""
         trade = self._cancel_exits(self.open[key])
-        held = self.app.load(PORTFOLIO, trade.user_id).state.position(trade.symbol, trade.side)
-        orders = exit_orders(trade, CONTEXT.abs(held.quantity), self.app.new_id(),
-                             trader.uses_stop)
+        orders = exit_orders(trade, CONTEXT.abs(held), self.app.new_id(), trader.uses_stop)
         ids = tuple(o.client_order_id for o in (
             orders.orders if isinstance(orders, OrderGroup) else (orders,)))
         self.open[key] = attrs.evolve(trade, exits=ids)
@@ -346,10 +345,10 @@ class Desk:
                            state.position(trade.symbol, trade.side).quantity, trade.side)
         if done is None:
             return
+        held = done.state.position(trade.symbol, trade.side)
         self.open[key] = attrs.evolve(trade, liquidation=liquidation_price(
-            MARKETS[trade.symbol][0], done.state.position(trade.symbol, trade.side),
-            trade.leverage))
-        self._protect(trader, key)
+            MARKETS[trade.symbol][0], held, trade.leverage))
+        self._protect(trader, key, held.quantity)
 
     def _close(self, trade: OpenTrade) -> None:
         trade = self._cancel_exits(trade)
