@@ -8,18 +8,27 @@ policies, and every stream is written through :meth:`Application.execute
 
 * **trading** (``PORTFOLIO``) -- each step the seeded random walk moves prices; a flat trader
   may open a trade sized by :func:`~astratrade_core.trading.fixed_fractional_size` with the
-  platform's limits in view: the leverage it sizes with is the trader's wish capped by
-  :data:`POLICY`'s leverage and concentration limits, the notional stays under its position
-  cap, and a margin of :data:`SIZING_SHARE` leaves room for the venue's slippage.  The
-  portfolio's ``decide`` checks :data:`POLICY` first: a breach is recorded as
-  ``RiskLimitHit`` and the order never reaches the venue; otherwise the paper exchange fills
-  it and the fill is recorded.  Trades close at their stop or target, after the trader's
-  holding time, or are liquidated at the core's isolated liquidation price for the margin
-  the trader posted (at the trader's own leverage); open positions are marked daily.  Some
-  temperaments run into other limits: a *scalper* re-enters as soon as a trade closes
-  (trades per window); a *gambler* sets no stop and doubles down once the price passes where
-  the stop would have been (concentration, leverage), and re-enters after a loss (daily
-  loss).
+  platform's limits in view (:mod:`astratrade_shell.desk` runs the trades,
+  :mod:`astratrade_shell.traders` holds the traders' choices).  The portfolio's ``decide``
+  checks :data:`POLICY` first: a breach is recorded as ``RiskLimitHit`` and the order never
+  reaches the venue; otherwise the paper exchange fills it and the fill is recorded.  Each
+  trade is then protected by **orders resting at the venue**: an OCO pair of a stop-market at
+  the stop and a limit at the target (a gambler: the target only), reduce-only in one-way
+  mode.  The venue triggers and fills them on its price feed and every execution it reports
+  is booked; the simulation never checks a stop itself.  Trades still open after the
+  trader's holding time are closed at the market (their exits cancelled); a position whose
+  price passes the core's isolated liquidation price (for the margin the trader posted) is
+  closed at the venue's market and recorded as a liquidation.  Open positions are marked
+  daily.  Some accounts run **hedge mode** (``SetPositionMode`` on the portfolio and the
+  venue): they may hold a long and a short leg of one symbol, each with its own exits.
+  **Funding** is charged every 8 simulated hours: the venue settles each open leg at its
+  drawn rate (:data:`~astratrade_shell.traders.FUNDING`) and the settlements are booked with
+  :func:`~astratrade_shell.exchanges.funding_commands`.  Some traders **withdraw** half of
+  their profit every week (the portfolio refuses what cash and equity do not cover).  Some
+  temperaments run into other limits: a *scalper* re-enters as soon as a trade closes (trades
+  per window); a *gambler* sets no stop and doubles down once the price passes where the
+  stop would have been (concentration, leverage), and re-enters after a loss (daily loss); a
+  hedge leg counts with the other leg (concentration, open positions).
 * **game** (policies) -- each ``PositionClosed`` becomes the player's ``RecordClosedTrade``
   (:func:`~astratrade_core.policies.player_activity`): streak, XP, achievements and level-ups
   are decided by ``PLAYER`` in the trader's time zone; every XP earned feeds the season's
@@ -44,17 +53,14 @@ Streams: ``<trader>`` (portfolio), ``player-<trader>``, ``xp-season-1`` (standin
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import attrs
-from returns.result import Failure
 
 from astratrade_core.aggregate import Aggregate
 from astratrade_core.events.social import ClanBattleResolved
-from astratrade_core.events.trading import PositionClosed
 from astratrade_core.gamification import (
     PLAYER,
     SEASON,
@@ -64,9 +70,7 @@ from astratrade_core.gamification import (
     player_stream,
 )
 from astratrade_core.gamification.periods import Period, PeriodKind
-from astratrade_core.instrument import Instrument
-from astratrade_core.money import BTC, ETH, USD, Money
-from astratrade_core.numeric import CONTEXT, ONE
+from astratrade_core.money import USD, Money
 from astratrade_core.policies import (
     REVENUE_POLICIES,
     Policy,
@@ -77,11 +81,6 @@ from astratrade_core.policies import (
 from astratrade_core.portfolio import (
     PORTFOLIO,
     Deposit,
-    ExecuteTrade,
-    LiquidatePosition,
-    MarkPrice,
-    PortfolioState,
-    decide,
 )
 from astratrade_core.revenue import (
     COLLECTION,
@@ -98,7 +97,6 @@ from astratrade_core.revenue import (
 from astratrade_core.revenue.marketplace import MarketplaceTerms, MintPricing
 from astratrade_core.revenue.platform_ledger import PLATFORM_LEDGER
 from astratrade_core.revenue.subscriptions import PRESET_PLANS, BillingCycle
-from astratrade_core.risk.limits import RiskPolicy
 from astratrade_core.social import (
     BATTLE,
     CLAN,
@@ -112,36 +110,41 @@ from astratrade_core.social import (
     TradeOutcome,
     clan_ratings,
 )
-from astratrade_core.trading import (
-    FeeSchedule,
-    Liquidity,
-    PositionState,
-    fixed_fractional_size,
-    initial_margin,
-    isolated_liquidation_price,
-    stop_levels,
-)
-from astratrade_shell.app import Application, Executed, SequentialIds, SimulatedClock
+from astratrade_shell.app import Application, SequentialIds, SimulatedClock
 from astratrade_shell.bus.port import EventBus
+from astratrade_shell.desk import (
+    FEES,
+    LIQUIDATION_FEES,
+    MARKETS,
+    POLICY,
+    SLIPPAGE,
+    Desk,
+    closed_positions,
+    net_pnl,
+)
 from astratrade_shell.exchanges import (
     MarketData,
-    OrderRequest,
-    PaperExchange,
     RandomWalk,
-    Side,
 )
-from astratrade_shell.projections import decode_record
 from astratrade_shell.snapshots import PORTFOLIO_SNAPSHOTS, Snapshotting
 from astratrade_shell.store.port import EventStore
-from astratrade_shell.store.records import StoredEvent
+from astratrade_shell.traders import (
+    CLANS,
+    MAX_HOLD_DAYS,
+    Trader,
+    draw_traders,
+)
 
 __all__ = [
     "AGGREGATES",
+    "FEES",
+    "LIQUIDATION_FEES",
     "MARKETS",
     "MAX_HOLD_DAYS",
     "POLICY",
     "PORTFOLIO",
     "SEASON_BOARD",
+    "SLIPPAGE",
     "SNAPSHOTS",
     "CommunityConfig",
     "Outcome",
@@ -151,8 +154,6 @@ __all__ = [
     "simulate",
 ]
 
-S = TypeVar("S")
-
 #: Account streams are snapshotted every 50 events (snapshot + tail equals a full replay).
 SNAPSHOTS = {PORTFOLIO.name: Snapshotting(PORTFOLIO_SNAPSHOTS, every=50)}
 
@@ -160,34 +161,8 @@ SNAPSHOTS = {PORTFOLIO.name: Snapshotting(PORTFOLIO_SNAPSHOTS, every=50)}
 AGGREGATES: Final[tuple[Aggregate[Any, Any], ...]] = (
     PORTFOLIO, PLAYER, SEASON, CLAN, BATTLE, SUBSCRIPTION, COLLECTION, PLATFORM_LEDGER)
 
-#: The platform's pre-trade limits (amounts in USD): 10x gross, 8x in any one market.
-POLICY = RiskPolicy.of(max_leverage="10", max_position_notional="150000",
-                       max_concentration="8", max_open_positions=2,
-                       max_trades_per_window=6, daily_loss_limit="500").unwrap()
-
-#: Tradable markets: instrument and opening price.
-MARKETS: dict[str, tuple[Instrument, Decimal]] = {
-    "BTCUSD": (Instrument.of("BTCUSD", BTC, USD, tick_size="0.1", lot_size="0.001",
-                             min_notional="10", max_leverage="50").unwrap(), Decimal("60000")),
-    "ETHUSD": (Instrument.of("ETHUSD", ETH, USD, tick_size="0.01", lot_size="0.01",
-                             min_notional="10", max_leverage="50").unwrap(), Decimal("3000")),
-}
-FEES = FeeSchedule(Decimal("0.0002"), Decimal("0.0005"))
-LIQUIDATION_FEES = FeeSchedule(Decimal("0.005"), Decimal("0.005"))
-SLIPPAGE = Decimal("0.0005")
-#: Traders size on this share of their margin budget (twice the slippage kept back), so the
-#: venue's slippage and its rounding to the tick never push a fill over a limit the sizing
-#: respected.
-SIZING_SHARE = Decimal("0.999")
 #: Per-step volatility of the default random walk.
 VOLATILITY = Decimal("0.012")
-#: Take-profit distance as a multiple of the stop distance (a gambler lets winners run).
-REWARD_RATIO = Decimal(2)
-GAMBLER_REWARD_RATIO = Decimal(10)
-#: Trades still open after this many days are closed at the market (scalpers: one step).
-MAX_HOLD_DAYS = 4
-ZONES = ("UTC", "America/New_York", "Europe/Berlin", "Asia/Tokyo", "Pacific/Auckland")
-CLANS = ("orion", "lyra")
 CLAN_RULES = ClanRules(max_members=MAX_MEMBERS, open_membership=True)
 BATTLE_ID = "battle-season-1"
 #: The season's XP standings: the board id, which is its stream id.
@@ -219,60 +194,6 @@ class CommunityConfig:
 
 
 @attrs.frozen
-class Trader:
-    """A simulated trader's temperament (drawn from the seed): ``careful``, ``active``,
-    ``scalper`` (re-enters as soon as a trade closes; holds one step) or ``gambler`` (no
-    stop, a far target, doubles down once, re-enters after a loss).  ``leverage`` is the one
-    the trader posts isolated margin at; the sizing caps it at the platform's limits."""
-
-    user_id: str
-    zone: str
-    deposit: Decimal
-    risk: Decimal
-    leverage: Decimal
-    stop: Decimal
-    activity: int
-    clan: str
-    temperament: str = "careful"
-
-    @property
-    def uses_stop(self) -> bool:
-        """Whether the trader closes at the stop (a gambler does not)."""
-        return self.temperament != "gambler"
-
-    @property
-    def reward_ratio(self) -> Decimal:
-        """How far the target is, in stop distances."""
-        return GAMBLER_REWARD_RATIO if self.temperament == "gambler" else REWARD_RATIO
-
-    @property
-    def holding(self) -> timedelta:
-        """How long a trade may stay open before it is closed at the market."""
-        return timedelta(hours=4) if self.temperament == "scalper" else timedelta(
-            days=MAX_HOLD_DAYS)
-
-    def reenters(self, net_pnl: Decimal) -> bool:
-        """Whether the trader opens again in the step a trade closed with ``net_pnl``."""
-        return self.temperament == "scalper" or (self.temperament == "gambler"
-                                                 and net_pnl < 0)
-
-
-@attrs.frozen
-class _OpenTrade:
-    """A trader's plan for the open position (its size and entry live in the portfolio);
-    ``leverage`` is the one its isolated margin was posted at."""
-
-    symbol: str
-    long: bool
-    stop: Decimal
-    target: Decimal
-    leverage: Decimal
-    liquidation: Decimal | None
-    opened: datetime
-    doubled: bool = False
-
-
-@attrs.frozen
 class Outcome:
     """Counters of what happened (the rest is in the store and the read models)."""
 
@@ -283,70 +204,11 @@ class Outcome:
     liquidations: int
     closed_trades: int
     clan_battle: ClanBattleResolved
-
-
-def _traders(rng: random.Random, count: int) -> tuple[Trader, ...]:
-    traders = []
-    for n in range(1, count + 1):
-        kind = rng.choice(("careful", "careful", "active", "active", "scalper", "gambler"))
-        if kind == "careful":
-            risk, stop, leverage = rng.choice(("0.005", "0.01")), rng.choice(("0.02", "0.04")), "3"
-        elif kind == "active":
-            risk, stop, leverage = "0.02", rng.choice(("0.01", "0.015")), "5"
-        elif kind == "scalper":
-            risk, stop, leverage = "0.005", "0.005", "5"
-        else:
-            risk, stop, leverage = rng.choice(("0.03", "0.05")), "0.004", rng.choice(("15", "20"))
-        traders.append(Trader(
-            user_id=f"trader-{n:02d}", zone=rng.choice(ZONES),
-            deposit=Decimal(rng.choice((1000, 2500, 5000, 10000))), risk=Decimal(risk),
-            leverage=Decimal(leverage), stop=Decimal(stop),
-            activity=rng.choice((10, 20, 30)), clan=CLANS[n % 2], temperament=kind))
-    return tuple(traders)
-
-
-def _sizing_leverage(trader: Trader) -> Decimal:
-    """The trader's wished leverage within the platform's gross and one-market limits."""
-    caps = [trader.leverage, POLICY.max_leverage]
-    if POLICY.max_concentration is not None:
-        caps.append(POLICY.max_concentration)
-    return min(caps)
-
-
-def _margin_budget(equity: Decimal, leverage: Decimal) -> Decimal:
-    """What the sizer may commit as margin plus entry fee: the equity, and no more than a
-    position at the platform's notional cap needs, both scaled by :data:`SIZING_SHARE`."""
-    budget = equity
-    cap = POLICY.max_position_notional
-    if cap is not None:
-        per_notional = CONTEXT.add(CONTEXT.divide(ONE, leverage), FEES.taker_rate)
-        budget = min(budget, CONTEXT.multiply(cap, per_notional))
-    return CONTEXT.multiply(budget, SIZING_SHARE)
-
-
-def _liquidation(instrument: Instrument, position: PositionState,
-                 leverage: Decimal) -> Decimal | None:
-    """The core's isolated liquidation price of ``position`` margined at ``leverage``,
-    rounded to the tick; None when it has none (or its average entry is off the tick, which
-    only a doubled-down position could have: then it is closed, not liquidated)."""
-    entry = position.average_entry_price
-    return initial_margin(instrument, position.quantity, entry, leverage).bind(
-        lambda margin: isolated_liquidation_price(instrument, position.quantity, entry,
-                                                  margin)).map(
-        lambda found: found.value_or(None)).value_or(None)
-
-
-def _closed(records: Sequence[StoredEvent], app: Application) -> Iterator[PositionClosed]:
-    for record in records:
-        if record.event_type == "PositionClosed":
-            event = decode_record(record, app.registry)
-            if isinstance(event, PositionClosed):
-                yield event
-
-
-def _net(closed: PositionClosed) -> Decimal:
-    return PositionState(realized_pnl=closed.realized_pnl, fees_paid=closed.fees_paid,
-                         funding_paid=closed.funding_paid).net_realized_pnl
+    stops_filled: int = 0
+    targets_filled: int = 0
+    funding_charges: int = 0
+    withdrawals: int = 0
+    withdrawals_refused: int = 0
 
 
 class _Simulation:
@@ -356,17 +218,15 @@ class _Simulation:
         self.app = app
         self.clock = clock
         self.rng = random.Random(config.seed)
-        self.traders = _traders(self.rng, config.users)
+        self.traders = draw_traders(self.rng, config.users)
         walk_seed = self.rng.randrange(2**32)
         self.market: MarketData = market or RandomWalk(
             seed=walk_seed, start={s: p for s, (_, p) in MARKETS.items()},
             tick={s: i.tick_size for s, (i, _) in MARKETS.items()}, volatility=VOLATILITY)
         self.prices = {s: p for s, (_, p) in MARKETS.items()}
-        self.venue = PaperExchange({s: i for s, (i, _) in MARKETS.items()}, FEES,
-                                   slippage=SLIPPAGE, prices=self.prices)
-        self.open: dict[str, _OpenTrade] = {}
+        self.desk = Desk(app, self.rng, self.prices, config.start, config.days)
+        self._execute = self.desk.execute
         self.subscribers: set[str] = set()
-        self.counts = {"filled": 0, "refused": 0, "sizing": 0, "liquidated": 0, "closed": 0}
 
     def run(self) -> Outcome:
         self._setup()
@@ -375,25 +235,14 @@ class _Simulation:
             for _ in range(self.config.steps_per_day):
                 self.clock.advance(step)
                 self.prices = {**self.prices, **self.market.advance()}
-                self.venue.on_prices(self.prices)
-                for trader in self.traders:
-                    self._step(trader)
+                self.desk.step(self.prices, self.traders)
             self._end_of_day(day)
         battle = self._resolve_battle()
-        return Outcome(self.traders, self.counts["filled"], self.counts["refused"],
-                       self.counts["sizing"], self.counts["liquidated"], self.counts["closed"],
-                       battle)
-
-    def _execute(self, aggregate: Aggregate[S, Any], stream_id: str,
-                 command: Any) -> Executed[S]:
-        """Run one command and the policies after it.  A refusal of the command or of a
-        command a policy caused is a bug of the simulation, not something it expects."""
-        done = self.app.execute(aggregate, stream_id, command).unwrap()
-        for reaction in done.reactions:
-            if isinstance(reaction.outcome, Failure):
-                raise RuntimeError(f"{reaction.dispatch} was refused: "
-                                   f"{reaction.outcome.failure()}")
-        return done
+        c = self.desk.counts
+        return Outcome(self.traders, c["filled"], c["refused"], c["sizing"], c["liquidated"],
+                       c["closed"], battle, stops_filled=c["stops"], targets_filled=c["targets"],
+                       funding_charges=c["funding"], withdrawals=c["withdrawals"],
+                       withdrawals_refused=c["withdrawals_refused"])
 
     # --- day 0 ------------------------------------------------------------------------------
 
@@ -415,6 +264,8 @@ class _Simulation:
             self._execute(PLAYER, player_stream(trader.user_id), SetTimeZone(
                 command_id=self.app.new_id(), user_id=trader.user_id, issued_at=at,
                 zone=trader.zone))
+            if trader.hedges:
+                self.desk.hedge_mode(trader)
             if self.rng.randrange(100) < 30:
                 self._subscribe(trader)
 
@@ -455,130 +306,6 @@ class _Simulation:
             subscriber_id=trader.user_id, plan=plan, cycle=BillingCycle.MONTHLY,
             starts_on=self.config.start.date(), trial_days=trial))
 
-    # --- trading ----------------------------------------------------------------------------
-
-    def _step(self, trader: Trader) -> None:
-        trade = self.open.get(trader.user_id)
-        if trade is None:
-            if self.rng.randrange(100) < trader.activity:
-                self._open(trader)
-            return
-        net = self._manage(trader, trade)
-        if net is not None and trader.reenters(net):
-            self._open(trader)
-
-    def _open(self, trader: Trader) -> None:
-        symbol = self.rng.choice(tuple(MARKETS))
-        side = self.rng.choice((Side.BUY, Side.SELL))
-        instrument = MARKETS[symbol][0]
-        price = self.prices[symbol]
-        state = self.app.load(PORTFOLIO, trader.user_id).state
-        equity = state.equity("USD")
-        if equity <= 0:
-            return
-        long = side is Side.BUY
-        leverage = _sizing_leverage(trader)
-        levels = stop_levels(instrument, price, long, trader.stop, trader.reward_ratio)
-        sized = levels.bind(lambda found: fixed_fractional_size(
-            instrument, equity, trader.risk, price, found.stop_loss, fee_rate=FEES.taker_rate,
-            leverage=leverage, available_balance=_margin_budget(equity, leverage)))
-        if isinstance(sized, Failure):
-            self.counts["sizing"] += 1
-            return
-        quantity = sized.unwrap().quantity
-        done = self._trade(trader, state, symbol,
-                           quantity if long else CONTEXT.minus(quantity))
-        if done is None:
-            return
-        stops = levels.unwrap()
-        position = done.state.position(symbol)
-        self.open[trader.user_id] = _OpenTrade(
-            symbol, long, stops.stop_loss, stops.take_profit, trader.leverage,
-            _liquidation(instrument, position, trader.leverage), self.app.now())
-
-    def _trade(self, trader: Trader, state: PortfolioState, symbol: str,
-               quantity: Decimal) -> Executed[PortfolioState] | None:
-        """Check the order against the platform's policy on the account's current ``state``,
-        fill it at the venue and record the fill; ``None`` when it was refused (the refusal
-        is recorded) or not filled."""
-        command = ExecuteTrade(command_id=self.app.new_id(), account_id=trader.user_id,
-                               issued_at=self.app.now(), symbol=symbol, quote_currency="USD",
-                               quantity=quantity, price=self.prices[symbol], policy=POLICY)
-        probe = decide(state, command)
-        if isinstance(probe, Failure):
-            self.counts["sizing"] += 1
-            return None
-        if probe.unwrap()[0].event_type == "RiskLimitHit":  # refused before the venue
-            self._execute(PORTFOLIO, trader.user_id, command)
-            self.counts["refused"] += 1
-            return None
-        report = self.venue.submit(OrderRequest(
-            client_order_id=command.command_id, account_id=trader.user_id, symbol=symbol,
-            side=Side.BUY if quantity > 0 else Side.SELL, quantity=CONTEXT.abs(quantity)))
-        if isinstance(report, Failure):
-            self.counts["sizing"] += 1
-            return None
-        fill = report.unwrap().executions[0].fill
-        done = self._execute(PORTFOLIO, trader.user_id, attrs.evolve(
-            command, price=fill.price, fee=fill.fee, liquidity=fill.liquidity))
-        if done.records[0].event_type == "RiskLimitHit":  # the fill price broke a limit
-            self.counts["refused"] += 1
-            return None
-        self.counts["filled"] += 1
-        return done
-
-    def _manage(self, trader: Trader, trade: _OpenTrade) -> Decimal | None:
-        """Liquidate, close or double down; the closed trade's net P&L, None while open."""
-        price = self.prices[trade.symbol]
-        long = trade.long
-        liquidation = trade.liquidation
-        if liquidation is not None and (price <= liquidation if long else price >= liquidation):
-            return self._liquidate(trader, trade, liquidation)
-        past_stop = price <= trade.stop if long else price >= trade.stop
-        reached = price >= trade.target if long else price <= trade.target
-        expired = self.app.now() - trade.opened >= trader.holding
-        if (past_stop and trader.uses_stop) or reached or expired:
-            return self._close(trader, trade)
-        if past_stop and not trade.doubled:  # no stop: double down instead, once
-            self._double_down(trader, trade)
-        return None
-
-    def _double_down(self, trader: Trader, trade: _OpenTrade) -> None:
-        self.open[trader.user_id] = attrs.evolve(trade, doubled=True)
-        state = self.app.load(PORTFOLIO, trader.user_id).state
-        done = self._trade(trader, state, trade.symbol, state.position(trade.symbol).quantity)
-        if done is None:
-            return
-        self.open[trader.user_id] = attrs.evolve(trade, doubled=True, liquidation=_liquidation(
-            MARKETS[trade.symbol][0], done.state.position(trade.symbol), trade.leverage))
-
-    def _close(self, trader: Trader, trade: _OpenTrade) -> Decimal | None:
-        state = self.app.load(PORTFOLIO, trader.user_id).state
-        done = self._trade(trader, state, trade.symbol,
-                           CONTEXT.minus(state.position(trade.symbol).quantity))
-        if done is None:
-            return None
-        return self._after_close(trader, done.records)
-
-    def _liquidate(self, trader: Trader, trade: _OpenTrade, price: Decimal) -> Decimal:
-        held = self.app.load(PORTFOLIO, trader.user_id).state.position(trade.symbol)
-        fee = LIQUIDATION_FEES.fee(held.quantity, price, Liquidity.TAKER, USD.increment)
-        done = self._execute(PORTFOLIO, trader.user_id, LiquidatePosition(
-            command_id=self.app.new_id(), account_id=trader.user_id, issued_at=self.app.now(),
-            symbol=trade.symbol, price=price, fee=fee))
-        self.counts["liquidated"] += 1
-        return self._after_close(trader, done.records)
-
-    def _after_close(self, trader: Trader, records: Sequence[StoredEvent]) -> Decimal:
-        """The game and the fees followed through the policies; here only the bookkeeping
-        of the loop."""
-        del self.open[trader.user_id]
-        self.counts["closed"] += 1
-        net = Decimal(0)
-        for closed in _closed(records, self.app):
-            net = CONTEXT.add(net, _net(closed))
-        return net
-
     # --- the clan battle --------------------------------------------------------------------
 
     def _resolve_battle(self) -> ClanBattleResolved:
@@ -589,9 +316,9 @@ class _Simulation:
         members = sorted(battle.roster_a | battle.roster_b)
         trades = tuple(
             TradeOutcome(trade_id=closed.event_id, user_id=user, closed_at=closed.occurred_at,
-                         pnl=_net(closed))
+                         pnl=net_pnl(closed))
             for user in members
-            for closed in _closed(tuple(self.app.store.read_stream(user)), self.app)
+            for closed in closed_positions(tuple(self.app.store.read_stream(user)), self.app)
             if battle.period.contains(closed.occurred_at))
         streaks = tuple(MemberStreak(
             user_id=user, days=self.app.load(PLAYER, player_stream(user)).state.streak.length)
@@ -611,12 +338,7 @@ class _Simulation:
     def _end_of_day(self, day: int) -> None:
         today = (self.config.start + timedelta(days=day + 1)).date()
         for trader in self.traders:
-            trade = self.open.get(trader.user_id)
-            if trade is not None:
-                self._execute(PORTFOLIO, trader.user_id, MarkPrice(
-                    command_id=self.app.new_id(), account_id=trader.user_id,
-                    issued_at=self.app.now(), symbol=trade.symbol,
-                    price=self.prices[trade.symbol]))
+            self.desk.end_of_day(trader, day)
             if trader.user_id in self.subscribers:
                 self._renew(trader, today)
         if day % 3 == 0:

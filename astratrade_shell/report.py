@@ -61,13 +61,29 @@ def _accounts(models: ReadModels) -> str:
     for user, state in sorted(models.portfolios.state.items()):
         ledger = state.ledger(_CURRENCY)
         equity = state.equity(_CURRENCY)
-        rows.append((user, _money(ledger.deposited), _money(equity),
+        rows.append((user, _money(ledger.deposited), _money(ledger.withdrawn), _money(equity),
                      _money(CONTEXT.subtract(equity, CONTEXT.subtract(ledger.deposited,
                                                                       ledger.withdrawn))),
                      _money(ledger.realized_pnl), _money(ledger.fees_paid),
-                     str(state.open_positions())))
-    return table(("account", "deposited", "equity", "P&L", "realized", "fees", "open"), rows,
-                 right=(1, 2, 3, 4, 5, 6))
+                     _money(ledger.funding_paid), str(state.open_positions()),
+                     state.mode.value.replace("_", "-")))
+    return table(("account", "deposited", "withdrawn", "equity", "P&L", "realized", "fees",
+                  "funding", "open", "mode"), rows, right=(1, 2, 3, 4, 5, 6, 7, 8))
+
+
+def _funding(models: ReadModels) -> str:
+    """Funding per account, net: who paid it and who received it (exact sums; only the
+    display rounds)."""
+    out = back = Decimal(0)
+    payers = receivers = 0
+    for state in models.portfolios.state.values():
+        paid = state.ledger(_CURRENCY).funding_paid
+        if paid > 0:
+            out, payers = CONTEXT.add(out, paid), payers + 1
+        elif paid < 0:
+            back, receivers = CONTEXT.subtract(back, paid), receivers + 1
+    return (f"Paid (net) by {payers} accounts: {_money(out)}; received (net) by {receivers} "
+            f"accounts: {_money(back)}; paid less received: {_money(CONTEXT.subtract(out, back))}")
 
 
 def _risk(models: ReadModels) -> str:
@@ -108,8 +124,10 @@ def render(models: ReadModels, *, top: int = 10) -> str:
         f"Top {top} of the XP leaderboard",
         _leaderboard(models, top),
         "Equity and P&L per account (USD; equity at the last marks; P&L = equity - net "
-        "deposits)",
+        "deposits; funding paid, negative = received; mode: one-way or hedge)",
         _accounts(models),
+        "Funding (every 8 hours; positive = paid; longs pay shorts when the rate is positive)",
+        _funding(models),
         "Risk events",
         _risk(models),
         "Revenue by stream",

@@ -8,6 +8,9 @@
   brackets, is accepted too).  JSON numbers are read as exact decimal text, never floats.
 * CSV: one row per bracket with those column names (any case, ``_`` ignored), plus an
   optional ``symbol`` column.
+* COIN-M (``GET /dapi/v1/leverageBracket``, for ``--inverse``): the same with ``qtyFloor`` and
+  ``qtyCap`` (coin values) in place of the notional bounds, and ``pair`` (or ``symbol``)
+  naming the contract.
 
 With several symbols in a file, ``--symbol`` chooses one.  The brackets go through the core's
 :func:`~astratrade_core.instrument.margin_tiers` (the last bracket is taken as unbounded, as
@@ -136,6 +139,8 @@ PRESETS: Final[Mapping[str, tuple[_Row, ...]]] = {
 }
 
 _KEYS: Final = ("notionalfloor", "notionalcap", "initialleverage", "maintmarginratio", "cum")
+#: COIN-M's names for the bounds (coin values).
+_COIN_KEYS: Final = {"qtyfloor": "notionalfloor", "qtycap": "notionalcap"}
 
 
 def _invalid(message: str) -> Refused:
@@ -205,7 +210,7 @@ def _json_rows(text: str) -> dict[str, tuple[_Row, ...]]:
     for entry in data:
         if not isinstance(entry, dict) or not isinstance(entry.get("brackets"), list):
             raise _invalid("brackets: each symbol needs a list of brackets")
-        found[str(entry.get("symbol", "")).upper()] = tuple(
+        found[str(entry.get("symbol", entry.get("pair", ""))).upper()] = tuple(
             _row({column_name(k).replace("_", ""): v for k, v in b.items()}
                  if isinstance(b, dict) else {}) for b in entry["brackets"])
     return found
@@ -225,7 +230,8 @@ def _csv_rows(text: str) -> dict[str, tuple[_Row, ...]]:
     return {k: tuple(v) for k, v in found.items()}
 
 
-def _row(cells: Mapping[str, object]) -> _Row:
+def _row(given: Mapping[str, object]) -> _Row:
+    cells = {_COIN_KEYS.get(k, k): v for k, v in given.items()}
     missing = [k for k in _KEYS if not isinstance(cells.get(k), str) or not cells.get(k)]
     if missing:
         raise _invalid(f"brackets: a bracket lacks {', '.join(missing)}")

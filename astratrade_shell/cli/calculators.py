@@ -18,11 +18,13 @@ from typing import Final
 
 from astratrade_core.errors import DomainError
 from astratrade_core.gamification.levels import LEVEL_CURVES, level_progress
-from astratrade_core.instrument import Instrument, MarginTier, margin_tiers
+from astratrade_core.instrument import Instrument, InstrumentKind, MarginTier, margin_tiers
 from astratrade_core.money import Currency, Money
 from astratrade_core.numeric import CONTEXT, Rounding
 from astratrade_core.revenue.allocation import allocate as split
 from astratrade_core.trading import (
+    InversePosition,
+    InverseState,
     Position,
     calculate_pnl,
     calculate_position_size,
@@ -30,6 +32,11 @@ from astratrade_core.trading import (
     equity_at,
     fixed_fractional_size,
     initial_margin,
+    inverse_cross_liquidation_price,
+    inverse_fixed_fractional_size,
+    inverse_initial_margin,
+    inverse_isolated_liquidation_price,
+    inverse_pnl,
     isolated_liquidation_price,
     maintenance_margin,
     margin_ratio,
@@ -39,6 +46,7 @@ from astratrade_shell.cli.command import row_command
 from astratrade_shell.cli.rows import (
     BySide,
     Field,
+    InCoin,
     Inputs,
     Output,
     Refused,
@@ -49,6 +57,7 @@ from astratrade_shell.cli.rows import (
 from astratrade_shell.cli.values import (
     DECIMAL,
     DECIMAL_LIST,
+    FLAG,
     FRACTION,
     INTEGER,
     KNOWN_CURRENCIES,
@@ -58,12 +67,15 @@ from astratrade_shell.cli.values import (
     read_currency,
 )
 
-__all__ = ["allocate", "level", "liquidation", "margin_ratio_command", "pnl", "size"]
+__all__ = ["COIN_FIELDS", "COIN_PLACES", "allocate", "coin_instrument", "level", "liquidation",
+           "margin_ratio_command", "pnl", "size"]
 
 #: ``size --risk`` above this fraction of the balance needs ``--allow``.
 RISK_LIMIT: Final = Decimal("0.1")
 #: Display places of prices and quote amounts (Binance's USDⓈ-M precision).
 QUOTE_PLACES: Final = 8
+#: Display places of coin amounts of inverse contracts (a satoshi: Binance COIN-M's BTC).
+COIN_PLACES: Final = 8
 
 _SIDES: Final = ("long", "short")
 _TOWARD_ENTRY: Final = BySide(Rounding.CEILING, Rounding.FLOOR,
@@ -71,9 +83,55 @@ _TOWARD_ENTRY: Final = BySide(Rounding.CEILING, Rounding.FLOOR,
 _PLACEHOLDER_TICK: Final = Decimal("0.00000001")  # the instrument needs one; prices are taken exact
 
 
+# --- inverse (coin-margined) contracts -------------------------------------------------------
+
+#: ``--inverse`` and ``--contract-size``: the calculators that take them read quantities in
+#: contracts and give amounts in the base coin.
+COIN_FIELDS: Final = (
+    Field("inverse", "Inverse (coin-margined) contract: quantity in contracts, amounts in the "
+                     "base coin.", FLAG, required=False, flag=True),
+    Field("contract_size", "Inverse: the quote value of one contract (Binance COIN-M: 100 "
+                           "for BTCUSD, 10 for the others).", POSITIVE, required=False,
+          aliases=("contract_multiplier",)),
+)
+
+
+def _invalid(message: str) -> Refused:
+    return Refused(DomainError.invalid("cli.invalid", message))
+
+
+def coin_instrument(inputs: Inputs, *, symbol: str = "CLI", tick: Decimal = Decimal(1),
+                    max_leverage: Decimal = Decimal(1000),
+                    tiers: tuple[MarginTier, ...] | None = None,
+                    min_notional: Decimal = Decimal(0), lot: Decimal = Decimal(1),
+                    ) -> Instrument | None:
+    """The row's inverse instrument (``--inverse`` with its ``--contract-size``), or None for
+    a linear row; a contract size without ``--inverse`` is refused (a linear contract's is 1
+    base unit)."""
+    if not inputs.flag("inverse"):
+        if "contract_size" in inputs:
+            raise _invalid("contract_size: only with --inverse (a linear contract is one base "
+                           "unit)")
+        return None
+    if "contract_size" not in inputs:
+        raise _invalid("contract_size: --inverse needs the quote value of one contract")
+    return ok(Instrument.of(
+        symbol, Currency("BASE", 8), Currency("QUOTE", 8), tick_size=tick, lot_size=lot,
+        min_notional=min_notional, max_leverage=max_leverage, tiers=tiers,
+        kind=InstrumentKind.INVERSE, contract_size=inputs.decimal("contract_size")))
+
+
 # --- pnl -------------------------------------------------------------------------------------
 
 def _pnl(inputs: Inputs) -> dict[str, Value]:
+    inverse = coin_instrument(inputs)
+    if inverse is not None:
+        contracts, entry, price = (inputs.decimal(n) for n in ("quantity", "entry", "price"))
+        held = ok(InversePosition.of(inverse, contracts, entry, price))
+        state = InverseState(held.contract_size, contracts, entry)
+        return {"pnl": inverse_pnl(held),
+                "roi_percent": state.roi_percent(price, inputs.decimal("leverage")).value_or(
+                    None)}
     position = ok(Position.of("X", inputs.decimal("quantity"), inputs.decimal("entry"),
                               inputs.decimal("price")))
     roi = position.roi_percent(inputs.decimal("leverage")).value_or(None)
@@ -90,6 +148,11 @@ pnl = row_command(RowSpec(
     Prices are quote currency per unit of base. roi_percent is the P&L over the initial
     margin |quantity| * entry / leverage, in percent (Binance's ROI); empty (JSON null)
     when flat.
+    \b
+    Inverse (--inverse --contract-size S, coin-margined, Binance COIN-M): --quantity is
+    SIGNED in contracts and pnl = quantity * S * (1/entry - 1/price) in the BASE COIN
+    (the core's inverse_pnl), shown with at most 8 places rounded down (against the
+    trader); roi_percent is over the margin |quantity| * S / entry / leverage in coin.
     """,
     fields=(Field("quantity", "Signed position size in base units (negative = short).",
                   DECIMAL),
@@ -98,11 +161,15 @@ pnl = row_command(RowSpec(
             Field("price", "Current (mark) price (quote per base).", POSITIVE,
                   aliases=("current_price",)),
             Field("leverage", "Leverage used for the ROI's margin.", POSITIVE, required=False,
-                  default="1")),
-    outputs=(Output("pnl"), Output("roi_percent", 6, Rounding.HALF_EVEN)),
+                  default="1"),
+            *COIN_FIELDS),
+    outputs=(Output("pnl", coin=InCoin(COIN_PLACES, Rounding.FLOOR)),
+             Output("roi_percent", 6, Rounding.HALF_EVEN)),
     compute=_pnl,
     examples=("--quantity -0.5 --entry 30000 --price 29000",
-              "--quantity 2 --entry 100 --price 90 --leverage 5 --json"),
+              "--quantity 2 --entry 100 --price 90 --leverage 5 --json",
+              "--inverse --contract-size 100 --quantity 10 --entry 40000 --price 50000 "
+              "--leverage 10"),
 ))
 
 
@@ -114,6 +181,8 @@ _FULL_SIZER: Final = ("entry", "stop", "lot_size", "min_notional", "max_leverage
 
 def _size(inputs: Inputs) -> dict[str, Value]:
     if not any(name in inputs for name in _FULL_SIZER):
+        if inputs.flag("inverse"):
+            raise _invalid("entry: --inverse sizes with the full sizer (--entry and --stop)")
         if "stop_distance" not in inputs:
             raise _invalid("stop_distance: give it, or entry and stop")
         return {"quantity": ok(calculate_position_size(
@@ -124,12 +193,17 @@ def _size(inputs: Inputs) -> dict[str, Value]:
     missing = [n for n in ("entry", "stop") if n not in inputs]
     if missing:
         raise _invalid(f"{missing[0]}: the full sizer needs entry and stop")
-    instrument = ok(Instrument.of(
+    inverse = coin_instrument(
+        inputs, tick=_PLACEHOLDER_TICK, lot=inputs.decimal_or("lot_size", Decimal(1)),
+        min_notional=inputs.decimal_or("min_notional", Decimal(0)),
+        max_leverage=inputs.decimal_or("max_leverage", Decimal(1000)))
+    instrument = inverse or ok(Instrument.of(
         "CLI", Currency("BASE", 8), Currency("QUOTE", 8), tick_size=_PLACEHOLDER_TICK,
         lot_size=inputs.decimal_or("lot_size", _PLACEHOLDER_TICK),
         min_notional=inputs.decimal_or("min_notional", Decimal(0)),
         max_leverage=inputs.decimal_or("max_leverage", Decimal(1000))))
-    sized = ok(fixed_fractional_size(
+    sizer = fixed_fractional_size if inverse is None else inverse_fixed_fractional_size
+    sized = ok(sizer(
         instrument, inputs.decimal("balance"), inputs.decimal("risk"), inputs.decimal("entry"),
         inputs.decimal("stop"), fee_rate=inputs.decimal_or("fee_rate", Decimal(0)),
         leverage=inputs.decimal_or("leverage", Decimal(1))))
@@ -150,6 +224,12 @@ size = row_command(RowSpec(
     --max-leverage and the margin available at --leverage.
     --risk is a FRACTION in (0, 1] (0.01 or 1% is 1 % of the balance); above
     {RISK_LIMIT} it needs --allow. Exit 1 when the instrument's rules reject the size.
+    \b
+    Inverse (--inverse --contract-size S, full sizer only): --balance is in the BASE
+    COIN; quantity is whole contracts (--lot-size default 1), each losing
+    S * (|entry - stop| + fee * (entry + stop)) / (entry * stop) coin at the stop
+    (the core's inverse_fixed_fractional_size); notional (value |n| * S / entry), risk_amount
+    and margin are coin amounts, --min-notional a coin value.
     """,
     fields=(Field("balance", "Account balance in quote currency.", POSITIVE,
                   aliases=("account_balance",)),
@@ -161,8 +241,8 @@ size = row_command(RowSpec(
                   aliases=("entry_price",)),
             Field("stop", "Full sizer: stop price (below entry = long).", POSITIVE,
                   required=False, aliases=("stop_price",)),
-            Field("lot_size", "Full sizer: quantity increment [default: 0.00000001].",
-                  POSITIVE, required=False),
+            Field("lot_size", "Full sizer: quantity increment [default: 0.00000001; "
+                              "inverse: 1 contract].", POSITIVE, required=False),
             Field("min_notional", "Full sizer: minimum order notional.", NON_NEGATIVE,
                   required=False),
             Field("max_leverage", "Full sizer: instrument's maximum leverage.", POSITIVE,
@@ -170,21 +250,22 @@ size = row_command(RowSpec(
             Field("leverage", "Full sizer: leverage for the margin check [default: 1].",
                   POSITIVE, required=False),
             Field("fee_rate", "Full sizer: taker fee as a fraction, paid on entry and exit.",
-                  FRACTION, required=False)),
-    outputs=(Output("quantity", QUOTE_PLACES, Rounding.DOWN), Output("notional"),
+                  FRACTION, required=False),
+            *COIN_FIELDS),
+    outputs=(Output("quantity", QUOTE_PLACES, Rounding.DOWN),
+             Output("notional", coin=InCoin(COIN_PLACES, Rounding.HALF_EVEN)),
              Output("risk_amount", QUOTE_PLACES, Rounding.CEILING),
              Output("margin", QUOTE_PLACES, Rounding.CEILING)),
     compute=_size,
     examples=("--balance 10000 --risk 0.01 --stop-distance 50",
               "--balance 10000 --risk 1% --entry 2000 --stop 1950 --lot-size 0.01 "
-              "--min-notional 10"),
+              "--min-notional 10",
+              "--inverse --contract-size 100 --balance 1 --risk 1% --entry 50000 --stop 49000 "
+              "--leverage 10"),
 ))
 
 
 # --- margin: liquidation and margin ratio ------------------------------------------------------
-
-def _invalid(message: str) -> Refused:
-    return Refused(DomainError.invalid("cli.invalid", message))
 
 
 def _tiers(inputs: Inputs) -> tuple[MarginTier, ...]:
@@ -198,6 +279,9 @@ def _tiers(inputs: Inputs) -> tuple[MarginTier, ...]:
     if "brackets" in inputs:
         return file_tiers(inputs.string("brackets"), str(symbol) if symbol else None)
     if isinstance(symbol, str):
+        if inputs.flag("inverse"):
+            raise _invalid("symbol: the presets are USDⓈ-M brackets; with --inverse give "
+                           "--brackets FILE (GET /dapi/v1/leverageBracket) or --mmr")
         return preset_tiers(symbol)
     raise _invalid("mmr: give --mmr (one bracket), --symbol (a preset) or --brackets FILE")
 
@@ -212,11 +296,15 @@ def _position(inputs: Inputs) -> tuple[Instrument, Decimal, Decimal, Decimal, De
     tick = inputs.decimal_or("tick_size", _PLACEHOLDER_TICK)
     if "tick_size" in inputs and tick > entry:
         raise _invalid(f"tick_size: {tick} is coarser than the entry price {entry}")
-    instrument = ok(Instrument.of(
-        str(inputs.get("symbol") or "CLI")[:32], Currency("BASE", 8), Currency("QUOTE", 8),
+    symbol = str(inputs.get("symbol") or "CLI")[:32]
+    inverse = coin_instrument(inputs, symbol=symbol, tick=tick, tiers=tiers,
+                              max_leverage=tiers[0].max_leverage)
+    instrument = inverse or ok(Instrument.of(
+        symbol, Currency("BASE", 8), Currency("QUOTE", 8),
         tick_size=tick, lot_size=_PLACEHOLDER_TICK,
         max_leverage=tiers[0].max_leverage, tiers=tiers))
-    margin = ok(initial_margin(instrument, quantity, entry, inputs.decimal("leverage")))
+    margin = ok((initial_margin if inverse is None else inverse_initial_margin)(
+        instrument, quantity, entry, inputs.decimal("leverage")))
     signed = quantity if inputs.string("side") == "long" else quantity.copy_negate()
     cross = inputs.string("mode") == "cross"
     if cross and "isolated_margin" in inputs:
@@ -233,14 +321,19 @@ def _position(inputs: Inputs) -> tuple[Instrument, Decimal, Decimal, Decimal, De
 def _liquidation(inputs: Inputs) -> dict[str, Value]:
     instrument, signed, entry, margin, collateral = _position(inputs)
     to_tick = "tick_size" in inputs
-    if inputs.string("mode") == "cross":
+    cross = inputs.string("mode") == "cross"
+    if instrument.is_inverse:
+        found = (inverse_cross_liquidation_price if cross else inverse_isolated_liquidation_price)(
+            instrument, signed, entry, collateral, to_tick=to_tick)
+    elif cross:
         found = cross_liquidation_price(instrument, signed, entry, collateral, to_tick=to_tick)
     else:
         found = isolated_liquidation_price(instrument, signed, entry, collateral,
                                            to_tick=to_tick)
     price = ok(found).value_or(None)
     tier = None if price is None else instrument.tier_for(
-        CONTEXT.multiply(signed.copy_abs(), price))
+        CONTEXT.divide(CONTEXT.multiply(signed.copy_abs(), instrument.contract_size), price)
+        if instrument.is_inverse else CONTEXT.multiply(signed.copy_abs(), price))
     return {"liquidation_price": price, "margin": margin,
             "maintenance_rate": None if tier is None else tier.maintenance_margin_rate,
             "maintenance_amount": None if tier is None else tier.maintenance_amount}
@@ -295,10 +388,19 @@ liquidation = row_command(RowSpec(
     late; with --tick-size it is rounded to the tick in that direction (a tick coarser
     than the entry is refused). liquidation_price is empty (JSON null) when there is
     none, e.g. a 1x long. maintenance_rate/_amount are the bracket at that price.
+    \b
+    Inverse (--inverse --contract-size S, coin-margined, Binance COIN-M): --quantity is
+    in contracts, the value |q| * S / P and the margins are BASE COIN amounts (so are
+    the brackets' floors and the wallet balance), and the price is Binance's COIN-M
+    LP = |q| S (mmr + side) / (C + cum + side |q| S / entry), side +1 long, -1 short
+    (the core's inverse_isolated/cross_liquidation_price). An inverse long always has
+    one; a short backed by its value in coin has none. Brackets: --mmr or --brackets
+    (GET /dapi/v1/leverageBracket: qtyFloor/qtyCap in coin); the presets are USDⓈ-M.
     {_MARGIN_HELP}""",
     fields=(*_margin_fields(()),
             Field("tick_size", "Round the price to this tick [default: exact].", POSITIVE,
-                  required=False)),
+                  required=False),
+            *COIN_FIELDS),
     outputs=(Output("liquidation_price", QUOTE_PLACES, _TOWARD_ENTRY),
              Output("margin", QUOTE_PLACES, Rounding.CEILING), Output("maintenance_rate"),
              Output("maintenance_amount")),
@@ -306,7 +408,9 @@ liquidation = row_command(RowSpec(
     examples=("--side long --entry 50000 --leverage 10 --mmr 0.004",
               "--side long --entry 50000 --leverage 20 --quantity 20 --symbol BTCUSDT",
               "--side short --entry 3000 --quantity 100 --leverage 10 --mode cross "
-              "--wallet-balance 20000 --symbol ETHUSDT --json"),
+              "--wallet-balance 20000 --symbol ETHUSDT --json",
+              "--inverse --contract-size 100 --side long --entry 50000 --quantity 1000 "
+              "--leverage 10 --mmr 0.004 --tick-size 0.1"),
 ))
 
 

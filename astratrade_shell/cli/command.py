@@ -66,7 +66,8 @@ def row_command(spec: RowSpec) -> click.Command:
 
     def callback(*, csv_path: str | None, as_json: bool, exact: bool, delimiter: str,
                  keep_going: bool, allow: bool = False, onchain: bool = False,
-                 **options: str | None) -> None:
+                 **given_options: str | bool | None) -> None:
+        options = _texts(given_options)
         active = _with_onchain(spec) if onchain else spec
         given = {f.name: v for f in spec.fields if (v := options.get(f.name)) is not None}
         if csv_path is None:
@@ -82,6 +83,8 @@ def row_command(spec: RowSpec) -> click.Command:
             as_json, exact, allow, keep_going, read_delimiter(delimiter)))
 
     params: list[click.Parameter] = [
+        click.Option([f.option, f.name], is_flag=True, default=False,
+                     help=f.help + " (batch: a true/false column)") if f.flag else
         click.Option([f.option, f.name], default=None,
                      metavar="|".join(f.choices) if f.choices else f.metavar or f.kind.metavar,
                      help=f.help + (f" [default: {f.default}]" if f.default else "")
@@ -115,6 +118,13 @@ def row_command(spec: RowSpec) -> click.Command:
                          short_help=spec.summary)
 
 
+def _texts(options: Mapping[str, str | bool | None]) -> dict[str, str | None]:
+    """Option values as text: a flag given is ``"true"`` (read like a batch cell), a flag
+    not given is absent (a batch's column may still set it)."""
+    return {name: ("true" if value else None) if isinstance(value, bool) else value
+            for name, value in options.items()}
+
+
 _ONCHAIN: Final = ("pnl", "size", "liquidation", "allocate")
 #: Inputs the contract's counterpart needs (its liquidation has a single bracket).
 _ONCHAIN_NEEDS: Final = {"liquidation": "mmr"}
@@ -131,6 +141,9 @@ def _with_onchain(spec: RowSpec) -> RowSpec:
     client = math_client()
 
     def compute(inputs: Inputs) -> Mapping[str, Value]:
+        if inputs.flag("inverse"):
+            raise Refused(DomainError.invalid(
+                "cli.onchain", "inverse: --onchain runs the linear contract functions only"))
         needed = _ONCHAIN_NEEDS.get(spec.name)
         if needed is not None and needed not in inputs:
             raise Refused(DomainError.invalid(

@@ -32,7 +32,9 @@ __all__ = ["demo"]
 
 \b
 TRADERS trade BTC and ETH perpetuals on the paper exchange for DAYS simulated days: deposits,
-trades sized within the platform's risk limits, refusals by several limits, liquidations, XP,
+trades sized within the platform's risk limits, stops and targets resting at the venue as
+OCO orders, hedge-mode accounts, funding every 8 hours, weekly withdrawals, refusals by
+several limits, liquidations, XP,
 level-ups, achievements, streaks, a season leaderboard, two clans and their battle,
 subscription, NFT and trading-fee revenue -- every stream written through the core's
 aggregates, the game and the fees following through its policies. Prints the leaderboard,
@@ -85,6 +87,9 @@ def demo(seed: int, users: int, days: int, prices_path: str | None,
     echo(render(live))
     echo(f"\nOrders filled: {outcome.orders_filled}; trades closed: {outcome.closed_trades}; "
          f"sizes below the instrument minimum: {outcome.sizing_rejected}")
+    echo(f"Exits filled at the venue: {outcome.stops_filled} stops, {outcome.targets_filled} "
+         f"targets; funding settlements: {outcome.funding_charges}; withdrawals: "
+         f"{outcome.withdrawals} ({outcome.withdrawals_refused} refused)")
     verified = verify_store(store)
     if isinstance(verified, Failure):
         raise CliFailure.domain(str(verified.failure()))

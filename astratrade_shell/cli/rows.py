@@ -53,7 +53,8 @@ from astratrade_core.numeric import Rounding, canonical, quantize
 from astratrade_shell.cli.main import EXIT_BAD_INPUT, EXIT_DOMAIN, CliFailure
 from astratrade_shell.cli.values import TEXT, Kind, Parsed, describe, quote
 
-__all__ = ["BySide", "Field", "Inputs", "Outcome", "Output", "Read", "Refused", "RowSpec",
+__all__ = ["BySide", "Field", "InCoin", "Inputs", "Outcome", "Output", "Read", "Refused",
+           "RowSpec",
            "Value", "dumps", "evaluate", "json_value", "ok", "parse_row", "print_table",
            "read_field", "render_value", "shown"]
 
@@ -81,7 +82,8 @@ def ok(result: Result[R, DomainError]) -> R:
 class Field:
     """One input: ``--name-with-dashes`` as an option, ``name`` (or the dashed form) as a CSV
     column.  ``aliases`` are the core's names for it (``entry_price``), so its messages name
-    what the user typed.  Above ``limit`` a value needs ``--allow``."""
+    what the user typed.  Above ``limit`` a value needs ``--allow``.  A ``flag`` field is a
+    switch without a value as an option (``--inverse``) and a true/false column in a batch."""
 
     name: str
     help: str
@@ -92,6 +94,7 @@ class Field:
     aliases: tuple[str, ...] = ()
     limit: Decimal | None = None
     metavar: str | None = None
+    flag: bool = False
 
     @property
     def option(self) -> str:
@@ -125,21 +128,45 @@ _ROUNDING_TEXT: Final = {
 
 
 @attrs.frozen
+class InCoin:
+    """How an output is shown in a coin-margined row (the ``inverse`` input true), where it is
+    an amount of the base coin: a division by a price, so rarely a short decimal."""
+
+    places: int
+    rounding: Rounding | BySide
+
+
+def _precision(places: int | None, rounding: Rounding | BySide) -> str:
+    if places is None:
+        return "exact"
+    text = rounding.text if isinstance(rounding, BySide) else _ROUNDING_TEXT[rounding]
+    return f"<= {places} places, {text}"
+
+
+@attrs.frozen
 class Output:
     """One result column, shown with at most ``places`` decimal places, rounded ``rounding``
-    when it has more (exact when ``places`` is None; ``--exact`` shows every output exactly)."""
+    when it has more (exact when ``places`` is None; ``--exact`` shows every output exactly);
+    ``coin`` overrides both in a coin-margined row."""
 
     name: str
     places: int | None = None
     rounding: Rounding | BySide = Rounding.HALF_EVEN
+    coin: InCoin | None = None
 
     def describe(self) -> str:
-        """``name (8 places, up)`` for ``--help``."""
-        if self.places is None:
-            return f"{self.name} (exact)"
-        text = (self.rounding.text if isinstance(self.rounding, BySide)
-                else _ROUNDING_TEXT[self.rounding])
-        return f"{self.name} (<= {self.places} places, {text})"
+        """``name (<= 8 places, up)`` for ``--help``."""
+        shown = f"{self.name} ({_precision(self.places, self.rounding)}"
+        if self.coin is not None:
+            shown += f"; inverse: {_precision(self.coin.places, self.coin.rounding)}"
+        return shown + ")"
+
+    def display(self, inputs: Inputs | None) -> tuple[int | None, Rounding | BySide]:
+        """The places and rounding for the row ``inputs`` (the ``coin`` ones when it is
+        coin-margined)."""
+        if self.coin is not None and inputs is not None and inputs.flag("inverse"):
+            return self.coin.places, self.coin.rounding
+        return self.places, self.rounding
 
 
 class Inputs:
@@ -172,6 +199,10 @@ class Inputs:
         if not isinstance(value, int):
             raise TypeError(f"{name} is not an integer field")
         return value
+
+    def flag(self, name: str) -> bool:
+        """An optional switch: False when absent."""
+        return self.values.get(name) is True
 
     def decimal_or(self, name: str, default: Decimal) -> Decimal:
         """An optional decimal field, or ``default`` when it is absent."""
@@ -274,17 +305,17 @@ def shown(values: Mapping[str, Value], outputs: Sequence[Output], inputs: Inputs
         return result
     for output in outputs:
         value = result.get(output.name)
-        if output.places is None or not isinstance(value, Decimal):
+        places, rounding = output.display(inputs)
+        if places is None or not isinstance(value, Decimal):
             continue
         exponent = value.as_tuple().exponent
-        if isinstance(exponent, int) and exponent >= -output.places:
+        if isinstance(exponent, int) and exponent >= -places:
             continue  # already within the display precision: shown exactly as computed
-        rounding = output.rounding
         if isinstance(rounding, BySide):
             if inputs is None:
                 raise TypeError(f"{output.name} rounds by side; the inputs are needed")
             rounding = rounding.pick(inputs)
-        rounded = canonical(quantize(value, output.places, rounding))
+        rounded = canonical(quantize(value, places, rounding))
         result[output.name] = rounded.copy_abs() if rounded.is_zero() else rounded  # no "-0"
     return result
 

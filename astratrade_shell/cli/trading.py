@@ -15,6 +15,7 @@ from astratrade_core.money import Currency
 from astratrade_core.numeric import Rounding
 from astratrade_core.trading import (
     FeeSchedule,
+    InversePosition,
     Liquidity,
     apply_funding,
     funding_payment,
@@ -22,10 +23,12 @@ from astratrade_core.trading import (
     position_from_fills,
     stop_levels,
 )
+from astratrade_shell.cli.calculators import COIN_FIELDS, COIN_PLACES, coin_instrument
 from astratrade_shell.cli.command import row_command
 from astratrade_shell.cli.rows import (
     BySide,
     Field,
+    InCoin,
     Inputs,
     Output,
     Refused,
@@ -48,8 +51,12 @@ _AWAY_UP_FOR_LONG: Final = BySide(Rounding.CEILING, Rounding.FLOOR,
 # --- funding ---------------------------------------------------------------------------------
 
 def _funding(inputs: Inputs) -> dict[str, Value]:
-    return {"payment": funding_payment(inputs.decimal("quantity"), inputs.decimal("mark"),
-                                       inputs.decimal("rate"))}
+    quantity, mark, rate = (inputs.decimal(n) for n in ("quantity", "mark", "rate"))
+    inverse = coin_instrument(inputs)
+    if inverse is not None:
+        return {"payment": ok(InversePosition.of(inverse, quantity, mark, mark)
+                              ).funding_payment(rate)}
+    return {"payment": funding_payment(quantity, mark, rate)}
 
 
 funding = row_command(RowSpec(
@@ -61,17 +68,24 @@ funding = row_command(RowSpec(
     --quantity is SIGNED (negative = short); --rate is the interval's funding rate as a
     fraction (0.0001 or 0.01%). payment is what the holder PAYS (negative: receives):
     with a positive rate longs pay shorts (Binance USDⓈ-M: notional * funding rate).
+    \b
+    Inverse (--inverse --contract-size S, coin-margined, Binance COIN-M): --quantity is
+    SIGNED in contracts and payment = quantity * S / mark * rate in the BASE COIN (the
+    position's value in coin times the rate), shown with at most 8 places rounded up
+    (the payer pays no less, the receiver gets no more).
     """,
     fields=(Field("quantity", "Signed position size in base units (negative = short).",
                   DECIMAL),
             Field("mark", "Mark price at the funding time (quote per base).", POSITIVE,
                   aliases=("mark_price",)),
             Field("rate", "Funding rate of the interval, a fraction (0.01% allowed).",
-                  FRACTION, aliases=("funding_rate",))),
-    outputs=(Output("payment"),),
+                  FRACTION, aliases=("funding_rate",)),
+            *COIN_FIELDS),
+    outputs=(Output("payment", coin=InCoin(COIN_PLACES, Rounding.CEILING)),),
     compute=_funding,
     examples=("--quantity 2 --mark 100 --rate 0.0001",
-              "--quantity -0.5 --mark 64000 --rate 0.01% --json"),
+              "--quantity -0.5 --mark 64000 --rate 0.01% --json",
+              "--inverse --contract-size 100 --quantity 10 --mark 50000 --rate 0.0001"),
 ))
 
 

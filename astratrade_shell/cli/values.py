@@ -22,6 +22,8 @@ Decimal('0.125')
 '--quantity: a percentage is not accepted here; give the number itself'
 >>> BPS.read("2.5%", "--royalty").unwrap(), BPS.read("250", "--royalty").unwrap()
 (250, 250)
+>>> FLAG.read("Yes", "inverse").unwrap(), FLAG.read("0", "inverse").unwrap()
+(True, False)
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ __all__ = [
     "DATE",
     "DECIMAL",
     "DECIMAL_LIST",
+    "FLAG",
     "FRACTION",
     "INTEGER",
     "KNOWN_CURRENCIES",
@@ -76,7 +79,9 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BPS_WHOLE = 10_000
 
-Parsed = Decimal | int | str | date | tuple[Decimal, ...]
+Parsed = Decimal | int | bool | str | date | tuple[Decimal, ...]
+_TRUE: Final = frozenset(("true", "yes", "1", "on"))
+_FALSE: Final = frozenset(("false", "no", "0", "off"))
 
 
 def quote(text: str) -> str:
@@ -193,6 +198,14 @@ def _text(body: str, label: str) -> Result[Parsed, DomainError]:
     return Success(body)
 
 
+def _flag(body: str, label: str) -> Result[Parsed, DomainError]:
+    word = body.lower()
+    if word in _TRUE or word in _FALSE:
+        return Success(word in _TRUE)
+    return _invalid("cli.flag", f"{label}: expected true or false (yes/no, 1/0), got "
+                                f"{quote(body)}")
+
+
 def _decimal_list(body: str, label: str) -> Result[Parsed, DomainError]:
     items = body.split(",")
     return collect_all("cli.list", [
@@ -217,6 +230,9 @@ BPS: Final = Kind("bps", "BPS", _bps, percent=True)
 DATE: Final = Kind("date", "DATE", _date)
 #: Text taken as it is (surrounding spaces removed).
 TEXT: Final = Kind("text", "TEXT", _text)
+#: A switch: ``true``/``false`` (``yes``/``no``, ``1``/``0``, ``on``/``off``) in a batch cell;
+#: a flag without a value as an option.
+FLAG: Final = Kind("flag", "BOOL", _flag)
 #: Comma-separated decimal numbers (no percentages).
 DECIMAL_LIST: Final = Kind("list", "N,N,...", _decimal_list)
 

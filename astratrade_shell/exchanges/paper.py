@@ -233,7 +233,7 @@ class PaperExchange:
         self._stepped.clear()
         for client_order_id in list(self._orders):
             entry = self._orders[client_order_id]
-            if (entry.request.symbol in prices and entry.status is OrderStatus.OPEN
+            if (entry.status is OrderStatus.OPEN and entry.request.symbol in prices
                     and client_order_id not in self._stepped):
                 self._advance(client_order_id)
         reports = [self._report(cid, everything=False) for cid in list(self._outbox)

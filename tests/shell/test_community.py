@@ -22,6 +22,8 @@ from astratrade_core.events.gamification import (
 from astratrade_core.events.revenue import RevenueBooked, TradingFeeCollected
 from astratrade_core.events.social import ClanRatingChanged
 from astratrade_core.events.trading import (
+    FundingApplied,
+    FundsWithdrawn,
     PositionClosed,
     PositionLiquidated,
     RiskLimitHit,
@@ -41,6 +43,7 @@ from astratrade_shell.community import (
     simulate,
 )
 from astratrade_shell.readmodels import PlayerView, ReadModels
+from astratrade_shell.report import render
 from astratrade_shell.store import InMemoryEventStore
 from astratrade_shell.store.records import (
     ANY_VERSION,
@@ -190,7 +193,7 @@ def test_the_platform_refuses_for_several_reasons_and_the_sizer_never_disagrees(
             event = decode(record.data, PLATFORM_EVENTS).unwrap()
             if isinstance(event, RiskLimitHit):
                 breached = {b.code for b in event.breaches}
-                if state.position(event.symbol).quantity == 0:
+                if not state.legs(event.symbol):  # a hedge leg counts with the other
                     assert not breached & sized, event
                 else:
                     doubled += bool(breached & sized)
@@ -215,3 +218,70 @@ def test_the_leaderboard_read_model_scores_every_player_by_their_xp() -> None:
     assert {e.user_id: e.score for e in ranked} == {
         user: Decimal(view.xp) for user, view in players.items() if view.xp > 0}
     assert [e.score for e in ranked] == sorted((e.score for e in ranked), reverse=True)
+
+
+# --- derivatives: exits at the venue, hedge mode, funding, withdrawals ----------------------------
+
+DERIVATIVES = CommunityConfig(seed=11, users=16, days=9)
+
+
+def test_stops_and_targets_are_orders_the_venue_fills() -> None:
+    app, _, outcome, _ = run(DERIVATIVES)
+    trades = [e for e in events_of(app) if isinstance(e, TradeExecuted)]
+    # every entry and market close takes liquidity; only a resting target fills as maker, so
+    # the maker fills are exactly the targets the venue executed
+    assert outcome.stops_filled > 0 and outcome.targets_filled > 0
+    assert sum(e.liquidity == "maker" for e in trades) == outcome.targets_filled
+    # a stop-market fills past its stop (slippage, taker): its fill is a closing fill the
+    # simulation never priced itself, recorded like every other fill
+    assert len(trades) == outcome.orders_filled
+
+
+def test_hedge_accounts_hold_both_legs_and_one_way_accounts_one() -> None:
+    app, _, outcome, _ = run(DERIVATIVES)
+    hedgers = {t.user_id for t in outcome.traders if t.hedges}
+    assert hedgers and hedgers != {t.user_id for t in outcome.traders}
+    both_legs = False
+    for trader in outcome.traders:
+        state = PORTFOLIO.initial
+        for record in app.store.read_stream(trader.user_id):
+            event = decode(record.data, PLATFORM_EVENTS).unwrap()
+            state = PORTFOLIO.evolve(state, [event])
+            if isinstance(event, TradeExecuted):
+                assert (event.position_side != "both") == (trader.user_id in hedgers)
+                both_legs = both_legs or len(state.legs(event.symbol)) == 2
+        assert (state.mode.value == "hedge") == (trader.user_id in hedgers)
+    assert both_legs
+
+
+def test_funding_is_charged_every_8_hours_by_the_portfolios_rule() -> None:
+    app, models, outcome, _ = run(DERIVATIVES)
+    charged = [e for e in events_of(app) if isinstance(e, FundingApplied)]
+    assert charged and outcome.funding_charges == len(
+        {(e.stream_id, e.symbol, e.occurred_at) for e in charged})
+    assert {(e.occurred_at.hour, e.occurred_at.minute) for e in charged} <= {
+        (0, 0), (8, 0), (16, 0)}
+    assert {e.payment > 0 for e in charged} == {True, False}  # paid and received
+    for trader in outcome.traders:
+        state = models.portfolios.state[trader.user_id]
+        ledger = state.ledger("USD")
+        mine = [e.payment for e in charged if e.stream_id == trader.user_id]
+        assert ledger.funding_paid == sum(mine, Decimal(0))
+        assert state.cash_of("USD") == ledger.expected_cash
+
+
+def test_some_traders_withdraw_their_profit() -> None:
+    app, models, outcome, _ = run(CommunityConfig(seed=11, users=16, days=15))
+    withdrawn = [e for e in events_of(app) if isinstance(e, FundsWithdrawn)]
+    assert withdrawn and len(withdrawn) == outcome.withdrawals
+    takers = {t.user_id for t in outcome.traders if t.withdraws}
+    assert {e.stream_id for e in withdrawn} <= takers
+    for event in withdrawn:
+        assert models.portfolios.state[event.stream_id].ledger("USD").withdrawn > 0
+
+
+def test_the_report_shows_funding_modes_and_withdrawals() -> None:
+    _, models, _, _ = run(DERIVATIVES)
+    shown = render(models)
+    assert "Funding (every 8 hours" in shown and "received (net) by" in shown
+    assert " hedge" in shown and " one-way" in shown and "withdrawn" in shown

@@ -394,6 +394,26 @@ test_average_entry_wad_conforms_to_its_proven_term = laws.average_entry_wad_conf
 test_liquidation_wad_conforms_to_its_proven_term = laws.liquidation_wad_conforms
 
 
+@given(st.lists(st.integers(-10**6, 10**6), min_size=1, max_size=10),
+       st.sampled_from([D(1), D(10), D(100)]), positive_decimals(10**6, 2),
+       decimals(D("-0.003"), D("0.003"), 8))
+def test_inverse_funding_conserves_between_longs_and_shorts_on_a_balanced_book(
+        lots: list[int], size: Decimal, mark: Decimal, rate: Decimal) -> None:
+    # Binance COIN-M: each position pays its value in coin (contracts * size / mark) times the
+    # rate.  On a balanced book (contracts sum to zero) the exact payments sum to zero; each
+    # is one division rounded half-even at 120 significant digits, so their sum is zero up to
+    # that rounding, and the rounding is symmetric: a short receives exactly what the same
+    # long pays.
+    book = [D(n) for n in lots] + [D(-sum(lots))]
+    payments = [InversePosition(n, size, mark, mark).funding_payment(rate) for n in book]
+    total = sum((Fraction(p) for p in payments), Fraction(0))
+    assert abs(total) <= sum((abs(Fraction(p)) for p in payments), Fraction(0)) / 10**118
+    for contracts, payment in zip(book, payments, strict=True):
+        assert payment == 0 or (payment > 0) == ((contracts > 0) == (rate > 0))
+    mirrored = [InversePosition(-n, size, mark, mark).funding_payment(rate) for n in book]
+    assert [p.copy_negate() for p in payments] == mirrored  # shorts receive what longs pay
+
+
 # --------------------------------------------------------------------------- wad forms
 
 

@@ -245,6 +245,10 @@ def test_batch_errors_from_bracket_files_are_per_row(tmp_path: Path) -> None:
     assert lines[3].startswith("short,3000,100,10,ETHUSDT,3284.07,30000,0.005,50.000,")
 
 
+#: Options without a value.
+FLAGS = ("--inverse",)
+
+
 def _help_examples(name: str) -> list[list[str]]:
     page = run(name, "--help").stdout
     section = page.split("Examples:", 1)[1].split("\n\n", 1)[0]
@@ -255,7 +259,9 @@ def _help_examples(name: str) -> list[list[str]]:
 def test_a_batch_row_answers_as_the_same_options_do(name: str) -> None:
     for args in _help_examples(name):
         options = [a for a in args if a not in ("--json", "--exact")]
-        pairs = dict(zip(options[::2], options[1::2], strict=True))
+        # a switch (--inverse) is a true/false column in a batch
+        cells = [c for a in options for c in ((a, "true") if a in FLAGS else (a,))]
+        pairs = dict(zip(cells[::2], cells[1::2], strict=True))
         single = run(name, *options, "--json")
         assert single.exit_code == 0, single.output
         buffer = io.StringIO()
