@@ -319,10 +319,14 @@ def fold_exact(events: Iterator[Event],  # noqa: PLR0915 - one hot loop, every k
     fold = _Fold(state)
     positions, quotes, accounts, marks = fold.positions, fold.quotes, fold.accounts, fold.marks
     day_start, day_end = day_bounds(fold.day)
-    hours: list[tuple[datetime, ...]] = []
-    current: list[datetime] | None = None
-    hour_end = NEVER
+    # Recent trade times: older hours, the latest hour (mutable) and its end; times earlier
+    # than the latest wait in `late` and are merged once, when the state is frozen.
+    hours, current, hour_end = open_hours(state.recent_trades)
+    latest = current[-1] if current else NEVER
+    if not current:
+        hour_end = latest  # no hour is open: the first trade opens one
     late: list[datetime] = []
+    traded = False
     quantities: dict[Decimal, _Units] = {}
     prices: dict[Decimal, _Units] = {}
     fees: dict[Decimal, _Units] = {}
@@ -432,12 +436,13 @@ def fold_exact(events: Iterator[Event],  # noqa: PLR0915 - one hot loop, every k
             a[2] += fv  # the trade's fee
             if fe < a[3]:
                 a[3] = fe
-            if current is None:
-                hours, current, hour_end = open_hours(state.recent_trades)
-            if current and hour_end > moment >= current[-1]:
+            traded = True
+            if hour_end > moment >= latest:
                 current.append(moment)
+                latest = moment
             else:  # a new UTC hour, or a trade out of time order
                 current, hour_end = place_time(hours, current, late, moment, hour_end)
+                latest = current[-1]
         elif isinstance(event, PriceMarked):
             marks[event.symbol] = event.price
         elif isinstance(event, FundingApplied):
@@ -457,7 +462,7 @@ def fold_exact(events: Iterator[Event],  # noqa: PLR0915 - one hot loop, every k
         elif isinstance(event, PositionModeChanged):
             fold.mode = PositionMode(event.mode)
 
-    recent = state.recent_trades if current is None else recent_times(hours, current, late)
+    recent = recent_times(hours, current, late) if traded else state.recent_trades
     return fold.freeze(recent), pending
 
 

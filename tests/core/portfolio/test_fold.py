@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from astratrade_core.events import Event
 from astratrade_core.events.trading import FundsDeposited, TradeExecuted
+from astratrade_core.numeric import CONTEXT
 from astratrade_core.portfolio import PortfolioState, replay
 from astratrade_core.portfolio.evolve import SHORT_FOLD, replay_decimal
 from astratrade_core.portfolio.fold import fold_exact, units
@@ -115,4 +116,4 @@ def test_units_are_exact_or_refused(value: Decimal, scale: int) -> None:
             value.is_signed() and not value)
     else:
         assert found[0] is value and found[2] == exponent
-        assert Decimal(found[1]).scaleb(-scale) == value
+        assert Decimal(found[1]).scaleb(-scale, CONTEXT) == value
