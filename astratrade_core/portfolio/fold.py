@@ -331,7 +331,7 @@ def fold_exact(events: Iterator[Event],  # noqa: PLR0915 - one hot loop, every k
     prices: dict[Decimal, _Units] = {}
     fees: dict[Decimal, _Units] = {}
     fills_types, pow10 = _FILLS, _POW10
-    guard, product_digits = _GUARD, _PRODUCT_DIGITS
+    guard, product_digits, product_safe = _GUARD, _PRODUCT_DIGITS, _POW10[120]
     pending: Event | None = None
 
     for event in events:
@@ -346,7 +346,7 @@ def fold_exact(events: Iterator[Event],  # noqa: PLR0915 - one hot loop, every k
                     pending = event
                     break
             fqv, fqe = hit[1], hit[2]
-            value = event.price
+            value = price = event.price
             hit = prices.get(value)
             if hit is None or (hit[0] is not value and (
                     not value.same_quantum(hit[0]) or (not value and value.is_signed()))):
@@ -365,7 +365,7 @@ def fold_exact(events: Iterator[Event],  # noqa: PLR0915 - one hot loop, every k
                     break
             fv, fe = hit[1], hit[2]
             cur = event.quote_currency
-            key = (event.symbol, event.position_side)
+            key = (symbol := event.symbol, event.position_side)
             p = positions.get(key)
             fresh = p is None
             if p is None:
@@ -394,11 +394,12 @@ def fold_exact(events: Iterator[Event],  # noqa: PLR0915 - one hot loop, every k
                 closing = True
             else:  # partial close: the share cost * fq / q, half-even at 1e-28
                 num = cv * fqv
-                if (-num if num < 0 else num) >= pow10[product_digits + ce + fqe]:
+                size = -num if num < 0 else num
+                if size >= product_safe and size >= pow10[product_digits + ce + fqe]:
                     pending = event  # Decimal would round the product to 120 digits
                     break
                 b = -qv if qv < 0 else qv
-                whole, rest = divmod(-num if num < 0 else num, b)
+                whole, rest = divmod(size, b)
                 if rest:
                     gap = rest + rest - b
                     if gap and b >= guard and (gap if gap > 0 else -gap) * guard <= b:
@@ -425,7 +426,7 @@ def fold_exact(events: Iterator[Event],  # noqa: PLR0915 - one hot loop, every k
                     p[7] = fe
             if fresh:
                 positions[key] = p
-            marks[event.symbol] = event.price
+            marks[symbol] = price
             moment = event.occurred_at
             if not day_start <= moment < day_end:  # a new UTC day: today's P&L restarts
                 fold.new_day(day := utc_day(moment))
