@@ -1,12 +1,17 @@
 """Replay throughput: fold trade events into portfolio state.
 
-Candidate: :func:`astratrade_core.portfolio.replay` over 1,000,000 ``TradeExecuted`` events
-(20 symbols, buys and sells, so opens, increases, partial closes and reversals all occur).
-Baselines timed in the same run: a plain-dict accumulation of the same events (net quantity
-per symbol with the same Decimal context calls: the floor any fold pays to touch each event),
-the same events through ``trading.fills.apply_fill`` alone (the exact average-cost
-accounting every fill needs: the floor of *this* fold), and the per-event ``evolve`` fold
-over persistent state (``functools.reduce``) on a slice.
+Candidate: :func:`astratrade_core.portfolio.replay` (the exact integer fold,
+``portfolio/fold.py``) over 1,000,000 ``TradeExecuted`` events (20 symbols, buys and sells,
+so opens, increases, partial closes and reversals all occur).  Before timing, its result is
+checked against the reference ``Decimal`` fold (``replay_decimal``, what ``replay`` was before
+the integer fold) on the same million events, every value's ``as_tuple()`` included; a
+difference fails the run.
+Baselines timed in the same run: the reference fold (``replay_decimal``), a plain-dict
+accumulation of the same events (net quantity per symbol with the same Decimal context calls:
+the floor any ``Decimal`` fold pays to touch each event), the same events through
+``trading.fills.apply_fill`` alone (the exact average-cost accounting every ``Decimal`` fill
+needs), and the per-event ``evolve`` fold over persistent state (``functools.reduce``) on a
+slice.
 Target: >= 1M events/s for the pure fold.
 
 Out-of-order history: the same trades with their times reversed (every trade earlier than the
@@ -28,6 +33,7 @@ import attrs
 from astratrade_core.events.trading import TradeExecuted
 from astratrade_core.numeric import CONTEXT, ZERO
 from astratrade_core.portfolio import PortfolioState, evolve, replay
+from astratrade_core.portfolio.evolve import replay_decimal
 from astratrade_core.trading.fills import Fill, PositionState, apply_fill
 from benchmarks.harness import Comparison, compare
 
@@ -77,13 +83,31 @@ def _fills_only(events: list[TradeExecuted]) -> dict[str, PositionState]:
     return positions
 
 
+def exact(state: PortfolioState) -> object:
+    """Every value of ``state``, each Decimal as its ``as_tuple()`` (sign, digits, exponent)."""
+    def d(value: Decimal) -> object:
+        return value.as_tuple()
+    return (sorted((c, d(v)) for c, v in state.cash.items()),
+            sorted((c, [d(x) for x in attrs.astuple(g)]) for c, g in state.ledgers.items()),
+            sorted((k[0], k[1].value, h.quote_currency, [d(x) for x in attrs.astuple(h.fills)])
+                   for k, h in state.positions.items()),
+            sorted((s, d(v)) for s, v in state.marks.items()), state.day,
+            sorted((c, d(v)) for c, v in state.day_pnl.items()), state.recent_trades, state.mode)
+
+
 def run(quick: bool) -> list[Comparison]:
     count = 2_000 if quick else 1_000_000
     events = trade_events(count)
     repeats = 2 if quick else 3
+    if exact(replay(events)) != exact(replay_decimal(events)):
+        raise AssertionError(f"replay differs from replay_decimal on {count} events")
     rows = [compare("portfolio replay (trade events)", lambda: replay(events),
                     "plain dict accumulation", lambda: _plain_dict(events),
                     repeats=repeats, per=count, unit="event", target=">= 1M events/s")]
+    rows.append(compare("portfolio replay (trade events)", lambda: replay(events),
+                        "reference Decimal fold (replay_decimal)",
+                        lambda: replay_decimal(events), repeats=repeats, per=count,
+                        unit="event", target="< 1x (the integer fold faster)"))
     rows.append(compare("portfolio replay (trade events)", lambda: replay(events),
                         "apply_fill fold only", lambda: _fills_only(events),
                         repeats=repeats, per=count, unit="event",

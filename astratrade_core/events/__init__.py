@@ -7,70 +7,76 @@ registers nothing: :data:`PLATFORM_EVENTS` is the registry value built from thos
 ``decode(data, registry)`` is always told which registry to use.
 """
 
-from astratrade_core.events.audit import (
-    CHAIN_FORMAT,
-    GENESIS_HASH,
-    BreakCause,
-    ChainBreak,
-    ChainHead,
-    chain_hashes,
-    link_hash,
-    record_content,
-    verify_chain,
-)
-from astratrade_core.events.codec import decode, encode, encode_all, payload_fields
-from astratrade_core.events.envelope import Event, event_type
-from astratrade_core.events.gamification import (
-    AchievementUnlocked,
-    LeaderboardUpdated,
-    LevelUp,
-    StreakExtended,
-    StreakReset,
-    XPGained,
-)
-from astratrade_core.events.platform import PLATFORM_EVENTS
-from astratrade_core.events.registry import EventRegistry, Upcast, Upcaster
-from astratrade_core.events.revenue import (
-    MarketplaceSale,
-    NFTMinted,
-    PremiumPurchased,
-    RewardClaimed,
-    SubscriptionCancelled,
-    SubscriptionChanged,
-    SubscriptionCharged,
-    SubscriptionStarted,
-    TradingFeeCollected,
-)
-from astratrade_core.events.social import (
-    ChallengeAccepted,
-    ChallengeCompleted,
-    ChallengeCreated,
-    ChallengeDeclined,
-    ChallengeExpired,
-    ChallengeStanding,
-    ClanBattleResolved,
-    ClanBattleScheduled,
-    ClanDisbanded,
-    ClanFounded,
-    ClanJoined,
-    ClanLeft,
-    ClanMemberInvited,
-    ClanRatingChanged,
-    ClanRoleChanged,
-)
-from astratrade_core.events.trading import (
-    FeeCharged,
-    FundingApplied,
-    FundsDeposited,
-    FundsWithdrawn,
-    LimitBreach,
-    PositionClosed,
-    PositionLiquidated,
-    PositionModeChanged,
-    PriceMarked,
-    RiskLimitHit,
-    TradeExecuted,
-)
+from __future__ import annotations
+
+from astratrade_core.exports import lazy
+
+TYPE_CHECKING = False  # not typing's: importing typing costs time (see exports.py)
+if TYPE_CHECKING:
+    from astratrade_core.events.audit import (
+        CHAIN_FORMAT,
+        GENESIS_HASH,
+        BreakCause,
+        ChainBreak,
+        ChainHead,
+        chain_hashes,
+        link_hash,
+        record_content,
+        verify_chain,
+    )
+    from astratrade_core.events.codec import decode, encode, encode_all, payload_fields
+    from astratrade_core.events.envelope import Event, event_type
+    from astratrade_core.events.gamification import (
+        AchievementUnlocked,
+        LeaderboardUpdated,
+        LevelUp,
+        StreakExtended,
+        StreakReset,
+        XPGained,
+    )
+    from astratrade_core.events.platform import PLATFORM_EVENTS
+    from astratrade_core.events.registry import EventRegistry, Upcast, Upcaster
+    from astratrade_core.events.revenue import (
+        MarketplaceSale,
+        NFTMinted,
+        PremiumPurchased,
+        RewardClaimed,
+        SubscriptionCancelled,
+        SubscriptionChanged,
+        SubscriptionCharged,
+        SubscriptionStarted,
+        TradingFeeCollected,
+    )
+    from astratrade_core.events.social import (
+        ChallengeAccepted,
+        ChallengeCompleted,
+        ChallengeCreated,
+        ChallengeDeclined,
+        ChallengeExpired,
+        ChallengeStanding,
+        ClanBattleResolved,
+        ClanBattleScheduled,
+        ClanDisbanded,
+        ClanFounded,
+        ClanJoined,
+        ClanLeft,
+        ClanMemberInvited,
+        ClanRatingChanged,
+        ClanRoleChanged,
+    )
+    from astratrade_core.events.trading import (
+        FeeCharged,
+        FundingApplied,
+        FundsDeposited,
+        FundsWithdrawn,
+        LimitBreach,
+        PositionClosed,
+        PositionLiquidated,
+        PositionModeChanged,
+        PriceMarked,
+        RiskLimitHit,
+        TradeExecuted,
+    )
 
 __all__ = [
     "FeeCharged",
@@ -134,3 +140,70 @@ __all__ = [
     "TradingFeeCollected",
     "event_type",
 ]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy(__name__, {
+        "CHAIN_FORMAT": "astratrade_core.events.audit",
+        "GENESIS_HASH": "astratrade_core.events.audit",
+        "BreakCause": "astratrade_core.events.audit",
+        "ChainBreak": "astratrade_core.events.audit",
+        "ChainHead": "astratrade_core.events.audit",
+        "chain_hashes": "astratrade_core.events.audit",
+        "link_hash": "astratrade_core.events.audit",
+        "record_content": "astratrade_core.events.audit",
+        "verify_chain": "astratrade_core.events.audit",
+        "decode": "astratrade_core.events.codec",
+        "encode": "astratrade_core.events.codec",
+        "encode_all": "astratrade_core.events.codec",
+        "payload_fields": "astratrade_core.events.codec",
+        "Event": "astratrade_core.events.envelope",
+        "event_type": "astratrade_core.events.envelope",
+        "AchievementUnlocked": "astratrade_core.events.gamification",
+        "LeaderboardUpdated": "astratrade_core.events.gamification",
+        "LevelUp": "astratrade_core.events.gamification",
+        "StreakExtended": "astratrade_core.events.gamification",
+        "StreakReset": "astratrade_core.events.gamification",
+        "XPGained": "astratrade_core.events.gamification",
+        "PLATFORM_EVENTS": "astratrade_core.events.platform",
+        "EventRegistry": "astratrade_core.events.registry",
+        "Upcast": "astratrade_core.events.registry",
+        "Upcaster": "astratrade_core.events.registry",
+        "MarketplaceSale": "astratrade_core.events.revenue",
+        "NFTMinted": "astratrade_core.events.revenue",
+        "PremiumPurchased": "astratrade_core.events.revenue",
+        "RewardClaimed": "astratrade_core.events.revenue",
+        "SubscriptionCancelled": "astratrade_core.events.revenue",
+        "SubscriptionChanged": "astratrade_core.events.revenue",
+        "SubscriptionCharged": "astratrade_core.events.revenue",
+        "SubscriptionStarted": "astratrade_core.events.revenue",
+        "TradingFeeCollected": "astratrade_core.events.revenue",
+        "ChallengeAccepted": "astratrade_core.events.social",
+        "ChallengeCompleted": "astratrade_core.events.social",
+        "ChallengeCreated": "astratrade_core.events.social",
+        "ChallengeDeclined": "astratrade_core.events.social",
+        "ChallengeExpired": "astratrade_core.events.social",
+        "ChallengeStanding": "astratrade_core.events.social",
+        "ClanBattleResolved": "astratrade_core.events.social",
+        "ClanBattleScheduled": "astratrade_core.events.social",
+        "ClanDisbanded": "astratrade_core.events.social",
+        "ClanFounded": "astratrade_core.events.social",
+        "ClanJoined": "astratrade_core.events.social",
+        "ClanLeft": "astratrade_core.events.social",
+        "ClanMemberInvited": "astratrade_core.events.social",
+        "ClanRatingChanged": "astratrade_core.events.social",
+        "ClanRoleChanged": "astratrade_core.events.social",
+        "FeeCharged": "astratrade_core.events.trading",
+        "FundingApplied": "astratrade_core.events.trading",
+        "FundsDeposited": "astratrade_core.events.trading",
+        "FundsWithdrawn": "astratrade_core.events.trading",
+        "LimitBreach": "astratrade_core.events.trading",
+        "PositionClosed": "astratrade_core.events.trading",
+        "PositionLiquidated": "astratrade_core.events.trading",
+        "PositionModeChanged": "astratrade_core.events.trading",
+        "PriceMarked": "astratrade_core.events.trading",
+        "RiskLimitHit": "astratrade_core.events.trading",
+        "TradeExecuted": "astratrade_core.events.trading",
+    }, (
+        "audit", "codec", "envelope", "gamification", "platform", "registry", "revenue",
+        "social", "trading", "users",
+    ))

@@ -43,9 +43,8 @@ one-way mode, ``"long"`` or ``"short"`` in hedge mode; both legs share the symbo
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable, Sized
+from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Final
 
@@ -65,25 +64,34 @@ from astratrade_core.events.trading import (
     TradeExecuted,
 )
 from astratrade_core.numeric import CONTEXT, MAX_FRACTION_DIGITS, ONE, ZERO
+from astratrade_core.portfolio.clock import (
+    NEVER,
+    TRADE_MEMORY,
+    day_bounds,
+    open_hours,
+    place_time,
+    recent_times,
+    utc_day,
+)
+from astratrade_core.portfolio.fold import fold_exact
 from astratrade_core.portfolio.state import (
     Holding,
     Ledger,
     PortfolioState,
     PositionKey,
-    TradeTimes,
-    hour_start,
 )
 from astratrade_core.trading.fills import Fill, PositionState, apply_fill, apply_funding
 from astratrade_core.trading.orders import PositionMode, PositionSide
 
-__all__ = ["BOOKING_PLACES", "TRADE_MEMORY", "book", "evolve", "replay", "utc_day"]
+__all__ = ["BOOKING_PLACES", "SHORT_FOLD", "TRADE_MEMORY", "book", "evolve", "replay",
+           "replay_decimal", "utc_day"]
 
-#: How far back ``recent_trades`` reaches from the latest trade.
-TRADE_MEMORY: Final = timedelta(hours=24)
 #: Amounts are booked with at most this many fractional digits (the parse bound), so every
 #: sum of booked amounts is exact under CONTEXT and cash reconciles with the ledger exactly.
 BOOKING_PLACES: Final = MAX_FRACTION_DIGITS
 _BOOKING_UNIT: Final = ONE.scaleb(-BOOKING_PLACES, CONTEXT)
+#: Sequences shorter than this are folded by :func:`replay_decimal` directly.
+SHORT_FOLD: Final = 32
 
 _add = CONTEXT.add
 _sub = CONTEXT.subtract
@@ -107,18 +115,6 @@ def book(amount: Decimal) -> Decimal:
     """
     rounded = amount.quantize(_BOOKING_UNIT, ROUND_HALF_EVEN, CONTEXT)
     return amount if rounded == amount else rounded
-
-
-def utc_day(moment: datetime) -> date:
-    """The UTC calendar date of an aware datetime.
-
-    >>> from datetime import timezone
-    >>> utc_day(datetime(2026, 1, 1, 23, 30, tzinfo=timezone(timedelta(hours=-2))))
-    datetime.date(2026, 1, 2)
-    """
-    if moment.tzinfo is UTC:
-        return moment.date()
-    return moment.astimezone(UTC).date()
 
 
 _Ledgers = dict[str, list[Decimal]]
@@ -193,82 +189,12 @@ def _money(event: FundsDeposited | FundsWithdrawn | FeeCharged, cash: dict[str, 
 
 _book = book
 _FILLS: Final = (TradeExecuted, PositionLiquidated)
-_ONE_DAY: Final = timedelta(days=1)
-_ONE_HOUR: Final = timedelta(hours=1)
-_NEVER: Final = datetime.max.replace(tzinfo=UTC)
-
-
-def _day_bounds(day: date | None) -> tuple[datetime, datetime]:
-    """``[start, end)`` of a UTC day as aware datetimes (an empty range for no day)."""
-    if day is None:
-        return _NEVER, _NEVER
-    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return start, start + _ONE_DAY if day < date.max else _NEVER
-
-
-def _open_hours(times: TradeTimes) -> tuple[list[tuple[datetime, ...]], list[datetime],
-                                            datetime]:
-    """Thaw ``times`` for a fold: older hours, the latest hour as a list, its end."""
-    hours = list(times.hours)
-    current = list(hours.pop()) if hours else []
-    return hours, current, hour_start(current[-1]) + _ONE_HOUR if current else _NEVER
-
-
-def _place(hours: list[tuple[datetime, ...]], current: list[datetime], late: list[datetime],
-           moment: datetime, hour_end: datetime) -> tuple[list[datetime], datetime]:
-    """Start a new current hour at ``moment`` when it is the latest time so far; otherwise
-    set it aside in ``late`` (merged once by :func:`_recent`).  Returns the current hour and
-    its end."""
-    if current and moment < current[-1]:
-        late.append(moment)
-        return current, hour_end
-    if current:
-        hours.append(tuple(current))
-    return [moment], hour_start(moment) + _ONE_HOUR
-
-
-def _recent(hours: list[tuple[datetime, ...]], current: list[datetime],
-            late: list[datetime]) -> TradeTimes:
-    """Freeze the hours, with the ``late`` (out-of-order) times merged in, keeping only times
-    within :data:`TRADE_MEMORY` of the latest (``current[-1]``: late times are earlier)."""
-    hours.append(tuple(current))
-    cutoff = current[-1] - TRADE_MEMORY
-    if late:
-        hours = _merged(hours, sorted(t for t in late if t > cutoff))
-    first = next(i for i, hour in enumerate(hours) if hour[-1] > cutoff)
-    kept = hours[first:]
-    kept[0] = kept[0][bisect_right(kept[0], cutoff):]
-    return TradeTimes(tuple(kept))
-
-
-def _merged(hours: list[tuple[datetime, ...]], late: list[datetime],
-            ) -> list[tuple[datetime, ...]]:
-    """``hours`` (sorted, one tuple per UTC hour) with the sorted ``late`` times inserted: each
-    hour that receives late times is merged once (existing times first among equals, as a
-    stable sort of the arrival order puts them); the others are kept as they are."""
-    merged: list[tuple[datetime, ...]] = []
-    index, count, position, total = 0, len(hours), 0, len(late)
-    while position < total:
-        start = hour_start(late[position])
-        end = start + _ONE_HOUR
-        stop = bisect_left(late, end, position)
-        batch = late[position:stop]
-        position = stop
-        while index < count and hours[index][-1] < start:
-            merged.append(hours[index])
-            index += 1
-        if index < count and hours[index][0] < end:  # the hour already holds times
-            merged.append(tuple(sorted((*hours[index], *batch))))
-            index += 1
-        else:
-            merged.append(tuple(batch))
-    merged.extend(hours[index:])
-    return merged
 
 
 def evolve(state: PortfolioState, event: Event) -> PortfolioState:
     """The state after one event (see the module docstring for what each event does).
 
+    >>> from datetime import UTC
     >>> from astratrade_core.events.trading import PriceMarked
     >>> e = PriceMarked(event_id="1", stream_id="a", symbol="ETHUSD", price=Decimal("2000"),
     ...                 occurred_at=datetime(2026, 1, 1, tzinfo=UTC))
@@ -278,11 +204,18 @@ def evolve(state: PortfolioState, event: Event) -> PortfolioState:
     return replay((event,), state)
 
 
-def replay(events: Iterable[Event],  # noqa: PLR0915 - one hot loop, every event kind inline
+def replay(events: Iterable[Event],
            state: PortfolioState = PortfolioState.EMPTY) -> PortfolioState:
     """Fold ``events`` into ``state`` (default: empty), in order.
 
+    Exactly :func:`replay_decimal`'s result, every ``Decimal``'s digits and exponent
+    included, computed by the integer fold (:func:`~astratrade_core.portfolio.fold.fold_exact`)
+    for every event it can prove exact and by :func:`replay_decimal` for the others.  A
+    sequence of fewer than :data:`SHORT_FOLD` events goes straight to :func:`replay_decimal`
+    (thawing into integers and freezing back costs more than it saves there).
+
     >>> from astratrade_core.events.trading import FundsDeposited, FundsWithdrawn
+    >>> from datetime import UTC
     >>> t = datetime(2026, 1, 1, tzinfo=UTC)
     >>> s = replay([FundsDeposited(event_id="1", stream_id="a", occurred_at=t, currency="EUR",
     ...                            amount=Decimal("50")),
@@ -291,19 +224,41 @@ def replay(events: Iterable[Event],  # noqa: PLR0915 - one hot loop, every event
     >>> s.cash_of("EUR"), s.ledger("EUR").withdrawn
     (Decimal('29.5'), Decimal('20.5'))
     """
+    if isinstance(events, Sized) and len(events) < SHORT_FOLD:
+        return replay_decimal(events, state)
+    remaining = iter(events)
+    while True:
+        state, pending = fold_exact(remaining, state)
+        if pending is None:
+            return state
+        state = replay_decimal((pending,), state)
+
+
+def replay_decimal(events: Iterable[Event],  # noqa: PLR0915 - one loop, every kind inline
+                   state: PortfolioState = PortfolioState.EMPTY) -> PortfolioState:
+    """The reference fold: ``events`` folded into ``state`` in ``Decimal`` arithmetic, one
+    event at a time (see the module docstring for what each event does).
+
+    >>> from astratrade_core.events.trading import FundsDeposited
+    >>> from datetime import UTC
+    >>> t = datetime(2026, 1, 1, tzinfo=UTC)
+    >>> replay_decimal([FundsDeposited(event_id="1", stream_id="a", occurred_at=t,
+    ...                                currency="EUR", amount=Decimal("50"))]).cash_of("EUR")
+    Decimal('50')
+    """
     cash = dict(state.cash)
     ledgers = {c: [g.deposited, g.withdrawn, g.realized_pnl, g.fees_paid, g.funding_paid]
                for c, g in state.ledgers.items()}
     positions = _Positions(state.positions)
     touched = positions.touched  # bound once: the hot loop reads it per event
     marks: dict[str, Decimal] = {}  # changed marks only
-    day, day_pnl, (day_start, day_end) = state.day, dict(state.day_pnl), _day_bounds(state.day)
+    day, day_pnl, (day_start, day_end) = state.day, dict(state.day_pnl), day_bounds(state.day)
     # Recent trade times, thawed on the first trade: older hours, the latest hour (mutable;
     # None while untouched) and its end; times earlier than the latest wait in `late` and
     # are merged once, when the state is frozen.
     hours: list[tuple[datetime, ...]] = []
     current: list[datetime] | None = None
-    hour_end = _NEVER
+    hour_end = NEVER
     late: list[datetime] = []
     # Hot-loop locals (LOAD_FAST instead of global lookups).
     add, sub, booked, fold_fill, new_fill, fills_types = _add, _sub, _book, apply_fill, Fill, _FILLS
@@ -331,20 +286,20 @@ def replay(events: Iterable[Event],  # noqa: PLR0915 - one hot loop, every event
             moment = event.occurred_at
             if not day_start <= moment < day_end:  # a new UTC day: today's P&L restarts
                 day, day_pnl = utc_day(moment), {}
-                day_start, day_end = _day_bounds(day)
+                day_start, day_end = day_bounds(day)
             day_pnl[cur] = add(day_pnl.get(cur, ZERO), net)
             if current is None:
-                hours, current, hour_end = _open_hours(state.recent_trades)
+                hours, current, hour_end = open_hours(state.recent_trades)
             if current and hour_end > moment >= current[-1]:
                 current.append(moment)
             else:  # a new UTC hour, or a trade out of time order
-                current, hour_end = _place(hours, current, late, moment, hour_end)
+                current, hour_end = place_time(hours, current, late, moment, hour_end)
         elif isinstance(event, PriceMarked):
             marks[event.symbol] = event.price
         elif isinstance(event, FundingApplied):
             day, day_pnl = _funding(event, positions=positions, marks=marks, cash=cash,
                                     ledgers=ledgers, day=day, day_pnl=day_pnl)
-            day_start, day_end = _day_bounds(day)
+            day_start, day_end = day_bounds(day)
         elif isinstance(event, PositionClosed):
             key = (event.symbol, sides[event.position_side])
             touched[key] = None
@@ -354,7 +309,7 @@ def replay(events: Iterable[Event],  # noqa: PLR0915 - one hot loop, every event
         elif isinstance(event, PositionModeChanged):
             mode = PositionMode(event.mode)
 
-    recent = state.recent_trades if current is None else _recent(hours, current, late)
+    recent = state.recent_trades if current is None else recent_times(hours, current, late)
     return PortfolioState(
         cash=pmap(cash),
         ledgers=pmap({c: Ledger(*g) for c, g in ledgers.items()}),

@@ -3,100 +3,106 @@ NFT marketplace settlement -- and the aggregates that give them streams: ``SUBSC
 stream per subscriber), ``COLLECTION`` (one per NFT collection) and ``PLATFORM_LEDGER`` (the
 platform's books)."""
 
-from astratrade_core.revenue.allocation import (
-    WeightInput,
-    allocate,
-    allocate_units,
-    integer_weights,
-    split_evenly,
-)
-from astratrade_core.revenue.billing import (
-    SUBSCRIPTION,
-    CancelSubscription,
-    ChangePlan,
-    RenewSubscription,
-    StartSubscription,
-    SubscriptionCommand,
-    SubscriptionState,
-    subscription_stream,
-)
-from astratrade_core.revenue.collection import (
-    COLLECTION,
-    BuyToken,
-    CancelListing,
-    CollectionCommand,
-    CollectionState,
-    CollectionTerms,
-    ListToken,
-    MintToken,
-    OpenCollection,
-    collection_stream,
-)
-from astratrade_core.revenue.commands import RevenueCommand
-from astratrade_core.revenue.daycount import DayCount, add_months, day_count, year_fraction
-from astratrade_core.revenue.fees import (
-    CARD_PROCESSING,
-    STANDARD_TRADING_FEES,
-    Favour,
-    FeeRule,
-    FeeSchedule,
-    FeeTier,
-    Liquidity,
-)
-from astratrade_core.revenue.ledger import (
-    LedgerKey,
-    Period,
-    RevenueEntry,
-    RevenueLedger,
-    RevenueStream,
-    platform_entry,
-    project_ledger,
-    revenue_entry,
-)
-from astratrade_core.revenue.marketplace import (
-    BPS,
-    MarketplaceTerms,
-    MintPricing,
-    MintSettlement,
-    SaleSettlement,
-    minimum_listing_price,
-    settle_mint,
-    settle_sale,
-    settle_units,
-)
-from astratrade_core.revenue.metrics import (
-    ActiveSubscription,
-    RevenueMetrics,
-    active_subscriptions,
-    churn_rate,
-    net_revenue_retention,
-    revenue_metrics,
-)
-from astratrade_core.revenue.platform_ledger import (
-    PLATFORM_LEDGER,
-    PLATFORM_LEDGER_STREAM,
-    BookRevenue,
-    LedgerCommand,
-    RecordTradingFee,
-)
-from astratrade_core.revenue.subscriptions import (
-    ADMIRAL,
-    CAPTAIN,
-    MAX_TRIAL_DAYS,
-    NAVIGATOR,
-    PRESET_PLANS,
-    BillingCycle,
-    Cancellation,
-    Plan,
-    PlanChange,
-    Subscription,
-    cancel,
-    change_plan,
-    is_upgrade,
-    months_after,
-    renew,
-    start,
-)
+from __future__ import annotations
+
+from astratrade_core.exports import lazy
+
+TYPE_CHECKING = False  # not typing's: importing typing costs time (see exports.py)
+if TYPE_CHECKING:
+    from astratrade_core.revenue.allocation import (
+        WeightInput,
+        allocate,
+        allocate_units,
+        integer_weights,
+        split_evenly,
+    )
+    from astratrade_core.revenue.billing import (
+        SUBSCRIPTION,
+        CancelSubscription,
+        ChangePlan,
+        RenewSubscription,
+        StartSubscription,
+        SubscriptionCommand,
+        SubscriptionState,
+        subscription_stream,
+    )
+    from astratrade_core.revenue.collection import (
+        COLLECTION,
+        BuyToken,
+        CancelListing,
+        CollectionCommand,
+        CollectionState,
+        CollectionTerms,
+        ListToken,
+        MintToken,
+        OpenCollection,
+        collection_stream,
+    )
+    from astratrade_core.revenue.commands import RevenueCommand
+    from astratrade_core.revenue.daycount import DayCount, add_months, day_count, year_fraction
+    from astratrade_core.revenue.fees import (
+        CARD_PROCESSING,
+        STANDARD_TRADING_FEES,
+        Favour,
+        FeeRule,
+        FeeSchedule,
+        FeeTier,
+        Liquidity,
+    )
+    from astratrade_core.revenue.ledger import (
+        LedgerKey,
+        Period,
+        RevenueEntry,
+        RevenueLedger,
+        RevenueStream,
+        platform_entry,
+        project_ledger,
+        revenue_entry,
+    )
+    from astratrade_core.revenue.marketplace import (
+        BPS,
+        MarketplaceTerms,
+        MintPricing,
+        MintSettlement,
+        SaleSettlement,
+        minimum_listing_price,
+        settle_mint,
+        settle_sale,
+        settle_units,
+    )
+    from astratrade_core.revenue.metrics import (
+        ActiveSubscription,
+        RevenueMetrics,
+        active_subscriptions,
+        churn_rate,
+        net_revenue_retention,
+        revenue_metrics,
+    )
+    from astratrade_core.revenue.platform_ledger import (
+        PLATFORM_LEDGER,
+        PLATFORM_LEDGER_STREAM,
+        BookRevenue,
+        LedgerCommand,
+        RecordTradingFee,
+    )
+    from astratrade_core.revenue.subscriptions import (
+        ADMIRAL,
+        CAPTAIN,
+        MAX_TRIAL_DAYS,
+        NAVIGATOR,
+        PRESET_PLANS,
+        BillingCycle,
+        Cancellation,
+        Plan,
+        PlanChange,
+        Subscription,
+        cancel,
+        change_plan,
+        is_upgrade,
+        months_after,
+        renew,
+        start,
+    )
 
 __all__ = [
     "ADMIRAL",
@@ -179,3 +185,89 @@ __all__ = [
     "subscription_stream",
     "year_fraction",
 ]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy(__name__, {
+        "WeightInput": "astratrade_core.revenue.allocation",
+        "allocate": "astratrade_core.revenue.allocation",
+        "allocate_units": "astratrade_core.revenue.allocation",
+        "integer_weights": "astratrade_core.revenue.allocation",
+        "split_evenly": "astratrade_core.revenue.allocation",
+        "SUBSCRIPTION": "astratrade_core.revenue.billing",
+        "CancelSubscription": "astratrade_core.revenue.billing",
+        "ChangePlan": "astratrade_core.revenue.billing",
+        "RenewSubscription": "astratrade_core.revenue.billing",
+        "StartSubscription": "astratrade_core.revenue.billing",
+        "SubscriptionCommand": "astratrade_core.revenue.billing",
+        "SubscriptionState": "astratrade_core.revenue.billing",
+        "subscription_stream": "astratrade_core.revenue.billing",
+        "COLLECTION": "astratrade_core.revenue.collection",
+        "BuyToken": "astratrade_core.revenue.collection",
+        "CancelListing": "astratrade_core.revenue.collection",
+        "CollectionCommand": "astratrade_core.revenue.collection",
+        "CollectionState": "astratrade_core.revenue.collection",
+        "CollectionTerms": "astratrade_core.revenue.collection",
+        "ListToken": "astratrade_core.revenue.collection",
+        "MintToken": "astratrade_core.revenue.collection",
+        "OpenCollection": "astratrade_core.revenue.collection",
+        "collection_stream": "astratrade_core.revenue.collection",
+        "RevenueCommand": "astratrade_core.revenue.commands",
+        "DayCount": "astratrade_core.revenue.daycount",
+        "add_months": "astratrade_core.revenue.daycount",
+        "day_count": "astratrade_core.revenue.daycount",
+        "year_fraction": "astratrade_core.revenue.daycount",
+        "CARD_PROCESSING": "astratrade_core.revenue.fees",
+        "STANDARD_TRADING_FEES": "astratrade_core.revenue.fees",
+        "Favour": "astratrade_core.revenue.fees",
+        "FeeRule": "astratrade_core.revenue.fees",
+        "FeeSchedule": "astratrade_core.revenue.fees",
+        "FeeTier": "astratrade_core.revenue.fees",
+        "Liquidity": "astratrade_core.revenue.fees",
+        "LedgerKey": "astratrade_core.revenue.ledger",
+        "Period": "astratrade_core.revenue.ledger",
+        "RevenueEntry": "astratrade_core.revenue.ledger",
+        "RevenueLedger": "astratrade_core.revenue.ledger",
+        "RevenueStream": "astratrade_core.revenue.ledger",
+        "platform_entry": "astratrade_core.revenue.ledger",
+        "project_ledger": "astratrade_core.revenue.ledger",
+        "revenue_entry": "astratrade_core.revenue.ledger",
+        "BPS": "astratrade_core.revenue.marketplace",
+        "MarketplaceTerms": "astratrade_core.revenue.marketplace",
+        "MintPricing": "astratrade_core.revenue.marketplace",
+        "MintSettlement": "astratrade_core.revenue.marketplace",
+        "SaleSettlement": "astratrade_core.revenue.marketplace",
+        "minimum_listing_price": "astratrade_core.revenue.marketplace",
+        "settle_mint": "astratrade_core.revenue.marketplace",
+        "settle_sale": "astratrade_core.revenue.marketplace",
+        "settle_units": "astratrade_core.revenue.marketplace",
+        "ActiveSubscription": "astratrade_core.revenue.metrics",
+        "RevenueMetrics": "astratrade_core.revenue.metrics",
+        "active_subscriptions": "astratrade_core.revenue.metrics",
+        "churn_rate": "astratrade_core.revenue.metrics",
+        "net_revenue_retention": "astratrade_core.revenue.metrics",
+        "revenue_metrics": "astratrade_core.revenue.metrics",
+        "PLATFORM_LEDGER": "astratrade_core.revenue.platform_ledger",
+        "PLATFORM_LEDGER_STREAM": "astratrade_core.revenue.platform_ledger",
+        "BookRevenue": "astratrade_core.revenue.platform_ledger",
+        "LedgerCommand": "astratrade_core.revenue.platform_ledger",
+        "RecordTradingFee": "astratrade_core.revenue.platform_ledger",
+        "ADMIRAL": "astratrade_core.revenue.subscriptions",
+        "CAPTAIN": "astratrade_core.revenue.subscriptions",
+        "MAX_TRIAL_DAYS": "astratrade_core.revenue.subscriptions",
+        "NAVIGATOR": "astratrade_core.revenue.subscriptions",
+        "PRESET_PLANS": "astratrade_core.revenue.subscriptions",
+        "BillingCycle": "astratrade_core.revenue.subscriptions",
+        "Cancellation": "astratrade_core.revenue.subscriptions",
+        "Plan": "astratrade_core.revenue.subscriptions",
+        "PlanChange": "astratrade_core.revenue.subscriptions",
+        "Subscription": "astratrade_core.revenue.subscriptions",
+        "cancel": "astratrade_core.revenue.subscriptions",
+        "change_plan": "astratrade_core.revenue.subscriptions",
+        "is_upgrade": "astratrade_core.revenue.subscriptions",
+        "months_after": "astratrade_core.revenue.subscriptions",
+        "renew": "astratrade_core.revenue.subscriptions",
+        "start": "astratrade_core.revenue.subscriptions",
+    }, (
+        "allocation", "billing", "collection", "commands", "daycount", "fees", "ledger",
+        "marketplace", "metrics", "platform_ledger", "subscriptions",
+    ))

@@ -29,6 +29,7 @@ from astratrade_core.testing.inverse import (
     inverse_instruments,
     inverse_positions,
 )
+from astratrade_core.testing.portfolio import fold_amounts, portfolio_event_streams
 from astratrade_core.testing.revenue import (
     allocation_weights,
     fee_schedules,
@@ -99,6 +100,8 @@ from astratrade_core.testing.users import (
 )
 
 __all__ = [
+    "fold_amounts",
+    "portfolio_event_streams",
     "TRICKY_ZONES",
     "activities",
     "any_datetimes",

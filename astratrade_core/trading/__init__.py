@@ -6,86 +6,92 @@ inverse (coin-margined) contracts in ``inverse`` (P&L, fees, harmonic average en
 ``inverse_margin`` (margin, liquidation, sizing in coin).
 """
 
-from astratrade_core.trading.brackets import (
-    GroupActions,
-    GroupKind,
-    GroupState,
-    OrderGroup,
-    validate_group,
-)
-from astratrade_core.trading.fills import (
-    FeeSchedule,
-    Fill,
-    Liquidity,
-    PositionState,
-    apply_fill,
-    apply_funding,
-    funding_payment,
-    position_from_fills,
-)
-from astratrade_core.trading.funding import FundingHistory, FundingSchedule, funding_payments
-from astratrade_core.trading.inverse import (
-    InversePosition,
-    InverseState,
-    apply_inverse_fill,
-    inverse_average_entry_wad,
-    inverse_fee,
-    inverse_fee_wad,
-    inverse_notional_wad,
-    inverse_pnl,
-    inverse_pnl_wad,
-    inverse_state_from_fills,
-    require_inverse,
-)
-from astratrade_core.trading.inverse_margin import (
-    inverse_cross_liquidation_price,
-    inverse_fixed_fractional_size,
-    inverse_initial_margin,
-    inverse_isolated_liquidation_price,
-    inverse_isolated_liquidation_price_wad,
-    inverse_maintenance_margin,
-)
-from astratrade_core.trading.margin import (
-    cross_liquidation_price,
-    equity_at,
-    initial_margin,
-    isolated_liquidation_price,
-    isolated_liquidation_price_wad,
-    maintenance_margin,
-    margin_ratio,
-    round_liquidation_price,
-    round_margin_up,
-)
-from astratrade_core.trading.matching import Market, Step, reducible, step, triggered
-from astratrade_core.trading.orders import (
-    OrderKind,
-    OrderRequest,
-    OrderStatus,
-    PositionMode,
-    PositionSide,
-    Side,
-    TimeInForce,
-    Trailing,
-    WorkingOrder,
-    admit,
-    is_reducing,
-    marketable,
-    validate_order,
-)
-from astratrade_core.trading.pnl import (
-    Position,
-    calculate_pnl,
-    calculate_position_size,
-    pnl_wad,
-    position_size_wad,
-)
-from astratrade_core.trading.sizing import (
-    PositionSize,
-    fixed_fractional_size,
-    kelly_fraction,
-    round_size_down,
-)
-from astratrade_core.trading.stops import StopLevels, stop_levels
+from __future__ import annotations
+
+from astratrade_core.exports import lazy
+
+TYPE_CHECKING = False  # not typing's: importing typing costs time (see exports.py)
+if TYPE_CHECKING:
+    from astratrade_core.trading.brackets import (
+        GroupActions,
+        GroupKind,
+        GroupState,
+        OrderGroup,
+        validate_group,
+    )
+    from astratrade_core.trading.fills import (
+        FeeSchedule,
+        Fill,
+        Liquidity,
+        PositionState,
+        apply_fill,
+        apply_funding,
+        funding_payment,
+        position_from_fills,
+    )
+    from astratrade_core.trading.funding import FundingHistory, FundingSchedule, funding_payments
+    from astratrade_core.trading.inverse import (
+        InversePosition,
+        InverseState,
+        apply_inverse_fill,
+        inverse_average_entry_wad,
+        inverse_fee,
+        inverse_fee_wad,
+        inverse_notional_wad,
+        inverse_pnl,
+        inverse_pnl_wad,
+        inverse_state_from_fills,
+        require_inverse,
+    )
+    from astratrade_core.trading.inverse_margin import (
+        inverse_cross_liquidation_price,
+        inverse_fixed_fractional_size,
+        inverse_initial_margin,
+        inverse_isolated_liquidation_price,
+        inverse_isolated_liquidation_price_wad,
+        inverse_maintenance_margin,
+    )
+    from astratrade_core.trading.margin import (
+        cross_liquidation_price,
+        equity_at,
+        initial_margin,
+        isolated_liquidation_price,
+        isolated_liquidation_price_wad,
+        maintenance_margin,
+        margin_ratio,
+        round_liquidation_price,
+        round_margin_up,
+    )
+    from astratrade_core.trading.matching import Market, Step, reducible, step, triggered
+    from astratrade_core.trading.orders import (
+        OrderKind,
+        OrderRequest,
+        OrderStatus,
+        PositionMode,
+        PositionSide,
+        Side,
+        TimeInForce,
+        Trailing,
+        WorkingOrder,
+        admit,
+        is_reducing,
+        marketable,
+        validate_order,
+    )
+    from astratrade_core.trading.pnl import (
+        Position,
+        calculate_pnl,
+        calculate_position_size,
+        pnl_wad,
+        position_size_wad,
+    )
+    from astratrade_core.trading.sizing import (
+        PositionSize,
+        fixed_fractional_size,
+        kelly_fraction,
+        round_size_down,
+    )
+    from astratrade_core.trading.stops import StopLevels, stop_levels
 
 __all__ = [
     "FeeSchedule",
@@ -160,3 +166,81 @@ __all__ = [
     "validate_group",
     "validate_order",
 ]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy(__name__, {
+        "GroupActions": "astratrade_core.trading.brackets",
+        "GroupKind": "astratrade_core.trading.brackets",
+        "GroupState": "astratrade_core.trading.brackets",
+        "OrderGroup": "astratrade_core.trading.brackets",
+        "validate_group": "astratrade_core.trading.brackets",
+        "FeeSchedule": "astratrade_core.trading.fills",
+        "Fill": "astratrade_core.trading.fills",
+        "Liquidity": "astratrade_core.trading.fills",
+        "PositionState": "astratrade_core.trading.fills",
+        "apply_fill": "astratrade_core.trading.fills",
+        "apply_funding": "astratrade_core.trading.fills",
+        "funding_payment": "astratrade_core.trading.fills",
+        "position_from_fills": "astratrade_core.trading.fills",
+        "FundingHistory": "astratrade_core.trading.funding",
+        "FundingSchedule": "astratrade_core.trading.funding",
+        "funding_payments": "astratrade_core.trading.funding",
+        "InversePosition": "astratrade_core.trading.inverse",
+        "InverseState": "astratrade_core.trading.inverse",
+        "apply_inverse_fill": "astratrade_core.trading.inverse",
+        "inverse_average_entry_wad": "astratrade_core.trading.inverse",
+        "inverse_fee": "astratrade_core.trading.inverse",
+        "inverse_fee_wad": "astratrade_core.trading.inverse",
+        "inverse_notional_wad": "astratrade_core.trading.inverse",
+        "inverse_pnl": "astratrade_core.trading.inverse",
+        "inverse_pnl_wad": "astratrade_core.trading.inverse",
+        "inverse_state_from_fills": "astratrade_core.trading.inverse",
+        "require_inverse": "astratrade_core.trading.inverse",
+        "inverse_cross_liquidation_price": "astratrade_core.trading.inverse_margin",
+        "inverse_fixed_fractional_size": "astratrade_core.trading.inverse_margin",
+        "inverse_initial_margin": "astratrade_core.trading.inverse_margin",
+        "inverse_isolated_liquidation_price": "astratrade_core.trading.inverse_margin",
+        "inverse_isolated_liquidation_price_wad": "astratrade_core.trading.inverse_margin",
+        "inverse_maintenance_margin": "astratrade_core.trading.inverse_margin",
+        "cross_liquidation_price": "astratrade_core.trading.margin",
+        "equity_at": "astratrade_core.trading.margin",
+        "initial_margin": "astratrade_core.trading.margin",
+        "isolated_liquidation_price": "astratrade_core.trading.margin",
+        "isolated_liquidation_price_wad": "astratrade_core.trading.margin",
+        "maintenance_margin": "astratrade_core.trading.margin",
+        "margin_ratio": "astratrade_core.trading.margin",
+        "round_liquidation_price": "astratrade_core.trading.margin",
+        "round_margin_up": "astratrade_core.trading.margin",
+        "Market": "astratrade_core.trading.matching",
+        "Step": "astratrade_core.trading.matching",
+        "reducible": "astratrade_core.trading.matching",
+        "step": "astratrade_core.trading.matching",
+        "triggered": "astratrade_core.trading.matching",
+        "OrderKind": "astratrade_core.trading.orders",
+        "OrderRequest": "astratrade_core.trading.orders",
+        "OrderStatus": "astratrade_core.trading.orders",
+        "PositionMode": "astratrade_core.trading.orders",
+        "PositionSide": "astratrade_core.trading.orders",
+        "Side": "astratrade_core.trading.orders",
+        "TimeInForce": "astratrade_core.trading.orders",
+        "Trailing": "astratrade_core.trading.orders",
+        "WorkingOrder": "astratrade_core.trading.orders",
+        "admit": "astratrade_core.trading.orders",
+        "is_reducing": "astratrade_core.trading.orders",
+        "marketable": "astratrade_core.trading.orders",
+        "validate_order": "astratrade_core.trading.orders",
+        "Position": "astratrade_core.trading.pnl",
+        "calculate_pnl": "astratrade_core.trading.pnl",
+        "calculate_position_size": "astratrade_core.trading.pnl",
+        "pnl_wad": "astratrade_core.trading.pnl",
+        "position_size_wad": "astratrade_core.trading.pnl",
+        "PositionSize": "astratrade_core.trading.sizing",
+        "fixed_fractional_size": "astratrade_core.trading.sizing",
+        "kelly_fraction": "astratrade_core.trading.sizing",
+        "round_size_down": "astratrade_core.trading.sizing",
+        "StopLevels": "astratrade_core.trading.stops",
+        "stop_levels": "astratrade_core.trading.stops",
+    }, (
+        "brackets", "fills", "funding", "inverse", "inverse_margin", "margin", "matching",
+        "orders", "pnl", "sizing", "stops",
+    ))

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 
 from astratrade_core.testing import hostile_contexts
-from astratrade_shell.cli.calculators import allocate, liquidation, pnl, size
+from astratrade_shell.cli.calculators import liquidation, pnl, size
+from astratrade_shell.cli.community import allocate
 from astratrade_shell.starknet.clients import FixedPointMathClient
 from astratrade_shell.starknet.local import LocalBackend
 from astratrade_shell.starknet.onchain import onchain_columns
