@@ -56,11 +56,15 @@ services-stop:
 services-purge:
 	scripts/services.sh purge
 
+# One pytest process per core (tests of one file stay in one process: their module fixtures,
+# such as deployed contracts, are built once); PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
+
 pytest: $(STAMP) $(CONTRACTS_STAMP)
 	@if scripts/services.sh status; then :; else \
 	    scripts/services.sh start || exit 1; trap 'scripts/services.sh stop' EXIT; fi; \
 	set -a; eval "$$(scripts/services.sh env)"; set +a; \
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 # The full verification tier (proofs/): Z3 proofs, CrossHair contracts, Hypothesis at ci depth,
 # every mutant; prints the table, writes proofs/report.json, fails over its 15-minute budget.
