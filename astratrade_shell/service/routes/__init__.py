@@ -7,6 +7,7 @@ from astratrade_shell.service.routes import (
     game,
     operations,
     social,
+    stream,
     trading,
     users,
 )
@@ -15,4 +16,4 @@ __all__ = ["ROUTERS"]
 
 #: Every router, in the order the OpenAPI document lists them.
 ROUTERS = (operations.router, users.router, trading.router, social.router, commerce.router,
-           game.router, calculators.router)
+           game.router, calculators.router, stream.router)
