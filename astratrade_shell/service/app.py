@@ -30,7 +30,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from astratrade_core.errors import DomainError
-from astratrade_shell.service.auth import RateLimiter
+from astratrade_shell.service.auth import Limiter, RateLimiter
 from astratrade_shell.service.logs import REQUEST_ID
 from astratrade_shell.service.metrics import Metrics
 from astratrade_shell.service.platform import Platform
@@ -41,6 +41,7 @@ from astratrade_shell.service.problems import (
     problem_body,
     problem_response,
 )
+from astratrade_shell.service.ratelimit import SharedRateLimiter
 from astratrade_shell.service.realtime import Hub, RedisNotifications
 from astratrade_shell.service.routes import ROUTERS
 from astratrade_shell.service.routes.stream import describe
@@ -167,6 +168,15 @@ def _notifications(platform: Platform, hub: Hub) -> Iterator[None]:
         notifications.stop()
 
 
+def _limiter(platform: Platform) -> Limiter:
+    """Per-key rate limits: shared through Redis when the Redis bus is configured."""
+    config = platform.config
+    if platform.redis is not None:
+        return SharedRateLimiter(platform.redis, config.redis_prefix, config.rate_per_second,
+                                 config.burst)
+    return RateLimiter(config.rate_per_second, config.burst)
+
+
 def _hub(platform: Platform) -> Hub:
     """The real-time hub, fed by the bus when embedded (scale-out: :func:`_notifications`)."""
     hub = Hub(capacity=platform.config.ws_queue)
@@ -197,7 +207,7 @@ def create_app(platform: Platform, *, close_on_shutdown: bool = True) -> FastAPI
     metrics = Metrics(lambda: (platform.lag(), platform.views.checkpoints()))
     app.state.platform = platform
     app.state.metrics = metrics
-    app.state.limiter = RateLimiter(config.rate_per_second, config.burst)
+    app.state.limiter = _limiter(platform)
     platform.bus.subscribe(lambda _record: metrics.events.inc())
     app.state.hub = hub = _hub(platform)
     for router in ROUTERS:
