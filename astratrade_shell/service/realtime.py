@@ -73,7 +73,8 @@ _LEDGER: Final = frozenset({"TradingFeeCollected", "RevenueBooked"})
 _SUBSCRIPTIONS: Final = frozenset({"SubscriptionStarted", "SubscriptionChanged",
                                    "SubscriptionCancelled"})
 _FIXED: Final = ("leaderboard", "battles", "revenue")
-_ACCOUNT: Final = re.compile(r"[a-z0-9][a-z0-9_]{0,31}(\.[a-z0-9][a-z0-9_-]{0,31})?")
+#: A user's account ids, and the demo's simulated ``trader-NN`` (as the dashboard reads them).
+_ACCOUNT: Final = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}(\.[a-z0-9][a-z0-9_-]{0,31})?")
 
 
 @attrs.frozen

@@ -11,7 +11,6 @@ import json
 import os
 import socket
 import struct
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.websockets import WebSocketDisconnect
 
 from astratrade_core.events import encode
@@ -28,8 +26,13 @@ from astratrade_shell.service.app import create_app
 from astratrade_shell.service.platform import open_platform
 from astratrade_shell.service.realtime import SLOW_CONSUMER, Channel, Hub, parse_channel
 from astratrade_shell.store.records import StoredEvent
-from tests.shell.service.support import Service, bootstrap, config_for, running
-from tests.shell.service.test_docs import _free_port
+from tests.shell.service.support import (
+    Service,
+    bootstrap,
+    config_for,
+    running,
+    uvicorn_serving,
+)
 
 
 def _xp(position: int, user: str = "ann", amount: int = 5) -> StoredEvent:
@@ -221,20 +224,8 @@ def served(tmp_path: Path) -> Iterator[tuple[int, Any, str]]:
     store = tmp_path / "events.db"
     admin = bootstrap(store)
     app = create_app(open_platform(config_for(store, ws_queue=8)).unwrap())
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                           lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
+    with uvicorn_serving(app) as port:
         yield port, app, admin
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def test_a_client_that_does_not_read_is_dropped(served: tuple[int, Any, str]) -> None:
