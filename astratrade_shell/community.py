@@ -65,7 +65,7 @@ from astratrade_core.gamification import (
 )
 from astratrade_core.gamification.periods import Period, PeriodKind
 from astratrade_core.instrument import Instrument
-from astratrade_core.money import BTC, ETH, USD, Money
+from astratrade_core.money import USD, Money
 from astratrade_core.numeric import CONTEXT, ONE
 from astratrade_core.policies import (
     REVENUE_POLICIES,
@@ -98,7 +98,6 @@ from astratrade_core.revenue import (
 from astratrade_core.revenue.marketplace import MarketplaceTerms, MintPricing
 from astratrade_core.revenue.platform_ledger import PLATFORM_LEDGER
 from astratrade_core.revenue.subscriptions import PRESET_PLANS, BillingCycle
-from astratrade_core.risk.limits import RiskPolicy
 from astratrade_core.social import (
     BATTLE,
     CLAN,
@@ -113,7 +112,6 @@ from astratrade_core.social import (
     clan_ratings,
 )
 from astratrade_core.trading import (
-    FeeSchedule,
     Liquidity,
     PositionState,
     fixed_fractional_size,
@@ -130,6 +128,7 @@ from astratrade_shell.exchanges import (
     RandomWalk,
     Side,
 )
+from astratrade_shell.markets import FEES, LIQUIDATION_FEES, MARKETS, POLICY, SLIPPAGE
 from astratrade_shell.projections import decode_record
 from astratrade_shell.snapshots import PORTFOLIO_SNAPSHOTS, Snapshotting
 from astratrade_shell.store.port import EventStore
@@ -160,21 +159,6 @@ SNAPSHOTS = {PORTFOLIO.name: Snapshotting(PORTFOLIO_SNAPSHOTS, every=50)}
 AGGREGATES: Final[tuple[Aggregate[Any, Any], ...]] = (
     PORTFOLIO, PLAYER, SEASON, CLAN, BATTLE, SUBSCRIPTION, COLLECTION, PLATFORM_LEDGER)
 
-#: The platform's pre-trade limits (amounts in USD): 10x gross, 8x in any one market.
-POLICY = RiskPolicy.of(max_leverage="10", max_position_notional="150000",
-                       max_concentration="8", max_open_positions=2,
-                       max_trades_per_window=6, daily_loss_limit="500").unwrap()
-
-#: Tradable markets: instrument and opening price.
-MARKETS: dict[str, tuple[Instrument, Decimal]] = {
-    "BTCUSD": (Instrument.of("BTCUSD", BTC, USD, tick_size="0.1", lot_size="0.001",
-                             min_notional="10", max_leverage="50").unwrap(), Decimal("60000")),
-    "ETHUSD": (Instrument.of("ETHUSD", ETH, USD, tick_size="0.01", lot_size="0.01",
-                             min_notional="10", max_leverage="50").unwrap(), Decimal("3000")),
-}
-FEES = FeeSchedule(Decimal("0.0002"), Decimal("0.0005"))
-LIQUIDATION_FEES = FeeSchedule(Decimal("0.005"), Decimal("0.005"))
-SLIPPAGE = Decimal("0.0005")
 #: Traders size on this share of their margin budget (twice the slippage kept back), so the
 #: venue's slippage and its rounding to the tick never push a fill over a limit the sizing
 #: respected.
