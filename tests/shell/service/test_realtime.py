@@ -257,3 +257,41 @@ def test_a_client_that_does_not_read_is_dropped(served: tuple[int, Any, str]) ->
 def test_config_bounds_the_queue(tmp_path: Path) -> None:
     with running(tmp_path / "e.db", ws_queue=2) as service:
         assert service.client.app.state.hub.capacity == 2  # type: ignore[attr-defined]
+
+
+# --- the channels' authorization matrix --------------------------------------------------
+
+_EVERYONE = frozenset({"owner", "readonly", "other", "operator", "admin"})
+#: channel -> who may subscribe (everyone else is closed with 4403).
+CHANNELS = {"leaderboard": _EVERYONE, "battles": _EVERYONE,
+            "account:ann": frozenset({"owner", "readonly", "operator", "admin"}),
+            "account:ann.savings": frozenset({"owner", "readonly", "operator", "admin"}),
+            "revenue": frozenset({"operator", "admin"})}
+
+
+@pytest.fixture(scope="module")
+def callers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, dict[str, str]]]:
+    store = tmp_path_factory.mktemp("channels") / "events.db"
+    with running(store, burst=1_000_000, rate_per_second=1_000_000.0) as service:
+        keys = {"owner": service.user("ann"), "other": service.user("bob"),
+                "operator": service.user("olga", "operator"), "admin": service.admin_key}
+        keys["readonly"] = service.call("POST", "/v1/users/ann/keys", keys["owner"],
+                                        json={"scopes": ["read"]}).json()["key"]
+        yield service, keys
+
+
+@pytest.mark.parametrize("channel", sorted(CHANNELS))
+@pytest.mark.parametrize("who", sorted(_EVERYONE))
+def test_only_the_allowed_callers_subscribe(callers: tuple[Service, dict[str, str]],
+                                            channel: str, who: str) -> None:
+    service, keys = callers
+    with service.client.websocket_connect(
+            f"/v1/stream?channels={channel}",
+            headers={"Authorization": f"Bearer {keys[who]}"}) as ws:
+        if who in CHANNELS[channel]:
+            assert json.loads(ws.receive_text())["type"] == "live"
+            return
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_text()
+    assert closed.value.code == 4403
+    assert closed.value.reason.startswith("access.")
