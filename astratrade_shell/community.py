@@ -112,20 +112,12 @@ from astratrade_core.social import (
 )
 from astratrade_shell.app import Application, SequentialIds, SimulatedClock
 from astratrade_shell.bus.port import EventBus
-from astratrade_shell.desk import (
-    FEES,
-    LIQUIDATION_FEES,
-    MARKETS,
-    POLICY,
-    SLIPPAGE,
-    Desk,
-    closed_positions,
-    net_pnl,
-)
+from astratrade_shell.desk import Desk, closed_positions, net_pnl
 from astratrade_shell.exchanges import (
     MarketData,
     RandomWalk,
 )
+from astratrade_shell.markets import FEES, LIQUIDATION_FEES, MARKETS, POLICY, SLIPPAGE
 from astratrade_shell.snapshots import PORTFOLIO_SNAPSHOTS, Snapshotting
 from astratrade_shell.store.port import EventStore
 from astratrade_shell.traders import (

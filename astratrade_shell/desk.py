@@ -25,8 +25,7 @@ from returns.result import Failure
 
 from astratrade_core.aggregate import Aggregate
 from astratrade_core.events.trading import PositionClosed
-from astratrade_core.instrument import Instrument
-from astratrade_core.money import BTC, ETH, USD
+from astratrade_core.money import USD
 from astratrade_core.numeric import CONTEXT, Rounding, quantize
 from astratrade_core.portfolio import (
     PORTFOLIO,
@@ -38,9 +37,7 @@ from astratrade_core.portfolio import (
     Withdraw,
     decide,
 )
-from astratrade_core.risk.limits import RiskPolicy
 from astratrade_core.trading import (
-    FeeSchedule,
     Fill,
     Liquidity,
     PositionState,
@@ -59,6 +56,7 @@ from astratrade_shell.exchanges import (
     Side,
     funding_commands,
 )
+from astratrade_shell.markets import FEES, LIQUIDATION_FEES, MARKETS, POLICY, SLIPPAGE
 from astratrade_shell.projections import decode_record
 from astratrade_shell.store.records import StoredEvent
 from astratrade_shell.traders import (
@@ -72,28 +70,13 @@ from astratrade_shell.traders import (
     sizing_leverage,
 )
 
-__all__ = ["FEES", "LIQUIDATION_FEES", "MARKETS", "POLICY", "SLIPPAGE", "Desk",
-           "closed_positions", "net_pnl"]
+__all__ = ["Desk", "closed_positions", "net_pnl"]
 
 S = TypeVar("S")
 #: An open trade's key: the account and the leg (``BOTH`` in one-way mode).
 _Key = tuple[str, PositionSide]
 
-#: The platform's pre-trade limits (amounts in USD): 10x gross, 8x in any one market.
-POLICY = RiskPolicy.of(max_leverage="10", max_position_notional="150000",
-                       max_concentration="8", max_open_positions=2,
-                       max_trades_per_window=6, daily_loss_limit="500").unwrap()
 
-#: Tradable markets: instrument and opening price.
-MARKETS: dict[str, tuple[Instrument, Decimal]] = {
-    "BTCUSD": (Instrument.of("BTCUSD", BTC, USD, tick_size="0.1", lot_size="0.001",
-                             min_notional="10", max_leverage="50").unwrap(), Decimal("60000")),
-    "ETHUSD": (Instrument.of("ETHUSD", ETH, USD, tick_size="0.01", lot_size="0.01",
-                             min_notional="10", max_leverage="50").unwrap(), Decimal("3000")),
-}
-FEES = FeeSchedule(Decimal("0.0002"), Decimal("0.0005"))
-LIQUIDATION_FEES = FeeSchedule(Decimal("0.005"), Decimal("0.005"))
-SLIPPAGE = Decimal("0.0005")
 def closed_positions(records: Sequence[StoredEvent],
                      app: Application) -> Iterator[PositionClosed]:
     """The ``PositionClosed`` events among ``records``."""

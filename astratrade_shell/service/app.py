@@ -17,7 +17,7 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any, Final
 
 from fastapi import Depends, FastAPI, Request
@@ -26,10 +26,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from astratrade_core.errors import DomainError
-from astratrade_shell.service.auth import RateLimiter
+from astratrade_shell.service.auth import Limiter, RateLimiter
 from astratrade_shell.service.logs import REQUEST_ID
 from astratrade_shell.service.metrics import Metrics
 from astratrade_shell.service.platform import Platform
@@ -40,7 +41,10 @@ from astratrade_shell.service.problems import (
     problem_body,
     problem_response,
 )
+from astratrade_shell.service.ratelimit import SharedRateLimiter
+from astratrade_shell.service.realtime import Hub, RedisNotifications
 from astratrade_shell.service.routes import ROUTERS
+from astratrade_shell.service.routes.stream import describe
 
 __all__ = ["create_app"]
 
@@ -116,6 +120,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 responses.setdefault(code, {
                     "description": "Problem details (RFC 9457)",
                     "content": {PROBLEM_MEDIA_TYPE: {"schema": ref}}})
+    schema["x-websocket"] = describe()
     app.openapi_schema = schema
     return schema
 
@@ -127,8 +132,11 @@ def _query_names(dependant: Any) -> Iterator[str]:
         yield from _query_names(sub)
 
 
-def _declared_query(request: Request) -> None:
-    """Refuse query parameters the route does not declare (a typo is an error, not a no-op)."""
+def _declared_query(request: HTTPConnection) -> None:
+    """Refuse query parameters the route does not declare (a typo is an error, not a no-op;
+    the WebSocket route checks its own)."""
+    if request.scope["type"] != "http":
+        return
     dependant = getattr(request.scope.get("route"), "dependant", None)
     if dependant is None or not request.query_params:
         return
@@ -140,6 +148,44 @@ def _declared_query(request: Request) -> None:
             f"{', '.join(u[:40] for u in unknown[:5])}"))
 
 
+@contextmanager
+def _notifications(platform: Platform, hub: Hub) -> Iterator[None]:
+    """Scale-out: while serving, a thread feeds ``hub`` from the Redis bus's notifications."""
+    if platform.redis is None or platform.config.redis is None:
+        yield
+        return
+    import redis  # noqa: PLC0415 - the redis extra, only for scale-out
+
+    from astratrade_shell.bus.redis_streams import all_domains, stream_key  # noqa: PLC0415
+
+    keys = [stream_key(platform.config.redis_prefix, d) for d in all_domains()]
+    notifications = RedisNotifications(hub, redis.Redis.from_url(platform.config.redis), keys,
+                                       platform.store, platform.writing)
+    notifications.start()
+    try:
+        yield
+    finally:
+        notifications.stop()
+
+
+def _limiter(platform: Platform) -> Limiter:
+    """Per-key rate limits: shared through Redis when the Redis bus is configured."""
+    config = platform.config
+    if platform.redis is not None:
+        return SharedRateLimiter(platform.redis, config.redis_prefix, config.rate_per_second,
+                                 config.burst)
+    return RateLimiter(config.rate_per_second, config.burst)
+
+
+def _hub(platform: Platform) -> Hub:
+    """The real-time hub, fed by the bus when embedded (scale-out: :func:`_notifications`)."""
+    hub = Hub(capacity=platform.config.ws_queue)
+    hub.position = platform.store.last_position()
+    if platform.redis is None:
+        platform.bus.subscribe(hub.publish)
+    return hub
+
+
 def create_app(platform: Platform, *, close_on_shutdown: bool = True) -> FastAPI:
     """The ASGI application serving ``platform``; with ``close_on_shutdown`` the platform is
     closed when the server shuts down (after the requests in flight)."""
@@ -147,7 +193,8 @@ def create_app(platform: Platform, *, close_on_shutdown: bool = True) -> FastAPI
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         _log.info("serving")
-        yield
+        with _notifications(platform, hub):
+            yield
         if close_on_shutdown:
             platform.close()
         _log.info("shutdown complete")
@@ -160,8 +207,9 @@ def create_app(platform: Platform, *, close_on_shutdown: bool = True) -> FastAPI
     metrics = Metrics(lambda: (platform.lag(), platform.views.checkpoints()))
     app.state.platform = platform
     app.state.metrics = metrics
-    app.state.limiter = RateLimiter(config.rate_per_second, config.burst)
+    app.state.limiter = _limiter(platform)
     platform.bus.subscribe(lambda _record: metrics.events.inc())
+    app.state.hub = hub = _hub(platform)
     for router in ROUTERS:
         app.include_router(router)
 

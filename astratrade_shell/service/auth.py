@@ -18,8 +18,8 @@ Each failure increments ``astratrade_auth_failures_total{reason}`` and logs one 
 reason and the key id (public) -- never the key.  Authorization (what the principal may do)
 is the core's :func:`~astratrade_core.users.authorize`, applied by each route.
 
-Limits are per process: with ``k`` API processes a key may reach ``k`` times its rate (a shared
-limiter in Redis is planned with the real-time work).
+Embedded, limits are per process; with the Redis bus configured they are shared by every
+API process (:mod:`~astratrade_shell.service.ratelimit`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from typing import Final
+from typing import Final, Protocol
 
 from astratrade_core.errors import DomainError
 from astratrade_core.users import USER, Principal, UserState, user_stream
@@ -39,7 +39,7 @@ from astratrade_shell.service.metrics import Metrics
 from astratrade_shell.service.platform import Platform
 from astratrade_shell.service.problems import ProblemError
 
-__all__ = ["Authenticated", "RateLimiter", "authenticate"]
+__all__ = ["Authenticated", "Limiter", "RateLimiter", "authenticate"]
 
 _log = logging.getLogger("astratrade.service.auth")
 _CHALLENGE: Final = {"WWW-Authenticate": 'Bearer realm="astratrade"'}
@@ -74,6 +74,14 @@ class RateLimiter:
             return (1.0 - tokens) / self.rate
 
 
+class Limiter(Protocol):
+    """``take(key)``: None when allowed, else the seconds until a token is there."""
+
+    def take(self, key: str) -> float | None:
+        """Spend one token of ``key``'s bucket, or say how long to wait."""
+        ...
+
+
 class Authenticated:
     """Who a request is from, and their user stream's state when authenticated."""
 
@@ -91,7 +99,7 @@ def _refuse(metrics: Metrics, reason: str, message: str,
                         headers=_CHALLENGE)
 
 
-def authenticate(platform: Platform, limiter: RateLimiter, metrics: Metrics,
+def authenticate(platform: Platform, limiter: Limiter, metrics: Metrics,
                  authorization: str | None) -> Authenticated:
     """The principal behind an ``Authorization`` header (raises a 401 or 429 problem)."""
     if not authorization:

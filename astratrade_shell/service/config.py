@@ -18,6 +18,7 @@ feed read models    ``feed``               ``ASTRATRADE_FEED``                  
 rate per key        ``rate_per_second``    ``ASTRATRADE_RATE_PER_SECOND``       ``20``
 burst per key       ``burst``              ``ASTRATRADE_BURST``                 ``40``
 body limit          ``max_body_bytes``     ``ASTRATRADE_MAX_BODY_BYTES``        ``65536``
+push queue          ``ws_queue``           ``ASTRATRADE_WS_QUEUE``              ``1024``
 CORS origins        ``cors_origins``       ``ASTRATRADE_CORS_ORIGINS`` (comma)  (none: closed)
 key hashing cost    ``scrypt_n``           ``ASTRATRADE_SCRYPT_N``              ``32768``
 log level           ``log_level``          ``ASTRATRADE_LOG_LEVEL``             ``info``
@@ -67,6 +68,7 @@ class ServiceConfig:
     rate_per_second: float = 20.0
     burst: int = 40
     max_body_bytes: int = 65_536
+    ws_queue: int = 1024
     cors_origins: tuple[str, ...] = ()
     scrypt_n: int = 32_768
     log_level: str = "info"
@@ -83,6 +85,7 @@ _ENV: Final = {
     "redis_prefix": "ASTRATRADE_REDIS_PREFIX", "feed": "ASTRATRADE_FEED",
     "rate_per_second": "ASTRATRADE_RATE_PER_SECOND", "burst": "ASTRATRADE_BURST",
     "max_body_bytes": "ASTRATRADE_MAX_BODY_BYTES", "cors_origins": "ASTRATRADE_CORS_ORIGINS",
+    "ws_queue": "ASTRATRADE_WS_QUEUE",
     "scrypt_n": "ASTRATRADE_SCRYPT_N", "log_level": "ASTRATRADE_LOG_LEVEL",
 }
 _LEVELS: Final = ("critical", "error", "warning", "info", "debug")
@@ -90,12 +93,12 @@ _LEVELS: Final = ("critical", "error", "warning", "info", "debug")
 
 def _coerce(name: str, value: Any) -> Any:
     """A setting's value from TOML or text, typed as :class:`ServiceConfig` declares it."""
-    if name in ("port", "burst", "max_body_bytes", "scrypt_n"):
+    if name in ("port", "burst", "max_body_bytes", "scrypt_n", "ws_queue"):
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise ValueError("an integer")
         number = int(value)
         bounds = {"port": (1, 65_535), "burst": (1, 10**6), "max_body_bytes": (256, 10**8),
-                  "scrypt_n": (2, 2**20)}[name]
+                  "scrypt_n": (2, 2**20), "ws_queue": (1, 10**6)}[name]
         if not bounds[0] <= number <= bounds[1] or (
                 name == "scrypt_n" and number & (number - 1)):
             raise ValueError(f"within {bounds[0]}..{bounds[1]}"

@@ -27,7 +27,7 @@ from astratrade_core.users import Principal, Scope, authorize
 from astratrade_shell.app import Executed
 from astratrade_shell.projections import decode_record
 from astratrade_shell.readmodels.views import payload
-from astratrade_shell.service.auth import Authenticated, RateLimiter, authenticate
+from astratrade_shell.service.auth import Authenticated, authenticate
 from astratrade_shell.service.metrics import Metrics
 from astratrade_shell.service.platform import Platform
 from astratrade_shell.service.problems import ProblemError
@@ -56,7 +56,7 @@ def caller(request: Request,
            authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
            ) -> Authenticated:
     """The authenticated caller (a FastAPI dependency; 401/429 problems otherwise)."""
-    limiter: RateLimiter = request.app.state.limiter
+    limiter = request.app.state.limiter
     metrics: Metrics = request.app.state.metrics
     return authenticate(platform_of(request), limiter, metrics, authorization)
 

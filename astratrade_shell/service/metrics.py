@@ -12,17 +12,19 @@ metric                                      type       labels
 ``astratrade_readmodel_lag_events``         gauge      ``model``: stored events the read model
                                                        has yet to apply (worker lag)
 ``astratrade_readmodel_position``           gauge      ``model``: its checkpoint
+``astratrade_websocket_clients``            gauge      (WebSocket subscribers connected now)
+``astratrade_websocket_messages_total``     counter    (messages pushed to subscribers)
+``astratrade_websocket_dropped_total``      counter    (subscribers dropped as too slow)
 ==========================================  =========  ======================================
 
 Each app has its own registry, so several apps in one process (tests) count separately.
-WebSocket client gauges arrive with the WebSocket channels.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -68,6 +70,14 @@ class Metrics:
         self.events = Counter("astratrade_events_published_total",
                               "Events this process appended and published",
                               registry=self.registry)
+        self.ws_clients = Gauge("astratrade_websocket_clients",
+                                "WebSocket subscribers connected", registry=self.registry)
+        self.ws_messages = Counter("astratrade_websocket_messages",
+                                   "Messages pushed to WebSocket subscribers",
+                                   registry=self.registry)
+        self.ws_dropped = Counter("astratrade_websocket_dropped",
+                                  "WebSocket subscribers dropped as too slow",
+                                  registry=self.registry)
         self.registry.register(_Lag(lag))
 
     def exposition(self) -> bytes:

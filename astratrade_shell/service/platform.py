@@ -34,8 +34,8 @@ from astratrade_core.users import USER
 from astratrade_shell.app import Application, system_clock, uuid_ids
 from astratrade_shell.bus import InProcessBus
 from astratrade_shell.bus.port import EventBus
-from astratrade_shell.community import FEES, MARKETS, POLICY, SLIPPAGE
 from astratrade_shell.exchanges.paper import PaperExchange
+from astratrade_shell.markets import FEES, MARKETS, POLICY, SLIPPAGE
 from astratrade_shell.readmodels.database import ViewDatabase, open_view_database
 from astratrade_shell.readmodels.feed import ViewFeed, replay_into
 from astratrade_shell.readmodels.views import READ_MODELS

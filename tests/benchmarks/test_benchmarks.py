@@ -21,7 +21,7 @@ NAMES = available()
 
 
 def test_every_module_is_listed() -> None:
-    assert {"bus", "codec", "leaderboard", "replay", "revenue", "risk", "store",
+    assert {"bus", "codec", "leaderboard", "replay", "revenue", "risk", "service", "store",
             "trading"} <= set(NAMES)
 
 

@@ -4,9 +4,11 @@
 from astratrade_shell.service.routes import (
     calculators,
     commerce,
+    dashboard,
     game,
     operations,
     social,
+    stream,
     trading,
     users,
 )
@@ -15,4 +17,5 @@ __all__ = ["ROUTERS"]
 
 #: Every router, in the order the OpenAPI document lists them.
 ROUTERS = (operations.router, users.router, trading.router, social.router, commerce.router,
-           game.router, calculators.router)
+           game.router, calculators.router, stream.router,
+           dashboard.router)

@@ -75,6 +75,34 @@ def config_for(store: Path, **settings: Any) -> ServiceConfig:
 
 
 @contextmanager
+def uvicorn_serving(app: Any) -> Iterator[int]:
+    """``app`` on a real uvicorn on a free loopback port (in a thread); the port."""
+    import socket  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    import uvicorn  # noqa: PLC0415
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
+                                           lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextmanager
 def running(store: Path, **settings: Any) -> Iterator[Service]:
     """A bootstrapped service on ``store`` (closed afterwards)."""
     admin = bootstrap(store)

@@ -101,6 +101,8 @@ MATRIX: dict[tuple[str, str], tuple[str, Any, frozenset[str]]] = {
     ("GET", "/v1/leaderboards/{board}/users/{user_id}"): (
         "/v1/leaderboards/xp-all-time/users/ann", None, EVERYONE),
     ("GET", "/v1/revenue"): ("/v1/revenue?on=2026-01-01", None, PLATFORM_READERS),
+    ("GET", "/v1/dashboard/accounts/{account_id}"): ("/v1/dashboard/accounts/ann", None,
+                                                     READERS_OF_ANN),
     **{("POST", f"/v1/calculators/{name}"): (f"/v1/calculators/{name}", {}, EVERYONE)
        for name in ("pnl", "size", "liquidation", "level", "allocate")},
 }
