@@ -41,6 +41,7 @@ from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
 from astratrade_core.events.gamification import StreakExtended, StreakReset
+from astratrade_core.gamification.periods import check_instant
 
 __all__ = [
     "Streak",
@@ -126,9 +127,10 @@ def grant_freezes(streak: Streak, count: int) -> Result[Streak, DomainError]:
     >>> grant_freezes(Streak(user_id="u"), 2).unwrap().freezes
     2
     """
-    if count <= 0:
-        return Failure(DomainError.invalid("gamification.freezes", "grant at least one freeze",
-                                      count=count))
+    if type(count) is not int or count <= 0:
+        return Failure(DomainError.invalid("gamification.freezes",
+                                           "grant a whole number (at least one) of freezes",
+                                           count=count))
     return Success(attrs.evolve(streak, freezes=streak.freezes + count))
 
 
@@ -147,9 +149,9 @@ def record_activity(streak: Streak, at: datetime, zone: tzinfo,
     >>> u.streak.length, u.streak.freezes, u.events[0].freezes_used
     (5, 0, 1)
     """
-    if at.tzinfo is None or at.utcoffset() is None:
-        return Failure(DomainError.invalid("gamification.naive_time",
-                                      "activity time must be timezone-aware"))
+    problem = check_instant(at, "activity time")
+    if problem is not None:
+        return Failure(problem)
     if policy.grace_days < 0:
         return Failure(DomainError.invalid("gamification.grace_days", "grace days must be >= 0",
                                       grace_days=policy.grace_days))
@@ -206,9 +208,17 @@ def replay_streak(user_id: str, instants: Iterable[datetime], zone: tzinfo,
     >>> s = replay_streak("u", days, ZoneInfo("UTC")).unwrap()
     >>> s.length, s.longest
     (2, 3)
+
+    Every instant is checked (:func:`~.periods.check_instant`) before they are sorted.
     """
+    found = tuple(instants)
+    problem = next((p for p in map(check_instant, found) if p is not None), None) or (
+        None if type(freezes) is int and freezes >= 0 else DomainError.invalid(
+            "gamification.freezes", "freezes must be a whole number >= 0", count=freezes))
+    if problem is not None:
+        return Failure(problem)
     streak = Streak(user_id=user_id, freezes=freezes)
-    for at in sorted(instants):
+    for at in sorted(found):
         match record_activity(streak, at, zone, policy, source_id="replay"):
             case Success(update):
                 streak = update.streak

@@ -4,7 +4,7 @@ line, grace days and freezes."""
 from __future__ import annotations
 
 import decimal
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from hypothesis import given
@@ -164,3 +164,22 @@ def test_streak_queries_ignore_the_callers_context(ctx: decimal.Context, zone: t
     expected = run()
     with decimal.localcontext(ctx):
         assert run() == expected
+
+
+def test_hostile_counts_and_instants_are_refused() -> None:
+    # Totality (tests/test_totality.py): grant_freezes(s, 0.1) stored a float, an activity at
+    # datetime.max raised OverflowError, and a history mixing naive and aware instants raised
+    # TypeError while sorting
+    streak = Streak(user_id="u")
+    assert grant_freezes(streak, 0.1).failure().code == "gamification.freezes"  # type: ignore[arg-type]
+    assert grant_freezes(streak, True).failure().code == "gamification.freezes"
+    late = datetime.max.replace(tzinfo=timezone(timedelta(hours=-23)))
+    assert record_activity(streak, late, UTC, source_id="a").failure().code == (
+        "gamification.time_range")
+    mixed = [datetime(2026, 1, 1), datetime(2026, 1, 2, tzinfo=UTC)]
+    assert replay_streak("u", mixed, UTC).failure().code == "gamification.naive_time"
+    assert replay_streak("u", [], UTC, freezes=0.5).failure().code == (  # type: ignore[arg-type]
+        "gamification.freezes")
+
+
+
