@@ -18,7 +18,8 @@ never silently rounded; derived metrics (ROI %) are rounded explicitly before th
 (see :mod:`.standings`).  ``places`` is an integer in ``0..MAX_PLACES`` (28, the finest
 resolution :func:`~astratrade_core.numeric.parse_decimal` accepts), integer scores are ``int``
 (never ``bool`` or ``float``), and an update's ``occurred_at`` is timezone-aware; anything else
-is an ``invalid`` Failure.
+is an ``invalid`` Failure, and so is an ``occurred_at`` outside the years 2 to 9998
+(:func:`~astratrade_core.gamification.periods.check_instant`).
 
 **Value.**  A board *is* its id, its resolution and its entries in rank order: two boards with
 the same ones are equal and hash alike, however they were reached (built at once, updated
@@ -61,6 +62,7 @@ from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError, collect_all
 from astratrade_core.events.gamification import LeaderboardUpdated
+from astratrade_core.gamification.periods import check_instant
 from astratrade_core.gamification.rank_index import BLOCK_SIZE, Column, RankIndex
 from astratrade_core.numeric import (
     CONTEXT,
@@ -446,13 +448,9 @@ class Leaderboard:
         >>> from datetime import datetime
         >>> Leaderboard.empty("b").set_units("a", 5, event_id="e",
         ...     occurred_at=datetime(2026, 1, 1)).failure().code     # a naive time
-        'leaderboard.naive_time'
+        'gamification.naive_time'
         """
-        problem = _check_units((units,)) or (
-            None if isinstance(occurred_at, datetime) and occurred_at.utcoffset() is not None
-            else DomainError.invalid("leaderboard.naive_time",
-                                     "occurred_at must be a timezone-aware datetime",
-                                     occurred_at=occurred_at))
+        problem = _check_units((units,)) or check_instant(occurred_at, "occurred_at")
         if problem is not None:
             return Failure(problem)
         seq = self._seq(user_id)

@@ -16,6 +16,10 @@ a streak across it is not broken):
   spent and the streak grows by one;
 * otherwise the streak is reset to 1 (``StreakReset``).
 
+Grace days plus held freezes are at most :data:`MAX_STREAK_BUDGET` (3660, ten years of days;
+``gamification.streak_budget``): the missed days are counted date by date up to that budget,
+so a larger one would take seconds to answer.
+
 Missed, graced and frozen days never add to the length: it counts active days.  Activities on
 the streak's last day change nothing; activities dated *before* it (late reports) are ignored.
 
@@ -47,6 +51,7 @@ __all__ = [
     "Streak",
     "StreakPolicy",
     "StreakUpdate",
+    "MAX_STREAK_BUDGET",
     "current_length",
     "grant_freezes",
     "local_date_exists",
@@ -55,6 +60,8 @@ __all__ = [
     "replay_streak",
 ]
 
+#: Grace days plus held freezes a streak may spend on one gap (see the module docstring).
+MAX_STREAK_BUDGET: Final = 3660
 #: More than this many skipped calendar dates in a row never happened in the tz database.
 _MAX_SKIPPED: Final = 2
 _PROBES: Final = (time(0), time(12), time(23, 59))
@@ -155,6 +162,11 @@ def record_activity(streak: Streak, at: datetime, zone: tzinfo,
     if policy.grace_days < 0:
         return Failure(DomainError.invalid("gamification.grace_days", "grace days must be >= 0",
                                       grace_days=policy.grace_days))
+    if policy.grace_days + streak.freezes > MAX_STREAK_BUDGET:
+        return Failure(DomainError.invalid(
+            "gamification.streak_budget",
+            f"grace days plus freezes must be at most {MAX_STREAK_BUDGET}",
+            grace_days=policy.grace_days, freezes=streak.freezes))
     day = at.astimezone(zone).date()
     last = streak.last_day
     if last is not None and day <= last:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import decimal
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -321,5 +321,8 @@ def test_places_units_and_times_of_the_wrong_type_are_refused() -> None:
                    board.set_units("a", True, event_id="e",
                                    occurred_at=naive.replace(tzinfo=UTC))):
         assert update.failure().kind.value == "invalid"
+    late = datetime.max.replace(tzinfo=timezone(timedelta(hours=-23)))  # no UTC instant
+    assert board.set("a", "2", event_id="e", occurred_at=late).failure().code == (
+        "gamification.time_range")
     assert board.set_units("a", 5, event_id="e", occurred_at=naive.replace(tzinfo=UTC)
                            ).unwrap()[0].units_of("a").unwrap() == 5

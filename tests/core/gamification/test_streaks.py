@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from astratrade_core.events.gamification import StreakExtended, StreakReset
 from astratrade_core.gamification.streaks import (
+    MAX_STREAK_BUDGET,
     Streak,
     StreakPolicy,
     current_length,
@@ -182,4 +183,16 @@ def test_hostile_counts_and_instants_are_refused() -> None:
         "gamification.freezes")
 
 
-
+def test_a_freeze_budget_beyond_the_bound_is_refused_not_counted_for_seconds() -> None:
+    # Totality (tests/test_totality.py): 510510 held freezes and a gap of five centuries took
+    # seconds (the missed days are counted date by date up to the budget)
+    at = datetime(2526, 6, 1, tzinfo=UTC)
+    rich = Streak(user_id="u", length=3, last_day=date(2026, 1, 1), freezes=510510)
+    assert record_activity(rich, at, UTC, source_id="a").failure().code == (
+        "gamification.streak_budget")
+    assert record_activity(Streak(user_id="u", last_day=date(2026, 1, 1)), at, UTC,
+                           StreakPolicy(grace_days=MAX_STREAK_BUDGET + 1),
+                           source_id="a").failure().code == "gamification.streak_budget"
+    at_bound = Streak(user_id="u", length=3, last_day=date(2026, 1, 1),
+                      freezes=MAX_STREAK_BUDGET)
+    assert record_activity(at_bound, at, UTC, source_id="a").unwrap().streak.length == 1
