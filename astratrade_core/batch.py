@@ -58,6 +58,7 @@ from astratrade_core.errors import DomainError
 from astratrade_core.instrument import Instrument
 from astratrade_core.numeric import (
     CONTEXT,
+    MAX_FRACTION_DIGITS,
     DecimalInput,
     Rounding,
     parse_decimal,
@@ -209,7 +210,17 @@ class Column:
         [150, 200]
         >>> Column.parse(["1.505", "x"], 2).failure().codes()
         ('batch.inexact', 'numeric.syntax')
+
+        ``scale`` is an integer in ``0..MAX_FRACTION_DIGITS`` (28, the finest resolution a
+        parsed value has); anything else is ``batch.scale``.
+
+        >>> Column.parse(["1"], 0.5).failure().code
+        'batch.scale'
         """
+        if type(scale) is not int or not 0 <= scale <= MAX_FRACTION_DIGITS:
+            return Failure(DomainError.invalid(
+                "batch.scale", f"scale must be an integer in 0..{MAX_FRACTION_DIGITS}",
+                scale=scale))
         items = values if isinstance(values, Sequence) else tuple(values)
         plain = parse_plain_decimals(items)
         problems: list[DomainError] = []

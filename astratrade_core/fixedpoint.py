@@ -29,8 +29,9 @@ is a ``Failure`` with code ``numeric.overflow``.  Use ``AAVE`` to predict exactl
 transactions an Aave-style contract would refuse; every result that does not revert is the
 same under both modes.
 
-Operands must lie in ``[0, 2**256)`` and divisors be positive; anything else is a
-``Failure`` (``numeric.fixed_range``, ``numeric.division_by_zero``), never an exception.
+Operands must be integers (not ``bool``, not ``float``: ``numeric.type``) in ``[0, 2**256)``
+and divisors be positive; anything else is a ``Failure`` (``numeric.fixed_range``,
+``numeric.division_by_zero``), never an exception, whatever the overflow mode.
 
 Worked examples (Aave's own rounding rule: a half rounds up):
 
@@ -59,7 +60,7 @@ from typing import Final
 from returns.result import Failure, Result
 
 from astratrade_core.errors import DomainError
-from astratrade_core.numeric import RAY, U256_MAX, WAD, FixedRounding, mul_div
+from astratrade_core.numeric import RAY, U256_MAX, WAD, FixedRounding, is_u256, mul_div
 
 __all__ = [
     "HALF_PERCENT",
@@ -107,7 +108,7 @@ def _scaled(a: int, b: int, denominator: int, rounding: FixedRounding, *, overfl
             half: int) -> Result[int, DomainError]:
     """``a * b / denominator``; with ``AAVE``, ``a * b + half`` (half-up) or ``a * b`` must
     fit in u256 first.  ``half`` is what Aave adds before dividing when rounding half up."""
-    if (overflow is Overflow.AAVE and 0 <= a <= U256_MAX and 0 <= b <= U256_MAX
+    if (overflow is Overflow.AAVE and is_u256(a) and is_u256(b) and is_u256(half)
             and a * b + (half if rounding is _HALF_UP else 0) > U256_MAX):
         return _overflow(a, b, denominator)
     return mul_div(a, b, denominator, rounding)

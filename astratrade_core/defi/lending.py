@@ -61,6 +61,7 @@ from astratrade_core.numeric import (
     DecimalInput,
     FixedRounding,
     Rounding,
+    is_u256,
     mul_div,
     parse_non_negative,
     to_fixed,
@@ -206,9 +207,10 @@ def supply_rate(model: InterestRateModel, utilization_ray: int) -> Result[int, D
 
 
 def _check_accrual(rate: int, seconds: int) -> DomainError | None:
-    if not (0 <= rate <= U256_MAX and 0 <= seconds <= 2**40):
-        return DomainError.invalid("defi.accrual", "rate must be u256 and seconds in 0..2**40",
-                              rate=rate, seconds=seconds)
+    if not (is_u256(rate) and is_u256(seconds) and seconds <= 2**40):  # ints, not floats
+        return DomainError.invalid("defi.accrual",
+                                   "rate must be a u256 integer and seconds an integer in "
+                                   "0..2**40", rate=rate, seconds=seconds)
     return None
 
 

@@ -13,6 +13,11 @@ the exact one lies within ~1e-100 of a rounding tie.  For ``APY >= 0`` the round
 
 For a positive APR, ``APY >= APR`` (equal when ``n == 1``) and APY grows with ``n``.
 
+**Bounds.**  ``periods`` is an integer in ``1..10**9`` and ``places`` in ``0..28``; an APR whose
+APY would reach ``10**48`` (:data:`~astratrade_core.numeric.MAX_COMPUTED_INTEGER_DIGITS`
+digits: ``apy_from_apr("1000", 365)`` is about ``10**209``) is refused with
+``defi.rate_range`` before the power is computed, never an exception.
+
 **Streak bonuses** (:class:`StreakBonusTable`): a rule table of ``(min_streak_days,
 bonus_bps)`` rows; a streak earns the bonus of the last row it reaches (0 below the first), and
 the boosted APR is ``APR * (10000 + bonus_bps) / 10000`` (exact).  Tables must be ordered by
@@ -34,7 +39,15 @@ import attrs
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError, collect, collect_all
-from astratrade_core.numeric import CONTEXT, ONE, DecimalInput, Rounding, parse_decimal, quantize
+from astratrade_core.numeric import (
+    CONTEXT,
+    MAX_COMPUTED_INTEGER_DIGITS,
+    ONE,
+    DecimalInput,
+    Rounding,
+    parse_decimal,
+    quantize,
+)
 from astratrade_core.revenue.commands import bundled
 
 __all__ = [
@@ -71,6 +84,8 @@ def apy_from_apr(apr: DecimalInput, periods: int, places: int = 18) -> Result[De
     Decimal('0.10515578')
     >>> apy_from_apr("-2", 2).failure().code
     'defi.rate_range'
+    >>> apy_from_apr("1000", 365).failure().code     # an APY of about 10**209
+    'defi.rate_range'
     """
     problem = _check_periods_places(periods, places)
     if problem is not None:
@@ -82,6 +97,12 @@ def apy_from_apr(apr: DecimalInput, periods: int, places: int = 18) -> Result[De
         if base <= 0:
             return Failure(DomainError.invalid("defi.rate_range", "APR must be above -periods",
                                           apr=rate, periods=periods))
+        # digits of the result, estimated before the power is taken (it could overflow)
+        if CONTEXT.multiply(CONTEXT.log10(base), n) >= MAX_COMPUTED_INTEGER_DIGITS:
+            return Failure(DomainError.invalid(
+                "defi.rate_range",
+                f"the APY would reach 1E+{MAX_COMPUTED_INTEGER_DIGITS}", apr=rate,
+                periods=periods))
         grown = CONTEXT.power(base, periods)
         return Success(quantize(CONTEXT.subtract(grown, ONE), places, Rounding.HALF_EVEN))
 

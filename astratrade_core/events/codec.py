@@ -62,7 +62,7 @@ import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import Context, Decimal, InvalidOperation
 from itertools import repeat
 from json.encoder import encode_basestring_ascii
 from typing import Any, Final, NoReturn
@@ -539,7 +539,17 @@ def _reject_constant(text: str) -> object:
     raise ValueError(f"{text} is not JSON")
 
 
-_loads: Final = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant).decode
+# Exact whatever the caller's context; an exponent beyond Decimal's own limits
+# (``1e-10000000000000000000000``) raises InvalidOperation instead of becoming NaN.
+_NUMBERS: Final = Context(traps=[InvalidOperation])
+
+
+def _parse_number(text: str) -> Decimal:
+    return Decimal(text, _NUMBERS)
+
+
+_loads: Final = json.JSONDecoder(parse_float=_parse_number,
+                                 parse_constant=_reject_constant).decode
 
 
 def decode(data: bytes | str, registry: EventRegistry) -> Result[Event, DomainError]:
@@ -550,6 +560,8 @@ def decode(data: bytes | str, registry: EventRegistry) -> Result[Event, DomainEr
     >>> from astratrade_core.events import PLATFORM_EVENTS
     >>> decode(b"not json", PLATFORM_EVENTS).failure().code
     'codec.bad_json'
+    >>> decode("1e-10000000000000000000000", PLATFORM_EVENTS).failure().code
+    'codec.bad_value'
     >>> decode(b'{"event_id":"e","occurred_at":"2026-01-01T00:00:00.000000Z","payload":{},'
     ...        b'"stream_id":"s","type":"NoSuchEvent","version":1}',
     ...        PLATFORM_EVENTS).failure().code
@@ -560,6 +572,9 @@ def decode(data: bytes | str, registry: EventRegistry) -> Result[Event, DomainEr
         raw = _loads(text)
     except (ValueError, RecursionError):
         return Failure(DomainError.invalid("codec.bad_json", "not a JSON document in UTF-8"))
+    except InvalidOperation:
+        return Failure(DomainError.invalid("codec.bad_value",
+                                           "a number's exponent is beyond any bound"))
     try:
         return Success(_decode_envelope(raw, registry))
     except _Reject as rejected:

@@ -15,7 +15,11 @@ and ``ORDINAL`` ("1234": the position in the order above).
 **Scores** are exact: a board has a resolution of ``places`` decimal places and stores each
 score as an integer number of ``10**-places`` units.  A score with more places is rejected,
 never silently rounded; derived metrics (ROI %) are rounded explicitly before they get here
-(see :mod:`.standings`).
+(see :mod:`.standings`).  ``places`` is an integer in ``0..MAX_PLACES`` (28, the finest
+resolution :func:`~astratrade_core.numeric.parse_decimal` accepts), integer scores are ``int``
+(never ``bool`` or ``float``), and an update's ``occurred_at`` is timezone-aware; anything else
+is an ``invalid`` Failure, and so is an ``occurred_at`` outside the years 2 to 9998
+(:func:`~astratrade_core.gamification.periods.check_instant`).
 
 **Value.**  A board *is* its id, its resolution and its entries in rank order: two boards with
 the same ones are equal and hash alike, however they were reached (built at once, updated
@@ -58,10 +62,19 @@ from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError, collect_all
 from astratrade_core.events.gamification import LeaderboardUpdated
+from astratrade_core.gamification.periods import check_instant
 from astratrade_core.gamification.rank_index import BLOCK_SIZE, Column, RankIndex
-from astratrade_core.numeric import CONTEXT, DecimalInput, parse_decimal
+from astratrade_core.numeric import (
+    CONTEXT,
+    MAX_FRACTION_DIGITS,
+    DecimalInput,
+    parse_decimal,
+)
 
-__all__ = ["BLOCK_SIZE", "Leaderboard", "RankStyle", "RankedEntry", "to_units"]
+__all__ = ["BLOCK_SIZE", "MAX_PLACES", "Leaderboard", "RankStyle", "RankedEntry", "to_units"]
+
+#: The finest resolution of a board: scores in units of ``10**-28`` at most.
+MAX_PLACES: Final = MAX_FRACTION_DIGITS
 
 #: Stands for a removed user in the map of changed users.
 _GONE: Final = -1
@@ -93,7 +106,13 @@ def to_units(value: DecimalInput, places: int) -> Result[int, DomainError]:
     (1234, 7)
     >>> to_units("0.001", 2).failure().code
     'leaderboard.precision'
+    >>> to_units("1", 10**6).failure().code
+    'leaderboard.places'
     """
+    problem = _check_places(places)
+    if problem is not None:
+        return Failure(problem)
+
     def scale(d: Decimal) -> Result[int, DomainError]:
         scaled = d.scaleb(places, CONTEXT)
         if scaled != scaled.to_integral_value(context=CONTEXT):
@@ -103,6 +122,20 @@ def to_units(value: DecimalInput, places: int) -> Result[int, DomainError]:
         return Success(int(scaled))
 
     return parse_decimal(value, "score").bind(scale)
+
+
+def _check_places(places: int) -> DomainError | None:
+    given: object = places  # typed int; checked because a caller may not be
+    if type(given) is int and 0 <= places <= MAX_PLACES:
+        return None
+    return DomainError.invalid("leaderboard.places",
+                               f"places must be an integer in 0..{MAX_PLACES}", places=given)
+
+
+def _check_units(units: Sequence[int]) -> DomainError | None:
+    if all(type(u) is int for u in units):
+        return None
+    return DomainError.invalid("leaderboard.units", "integer scores must be int")
 
 
 @attrs.frozen(eq=False)
@@ -177,7 +210,14 @@ class Leaderboard:
 
         >>> Leaderboard.from_units("b", ["a", "a"], [1, 2]).failure().code
         'leaderboard.duplicate_user'
+        >>> Leaderboard.from_units("b", ["a"], [0.5]).failure().code
+        'leaderboard.units'
         """
+        problem = _check_places(places) or _check_units(units) or (
+            None if type(block_size) is int else DomainError.invalid(
+                "leaderboard.block_size", "block_size must be an int", block_size=block_size))
+        if problem is not None:
+            return Failure(problem)
         if len(users) != len(units):
             return Failure(DomainError.invalid("leaderboard.rows",
                                                "users and scores must pair up",
@@ -404,7 +444,15 @@ class Leaderboard:
         competition rank changed (or the user entered the board).
 
         An unchanged score changes nothing (the user keeps their tie-break position).
+
+        >>> from datetime import datetime
+        >>> Leaderboard.empty("b").set_units("a", 5, event_id="e",
+        ...     occurred_at=datetime(2026, 1, 1)).failure().code     # a naive time
+        'gamification.naive_time'
         """
+        problem = _check_units((units,)) or check_instant(occurred_at, "occurred_at")
+        if problem is not None:
+            return Failure(problem)
         seq = self._seq(user_id)
         before = None if seq is None else self._rank(seq, RankStyle.COMPETITION)
         board = self.assign(user_id, units)

@@ -99,6 +99,15 @@ def _check_xp(xp: int) -> DomainError | None:
     return None
 
 
+def _check_unit(curve: str, unit: int) -> DomainError | None:
+    """A linear curve's ``step`` or a square-root curve's ``unit``: an integer ``>= 1``."""
+    if type(unit) is int and unit >= 1:
+        return None
+    return DomainError.invalid("gamification.curve_unit",
+                               "a curve's step or unit must be an integer >= 1", curve=curve,
+                               unit=unit)
+
+
 def _check_level(level: int, max_level: int | None) -> DomainError | None:
     if isinstance(level, bool) or not isinstance(level, int):
         return DomainError.invalid("gamification.level_type", "level must be an integer",
@@ -124,12 +133,16 @@ class LinearCurve:
 
     def xp_for_level(self, level: int) -> Result[int, DomainError]:
         """``step * (level - 1)``."""
-        problem = _check_level(level, self.max_level)
+        problem = _check_unit(self.name, self.step) or _check_level(level, self.max_level)
         return Failure(problem) if problem else Success(self.step * (level - 1))
 
     def level_for_xp(self, xp: int) -> Result[int, DomainError]:
-        """``floor(xp / step) + 1``, capped."""
-        problem = _check_xp(xp)
+        """``floor(xp / step) + 1``, capped; a ``step`` below 1 is ``gamification.curve_unit``.
+
+        >>> LinearCurve(step=0).level_for_xp(5).failure().code
+        'gamification.curve_unit'
+        """
+        problem = _check_unit(self.name, self.step) or _check_xp(xp)
         if problem:
             return Failure(problem)
         level = xp // self.step + 1
@@ -151,12 +164,17 @@ class SquareRootCurve:
 
     def xp_for_level(self, level: int) -> Result[int, DomainError]:
         """``unit * (level - 1)**2``."""
-        problem = _check_level(level, self.max_level)
+        problem = _check_unit(self.name, self.unit) or _check_level(level, self.max_level)
         return Failure(problem) if problem else Success(self.unit * (level - 1) ** 2)
 
     def level_for_xp(self, xp: int) -> Result[int, DomainError]:
-        """``isqrt(xp // unit) + 1``, capped (exact: no float square root)."""
-        problem = _check_xp(xp)
+        """``isqrt(xp // unit) + 1``, capped (exact: no float square root); a ``unit`` below
+        1 is ``gamification.curve_unit``.
+
+        >>> SquareRootCurve(unit=0).level_for_xp(5).failure().code
+        'gamification.curve_unit'
+        """
+        problem = _check_unit(self.name, self.unit) or _check_xp(xp)
         if problem:
             return Failure(problem)
         level = math.isqrt(xp // self.unit) + 1
@@ -181,7 +199,15 @@ class TableCurve:
 
     @classmethod
     def of(cls, name: str, thresholds: tuple[int, ...]) -> Result[TableCurve, DomainError]:
-        """Validate: starts at 0, strictly increasing, at most :data:`MAX_XP`."""
+        """Validate: integers (``gamification.xp_type``) starting at 0, strictly
+        increasing, at most :data:`MAX_XP`.
+
+        >>> TableCurve.of("floats", (0, 0.5)).failure().code
+        'gamification.xp_type'
+        """
+        if not all(type(t) is int for t in thresholds):
+            return Failure(DomainError.invalid("gamification.xp_type",
+                                               "thresholds must be integers", curve=name))
         if not thresholds or thresholds[0] != 0:
             return Failure(DomainError.invalid("gamification.curve_start",
                                           "level 1 must start at 0 XP", curve=name))

@@ -8,6 +8,10 @@ that does not exist (a DST gap at 00:00, as in Chile) starts the day at the firs
 that local date; a calendar date that does not exist at all (Samoa, 30 December 2011) has no
 daily period.
 
+Instants are timezone-aware (``gamification.naive_time``) and lie in
+``[EARLIEST_INSTANT, LATEST_INSTANT]``, the years 2 to 9998 (``gamification.time_range``): a
+period, a week or a local date near the ends of the calendar would not fit in a ``datetime``.
+
 >>> from zoneinfo import ZoneInfo
 >>> p = period_containing(PeriodKind.DAILY, datetime(2026, 3, 8, 12, tzinfo=UTC),
 ...                       ZoneInfo("America/New_York")).unwrap()
@@ -20,13 +24,51 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Final
 
 import attrs
 from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
 
-__all__ = ["Period", "PeriodKind", "Season", "local_midnight", "period_containing"]
+__all__ = [
+    "EARLIEST_INSTANT",
+    "LATEST_INSTANT",
+    "Period",
+    "PeriodKind",
+    "Season",
+    "check_instant",
+    "local_midnight",
+    "period_containing",
+]
+
+#: The first instant a period, a streak or a standing accepts.
+EARLIEST_INSTANT: Final = datetime(2, 1, 1, tzinfo=UTC)
+#: The last instant a period, a streak or a standing accepts.
+LATEST_INSTANT: Final = datetime(9998, 12, 31, tzinfo=UTC)
+
+
+def check_instant(at: datetime, field: str = "instant") -> DomainError | None:
+    """The problem with instant ``at``, if any: not a ``datetime``, naive
+    (``gamification.naive_time``) or outside ``[EARLIEST_INSTANT, LATEST_INSTANT]``
+    (``gamification.time_range``).
+
+    >>> check_instant(datetime(2026, 1, 1)).code
+    'gamification.naive_time'
+    >>> check_instant(datetime.max.replace(tzinfo=UTC)).code
+    'gamification.time_range'
+    >>> check_instant(datetime(2026, 1, 1, tzinfo=UTC)) is None
+    True
+    """
+    given: object = at  # typed datetime; checked because a caller may not be
+    if not isinstance(given, datetime) or at.utcoffset() is None:
+        return DomainError.invalid("gamification.naive_time",
+                                   f"{field} must be a timezone-aware datetime", field=field)
+    if not EARLIEST_INSTANT <= at <= LATEST_INSTANT:
+        return DomainError.invalid("gamification.time_range",
+                                   f"{field} must lie in the years 2 to 9998", field=field,
+                                   at=at.isoformat())
+    return None
 
 
 class PeriodKind(enum.Enum):
@@ -103,9 +145,10 @@ def period_containing(kind: PeriodKind, at: datetime, zone: tzinfo, *, week_star
     >>> period_containing(PeriodKind.SEASON, at, ZoneInfo("UTC")).failure().code
     'gamification.no_season'
     """
-    if at.tzinfo is None or at.utcoffset() is None:
-        return Failure(DomainError.invalid("gamification.naive_time", "instant must be aware"))
-    if not 0 <= week_start <= 6:
+    problem = check_instant(at)
+    if problem is not None:
+        return Failure(problem)
+    if type(week_start) is not int or not 0 <= week_start <= 6:
         return Failure(DomainError.invalid("gamification.week_start",
                                       "week_start must be 0 (Monday) .. 6 (Sunday)",
                                       week_start=week_start))

@@ -16,6 +16,10 @@ a streak across it is not broken):
   spent and the streak grows by one;
 * otherwise the streak is reset to 1 (``StreakReset``).
 
+Grace days plus held freezes are at most :data:`MAX_STREAK_BUDGET` (3660, ten years of days;
+``gamification.streak_budget``): the missed days are counted date by date up to that budget,
+so a larger one would take seconds to answer.
+
 Missed, graced and frozen days never add to the length: it counts active days.  Activities on
 the streak's last day change nothing; activities dated *before* it (late reports) are ignored.
 
@@ -41,11 +45,13 @@ from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError
 from astratrade_core.events.gamification import StreakExtended, StreakReset
+from astratrade_core.gamification.periods import check_instant
 
 __all__ = [
     "Streak",
     "StreakPolicy",
     "StreakUpdate",
+    "MAX_STREAK_BUDGET",
     "current_length",
     "grant_freezes",
     "local_date_exists",
@@ -54,6 +60,8 @@ __all__ = [
     "replay_streak",
 ]
 
+#: Grace days plus held freezes a streak may spend on one gap (see the module docstring).
+MAX_STREAK_BUDGET: Final = 3660
 #: More than this many skipped calendar dates in a row never happened in the tz database.
 _MAX_SKIPPED: Final = 2
 _PROBES: Final = (time(0), time(12), time(23, 59))
@@ -126,9 +134,10 @@ def grant_freezes(streak: Streak, count: int) -> Result[Streak, DomainError]:
     >>> grant_freezes(Streak(user_id="u"), 2).unwrap().freezes
     2
     """
-    if count <= 0:
-        return Failure(DomainError.invalid("gamification.freezes", "grant at least one freeze",
-                                      count=count))
+    if type(count) is not int or count <= 0:
+        return Failure(DomainError.invalid("gamification.freezes",
+                                           "grant a whole number (at least one) of freezes",
+                                           count=count))
     return Success(attrs.evolve(streak, freezes=streak.freezes + count))
 
 
@@ -147,12 +156,17 @@ def record_activity(streak: Streak, at: datetime, zone: tzinfo,
     >>> u.streak.length, u.streak.freezes, u.events[0].freezes_used
     (5, 0, 1)
     """
-    if at.tzinfo is None or at.utcoffset() is None:
-        return Failure(DomainError.invalid("gamification.naive_time",
-                                      "activity time must be timezone-aware"))
+    problem = check_instant(at, "activity time")
+    if problem is not None:
+        return Failure(problem)
     if policy.grace_days < 0:
         return Failure(DomainError.invalid("gamification.grace_days", "grace days must be >= 0",
                                       grace_days=policy.grace_days))
+    if policy.grace_days + streak.freezes > MAX_STREAK_BUDGET:
+        return Failure(DomainError.invalid(
+            "gamification.streak_budget",
+            f"grace days plus freezes must be at most {MAX_STREAK_BUDGET}",
+            grace_days=policy.grace_days, freezes=streak.freezes))
     day = at.astimezone(zone).date()
     last = streak.last_day
     if last is not None and day <= last:
@@ -206,9 +220,17 @@ def replay_streak(user_id: str, instants: Iterable[datetime], zone: tzinfo,
     >>> s = replay_streak("u", days, ZoneInfo("UTC")).unwrap()
     >>> s.length, s.longest
     (2, 3)
+
+    Every instant is checked (:func:`~.periods.check_instant`) before they are sorted.
     """
+    found = tuple(instants)
+    problem = next((p for p in map(check_instant, found) if p is not None), None) or (
+        None if type(freezes) is int and freezes >= 0 else DomainError.invalid(
+            "gamification.freezes", "freezes must be a whole number >= 0", count=freezes))
+    if problem is not None:
+        return Failure(problem)
     streak = Streak(user_id=user_id, freezes=freezes)
-    for at in sorted(instants):
+    for at in sorted(found):
         match record_activity(streak, at, zone, policy, source_id="replay"):
             case Success(update):
                 streak = update.streak

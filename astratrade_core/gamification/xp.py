@@ -250,10 +250,11 @@ class XPRuleTable:
             problems.append(DomainError.invalid("gamification.milestones",
                                            "milestone counts must be distinct and positive",
                                            table=name))
-        if (daily_cap is not None and daily_cap < 0) or (
+        if (daily_cap is not None and (type(daily_cap) is not int or daily_cap < 0)) or (
                 wash_window is not None and wash_window <= timedelta(0)):
             problems.append(DomainError.invalid("gamification.table_limits",
-                                           "daily cap must be >= 0 and the window positive",
+                                           "daily cap must be an integer >= 0 and the "
+                                           "window positive",
                                            table=name))
         if problems:
             return Failure(DomainError.all_of("gamification.rule_table", problems))

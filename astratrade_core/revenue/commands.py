@@ -29,7 +29,7 @@ from returns.result import Failure, Result, Success
 
 from astratrade_core.errors import DomainError, collect
 from astratrade_core.money import Currency, Money
-from astratrade_core.numeric import CONTEXT, U128_MAX, parse_decimal
+from astratrade_core.numeric import CONTEXT, U128_MAX, U256_MAX, parse_decimal
 
 __all__ = [
     "RevenueCommand",
@@ -111,7 +111,14 @@ def whole_units(amount: Money, field: str, *, minimum: int = 0,
     >>> from astratrade_core.money import USD
     >>> whole_units(Money(Decimal("0"), USD), "price", minimum=1).failure().code
     'revenue.amount_range'
+
+    ``minimum`` and ``maximum`` are integers in ``0..2**256 - 1`` (``revenue.units``).
     """
+    bounds = raw_units(minimum, "minimum", maximum=U256_MAX).bind(
+        lambda _: raw_units(maximum, "maximum", maximum=U256_MAX))
+    if isinstance(bounds, Failure):
+        return bounds
+
     def count(parts: tuple[Currency, Decimal]) -> Result[int, DomainError]:
         currency, value = parts
         scaled = value.scaleb(currency.minor_unit, CONTEXT)
@@ -173,8 +180,16 @@ def raw_units(value: int, field: str, *, maximum: int = U128_MAX) -> Result[int,
 
     >>> raw_units(True, "amount").failure().code
     'revenue.units'
+    >>> raw_units(0.0, "amount").failure().code
+    'revenue.units'
+
+    ``maximum`` is itself an integer in ``0..2**256 - 1``.
     """
-    if isinstance(value, bool) or not 0 <= value <= maximum:
+    if type(maximum) is not int or not 0 <= maximum <= U256_MAX:
+        return Failure(DomainError.invalid("revenue.units",
+                                           f"{field}: the maximum must be an integer in "
+                                           "0..2**256 - 1", field=field, maximum=maximum))
+    if type(value) is not int or not 0 <= value <= maximum:
         return Failure(DomainError.invalid("revenue.units",
                                            f"{field}: must be an integer in 0..{maximum}",
                                            field=field, value=value))
@@ -186,8 +201,10 @@ def bps(value: int, field: str) -> Result[int, DomainError]:
 
     >>> bps(10_001, "royalty_bps").failure().code
     'revenue.bps'
+    >>> bps(0.0, "royalty_bps").failure().code     # a float is not an integer
+    'revenue.bps'
     """
-    if isinstance(value, bool) or not 0 <= value <= _BPS:
+    if type(value) is not int or not 0 <= value <= _BPS:
         return Failure(DomainError.invalid("revenue.bps", f"{field}: must be in 0..10000",
                                            field=field, bps=value))
     return Success(value)

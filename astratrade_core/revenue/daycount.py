@@ -37,6 +37,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 from fractions import Fraction
+from typing import Final
 
 from returns.result import Failure, Result, Success
 
@@ -195,8 +196,16 @@ def icma_year_fraction(start: date, end: date, *, period_start: date, period_end
     >>> icma_year_fraction(date(2003, 1, 1), date(2003, 2, 1), period_start=date(2003, 1, 1),
     ...                    period_end=date(2003, 7, 1), frequency=5).failure().code
     'revenue.daycount.frequency'
+
+    Every date lies in the years 2 to 9998 (``revenue.daycount.date_range``): a notional
+    period a year before or after must still be a date.
     """
     problems: list[DomainError] = []
+    if not all(_ICMA_FIRST <= day <= _ICMA_LAST for day in (start, end, period_start,
+                                                             period_end)):
+        return Failure(DomainError.invalid(
+            "revenue.daycount.date_range", "ICMA dates must lie in the years 2 to 9998",
+            start=start, end=end, period_start=period_start, period_end=period_end))
     if isinstance(frequency, bool) or frequency not in _FREQUENCIES:
         problems.append(DomainError.invalid(
             "revenue.daycount.frequency", "frequency must be 1, 2, 3, 4, 6 or 12 a year",
@@ -216,6 +225,10 @@ def icma_year_fraction(start: date, end: date, *, period_start: date, period_end
         return icma_year_fraction(end, start, period_start=period_start, period_end=period_end,
                                   frequency=frequency).map(lambda f: -f)
     return Success(_icma(start, end, period_start, period_end, 12 // frequency))
+
+
+_ICMA_FIRST: Final = date(2, 1, 1)
+_ICMA_LAST: Final = date(9998, 12, 31)
 
 
 def _icma(start: date, end: date, ref_start: date, ref_end: date, months: int) -> Fraction:

@@ -37,7 +37,7 @@ from returns.result import Failure, Result, Success
 from astratrade_core.errors import DomainError, collect
 from astratrade_core.events.revenue import MarketplaceSale, NFTMinted
 from astratrade_core.money import Currency, Money
-from astratrade_core.numeric import U128_MAX, FixedRounding, mul_div
+from astratrade_core.numeric import U128_MAX, FixedRounding, is_u256, mul_div
 from astratrade_core.revenue.commands import bps, flattened, whole_units
 
 __all__ = [
@@ -107,7 +107,13 @@ def settle_units(price: int, platform_bps: int, royalty_bps: int,
     (25, 49, 5, 920)
     >>> settle_units(10, 250, 500, 10).failure().code
     'marketplace.price_below_costs'
+    >>> settle_units(1000, 250, 500, 0.5).failure().code   # every amount is a u256 integer
+    'marketplace.amount'
     """
+    if not is_u256(fixed_fee):
+        return Failure(DomainError.invalid("marketplace.amount",
+                                           "the fixed fee must be an integer in u256",
+                                           fixed_fee=fixed_fee))
     platform = mul_div(price, platform_bps, BPS, FixedRounding.CEIL)
     royalty = mul_div(price, royalty_bps, BPS, FixedRounding.FLOOR)
 
@@ -244,7 +250,7 @@ class MintPricing:
                 left=base.currency.code, right=step.currency.code)))
         supply: Result[int, DomainError] = (
             Success(max_supply)
-            if not isinstance(max_supply, bool) and 1 <= max_supply <= U128_MAX
+            if type(max_supply) is int and 1 <= max_supply <= U128_MAX
             else Failure(DomainError.invalid("marketplace.max_supply",
                                              "max supply must be >= 1", max_supply=max_supply)))
         return collect("marketplace.mint_pricing", same_currency, _units(base, "base"),

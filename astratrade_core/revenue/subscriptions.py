@@ -101,7 +101,7 @@ class BillingCycle(enum.Enum):
 
 
 def _rank(rank: int) -> Result[int, DomainError]:
-    if isinstance(rank, bool) or rank < 0:
+    if type(rank) is not int or rank < 0:
         return Failure(DomainError.invalid("revenue.plan_rank", "rank must be an integer >= 0",
                                            rank=rank))
     return Success(rank)
@@ -201,11 +201,16 @@ def months_after(day: date, months: int) -> Result[date, DomainError]:
     datetime.date(2026, 2, 28)
     >>> months_after(date(9999, 12, 1), 1).failure().code
     'revenue.date_range'
+    >>> months_after(date(2026, 1, 1), 0.5).failure().code   # whole months only
+    'revenue.months'
     """
+    if type(months) is not int:
+        return Failure(DomainError.invalid("revenue.months", "months must be an integer",
+                                           months=months))
     if _FIRST_MONTH <= day.year * 12 + day.month - 1 + months <= _LAST_MONTH:
         return Success(add_months(day, months))
     return Failure(DomainError.invalid("revenue.date_range",
-                                       f"{months} months after {day} is beyond the calendar",
+                                       f"that many months after {day} is beyond the calendar",
                                        day=day, months=months))
 
 
@@ -242,7 +247,12 @@ class Subscription:
         ...                     starts_on=date(2026, 1, 31), trial_ends_on=None
         ...                     ).unwrap().period_end
         datetime.date(2026, 2, 28)
+
+        ``tier_rank`` is an integer ``>= 0`` (``revenue.plan_rank``).
         """
+        rank = _rank(tier_rank)
+        if isinstance(rank, Failure):
+            return rank
         if trial_ends_on is not None:
             return Success(cls(plan_id, tier_rank, cycle, price, trial_ends_on, starts_on,
                                trial_ends_on, trial_ends_on))
@@ -271,6 +281,9 @@ class Subscription:
         ...              date(2026, 1, 16)).unwrap().period_end
         datetime.date(2027, 1, 16)
         """
+        rank = _rank(tier_rank)
+        if isinstance(rank, Failure):
+            return rank
         if cycle is self.cycle or self.in_trial(on):
             return Success(attrs.evolve(self, plan_id=plan_id, tier_rank=tier_rank,
                                         cycle=cycle, price=price))

@@ -196,7 +196,7 @@ class Inputs:
             return value
         self.problems.append(DomainError.invalid(
             f"risk.metrics.{field}", f"{field} must be an integer in [{low}, {high}]",
-            field=field, value=repr(value)[:40]))
+            field=field, value=value if isinstance(value, int) else repr(value)[:40]))
         return low
 
     def places(self, value: int) -> int:

@@ -98,6 +98,7 @@ from astratrade_core.testing.users import (
     user_commands,
     user_runs,
 )
+from astratrade_core.testing.value_types import public_types, register_strategies, value_types
 
 __all__ = [
     "fold_amounts",
@@ -179,6 +180,9 @@ __all__ = [
     "inverse_fills",
     "inverse_instruments",
     "inverse_positions",
+    "public_types",
+    "register_strategies",
+    "value_types",
     "hostile_user_commands",
     "principals",
     "user_commands",

@@ -20,11 +20,13 @@ import enum
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta, timezone
+from collections.abc import Set as AbstractSet
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
+from pyrsistent import pmap
 
 from astratrade_core.money import Currency, Money, Rate
 from astratrade_core.numeric import CONTEXT, U256_MAX
@@ -214,10 +216,12 @@ def hostile_datetimes() -> st.SearchStrategy[datetime]:
 def hostile_values(hint: object, known: Mapping[object, st.SearchStrategy[Any]] | None = None,
                    ) -> st.SearchStrategy[Any]:
     """Hostile values of a type hint.  ``Decimal`` and ``int`` also draw the wrong types a
-    caller passes for them (``hostile_numbers``, ``hostile_integers``), ``object`` anything;
-    unions, optionals, tuples, sequences and enums (members and one non-member) are
-    followed; any other type must be in ``known`` (a value type's *valid* values: its
-    invariants are its constructor's business), else ``LookupError``.
+    caller passes for them (``hostile_numbers``, ``hostile_integers``), ``object``, ``Any``
+    and a type variable anything; dates, durations, zones and bytes draw their edges;
+    unions, optionals, literals, tuples, sequences, sets, mappings, ``NewType`` and enums
+    (members and one non-member) are followed; any other type must be in ``known`` (a value
+    type's *valid* values: its invariants are its constructor's business -- see
+    :func:`~astratrade_core.testing.value_types.value_types`), else ``LookupError``.
 
     >>> from hypothesis import given, settings
     >>> @settings(max_examples=20)
@@ -228,23 +232,43 @@ def hostile_values(hint: object, known: Mapping[object, st.SearchStrategy[Any]] 
     table = dict(known or {})
     if hint in table:
         return table[hint]
+    anything = st.one_of(hostile_numbers(), st.none(), st.booleans(), hostile_datetimes(),
+                         st.lists(st.integers(), max_size=2))
     scalars: dict[object, st.SearchStrategy[Any]] = {
         Decimal: hostile_numbers(), int: hostile_integers(), str: hostile_texts(),
         bool: st.booleans(), datetime: hostile_datetimes(), type(None): st.none(), None: st.none(),
-        object: st.one_of(hostile_numbers(), st.none(), st.booleans(), hostile_datetimes(),
-                          st.lists(st.integers(), max_size=2)),
+        date: st.sampled_from([date.min, date.max, date(2024, 2, 29)]) | st.dates(),
+        timedelta: st.sampled_from([timedelta.min, timedelta.max, timedelta(0),
+                                    timedelta(microseconds=-1)]) | st.timedeltas(),
+        tzinfo: st.sampled_from([UTC, timezone(timedelta(hours=14)),
+                                 timezone(timedelta(hours=-12))]),
+        bytes: st.binary(max_size=64) | st.just(b"\xff" * 10_000),
+        object: anything, Any: anything,
     }
     if hint in scalars:
         return scalars[hint]
+    if isinstance(hint, typing.TypeVar):
+        return anything
+    supertype = getattr(hint, "__supertype__", None)  # a NewType
+    if supertype is not None:
+        return hostile_values(supertype, table)
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (types.UnionType, typing.Union):
         return st.one_of([hostile_values(a, table) for a in args])
+    if origin is typing.Literal:
+        return st.sampled_from(args)
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
             return st.lists(hostile_values(args[0], table), max_size=4).map(tuple)
         return st.tuples(*(hostile_values(a, table) for a in args))
     if origin in (Iterable, Sequence, list, typing.Iterable, typing.Sequence):
         return st.lists(hostile_values(args[0], table), max_size=4)
+    if origin in (frozenset, AbstractSet, set):
+        return st.frozensets(hostile_values(args[0], table), max_size=4)
+    if origin in (Mapping, dict) or getattr(origin, "__name__", "") == "PMap":
+        pairs = st.dictionaries(hostile_values(args[0], table), hostile_values(args[1], table),
+                                max_size=4)
+        return pairs.map(pmap) if origin not in (Mapping, dict) else pairs
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return st.sampled_from(list(hint)) | st.just("not a member")
     raise LookupError(f"no hostile strategy for {hint!r}")

@@ -15,6 +15,7 @@ of its declared type (see :func:`~astratrade_core.testing.strategies.hostile_val
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -284,10 +285,16 @@ def hostile_orders(draw: st.DrawFn) -> OrderRequest:
     ... def check(o): assert isinstance(o, OrderRequest)
     >>> check()
     """
+    return OrderRequest(**{name: draw(field) for name, field in _order_fields().items()})
+
+
+@functools.cache
+def _order_fields() -> dict[str, st.SearchStrategy[Any]]:
+    """The hostile strategy of each field of an order, built once (building is the slow
+    part)."""
     hints = typing.get_type_hints(OrderRequest)
     known: dict[object, st.SearchStrategy[Any]] = {
         Trailing: st.builds(Trailing, hostile_values(Decimal), st.booleans(),
                             hostile_values(Decimal | None)),
     }
-    return OrderRequest(**{f.name: draw(hostile_values(hints[f.name], known))
-                           for f in attrs.fields(OrderRequest)})
+    return {f.name: hostile_values(hints[f.name], known) for f in attrs.fields(OrderRequest)}

@@ -26,7 +26,10 @@ one symbol, one position side), ``order.bracket_entry`` (the entry is a market o
 order), ``order.bracket_exits`` (the stop is a stop or trailing stop, the target a
 take-profit or limit order, both on the side opposite the entry, reducing -- ``reduce_only``
 in one-way mode -- and for the entry's quantity), ``order.bracket_prices`` (the stop's
-trigger on the losing side of the target's: below it when the entry buys).
+trigger on the losing side of the target's: below it when the entry buys).  Members whose
+side, kind or position side is not a member of its enum, or whose quantity or prices are not
+finite Decimals, cannot be compared: ``order.group_values``, before any other check (their
+own problems are :func:`~astratrade_core.trading.orders.admit`'s to report).
 
 >>> from decimal import Decimal as D
 >>> from astratrade_core.trading.orders import OrderKind, OrderRequest, Side
@@ -61,6 +64,7 @@ from astratrade_core.trading.orders import (
     OrderKind,
     OrderRequest,
     OrderStatus,
+    PositionSide,
     Side,
     is_reducing,
 )
@@ -108,6 +112,15 @@ def _problem(ok: bool, code: str, message: str) -> Result[None, DomainError]:
     return Success(None) if ok else Failure(DomainError.invalid(code, message))
 
 
+def _comparable(order: OrderRequest) -> bool:
+    """Whether the group checks can compare this member's fields (see the module docstring)."""
+    numbers = (order.quantity, *(p for p in (order.limit_price, order.stop_price)
+                                 if p is not None))
+    return (isinstance(order.side, Side) and isinstance(order.kind, OrderKind)
+            and isinstance(order.position_side, PositionSide)
+            and all(isinstance(n, Decimal) and n.is_finite() for n in numbers))
+
+
 def validate_group(group: OrderGroup) -> Result[OrderGroup, DomainError]:
     """The group, or every problem with it (``order.group``; see the module docstring).
     Each member is checked on its own by :func:`~astratrade_core.trading.orders.admit`."""
@@ -117,6 +130,10 @@ def validate_group(group: OrderGroup) -> Result[OrderGroup, DomainError]:
             isinstance(o, OrderRequest) for o in orders):
         return Failure(DomainError.all_of(_INVALID, [DomainError.invalid(
             "order.group_members", f"a {group.kind.value} group needs {size} orders")]))
+    if not all(map(_comparable, orders)):
+        return Failure(DomainError.all_of(_INVALID, [DomainError.invalid(
+            "order.group_values", "members need enum sides and kinds and finite quantities "
+            "and prices")]))
     ids = [o.client_order_id for o in orders]
     checks = [
         _problem(len(set(ids)) == size and group.group_id not in ids

@@ -137,6 +137,8 @@ class FundingHistory:
         (Decimal('0.00010000'), Decimal('-0.0002'))
         >>> FundingHistory.of([(t, "x"), (datetime(2026, 1, 1), "0")]).failure().codes()
         ('numeric.syntax', 'funding.naive_time')
+        >>> FundingHistory.of([(datetime.max.replace(tzinfo=UTC), "0")]).failure().codes()
+        ('funding.time_range',)
         """
         checks: list[Result[datetime | Decimal, DomainError]] = []
         for index, (moment, rate) in enumerate(rows):
@@ -156,9 +158,19 @@ class FundingHistory:
         return Some(self.rates[index - 1]) if index else Nothing
 
 
+#: The first and last publication times a history accepts (years 2 to 9998: a time at the
+#: calendar's very ends has no UTC instant).
+_EARLIEST: Final = datetime(2, 1, 1, tzinfo=UTC)
+_LATEST: Final = datetime(9998, 12, 31, tzinfo=UTC)
+
+
 def _moment(index: int, moment: datetime) -> Result[datetime | Decimal, DomainError]:
     if isinstance(moment, datetime) and moment.utcoffset() is not None:
-        return Success(moment.astimezone(UTC))
+        if _EARLIEST <= moment <= _LATEST:
+            return Success(moment.astimezone(UTC))
+        return Failure(DomainError.invalid("funding.time_range",
+                                           f"rows[{index}]: the time must lie in the years "
+                                           "2 to 9998", row=index))
     return Failure(DomainError.invalid("funding.naive_time",
                                        f"rows[{index}]: the time must be timezone-aware",
                                        row=index))

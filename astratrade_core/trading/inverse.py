@@ -65,6 +65,7 @@ from astratrade_core.numeric import (
     FixedRounding,
     Rounding,
     canonical,
+    is_u256,
     mul_div,
     parse_decimal,
     parse_positive,
@@ -405,9 +406,11 @@ def inverse_state_from_fills(fills: Iterable[Fill], start: InverseState) -> Inve
 
 
 def _u256(*values: int) -> Result[None, DomainError]:
-    if all(0 <= v <= U256_MAX for v in values):
+    """Every operand an ``int`` (not a ``bool``, not a ``float``) in ``[0, 2**256)``; checked
+    before any product is formed."""
+    if all(map(is_u256, values)):
         return Success(None)
-    return Failure(DomainError.invalid("numeric.fixed_range", "operands must be u256"))
+    return Failure(DomainError.invalid("numeric.fixed_range", "operands must be u256 integers"))
 
 
 def _checked(*products: int) -> Result[None, DomainError]:
@@ -441,16 +444,17 @@ def inverse_pnl_wad(contracts: int, contract_size: int, entry_price: int, exit_p
     >>> inverse_pnl_wad(1, 1, 3 * w, 4 * w, True).unwrap()  # 1/12 of a wad unit: rounds to 0
     0
     """
-    face = contracts * contract_size
-    span = entry_price * exit_price
-    gains = (exit_price >= entry_price) == is_long
-    move = abs(exit_price - entry_price)
-    checked = _u256(contracts, contract_size, entry_price, exit_price).bind(
-        lambda _: _checked(face, span))
-    if gains:
-        return checked.bind(lambda _: mul_div(face, move, span, FixedRounding.FLOOR))
-    return checked.bind(lambda _: mul_div(face, move, span, FixedRounding.CEIL)).map(
-        lambda loss: -loss)
+    def pnl(_: None) -> Result[int, DomainError]:
+        face = contracts * contract_size
+        span = entry_price * exit_price
+        move = abs(exit_price - entry_price)
+        checked = _checked(face, span)
+        if (exit_price >= entry_price) == is_long:
+            return checked.bind(lambda _: mul_div(face, move, span, FixedRounding.FLOOR))
+        return checked.bind(lambda _: mul_div(face, move, span, FixedRounding.CEIL)).map(
+            lambda loss: -loss)
+
+    return _u256(contracts, contract_size, entry_price, exit_price).bind(pnl)
 
 
 def inverse_notional_wad(contracts: int, contract_size: int, price: int,
@@ -479,11 +483,13 @@ def inverse_fee_wad(contracts: int, contract_size: int, price: int,
     >>> inverse_fee_wad(100_000 * 10**18, 10**18, 10_000 * 10**18, 75 * 10**13).unwrap()
     7500000000000000
     """
-    face = contracts * contract_size
-    scale = WAD * price
-    return _u256(contracts, contract_size, price, rate).bind(
-        lambda _: _checked(face, scale)).bind(
-        lambda _: mul_div(face, rate, scale, FixedRounding.CEIL))
+    def fee(_: None) -> Result[int, DomainError]:
+        face = contracts * contract_size
+        scale = WAD * price
+        return _checked(face, scale).bind(
+            lambda _: mul_div(face, rate, scale, FixedRounding.CEIL))
+
+    return _u256(contracts, contract_size, price, rate).bind(fee)
 
 
 def inverse_average_entry_wad(contracts: int, entry_price: int, added: int, price: int,
@@ -505,12 +511,14 @@ def inverse_average_entry_wad(contracts: int, entry_price: int, added: int, pric
     >>> inverse_average_entry_wad(w, 40_000 * w, w, 60_000 * w, True).unwrap() == 48_000 * w
     True
     """
-    if contracts == 0:
-        return _u256(entry_price, added, price).map(lambda _: price)
-    total = contracts + added
-    span = entry_price * price
-    denominator = contracts * price + added * entry_price
-    rounding = FixedRounding.CEIL if is_long else FixedRounding.FLOOR
-    return _u256(contracts, entry_price, added, price).bind(
-        lambda _: _checked(total, span, contracts * price, added * entry_price, denominator)
-    ).bind(lambda _: mul_div(total, span, denominator, rounding))
+    def average(_: None) -> Result[int, DomainError]:
+        if contracts == 0:
+            return Success(price)
+        total = contracts + added
+        span = entry_price * price
+        denominator = contracts * price + added * entry_price
+        rounding = FixedRounding.CEIL if is_long else FixedRounding.FLOOR
+        return _checked(total, span, contracts * price, added * entry_price, denominator
+                        ).bind(lambda _: mul_div(total, span, denominator, rounding))
+
+    return _u256(contracts, entry_price, added, price).bind(average)

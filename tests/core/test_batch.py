@@ -280,3 +280,11 @@ def test_columns_compare_by_value() -> None:
         Column(np.array([1.5]), 1)
     with pytest.raises(ValueError, match="different lengths"):
         batch.pnl(Column.of_units([1], 0), Column.of_units([1, 2], 0), Column.of_units([1], 0))
+
+
+def test_a_scale_that_is_not_a_small_integer_is_refused() -> None:
+    # Totality (tests/test_totality.py): a float scale raised TypeError; a huge one would build
+    # million-digit integers
+    for scale in (0.1, -1, 29, 10**5000, True):
+        assert Column.parse(["1"], scale).failure().code == "batch.scale"  # type: ignore[arg-type]
+    assert Column.parse(["1.5"], 28).unwrap().decimals() == (Decimal("1.5").scaleb(0),)

@@ -137,3 +137,13 @@ def test_bad_operands_are_failures(call: Callable[[], Result[int, DomainError]],
 @given(st.integers(0, U256_MAX // WAD_RAY_RATIO))
 def test_wad_ray_round_trip(wad: int) -> None:
     assert wad_to_ray(wad).bind(ray_to_wad) == Success(wad)
+
+
+def test_a_float_operand_is_a_type_failure_under_either_overflow_mode() -> None:
+    # Totality (tests/test_totality.py): with Overflow.AAVE the pre-check formatted a float's
+    # bit_length (AttributeError); every mode now answers numeric.type
+    for overflow in Overflow:
+        assert wad_mul(1.3e74, 1.3e74, FixedRounding.FLOOR, overflow).failure().code == (  # type: ignore[arg-type]
+            "numeric.type")
+        assert wad_div(5988568098322286.0, 1.8e308, FixedRounding.HALF_UP,  # type: ignore[arg-type]
+                       overflow).failure().code == "numeric.type"

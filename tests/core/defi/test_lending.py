@@ -123,3 +123,12 @@ def test_independent_of_caller_context(model: InterestRateModel, u: int,
     expected = run()
     with decimal.localcontext(ctx):
         assert run() == expected
+
+
+def test_accrual_refuses_floats_and_booleans() -> None:
+    # Totality (tests/test_totality.py): linear_interest(0.0, 0) answered Success(1e+27), a float
+    assert linear_interest(0.0, 0).failure().code == "defi.accrual"  # type: ignore[arg-type]
+    assert linear_interest(RAY, 1.5).failure().code == "defi.accrual"  # type: ignore[arg-type]
+    assert compound_interest(True, 10).failure().code == "defi.accrual"
+    assert accrue(10**18, 0.5, 10, compound=False).failure().code == "defi.accrual"  # type: ignore[arg-type]
+    assert linear_interest(0, 0).unwrap() == RAY

@@ -14,6 +14,7 @@ from astratrade_core.defi.rates import (
     apr_from_apy,
     apy_from_apr,
 )
+from astratrade_core.numeric import MAX_COMPUTED_INTEGER_DIGITS
 from astratrade_core.testing import decimals, hostile_contexts
 
 D = Decimal
@@ -91,3 +92,14 @@ def test_independent_of_caller_context(rate: Decimal, n: int, days: int,
         assert (apy_from_apr(rate, n), apr_from_apy(rate, n),
                 STREAK_YIELD_BONUSES.boosted_apr(rate, days),
                 StreakBonusTable.of([(1, 100), (5, 300)])) == expected
+
+
+def test_an_apy_beyond_ten_to_the_48_is_refused_not_raised() -> None:
+    # Totality (tests/test_totality.py): apy_from_apr("1000", 365) raised InvalidOperation (the
+    # result, ~1e209, has more digits than the context keeps), and a higher rate overflowed
+    for apr, periods in (("1000", 365), ("1E23", 10**9), ("200", 10**6)):
+        assert apy_from_apr(apr, periods).failure().code == "defi.rate_range"
+    # below the bound: (1 + 1E+23 / 2) ** 2 - 1, a number of 46 digits, exactly
+    assert apy_from_apr("1E23", 2, places=0).unwrap() == (5 * 10**22 + 1) ** 2 - 1
+    assert MAX_COMPUTED_INTEGER_DIGITS == 48
+    assert apr_from_apy("1E23", 10**9, 2).unwrap() > 0

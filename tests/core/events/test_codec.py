@@ -422,3 +422,15 @@ def test_missing_or_bad_upcasters_are_typed_failures() -> None:
 
     assert decode(v1, _with(Upcast("CodecRenamed", 1, garbled))).failure().code == \
         "codec.bad_payload"
+
+
+def test_a_number_whose_exponent_is_beyond_any_bound_is_a_failure() -> None:
+    # Totality (tests/test_totality.py): decode raised InvalidOperation for such a JSON
+    # number (and a caller's context without that trap would have made it NaN)
+    for text in ("1e-10000000000000000000000", "[1E+999999999999999999999]",
+                 '{"x": 1e99999999999999999999}'):
+        assert decode(text, PLATFORM_EVENTS).failure().code == "codec.bad_value"
+        assert decode(text.encode(), PLATFORM_EVENTS).failure().code == "codec.bad_value"
+    with decimal.localcontext(decimal.Context(traps=[])):
+        assert decode("1e-10000000000000000000000", PLATFORM_EVENTS).failure().code == (
+            "codec.bad_value")

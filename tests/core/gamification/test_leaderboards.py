@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import decimal
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from astratrade_core.gamification.leaderboards import (
+    MAX_PLACES,
     Leaderboard,
     RankedEntry,
     RankStyle,
@@ -299,3 +300,29 @@ def test_queries_ignore_the_callers_context(ctx: decimal.Context, rows: list[tup
     expected = run()
     with decimal.localcontext(ctx):
         assert run() == expected
+
+
+def test_places_units_and_times_of_the_wrong_type_are_refused() -> None:
+    # Totality (tests/test_totality.py): a float or bool ``places`` was stored as is, to_units with
+    # 11876197 places raised InvalidOperation, and a naive ``occurred_at`` made an event that
+    # does not encode
+    assert to_units(Decimal("0.01726334"), 11876197).failure().code == "leaderboard.places"
+    assert to_units("1", MAX_PLACES).unwrap() == 10**28
+    assert Leaderboard.build("b", [], True).failure().code == "leaderboard.places"
+    assert Leaderboard.from_units("b", [], [], 0.1).failure().code == "leaderboard.places"  # type: ignore[arg-type]
+    assert Leaderboard.from_units("b", ["a"], [1.5]).failure().code == "leaderboard.units"  # type: ignore[list-item]
+    assert Leaderboard.from_units("b", [], [], block_size=1.0).failure().code == (  # type: ignore[arg-type]
+        "leaderboard.block_size")
+    board = Leaderboard.empty("b")
+    naive = datetime(2026, 1, 1)
+    for update in (board.set_units("a", 5, event_id="e", occurred_at=naive),
+                   board.set("a", "5", event_id="e", occurred_at=naive),
+                   board.add("a", 5, event_id="e", occurred_at=naive),
+                   board.set_units("a", True, event_id="e",
+                                   occurred_at=naive.replace(tzinfo=UTC))):
+        assert update.failure().kind.value == "invalid"
+    late = datetime.max.replace(tzinfo=timezone(timedelta(hours=-23)))  # no UTC instant
+    assert board.set("a", "2", event_id="e", occurred_at=late).failure().code == (
+        "gamification.time_range")
+    assert board.set_units("a", 5, event_id="e", occurred_at=naive.replace(tzinfo=UTC)
+                           ).unwrap()[0].units_of("a").unwrap() == 5

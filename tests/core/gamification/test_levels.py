@@ -167,3 +167,14 @@ def test_level_ups_ignore_the_callers_context(ctx: decimal.Context, before: int,
     expected = run()
     with decimal.localcontext(ctx):
         assert run() == expected
+
+
+def test_a_curve_built_raw_with_a_zero_step_answers_a_failure() -> None:
+    # Totality (tests/test_totality.py): LinearCurve(step=0) and SquareRootCurve(unit=0) raised
+    # ZeroDivisionError; TableCurve.of accepted float thresholds
+    for curve in (LinearCurve(step=0), LinearCurve(step=-5), SquareRootCurve(unit=0),
+                  SquareRootCurve(unit=-(10**5000))):
+        assert curve.level_for_xp(10).failure().code == "gamification.curve_unit"
+        assert curve.xp_for_level(2).failure().code == "gamification.curve_unit"
+    assert TableCurve.of("t", (False, 0.1)).failure().code == "gamification.xp_type"  # type: ignore[arg-type]
+    assert TableCurve.of("t", (0, 5)).unwrap().level_for_xp(5).unwrap() == 2

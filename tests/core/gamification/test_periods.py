@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import decimal
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from astratrade_core.gamification.periods import (
+    EARLIEST_INSTANT,
+    LATEST_INSTANT,
     Period,
     PeriodKind,
     Season,
     local_midnight,
     period_containing,
 )
+from astratrade_core.gamification.periods import period_containing as containing
 from astratrade_core.testing import hostile_contexts, instants, zones
 
 NY = ZoneInfo("America/New_York")
@@ -107,3 +110,19 @@ def test_local_midnight_ignores_the_callers_context(ctx: decimal.Context, at: da
     expected = local_midnight(day, zone)
     with decimal.localcontext(ctx):
         assert local_midnight(day, zone) == expected
+
+
+def test_instants_at_the_ends_of_the_calendar_are_refused() -> None:
+    # Totality (tests/test_totality.py): a week or month at datetime.max raised OverflowError
+    late = datetime.max.replace(tzinfo=timezone(timedelta(hours=-23)))
+    early = datetime.min.replace(tzinfo=timezone(timedelta(hours=23)))
+    for kind in (PeriodKind.DAILY, PeriodKind.WEEKLY, PeriodKind.MONTHLY):
+        for at in (late, early):
+            assert containing(kind, at, UTC).failure().code == "gamification.time_range"
+        assert containing(kind, LATEST_INSTANT, UTC).unwrap().start <= LATEST_INSTANT
+        assert containing(kind, EARLIEST_INSTANT, UTC).unwrap().end > EARLIEST_INSTANT
+    assert containing(PeriodKind.WEEKLY, EARLIEST_INSTANT, UTC, week_start=1.5  # type: ignore[arg-type]
+                      ).failure().code == "gamification.week_start"
+
+
+

@@ -4,7 +4,7 @@ line, grace days and freezes."""
 from __future__ import annotations
 
 import decimal
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from hypothesis import given
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from astratrade_core.events.gamification import StreakExtended, StreakReset
 from astratrade_core.gamification.streaks import (
+    MAX_STREAK_BUDGET,
     Streak,
     StreakPolicy,
     current_length,
@@ -164,3 +165,34 @@ def test_streak_queries_ignore_the_callers_context(ctx: decimal.Context, zone: t
     expected = run()
     with decimal.localcontext(ctx):
         assert run() == expected
+
+
+def test_hostile_counts_and_instants_are_refused() -> None:
+    # Totality (tests/test_totality.py): grant_freezes(s, 0.1) stored a float, an activity at
+    # datetime.max raised OverflowError, and a history mixing naive and aware instants raised
+    # TypeError while sorting
+    streak = Streak(user_id="u")
+    assert grant_freezes(streak, 0.1).failure().code == "gamification.freezes"  # type: ignore[arg-type]
+    assert grant_freezes(streak, True).failure().code == "gamification.freezes"
+    late = datetime.max.replace(tzinfo=timezone(timedelta(hours=-23)))
+    assert record_activity(streak, late, UTC, source_id="a").failure().code == (
+        "gamification.time_range")
+    mixed = [datetime(2026, 1, 1), datetime(2026, 1, 2, tzinfo=UTC)]
+    assert replay_streak("u", mixed, UTC).failure().code == "gamification.naive_time"
+    assert replay_streak("u", [], UTC, freezes=0.5).failure().code == (  # type: ignore[arg-type]
+        "gamification.freezes")
+
+
+def test_a_freeze_budget_beyond_the_bound_is_refused_not_counted_for_seconds() -> None:
+    # Totality (tests/test_totality.py): 510510 held freezes and a gap of five centuries took
+    # seconds (the missed days are counted date by date up to the budget)
+    at = datetime(2526, 6, 1, tzinfo=UTC)
+    rich = Streak(user_id="u", length=3, last_day=date(2026, 1, 1), freezes=510510)
+    assert record_activity(rich, at, UTC, source_id="a").failure().code == (
+        "gamification.streak_budget")
+    assert record_activity(Streak(user_id="u", last_day=date(2026, 1, 1)), at, UTC,
+                           StreakPolicy(grace_days=MAX_STREAK_BUDGET + 1),
+                           source_id="a").failure().code == "gamification.streak_budget"
+    at_bound = Streak(user_id="u", length=3, last_day=date(2026, 1, 1),
+                      freezes=MAX_STREAK_BUDGET)
+    assert record_activity(at_bound, at, UTC, source_id="a").unwrap().streak.length == 1

@@ -230,3 +230,10 @@ def test_validation_ignores_the_callers_context(ctx: decimal.Context, notional: 
     expected = run()
     with decimal.localcontext(ctx):
         assert run() == expected
+
+
+def test_a_float_daily_cap_is_refused() -> None:
+    # Totality (tests/test_totality.py): XPRuleTable.of stored a float daily cap
+    assert XPRuleTable.of(name="t", daily_cap=6.4e16).failure().codes() == (  # type: ignore[arg-type]
+        "gamification.table_limits",)
+    assert XPRuleTable.of(name="t", daily_cap=100).unwrap().daily_cap == 100

@@ -180,3 +180,14 @@ def test_icma_inside_one_regular_period_is_days_over_frequency_times_length(
     assert icma_year_fraction(start, end, period_start=start, period_end=end_of_period,
                               frequency=frequency).unwrap() == Fraction(
                                   days, frequency * (end_of_period - start).days)
+
+
+def test_icma_dates_at_the_ends_of_the_calendar_are_refused() -> None:
+    # Totality (tests/test_totality.py): a long last coupon running to 31 December 9999 raised
+    # ValueError (a notional period in the year 10000)
+    assert icma_year_fraction(date(9999, 12, 31), date(480, 9, 8), period_start=date(32, 5, 24),
+                              period_end=date(83, 12, 12), frequency=2).failure().code == (
+        "revenue.daycount.date_range")
+    assert icma_year_fraction(date(9998, 1, 1), date(9998, 12, 31),
+                              period_start=date(9998, 1, 1), period_end=date(9998, 7, 1),
+                              frequency=2).unwrap() > 0

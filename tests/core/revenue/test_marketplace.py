@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from astratrade_core.money import EUR, USD, USDC, Money
+from astratrade_core.revenue.commands import bps, raw_units, whole_units
 from astratrade_core.revenue.marketplace import (
     MarketplaceTerms,
     MintPricing,
@@ -165,3 +166,21 @@ def test_independent_of_caller_context(cents: int, bps: tuple[int, int],
                 MarketplaceTerms.of(bps[0], usd("0.05")),
                 MintPricing.of(usd("10"), usd("0.50"), 100, bps[0])) == expected
         assert events() == built
+
+
+def test_floats_and_huge_bounds_are_refused_not_stored() -> None:
+    # Totality (tests/test_totality.py): bps(0.0) and raw_units(0.0) answered Success(0.0),
+    # MarketplaceTerms.of / MintPricing.of stored float bps and supplies, settle_units returned
+    # float parts for a float fixed fee, and whole_units with a 5000-digit minimum raised
+    # ValueError (int -> str limit) while formatting its message
+    assert bps(0.0, "royalty_bps").failure().code == "revenue.bps"  # type: ignore[arg-type]
+    assert raw_units(0.0, "amount").failure().code == "revenue.units"  # type: ignore[arg-type]
+    assert raw_units(1, "amount", maximum=10**5000).failure().code == "revenue.units"
+    zero = Money(Decimal("0"), USD)
+    assert whole_units(zero, "price", minimum=10**5000).failure().code == "revenue.units"
+    assert MarketplaceTerms.of(0.0, zero).failure().codes() == ("marketplace.bps",)  # type: ignore[arg-type]
+    one = Money(Decimal("1"), USD)
+    assert "marketplace.max_supply" in MintPricing.of(one, one, 4.1e16, 10).failure().codes()  # type: ignore[arg-type]
+    assert "marketplace.bps" in MintPricing.of(one, one, 10, 0.1).failure().codes()  # type: ignore[arg-type]
+    assert settle_units(2, 148501, 0, -2.9e288).failure().code == "marketplace.amount"  # type: ignore[arg-type]
+    assert settle_units(1000, 250, 500, 5).unwrap() == (25, 50, 5, 920)

@@ -19,9 +19,11 @@ from astratrade_core.revenue.subscriptions import (
     PRESET_PLANS,
     BillingCycle,
     Plan,
+    Subscription,
     cancel,
     change_plan,
     is_upgrade,
+    months_after,
     renew,
     start,
 )
@@ -199,3 +201,20 @@ def test_independent_of_caller_context(a: Plan, b: Plan, cycle: BillingCycle, dc
     expected = run()
     with decimal.localcontext(ctx):
         assert run() == expected
+
+
+def test_ranks_and_month_counts_of_the_wrong_type_are_refused() -> None:
+    # Totality (tests/test_totality.py): Plan.of stored a float rank, Subscription.opened and
+    # switched a bool one, months_after(day, 0.5) raised TypeError and a 5000-digit month
+    # count raised ValueError while formatting its message
+    price = Money(Decimal("10"), USD)
+    assert "revenue.plan_rank" in Plan.of("p", "P", 1.5, price, price).failure().codes()  # type: ignore[arg-type]
+    opened = Subscription.opened("p", True, BillingCycle.MONTHLY, price,
+                                 starts_on=date(2026, 1, 1), trial_ends_on=None)
+    assert opened.failure().code == "revenue.plan_rank"
+    sub = Subscription.opened("p", 1, BillingCycle.MONTHLY, price, starts_on=date(2026, 1, 1),
+                              trial_ends_on=None).unwrap()
+    assert sub.switched("q", False, BillingCycle.YEARLY, price, date(2026, 1, 5)
+                        ).failure().code == "revenue.plan_rank"
+    assert months_after(date(2026, 1, 1), 0.5).failure().code == "revenue.months"  # type: ignore[arg-type]
+    assert months_after(date(2026, 1, 1), 10**5000).failure().code == "revenue.date_range"

@@ -37,12 +37,14 @@ from astratrade_core.risk import (
     omega_ratio,
     parametric_cvar,
     parametric_var,
+    rolling_metrics,
     sharpe_ratio,
     simple_returns,
     skewness,
     sortino_ratio,
     summarize,
     tail_ratio,
+    trade_statistics,
     volatility,
 )
 from astratrade_core.risk.series import equity_of, max_drawdown_of
@@ -505,3 +507,17 @@ def test_extreme_inputs_are_values_not_exceptions() -> None:
                         SeriesKind.EQUITY, MetricConventions(places=28)).unwrap()
     sortino = extreme.sortino.unwrap()
     assert sortino > D("1e100") and len(sortino.as_tuple().digits) <= 110
+
+
+def test_a_huge_integer_option_is_a_failure_not_a_formatting_error() -> None:
+    # Totality (tests/test_totality.py): places, periods_per_year, ddof or window of 10**5000
+    # raised ValueError (int -> str limit) while the error's field was formatted
+    huge = 10**5000
+    returns = ["0.01", "0.02", "-0.01"]
+    assert volatility(returns, places=huge).failure().codes() == ("risk.metrics.places",)
+    assert sharpe_ratio(returns, ddof=-huge).failure().codes() == ("risk.metrics.ddof",)
+    assert cagr(returns, periods_per_year=huge).failure().codes() == (
+        "risk.metrics.periods_per_year",)
+    assert omega_ratio([], periods_per_year=-huge).failure().kind.value == "invalid"
+    assert rolling_metrics(returns, window=huge).failure().kind.value == "invalid"
+    assert trade_statistics([], places=huge).failure().kind.value == "invalid"

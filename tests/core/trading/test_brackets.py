@@ -126,3 +126,19 @@ def test_once_an_exit_executes_the_other_is_cancelled_and_the_group_is_over(
                 other for other in ("sl", "tp") if other != cid)
         if before.done:
             assert (state, actions.cancel, actions.place) == (before, (), ())
+
+
+def test_members_with_unusable_values_are_refused_before_they_are_compared() -> None:
+    # Totality (tests/test_totality.py): a member quantity of sNaN raised InvalidOperation and a
+    # side outside the enum raised AttributeError
+    def member(cid: str, **changes: object) -> OrderRequest:
+        fields: dict[str, object] = {"client_order_id": cid, "account_id": "a",
+                                     "symbol": "BTC", "side": Side.SELL,
+                                     "quantity": Decimal("1"), "kind": OrderKind.LIMIT,
+                                     "limit_price": Decimal("10")}
+        return OrderRequest(**{**fields, **changes})  # type: ignore[arg-type]
+
+    for bad in ({"quantity": Decimal("sNaN")}, {"limit_price": Decimal("NaN")},
+                {"side": "not a member"}, {"quantity": "1"}):
+        group = OrderGroup.oco("g", member("x", **bad), member("y"))
+        assert validate_group(group).failure().codes() == ("order.group_values",)

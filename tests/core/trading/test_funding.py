@@ -138,3 +138,13 @@ def test_two_rates_for_one_time_conflict_and_a_repeat_is_harmless() -> None:
     assert twice.times == (T0,)
     assert FundingHistory.of([(T0, "0.0001"), (T0, "0.0002")]).failure().code == (
         "funding.duplicate_time")
+
+
+def test_publication_times_at_the_ends_of_the_calendar_are_refused() -> None:
+    # Totality (tests/test_totality.py): a time at datetime.max in a negative offset raised
+    # OverflowError on its way to UTC
+    late = datetime.max.replace(tzinfo=timezone(timedelta(hours=-23)))
+    early = datetime.min.replace(tzinfo=timezone(timedelta(hours=23)))
+    for moment in (late, early):
+        assert FundingHistory.of([(moment, "0.0001")]).failure().codes() == (
+            "funding.time_range",)

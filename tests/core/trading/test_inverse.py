@@ -558,3 +558,15 @@ def test_results_ignore_the_callers_context(ctx: decimal.Context, position: Inve
         got = run()
     assert got == expected
     assert repr(got) == repr(expected)
+
+
+def test_wad_functions_refuse_floats_and_booleans_before_multiplying() -> None:
+    # Totality (tests/test_totality.py): a float operand made inverse_pnl_wad and inverse_fee_wad
+    # raise OverflowError (int too large to convert to float) and inverse_average_entry_wad
+    # answer Success(float)
+    huge = 2**300
+    assert inverse_pnl_wad(-1 / 3, huge, 1, 1, True).failure().code == "numeric.fixed_range"  # type: ignore[arg-type]
+    assert inverse_fee_wad(huge, 0.5, 1, 1).failure().code == "numeric.fixed_range"  # type: ignore[arg-type]
+    assert inverse_average_entry_wad(False, False, 2**128, 1.7e16, False).failure().code == (  # type: ignore[arg-type]
+        "numeric.fixed_range")
+    assert inverse_average_entry_wad(0, WAD, WAD, 2 * WAD, True).unwrap() == 2 * WAD

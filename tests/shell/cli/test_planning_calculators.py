@@ -231,6 +231,13 @@ def test_apy_and_apr_conversions() -> None:
     assert "--periods: expected an integer" in bad.stderr
 
 
+def test_an_apy_beyond_the_documented_bound_is_bad_input_not_an_internal_error() -> None:
+    # (1 + 1000/365)**365 is about 10**209: refused before the power is computed (exit 2)
+    huge = run("apy", "--apr", "1000", "--periods", "365")
+    assert huge.exit_code == 2, huge.output
+    assert "defi.rate_range" in huge.stderr
+
+
 def test_lending_rates_below_at_and_above_the_kink() -> None:
     # U = 80 / 100 = 0.8, at the kink: borrow 4 %; supply 4 % * 0.8 * 0.9 = 2.88 %
     assert ok_json("lending-rate", "--debt", "80", "--available", "20", "--slope1", "0.04",
