@@ -34,7 +34,6 @@ from astratrade_core.errors import DomainError, collect
 from astratrade_core.instrument import Instrument
 from astratrade_core.numeric import (
     CONTEXT,
-    ONE,
     DecimalInput,
     Rounding,
     parse_decimal,
@@ -108,15 +107,19 @@ def _in_range(values: _Parsed) -> Result[_Parsed, DomainError]:
 def _levels(instrument: Instrument, is_long: bool, values: _Parsed,
             ) -> Result[StopLevels, DomainError]:
     entry, fraction, ratio, lev = values
-    move = CONTEXT.divide(fraction, lev)
+    # entry * (1 -/+ fraction / lev) as ONE division of exact products: a level exactly on a
+    # tick then divides exactly (dividing first rounds fraction / lev at 120 digits, which
+    # put a level that is exactly on a tick a hair off it, and a whole tick off once rounded).
     tick = instrument.tick_size
     if is_long:
-        stop = round_to_increment(_mul(entry, _sub(ONE, move)), tick, Rounding.CEILING)
+        level = CONTEXT.divide(_mul(entry, _sub(lev, fraction)), lev)
+        stop = round_to_increment(level, tick, Rounding.CEILING)
         risk = _sub(entry, stop)
         take = round_to_increment(_add(entry, _mul(ratio, risk)), tick, Rounding.CEILING)
         reward = _sub(take, entry)
     else:
-        stop = round_to_increment(_mul(entry, _add(ONE, move)), tick, Rounding.FLOOR)
+        level = CONTEXT.divide(_mul(entry, _add(lev, fraction)), lev)
+        stop = round_to_increment(level, tick, Rounding.FLOOR)
         risk = _sub(stop, entry)
         take = round_to_increment(_sub(entry, _mul(ratio, risk)), tick, Rounding.FLOOR)
         reward = _sub(entry, take)

@@ -11,7 +11,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from astratrade_core.instrument import Instrument
-from astratrade_core.money import BTC, USD
+from astratrade_core.money import BTC, USD, Currency
 from astratrade_core.testing import decimals, hostile_contexts, instruments, positive_decimals
 from astratrade_core.trading.stops import StopLevels, stop_levels
 
@@ -112,3 +112,14 @@ def test_results_ignore_the_callers_context(
         got = run()
     assert got == expected
     assert repr(got) == repr(expected)
+
+
+def test_a_stop_exactly_on_a_tick_is_not_a_tick_tighter() -> None:
+    # 9.4926 * 0.05 / 6 = 0.079105 exactly (a whole number of 1e-6 ticks): the short's stop is
+    # 9.571705, not 9.571704 (dividing 0.05 / 6 first rounds it down at 120 digits).
+    instrument = Instrument.of("X", Currency("BASE", 8), Currency("QUOTE", 6),
+                               tick_size="0.000001", lot_size="0.001").unwrap()
+    levels = stop_levels(instrument, "9.4926", False, "0.05", "0.10", leverage="6").unwrap()
+    assert (levels.stop_loss, levels.risk) == (Decimal("9.571705"), Decimal("0.079105"))
+    long = stop_levels(instrument, "9.4926", True, "0.05", "0.10", leverage="6").unwrap()
+    assert (long.stop_loss, long.risk) == (Decimal("9.413495"), Decimal("0.079105"))
