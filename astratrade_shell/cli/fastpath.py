@@ -81,15 +81,20 @@ def _default(ready: Mapping[str, Read], name: str) -> Decimal | None:
 def _shown(value: Decimal, places: int, quantum: Decimal, rounding: str) -> str:
     """``format(v, "f")`` of :func:`~astratrade_shell.cli.rows.shown`'s answer for one value.
 
-    ``format(v, "f")`` has exactly ``-exponent`` fractional digits, a cheaper test than
-    ``as_tuple()``.  A rounded value has exactly ``places`` of them, so
-    :func:`~astratrade_core.numeric.canonical` (drop trailing zeros, never an exponent) is
-    dropping them from the text, and a zero is shown without its sign."""
-    text = format(value, "f")
-    if len(text.partition(".")[2]) <= places:
-        return text
-    text = format(value.quantize(quantum, rounding=rounding, context=CONTEXT), "f")
-    text = text.rstrip("0").rstrip(".")
+    A value whose exponent is at least ``-places`` is a whole multiple of ``quantum``, so a
+    rounding that changes the value proves the exponent is below (the usual quotient of 120
+    digits) without formatting it; otherwise ``format(v, "f")`` has exactly ``-exponent``
+    fractional digits, a cheaper test than ``as_tuple()``.  A rounded value has exactly
+    ``places`` of them, so :func:`~astratrade_core.numeric.canonical` (drop trailing zeros,
+    never an exponent) is dropping them from the text, and a zero is shown without its sign.
+    (An ROI of bounded inputs is below 1e79, so rounding it to 6 places never needs more than
+    CONTEXT's 120 digits.)"""
+    rounded = value.quantize(quantum, rounding=rounding, context=CONTEXT)
+    if rounded == value:
+        text = format(value, "f")
+        if len(text.partition(".")[2]) <= places:
+            return text
+    text = format(rounded, "f").rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
@@ -120,13 +125,17 @@ def pnl_fast_path(fields: Mapping[str, int], ready: Mapping[str, Read], *,
                 return _MISSING
         return defaults[which]
 
-    def row(cells: Sequence[str]) -> tuple[str, str | None] | None:
+    def general(cells: Sequence[str]) -> tuple[str, str | None] | None:
         quantity = read(cells, 0, False)
         entry = read(cells, 1, True)
         price = read(cells, 2, True)
         leverage = read(cells, 3, True)
         if quantity is None or entry is None or price is None or leverage is None:
             return None
+        return compute(quantity, entry, price, leverage)
+
+    def compute(quantity: Decimal, entry: Decimal, price: Decimal,
+                leverage: Decimal) -> tuple[str, str | None]:
         pnl = format(_mul(quantity, _sub(price, entry)), "f")
         if not quantity:
             return pnl, None
@@ -135,6 +144,28 @@ def pnl_fast_path(fields: Mapping[str, int], ready: Mapping[str, Read], *,
                    _HUNDRED)
         return pnl, (format(roi, "f") if exact
                      else _shown(roi, _ROI_PLACES, quantum, half_even))
+
+    at_quantity, at_entry, at_price, at_leverage = columns
+    if at_quantity is None or at_entry is None or at_price is None:
+        return general
+    default_leverage = defaults[3]
+
+    def row(cells: Sequence[str]) -> tuple[str, str | None] | None:
+        """:func:`general` for the usual row: three plain cells (and the leverage)."""
+        quantity, entry, price = cells[at_quantity], cells[at_entry], cells[at_price]
+        if plain(quantity) is None or plain(entry) is None or plain(price) is None:
+            return general(cells)
+        leverage = default_leverage
+        if at_leverage is not None:
+            text = cells[at_leverage]
+            if plain(text) is not None:
+                leverage = Decimal(text)
+            elif text.strip():
+                return None
+        held, opened, marked = Decimal(quantity) or ZERO, Decimal(entry), Decimal(price)
+        if leverage is None or not (opened > 0 and marked > 0 and leverage > 0):
+            return None
+        return compute(held, opened, marked, leverage)
 
     return row
 

@@ -98,6 +98,14 @@ def test_coin_margined_batches_take_the_reference_path(monkeypatch: pytest.Monke
     _both(monkeypatch, plain, "--inverse", "--contract-size", "100", "--keep-going")
 
 
+def test_a_missing_column_takes_its_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = _file(11, 300, extra=True, leverage=True).splitlines()
+    without_entry = [",".join(c for i, c in enumerate(line.split(",")) if i != 2)
+                     for line in lines]
+    _both(monkeypatch, "\n".join(without_entry) + "\n", "--entry", "250.5", "--keep-going")
+    _both(monkeypatch, "\n".join(without_entry) + "\n", "--keep-going")
+
+
 def test_every_odd_cell_in_every_column(monkeypatch: pytest.MonkeyPatch) -> None:
     lines = ["quantity,entry,price,leverage"]
     for cell in _ODD_CELLS:
