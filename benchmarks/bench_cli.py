@@ -1,7 +1,8 @@
 """Batch throughput of the command line, timed in the same run.
 
 * ``astratrade funding --csv`` (a calculator added with the row pipeline) against
-  ``astratrade pnl --csv`` on files of the same number of rows (1,000,000; 50,000 with
+  ``astratrade pnl --csv`` through the row path (its fast path off) on files of the same
+  number of rows (1,000,000; 50,000 with
   ``--quick``): the whole program in one process -- bounded reading, parsing with the strict
   number reader and the core's bounds, the core's maths, display rounding and CSV writing --
   with its output discarded.  Reported per row; rows/s = 1 / that.  Target: within 1.5x of
@@ -10,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import io
@@ -18,10 +20,11 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 
-from astratrade_shell.cli import cli
+from astratrade_shell.cli import batch, cli
 from benchmarks.harness import Comparison, compare
 
 __all__ = ["run"]
@@ -36,11 +39,15 @@ def _write(path: Path, header: str, rows: int, third: Callable[[], str]) -> None
             out.write(f"{quantity / 10_000},{make.randint(1_000, 900_000) / 10},{third()}\n")
 
 
-def _batch(command: str, path: Path) -> None:
+def _batch(command: str, path: Path, *, rows_only: bool = False) -> None:
+    """``astratrade COMMAND --csv PATH``, output discarded; ``rows_only`` switches fast paths
+    off (every row through the row path)."""
     saved = sys.stdout
     sys.stdout = io.StringIO()
     try:
-        code = cli.main([command, "--csv", str(path)], standalone_mode=False)
+        with mock.patch.object(batch, "fast_path", return_value=None) if rows_only \
+                else contextlib.nullcontext():
+            code = cli.main([command, "--csv", str(path)], standalone_mode=False)
     finally:
         sys.stdout = saved
     if code not in (0, None):
@@ -71,7 +78,8 @@ def run(quick: bool) -> list[Comparison]:
         _write(funding, "quantity,mark,rate", rows,
                lambda: f"{make.randint(-300, 300) / 1_000_000:.6f}")
         results = [compare(f"funding --csv, {rows:,} rows", lambda: _batch("funding", funding),
-                           f"pnl --csv, {rows:,} rows", lambda: _batch("pnl", pnl),
+                           f"pnl --csv, row path, {rows:,} rows",
+                           lambda: _batch("pnl", pnl, rows_only=True),
                            repeats=1 if not quick else 2, per=rows, unit="row",
                            target="< 1.5x")]
         if importlib.util.find_spec("pandas") is not None:  # the bench extra
