@@ -22,10 +22,12 @@ import attrs
 import click
 
 from astratrade_shell.cli.batchfile import Table, column_name, open_path, open_table
+from astratrade_shell.cli.fastpath import fast_path
 from astratrade_shell.cli.main import EXIT_BAD_INPUT, EXIT_DOMAIN, CliFailure
 from astratrade_shell.cli.rows import (
     Outcome,
     RowSpec,
+    Value,
     dumps,
     evaluate,
     json_value,
@@ -39,6 +41,8 @@ __all__ = ["PROGRESS_MIN_BYTES", "BatchOptions", "Columns", "run_batch"]
 #: not): about five thousand rows of a typical calculator.
 PROGRESS_MIN_BYTES: Final = 256 * 1024
 _PROGRESS_EVERY: Final = 2_000
+#: Output rows are written this many at a time.
+_CHUNK: Final = 512
 
 
 @attrs.frozen
@@ -73,6 +77,8 @@ class Columns:
 
 
 class _Writer:
+    """Output rows, written :data:`_CHUNK` at a time (and whatever is left by :meth:`flush`)."""
+
     def __init__(self, out: TextIO, table: Table, columns: Columns, as_json: bool,
                  delimiter: str) -> None:
         self.out = out
@@ -80,21 +86,56 @@ class _Writer:
         self.columns = columns
         self.as_json = as_json
         self.csv = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        self.pending: list[list[str]] = []
+        self.lines: list[str] = []
+        self.names = [w for _, w in columns.outputs]
         if not as_json:
             self.csv.writerow([*table.header, *(w for _, w in columns.outputs), columns.error])
 
     def row(self, line: int, cells: Sequence[str], outcome: Outcome) -> None:
+        self.values(line, cells, [outcome.outputs.get(o) for o, _ in self.columns.outputs],
+                    outcome.error)
+
+    def values(self, line: int, cells: Sequence[str], outputs: Sequence[Value],
+               error: str = "") -> None:
+        """One row: its cells, its shown ``outputs`` (in the columns' order) and its error."""
         if self.as_json:
             payload: dict[str, object] = {self.columns.line: line}
             payload.update(zip(self.table.header, cells, strict=False))
-            payload.update({w: json_value(outcome.outputs.get(o))
-                            for o, w in self.columns.outputs})
-            if outcome.error:
-                payload[self.columns.error] = outcome.error
-            self.out.write(dumps(payload) + "\n")
+            payload.update({w: json_value(v)
+                            for (_, w), v in zip(self.columns.outputs, outputs, strict=True)})
+            if error:
+                payload[self.columns.error] = error
+            self.lines.append(dumps(payload) + "\n")
+            if len(self.lines) >= _CHUNK:
+                self.flush()
         else:
-            self.csv.writerow([*cells, *(render_value(outcome.outputs.get(o))
-                                         for o, _ in self.columns.outputs), outcome.error])
+            self.pending.append([*cells, *(render_value(v) for v in outputs), error])
+            if len(self.pending) >= _CHUNK:
+                self.flush()
+
+    def texts(self, line: int, cells: Sequence[str], outputs: Sequence[str | None]) -> None:
+        """One row computed by a fast path: ``outputs`` already as text (None: no value)."""
+        if self.as_json:
+            payload: dict[str, object] = {self.columns.line: line}
+            payload.update(zip(self.table.header, cells, strict=False))
+            payload.update(zip(self.names, outputs, strict=True))
+            self.lines.append(dumps(payload) + "\n")
+            if len(self.lines) >= _CHUNK:
+                self.flush()
+        else:
+            self.pending.append([*cells, *(t or "" for t in outputs), ""])
+            if len(self.pending) >= _CHUNK:
+                self.flush()
+
+    def flush(self) -> None:
+        """Write the rows held back."""
+        if self.pending:
+            self.csv.writerows(self.pending)
+            self.pending.clear()
+        if self.lines:
+            self.out.write("".join(self.lines))
+            self.lines.clear()
 
 
 @attrs.frozen
@@ -127,10 +168,17 @@ def run_batch(spec: RowSpec, path: str, defaults: Mapping[str, str],
         base.update(defaults)
         ready = {name: read_field(spec.field(name), text, columns.labels[name], options.allow)
                  for name, text in base.items()}
-        with _progress(binary, table) as tick:
+        fast = fast_path(spec, columns.fields, ready, exact=options.exact)
+        with _progress(binary, table) as tick, _flushed(writer):
             for line, read in table.rows():
                 rows += 1
                 cells = read
+                if fast is not None and len(read) == width:
+                    shown = fast(read)
+                    if shown is not None:
+                        writer.texts(line, read, shown)
+                        tick(rows)
+                        continue
                 if len(read) != width:
                     outcome = Outcome({}, f"cli.row_shape: expected {width} fields, got "
                                           f"{len(read)}", EXIT_BAD_INPUT)
@@ -158,6 +206,15 @@ def _summarize(failures: Mapping[int, int], rows: int, first: str, keep_going: b
         raise CliFailure.domain(f"{bad + refused} of {rows} row(s) failed ({bad} bad input, "
                                 f"{refused} refused); first at {first}")
     raise CliFailure.domain(f"{refused} row(s) rejected; first at {first}")
+
+
+@contextmanager
+def _flushed(writer: _Writer) -> Iterator[None]:
+    """Every row held back is written, also when the batch stops early."""
+    try:
+        yield
+    finally:
+        writer.flush()
 
 
 @contextmanager

@@ -1,0 +1,183 @@
+"""A batch's fast path: rows whose cells are plain decimals, computed without ``Result`` objects.
+
+The reference row path (:func:`~astratrade_shell.cli.rows.evaluate`) reads every cell with the
+strict number reader, builds the core's value objects and wraps each step in a ``Result``:
+about 170 Python calls per ``pnl`` row.  Most rows of a real file are plain decimals, so a
+:class:`FastPath` tries each row first and gives up (returns None) on anything it cannot prove
+gives the reference's answer; the batch then runs that row through the reference path.
+
+A cell is taken here only when it fully matches :data:`PLAIN` (an optional sign, at most
+:data:`~astratrade_core.numeric.MAX_INTEGER_DIGITS` integer digits, at most
+:data:`~astratrade_core.numeric.MAX_FRACTION_DIGITS` fractional digits, no exponent, no
+spaces, no percent sign): such text is inside every bound of
+:func:`~astratrade_core.numeric.parse_decimal`, so ``Decimal(text)`` (a zero normalised to
+``Decimal(0)``, as the parser does) is the value the reference reads.  A blank cell takes the
+batch's default like the reference does.  Anything else -- a bad cell, an exponent, a
+non-positive price, a missing value -- sends the row to the reference path, which writes its
+error text.  The arithmetic is the core's own operations in the core's
+:data:`~astratrade_core.numeric.CONTEXT`, in the same order, and the display rounding is
+:func:`~astratrade_core.numeric.quantize`'s with :func:`~astratrade_core.numeric.canonical`
+done on the text, so the text is the same byte for byte (tests/shell/cli/test_fastpath.py
+compares whole files, fast path on and off).
+
+Only linear ``pnl`` has a fast path today: a batch with an ``inverse`` or ``contract_size``
+column (or option) runs every row through the reference path.
+
+>>> fast = pnl_fast_path({"quantity": 0, "entry": 1, "price": 2, "leverage": 3}, {},
+...                      exact=False)
+>>> fast(["-0.5", "30000", "29000", "2"])
+('500.0', '6.666667')
+>>> fast(["1e2", "30000", "29000", "2"]) is None  # an exponent: the reference path reads it
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Final
+
+from returns.result import Success
+
+from astratrade_core.numeric import (
+    CONTEXT,
+    MAX_FRACTION_DIGITS,
+    MAX_INTEGER_DIGITS,
+    ONE,
+    ZERO,
+    Rounding,
+)
+from astratrade_shell.cli.rows import Read, RowSpec
+
+__all__ = ["PLAIN", "FastPath", "fast_path", "pnl_fast_path"]
+
+#: A cell the fast path reads: plain decimal notation inside the parser's bounds.
+PLAIN: Final = re.compile(
+    rf"[+-]?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{1,{MAX_FRACTION_DIGITS}}})?")
+
+#: A row's cells -> its outputs as text (None: no value, empty in CSV and null in JSON), or
+#: None: "use the reference path".
+FastPath = Callable[[Sequence[str]], tuple[str | None, ...] | None]
+
+_ROI_PLACES: Final = 6
+_HUNDRED: Final = Decimal(100)
+_mul = CONTEXT.multiply
+_sub = CONTEXT.subtract
+_div = CONTEXT.divide
+_abs = CONTEXT.abs
+_MISSING: Final = None
+
+
+def _default(ready: Mapping[str, Read], name: str) -> Decimal | None:
+    known = ready.get(name)
+    if isinstance(known, Success):
+        value = known.unwrap()[1]
+        if isinstance(value, Decimal):
+            return value
+    return _MISSING
+
+
+def _shown(value: Decimal, places: int, quantum: Decimal, rounding: str) -> str:
+    """``format(v, "f")`` of :func:`~astratrade_shell.cli.rows.shown`'s answer for one value.
+
+    A value whose exponent is at least ``-places`` is a whole multiple of ``quantum``, so a
+    rounding that changes the value proves the exponent is below (the usual quotient of 120
+    digits) without formatting it; otherwise ``format(v, "f")`` has exactly ``-exponent``
+    fractional digits, a cheaper test than ``as_tuple()``.  A rounded value has exactly
+    ``places`` of them, so :func:`~astratrade_core.numeric.canonical` (drop trailing zeros,
+    never an exponent) is dropping them from the text, and a zero is shown without its sign.
+    (An ROI of bounded inputs is below 1e79, so rounding it to 6 places never needs more than
+    CONTEXT's 120 digits.)"""
+    rounded = value.quantize(quantum, rounding=rounding, context=CONTEXT)
+    if rounded == value:
+        text = format(value, "f")
+        if len(text.partition(".")[2]) <= places:
+            return text
+    text = format(rounded, "f").rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def pnl_fast_path(fields: Mapping[str, int], ready: Mapping[str, Read], *,
+                  exact: bool) -> FastPath | None:
+    """The fast path of linear ``pnl`` for a batch whose header maps ``fields`` (field name
+    -> column index) with the defaults ``ready``; None when the batch is coin-margined (an
+    ``inverse`` or ``contract_size`` column or default): every row then takes the reference
+    path."""
+    if any(name in fields or name in ready for name in ("inverse", "contract_size")):
+        return None
+    columns = [fields.get(name) for name in ("quantity", "entry", "price", "leverage")]
+    defaults = [_default(ready, name) for name in ("quantity", "entry", "price", "leverage")]
+    plain = PLAIN.fullmatch
+    quantum = ONE.scaleb(-_ROI_PLACES, CONTEXT)  # as quantize() makes it
+    half_even = Rounding.HALF_EVEN.value
+
+    def read(cells: Sequence[str], which: int, positive: bool) -> Decimal | None:
+        index = columns[which]
+        if index is not None:
+            text = cells[index]
+            if plain(text) is not None:
+                value = Decimal(text)
+                if positive:
+                    return value if value > 0 else _MISSING
+                return value if value else ZERO
+            if text.strip():
+                return _MISSING
+        return defaults[which]
+
+    def general(cells: Sequence[str]) -> tuple[str, str | None] | None:
+        quantity = read(cells, 0, False)
+        entry = read(cells, 1, True)
+        price = read(cells, 2, True)
+        leverage = read(cells, 3, True)
+        if quantity is None or entry is None or price is None or leverage is None:
+            return None
+        return compute(quantity, entry, price, leverage)
+
+    def compute(quantity: Decimal, entry: Decimal, price: Decimal,
+                leverage: Decimal) -> tuple[str, str | None]:
+        pnl = format(_mul(quantity, _sub(price, entry)), "f")
+        if not quantity:
+            return pnl, None
+        cost = _mul(quantity, entry)
+        roi = _mul(_div(_sub(_mul(quantity, price), cost), _div(_abs(cost), leverage)),
+                   _HUNDRED)
+        return pnl, (format(roi, "f") if exact
+                     else _shown(roi, _ROI_PLACES, quantum, half_even))
+
+    at_quantity, at_entry, at_price, at_leverage = columns
+    if at_quantity is None or at_entry is None or at_price is None:
+        return general
+    default_leverage = defaults[3]
+
+    def row(cells: Sequence[str]) -> tuple[str, str | None] | None:
+        """:func:`general` for the usual row: three plain cells (and the leverage)."""
+        quantity, entry, price = cells[at_quantity], cells[at_entry], cells[at_price]
+        if plain(quantity) is None or plain(entry) is None or plain(price) is None:
+            return general(cells)
+        leverage = default_leverage
+        if at_leverage is not None:
+            text = cells[at_leverage]
+            if plain(text) is not None:
+                leverage = Decimal(text)
+            elif text.strip():
+                return None
+        held, opened, marked = Decimal(quantity) or ZERO, Decimal(entry), Decimal(price)
+        if leverage is None or not (opened > 0 and marked > 0 and leverage > 0):
+            return None
+        return compute(held, opened, marked, leverage)
+
+    return row
+
+_PNL_FIELDS: Final = ("quantity", "entry", "price", "leverage", "inverse", "contract_size")
+
+
+def fast_path(spec: RowSpec, fields: Mapping[str, int], ready: Mapping[str, Read], *,
+              exact: bool) -> FastPath | None:
+    """The fast path of ``spec``'s batch, or None when it has none (every row then takes the
+    reference path).  A spec is recognised by its name *and* its exact fields and outputs, so
+    a variant (``--onchain``) never borrows another's fast path."""
+    if (spec.name == "pnl" and tuple(f.name for f in spec.fields) == _PNL_FIELDS
+            and tuple(o.name for o in spec.outputs) == ("pnl", "roi_percent")):
+        return pnl_fast_path(fields, ready, exact=exact)
+    return None
