@@ -318,6 +318,7 @@ class StreamWorker:
         # a forged entry stays rejected even once its position has been applied
         self._suspects: dict[tuple[str, bytes], str] = {}
         self._last_claim = 0.0
+        self._holding = True  # unacknowledged entries of this consumer may be pending
         self._ensure_groups()
 
     def __repr__(self) -> str:
@@ -347,28 +348,42 @@ class StreamWorker:
         return self.stats
 
     def step(self) -> int:
-        """Handle one batch: own pending entries, else stale claimed ones, else new ones."""
-        entries = self._read("0", block=None)
+        """Handle one batch: own pending entries, else stale claimed ones, else new ones.
+
+        The batch's records come from one store read, its acknowledgements go out as one
+        ``XACK`` per stream in one pipeline (with any dead letters), after the commit.  The
+        own-pending read is skipped while this worker holds no unacknowledged entry (every
+        entry of the previous batch was acknowledged)."""
+        entries: list[_Entry] = []
+        if self._holding:
+            entries = self._read("0", block=None)
         if not entries and time.monotonic() - self._last_claim >= self.min_idle_ms / 2_000:
             self._last_claim = time.monotonic()
             entries = self._claim()
         if not entries:
             entries = self._read(">", block=self.block_ms)
         pipe = self.client.pipeline(transaction=False)
+        acks: dict[str, list[bytes]] = {}
         waiting: dict[int, list[_Entry]] = {}
         for entry in entries:
             suspect = self._suspects.get((entry.key, entry.entry_id))
             if entry.claim is None or suspect is not None:
-                self._reject(pipe, entry, suspect or entry.problem)
+                self._reject(pipe, acks, entry, suspect or entry.problem)
             elif entry.claim.position <= self.projection.position:
                 self.stats.duplicates += 1
-                pipe.xack(entry.key, self.group, entry.entry_id)
+                acks.setdefault(entry.key, []).append(entry.entry_id)
             else:
                 waiting.setdefault(entry.claim.position, []).append(entry)
         if waiting:
-            self._apply_from_store(pipe, waiting)
+            self._apply_from_store(pipe, acks, waiting)
         self.projection.commit()  # durable before acknowledged: a crash redelivers the batch
+        for key, ids in acks.items():
+            pipe.xack(key, self.group, *ids)
         pipe.execute()
+        # still holding entries: some were left pending, or a full page of own/claimed
+        # entries may have more behind it
+        self._holding = (sum(map(len, acks.values())) < len(entries)
+                         or len(entries) >= self.batch)
         self.stats.handled += len(entries)
         return len(entries)
 
@@ -384,10 +399,11 @@ class StreamWorker:
         return entries
 
     def _claim(self) -> list[_Entry]:
-        entries: list[_Entry] = []
+        pipe = self.client.pipeline(transaction=False)
         for key in self.keys:
-            reply: Any = self.client.xautoclaim(key, self.group, self.consumer,
-                                                self.min_idle_ms, count=self.batch)
+            pipe.xautoclaim(key, self.group, self.consumer, self.min_idle_ms, count=self.batch)
+        entries: list[_Entry] = []
+        for key, reply in zip(self.keys, pipe.execute(), strict=True):
             for entry_id, fields in reply[1]:
                 entries.extend(self._entry(key, entry_id, fields))
         self.stats.claimed += len(entries)
@@ -404,28 +420,28 @@ class StreamWorker:
         record, sent_at = decoded.unwrap()
         return [_Entry(key, entry_id, fields, record, sent_at)]
 
-    def _apply_from_store(self, pipe: Any, waiting: dict[int, list[_Entry]]) -> None:
+    def _apply_from_store(self, pipe: Any, acks: dict[str, list[bytes]],
+                          waiting: dict[int, list[_Entry]]) -> None:
         """Apply the store's records up to the newest waiting position, each checked against
         the entries that claim it; stop (leaving later entries pending) at a record the
         projection fails on, until it is dead-lettered."""
         upto = max(waiting)
         projection = self.projection
-        for record in self.store.read_all(projection.position + 1):
-            if record.position > upto:
-                break
+        for record in self.store.read_all(projection.position + 1, upto):
             claims = waiting.pop(record.position, [])
             matching = [entry for entry in claims if entry.claim == record]
             for entry in claims:
                 if entry.claim != record:
-                    self._reject(pipe, entry, f"does not match the store's record at "
+                    self._reject(pipe, acks, entry, f"does not match the store's record at "
                                               f"position {record.position}")
-            if not self._apply(pipe, record, matching):
+            if not self._apply(pipe, acks, record, matching):
                 return
         for position, claims in waiting.items():  # the store ends before these positions
             for entry in claims:
-                self._reject(pipe, entry, f"the store holds no record at position {position}")
+                self._reject(pipe, acks, entry, f"the store holds no record at position {position}")
 
-    def _apply(self, pipe: Any, record: StoredEvent, matching: list[_Entry]) -> bool:
+    def _apply(self, pipe: Any, acks: dict[str, list[bytes]], record: StoredEvent,
+               matching: list[_Entry]) -> bool:
         try:
             self.projection(record)
         except Exception as exc:
@@ -437,20 +453,21 @@ class StreamWorker:
             self._dead_letter(pipe, encode_entry(record, time.time_ns()), str(exc),
                               deliveries, f"record at position {record.position}")
             self.projection.position = record.position
-            self._ack(pipe, matching)
+            self._ack(acks, matching)
             return True
         if matching:
             self.stats.applied += 1
             self.stats.duplicates += len(matching) - 1
             self.stats.latencies_ms.append((time.time_ns() - matching[0].sent_at) / 1e6)
-            self._ack(pipe, matching)
+            self._ack(acks, matching)
         else:
             self.stats.filled += 1
         return True
 
-    def _ack(self, pipe: Any, entries: list[_Entry]) -> None:
+    @staticmethod
+    def _ack(acks: dict[str, list[bytes]], entries: list[_Entry]) -> None:
         for entry in entries:
-            pipe.xack(entry.key, self.group, entry.entry_id)
+            acks.setdefault(entry.key, []).append(entry.entry_id)
 
     def _count_fill_failure(self, position: int) -> int:
         self._fill_failures[position] += 1
@@ -461,7 +478,8 @@ class StreamWorker:
             entry.key, self.group, min=entry.entry_id, max=entry.entry_id, count=1))
         return int(pending[0]["times_delivered"]) if pending else self.max_deliveries
 
-    def _reject(self, pipe: Any, entry: _Entry, reason: str) -> None:
+    def _reject(self, pipe: Any, acks: dict[str, list[bytes]], entry: _Entry,
+                reason: str) -> None:
         """An entry that is never applied: dead-lettered once delivered ``max_deliveries``
         times, pending until then."""
         deliveries = self._deliveries(entry)
@@ -473,7 +491,7 @@ class StreamWorker:
         self._dead_letter(pipe, {**entry.fields, "source": entry.key,
                                  "entry_id": entry.entry_id}, f"entry {reason}", deliveries,
                           f"entry {entry.entry_id.decode()} of {entry.key}")
-        pipe.xack(entry.key, self.group, entry.entry_id)
+        self._ack(acks, [entry])
 
     def _dead_letter(self, pipe: Any, fields: Mapping[Any, Any], reason: str,
                      deliveries: int, what: str) -> None:

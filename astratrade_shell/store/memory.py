@@ -97,10 +97,11 @@ class InMemoryEventStore:
             records = [self._records[p - 1] for p in positions]
         return iter(records)
 
-    def read_all(self, from_position: int = 1) -> Iterator[StoredEvent]:
-        """Every record from ``from_position`` on, in global order."""
+    def read_all(self, from_position: int = 1,
+                 to_position: int | None = None) -> Iterator[StoredEvent]:
+        """Every record from ``from_position`` on (up to ``to_position``), in global order."""
         with self._lock:
-            records = self._records[max(from_position, 1) - 1:]
+            records = self._records[max(from_position, 1) - 1:to_position]
         return iter(records)
 
     def last_position(self) -> int:

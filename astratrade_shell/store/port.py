@@ -69,8 +69,10 @@ class EventStore(Protocol):
         """The stream's records with ``version >= from_version``, in version order."""
         ...
 
-    def read_all(self, from_position: int = 1) -> Iterator[StoredEvent]:
-        """Every record with ``position >= from_position``, in global order (streamed)."""
+    def read_all(self, from_position: int = 1,
+                 to_position: int | None = None) -> Iterator[StoredEvent]:
+        """Every record with ``from_position <= position <= to_position`` (no upper bound by
+        default), in global order (streamed)."""
         ...
 
     def last_position(self) -> int:

@@ -142,6 +142,7 @@ INSERT INTO events ({", ".join(ROW_COLUMNS)}) SELECT * FROM unnest(
     %s::bytea[], %s::text[], %s::bytea[])
 """
 _PAGE = 2_000
+_NO_END = 2**63 - 1  # the largest bigint: read_all without an upper bound
 
 
 def check_schema_name(name: str) -> Result[str, DomainError]:
@@ -447,13 +448,17 @@ class PostgresEventStore:
                     "ORDER BY version LIMIT %s", (stream_id, version, _PAGE)).fetchall()
         return map(_record, paged(fetch, from_version, 2, _PAGE))
 
-    def read_all(self, from_position: int = 1) -> Iterator[StoredEvent]:
-        """Every record from ``from_position`` on, a page at a time (memory stays bounded)."""
+    def read_all(self, from_position: int = 1,
+                 to_position: int | None = None) -> Iterator[StoredEvent]:
+        """Every record from ``from_position`` on (up to ``to_position``), a page at a time
+        (memory stays bounded)."""
+        last = _NO_END if to_position is None else to_position
+
         def fetch(position: int) -> list[Any]:
             with self._lock:
                 return self._conn.execute(
-                    f"SELECT {_COLUMNS} FROM events WHERE position >= %s ORDER BY position "
-                    "LIMIT %s", (position, _PAGE)).fetchall()
+                    f"SELECT {_COLUMNS} FROM events WHERE position >= %s AND position <= %s "
+                    "ORDER BY position LIMIT %s", (position, last, _PAGE)).fetchall()
         return map(_record, paged(fetch, from_position, 0, _PAGE))
 
     def last_position(self) -> int:

@@ -118,6 +118,7 @@ _COLUMNS = ("position, stream_id, version, event_id, event_type, schema_version,
             "AND typeof(schema_version) = 'integer' AND typeof(command_id) IN ('text', 'null'))")
 _INSERT = f"INSERT INTO events ({', '.join(ROW_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _PAGE = 2_000
+_NO_END = 2**63 - 1  # the largest integer SQLite stores: read_all without an upper bound
 
 
 class Synchronous(enum.Enum):
@@ -426,11 +427,13 @@ class SQLiteEventStore:
                     "ORDER BY version LIMIT ?", (stream_id, version, _PAGE)).fetchall()
         return map(_record, paged(fetch, from_version, 2, _PAGE))
 
-    def read_all(self, from_position: int = 1) -> Iterator[StoredEvent]:
-        """Every record from ``from_position`` on, a page at a time (memory stays bounded).
-        A row that cannot be a record raises :class:`~astratrade_shell.store.chain.
-        CorruptRecord` when it is reached."""
-        return _read_all(self._conn, from_position, self._lock)
+    def read_all(self, from_position: int = 1,
+                 to_position: int | None = None) -> Iterator[StoredEvent]:
+        """Every record from ``from_position`` on (up to ``to_position``), a page at a time
+        (memory stays bounded).  A row that cannot be a record raises
+        :class:`~astratrade_shell.store.chain.CorruptRecord` when it is reached."""
+        return _read_all(self._conn, from_position, self._lock,
+                         _NO_END if to_position is None else to_position)
 
     def last_position(self) -> int:
         """The newest global position (0 when empty)."""
@@ -468,10 +471,11 @@ def _command(conn: sqlite3.Connection, command_id: str) -> CommandRecord | None:
 
 
 
-def _fetch_page(conn: sqlite3.Connection, position: int) -> list[Any]:
-    query = f"SELECT {_COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?"
+def _fetch_page(conn: sqlite3.Connection, position: int, last: int = _NO_END) -> list[Any]:
+    query = (f"SELECT {_COLUMNS} FROM events WHERE position >= ? AND position <= ? "
+             "ORDER BY position LIMIT ?")
     try:
-        return conn.execute(query, (position, _PAGE)).fetchall()
+        return conn.execute(query, (position, last, _PAGE)).fetchall()
     except sqlite3.OperationalError as exc:
         if "decode" not in str(exc):
             raise
@@ -479,18 +483,18 @@ def _fetch_page(conn: sqlite3.Connection, position: int) -> list[Any]:
     # verifier names the record instead of the reader failing (the fast decoder otherwise).
     conn.text_factory = _TEXT
     try:
-        return conn.execute(query, (position, _PAGE)).fetchall()
+        return conn.execute(query, (position, last, _PAGE)).fetchall()
     finally:
         conn.text_factory = str
 
 
 def _read_all(conn: sqlite3.Connection, from_position: int,
-              lock: threading.Lock | None = None) -> Iterator[StoredEvent]:
+              lock: threading.Lock | None = None, last: int = _NO_END) -> Iterator[StoredEvent]:
     def fetch(position: int) -> list[Any]:
         if lock is None:
-            return _fetch_page(conn, position)
+            return _fetch_page(conn, position, last)
         with lock:
-            return _fetch_page(conn, position)
+            return _fetch_page(conn, position, last)
     return map(_record, paged(fetch, from_position, 0, _PAGE))
 
 

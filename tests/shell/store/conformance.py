@@ -125,6 +125,9 @@ class EventStoreConformance(abc.ABC):
         assert _ids(store.read_stream("b", from_version=2)) == ["evt-b2"]
         assert list(store.read_stream("nobody")) == []
         assert list(store.read_all(5)) == []
+        assert _ids(store.read_all(2, 3)) == ["evt-b1", "evt-b2"]
+        assert _ids(store.read_all(4, 9)) == ["evt-a2"]
+        assert list(store.read_all(3, 2)) == []
 
     def test_records_keep_every_field_and_arbitrary_bytes(self, store: EventStore) -> None:
         raw = bytes(range(256))
@@ -140,6 +143,7 @@ class EventStoreConformance(abc.ABC):
         store.append("big", batch, 0).unwrap()
         assert [r.version for r in store.read_stream("big", 2)] == list(range(2, 4_501))
         assert [r.position for r in store.read_all(10)] == list(range(10, 4_501))
+        assert [r.position for r in store.read_all(10, 4_200)] == list(range(10, 4_201))
 
     # --- idempotent commands --------------------------------------------------------------
 
