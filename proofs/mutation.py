@@ -66,7 +66,8 @@ class Scope:
 
 
 SCOPES: dict[str, Scope] = {s.name: s for s in (
-    Scope("numeric", ("astratrade_core/numeric.py",), ("tests/core/test_numeric.py",)),
+    Scope("numeric", ("astratrade_core/numeric.py",),
+          ("tests/core/test_numeric.py", "tests/core/test_numeric_edges.py")),
     Scope("trading", ("astratrade_core/trading/sizing.py", "astratrade_core/trading/margin.py"),
           ("tests/core/trading/test_sizing.py", "tests/core/trading/test_margin.py",
            "tests/core/trading/test_margin_ratio.py")),
