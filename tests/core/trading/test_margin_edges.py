@@ -1,0 +1,96 @@
+"""The wad liquidation price at its edges: the maintenance amount (every bracket past the
+first has one), a maintenance rate at one wad, a long whose cover exactly meets its notional,
+and every intermediate exactly at 2**256 - 1.  Found by `make mutate` (trading): the worked
+examples all had a zero maintenance amount and intermediates far from the u256 limit."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+from returns.result import Failure, Success
+
+from astratrade_core.numeric import U256_MAX, WAD
+from astratrade_core.testing import around_ints
+from astratrade_core.trading.margin import isolated_liquidation_price_wad
+
+
+def _exact(quantity: int, entry: int, margin: int, rate: int, amount: int, *,
+           is_long: bool) -> int:
+    """The documented formula on exact fractions, rounded toward the entry."""
+    cover = Fraction((margin + amount) * WAD)
+    if is_long:
+        if quantity * entry <= cover:
+            return 0
+        return math.ceil((quantity * entry - cover) * WAD / (quantity * (WAD - rate)))
+    return math.floor((quantity * entry + cover) * WAD / (quantity * (WAD + rate)))
+
+
+@given(quantity=st.integers(1, 10**20), entry=st.integers(1, 10**24),
+       margin=st.integers(0, 10**24), rate=around_ints(0) | around_ints(WAD // 100)
+       | st.integers(0, WAD - 1), amount=st.integers(0, 10**24), is_long=st.booleans())
+def test_wad_price_is_the_exact_formula_rounded_toward_the_entry(
+        *, quantity: int, entry: int, margin: int, rate: int, amount: int, is_long: bool) -> None:
+    rate = max(rate, 0)
+    got = isolated_liquidation_price_wad(quantity, entry, margin, rate, amount, is_long=is_long)
+    assert got == Success(_exact(quantity, entry, margin, rate, amount, is_long=is_long))
+
+
+@given(around_ints(WAD), st.booleans())
+def test_a_maintenance_rate_of_one_wad_is_refused(rate: int, is_long: bool) -> None:
+    got = isolated_liquidation_price_wad(WAD, 100 * WAD, 10 * WAD, rate, 0, is_long=is_long)
+    if rate >= WAD:
+        assert isinstance(got, Failure)
+        error = got.failure()
+        assert (error.code, error.message) == (
+            "margin.wad_input", "quantity must be positive and mmr below one wad")
+    else:
+        assert isinstance(got, Success)
+
+
+@given(st.integers(-1, 1))
+def test_a_long_covered_exactly_has_no_liquidation_price(offset: int) -> None:
+    """Notional 100 * quantity; cover (margin + amount) at, just below, just above it."""
+    quantity, entry = 2 * WAD, 50 * WAD
+    margin = 60 * WAD + offset
+    got = isolated_liquidation_price_wad(quantity, entry, margin, WAD // 100, 40 * WAD,
+                                         is_long=True)
+    if offset >= 0:
+        assert got == Success(0)
+    else:
+        assert got == Success(_exact(quantity, entry, margin, WAD // 100, 40 * WAD, is_long=True))
+        assert got.unwrap() > 0
+
+
+def test_inputs_outside_u256_are_refused_with_their_error() -> None:
+    for bad in (-1, U256_MAX + 1):
+        error = isolated_liquidation_price_wad(WAD, bad, WAD, 0, 0, is_long=True).failure()
+        assert (error.code, error.message) == ("margin.wad_input", "every input must be a u256")
+
+
+def _overflow(got: object) -> bool:
+    return isinstance(got, Failure) and (got.failure().code, got.failure().message) == (
+        "numeric.overflow", "intermediate exceeds u256")
+
+
+def test_each_intermediate_is_checked_at_exactly_u256_max() -> None:
+    # base = quantity * entry exactly U256_MAX: allowed; one more: refused.
+    cover_units = U256_MAX // WAD
+    at = isolated_liquidation_price_wad(1, U256_MAX, cover_units, 0, 0, is_long=True)
+    assert at == Success(_exact(1, U256_MAX, cover_units, 0, 0, is_long=True))
+    assert _overflow(isolated_liquidation_price_wad(2, U256_MAX // 2 + 1, 0, 0, 0,
+                                                    is_long=True))
+    # cover = (margin + amount) * WAD past U256_MAX, base small: refused.
+    assert _overflow(isolated_liquidation_price_wad(1, 1, cover_units, 0, 1, is_long=False))
+    # denominator = quantity * (WAD + mmr) past U256_MAX, base and cover small enough.
+    big_quantity = U256_MAX // WAD
+    assert _overflow(isolated_liquidation_price_wad(big_quantity, 1, 0, WAD - 1, 0,
+                                                    is_long=False))
+    # short numerator = base + cover exactly U256_MAX: allowed; one more: refused.
+    entry = U256_MAX - WAD
+    at = isolated_liquidation_price_wad(1, entry, 1, WAD // 100, 0, is_long=False)
+    assert at == Success(_exact(1, entry, 1, WAD // 100, 0, is_long=False))
+    assert _overflow(isolated_liquidation_price_wad(1, entry + 1, 1, WAD // 100, 0,
+                                                    is_long=False))
