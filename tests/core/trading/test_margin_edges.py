@@ -1,20 +1,27 @@
 """The wad liquidation price at its edges: the maintenance amount (every bracket past the
 first has one), a maintenance rate at one wad, a long whose cover exactly meets its notional,
-and every intermediate exactly at 2**256 - 1.  Found by `make mutate` (trading): the worked
-examples all had a zero maintenance amount and intermediates far from the u256 limit."""
+and every intermediate exactly at 2**256 - 1; the initial margin's limits met exactly, with
+their full errors.  Found by `make mutate` (trading): the worked examples all had a zero
+maintenance amount and intermediates far from the u256 limit."""
 
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
 from returns.result import Failure, Success
 
-from astratrade_core.numeric import U256_MAX, WAD
-from astratrade_core.testing import around_ints
-from astratrade_core.trading.margin import isolated_liquidation_price_wad
+from astratrade_core.errors import DomainError
+from astratrade_core.instrument import Instrument, margin_tiers
+from astratrade_core.money import BTC, USD
+from astratrade_core.numeric import CONTEXT, U256_MAX, WAD
+from astratrade_core.testing import around, around_ints
+from astratrade_core.trading.margin import initial_margin, isolated_liquidation_price_wad
+
+D = Decimal
 
 
 def _exact(quantity: int, entry: int, margin: int, rate: int, amount: int, *,
@@ -94,3 +101,57 @@ def test_each_intermediate_is_checked_at_exactly_u256_max() -> None:
     assert at == Success(_exact(1, entry, 1, WAD // 100, 0, is_long=False))
     assert _overflow(isolated_liquidation_price_wad(1, entry + 1, 1, WAD // 100, 0,
                                                     is_long=False))
+
+
+BTCUSD = Instrument.of(
+    "BTCUSDT", BTC, USD, tick_size="0.1", lot_size="0.001", max_leverage="125",
+    tiers=margin_tiers([("0", "50000", "125", "0.004"),
+                        ("50000", None, "100", "0.005")]).unwrap()).unwrap()
+STEEP = Instrument.of("X", BTC, USD, tick_size="0.1", lot_size="0.001", max_leverage="10",
+                      tiers=margin_tiers([("0", None, "10", "0.2")]).unwrap()).unwrap()
+
+
+def test_initial_margin_reports_every_bad_input_by_field() -> None:
+    error = initial_margin(BTCUSD, D("NaN"), D("0"), D("0.5")).failure()
+    assert error.code == "margin.invalid"
+    assert [(c.code, c.message, dict(c.fields)) for c in error.causes] == [
+        ("numeric.not_finite", "quantity: NaN and infinity are not allowed",
+         {"field": "quantity", "value": "Decimal('NaN')"}),
+        ("numeric.not_positive", "price: must be greater than zero", {"field": "price"}),
+        ("margin.leverage", "leverage: must be at least 1", {"leverage": "0.5"})]
+    error = initial_margin(BTCUSD, D("Infinity"), D("-1"), D("Infinity")).failure()
+    assert [c.fields["field"] for c in error.causes] == ["quantity", "price", "leverage"]
+
+
+@given(around(125, places=1))
+def test_the_instruments_max_leverage_is_allowed_exactly(leverage: Decimal) -> None:
+    got = initial_margin(BTCUSD, D("0.001"), D("30000"), leverage)
+    if leverage <= 125:
+        assert got == Success(CONTEXT.divide(D("30"), leverage))
+    else:
+        assert got == Failure(DomainError.rejected(
+            "margin.max_leverage", "leverage must be in [1, 125]", leverage=leverage,
+            limit=D("125")))
+
+
+@given(st.sampled_from(["49999.9", "50000", "50000.1"]))
+def test_the_tier_cap_applies_from_the_tier_floor(notional: str) -> None:
+    quantity = CONTEXT.divide(D(notional), D("100"))
+    got = initial_margin(BTCUSD, quantity, D("100"), D("125"))
+    if D(notional) < 50000:
+        assert isinstance(got, Success)
+    else:
+        size = CONTEXT.multiply(quantity, D("100"))
+        assert got == Failure(DomainError.rejected(
+            "margin.tier_leverage", f"notional {size} allows at most 100x", leverage=D("125"),
+            limit=D("100"), notional=size))
+
+
+@given(around(5, places=2))
+def test_a_position_liquidated_on_opening_is_refused_at_equality(leverage: Decimal) -> None:
+    """Maintenance rate 0.2: at 5x the margin equals the maintenance margin exactly."""
+    got = initial_margin(STEEP, D("1"), D("50000"), leverage)
+    if leverage < 5:
+        assert isinstance(got, Success)
+    else:
+        assert got.failure().code == "margin.liquidated_on_open"
