@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import hashlib
 import json
 import os
 import shutil
@@ -93,6 +94,7 @@ SCOPES: dict[str, Scope] = {s.name: s for s in (
 
 #: Copied into each work directory (mutmut copies them again into its ``mutants/``).
 _COPIED = ("astratrade_core", "tests", "proofs", "conftest.py")
+_SELECTION = "mutate-tests.txt"
 
 
 @attrs.frozen
@@ -139,13 +141,16 @@ def _prepare(scope: Scope) -> Path:
                             copy_function=shutil.copy2)
         else:
             shutil.copy2(source, work / name)
+    # The subset goes through a pytest argument file, so adding a test file to a scope does
+    # not change mutmut's configuration (which would throw every cached verdict away).
+    (work / _SELECTION).write_text("".join(f"{t}\n" for t in scope.tests), encoding="utf-8")
     table = "\n".join((
         "", "[tool.mutmut]",
         'source_paths = ["astratrade_core"]',
         f"only_mutate = {json.dumps(list(scope.files))}",
-        'also_copy = ["conftest.py", "proofs"]',
+        f'also_copy = ["conftest.py", "proofs", "{_SELECTION}"]',
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x", "--no-header"]',
-        f"pytest_add_cli_args_test_selection = {json.dumps(list(scope.tests))}",
+        f'pytest_add_cli_args_test_selection = ["@{_SELECTION}"]',
         "timeout_multiplier = 10.0",
         "use_git_change_detection = false", ""))
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8") + table
@@ -155,19 +160,54 @@ def _prepare(scope: Scope) -> Path:
     return work
 
 
-def _run_mutmut(scope: Scope, work: Path) -> float:
-    """Run mutmut for one module (one worker: the machine is shared); returns seconds."""
+def _tests_digest(scope: Scope) -> str:
+    """A digest of everything the subset runs besides the mutated code: its test files, the
+    Hypothesis profiles and the strategies."""
+    paths: list[Path] = [ROOT / "conftest.py", *sorted((ROOT / "astratrade_core" / "testing")
+                                                       .glob("*.py"))]
+    for test in scope.tests:
+        path = ROOT / test
+        paths += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _mutmut(work: Path, names: Sequence[str]) -> None:
     mutmut = Path(sys.executable).with_name("mutmut")
     env = dict(os.environ, HYPOTHESIS_PROFILE="mutate", PYTHONDONTWRITEBYTECODE="1")
-    started = time.monotonic()
-    with (work / "run.log").open("w", encoding="utf-8") as log:
-        done = subprocess.run([str(mutmut), "run", "--max-children", "1"], cwd=work, env=env,
-                              stdout=log, stderr=subprocess.STDOUT, check=False)
-    elapsed = time.monotonic() - started
+    with (work / "run.log").open("a", encoding="utf-8") as log:
+        done = subprocess.run([str(mutmut), "run", "--max-children", "1", *names], cwd=work,
+                              env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
     if done.returncode != 0:
         tail = (work / "run.log").read_text(encoding="utf-8", errors="replace")[-3000:]
-        raise RuntimeError(f"mutmut failed for {scope.name} (exit {done.returncode}):\n{tail}")
-    return elapsed
+        raise RuntimeError(f"mutmut failed in {work} (exit {done.returncode}):\n{tail}")
+
+
+def _run_mutmut(scope: Scope, work: Path) -> float:
+    """Run mutmut for one module (one worker: the machine is shared); returns seconds.
+
+    mutmut checks the mutants without a verdict (new, or of a changed function).  When the
+    tests changed since the last run, the survivors of that run are checked again too
+    (a kill stays a kill when tests are added; a survivor may not stay one)."""
+    digest_path = work / "tests.digest"
+    digest = _tests_digest(scope)
+    recheck: list[str] = []
+    if (work / "mutants").exists() and digest_path.exists() and (
+            digest_path.read_text(encoding="utf-8") != digest):
+        recheck = [m.name for m in read_mutants(work, scope)
+                   if m.exit_code is not None and m.exit_code not in _KILLED]
+    (work / "run.log").write_text("", encoding="utf-8")
+    started = time.monotonic()
+    _mutmut(work, ())
+    if recheck:
+        current = {m.name: m.exit_code for m in read_mutants(work, scope)}
+        recheck = [n for n in recheck if n in current and current[n] not in _KILLED]
+    if recheck:
+        _mutmut(work, recheck)
+    digest_path.write_text(digest, encoding="utf-8")
+    return time.monotonic() - started
 
 
 def _functions(tree: ast.Module) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -309,7 +349,10 @@ it prints the table and writes it to `.cache/mutate/scores.md`.  It is not part 
 
 * `make mutate MODULE=trading` reruns one module; the others keep their last results.
   mutmut caches each verdict by the mutated function's hash (under `.cache/mutate/<module>/`),
-  so a rerun after a change only checks the mutants of functions that changed.
+  so a rerun after a change only checks the mutants of functions that changed, and, when the
+  module's tests or `astratrade_core.testing` changed, the last run's survivors (a kill stays
+  a kill when tests are added).  The test subset reaches pytest through an argument file, so
+  adding a test file to a module keeps its cached verdicts.
 * `python -m proofs.mutation --survivors trading` lists the survivors of the last run, one
   line each: mutmut's name and the changed line (`- before ⇒ + after`);
   `cd .cache/mutate/trading && ../../../.venv/bin/mutmut show NAME` shows the whole diff.
