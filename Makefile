@@ -70,14 +70,17 @@ verify: $(STAMP)
 # Mutation testing of the core's rules (proofs/mutation.py, docs/properties.md): one module at a
 # time on one worker, a table of scores at the end (also in .cache/mutate/scores.md).
 # `make mutate MODULE=trading` reruns one module; mutmut's cache under .cache/mutate/ skips
-# mutants of unchanged functions.  Not part of `make test`.
+# mutants of unchanged functions; SAMPLE=5 checks a deterministic fifth of the mutants (an
+# estimate, for this 2-core machine).  Not part of `make test`.
 MODULE ?=
+SAMPLE ?=
 $(VENV)/.installed-mutate: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS),mutate]' $(EDITABLE)
 	touch $@
 
 mutate: $(VENV)/.installed-mutate
-	$(BIN)/python -m proofs.mutation $(if $(MODULE),--module $(MODULE))
+	$(BIN)/python -m proofs.mutation $(if $(MODULE),--module $(MODULE)) \
+	    $(if $(SAMPLE),--sample $(SAMPLE))
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks

@@ -185,7 +185,16 @@ def _mutmut(work: Path, names: Sequence[str]) -> None:
         raise RuntimeError(f"mutmut failed in {work} (exit {done.returncode}):\n{tail}")
 
 
-def _run_mutmut(scope: Scope, work: Path) -> float:
+#: ``--sample N``: the mutants whose number ends in one of these digits (a deterministic
+#: 1/N of every function's mutants).
+SAMPLES = {2: "02468", 5: "05", 10: "0"}
+
+
+def _sample_pattern(sample: int) -> str:
+    return f"*__mutmut_*[{SAMPLES[sample]}]"
+
+
+def _run_mutmut(scope: Scope, work: Path, sample: int | None = None) -> float:
     """Run mutmut for one module (one worker: the machine is shared); returns seconds.
 
     mutmut checks the mutants without a verdict (new, or of a changed function).  When the
@@ -200,7 +209,7 @@ def _run_mutmut(scope: Scope, work: Path) -> float:
                    if m.exit_code is not None and m.exit_code not in _KILLED]
     (work / "run.log").write_text("", encoding="utf-8")
     started = time.monotonic()
-    _mutmut(work, ())
+    _mutmut(work, () if sample is None else (_sample_pattern(sample),))
     if recheck:
         current = {m.name: m.exit_code for m in read_mutants(work, scope)}
         recheck = [n for n in recheck if n in current and current[n] not in _KILLED]
@@ -263,6 +272,7 @@ class Score:
 
     module: str
     total: int
+    checked: int
     text: int
     equivalent: int
     killed: int
@@ -283,7 +293,8 @@ def score(scope: Scope, mutants: Sequence[Mutant], equivalents: dict[str, Equiva
     text = equivalent = killed = 0
     survivors: list[Mutant] = []
     stale: list[str] = []
-    for mutant in mutants:
+    checked = [m for m in mutants if m.exit_code is not None]
+    for mutant in checked:
         listed = equivalents.get(mutant.name)
         if listed is not None and listed.line != mutant.diff:
             stale.append(mutant.name)
@@ -294,22 +305,23 @@ def score(scope: Scope, mutants: Sequence[Mutant], equivalents: dict[str, Equiva
             text += 1
         elif mutant.exit_code in _KILLED:
             killed += 1
-        elif mutant.exit_code in _SURVIVED or mutant.exit_code is None:
+        else:  # survived, no test reached it, or mutmut's "suspicious"/"skipped"
             survivors.append(mutant)
-        else:  # mutmut's "suspicious"/"skipped": not a kill
-            survivors.append(mutant)
-    return Score(scope.name, len(mutants), text, equivalent, killed, len(survivors),
+    return Score(scope.name, len(mutants), len(checked), text, equivalent, killed,
+                 len(survivors),
                  tuple(stale), tuple(survivors), seconds)
 
 
 def format_table(rows: Sequence[Score]) -> str:
     """The per-module score table (Markdown)."""
-    lines = ["| module | mutants | text | equivalent | killed | survived | score | run time |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| module | mutants | checked | text | equivalent | killed | survived | score "
+             "| run time |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for row in rows:
         seconds = "cached" if row.seconds is None else f"{row.seconds:.0f} s"
-        lines.append(f"| {row.module} | {row.total} | {row.text} | {row.equivalent} | "
-                     f"{row.killed} | {row.survived} | {row.score:.1f} % | {seconds} |")
+        lines.append(f"| {row.module} | {row.total} | {row.checked} | {row.text} | "
+                     f"{row.equivalent} | {row.killed} | {row.survived} | {row.score:.1f} % "
+                     f"| {seconds} |")
     return "\n".join(lines)
 
 
@@ -353,11 +365,15 @@ it prints the table and writes it to `.cache/mutate/scores.md`.  It is not part 
   module's tests or `astratrade_core.testing` changed, the last run's survivors (a kill stays
   a kill when tests are added).  The test subset reaches pytest through an argument file, so
   adding a test file to a module keeps its cached verdicts.
+* `make mutate SAMPLE=5` (or 2, 10) checks only the mutants whose number ends in 0 or 5: a
+  deterministic fifth of every function's mutants, an estimate of the score when a full run
+  does not fit (the *checked* column says how many were run; unchecked mutants are left out).
 * `python -m proofs.mutation --survivors trading` lists the survivors of the last run, one
   line each: mutmut's name and the changed line (`- before ⇒ + after`);
   `cd .cache/mutate/trading && ../../../.venv/bin/mutmut show NAME` shows the whole diff.
-* **Reading the table.**  *killed*: a test of the subset failed, crashed or timed out;
-  *survived*: the subset passed, or no test in it reached the function.
+* **Reading the table.**  *mutants*: all that mutmut made of the module's files; *checked*:
+  those with a verdict from this or an earlier run.  *killed*: a test of the subset failed,
+  crashed or timed out; *survived*: the subset passed, or no test in it reached the function.
   *equivalent*: listed in `proofs/mutation_equivalents.txt`, each with the changed line and a
   one-line reason (a listed mutant whose line changed is stale and counts again); *text*: the
   mutant only changes a string literal (a message, a label) in a module where text is not a
@@ -385,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--survivors", choices=sorted(SCOPES),
                         help="print this module's survivors from the last run and exit")
     parser.add_argument("--no-run", action="store_true", help="score the last run only")
+    parser.add_argument("--sample", type=int, choices=sorted(SAMPLES),
+                        help="check only a deterministic 1/N of the mutants (an estimate)")
     args = parser.parse_args(argv)
     equivalents = read_equivalents()
     if args.survivors:
@@ -399,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds: float | None = None
         if not args.no_run:
             print(f"mutate: {name} ({', '.join(scope.files)})", flush=True)
-            seconds = _run_mutmut(scope, work)
+            seconds = _run_mutmut(scope, work, args.sample)
             timings[name] = seconds
             (WORK / "timings.json").write_text(json.dumps(timings, indent=1), encoding="utf-8")
         row = score(scope, read_mutants(work, scope), equivalents, seconds)

@@ -77,13 +77,15 @@ def test_scoring_leaves_out_equivalents_and_text_and_counts_stale_ones_again() -
     scope = SCOPES["numeric"]
     mutants = [Mutant("m.a", 1, "x", False), Mutant("m.b", 0, "y", False),
                Mutant("m.c", 0, "z", True), Mutant("m.d", 0, "w", False),
-               Mutant("m.e", 0, "v", False), Mutant("m.f", 36, "u", False)]
+               Mutant("m.e", 0, "v", False), Mutant("m.f", 36, "u", False),
+               Mutant("m.g", None, "t", False)]
     equivalents = {"m.d": Equivalent("m.d", "w", "same value"),
                    "m.e": Equivalent("m.e", "old line", "stale")}
     row = score(scope, mutants, equivalents, 1.0)
-    assert (row.total, row.text, row.equivalent, row.killed, row.survived) == (6, 1, 1, 2, 2)
+    assert (row.total, row.checked, row.text, row.equivalent, row.killed, row.survived) == (
+        7, 6, 1, 1, 2, 2)
     assert row.stale == ("m.e",)
     assert row.score == 50.0
     events = score(SCOPES["events"], mutants, {}, None)
     assert events.text == 0 and events.survived == 4  # events' text is wire format
-    assert "| numeric | 6 | 1 | 1 | 2 | 2 | 50.0 % | 1 s |" in format_table([row])
+    assert "| numeric | 7 | 6 | 1 | 1 | 2 | 2 | 50.0 % | 1 s |" in format_table([row])
