@@ -130,8 +130,16 @@ def test_min_quantity_is_met_exactly(quantity: str) -> None:
     if D(quantity) >= D("0.01"):
         assert got.unwrap().quantity == D(quantity)
     else:
-        codes = [c.code for c in _causes(got)]
-        assert "sizing.min_quantity" in codes
+        (cause,) = [c for c in _causes(got) if c.code == "sizing.min_quantity"]
+        assert (D(cause.fields["quantity"]), cause.fields["limit"]) == (D(quantity), "0.01")
+
+
+def test_a_budget_that_buys_no_lot_is_refused_without_a_minimum_quantity() -> None:
+    bare = Instrument.of("ETHUSDT", ETH, USD, tick_size="0.01", lot_size="0.001").unwrap()
+    assert bare.min_quantity == 0
+    # budget 0.05 buys 0.0005 ETH at 100 per unit: 0 lots of 0.001
+    causes = _causes(fixed_fractional_size(bare, "50", "0.001", "3000", "2900"))
+    assert [(c.code, c.fields["quantity"]) for c in causes] == [("sizing.min_quantity", "0.000")]
 
 
 @given(st.sampled_from(["19.99", "20", "20.01"]))
@@ -159,5 +167,5 @@ def test_tier_leverage_applies_from_the_tier_floor(notional: str) -> None:
         assert got.unwrap().notional == size
     else:
         (cause,) = _causes(got)
-        assert (cause.code, cause.fields["limit"], D(cause.fields["notional"])) == (
-            "sizing.tier_leverage", "100", size)
+        assert (cause.code, cause.fields["leverage"], cause.fields["limit"],
+                D(cause.fields["notional"])) == ("sizing.tier_leverage", "125", "100", size)
