@@ -6,6 +6,7 @@ maintenance amount and intermediates far from the u256 limit."""
 
 from __future__ import annotations
 
+import decimal
 import math
 from decimal import Decimal
 from fractions import Fraction
@@ -19,7 +20,13 @@ from astratrade_core.instrument import Instrument, margin_tiers
 from astratrade_core.money import BTC, USD
 from astratrade_core.numeric import CONTEXT, U256_MAX, WAD
 from astratrade_core.testing import around, around_ints
-from astratrade_core.trading.margin import initial_margin, isolated_liquidation_price_wad
+from astratrade_core.trading.margin import (
+    cross_liquidation_price,
+    initial_margin,
+    isolated_liquidation_price,
+    isolated_liquidation_price_wad,
+    round_liquidation_price,
+)
 
 D = Decimal
 
@@ -155,3 +162,29 @@ def test_a_position_liquidated_on_opening_is_refused_at_equality(leverage: Decim
         assert isinstance(got, Success)
     else:
         assert got.failure().code == "margin.liquidated_on_open"
+
+
+def test_a_position_at_its_maintenance_margin_has_no_isolated_liquidation_price() -> None:
+    # 1 BTC at 50000 with mmr 0.2: maintenance 10000; a margin of exactly 10000 is refused
+    error = isolated_liquidation_price(STEEP, D("1"), D("50000"), D("10000")).failure()
+    assert error == DomainError.rejected(
+        "margin.liquidated_on_open", "the position would be liquidated on opening: margin "
+        "10000 does not exceed the maintenance margin 10000.0 at the entry 50000",
+        margin=D("10000"), maintenance=D("10000.0"), entry_price=D("50000"))
+    assert isinstance(isolated_liquidation_price(STEEP, D("1"), D("50000"), D("10000.1")),
+                      Success)
+
+
+def test_cross_wallet_balance_is_reported_by_field() -> None:
+    error = cross_liquidation_price(BTCUSD, D("1"), D("30000"), D("NaN")).failure()
+    assert [(c.code, c.fields["field"]) for c in error.causes] == [
+        ("numeric.not_finite", "wallet_balance")]
+
+
+@given(around(0, places=2), st.sampled_from(["45226.1306", "54726.3681"]))
+def test_display_rounding_is_up_only_for_a_long(quantity: Decimal, price: str) -> None:
+    """A long (quantity > 0) rounds up; a short, and a flat quantity, round down."""
+    got = round_liquidation_price(D(price), quantity, 2)
+    expected = D(price).quantize(D("0.01"), decimal.ROUND_CEILING if quantity > 0
+                                 else decimal.ROUND_FLOOR)
+    assert got == expected
