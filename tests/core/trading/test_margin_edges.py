@@ -188,3 +188,14 @@ def test_display_rounding_is_up_only_for_a_long(quantity: Decimal, price: str) -
     expected = D(price).quantize(D("0.01"), decimal.ROUND_CEILING if quantity > 0
                                  else decimal.ROUND_FLOOR)
     assert got == expected
+
+
+def test_a_price_that_the_tick_rounds_onto_the_entry_is_refused() -> None:
+    # (50000 - 10000.01) / 0.8 = 49999.9875, rounded up to the 0.1 tick: the entry itself
+    error = isolated_liquidation_price(STEEP, D("1"), D("50000"), D("10000.01")).failure()
+    assert error == DomainError.rejected(
+        "margin.liquidated_on_open", "the liquidation price 50000.0, rounded to the tick 0.1, "
+        "reaches the entry 50000: the position is within one tick of liquidation on opening",
+        liquidation_price=D("50000.0"), entry_price=D("50000"), tick_size=D("0.1"))
+    exact = isolated_liquidation_price(STEEP, D("1"), D("50000"), D("10000.01"), to_tick=False)
+    assert exact.unwrap().unwrap() == D("49999.9875")
