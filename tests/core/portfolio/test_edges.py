@@ -1,0 +1,149 @@
+"""The portfolio's rules at their edges: a withdrawal or fee of exactly the cash (or the
+equity, when a loss is unrealized), one cent more; which fills add exposure (opening, growing,
+a reversal to a smaller opposite position) and so meet the risk limits, and which reduce it; a
+negative fee (a maker rebate); the day's loss only on its own UTC day.  Found by
+`make mutate` (portfolio): the worked examples sit in the middle of these ranges."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TypedDict
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+from returns.result import Failure, Success
+
+from astratrade_core.errors import DomainError
+from astratrade_core.events import FeeCharged, FundsWithdrawn, RiskLimitHit, TradeExecuted
+from astratrade_core.portfolio import (
+    ChargeFee,
+    Deposit,
+    ExecuteTrade,
+    MarkPrice,
+    PortfolioState,
+    Withdraw,
+    decide,
+    replay,
+)
+from astratrade_core.portfolio.decide import exposure_after
+from astratrade_core.risk import RiskPolicy
+from astratrade_core.testing import around, utc_midnights
+from astratrade_core.trading import Liquidity, PositionState
+
+D = Decimal
+T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+LOOSE = RiskPolicy(max_leverage=D("100"))
+ONE_POSITION = RiskPolicy(max_leverage=D("100"), max_open_positions=0)
+
+
+class Meta(TypedDict):
+    command_id: str
+    account_id: str
+    issued_at: datetime
+
+
+def _meta(n: int, at: datetime = T0) -> Meta:
+    return {"command_id": f"c{n}", "account_id": "acct", "issued_at": at}
+
+
+def _state(cash: str = "1000", *trades: tuple[str, str]) -> PortfolioState:
+    events = list(decide(PortfolioState.EMPTY, Deposit(**_meta(0), currency="USD",
+                                                       amount=D(cash))).unwrap())
+    state = replay(events)
+    for n, (quantity, price) in enumerate(trades, 1):
+        state = replay(decide(state, _trade(n, quantity, price)).unwrap(), state)
+    return state
+
+
+def _trade(n: int, quantity: str, price: str, policy: RiskPolicy = LOOSE,
+           fee: str = "0") -> ExecuteTrade:
+    return ExecuteTrade(**_meta(n), symbol="BTCUSD", quote_currency="USD",
+                        quantity=D(quantity), price=D(price), fee=D(fee), policy=policy)
+
+
+@given(around(1000, places=2))
+def test_withdraw_exactly_the_cash(amount: Decimal) -> None:
+    got = decide(_state(), Withdraw(**_meta(9), currency="USD", amount=amount))
+    if amount <= 1000:
+        assert [type(e) for e in got.unwrap()] == [FundsWithdrawn]
+    else:
+        assert got == Failure(DomainError.rejected(
+            "portfolio.insufficient_funds", f"needs {amount} USD, 1000 available",
+            currency="USD", needed=amount, available=D("1000")))
+
+
+@given(around(900, places=2))
+def test_an_unrealized_loss_limits_a_withdrawal_to_the_equity(amount: Decimal) -> None:
+    # long 10 at 100, marked at 90: unrealized -100, so cash 1000 but equity 900
+    state = _state("1000", ("10", "100"))
+    state = replay(decide(state, MarkPrice(**_meta(5), symbol="BTCUSD",
+                                           price=D("90"))).unwrap(), state)
+    assert (state.cash_of("USD"), state.equity("USD")) == (D("1000"), D("900"))
+    got = decide(state, Withdraw(**_meta(9), currency="USD", amount=amount))
+    if amount <= 900:
+        assert isinstance(got, Success)
+    else:
+        assert got.failure().fields["available"] == "900"
+
+
+@given(around(1000, places=2))
+def test_a_fee_of_exactly_the_cash(amount: Decimal) -> None:
+    got = decide(_state(), ChargeFee(**_meta(9), currency="USD", amount=amount,
+                                     reason="listing"))
+    if amount <= 1000:
+        (event,) = got.unwrap()
+        assert isinstance(event, FeeCharged) and event.amount == amount
+    else:
+        assert got == Failure(DomainError.rejected(
+            "portfolio.insufficient_funds", f"needs {amount} USD, 1000 available",
+            currency="USD", needed=amount, available=D("1000")))
+
+
+@given(st.sampled_from([
+    # (held, fill, adds exposure)
+    ("0", "1", True), ("2", "1", True), ("2", "-1", False), ("2", "-2", False),
+    ("2", "-3", True),   # reversal to a smaller opposite position (-1)
+    ("2", "-5", True),   # reversal to a larger one (-3)
+    ("-2", "1", False), ("-2", "-1", True), ("-2", "3", True),
+]))
+def test_only_fills_that_add_exposure_meet_the_limits(case: tuple[str, str, bool]) -> None:
+    """With no open position allowed, a fill that opens, grows or reverses is refused
+    (RiskLimitHit); a fill that reduces or closes goes through."""
+    held, fill, adds = case
+    state = _state("100000", (held, "100")) if held != "0" else _state("100000")
+    (first, *_) = decide(state, _trade(7, fill, "100", ONE_POSITION)).unwrap()
+    assert isinstance(first, RiskLimitHit if adds else TradeExecuted)
+
+
+@given(around(0, places=2))
+def test_a_negative_fee_is_a_rebate(fee: Decimal) -> None:
+    state = _state("1000")
+    events = decide(state, _trade(3, "1", "100", fee=str(fee))).unwrap()
+    after = replay(events, state)
+    assert after.cash_of("USD") == D("1000") - fee
+    assert after.ledger("USD").fees_paid == fee
+
+
+def _with_time(command: ExecuteTrade, at: datetime) -> ExecuteTrade:
+    return attrs.evolve(command, issued_at=at)
+
+
+@given(utc_midnights(start=datetime(2026, 5, 1).date(), span_days=3))
+def test_the_day_turns_at_utc_midnight(at: datetime) -> None:
+    state = _state("100000", ("1", "100"), ("-1", "90"))  # loss of 10 on 2026-05-01
+    exposure = exposure_after(
+        state, symbol="BTCUSD", quote_currency="USD", after=PositionState(D("1"), D("100")),
+        price=D("100"), cash_delta=D("0"), command=_with_time(_trade(8, "1", "100"), at),
+        policy=LOOSE)
+    same_day = at.date() == T0.date()
+    assert exposure.day_loss == (D("10") if same_day else D("0"))
+
+
+def test_liquidity_is_recorded() -> None:
+    events = decide(_state(), ExecuteTrade(**_meta(4), symbol="BTCUSD",
+                                           quote_currency="USD", quantity=D("1"),
+                                           price=D("100"), liquidity=Liquidity.MAKER,
+                                           policy=LOOSE)).unwrap()
+    assert events[0].liquidity == "maker"  # type: ignore[attr-defined]
