@@ -75,7 +75,7 @@ SCOPES: dict[str, Scope] = {s.name: s for s in (
            "tests/core/trading/test_margin_edges.py")),
     Scope("portfolio", ("astratrade_core/portfolio/decide.py",
                         "astratrade_core/portfolio/evolve.py"),
-          ("tests/core/portfolio",)),
+          ("tests/core/portfolio/test_decide.py", "tests/core/portfolio/test_hedge.py")),
     Scope("risk", ("astratrade_core/risk/limits.py", "astratrade_core/risk/metrics.py"),
           ("tests/core/risk/test_limits.py", "tests/core/risk/test_metrics.py")),
     Scope("revenue", ("astratrade_core/revenue/daycount.py",
