@@ -12,7 +12,8 @@ from typing import Any
 import attrs
 from hypothesis import given
 
-from astratrade_core.risk.limits import Exposure, LimitBreach, RiskPolicy, evaluate
+from astratrade_core.events.trading import LimitBreach
+from astratrade_core.risk.limits import Exposure, RiskPolicy, evaluate
 from astratrade_core.testing import around, around_ints
 
 D = Decimal
