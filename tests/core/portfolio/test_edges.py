@@ -6,7 +6,7 @@ negative fee (a maker rebate); the day's loss only on its own UTC day.  Found by
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TypedDict
 
@@ -28,6 +28,7 @@ from astratrade_core.portfolio import (
     replay,
 )
 from astratrade_core.portfolio.decide import exposure_after
+from astratrade_core.portfolio.evolve import book
 from astratrade_core.risk import RiskPolicy
 from astratrade_core.testing import around, utc_midnights
 from astratrade_core.trading import Liquidity, PositionState
@@ -147,3 +148,55 @@ def test_liquidity_is_recorded() -> None:
                                            price=D("100"), liquidity=Liquidity.MAKER,
                                            policy=LOOSE)).unwrap()
     assert events[0].liquidity == "maker"  # type: ignore[attr-defined]
+
+
+_OFFSETS = (0, 1, 3599, 3600, 3601, 7199, 7200, 86399, 86400, 86401, 90000, 172800)
+
+
+@given(st.lists(st.sampled_from(_OFFSETS), min_size=1, max_size=8))
+def test_recent_trades_keep_the_last_day_whatever_the_order(offsets: list[int]) -> None:
+    """Trades folded in any order (hour boundaries, the 24 h cutoff exactly) leave the sorted
+    times later than the latest minus 24 h."""
+    times = [T0 + timedelta(seconds=s) for s in offsets]
+    events = [TradeExecuted(event_id=f"e{n}", stream_id="acct", occurred_at=t, symbol="BTCUSD",
+                            quote_currency="USD", quantity=D("1") if n % 2 else D("-1"),
+                            price=D("100"), fee=D("0"), liquidity="taker", realized_pnl=D("0"))
+              for n, t in enumerate(times)]
+    state = replay(events)
+    cutoff = max(times) - timedelta(hours=24)
+    assert list(state.recent_trades) == sorted(t for t in times if t > cutoff)
+
+
+def test_booking_rounds_only_what_has_too_many_digits() -> None:
+    third = D(1) / D(3)
+    assert book(third) == D("0.3333333333333333333333333333")
+    assert str(book(D("12.50"))) == "12.50"
+
+
+def test_a_mark_is_the_commands_first_event() -> None:
+    command = MarkPrice(**_meta(5), symbol="BTCUSD", price=D("90"))
+    (event,) = decide(_state(), command).unwrap()
+    assert event.event_id == command.event_id(0)
+
+
+def test_other_positions_count_at_their_marks() -> None:
+    state = _state("100000", ("1", "100"))
+    state = replay(decide(state, ExecuteTrade(**_meta(6), symbol="ETHUSD", quote_currency="USD",
+                                              quantity=D("-2"), price=D("50"),
+                                              policy=LOOSE)).unwrap(), state)
+    state = replay(decide(state, MarkPrice(**_meta(7), symbol="ETHUSD",
+                                           price=D("40"))).unwrap(), state)
+    exposure = exposure_after(
+        state, symbol="BTCUSD", quote_currency="USD", after=PositionState(D("3"), D("300")),
+        price=D("110"), cash_delta=D("-1"), command=_trade(8, "2", "110"), policy=LOOSE)
+    # BTC: 3 held at avg 100, at 110: +30; ETH short 2 from 50, marked 40: +20
+    assert exposure.cash == state.cash_of("USD") - 1
+    assert exposure.equity == exposure.cash + 50
+    assert exposure.gross_notional == D("330") + D("80")
+    assert exposure.symbol_notional == D("330")
+    assert exposure.open_positions == 2
+    assert exposure.day_loss == 0
+    flat = exposure_after(
+        state, symbol="BTCUSD", quote_currency="USD", after=PositionState(D("0"), D("0")),
+        price=D("110"), cash_delta=D("0"), command=_trade(9, "-1", "110"), policy=LOOSE)
+    assert flat.open_positions == 1
