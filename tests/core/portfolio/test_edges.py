@@ -16,13 +16,23 @@ from hypothesis import strategies as st
 from returns.result import Failure, Success
 
 from astratrade_core.errors import DomainError
-from astratrade_core.events import FeeCharged, FundsWithdrawn, RiskLimitHit, TradeExecuted
+from astratrade_core.events import (
+    Event,
+    FeeCharged,
+    FundsWithdrawn,
+    RiskLimitHit,
+    TradeExecuted,
+)
 from astratrade_core.portfolio import (
+    ApplyFunding,
     ChargeFee,
+    ClosePosition,
+    Command,
     Deposit,
     ExecuteTrade,
     MarkPrice,
     PortfolioState,
+    SetPositionMode,
     Withdraw,
     decide,
     replay,
@@ -31,7 +41,7 @@ from astratrade_core.portfolio.decide import exposure_after
 from astratrade_core.portfolio.evolve import book
 from astratrade_core.risk import RiskPolicy
 from astratrade_core.testing import around, utc_midnights
-from astratrade_core.trading import Liquidity, PositionState
+from astratrade_core.trading import Liquidity, PositionMode, PositionSide, PositionState
 
 D = Decimal
 T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
@@ -200,3 +210,73 @@ def test_other_positions_count_at_their_marks() -> None:
         state, symbol="BTCUSD", quote_currency="USD", after=PositionState(D("0"), D("0")),
         price=D("110"), cash_delta=D("0"), command=_trade(9, "-1", "110"), policy=LOOSE)
     assert flat.open_positions == 1
+
+
+def test_bad_commands_report_every_field() -> None:
+    bad = attrs.evolve(_trade(1, "1", "100"), price=D("0"), fee=D("NaN"),
+                       policy="loose", position_side="up")  # type: ignore[arg-type]
+    error = decide(_state(), bad).failure()
+    assert error.code == "portfolio.invalid_command"
+    assert [(c.code, c.fields.get("field")) for c in error.causes] == [
+        ("numeric.not_positive", "price"), ("numeric.not_finite", "fee"),
+        ("portfolio.type", "policy"), ("portfolio.type", "position_side")]
+    close = ClosePosition(**_meta(2), symbol="BTCUSD", price=D("-1"),
+                          position_side="up")  # type: ignore[arg-type]
+    error = decide(_state(), close).failure()
+    assert [(c.code, c.fields.get("field")) for c in error.causes] == [
+        ("numeric.not_positive", "price"), ("portfolio.type", "position_side")]
+
+
+def test_unknown_commands_are_named() -> None:
+    error = decide(_state(), "withdraw everything").failure()  # type: ignore[arg-type]
+    assert (error.code, error.message, error.fields["command"]) == (
+        "portfolio.unknown_command", "no rule for str", "str")
+
+
+def test_a_flat_hedge_leg_names_its_side() -> None:
+    state = replay(decide(_state(), SetPositionMode(**_meta(2), mode=PositionMode.HEDGE)
+                          ).unwrap(), _state())
+    close = ClosePosition(**_meta(3), symbol="BTCUSD", price=D("100"),
+                          position_side=PositionSide.LONG)
+    error = decide(state, close).failure()
+    assert (error.code, error.message, dict(error.fields)) == (
+        "portfolio.no_position", "no open position in BTCUSD (long leg)",
+        {"symbol": "BTCUSD", "position_side": "long"})
+
+
+def test_funding_records_its_mark_price() -> None:
+    state = _state("1000", ("1", "100"))
+    (event,) = decide(state, ApplyFunding(**_meta(4), symbol="BTCUSD", rate=D("0.0001"),
+                                          mark_price=D("105"))).unwrap()
+    assert (event.mark_price, event.rate) == (D("105"), D("0.0001"))  # type: ignore[attr-defined]
+
+
+def test_a_refusal_records_the_refused_fill() -> None:
+    (event,) = decide(_state(), _trade(5, "3", "100", ONE_POSITION)).unwrap()
+    assert isinstance(event, RiskLimitHit)
+    assert (event.quantity, event.price, event.symbol) == (D("3"), D("100"), "BTCUSD")
+
+
+def test_a_snapshot_plus_the_tail_equals_the_full_replay() -> None:
+    """Two currencies, three UTC days, trades out of order: every split point folds alike."""
+    events: list[Event] = []
+    state = PortfolioState.EMPTY
+    commands: list[Command] = [
+        Deposit(**_meta(1), currency="USD", amount=D("5000")),
+        Deposit(**_meta(2), currency="EUR", amount=D("700")),
+        _trade(3, "2", "100"),
+        _with_time(_trade(4, "-3", "110", fee="-0.5"), T0 + timedelta(days=1)),
+        ExecuteTrade(**_meta(5, T0 + timedelta(hours=30)), symbol="ETHEUR",
+                     quote_currency="EUR", quantity=D("1"), price=D("50"), policy=LOOSE),
+        _with_time(_trade(6, "1", "105"), T0 + timedelta(hours=2)),
+        _with_time(_trade(7, "1", "90"), T0 + timedelta(days=2)),
+        ChargeFee(**_meta(8, T0 + timedelta(days=2)), currency="EUR", amount=D("1"),
+                  reason="listing"),
+    ]
+    for command in commands:
+        new = decide(state, command).unwrap()
+        events += new
+        state = replay(new, state)
+    assert replay(events) == state
+    for split in range(len(events) + 1):
+        assert replay(events[split:], replay(events[:split])) == state
