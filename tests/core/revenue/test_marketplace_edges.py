@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 from returns.result import Failure, Success
 
 from astratrade_core.errors import DomainError
-from astratrade_core.money import USD, Money
+from astratrade_core.money import EUR, USD, Money
 from astratrade_core.revenue.marketplace import (
     BPS,
     MarketplaceTerms,
+    MintPricing,
     minimum_listing_price,
+    settle_mint,
     settle_sale,
     settle_units,
 )
@@ -100,3 +102,66 @@ def test_listing_needs_something_left_for_the_seller(total: int) -> None:
         assert got == Failure(DomainError.invalid(
             "marketplace.bps_total", "fees leave nothing for the seller", platform_bps=5_000,
             royalty_bps=total - 5_000))
+
+
+U128_MAX = 2**128 - 1
+
+
+@given(around_ints(1) | around_ints(U128_MAX))
+def test_max_supply_runs_from_1_to_u128_max(supply: int) -> None:
+    got = MintPricing.of(_usd(100), _usd(10), supply, 250)
+    if 1 <= supply <= U128_MAX:
+        assert got == Success(MintPricing(_usd(100), _usd(10), supply, 250))
+    else:
+        assert [(c.code, c.fields["max_supply"]) for c in got.failure().causes] == [
+            ("marketplace.max_supply", str(supply))]
+
+
+def test_a_bad_curve_reports_every_field() -> None:
+    eur = Money.from_minor_units(10, EUR)
+    error = MintPricing.of(_usd(-1), eur, 0, 10_001).failure()
+    assert error.code == "marketplace.mint_pricing"
+    assert [(c.code, c.fields.get("field"), c.fields.get("right")) for c in error.causes] == [
+        ("money.currency_mismatch", None, "EUR"), ("marketplace.amount", "base", None),
+        ("marketplace.max_supply", None, None), ("marketplace.bps", "platform_fee_bps", None)]
+    error = MintPricing.of(_usd(1), Money.of("0.001", USD).unwrap(), 1, 0).failure()
+    assert [(c.code, c.fields.get("field")) for c in error.causes] == [
+        ("marketplace.amount", "step")]
+
+
+@given(around_ints(10))
+def test_minting_may_reach_the_supply_exactly(total: int) -> None:
+    curve = MintPricing(_usd(100), _usd(10), 10, 250)
+    got = settle_mint(curve, minted=total - 3, count=3)
+    if total <= 10:
+        assert isinstance(got, Success)
+    else:
+        assert got == Failure(DomainError.rejected(
+            "marketplace.sold_out", "mint count exceeds the remaining supply",
+            minted=total - 3, count=3, max_supply=10))
+
+
+@given(around_ints(0))
+def test_mint_counts_must_be_non_negative(value: int) -> None:
+    curve = MintPricing(_usd(100), _usd(10), 10, 250)
+    got = settle_mint(curve, minted=value, count=1)
+    if value >= 0:
+        assert isinstance(got, Success)
+    else:
+        assert got == Failure(DomainError.invalid(
+            "marketplace.mint_count", "minted must be a non-negative integer", field="minted",
+            value=value))
+
+
+def test_currencies_must_match_and_the_sale_names_both() -> None:
+    eur = Money.from_minor_units(1000, EUR)
+    terms = MarketplaceTerms(250, _usd(0))
+    assert settle_sale(eur, terms, 0) == Failure(DomainError.invalid(
+        "money.currency_mismatch", "sale in another currency", left="USD", right="EUR"))
+    assert minimum_listing_price(terms, 0, eur) == Failure(DomainError.invalid(
+        "money.currency_mismatch", "minimum in another currency", left="USD", right="EUR"))
+    error = settle_sale(_usd(1000), terms, 10_001).failure()
+    assert [(c.code, c.fields["field"]) for c in error.causes or (error,)] == [
+        ("marketplace.bps", "royalty_bps")]
+    error = minimum_listing_price(MarketplaceTerms(-1, _usd(-1)), 0, _usd(1)).failure()
+    assert error.code == "marketplace.listing"
