@@ -6,14 +6,16 @@ Found by `make mutate` (risk)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import attrs
 from hypothesis import given
+from hypothesis import strategies as st
 
 from astratrade_core.events.trading import LimitBreach
-from astratrade_core.risk.limits import Exposure, RiskPolicy, evaluate
+from astratrade_core.risk.limits import MAX_TRADE_WINDOW, Exposure, RiskPolicy, evaluate
 from astratrade_core.testing import around, around_ints
 
 D = Decimal
@@ -101,3 +103,36 @@ def test_concentration_is_not_checked_without_positive_equity() -> None:
     policy = RiskPolicy(max_leverage=D("2"), max_concentration=D("0.6"))
     got = evaluate(policy, _exposure(equity=D("0")))
     assert [b.code for b in got] == ["risk.non_positive_equity"]
+
+
+@given(st.sampled_from([timedelta(0), timedelta(seconds=1), MAX_TRADE_WINDOW,
+                        MAX_TRADE_WINDOW + timedelta(seconds=1)]))
+def test_the_trade_window_is_above_zero_and_at_most_a_day(window: timedelta) -> None:
+    got = RiskPolicy.of(max_leverage="2", trade_window=window)
+    if timedelta(0) < window <= MAX_TRADE_WINDOW:
+        assert got.unwrap().trade_window == window
+    else:
+        (cause,) = got.failure().causes
+        assert (cause.code, cause.fields["field"], cause.fields["value"]) == (
+            "risk.invalid_window", "trade_window", str(window))
+
+
+@given(around_ints(0))
+def test_counts_may_be_zero(count: int) -> None:
+    got = RiskPolicy.of(max_leverage="2", max_open_positions=count)
+    if count >= 0:
+        assert got.unwrap().max_open_positions == count
+    else:
+        (cause,) = got.failure().causes
+        assert (cause.code, cause.message, cause.fields["field"], cause.fields["value"]) == (
+            "risk.invalid_count", "max_open_positions: must be a whole number >= 0",
+            "max_open_positions", str(count))
+
+
+def test_every_bad_limit_is_reported_by_field() -> None:
+    error = RiskPolicy.of(max_leverage="0", max_position_notional="x", max_concentration="-1",
+                          daily_loss_limit="NaN", max_trades_per_window=-1).failure()
+    assert error.code == "risk.invalid_policy"
+    assert [c.fields["field"] for c in error.causes] == [
+        "max_leverage", "max_position_notional", "max_concentration", "daily_loss_limit",
+        "max_trades_per_window"]
