@@ -14,6 +14,7 @@ from astratrade_core.gamification.levels import (
     MAX_XP,
     LinearCurve,
     SquareRootCurve,
+    geometric_curve,
 )
 from astratrade_core.testing import around_ints
 
@@ -64,3 +65,20 @@ def test_types_are_checked() -> None:
         "gamification.xp_type", "XP must be an integer", xp="True"))
     assert curve.xp_for_level(1.0) == Failure(DomainError.invalid(  # type: ignore[arg-type]
         "gamification.level_type", "level must be an integer", level="1.0"))
+
+
+def test_geometric_thresholds_round_exact_halves_up() -> None:
+    # base 1, ratio 1.5: 1, 2.5, 4.75, 8.125, 13.1875 -> 1, 3, 5, 8, 13 (2.5 rounds up)
+    curve = geometric_curve("g", 1, "1.5", 6).unwrap()
+    assert curve.thresholds == (0, 1, 3, 5, 8, 13)
+    # base 3, ratio 1.5: 3, 7.5, 14.25 -> 3, 8, 14
+    assert geometric_curve("g", 3, "1.5", 4).unwrap().thresholds == (0, 3, 8, 14)
+
+
+@given(around_ints(2) | around_ints(1000))
+def test_geometric_curves_have_2_to_1000_levels(levels: int) -> None:
+    got = geometric_curve("g", 1, "1", levels)
+    if 2 <= levels <= 1000:
+        assert got.unwrap().max_level == levels
+    else:
+        assert got.failure().code == "gamification.curve_parameters"
