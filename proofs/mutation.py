@@ -368,9 +368,18 @@ is that of the tenth, stats collection included.
 | social (tenth) | 984 | 89 | 14 | 60 | 15 | 80.0 % | 64 s |
 | events (tenth) | 213 | 19 | 0 | 19 | 0 | 100.0 % | 141 s |
 
-Trading's full run was stopped after 776 of its 929 mutants: mutmut runs the slowest last.
-A tenth holds 19 to 127 scored mutants, so one survivor moves a module's score by 1 to 5
-points: read a tenth's score as an estimate.
+**After** the boundary tests and the equivalents (the same tenth, `SAMPLE=10`):
+
+| module | checked | text | equivalent | killed | survived | score | before | run time |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| numeric | 54 | 15 | 2 | 37 | 0 | 100.0 % | 56.4 % | 59 s |
+| portfolio | 127 | 13 | 0 | 109 | 5 | 95.6 % | 72.8 % | 122 s |
+| revenue | 126 | 15 | 0 | 97 | 14 | 87.4 % | 68.5 % | 163 s |
+
+Trading, risk, defi, gamification, social and events have not been measured after (time);
+their new tests are in their subsets.  Trading's full run was stopped after 776 of its 929
+mutants: mutmut runs the slowest last.  A tenth holds 19 to 127 scored mutants, so one
+survivor moves a module's score by 1 to 5 points: read a tenth's score as an estimate.
 """
 
 
