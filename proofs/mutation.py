@@ -382,7 +382,8 @@ tests of risk, defi and gamification are in their subsets.  Trading's tenth befo
 68 mutants (its stopped run never reached the 13 slowest of them).  Trading's full run was
 stopped after 776 of its 929 mutants: mutmut runs the slowest last.  A tenth holds 19 to 127
 scored mutants, so one survivor moves a module's score by 1 to 5 points: read a tenth's score
-as an estimate."""
+as an estimate.
+"""
 
 
 def render_section() -> str:
