@@ -10,7 +10,7 @@ EXTRAS := dev,cairo
 EDITABLE := --config-settings editable_mode=compat
 
 .PHONY: test lint typecheck pytest services services-stop services-purge bench demo clean \
-        contracts verify
+        contracts verify mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,21 @@ pytest: $(STAMP) $(CONTRACTS_STAMP)
 # every mutant; prints the table, writes proofs/report.json, fails over its 15-minute budget.
 verify: $(STAMP)
 	$(BIN)/python -m proofs run --tier full
+
+# Mutation testing of the core's rules (proofs/mutation.py, docs/properties.md): one module at a
+# time on one worker, a table of scores at the end (also in .cache/mutate/scores.md).
+# `make mutate MODULE=trading` reruns one module; mutmut's cache under .cache/mutate/ skips
+# mutants of unchanged functions; SAMPLE=5 checks a deterministic fifth of the mutants (an
+# estimate, for this 2-core machine).  Not part of `make test`.
+MODULE ?=
+SAMPLE ?=
+$(VENV)/.installed-mutate: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS),mutate]' $(EDITABLE)
+	touch $@
+
+mutate: $(VENV)/.installed-mutate
+	$(BIN)/python -m proofs.mutation $(if $(MODULE),--module $(MODULE)) \
+	    $(if $(SAMPLE),--sample $(SAMPLE))
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks

@@ -12,4 +12,14 @@ settings.register_profile(
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# `make mutate` (proofs/mutation.py): the dev count, derandomized and without the example
+# database, so a mutant's verdict does not depend on the run before it.
+settings.register_profile(
+    "mutate",
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))

@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from proofs.mutants import MUTANTS
+from proofs.mutation import render_section
 from proofs.registry import TIERS, Method, load_all
 
 __all__ = ["CATALOGUE_PATH", "render"]
@@ -88,4 +89,6 @@ def render() -> str:
     lines.append("| mutant | bug | mutated function | quick |\n| --- | --- | --- | --- |")
     lines += [f"| `{m.key}` | {m.description} | `{m.target.removeprefix('astratrade_core.')}` "
               f"| {'yes' if m.quick else ''} |" for m in MUTANTS.values()]
-    return "\n".join(lines) + "\n"
+    lines.append("")
+    lines.append(render_section())
+    return "\n".join(lines)

@@ -3,6 +3,16 @@
 Requires ``hypothesis`` (the ``dev`` extra); nothing else in the core imports it.
 """
 
+from astratrade_core.testing.boundaries import (
+    around,
+    around_ints,
+    dst_edges,
+    edges,
+    half_ties,
+    leap_days,
+    local_midnights,
+    utc_midnights,
+)
 from astratrade_core.testing.events import codec_decimals, event_of, events, utc_datetimes
 from astratrade_core.testing.gamification import (
     TRICKY_ZONES,
@@ -103,6 +113,14 @@ from astratrade_core.testing.value_types import public_types, register_strategie
 __all__ = [
     "fold_amounts",
     "portfolio_event_streams",
+    "around",
+    "around_ints",
+    "dst_edges",
+    "edges",
+    "half_ties",
+    "leap_days",
+    "local_midnights",
+    "utc_midnights",
     "TRICKY_ZONES",
     "activities",
     "any_datetimes",

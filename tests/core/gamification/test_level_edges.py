@@ -1,0 +1,84 @@
+"""Level curves at their thresholds: XP exactly at a level's threshold reaches it, one XP less
+does not; XP and levels at their bounds and one past, with their errors; the cap met exactly.
+Found by `make mutate` (gamification)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from returns.result import Failure
+
+from astratrade_core.errors import DomainError
+from astratrade_core.gamification.levels import (
+    LEVEL_CURVES,
+    MAX_XP,
+    LinearCurve,
+    SquareRootCurve,
+    geometric_curve,
+)
+from astratrade_core.testing import around_ints
+
+CURVES = sorted(LEVEL_CURVES)
+
+
+@given(st.sampled_from(CURVES), st.integers(2, 60))
+def test_a_threshold_reaches_its_level_and_one_less_does_not(name: str, level: int) -> None:
+    curve = LEVEL_CURVES[name]
+    cap = curve.max_level
+    level = level if cap is None else min(level, cap)
+    threshold = curve.xp_for_level(level).unwrap()
+    assert curve.level_for_xp(threshold).unwrap() == level
+    assert curve.level_for_xp(threshold - 1).unwrap() == level - 1
+
+
+@given(st.sampled_from(CURVES), around_ints(0) | around_ints(MAX_XP))
+def test_xp_runs_from_0_to_its_maximum(name: str, xp: int) -> None:
+    got = LEVEL_CURVES[name].level_for_xp(xp)
+    if 0 <= xp <= MAX_XP:
+        assert got.unwrap() >= 1
+    else:
+        assert got == Failure(DomainError.invalid(
+            "gamification.xp_range", f"XP must be in [0, {MAX_XP}]", xp=xp))
+
+
+@given(around_ints(1) | around_ints(100))
+def test_levels_run_from_1_to_the_cap(level: int) -> None:
+    curve = SquareRootCurve()
+    got = curve.xp_for_level(level)
+    if 1 <= level <= 100:
+        assert got.unwrap() == 100 * (level - 1) ** 2
+    else:
+        assert got == Failure(DomainError.invalid(
+            "gamification.level_range", "level must be in [1, 100]", level=level))
+
+
+def test_uncapped_levels_name_their_range() -> None:
+    assert LinearCurve().xp_for_level(0) == Failure(DomainError.invalid(
+        "gamification.level_range", "level must be in [1, unbounded]", level=0))
+    assert LinearCurve(max_level=5).level_for_xp(10**6).unwrap() == 5
+    assert SquareRootCurve().level_for_xp(MAX_XP).unwrap() == 100
+
+
+def test_types_are_checked() -> None:
+    curve = LinearCurve()
+    assert curve.level_for_xp(True) == Failure(DomainError.invalid(
+        "gamification.xp_type", "XP must be an integer", xp="True"))
+    assert curve.xp_for_level(1.0) == Failure(DomainError.invalid(  # type: ignore[arg-type]
+        "gamification.level_type", "level must be an integer", level="1.0"))
+
+
+def test_geometric_thresholds_round_exact_halves_up() -> None:
+    # base 1, ratio 1.5: 1, 2.5, 4.75, 8.125, 13.1875 -> 1, 3, 5, 8, 13 (2.5 rounds up)
+    curve = geometric_curve("g", 1, "1.5", 6).unwrap()
+    assert curve.thresholds == (0, 1, 3, 5, 8, 13)
+    # base 3, ratio 1.5: 3, 7.5, 14.25 -> 3, 8, 14
+    assert geometric_curve("g", 3, "1.5", 4).unwrap().thresholds == (0, 3, 8, 14)
+
+
+@given(around_ints(2) | around_ints(1000))
+def test_geometric_curves_have_2_to_1000_levels(levels: int) -> None:
+    got = geometric_curve("g", 1, "1", levels)
+    if 2 <= levels <= 1000:
+        assert got.unwrap().max_level == levels
+    else:
+        assert got.failure().code == "gamification.curve_parameters"
