@@ -23,6 +23,7 @@ pub mod exchange;
 pub mod rewards;
 pub mod staking;
 pub mod paymaster;
+pub mod audit_anchor;
 pub mod testing {
     pub mod math_harness;
 }

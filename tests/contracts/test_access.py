@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from astratrade_shell.starknet.anchor import AuditAnchorClient
 from astratrade_shell.starknet.backend import ContractReverted
 from astratrade_shell.starknet.clients import (
     ContractClient,
@@ -67,9 +68,14 @@ PRIVILEGED: dict[str, list[tuple[str, dict[str, Any], str]]] = {
         ("sponsor", {"user": STRANGER, "amount": 1}, NOT_RELAYER),
         *OWNERSHIP,
     ],
+    "AuditAnchor": [
+        ("anchor", {"position": 1, "head_hash": 1}, "anchor: caller not anchorer"),
+        *OWNERSHIP,
+    ],
 }
 OPEN_TO_USERS = {"Vault": {"deposit", "withdraw"}, "StakingManager": {"stake", "unstake", "claim"},
-                 "RewardsDistributor": {"claim"}, "Exchange": set(), "Paymaster": set()}
+                 "RewardsDistributor": {"claim"}, "Exchange": set(), "Paymaster": set(),
+                 "AuditAnchor": set()}
 
 
 def deploy(backend: LocalBackend, name: str) -> ContractClient:
@@ -80,7 +86,7 @@ def deploy(backend: LocalBackend, name: str) -> ContractClient:
         return ExchangeClient.deploy(backend, caller=OWNER, owner=OWNER, vault=POOL)
     classes: dict[str, type[ContractClient]] = {
         "RewardsDistributor": RewardsDistributorClient, "StakingManager": StakingManagerClient,
-        "Paymaster": PaymasterClient}
+        "Paymaster": PaymasterClient, "AuditAnchor": AuditAnchorClient}
     return classes[name].deploy(backend, caller=OWNER, owner=OWNER)
 
 
