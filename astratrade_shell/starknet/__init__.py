@@ -9,9 +9,12 @@ functions that need it, so importing this package stays cheap.
 """
 
 from astratrade_shell.starknet.abi import ContractAbi, DecodedEvent, selector
+from astratrade_shell.starknet.anchor import AuditAnchorClient
 from astratrade_shell.starknet.artifacts import (
     CONTRACT_NAMES,
+    CURRENT_SCHEME,
     Artifact,
+    CasmHashScheme,
     ClassHashes,
     build_dir,
     load_artifact,
@@ -49,9 +52,12 @@ from astratrade_shell.starknet.transactions import (
 __all__ = [
     "BYTE_ARRAY_MAGIC",
     "CONTRACT_NAMES",
+    "CURRENT_SCHEME",
     "Artifact",
+    "AuditAnchorClient",
     "Backend",
     "CallOutcome",
+    "CasmHashScheme",
     "ClassHashes",
     "ContractAbi",
     "ContractCall",

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any, Final
 
-from astratrade_shell.starknet.artifacts import build_dir, load_artifact
+from astratrade_shell.starknet.artifacts import CasmHashScheme, build_dir, load_artifact
 from astratrade_shell.starknet.backend import CallOutcome, EmittedEvent
 
 __all__ = ["REPO_ROOT", "STATE_FORMAT", "ChainStateError", "ExecutorError", "LocalBackend",
@@ -209,7 +209,7 @@ def _current_class(entry: dict[str, str], directory: Path | None) -> dict[str, s
     listing = (directory or build_dir()) / "hashes.json"
     known = json.loads(listing.read_text()).get(name) if listing.exists() else None
     if known is None:
-        computed = artifact.hashes()
+        computed = artifact.hashes(CasmHashScheme.POSEIDON)  # what the VM declares with
         known = {"class_hash": hex(computed.class_hash),
                  "compiled_class_hash": hex(computed.compiled_class_hash)}
     for field in ("class_hash", "compiled_class_hash"):
