@@ -29,7 +29,7 @@ __all__ = [
 
 #: Every contract ``make contracts`` builds (the test-only ``MathHarness`` last).
 CONTRACT_NAMES = ("FixedPointMath", "Vault", "Exchange", "RewardsDistributor", "StakingManager",
-                  "Paymaster", "MathHarness")
+                  "Paymaster", "TestToken", "MathHarness")
 
 
 def build_dir() -> Path:
