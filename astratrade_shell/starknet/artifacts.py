@@ -34,7 +34,7 @@ __all__ = [
 
 #: Every contract ``make contracts`` builds (the test-only ``MathHarness`` last).
 CONTRACT_NAMES = ("FixedPointMath", "Vault", "Exchange", "RewardsDistributor", "StakingManager",
-                  "Paymaster", "AuditAnchor", "MathHarness")
+                  "Paymaster", "TestToken", "AuditAnchor", "MathHarness")
 
 
 class CasmHashScheme(enum.Enum):

@@ -27,6 +27,7 @@ from astratrade_shell.starknet.backend import Backend, CallOutcome, ContractReve
 
 __all__ = [
     "ContractClient",
+    "ERC20Client",
     "ExchangeClient",
     "FixedPointMathClient",
     "PaymasterClient",
@@ -34,6 +35,7 @@ __all__ = [
     "Receipt",
     "RewardsDistributorClient",
     "StakingManagerClient",
+    "TestTokenClient",
     "VaultClient",
     "from_signed",
     "rounding_variant",
@@ -185,6 +187,69 @@ class FixedPointMathClient(ContractClient):
         """Largest-remainder split (``astratrade_core.revenue.allocate_units``)."""
         return tuple(int(p) for p in self.view("allocate", total=total,
                                                weights=list(weights))[0])
+
+
+class ERC20Client(ContractClient):
+    """Any contract embedding ``ERC20Component`` (OpenZeppelin's ``IERC20`` + metadata)."""
+
+    def name(self) -> str:
+        """The token's name."""
+        return str(self.view("name")[0])
+
+    def symbol(self) -> str:
+        """The token's ticker."""
+        return str(self.view("symbol")[0])
+
+    def decimals(self) -> int:
+        """Decimal places of the token's unit."""
+        return int(self.view("decimals")[0])
+
+    def total_supply(self) -> int:
+        """Every token in existence (the sum of every balance)."""
+        return int(self.view("total_supply")[0])
+
+    def balance_of(self, account: int) -> int:
+        """The account's token balance."""
+        return int(self.view("balance_of", account=account)[0])
+
+    def allowance(self, owner: int, spender: int) -> int:
+        """What ``spender`` may still move out of ``owner``'s balance."""
+        return int(self.view("allowance", owner=owner, spender=spender)[0])
+
+    def transfer(self, caller: int, recipient: int, amount: int) -> Receipt:
+        """Move ``amount`` of the caller's tokens to ``recipient``."""
+        return self.send("transfer", caller=caller, recipient=recipient, amount=amount)
+
+    def transfer_from(self, caller: int, sender: int, recipient: int, amount: int) -> Receipt:
+        """Move ``amount`` of ``sender``'s tokens, spending the caller's allowance."""
+        return self.send("transfer_from", caller=caller, sender=sender, recipient=recipient,
+                         amount=amount)
+
+    def approve(self, caller: int, spender: int, amount: int) -> Receipt:
+        """Set the caller's allowance to ``spender`` (2**256 - 1 is unlimited)."""
+        return self.send("approve", caller=caller, spender=spender, amount=amount)
+
+
+class TestTokenClient(ERC20Client):
+    """The test token: an ERC-20 its owner can mint."""
+
+    contract_name = "TestToken"
+    __test__ = False  # not a pytest test class despite the name
+
+    @classmethod
+    def create(cls, backend: Backend, *, owner: int, name: str = "AstraTrade Test USD",
+               symbol: str = "tUSD", decimals: int = 18) -> TestTokenClient:
+        """Deploy a token owned (and mintable) by ``owner``."""
+        return cls.deploy(backend, caller=owner, owner=owner, name=name, symbol=symbol,
+                          decimals=decimals)
+
+    def mint(self, caller: int, recipient: int, amount: int) -> Receipt:
+        """Owner only: create ``amount`` tokens for ``recipient``."""
+        return self.send("mint", caller=caller, recipient=recipient, amount=amount)
+
+    def burn(self, caller: int, amount: int) -> Receipt:
+        """Destroy ``amount`` of the caller's tokens."""
+        return self.send("burn", caller=caller, amount=amount)
 
 
 class VaultClient(ContractClient):

@@ -7,6 +7,7 @@
 pub mod math {
     pub mod accumulator;
     pub mod allocation;
+    pub mod checked;
     pub mod fixed_point;
     pub mod inverse;
     pub mod signed;
@@ -14,6 +15,7 @@ pub mod math {
 }
 pub mod components {
     pub mod access;
+    pub mod erc20;
     pub mod pausable;
     pub mod staking_pool;
 }
@@ -23,6 +25,7 @@ pub mod exchange;
 pub mod rewards;
 pub mod staking;
 pub mod paymaster;
+pub mod test_token;
 pub mod audit_anchor;
 pub mod testing {
     pub mod math_harness;

@@ -60,6 +60,7 @@ CONTRACTS = {
     "RewardsDistributor": "astratrade::rewards::RewardsDistributor",
     "StakingManager": "astratrade::staking::StakingManager",
     "Paymaster": "astratrade::paymaster::Paymaster",
+    "TestToken": "astratrade::test_token::TestToken",
     "AuditAnchor": "astratrade::audit_anchor::AuditAnchor",
     "MathHarness": "astratrade::testing::math_harness::MathHarness",
 }

@@ -19,6 +19,7 @@ from astratrade_shell.starknet.clients import (
     PaymasterClient,
     RewardsDistributorClient,
     StakingManagerClient,
+    TestTokenClient,
     VaultClient,
 )
 from astratrade_shell.starknet.local import LocalBackend
@@ -68,6 +69,10 @@ PRIVILEGED: dict[str, list[tuple[str, dict[str, Any], str]]] = {
         ("sponsor", {"user": STRANGER, "amount": 1}, NOT_RELAYER),
         *OWNERSHIP,
     ],
+    "TestToken": [
+        ("mint", {"recipient": STRANGER, "amount": 1}, NOT_OWNER),
+        *OWNERSHIP,
+    ],
     "AuditAnchor": [
         ("anchor", {"position": 1, "head_hash": 1}, "anchor: caller not anchorer"),
         *OWNERSHIP,
@@ -75,6 +80,7 @@ PRIVILEGED: dict[str, list[tuple[str, dict[str, Any], str]]] = {
 }
 OPEN_TO_USERS = {"Vault": {"deposit", "withdraw"}, "StakingManager": {"stake", "unstake", "claim"},
                  "RewardsDistributor": {"claim"}, "Exchange": set(), "Paymaster": set(),
+                 "TestToken": {"transfer", "transfer_from", "approve", "burn"},
                  "AuditAnchor": set()}
 
 
@@ -82,6 +88,8 @@ def deploy(backend: LocalBackend, name: str) -> ContractClient:
     if name == "Vault":
         return VaultClient.deploy(backend, caller=OWNER, owner=OWNER, pool=POOL,
                                   fee_recipient=FEES)
+    if name == "TestToken":
+        return TestTokenClient.create(backend, owner=OWNER)
     if name == "Exchange":
         return ExchangeClient.deploy(backend, caller=OWNER, owner=OWNER, vault=POOL)
     classes: dict[str, type[ContractClient]] = {
