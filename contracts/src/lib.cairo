@@ -10,6 +10,7 @@ pub mod math {
     pub mod checked;
     pub mod fixed_point;
     pub mod inverse;
+    pub mod lending;
     pub mod signed;
     pub mod trading;
 }
