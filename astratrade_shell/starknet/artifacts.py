@@ -27,9 +27,11 @@ __all__ = [
     "load_artifact",
 ]
 
-#: Every contract ``make contracts`` builds (the test-only ``MathHarness`` last).
+#: Every contract ``make contracts`` builds (the test-only ``HostileToken`` and ``MathHarness``
+#: last).
 CONTRACT_NAMES = ("FixedPointMath", "Vault", "Exchange", "RewardsDistributor", "StakingManager",
-                  "Paymaster", "TestToken", "MathHarness")
+                  "Paymaster", "TestToken", "OperatorOracle", "HostileToken",
+                  "MathHarness")
 
 
 def build_dir() -> Path:

@@ -16,6 +16,8 @@ pub mod math {
 pub mod components {
     pub mod access;
     pub mod erc20;
+    pub mod reentrancy;
+    pub mod upgrade;
     pub mod pausable;
     pub mod staking_pool;
 }
@@ -26,6 +28,8 @@ pub mod rewards;
 pub mod staking;
 pub mod paymaster;
 pub mod test_token;
+pub mod oracle;
 pub mod testing {
+    pub mod hostile_token;
     pub mod math_harness;
 }

@@ -61,6 +61,8 @@ CONTRACTS = {
     "StakingManager": "astratrade::staking::StakingManager",
     "Paymaster": "astratrade::paymaster::Paymaster",
     "TestToken": "astratrade::test_token::TestToken",
+    "OperatorOracle": "astratrade::oracle::OperatorOracle",
+    "HostileToken": "astratrade::testing::hostile_token::HostileToken",
     "MathHarness": "astratrade::testing::math_harness::MathHarness",
 }
 
