@@ -62,6 +62,7 @@ from astratrade_core.testing.social import (
 from astratrade_core.testing.strategies import (
     currencies,
     decimals,
+    half_ties,
     hostile_contexts,
     hostile_datetimes,
     hostile_decimals,
@@ -146,6 +147,7 @@ __all__ = [
     "utc_datetimes",
     "currencies",
     "decimals",
+    "half_ties",
     "hostile_contexts",
     "hostile_datetimes",
     "hostile_integers",

@@ -29,12 +29,15 @@ from astratrade_shell.starknet.backend import (
 )
 from astratrade_shell.starknet.clients import (
     ContractClient,
+    ERC20Client,
     ExchangeClient,
     FixedPointMathClient,
+    OperatorOracleClient,
     PaymasterClient,
     Receipt,
     RewardsDistributorClient,
     StakingManagerClient,
+    TestTokenClient,
     VaultClient,
 )
 from astratrade_shell.starknet.local import LocalBackend
@@ -65,10 +68,12 @@ __all__ = [
     "ContractReverted",
     "DecodedEvent",
     "EmittedEvent",
+    "ERC20Client",
     "ExchangeClient",
     "FixedPointMathClient",
     "GasBounds",
     "LocalBackend",
+    "OperatorOracleClient",
     "PaymasterClient",
     "Receipt",
     "RewardsDistributorClient",
@@ -77,6 +82,7 @@ __all__ = [
     "RpcConfigError",
     "SignedInvoke",
     "StakingManagerClient",
+    "TestTokenClient",
     "VaultClient",
     "build_dir",
     "build_invoke",

@@ -32,9 +32,11 @@ __all__ = [
     "load_artifact",
 ]
 
-#: Every contract ``make contracts`` builds (the test-only ``MathHarness`` last).
+#: Every contract ``make contracts`` builds (the test-only ``HostileToken`` and ``MathHarness``
+#: last).
 CONTRACT_NAMES = ("FixedPointMath", "Vault", "Exchange", "RewardsDistributor", "StakingManager",
-                  "Paymaster", "TestToken", "AuditAnchor", "MathHarness")
+                  "Paymaster", "TestToken", "OperatorOracle", "AuditAnchor", "HostileToken",
+                  "MathHarness")
 
 
 class CasmHashScheme(enum.Enum):

@@ -68,6 +68,8 @@ class LocalBackend:
         )
         self._lock = threading.Lock()
         self._next_address = _FIRST_ADDRESS
+        #: The block timestamp every call runs at (``None``: the executor's genesis value, 1).
+        self.block_timestamp: int | None = None
 
     def _request(self, **request: Any) -> dict[str, Any]:
         stdin: IO[str] | None = self._process.stdin
@@ -116,10 +118,12 @@ class LocalBackend:
 
     def invoke(self, address: int, selector: int, calldata: Sequence[int], *,
                caller: int, block_timestamp: int | None = None) -> CallOutcome:
-        """Execute an entry point as ``caller``."""
+        """Execute an entry point as ``caller`` (at ``self.block_timestamp`` unless given)."""
         request: dict[str, Any] = {
             "op": "call", "address": str(address), "selector": str(selector),
             "calldata": [str(x) for x in calldata], "caller": str(caller)}
+        if block_timestamp is None:
+            block_timestamp = self.block_timestamp
         if block_timestamp is not None:
             request["block_timestamp"] = str(block_timestamp)
         return _outcome(self._request(**request))

@@ -17,6 +17,8 @@ pub mod math {
 pub mod components {
     pub mod access;
     pub mod erc20;
+    pub mod reentrancy;
+    pub mod upgrade;
     pub mod pausable;
     pub mod staking_pool;
 }
@@ -27,7 +29,9 @@ pub mod rewards;
 pub mod staking;
 pub mod paymaster;
 pub mod test_token;
+pub mod oracle;
 pub mod audit_anchor;
 pub mod testing {
+    pub mod hostile_token;
     pub mod math_harness;
 }

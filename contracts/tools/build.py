@@ -61,7 +61,9 @@ CONTRACTS = {
     "StakingManager": "astratrade::staking::StakingManager",
     "Paymaster": "astratrade::paymaster::Paymaster",
     "TestToken": "astratrade::test_token::TestToken",
+    "OperatorOracle": "astratrade::oracle::OperatorOracle",
     "AuditAnchor": "astratrade::audit_anchor::AuditAnchor",
+    "HostileToken": "astratrade::testing::hostile_token::HostileToken",
     "MathHarness": "astratrade::testing::math_harness::MathHarness",
 }
 

@@ -100,10 +100,12 @@ def test_strangers_and_revoked_operators_are_refused(anchor: AuditAnchorClient) 
     with pytest.raises(ContractReverted, match=NOT_ANCHORER):
         anchor.anchor(OPERATOR, _head(1, 1))
     anchor.transfer_ownership(OWNER, STRANGER)
+    anchor.anchor(OWNER, _head(1, 1))  # only proposed: the owner is still the owner
+    anchor.accept_ownership(STRANGER)
     with pytest.raises(ContractReverted, match=NOT_ANCHORER):
         anchor.anchor(OWNER, _head(1, 1))
-    anchor.anchor(STRANGER, _head(1, 1))
-    assert anchor.count() == 1
+    anchor.anchor(STRANGER, _head(2, 2))
+    assert anchor.count() == 2
 
 
 def test_a_saved_chain_is_the_same_chain_in_another_process(backend: LocalBackend,

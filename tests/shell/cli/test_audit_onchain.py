@@ -90,6 +90,7 @@ def test_the_contract_refusing_the_anchorer_is_exit_1(tmp_path: Path) -> None:
     with LocalBackend() as chain:
         client = AuditAnchorClient.deploy(chain, caller=LOCAL_ANCHORER, owner=LOCAL_ANCHORER)
         client.transfer_ownership(LOCAL_ANCHORER, 0x5757)
+        client.accept_ownership(0x5757)
         chain.save_state(state)
     saved = state.read_bytes()
     refused = _anchor(path, state)
