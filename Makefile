@@ -10,7 +10,7 @@ EXTRAS := dev,cairo
 EDITABLE := --config-settings editable_mode=compat
 
 .PHONY: test lint typecheck pytest services services-stop services-purge bench demo clean \
-        contracts verify mutate
+        contracts contracts-mutate verify mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ $(CONTRACTS_STAMP): $(shell find contracts/src contracts/corelib contracts/tools
 	$(PYTHON) contracts/tools/build.py
 
 contracts: $(CONTRACTS_STAMP)
+
+# Mutation score of the Cairo sources against the VM tests (slow: a recompile per mutant; not
+# part of `make test`).  MUTATE_ARGS="--all" runs every mutant, default a seeded sample of 12.
+contracts-mutate: $(STAMP) $(CONTRACTS_STAMP)
+	$(BIN)/python contracts/tools/mutate.py $(MUTATE_ARGS)
 
 test: $(STAMP) lint typecheck pytest
 

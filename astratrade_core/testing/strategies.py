@@ -34,6 +34,7 @@ from astratrade_core.numeric import CONTEXT, U256_MAX
 __all__ = [
     "currencies",
     "decimals",
+    "mul_div_ties",
     "hostile_contexts",
     "hostile_datetimes",
     "hostile_decimals",
@@ -272,3 +273,32 @@ def hostile_values(hint: object, known: Mapping[object, st.SearchStrategy[Any]] 
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return st.sampled_from(list(hint)) | st.just("not a member")
     raise LookupError(f"no hostile strategy for {hint!r}")
+
+
+@st.composite
+def mul_div_ties(draw: st.DrawFn, divisor: int | None = None,
+              scaled_divisor: bool = False) -> tuple[int, int, int]:
+    """``(a, b, d)`` whose quotient ``a * b / d`` is exactly halfway between two integers.
+
+    The tie is where half-up rounding and a ``>`` for ``>=`` mutant disagree.  ``divisor``
+    fixes ``d`` (an even wad or ray scale, for ``wad_mul``-style helpers); with
+    ``scaled_divisor`` the tie is of ``a * divisor / b`` instead (``wad_div``-style), and the
+    result is ``(a, b, divisor)``.  Every product fits u256.
+
+    >>> from hypothesis import find
+    >>> a, b, d = find(mul_div_ties(), lambda t: True)
+    >>> (a * b) % d * 2 == d
+    True
+    >>> a, b, d = find(mul_div_ties(10**18, scaled_divisor=True), lambda t: True)
+    >>> (a * d) % b * 2 == b
+    True
+    """
+    odd = 2 * draw(st.integers(0, 2**60)) + 1
+    if scaled_divisor and divisor is not None:
+        # a * D / (2 * D * t) = a / (2t), a tie when a is an odd multiple of t.
+        t = draw(st.integers(1, 2**60))
+        return t * odd, 2 * divisor * t, divisor
+    d = divisor if divisor is not None else 2 * draw(st.integers(1, 2**120))
+    multiple = 2 * draw(st.integers(0, 2**60)) + 1
+    a, b = odd, d // 2 * multiple
+    return (b, a, d) if draw(st.booleans()) else (a, b, d)

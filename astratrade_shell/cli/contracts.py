@@ -3,8 +3,10 @@
 ``build`` runs ``contracts/tools/build.py`` (what ``make contracts`` runs: it fetches and
 caches the toolchain, checks the corelib it assembled, compiles Sierra and CASM).  ``hashes``
 computes every built class's Sierra class hash and compiled class hash offline with
-starknet-py (Poseidon CASM hashing, or Blake2s with ``--blake2s`` for Starknet >= 0.14.1) and,
-unless ``--blake2s``, checks them against the ``hashes.json`` cairo-lang wrote at build time.
+starknet-py, the compiled one by ``--scheme`` (default: the current network's, Blake2s, for
+Starknet >= 0.14.1; ``poseidon`` for older networks), and checks them against the
+``hashes.json`` cairo-lang wrote at build time: the class hash always, the compiled class hash
+when it is Poseidon (cairo-lang 0.14.0.1 knows no other).
 """
 
 from __future__ import annotations
@@ -43,16 +45,23 @@ def build() -> None:
 @contracts.command("hashes")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Build directory [default: contracts/build].")
-@click.option("--blake2s", is_flag=True, help="Blake2s compiled class hash (Starknet >= 0.14.1).")
+@click.option("--scheme", type=click.Choice(["blake2s", "poseidon"]), default="blake2s",
+              show_default=True,
+              help="Compiled class hash: blake2s (Starknet >= 0.14.1, today's networks) or "
+                   "poseidon (before 0.14.1).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (hex strings).")
-def hashes(directory: Path | None, blake2s: bool, as_json: bool) -> None:
+def hashes(directory: Path | None, scheme: str, as_json: bool) -> None:
     """Class hash and compiled class hash of every built contract, computed offline."""
     from astratrade_shell.starknet.artifacts import (  # noqa: PLC0415
         CONTRACT_NAMES,
+        CasmHashScheme,
         build_dir,
         load_artifact,
     )
 
+    chosen = CasmHashScheme(scheme)
+    checked = ("class_hash", "compiled_class_hash") if chosen is CasmHashScheme.POSEIDON else (
+        "class_hash",)
     base = directory or build_dir()
     recorded_path = base / "hashes.json"
     recorded = json.loads(recorded_path.read_text()) if recorded_path.exists() else {}
@@ -62,12 +71,11 @@ def hashes(directory: Path | None, blake2s: bool, as_json: bool) -> None:
             artifact = load_artifact(name, base)
         except FileNotFoundError as missing:
             raise CliFailure.bad_input(str(missing)) from None
-        computed = artifact.hashes(blake2s=blake2s)
+        computed = artifact.hashes(chosen)
         row = {"class_hash": hex(computed.class_hash),
                "compiled_class_hash": hex(computed.compiled_class_hash)}
-        if not blake2s and name in recorded and {
-                k: int(v, 16) for k, v in recorded[name].items()} != {
-                k: int(v, 16) for k, v in row.items()}:
+        if name in recorded and any(int(recorded[name][k], 16) != int(row[k], 16)
+                                    for k in checked):
             raise CliFailure.domain(f"{name}: starknet-py and cairo-lang disagree on the hashes")
         rows[name] = row
     if as_json:

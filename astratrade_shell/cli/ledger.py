@@ -1,4 +1,5 @@
-"""``astratrade replay`` and ``astratrade audit verify|head|migrate``: existing event stores.
+"""``astratrade replay`` and ``astratrade audit verify|head|anchor|migrate``: existing event
+stores.
 
 A store is an SQLite file (opened **read-only**, SQLite's ``mode=ro``, by ``replay`` and
 ``audit verify|head``: nothing is ever written to it, a read-only file works, a file that is
@@ -10,6 +11,13 @@ damaged, another application's database, an empty file, a store that needs ``aud
 migrate``, a malformed anchor or anchor file, a bad schema name); ``4`` the store cannot be
 reached or opened (PostgreSQL down, permission denied, a path the system refuses).  Every
 message is redacted (:mod:`astratrade_shell.redaction`): a URL's password never shows.
+
+``--onchain`` (``audit anchor``, ``audit verify``) reads or writes the heads kept by the
+``AuditAnchor`` contract (:mod:`astratrade_shell.starknet.anchor`): on the local chain saved in
+``--chain-state FILE``, or at a node without it.  Its failures use the same codes: ``1`` the
+contract refused the anchor (an older or equal position); ``2`` no such chain state, a file
+that is not one, a missing node configuration; ``4`` the chain cannot be reached (the node, or
+the local VM before ``make contracts``) or the chain state cannot be read or written.
 """
 
 from __future__ import annotations
@@ -20,13 +28,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from returns.result import Failure, Result
 
 from astratrade_core.errors import DomainError, ErrorKind
-from astratrade_shell.cli.main import EXIT_BAD_INPUT, CliFailure
+from astratrade_shell.cli.main import EXIT_BAD_INPUT, EXIT_UNAVAILABLE, CliFailure
 from astratrade_shell.projections import ProjectionError
 from astratrade_shell.projections import replay as replay_records
 from astratrade_shell.readmodels import ReadModels
@@ -43,6 +51,9 @@ from astratrade_shell.store import (
     read_anchors,
 )
 from astratrade_shell.store.chain import MAX_ANCHOR_LINE, CorruptRecord
+
+if TYPE_CHECKING:
+    from astratrade_shell.starknet.anchor import AnchorSite
 
 __all__ = ["audit", "opened_store", "replay"]
 
@@ -63,6 +74,45 @@ def _anchor_options(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--anchor", "anchor_texts", multiple=True, metavar="POSITION:HASH",
         help="A head printed earlier by `audit head`; may repeat.")(function)
+
+
+def _chain_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    function = click.option(
+        "--chain-state", "chain_state", default=None, metavar="FILE",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The local chain's state file (the default backend). Without it: the "
+             "AuditAnchor at $ASTRATRADE_AUDIT_ANCHOR on the ASTRATRADE_STARKNET_* node."
+    )(function)
+    return click.option("--onchain", is_flag=True,
+                        help="Use the heads kept by the AuditAnchor contract.")(function)
+
+
+@contextmanager
+def _anchor_site(chain_state: Path | None, *, create: bool) -> Iterator[AnchorSite]:
+    """The on-chain anchors' contract; its failures as the module docstring's exit codes."""
+    from astratrade_shell.starknet.anchor import open_anchor  # noqa: PLC0415 - starknet-py
+    from astratrade_shell.starknet.backend import ContractReverted  # noqa: PLC0415
+    from astratrade_shell.starknet.local import ChainStateError, ExecutorError  # noqa: PLC0415
+    from astratrade_shell.starknet.rpc import (  # noqa: PLC0415
+        RpcConfigError,
+        RpcUnavailableError,
+    )
+
+    if chain_state is not None and not create and not chain_state.exists():
+        raise CliFailure.bad_input(f"chain.missing_state: no chain state {chain_state} "
+                                   "(nothing was anchored there)")
+    try:
+        with open_anchor(chain_state, create=create) as site:
+            yield site
+    except ContractReverted as refused:
+        raise CliFailure.domain(f"chain.refused: {refused.message}") from None
+    except (ChainStateError, RpcConfigError) as exc:
+        raise CliFailure.bad_input(f"chain.bad_state: {exc}") from None
+    except (ExecutorError, RpcUnavailableError, FileNotFoundError) as exc:
+        raise CliFailure(f"chain.unavailable: {exc}", EXIT_UNAVAILABLE) from None
+    except OSError as exc:
+        raise CliFailure(f"chain.unavailable: {chain_state}: {exc.strerror}",
+                         EXIT_UNAVAILABLE) from None
 
 
 def _failure(error: DomainError, location: str = "") -> CliFailure:
@@ -169,7 +219,7 @@ def replay(location: str, schema: str | None, anchor_texts: tuple[str, ...],
         click.echo(f"\nReplayed {count} events from {redact_url(location)}")
 
 
-@click.group(help="Audit-chain commands: verify, head, migrate.")
+@click.group(help="Audit-chain commands: verify, head, anchor, migrate.")
 def audit() -> None:
     """The ``audit`` group."""
 
@@ -181,20 +231,33 @@ version, event id, type, schema version, command id, event bytes); positions mus
 1..N. A chain alone cannot show that its last records were deleted, or that it was
 rewritten and re-hashed from some record on: an anchor can. An anchor POSITION:HASH is
 the head printed earlier by `audit head`, kept where the store's writers cannot change
-it; the chain must still reach POSITION and pass through HASH there.
+it; the chain must still reach POSITION and pass through HASH there. With --onchain every
+anchor the AuditAnchor contract holds (see `audit anchor`) is checked too.
 
 Exit 0 when intact; exit 1 naming the first broken record (global position) otherwise;
-2 for a store or anchor that cannot be read; 4 when the store cannot be reached.
+2 for a store, anchor or chain state that cannot be read; 4 when the store or the chain
+cannot be reached.
 """)
 @_store_options
 @_anchor_options
-def verify(location: str, schema: str | None, anchor_texts: tuple[str, ...],
-           anchor_file: str | None) -> None:
+@_chain_options
+def verify(*, location: str, schema: str | None, anchor_texts: tuple[str, ...],
+           anchor_file: str | None, onchain: bool, chain_state: Path | None) -> None:
     """The ``audit verify`` command."""
     anchors = _anchors(anchor_texts, anchor_file)
+    onchain_count = 0
+    if onchain:
+        with _anchor_site(chain_state, create=False) as site:
+            recorded = site.client.anchors()
+        onchain_count = len(recorded)
+        anchors += recorded
+    elif chain_state is not None:
+        raise CliFailure.bad_input("--chain-state applies with --onchain only")
     with opened_store(location, schema) as store:
         head = _audited(store, anchors)
-    held = f", {len(anchors)} anchor(s) hold" if anchors else ""
+    held = f", {len(anchors)} anchor(s) hold" if anchors or onchain else ""
+    if onchain:
+        held += f" ({onchain_count} on-chain)"
     click.echo(f"ok: {head.length} records, chain intact{held}, head {format_anchor(head)}")
 
 
@@ -237,6 +300,39 @@ def _append_anchor(path: Path, line: str) -> None:
             out.flush()
     except OSError as exc:
         raise CliFailure(f"cannot append to {path}: {exc.strerror}", 4) from None
+
+
+@audit.command(help="""Write the store's head to the AuditAnchor contract (--onchain).
+
+The head is the one `audit head` prints, POSITION:HASH, from the same verification: the
+chain is first checked against every anchor the contract already holds, so a store that no
+longer matches them is refused (exit 1) instead of anchored. The contract accepts only a
+position after its latest (an older or equal head is refused, exit 1); a head already
+anchored is reported, not written twice. With --chain-state FILE the contract runs on a
+local chain (cairo-lang's VM) saved in FILE, created with the contract on first use; keep
+FILE where the store's writers cannot change it. Without it, the AuditAnchor at
+$ASTRATRADE_AUDIT_ANCHOR is invoked over RPC by the ASTRATRADE_STARKNET_ACCOUNT, which must
+be its owner or an operator.
+""")
+@_store_options
+@_chain_options
+def anchor(location: str, schema: str | None, onchain: bool, chain_state: Path | None) -> None:
+    """The ``audit anchor`` command."""
+    if not onchain:
+        raise CliFailure.bad_input("audit anchor writes on-chain only: pass --onchain "
+                                   "(an anchor file: `audit head --anchors FILE --append`)")
+    with _anchor_site(chain_state, create=True) as site:
+        recorded = site.client.anchors()
+        with opened_store(location, schema) as store:
+            found = _audited(store, recorded)
+        if recorded and recorded[-1] == found:
+            click.echo(f"already anchored: {format_anchor(found)} in {site.description}")
+            return
+        if found.length == 0:
+            raise CliFailure.domain("chain.nothing_to_anchor: the store holds no records")
+        site.client.anchor(site.caller, found)
+    click.echo(f"anchored {format_anchor(found)} in {site.description} "
+               f"(anchor {len(recorded) + 1})")
 
 
 @audit.command(help="""Move a store written before the chain covered whole records.

@@ -113,7 +113,7 @@ COMMANDS: Mapping[str, tuple[str, str]] = {
     "replay": ("astratrade_shell.cli.ledger:replay",
                "Rebuild the projections from an event store."),
     "audit": ("astratrade_shell.cli.ledger:audit",
-              "Audit-chain commands: verify, head, migrate."),
+              "Audit-chain commands: verify, head, anchor, migrate."),
     "contracts": ("astratrade_shell.cli.contracts:contracts",
                   "Build the Cairo contracts; print their class hashes."),
     "worker": ("astratrade_shell.cli.worker:worker", "Feed one projection from Redis Streams."),

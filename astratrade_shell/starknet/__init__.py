@@ -9,9 +9,12 @@ functions that need it, so importing this package stays cheap.
 """
 
 from astratrade_shell.starknet.abi import ContractAbi, DecodedEvent, selector
+from astratrade_shell.starknet.anchor import AuditAnchorClient
 from astratrade_shell.starknet.artifacts import (
     CONTRACT_NAMES,
+    CURRENT_SCHEME,
     Artifact,
+    CasmHashScheme,
     ClassHashes,
     build_dir,
     load_artifact,
@@ -26,12 +29,15 @@ from astratrade_shell.starknet.backend import (
 )
 from astratrade_shell.starknet.clients import (
     ContractClient,
+    ERC20Client,
     ExchangeClient,
     FixedPointMathClient,
+    OperatorOracleClient,
     PaymasterClient,
     Receipt,
     RewardsDistributorClient,
     StakingManagerClient,
+    TestTokenClient,
     VaultClient,
 )
 from astratrade_shell.starknet.local import LocalBackend
@@ -49,9 +55,12 @@ from astratrade_shell.starknet.transactions import (
 __all__ = [
     "BYTE_ARRAY_MAGIC",
     "CONTRACT_NAMES",
+    "CURRENT_SCHEME",
     "Artifact",
+    "AuditAnchorClient",
     "Backend",
     "CallOutcome",
+    "CasmHashScheme",
     "ClassHashes",
     "ContractAbi",
     "ContractCall",
@@ -59,10 +68,12 @@ __all__ = [
     "ContractReverted",
     "DecodedEvent",
     "EmittedEvent",
+    "ERC20Client",
     "ExchangeClient",
     "FixedPointMathClient",
     "GasBounds",
     "LocalBackend",
+    "OperatorOracleClient",
     "PaymasterClient",
     "Receipt",
     "RewardsDistributorClient",
@@ -71,6 +82,7 @@ __all__ = [
     "RpcConfigError",
     "SignedInvoke",
     "StakingManagerClient",
+    "TestTokenClient",
     "VaultClient",
     "build_dir",
     "build_invoke",

@@ -8,6 +8,7 @@ struct's name; component events are ``#[flat]``, so their own name is the first 
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -42,6 +43,14 @@ def plain(value: Any) -> Any:
     if hasattr(value, "variant") and hasattr(value, "value"):
         return (value.variant, plain(value.value))
     return value
+
+
+_KEYWORD_FIELDS = {f"{word}_": word for word in keyword.kwlist}
+
+
+def _field(name: str) -> str:
+    """An event member's name as a dataclass field (``from`` -> ``from_``)."""
+    return f"{name}_" if keyword.iskeyword(name) else name
 
 
 @attrs.frozen
@@ -79,8 +88,10 @@ class ContractAbi:
                     type(t).__name__ == "EventType" for t in members.values()):
                 continue
             short = event.name.split("::")[-1]
-            key_types = {k: members[k] for k in keys}
-            data_types = {k: t for k, t in members.items() if k not in keys}
+            # starknet-py decodes into dataclasses, whose fields cannot be Python keywords
+            # (OpenZeppelin's `Transfer` has `from`): decode as `from_`, report as `from`.
+            key_types = {_field(k): members[k] for k in keys}
+            data_types = {_field(k): t for k, t in members.items() if k not in keys}
             self._events[selector(short)] = (short, serializer_for_payload(key_types),
                                              serializer_for_payload(data_types))
 
@@ -111,6 +122,7 @@ class ContractAbi:
         if not event.keys or event.keys[0] not in self._events:
             return None
         name, key_serializer, data_serializer = self._events[event.keys[0]]
-        fields = {**plain(key_serializer.deserialize(list(event.keys[1:]))),
-                  **plain(data_serializer.deserialize(list(event.data)))}
+        decoded = {**plain(key_serializer.deserialize(list(event.keys[1:]))),
+                   **plain(data_serializer.deserialize(list(event.data)))}
+        fields = {_KEYWORD_FIELDS.get(name, name): value for name, value in decoded.items()}
         return DecodedEvent(name, event.from_address, fields)

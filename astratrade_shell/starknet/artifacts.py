@@ -3,8 +3,10 @@
 ``make contracts`` writes ``<name>.sierra.json`` and ``<name>.casm.json`` for every contract
 under ``contracts/build/`` (override with ``$ASTRATRADE_CONTRACTS_BUILD``).  The class hashes are
 computed here offline with starknet-py: the Sierra class hash (Poseidon over the entry points,
-the ABI's keccak and the program) and the compiled (CASM) class hash with an explicit hash
-method (Poseidon, what Starknet used before 0.14.1; Blake2s from 0.14.1 on).
+the ABI's keccak and the program) and the compiled (CASM) class hash by a
+:class:`CasmHashScheme`: Poseidon, what Starknet used before 0.14.1 (and what cairo-lang
+0.14.0.1, the local VM and ``hashes.json`` use), or Blake2s, Starknet's from 0.14.1 on
+(SNIP-34) and so :data:`CURRENT_SCHEME`, the default.
 
 >>> CONTRACT_NAMES[:3]
 ('FixedPointMath', 'Vault', 'Exchange')
@@ -12,24 +14,42 @@ method (Poseidon, what Starknet used before 0.14.1; Blake2s from 0.14.1 on).
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 __all__ = [
     "CONTRACT_NAMES",
+    "CURRENT_SCHEME",
     "Artifact",
+    "CasmHashScheme",
     "ClassHashes",
     "build_dir",
     "load_artifact",
 ]
 
-#: Every contract ``make contracts`` builds (the test-only ``MathHarness`` last).
+#: Every contract ``make contracts`` builds (the test-only ``HostileToken`` and ``MathHarness``
+#: last).
 CONTRACT_NAMES = ("FixedPointMath", "Vault", "Exchange", "RewardsDistributor", "StakingManager",
-                  "Paymaster", "MathHarness")
+                  "Paymaster", "TestToken", "OperatorOracle", "AuditAnchor", "HostileToken",
+                  "MathHarness")
+
+
+class CasmHashScheme(enum.Enum):
+    """How the compiled (CASM) class hash is computed (the Sierra class hash is the same)."""
+
+    #: Starknet before 0.14.1; cairo-lang 0.14.0.1 (the local VM, ``hashes.json``).
+    POSEIDON = "poseidon"
+    #: Starknet 0.14.1 and later (SNIP-34).
+    BLAKE2S = "blake2s"
+
+
+#: The scheme of the networks running today (Starknet >= 0.14.1): what a declaration needs.
+CURRENT_SCHEME: Final = CasmHashScheme.BLAKE2S
 
 
 def build_dir() -> Path:
@@ -61,8 +81,8 @@ class Artifact:
         abi: list[dict[str, Any]] = json.loads(self.sierra_path.read_text())["abi"]
         return abi
 
-    def hashes(self, *, blake2s: bool = False) -> ClassHashes:
-        """Compute both class hashes offline (Poseidon CASM hash unless ``blake2s``)."""
+    def hashes(self, scheme: CasmHashScheme = CURRENT_SCHEME) -> ClassHashes:
+        """Compute both class hashes offline, the compiled one by ``scheme``."""
         from starknet_py.common import (  # noqa: PLC0415 - heavy import, only when hashing
             create_casm_class,
             create_sierra_compiled_contract,
@@ -73,7 +93,8 @@ class Artifact:
 
         sierra = create_sierra_compiled_contract(self.sierra_path.read_text())
         casm = create_casm_class(self.casm_path.read_text())
-        method = HashMethod.BLAKE2S if blake2s else HashMethod.POSEIDON
+        method = (HashMethod.BLAKE2S if scheme is CasmHashScheme.BLAKE2S
+                  else HashMethod.POSEIDON)
         return ClassHashes(int(compute_sierra_class_hash(sierra)),
                            int(compute_casm_class_hash(casm, hash_method=method)))
 

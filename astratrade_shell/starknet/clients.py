@@ -8,7 +8,10 @@ says so), signed amounts as negative ints, events as :class:`DecodedEvent`.
 Deploying declares the class once per backend (cached) and runs the constructor::
 
     backend = LocalBackend()
-    vault = VaultClient.deploy(backend, caller=OWNER, owner=OWNER, pool=POOL, fee_recipient=FEES)
+    vault = VaultClient.deploy(backend, caller=OWNER, owner=OWNER, pool=POOL, insurance=FUND,
+                              fee_recipient=FEES)
+    vault.set_asset(OWNER, USDC, True)
+    token.approve(USER, vault.address, 10**18)
     vault.deposit(USER, asset=USDC, amount=10**18)
 """
 
@@ -27,13 +30,16 @@ from astratrade_shell.starknet.backend import Backend, CallOutcome, ContractReve
 
 __all__ = [
     "ContractClient",
+    "ERC20Client",
     "ExchangeClient",
     "FixedPointMathClient",
+    "OperatorOracleClient",
     "PaymasterClient",
     "PositionView",
     "Receipt",
     "RewardsDistributorClient",
     "StakingManagerClient",
+    "TestTokenClient",
     "VaultClient",
     "from_signed",
     "rounding_variant",
@@ -147,8 +153,46 @@ class ContractClient:
         return self.send("set_operator", caller=caller, account=account, enabled=enabled)
 
     def transfer_ownership(self, caller: int, new_owner: int) -> Receipt:
-        """Owner only: hand the contract to ``new_owner``."""
+        """Owner only: propose ``new_owner`` (who must accept)."""
         return self.send("transfer_ownership", caller=caller, new_owner=new_owner)
+
+    def accept_ownership(self, caller: int) -> Receipt:
+        """Pending owner only: take the contract over."""
+        return self.send("accept_ownership", caller=caller)
+
+    def renounce_ownership(self, caller: int) -> Receipt:
+        """Owner only: leave the contract without an owner for good."""
+        return self.send("renounce_ownership", caller=caller)
+
+    def set_operator_admin(self, caller: int, admin: int) -> Receipt:
+        """Owner only: the account that may grant and revoke operators."""
+        return self.send("set_operator_admin", caller=caller, admin=admin)
+
+    def pending_owner(self) -> int:
+        """The proposed owner (0 when none)."""
+        return int(self.view("pending_owner")[0])
+
+    def operator_admin(self) -> int:
+        """The operator role's admin (0 when none)."""
+        return int(self.view("operator_admin")[0])
+
+    # The timelocked class upgrade (Vault and Exchange).
+    def propose_upgrade(self, caller: int, class_hash: int) -> Receipt:
+        """Owner only: propose a new class, executable after the timelock."""
+        return self.send("propose_upgrade", caller=caller, class_hash=class_hash)
+
+    def cancel_upgrade(self, caller: int) -> Receipt:
+        """Owner only: drop the pending upgrade."""
+        return self.send("cancel_upgrade", caller=caller)
+
+    def execute_upgrade(self, caller: int) -> Receipt:
+        """Owner only: replace the class once the timelock has passed."""
+        return self.send("execute_upgrade", caller=caller)
+
+    def pending_upgrade(self) -> tuple[int, int]:
+        """The proposed class hash (0 if none) and the earliest execution time."""
+        class_hash, ready_at = self.view("pending_upgrade")[0]
+        return int(class_hash), int(ready_at)
 
 
 class FixedPointMathClient(ContractClient):
@@ -187,18 +231,121 @@ class FixedPointMathClient(ContractClient):
                                                weights=list(weights))[0])
 
 
+class ERC20Client(ContractClient):
+    """Any contract embedding ``ERC20Component`` (OpenZeppelin's ``IERC20`` + metadata)."""
+
+    def name(self) -> str:
+        """The token's name."""
+        return str(self.view("name")[0])
+
+    def symbol(self) -> str:
+        """The token's ticker."""
+        return str(self.view("symbol")[0])
+
+    def decimals(self) -> int:
+        """Decimal places of the token's unit."""
+        return int(self.view("decimals")[0])
+
+    def total_supply(self) -> int:
+        """Every token in existence (the sum of every balance)."""
+        return int(self.view("total_supply")[0])
+
+    def balance_of(self, account: int) -> int:
+        """The account's token balance."""
+        return int(self.view("balance_of", account=account)[0])
+
+    def allowance(self, owner: int, spender: int) -> int:
+        """What ``spender`` may still move out of ``owner``'s balance."""
+        return int(self.view("allowance", owner=owner, spender=spender)[0])
+
+    def transfer(self, caller: int, recipient: int, amount: int) -> Receipt:
+        """Move ``amount`` of the caller's tokens to ``recipient``."""
+        return self.send("transfer", caller=caller, recipient=recipient, amount=amount)
+
+    def transfer_from(self, caller: int, sender: int, recipient: int, amount: int) -> Receipt:
+        """Move ``amount`` of ``sender``'s tokens, spending the caller's allowance."""
+        return self.send("transfer_from", caller=caller, sender=sender, recipient=recipient,
+                         amount=amount)
+
+    def approve(self, caller: int, spender: int, amount: int) -> Receipt:
+        """Set the caller's allowance to ``spender`` (2**256 - 1 is unlimited)."""
+        return self.send("approve", caller=caller, spender=spender, amount=amount)
+
+
+class TestTokenClient(ERC20Client):
+    """The test token: an ERC-20 its owner can mint."""
+
+    contract_name = "TestToken"
+    __test__ = False  # not a pytest test class despite the name
+
+    @classmethod
+    def create(cls, backend: Backend, *, owner: int, name: str = "AstraTrade Test USD",
+               symbol: str = "tUSD", decimals: int = 18) -> TestTokenClient:
+        """Deploy a token owned (and mintable) by ``owner``."""
+        return cls.deploy(backend, caller=owner, owner=owner, name=name, symbol=symbol,
+                          decimals=decimals)
+
+    def mint(self, caller: int, recipient: int, amount: int) -> Receipt:
+        """Owner only: create ``amount`` tokens for ``recipient``."""
+        return self.send("mint", caller=caller, recipient=recipient, amount=amount)
+
+    def burn(self, caller: int, amount: int) -> Receipt:
+        """Destroy ``amount`` of the caller's tokens."""
+        return self.send("burn", caller=caller, amount=amount)
+
+
 class VaultClient(ContractClient):
     """Per-user, per-asset collateral ledger."""
 
     contract_name = "Vault"
 
     def deposit(self, caller: int, asset: int, amount: int) -> Receipt:
-        """Credit ``amount`` of ``asset`` to the caller."""
+        """Take ``amount`` of ``asset`` from the caller (approved first) and credit it."""
         return self.send("deposit", caller=caller, asset=asset, amount=amount)
 
     def withdraw(self, caller: int, asset: int, amount: int) -> Receipt:
-        """Debit ``amount`` of ``asset`` from the caller (never below zero)."""
+        """Debit ``amount`` of ``asset`` from the caller and pay it (never paused)."""
         return self.send("withdraw", caller=caller, asset=asset, amount=amount)
+
+    def fund_insurance(self, caller: int, asset: int, amount: int) -> Receipt:
+        """Take ``amount`` of ``asset`` from the caller into the insurance fund."""
+        return self.send("fund_insurance", caller=caller, asset=asset, amount=amount)
+
+    def held_of(self, asset: int) -> int:
+        """The tokens of ``asset`` the Vault holds."""
+        return int(self.view("held_of", asset=asset)[0])
+
+    def is_solvent(self, asset: int) -> bool:
+        """Whether the tokens held cover every ledger balance of ``asset``."""
+        return bool(self.view("is_solvent", asset=asset)[0])
+
+    def insurance(self) -> int:
+        """The insurance fund's ledger account."""
+        return int(self.view("insurance")[0])
+
+    def exchange(self) -> int:
+        """The Exchange allowed to settle (0 until set)."""
+        return int(self.view("exchange")[0])
+
+    def is_asset_allowed(self, asset: int) -> bool:
+        """Whether ``asset`` may be deposited."""
+        return bool(self.view("is_asset_allowed", asset=asset)[0])
+
+    def cover(self, caller: int, asset: int, amount: int) -> Receipt:
+        """Exchange only: move up to ``amount`` from the insurance fund to the pool."""
+        return self.send("cover", caller=caller, asset=asset, amount=amount)
+
+    def set_exchange(self, caller: int, exchange: int) -> Receipt:
+        """Owner only, once: the Exchange allowed to settle."""
+        return self.send("set_exchange", caller=caller, exchange=exchange)
+
+    def set_asset(self, caller: int, asset: int, allowed: bool) -> Receipt:
+        """Owner only: allow or refuse deposits of ``asset``."""
+        return self.send("set_asset", caller=caller, asset=asset, allowed=allowed)
+
+    def set_fee_recipient(self, caller: int, fee_recipient: int) -> Receipt:
+        """Owner only: where fees go."""
+        return self.send("set_fee_recipient", caller=caller, fee_recipient=fee_recipient)
 
     def balance_of(self, user: int, asset: int) -> int:
         """The user's balance of ``asset``."""
@@ -209,7 +356,7 @@ class VaultClient(ContractClient):
         return int(self.view("total_of", asset=asset)[0])
 
     def settle(self, caller: int, user: int, asset: int, pnl: int, fee: int) -> Receipt:
-        """Operator only: settle a signed P&L and a fee."""
+        """Exchange only: settle a signed P&L and a fee."""
         return self.send("settle", caller=caller, user=user, asset=asset, pnl=to_signed(pnl),
                          fee=fee)
 
@@ -222,7 +369,7 @@ class VaultClient(ContractClient):
         return self.send("unpause", caller=caller)
 
     def is_paused(self) -> bool:
-        """Whether deposits, withdrawals and settlement are stopped."""
+        """Whether deposits are stopped (withdrawals and settlement never are)."""
         return bool(self.view("is_paused")[0])
 
 
@@ -240,10 +387,11 @@ class ExchangeClient(ContractClient):
 
     contract_name = "Exchange"
 
-    def list_market(self, caller: int, market: int, asset: int, maintenance_rate: int) -> Receipt:
+    def list_market(self, caller: int, market: int, asset: int, maintenance_rate: int,
+                    initial_rate: int) -> Receipt:
         """Owner only: list ``market`` (a short-string felt) settled in ``asset``."""
         return self.send("list_market", caller=caller, market=market, asset=asset,
-                         maintenance_rate=maintenance_rate)
+                         maintenance_rate=maintenance_rate, initial_rate=initial_rate)
 
     def record_fill(self, caller: int, user: int, market: int, *, is_buy: bool, quantity: int,
                     price: int, fee: int) -> Receipt:
@@ -251,15 +399,43 @@ class ExchangeClient(ContractClient):
         return self.send("record_fill", caller=caller, user=user, market=market, is_buy=is_buy,
                          quantity=quantity, price=price, fee=fee)
 
-    def liquidate(self, caller: int, user: int, market: int, mark_price: int) -> Receipt:
-        """Operator only: liquidate a position below maintenance margin."""
-        return self.send("liquidate", caller=caller, user=user, market=market,
-                         mark_price=mark_price)
+    def liquidate(self, caller: int, user: int, market: int) -> Receipt:
+        """Operator only: liquidate a position below maintenance margin at the oracle mark."""
+        return self.send("liquidate", caller=caller, user=user, market=market)
 
-    def is_liquidatable(self, user: int, market: int, mark_price: int) -> bool:
-        """Whether equity at ``mark_price`` is below the maintenance margin."""
-        return bool(self.view("is_liquidatable", user=user, market=market,
-                              mark_price=mark_price)[0])
+    def is_liquidatable(self, user: int, market: int) -> bool:
+        """Whether equity at the oracle mark is below the maintenance margin."""
+        return bool(self.view("is_liquidatable", user=user, market=market)[0])
+
+    def cover_bad_debt(self, caller: int, asset: int) -> Receipt:
+        """Anyone: cover stored bad debt of ``asset`` from the insurance fund."""
+        return self.send("cover_bad_debt", caller=caller, asset=asset)
+
+    def set_price_bounds(self, caller: int, max_price_age: int, max_deviation: int) -> Receipt:
+        """Owner only: oracle freshness (seconds) and fill deviation from the mark (wad)."""
+        return self.send("set_price_bounds", caller=caller, max_price_age=max_price_age,
+                         max_deviation=max_deviation)
+
+    def mark_price(self, market: int) -> int:
+        """The oracle's fresh mark for ``market`` (reverts when stale or missing)."""
+        return int(self.view("mark_price", market=market)[0])
+
+    def open_positions(self, market: int) -> int:
+        """How many users hold a position in ``market``."""
+        return int(self.view("open_positions", market=market)[0])
+
+    def bad_debt(self, asset: int) -> int:
+        """Bad debt of ``asset`` the insurance fund has not covered yet."""
+        return int(self.view("bad_debt", asset=asset)[0])
+
+    def oracle(self) -> int:
+        """The ``IPriceOracle`` marks come from."""
+        return int(self.view("oracle")[0])
+
+    def price_bounds(self) -> tuple[int, int]:
+        """(max price age in seconds, max fill deviation from the mark, wad)."""
+        age, deviation = self.view("price_bounds")[0]
+        return int(age), int(deviation)
 
     def position(self, user: int, market: int) -> PositionView:
         """The user's position in ``market``."""
@@ -267,8 +443,27 @@ class ExchangeClient(ContractClient):
         return PositionView(int(raw["quantity"]), int(raw["entry_price"]), bool(raw["is_long"]))
 
     def pause(self, caller: int) -> Receipt:
-        """Owner only."""
+        """Owner only: stop fills that open or grow positions."""
         return self.send("pause", caller=caller)
+
+    def unpause(self, caller: int) -> Receipt:
+        """Owner only."""
+        return self.send("unpause", caller=caller)
+
+
+class OperatorOracleClient(ContractClient):
+    """Mark prices published by operators (``IPriceOracle``)."""
+
+    contract_name = "OperatorOracle"
+
+    def set_price(self, caller: int, market: int, price: int) -> Receipt:
+        """Operator only: publish a wad price at the current block time."""
+        return self.send("set_price", caller=caller, market=market, price=price)
+
+    def price(self, market: int) -> tuple[int, int]:
+        """(wad price, block timestamp it was set at); (0, 0) if never set."""
+        price, updated_at = self.view("price", market=market)[0]
+        return int(price), int(updated_at)
 
 
 class _PoolViews(ContractClient):
@@ -293,8 +488,17 @@ class _PoolViews(ContractClient):
         return int(self.view("total_paid")[0])
 
     def claim(self, caller: int) -> int:
-        """Claim the caller's rewards; returns the amount."""
+        """Claim the caller's rewards (paid in the reward token); returns the amount."""
         return int(self.send("claim", caller=caller).result[0])
+
+    def reward_stream(self) -> tuple[int, int, int, int]:
+        """(units not yet streamed, last drip time, stream end, stream duration)."""
+        remaining, last, finish, duration = self.view("reward_stream")[0]
+        return int(remaining), int(last), int(finish), int(duration)
+
+    def reward_token(self) -> int:
+        """The token rewards are paid in."""
+        return int(self.view("reward_token")[0])
 
 
 class StakingManagerClient(_PoolViews):
@@ -311,8 +515,16 @@ class StakingManagerClient(_PoolViews):
         return self.send("unstake", caller=caller, amount=amount)
 
     def notify_reward(self, caller: int, amount: int) -> Receipt:
-        """Operator only: emit ``amount`` reward units."""
+        """Operator only: pay in ``amount`` reward units and stream them over the duration."""
         return self.send("notify_reward", caller=caller, amount=amount)
+
+    def stake_token(self) -> int:
+        """The token staked."""
+        return int(self.view("stake_token")[0])
+
+    def pause(self, caller: int) -> Receipt:
+        """Owner only: stop new stakes (unstake and claim stay open)."""
+        return self.send("pause", caller=caller)
 
 
 class RewardsDistributorClient(_PoolViews):
@@ -321,7 +533,7 @@ class RewardsDistributorClient(_PoolViews):
     contract_name = "RewardsDistributor"
 
     def fund(self, caller: int, amount: int) -> Receipt:
-        """Owner only: emit ``amount`` reward units."""
+        """Owner only: pay in ``amount`` reward units and stream them over the duration."""
         return self.send("fund", caller=caller, amount=amount)
 
     def set_shares(self, caller: int, account: int, shares: int) -> Receipt:
@@ -335,7 +547,7 @@ class PaymasterClient(ContractClient):
     contract_name = "Paymaster"
 
     def refill(self, caller: int, amount: int) -> Receipt:
-        """Owner only: add to the budget."""
+        """Owner only: pay ``amount`` of the budget token in."""
         return self.send("refill", caller=caller, amount=amount)
 
     def set_tier(self, caller: int, tier: int, min_xp: int, allowance: int) -> Receipt:
@@ -352,12 +564,16 @@ class PaymasterClient(ContractClient):
         return self.send("set_xp", caller=caller, user=user, xp=xp)
 
     def sponsor(self, caller: int, user: int, amount: int) -> Receipt:
-        """Relayer only: consume allowance and budget."""
+        """Relayer only: consume allowance and budget; the relayer is paid ``amount``."""
         return self.send("sponsor", caller=caller, user=user, amount=amount)
 
     def budget(self) -> int:
         """What is left of the sponsorship budget."""
         return int(self.view("budget")[0])
+
+    def token(self) -> int:
+        """The token the budget is held in."""
+        return int(self.view("token")[0])
 
     def tier_of(self, user: int) -> int:
         """The user's tier index."""

@@ -7,13 +7,18 @@
 pub mod math {
     pub mod accumulator;
     pub mod allocation;
+    pub mod checked;
     pub mod fixed_point;
     pub mod inverse;
+    pub mod lending;
     pub mod signed;
     pub mod trading;
 }
 pub mod components {
     pub mod access;
+    pub mod erc20;
+    pub mod reentrancy;
+    pub mod upgrade;
     pub mod pausable;
     pub mod staking_pool;
 }
@@ -23,6 +28,10 @@ pub mod exchange;
 pub mod rewards;
 pub mod staking;
 pub mod paymaster;
+pub mod test_token;
+pub mod oracle;
+pub mod audit_anchor;
 pub mod testing {
+    pub mod hostile_token;
     pub mod math_harness;
 }

@@ -6,11 +6,15 @@
 //! user's transaction fee itself, which checks and consumes the user's remaining allowance for
 //! the current epoch and the global budget, and emits `Sponsored`.
 //!
+//! The budget is token-backed: `refill` takes `token` from the owner with `transfer_from`, and
+//! `sponsor` reimburses the relayer with `transfer` of the sponsored amount (ledger written
+//! first, reentrancy guard held), so the tokens held always cover `budget`.
+//!
 //! What it does not do: Starknet has no protocol paymaster hook a contract can implement like
 //! ERC-4337's `validatePaymasterUserOp`; fees are paid by the sending account.  This contract
-//! neither pays fees nor validates transactions, holds no tokens and moves none: it is the
-//! on-chain, auditable record of who may be sponsored and how much, which an off-chain relayer
-//! (e.g. a SNIP-9 outside-execution relayer) consults and debits.
+//! neither pays fees nor validates transactions: it is the on-chain, auditable record and
+//! reimbursement of who may be sponsored and how much, which an off-chain relayer (e.g. a
+//! SNIP-9 outside-execution relayer) consults and debits.
 
 use starknet::ContractAddress;
 
@@ -31,6 +35,8 @@ pub trait IPaymaster<TState> {
     fn allowance_of(self: @TState, user: ContractAddress) -> u256;
     fn remaining_of(self: @TState, user: ContractAddress) -> u256;
     fn is_relayer(self: @TState, account: ContractAddress) -> bool;
+    /// The token the budget is held in.
+    fn token(self: @TState) -> ContractAddress;
 }
 
 pub const EPOCH_SECONDS: u64 = 86400;
@@ -39,14 +45,22 @@ pub const MAX_TIERS: u32 = 16;
 #[starknet::contract]
 pub mod Paymaster {
     use astratrade::components::access::AccessComponent;
-    use starknet::{ContractAddress, get_block_timestamp, get_caller_address};
+    use astratrade::components::erc20::{IERC20Dispatcher, IERC20DispatcherTrait};
+    use astratrade::components::reentrancy::ReentrancyGuardComponent;
+    use astratrade::math::checked;
+    use core::num::traits::Zero;
+    use starknet::{
+        ContractAddress, get_block_timestamp, get_caller_address, get_contract_address
+    };
     use super::{EPOCH_SECONDS, MAX_TIERS};
 
     component!(path: AccessComponent, storage: access, event: AccessEvent);
+    component!(path: ReentrancyGuardComponent, storage: guard, event: GuardEvent);
 
     #[abi(embed_v0)]
     impl AccessImpl = AccessComponent::AccessImpl<ContractState>;
     impl AccessInternalImpl = AccessComponent::InternalImpl<ContractState>;
+    impl GuardInternalImpl = ReentrancyGuardComponent::InternalImpl<ContractState>;
 
     pub mod Errors {
         pub const NOT_RELAYER: felt252 = 'paymaster: caller not relayer';
@@ -54,12 +68,18 @@ pub mod Paymaster {
         pub const OVER_ALLOWANCE: felt252 = 'paymaster: over allowance';
         pub const OVER_BUDGET: felt252 = 'paymaster: over budget';
         pub const BAD_TIER: felt252 = 'paymaster: bad tier';
+        pub const ZERO_ADDRESS: felt252 = 'paymaster: zero address';
+        pub const TRANSFER_FAILED: felt252 = 'paymaster: transfer failed';
+        pub const OVERFLOW: felt252 = 'paymaster: amount overflow';
     }
 
     #[storage]
     struct Storage {
         #[substorage(v0)]
         access: AccessComponent::Storage,
+        #[substorage(v0)]
+        guard: ReentrancyGuardComponent::Storage,
+        Paymaster_token: ContractAddress,
         Paymaster_budget: u256,
         Paymaster_tier_count: u32,
         Paymaster_tier_min_xp: LegacyMap<u32, u256>,
@@ -74,6 +94,8 @@ pub mod Paymaster {
     pub enum Event {
         #[flat]
         AccessEvent: AccessComponent::Event,
+        #[flat]
+        GuardEvent: ReentrancyGuardComponent::Event,
         Refilled: Refilled,
         TierSet: TierSet,
         RelayerUpdated: RelayerUpdated,
@@ -122,8 +144,10 @@ pub mod Paymaster {
     }
 
     #[constructor]
-    fn constructor(ref self: ContractState, owner: ContractAddress) {
+    fn constructor(ref self: ContractState, owner: ContractAddress, token: ContractAddress) {
         self.access.initializer(owner);
+        assert(!token.is_zero(), Errors::ZERO_ADDRESS);
+        self.Paymaster_token.write(token);
     }
 
     #[generate_trait]
@@ -177,9 +201,14 @@ pub mod Paymaster {
         fn refill(ref self: ContractState, amount: u256) {
             self.access.assert_only_owner();
             assert(amount != 0, Errors::ZERO_AMOUNT);
-            let budget = self.Paymaster_budget.read() + amount;
+            self.guard.start();
+            let budget = checked::add(self.Paymaster_budget.read(), amount, Errors::OVERFLOW);
             self.Paymaster_budget.write(budget);
             self.emit(Refilled { amount, budget });
+            let paid = IERC20Dispatcher { contract_address: self.Paymaster_token.read() }
+                .transfer_from(get_caller_address(), get_contract_address(), amount);
+            assert(paid, Errors::TRANSFER_FAILED);
+            self.guard.end();
         }
 
         fn set_tier(ref self: ContractState, tier: u32, min_xp: u256, allowance: u256) {
@@ -202,6 +231,7 @@ pub mod Paymaster {
 
         fn set_relayer(ref self: ContractState, relayer: ContractAddress, enabled: bool) {
             self.access.assert_only_owner();
+            assert(!relayer.is_zero(), Errors::ZERO_ADDRESS);
             self.Paymaster_relayers.write(relayer, enabled);
             self.emit(RelayerUpdated { relayer, enabled });
         }
@@ -220,11 +250,17 @@ pub mod Paymaster {
             assert(amount <= remaining, Errors::OVER_ALLOWANCE);
             let budget = self.Paymaster_budget.read();
             assert(amount <= budget, Errors::OVER_BUDGET);
+            self.guard.start();
             let epoch = self.epoch();
-            self.Paymaster_used.write((user, epoch), self.Paymaster_used.read((user, epoch)) + amount);
+            self.Paymaster_used.write((user, epoch),
+                checked::add(self.Paymaster_used.read((user, epoch)), amount, Errors::OVERFLOW));
             self.Paymaster_budget.write(budget - amount);
             self.emit(Sponsored { user, relayer, amount, epoch, remaining: remaining - amount,
                 budget: budget - amount });
+            let paid = IERC20Dispatcher { contract_address: self.Paymaster_token.read() }
+                .transfer(relayer, amount);
+            assert(paid, Errors::TRANSFER_FAILED);
+            self.guard.end();
         }
 
         fn budget(self: @ContractState) -> u256 {
@@ -245,6 +281,10 @@ pub mod Paymaster {
 
         fn is_relayer(self: @ContractState, account: ContractAddress) -> bool {
             self.Paymaster_relayers.read(account)
+        }
+
+        fn token(self: @ContractState) -> ContractAddress {
+            self.Paymaster_token.read()
         }
     }
 }

@@ -1,30 +1,36 @@
 //! `RewardsDistributor`: distributes funded rewards pro rata to shares the operator assigns
-//! (e.g. trading volume or XP points), with the reward-per-share accumulator of
-//! `components::staking_pool`.  The owner funds rewards; the operator sets each account's shares
-//! (the account's accrued rewards are settled first, so share changes never re-price the past);
-//! accounts claim in any order.  Claims are recorded as paid (ledger only, like the Vault);
+//! (e.g. trading volume or XP points), with the streamed reward-per-share accumulator of
+//! `components::staking_pool`.  The owner funds rewards (`transfer_from` of `reward_token`),
+//! which stream over the pool's duration; the operator sets each account's shares (the account's
+//! accrued rewards are settled first, so share changes never re-price the past); accounts claim
+//! in any order and are paid with `transfer` (ledger first, reentrancy guard held).
 //! `total_paid() <= total_funded()` always.
 
 use starknet::ContractAddress;
 
 #[starknet::interface]
 pub trait IRewardsDistributor<TState> {
-    /// Owner only: emit `amount` reward units to the current share holders.
+    /// Owner only: pay in `amount` of the reward token and stream it to the share holders.
     fn fund(ref self: TState, amount: u256);
     /// Operator only: set `account`'s shares to `shares`.
     fn set_shares(ref self: TState, account: ContractAddress, shares: u256);
     /// Claim the caller's accrued rewards; returns the amount.
     fn claim(ref self: TState) -> u256;
+    fn reward_token(self: @TState) -> ContractAddress;
 }
 
 #[starknet::contract]
 pub mod RewardsDistributor {
     use astratrade::components::access::AccessComponent;
+    use astratrade::components::erc20::{IERC20Dispatcher, IERC20DispatcherTrait};
+    use astratrade::components::reentrancy::ReentrancyGuardComponent;
     use astratrade::components::staking_pool::StakingPoolComponent;
-    use starknet::{ContractAddress, get_caller_address};
+    use core::num::traits::Zero;
+    use starknet::{ContractAddress, get_caller_address, get_contract_address};
 
     component!(path: AccessComponent, storage: access, event: AccessEvent);
     component!(path: StakingPoolComponent, storage: pool, event: PoolEvent);
+    component!(path: ReentrancyGuardComponent, storage: guard, event: GuardEvent);
 
     #[abi(embed_v0)]
     impl AccessImpl = AccessComponent::AccessImpl<ContractState>;
@@ -32,6 +38,12 @@ pub mod RewardsDistributor {
     #[abi(embed_v0)]
     impl StakingPoolImpl = StakingPoolComponent::StakingPoolImpl<ContractState>;
     impl PoolInternalImpl = StakingPoolComponent::InternalImpl<ContractState>;
+    impl GuardInternalImpl = ReentrancyGuardComponent::InternalImpl<ContractState>;
+
+    pub mod Errors {
+        pub const ZERO_ADDRESS: felt252 = 'rewards: zero address';
+        pub const TRANSFER_FAILED: felt252 = 'rewards: token transfer failed';
+    }
 
     #[storage]
     struct Storage {
@@ -39,6 +51,9 @@ pub mod RewardsDistributor {
         access: AccessComponent::Storage,
         #[substorage(v0)]
         pool: StakingPoolComponent::Storage,
+        #[substorage(v0)]
+        guard: ReentrancyGuardComponent::Storage,
+        Rewards_token: ContractAddress,
     }
 
     #[event]
@@ -48,18 +63,29 @@ pub mod RewardsDistributor {
         AccessEvent: AccessComponent::Event,
         #[flat]
         PoolEvent: StakingPoolComponent::Event,
+        #[flat]
+        GuardEvent: ReentrancyGuardComponent::Event,
     }
 
     #[constructor]
-    fn constructor(ref self: ContractState, owner: ContractAddress) {
+    fn constructor(ref self: ContractState, owner: ContractAddress,
+        reward_token: ContractAddress, reward_duration: u64) {
         self.access.initializer(owner);
+        assert(!reward_token.is_zero(), Errors::ZERO_ADDRESS);
+        self.Rewards_token.write(reward_token);
+        self.pool.initializer(reward_duration);
     }
 
     #[abi(embed_v0)]
     impl RewardsDistributorImpl of super::IRewardsDistributor<ContractState> {
         fn fund(ref self: ContractState, amount: u256) {
             self.access.assert_only_owner();
-            self.pool.notify(amount);
+            self.guard.start();
+            self.pool.schedule(amount);
+            let paid = IERC20Dispatcher { contract_address: self.Rewards_token.read() }
+                .transfer_from(get_caller_address(), get_contract_address(), amount);
+            assert(paid, Errors::TRANSFER_FAILED);
+            self.guard.end();
         }
 
         fn set_shares(ref self: ContractState, account: ContractAddress, shares: u256) {
@@ -73,7 +99,18 @@ pub mod RewardsDistributor {
         }
 
         fn claim(ref self: ContractState) -> u256 {
-            self.pool.claim_for(get_caller_address())
+            self.guard.start();
+            let account = get_caller_address();
+            let amount = self.pool.claim_for(account);
+            let paid = IERC20Dispatcher { contract_address: self.Rewards_token.read() }
+                .transfer(account, amount);
+            assert(paid, Errors::TRANSFER_FAILED);
+            self.guard.end();
+            amount
+        }
+
+        fn reward_token(self: @ContractState) -> ContractAddress {
+            self.Rewards_token.read()
         }
     }
 }

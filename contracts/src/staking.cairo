@@ -1,16 +1,25 @@
-//! `StakingManager`: users stake and unstake their own units and claim rewards in any order;
-//! the operator notifies rewards (funding them), which accrue per staked unit through the
-//! accumulator of `components::staking_pool` (bit for bit `astratrade_core.defi.staking`).
-//! Staking is a ledger (no token transfer here; see the README).  The owner can pause staking;
-//! unstaking and claiming stay open while paused, so funds are never locked.
+//! `StakingManager`: users stake and unstake their own tokens and claim rewards in any order;
+//! operators schedule rewards (paying them in), which stream to the stakers over the pool's
+//! duration through `components::staking_pool` (accumulator bit for bit
+//! `astratrade_core.defi.staking`).
+//!
+//! Custody: `stake` takes `stake_token` with `transfer_from`, `unstake` pays it back with
+//! `transfer`, `claim` pays `reward_token`, `notify_reward` takes the reward from the operator
+//! with `transfer_from`; the ledger is written before each token call and a reentrancy guard
+//! holds throughout.  The owner can pause staking; unstaking and claiming stay open while
+//! paused, so funds are never locked.
+
+use starknet::ContractAddress;
 
 #[starknet::interface]
 pub trait IStakingManager<TState> {
     fn stake(ref self: TState, amount: u256);
     fn unstake(ref self: TState, amount: u256);
     fn claim(ref self: TState) -> u256;
-    /// Operator only: emit `amount` reward units to the current stakers.
+    /// Operator only: pay in `amount` of the reward token and stream it to the stakers.
     fn notify_reward(ref self: TState, amount: u256);
+    fn stake_token(self: @TState) -> ContractAddress;
+    fn reward_token(self: @TState) -> ContractAddress;
     /// Owner only.
     fn pause(ref self: TState);
     /// Owner only.
@@ -20,13 +29,17 @@ pub trait IStakingManager<TState> {
 #[starknet::contract]
 pub mod StakingManager {
     use astratrade::components::access::AccessComponent;
+    use astratrade::components::erc20::{IERC20Dispatcher, IERC20DispatcherTrait};
     use astratrade::components::pausable::PausableComponent;
+    use astratrade::components::reentrancy::ReentrancyGuardComponent;
     use astratrade::components::staking_pool::StakingPoolComponent;
-    use starknet::{ContractAddress, get_caller_address};
+    use core::num::traits::Zero;
+    use starknet::{ContractAddress, get_caller_address, get_contract_address};
 
     component!(path: AccessComponent, storage: access, event: AccessEvent);
     component!(path: PausableComponent, storage: pausable, event: PausableEvent);
     component!(path: StakingPoolComponent, storage: pool, event: PoolEvent);
+    component!(path: ReentrancyGuardComponent, storage: guard, event: GuardEvent);
 
     #[abi(embed_v0)]
     impl AccessImpl = AccessComponent::AccessImpl<ContractState>;
@@ -37,6 +50,12 @@ pub mod StakingManager {
     #[abi(embed_v0)]
     impl StakingPoolImpl = StakingPoolComponent::StakingPoolImpl<ContractState>;
     impl PoolInternalImpl = StakingPoolComponent::InternalImpl<ContractState>;
+    impl GuardInternalImpl = ReentrancyGuardComponent::InternalImpl<ContractState>;
+
+    pub mod Errors {
+        pub const ZERO_ADDRESS: felt252 = 'staking: zero address';
+        pub const TRANSFER_FAILED: felt252 = 'staking: token transfer failed';
+    }
 
     #[storage]
     struct Storage {
@@ -46,6 +65,10 @@ pub mod StakingManager {
         pausable: PausableComponent::Storage,
         #[substorage(v0)]
         pool: StakingPoolComponent::Storage,
+        #[substorage(v0)]
+        guard: ReentrancyGuardComponent::Storage,
+        Staking_stake_token: ContractAddress,
+        Staking_reward_token: ContractAddress,
     }
 
     #[event]
@@ -57,31 +80,76 @@ pub mod StakingManager {
         PausableEvent: PausableComponent::Event,
         #[flat]
         PoolEvent: StakingPoolComponent::Event,
+        #[flat]
+        GuardEvent: ReentrancyGuardComponent::Event,
     }
 
     #[constructor]
-    fn constructor(ref self: ContractState, owner: ContractAddress) {
+    fn constructor(ref self: ContractState, owner: ContractAddress,
+        stake_token: ContractAddress, reward_token: ContractAddress, reward_duration: u64) {
         self.access.initializer(owner);
+        assert(!stake_token.is_zero() && !reward_token.is_zero(), Errors::ZERO_ADDRESS);
+        self.Staking_stake_token.write(stake_token);
+        self.Staking_reward_token.write(reward_token);
+        self.pool.initializer(reward_duration);
+    }
+
+    #[generate_trait]
+    impl TokenImpl of TokenTrait {
+        fn pay(ref self: ContractState, token: ContractAddress, to: ContractAddress,
+            amount: u256) {
+            let paid = IERC20Dispatcher { contract_address: token }.transfer(to, amount);
+            assert(paid, Errors::TRANSFER_FAILED);
+        }
+
+        fn take(ref self: ContractState, token: ContractAddress, amount: u256) {
+            let paid = IERC20Dispatcher { contract_address: token }
+                .transfer_from(get_caller_address(), get_contract_address(), amount);
+            assert(paid, Errors::TRANSFER_FAILED);
+        }
     }
 
     #[abi(embed_v0)]
     impl StakingManagerImpl of super::IStakingManager<ContractState> {
         fn stake(ref self: ContractState, amount: u256) {
             self.pausable.assert_not_paused();
+            self.guard.start();
             self.pool.stake_for(get_caller_address(), amount);
+            self.take(self.Staking_stake_token.read(), amount);
+            self.guard.end();
         }
 
         fn unstake(ref self: ContractState, amount: u256) {
-            self.pool.unstake_for(get_caller_address(), amount);
+            self.guard.start();
+            let account = get_caller_address();
+            self.pool.unstake_for(account, amount);
+            self.pay(self.Staking_stake_token.read(), account, amount);
+            self.guard.end();
         }
 
         fn claim(ref self: ContractState) -> u256 {
-            self.pool.claim_for(get_caller_address())
+            self.guard.start();
+            let account = get_caller_address();
+            let amount = self.pool.claim_for(account);
+            self.pay(self.Staking_reward_token.read(), account, amount);
+            self.guard.end();
+            amount
         }
 
         fn notify_reward(ref self: ContractState, amount: u256) {
             self.access.assert_only_operator();
-            self.pool.notify(amount);
+            self.guard.start();
+            self.pool.schedule(amount);
+            self.take(self.Staking_reward_token.read(), amount);
+            self.guard.end();
+        }
+
+        fn stake_token(self: @ContractState) -> ContractAddress {
+            self.Staking_stake_token.read()
+        }
+
+        fn reward_token(self: @ContractState) -> ContractAddress {
+            self.Staking_reward_token.read()
         }
 
         fn pause(ref self: ContractState) {

@@ -60,6 +60,10 @@ CONTRACTS = {
     "RewardsDistributor": "astratrade::rewards::RewardsDistributor",
     "StakingManager": "astratrade::staking::StakingManager",
     "Paymaster": "astratrade::paymaster::Paymaster",
+    "TestToken": "astratrade::test_token::TestToken",
+    "OperatorOracle": "astratrade::oracle::OperatorOracle",
+    "AuditAnchor": "astratrade::audit_anchor::AuditAnchor",
+    "HostileToken": "astratrade::testing::hostile_token::HostileToken",
     "MathHarness": "astratrade::testing::math_harness::MathHarness",
 }
 

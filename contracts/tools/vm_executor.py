@@ -14,6 +14,11 @@ Requests (integers travel as decimal strings so no JSON reader rounds them):
   ``failed`` (a panic), ``retdata``, ``events`` (``from``, ``keys``, ``data``, in emission
   order, internal calls included), ``steps``, ``seconds``.
 * ``{"op": "storage", "address", "key"}`` -> ``value``
+* ``{"op": "dump"}`` -> ``classes`` (``class_hash``, ``compiled_class_hash``, ``sierra``,
+  ``casm``: every declared class), ``contracts`` (address -> class hash) and ``storage``
+  (``[address, key, value]`` for every non-zero slot): the whole state, to save to a file
+* ``{"op": "load", "classes", "contracts", "storage"}`` -> declares the classes (with the
+  given hashes) and writes the deployments and slots of a ``dump`` into the current state
 
 Every call runs on a child of the current state; its writes are applied only when it does not
 panic, as a reverted transaction's would be (the VM itself does not roll back).
@@ -77,6 +82,7 @@ class Chain:
             compiled_class_cache={},
         )
         self.config = StarknetGeneralConfig()
+        self.declared = {}
 
     def declare(self, sierra_path, casm_path, class_hash=None, compiled_class_hash=None):
         with open(sierra_path) as handle:
@@ -93,6 +99,7 @@ class Chain:
         self.reader.compiled[compiled_hash] = casm
         self.reader.compiled_hash_of[class_hash] = compiled_hash
         self.reader.sierra[class_hash] = sierra_class
+        self.declared[class_hash] = (sierra_path, casm_path, compiled_hash)
         return {"class_hash": str(class_hash), "compiled_class_hash": str(compiled_hash)}
 
     def execute(self, address, selector, calldata, caller, entry_point_type, *, timestamp=None,
@@ -128,6 +135,31 @@ class Chain:
             "steps": info.execution_resources.n_steps,
             "seconds": seconds,
         }
+
+    def dump(self):
+        cache = self.state.cache
+        return {
+            "classes": [{"class_hash": str(h), "compiled_class_hash": str(c), "sierra": s,
+                         "casm": k} for h, (s, k, c) in sorted(self.declared.items())],
+            "contracts": {str(a): str(h) for a, h in sorted(cache.address_to_class_hash.items())
+                          if h},
+            "storage": [[str(a), str(k), str(v)]
+                        for (a, k), v in sorted(cache.storage_view.items()) if v],
+        }
+
+    def load(self, classes, contracts, storage):
+        for entry in classes:
+            self.declare(entry["sierra"], entry["casm"], int(entry["class_hash"]),
+                         int(entry["compiled_class_hash"]))
+        for address, class_hash in contracts.items():
+            if int(class_hash) not in self.reader.sierra:
+                raise ValueError(f"contract {int(address):#x}: class {int(class_hash):#x} "
+                                 "is not among the classes")
+        self.state.cache.update_writes(
+            address_to_class_hash={int(a): int(h) for a, h in contracts.items()},
+            address_to_nonce={}, class_hash_to_compiled_class_hash={},
+            storage_updates={(int(a), int(k)): int(v) for a, k, v in storage})
+        return {"contracts": len(contracts), "slots": len(storage)}
 
     def deploy(self, class_hash, address, calldata, caller):
         if self.state.get_class_hash_at(address):
@@ -176,6 +208,10 @@ def handle(chain, request):
         value = chain.state.get_storage_at(DataAvailabilityMode.L1, int(request["address"]),
                                            int(request["key"]))
         return {"value": str(value)}
+    if op == "dump":
+        return chain.dump()
+    if op == "load":
+        return chain.load(request["classes"], request["contracts"], request["storage"])
     raise ValueError(f"unknown op {op!r}")
 
 

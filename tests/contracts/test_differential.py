@@ -5,7 +5,8 @@ Hypothesis draws batches of cases; each batch runs through the ``MathHarness`` c
 through the Python function.  Outcomes must match exactly: the same integer, or a failure on
 both sides with corresponding errors (``numeric.overflow`` <-> ``'math: overflow'``, ...).  The
 strategies lean on the overflow boundary (quotients straddling 2**256 - 1, operands at 0, 1,
-2**128 and 2**256 - 1).
+2**128 and 2**256 - 1) and draw exact-half ties (``astratrade_core.testing.mul_div_ties``) for
+``mul_div`` and the wad/ray helpers, where a HalfUp ``>=`` -> ``>`` mutant differs.
 
 Cases per function: ``$ASTRATRADE_DIFFERENTIAL_CASES`` if set (``make verify`` can raise it),
 else 1,000 under ``CI`` and 50 otherwise.  Each test asserts it really ran that many.
@@ -28,6 +29,7 @@ from astratrade_core.defi import StakingPool
 from astratrade_core.errors import DomainError
 from astratrade_core.numeric import RAY, U256_MAX, WAD, FixedRounding, mul_div
 from astratrade_core.revenue import allocate_units
+from astratrade_core.testing import mul_div_ties
 from astratrade_core.trading import isolated_liquidation_price_wad, pnl_wad, position_size_wad
 from astratrade_shell.starknet.backend import short_string
 from astratrade_shell.starknet.clients import from_signed, rounding_variant
@@ -72,7 +74,8 @@ def near_overflow(draw: st.DrawFn) -> tuple[int, int, int]:
     return a, min(U256_MAX, product // a), d
 
 
-MUL_DIV_CASES = st.tuples(st.one_of(st.tuples(amounts(), amounts(), amounts()), near_overflow()),
+MUL_DIV_CASES = st.tuples(st.one_of(st.tuples(amounts(), amounts(), amounts()), near_overflow(),
+                                    mul_div_ties()),
                           ROUNDINGS)
 
 
@@ -128,16 +131,18 @@ def test_mul_div_matches_python(harnesses: tuple[MathHarnessClient, MathHarnessC
     differential("mul_div", MUL_DIV_CASES, check)
 
 
-SCALED = (("wad_mul", 0, lambda a, b, r: mul_div(a, b, WAD, r)),
-          ("wad_div", 1, lambda a, b, r: mul_div(a, WAD, b, r)),
-          ("ray_mul", 2, lambda a, b, r: mul_div(a, b, RAY, r)),
-          ("ray_div", 3, lambda a, b, r: mul_div(a, RAY, b, r)))
+# With each, exact-half ties of a * b / scale (or a * scale / b), where HalfUp's `>=` matters.
+SCALED = (("wad_mul", 0, lambda a, b, r: mul_div(a, b, WAD, r), mul_div_ties(WAD)),
+          ("wad_div", 1, lambda a, b, r: mul_div(a, WAD, b, r), mul_div_ties(WAD, True)),
+          ("ray_mul", 2, lambda a, b, r: mul_div(a, b, RAY, r), mul_div_ties(RAY)),
+          ("ray_div", 3, lambda a, b, r: mul_div(a, RAY, b, r), mul_div_ties(RAY, True)))
 
 
-@pytest.mark.parametrize(("name", "op", "python"), SCALED, ids=[s[0] for s in SCALED])
+@pytest.mark.parametrize(("name", "op", "python", "ties"), SCALED, ids=[s[0] for s in SCALED])
 def test_wad_and_ray_helpers_match_python(
         harnesses: tuple[MathHarnessClient, MathHarnessClient], name: str, op: int,
-        python: Callable[[int, int, FixedRounding], Result[int, DomainError]]) -> None:
+        python: Callable[[int, int, FixedRounding], Result[int, DomainError]],
+        ties: st.SearchStrategy[tuple[int, int, int]]) -> None:
     def check(cases: list[Any]) -> int:
         payload = [{"op": op, "a": a, "b": b, "rounding": rounding_variant(r)}
                    for a, b, r in cases]
@@ -146,7 +151,8 @@ def test_wad_and_ray_helpers_match_python(
             assert actual(raw) == expected(python(a, b, r)), (name, a, b, r)
         return len(cases)
 
-    differential(name, st.tuples(amounts(), amounts(), ROUNDINGS), check)
+    pairs = st.one_of(st.tuples(amounts(), amounts()), ties.map(lambda t: (t[0], t[1])))
+    differential(name, st.tuples(pairs, ROUNDINGS).map(lambda p: (*p[0], p[1])), check)
 
 
 def test_pnl_matches_python(harnesses: tuple[MathHarnessClient, MathHarnessClient]) -> None:

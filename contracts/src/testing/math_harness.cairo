@@ -5,7 +5,19 @@
 //! tests also call it case by case.
 
 use astratrade::math::fixed_point::Rounding;
+use astratrade::math::lending::RateModel;
 use astratrade::math::signed::Signed;
+
+/// One lending case: `op` 0 utilization(a = debt, b = available), 1 borrow rate(model,
+/// a = utilization), 2 supply rate(model, a), 3 linear interest(a = rate, b = seconds),
+/// 4 compound interest(a, b).
+#[derive(Copy, Drop, Serde)]
+pub struct LendingCase {
+    pub op: u8,
+    pub a: u256,
+    pub b: u256,
+    pub model: RateModel,
+}
 
 #[derive(Copy, Drop, Serde)]
 pub struct MulDivCase {
@@ -134,6 +146,7 @@ pub trait IMathHarness<TState> {
     fn inverse_entry_batch(self: @TState, cases: Array<InverseEntryCase>) -> Array<Outcome>;
     fn inverse_liquidation_batch(self: @TState, cases: Array<InverseLiquidationCase>)
         -> Array<Outcome>;
+    fn lending_batch(self: @TState, cases: Array<LendingCase>) -> Array<Outcome>;
 }
 
 pub fn outcome(result: Result<u256, felt252>) -> Outcome {
@@ -167,6 +180,8 @@ pub mod MathHarness {
     use astratrade::math::allocation::AllocationImpl;
     use astratrade::math::fixed_point::{FixedPointImpl, Errors};
     use astratrade::math::inverse::InverseMathImpl;
+    use astratrade::math::lending::LendingMathImpl;
+    use super::LendingCase;
     use astratrade::math::signed::SignedImpl;
     use astratrade::math::trading::TradingMathImpl;
     use super::{
@@ -459,6 +474,32 @@ pub mod MathHarness {
                         out.append(outcome(InverseMathImpl::try_liquidation_price(c.contracts,
                             c.contract_size, c.entry_price, c.margin, c.maintenance_rate,
                             c.maintenance_amount, c.is_long)));
+                    },
+                    Option::None => { break; },
+                };
+            };
+            out
+        }
+
+        fn lending_batch(self: @ContractState, cases: Array<LendingCase>) -> Array<Outcome> {
+            let mut out = ArrayTrait::new();
+            let mut cases = cases.span();
+            loop {
+                match cases.pop_front() {
+                    Option::Some(case) => {
+                        let c = *case;
+                        let result = if c.op == 0 {
+                            LendingMathImpl::try_utilization(c.a, c.b)
+                        } else if c.op == 1 {
+                            LendingMathImpl::try_borrow_rate(c.model, c.a)
+                        } else if c.op == 2 {
+                            LendingMathImpl::try_supply_rate(c.model, c.a)
+                        } else if c.op == 3 {
+                            LendingMathImpl::try_linear_interest(c.a, c.b)
+                        } else {
+                            LendingMathImpl::try_compound_interest(c.a, c.b)
+                        };
+                        out.append(outcome(result));
                     },
                     Option::None => { break; },
                 };

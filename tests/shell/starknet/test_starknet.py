@@ -4,6 +4,7 @@ the local backend and the ``astratrade contracts`` commands."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,6 +16,8 @@ from astratrade_shell.cli.main import cli
 from astratrade_shell.starknet import (
     BYTE_ARRAY_MAGIC,
     CONTRACT_NAMES,
+    CURRENT_SCHEME,
+    CasmHashScheme,
     ContractAbi,
     ContractCall,
     EmittedEvent,
@@ -50,14 +53,16 @@ def recorded() -> dict[str, dict[str, str]]:
 @pytest.mark.parametrize("name", CONTRACT_NAMES)
 def test_starknet_py_hashes_equal_cairo_langs(recorded: dict[str, dict[str, str]],
                                               name: str) -> None:
-    hashes = load_artifact(name).hashes()
+    hashes = load_artifact(name).hashes(CasmHashScheme.POSEIDON)
     assert hashes.class_hash == int(recorded[name]["class_hash"], 16)
     assert hashes.compiled_class_hash == int(recorded[name]["compiled_class_hash"], 16)
 
 
 def test_blake2s_compiled_hash_differs_but_class_hash_does_not() -> None:
     artifact = load_artifact("Vault")
-    poseidon, blake = artifact.hashes(), artifact.hashes(blake2s=True)
+    poseidon, blake = artifact.hashes(CasmHashScheme.POSEIDON), artifact.hashes()
+    assert CURRENT_SCHEME is CasmHashScheme.BLAKE2S  # the default: Starknet >= 0.14.1
+    assert blake == artifact.hashes(CasmHashScheme.BLAKE2S)
     assert poseidon.class_hash == blake.class_hash
     assert poseidon.compiled_class_hash != blake.compiled_class_hash
 
@@ -151,13 +156,44 @@ def test_rpc_config_rejects_missing_or_malformed_values(env: dict[str, str]) -> 
 
 
 def test_cli_hashes_prints_the_checked_hashes(recorded: dict[str, dict[str, str]]) -> None:
-    result = CliRunner().invoke(cli, ["contracts", "hashes", "--json"])
+    result = CliRunner().invoke(cli, ["contracts", "hashes", "--json", "--scheme", "poseidon"])
     assert result.exit_code == 0, result.output
     printed = json.loads(result.output)
     assert set(printed) == set(CONTRACT_NAMES)
     for name, row in printed.items():
         assert {k: int(v, 16) for k, v in row.items()} == {
             k: int(v, 16) for k, v in recorded[name].items()}
+
+
+def test_cli_hashes_default_to_the_current_networks_scheme(
+        recorded: dict[str, dict[str, str]]) -> None:
+    result = CliRunner().invoke(cli, ["contracts", "hashes", "--json"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    for name, row in printed.items():
+        blake = load_artifact(name).hashes(CasmHashScheme.BLAKE2S)
+        assert int(row["class_hash"], 16) == int(recorded[name]["class_hash"], 16)
+        assert int(row["compiled_class_hash"], 16) == blake.compiled_class_hash
+        assert row["compiled_class_hash"] != recorded[name]["compiled_class_hash"]
+    refused = CliRunner().invoke(cli, ["contracts", "hashes", "--scheme", "pedersen"])
+    assert refused.exit_code == 2
+
+
+def test_cli_hashes_refuse_a_build_cairo_lang_disagrees_with(tmp_path: Path) -> None:
+    # hashes.json naming another class hash (a stale or forged listing) is a domain failure
+    # under either scheme: the Sierra class hash is checked always.
+    for name in CONTRACT_NAMES:
+        for suffix in (".sierra.json", ".casm.json"):
+            (tmp_path / f"{name}{suffix}").write_bytes(
+                (build_dir() / f"{name}{suffix}").read_bytes())
+    listing = json.loads((build_dir() / "hashes.json").read_text())
+    listing["Vault"]["class_hash"] = "0x1"
+    (tmp_path / "hashes.json").write_text(json.dumps(listing))
+    for scheme in ("blake2s", "poseidon"):
+        result = CliRunner().invoke(cli, ["contracts", "hashes", "--dir", str(tmp_path),
+                                          "--scheme", scheme])
+        assert result.exit_code == 1
+        assert "Vault: starknet-py and cairo-lang disagree on the hashes" in result.output
 
 
 def test_cli_hashes_reports_a_missing_build(tmp_path: object) -> None:

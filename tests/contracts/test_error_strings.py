@@ -1,0 +1,45 @@
+"""Every error string the contracts can panic with is asserted by some test.
+
+The strings are enumerated from the Cairo sources (every ``felt252`` constant in an ``Errors``
+module of ``contracts/src``, the test-only ``testing/`` contracts excluded); each must occur,
+quoted, in a test module of ``tests/contracts`` (the tests assert messages with
+``match=`` or ``==`` on the decoded panic, so an occurrence is an assertion that reaches it).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ROOT / "contracts" / "src"
+ERRORS_MODULE = re.compile(r"pub mod Errors \{(?P<body>.*?)\n\s*\}", re.DOTALL)
+CONSTANT = re.compile(r"const \w+: felt252 = '(?P<text>[^']+)';")
+
+
+def error_strings() -> set[str]:
+    found: set[str] = set()
+    for path in SOURCES.rglob("*.cairo"):
+        if "testing" in path.parts:
+            continue
+        for module in ERRORS_MODULE.finditer(path.read_text()):
+            found.update(m["text"] for m in CONSTANT.finditer(module["body"]))
+    return found
+
+
+def asserted_text() -> str:
+    here = Path(__file__)
+    return "\n".join(p.read_text() for p in here.parent.glob("*.py") if p != here)
+
+
+def test_the_enumeration_finds_every_contract_family() -> None:
+    prefixes = {text.split(":")[0] for text in error_strings()}
+    assert prefixes >= {"access", "erc20", "exchange", "math", "oracle", "paymaster", "pausable",
+                        "reentrancy", "rewards", "staking", "upgrade", "vault"}
+
+
+def test_every_error_string_is_reached_by_a_test() -> None:
+    text = asserted_text()
+    unreached = sorted(s for s in error_strings()
+                       if f'"{s}"' not in text and f"'{s}'" not in text and s not in text)
+    assert unreached == []
