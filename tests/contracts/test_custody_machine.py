@@ -95,5 +95,5 @@ class CustodyMachine(RuleBasedStateMachine):
 def test_custody_conserves_value_after_every_step(backend: LocalBackend) -> None:
     CustodyMachine.backend = backend
     case = CustodyMachine.TestCase
-    case.settings = settings(max_examples=3, stateful_step_count=8, deadline=None)
+    case.settings = settings(max_examples=2, stateful_step_count=8, deadline=None)
     case().runTest()

@@ -1,7 +1,8 @@
 """Every error string the contracts can panic with is asserted by some test.
 
-The strings are enumerated from the Cairo sources (every ``felt252`` constant in an ``Errors``
-module of ``contracts/src``, the test-only ``testing/`` contracts excluded); each must occur,
+The strings are enumerated from the Cairo sources (every short-string ``felt252`` constant of
+``contracts/src``: the ``Errors`` modules and the math modules' error constants; the test-only
+``testing/`` contracts excluded); each must occur,
 quoted, in a test module of ``tests/contracts`` (the tests assert messages with
 ``match=`` or ``==`` on the decoded panic, so an occurrence is an assertion that reaches it).
 """
@@ -13,7 +14,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "contracts" / "src"
-ERRORS_MODULE = re.compile(r"pub mod Errors \{(?P<body>.*?)\n\s*\}", re.DOTALL)
 CONSTANT = re.compile(r"const \w+: felt252 = '(?P<text>[^']+)';")
 
 
@@ -22,8 +22,7 @@ def error_strings() -> set[str]:
     for path in SOURCES.rglob("*.cairo"):
         if "testing" in path.parts:
             continue
-        for module in ERRORS_MODULE.finditer(path.read_text()):
-            found.update(m["text"] for m in CONSTANT.finditer(module["body"]))
+        found.update(m["text"] for m in CONSTANT.finditer(path.read_text()))
     return found
 
 
@@ -34,8 +33,9 @@ def asserted_text() -> str:
 
 def test_the_enumeration_finds_every_contract_family() -> None:
     prefixes = {text.split(":")[0] for text in error_strings()}
-    assert prefixes >= {"access", "erc20", "exchange", "math", "oracle", "paymaster", "pausable",
-                        "reentrancy", "rewards", "staking", "upgrade", "vault"}
+    assert prefixes >= {"access", "alloc", "erc20", "exchange", "inverse", "math", "oracle",
+                        "paymaster", "pausable", "reentrancy", "rewards", "staking", "trading",
+                        "upgrade", "vault"}
 
 
 def test_every_error_string_is_reached_by_a_test() -> None:

@@ -276,6 +276,7 @@ def test_hostile_tokens_cannot_fake_or_reenter_staking_rewards_or_budget(
     hostile.arm(manager.address, "stake", [MIN_TOTAL_STAKE, 0])
     with pytest.raises(ContractReverted, match="reentrancy: reentrant call"):
         manager.unstake(ALICE, MIN_TOTAL_STAKE)
+    hostile.disarm()
     hostile.set_mode(1)  # transfers return false
     with pytest.raises(ContractReverted, match="staking: token transfer failed"):
         manager.stake(ALICE, MIN_TOTAL_STAKE)

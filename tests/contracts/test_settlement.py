@@ -113,11 +113,11 @@ def test_attack_only_the_exchange_settles(venue: Venue) -> None:
 
 
 def test_profit_comes_from_the_pool_and_fees_go_to_the_recipient(venue: Venue) -> None:
-    venue.fund(ALICE, "1000")
+    venue.fund(ALICE, "3000")  # 0.5 at 40,000 needs 2,000 of initial margin
     assert venue.fill(ALICE, buy=True, quantity="0.5", price="40000", fee="2") == 0
     assert venue.fill(ALICE, buy=False, quantity="0.5", price="41000", fee="2") == wad("500")
     alice, pool, fees = venue.balances(ALICE, POOL, FEES)
-    assert alice == wad("1000") + wad("500") - wad("4")
+    assert alice == wad("3000") + wad("500") - wad("4")
     assert pool == wad("100000") - wad("500")
     assert fees == wad("4")
     assert venue.exchange.position(ALICE, BTC).quantity == 0
@@ -295,6 +295,7 @@ def test_attack_reentrancy_and_lying_tokens_are_refused(backend: LocalBackend) -
     hostile.arm(venue.vault.address, "withdraw", [hostile.address, 50, 0])
     with pytest.raises(ContractReverted, match="reentrancy: reentrant call"):
         venue.vault.deposit(ALICE, hostile.address, 10)
+    hostile.disarm()
     hostile.set_mode(1)
     with pytest.raises(ContractReverted, match="vault: token transfer failed"):
         venue.vault.withdraw(ALICE, hostile.address, 10)

@@ -63,6 +63,10 @@ class HostileTokenClient(ContractClient):
         return self.send("arm", caller=OWNER, target=target, selector=selector(function),
                          calldata=calldata)
 
+    def disarm(self) -> Receipt:
+        """A reverted attack leaves the token armed (its writes revert too): clear it."""
+        return self.send("arm", caller=OWNER, target=0, selector=0, calldata=[])
+
     def set_mode(self, mode: int) -> Receipt:
         """0 honest, 1 transfers return false, 2 transfers lie (return true, move nothing)."""
         return self.send("set_mode", caller=OWNER, mode=mode)
@@ -120,8 +124,3 @@ class Venue:
                                             quantity=wad(quantity), price=wad(price),
                                             fee=wad(fee))
         return from_signed(receipt.result[0])
-
-    def conserved(self) -> bool:
-        """Tokens held cover the ledger, and the ledger total is the sum of its accounts."""
-        return self.vault.is_solvent(self.asset) and (
-            self.vault.held_of(self.asset) == self.token.balance_of(self.vault.address))
