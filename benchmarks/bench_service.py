@@ -21,7 +21,8 @@ BENCH_SERVICE_SECONDS`` shortens it; ``--quick``: 5 clients for 0.5 s, embedded 
 
 * **Group commit** (``write_batch``, 64 by default) against storing each command in its own
   transaction (``write_batch = 1``: the service before group commit), both measured in the
-  same run (not with ``--quick``).
+  same run (not with ``--quick``); and the write path alone, in-process without HTTP (40
+  threads depositing through ``Platform.writes`` on SQLite for 3 s each way).
 
 Rows: latency percentiles of every request (target p99 < 200 ms; baseline: the same
 percentile of ``GET /healthz`` from one idle client, the HTTP stack's floor), requests/s and
@@ -40,10 +41,12 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -339,6 +342,37 @@ def _against_one_by_one(label: str, grouped: dict[str, Any],
     return rows
 
 
+def _write_path(batch: int, threads: int = 40, seconds: float = 3.0) -> float:
+    """Seconds per deposit through one process's ``Platform.writes`` on a fresh SQLite store,
+    ``threads`` writers at once, no HTTP: the write path alone."""
+    from astratrade_core.portfolio import PORTFOLIO, Deposit  # noqa: PLC0415
+    from astratrade_shell.service.config import ServiceConfig  # noqa: PLC0415
+    from astratrade_shell.service.platform import open_platform  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as directory:
+        platform = open_platform(ServiceConfig(store=str(Path(directory) / "events.db"),
+                                               write_batch=batch)).unwrap()
+        done = [0] * threads
+
+        def writer(n: int, stop_at: float) -> None:
+            while time.perf_counter() < stop_at:
+                done[n] += 1
+                platform.writes.execute(PORTFOLIO, f"acct-{n}", Deposit(
+                    command_id=f"{n}-{done[n]}", account_id=f"acct-{n}",
+                    issued_at=platform.app.now(), currency="USD", amount=Decimal(1)))
+
+        started = time.perf_counter()
+        running = [threading.Thread(target=writer, args=(n, started + seconds))
+                   for n in range(threads)]
+        for thread in running:
+            thread.start()
+        for thread in running:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        platform.close()
+    return elapsed / sum(done)
+
+
 def _both(label: str, measure: Callable[[int], dict[str, Any]], quick: bool,
           ) -> list[Comparison]:
     grouped = measure(64)
@@ -355,6 +389,10 @@ def run(quick: bool) -> list[Comparison]:
                                                      SECONDS))
     clients = 5 if quick else CLIENTS
     rows = _both("embedded", lambda batch: _embedded(clients, seconds, batch), quick)
+    if not quick:
+        rows.append(Comparison("service write path alone (40 threads, SQLite): group commit",
+                               _write_path(64), "one commit per command", _write_path(1),
+                               "write", clock="wall"))
     pg, redis_url = os.environ.get("ASTRATRADE_PG_URL"), os.environ.get("ASTRATRADE_REDIS_URL")
     if quick:
         return rows
