@@ -27,6 +27,7 @@ from astratrade_core.testing.inverse import (
     contract_sizes,
     inverse_fills,
     inverse_instruments,
+    inverse_portfolio_commands,
     inverse_positions,
 )
 from astratrade_core.testing.revenue import (
@@ -175,6 +176,7 @@ __all__ = [
     "contract_sizes",
     "inverse_fills",
     "inverse_instruments",
+    "inverse_portfolio_commands",
     "inverse_positions",
     "hostile_user_commands",
     "principals",
