@@ -55,6 +55,7 @@ from astratrade_core.gamification.player import (
 )
 from astratrade_core.gamification.season import SEASON, RecordContribution
 from astratrade_core.numeric import CONTEXT, ONE, ZERO
+from astratrade_core.portfolio.evolve import book
 from astratrade_core.revenue.fees import Liquidity
 from astratrade_core.revenue.ledger import RevenueStream, revenue_entry
 from astratrade_core.revenue.platform_ledger import (
@@ -228,7 +229,8 @@ def trading_fee_revenue(event: Event) -> tuple[Dispatch, ...]:
     ``TradeExecuted`` records its fee with its liquidity (``"maker"`` or ``"taker"``); a
     ``PositionLiquidated`` records its liquidation fee as a taker fee.  The notional is
     ``|quantity| * price``, the currency the quote currency, the account the event's stream
-    (an inverse fill's, with a ``contract_size``: ``|contracts| * size / price`` in its coin).
+    (an inverse fill's, with a ``contract_size``: ``|contracts| * size / price`` in its coin,
+    :func:`booked <astratrade_core.portfolio.evolve.book>` at 28 places).
     A zero fee is no revenue and dispatches nothing; a maker rebate (a negative fee) is
     recorded.  The command id is ``f"fee:{event.event_id}"``.
 
@@ -253,8 +255,8 @@ def trading_fee_revenue(event: Event) -> tuple[Dispatch, ...]:
             return ()
     notional = CONTEXT.multiply(CONTEXT.abs(event.quantity), event.price)
     if event.contract_size is not None:   # an inverse fill: its value and fee in coin
-        notional = CONTEXT.divide(CONTEXT.multiply(CONTEXT.abs(event.quantity),
-                                                   event.contract_size), event.price)
+        notional = book(CONTEXT.divide(CONTEXT.multiply(CONTEXT.abs(event.quantity),
+                                                        event.contract_size), event.price))
     return (Dispatch(PLATFORM_LEDGER.name, PLATFORM_LEDGER_STREAM, RecordTradingFee(
         command_id=f"fee:{event.event_id}", issued_at=event.occurred_at,
         account_id=event.stream_id, liquidity=kind, currency=event.quote_currency,
