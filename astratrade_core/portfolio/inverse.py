@@ -68,7 +68,9 @@ from astratrade_core.trading.fills import Fill
 from astratrade_core.trading.inverse import InverseState
 from astratrade_core.trading.orders import PositionSide
 
-__all__ = ["close_inverse", "execute_inverse", "inverse_exposure_after", "inverse_funding"]
+#: The rules ``decide`` calls (``execute_inverse``, ``close_inverse``, ``inverse_funding``) take
+#: commands it has already validated, so they are not public API: call ``decide``.
+__all__ = ["inverse_exposure_after"]
 
 _add = CONTEXT.add
 _sub = CONTEXT.subtract
