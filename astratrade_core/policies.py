@@ -28,6 +28,7 @@ Revenue (:data:`REVENUE_POLICIES`):
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import attrs
 from returns.maybe import Some
@@ -53,7 +54,8 @@ from astratrade_core.gamification.player import (
     player_stream,
 )
 from astratrade_core.gamification.season import SEASON, RecordContribution
-from astratrade_core.numeric import CONTEXT, ZERO
+from astratrade_core.numeric import CONTEXT, ONE, ZERO
+from astratrade_core.portfolio.evolve import book
 from astratrade_core.revenue.fees import Liquidity
 from astratrade_core.revenue.ledger import RevenueStream, revenue_entry
 from astratrade_core.revenue.platform_ledger import (
@@ -63,6 +65,7 @@ from astratrade_core.revenue.platform_ledger import (
     RecordTradingFee,
 )
 from astratrade_core.trading.fills import PositionState
+from astratrade_core.trading.inverse import InverseState
 
 __all__ = [
     "REVENUE_POLICIES",
@@ -90,6 +93,22 @@ Policy = Callable[[Event], tuple[Dispatch, ...]]
 
 
 # --- the game -------------------------------------------------------------------------------
+
+
+def _closed_roi(quantity: Decimal, cost: Decimal, exit_price: Decimal,
+                contract_size: Decimal | None) -> Decimal:
+    """A closed position's ROI at its exit price: linear, or inverse (in coin: the cost basis
+    is the value at entry, ``quantity * size / entry``, so ``entry = quantity * size / cost``).
+
+    >>> from decimal import Decimal as D
+    >>> _closed_roi(D("10"), D("0.025"), D("50000"), D("100"))  # 0.005 / 0.025 BTC
+    Decimal('20.0')
+    """
+    if contract_size is None:
+        return PositionState(quantity, cost).roi_percent(exit_price).value_or(ZERO)
+    entry = CONTEXT.divide(CONTEXT.multiply(quantity, contract_size), cost)
+    return InverseState(contract_size, quantity, entry).roi_percent(
+        exit_price, ONE).value_or(ZERO)
 
 
 def player_activity(event: Event) -> tuple[Dispatch, ...]:
@@ -123,8 +142,8 @@ def player_activity(event: Event) -> tuple[Dispatch, ...]:
                event.funding_paid)
     if not all(n.is_finite() for n in numbers) or quantity.is_zero():
         return ()
-    roi = ZERO if cost.is_zero() else PositionState(quantity, cost).roi_percent(
-        exit_price).value_or(ZERO)
+    roi = ZERO if cost.is_zero() else _closed_roi(quantity, cost, exit_price,
+                                                  event.contract_size)
     net = CONTEXT.subtract(CONTEXT.subtract(event.realized_pnl, event.fees_paid),
                            event.funding_paid)
     command = RecordClosedTrade(
@@ -209,7 +228,9 @@ def trading_fee_revenue(event: Event) -> tuple[Dispatch, ...]:
 
     ``TradeExecuted`` records its fee with its liquidity (``"maker"`` or ``"taker"``); a
     ``PositionLiquidated`` records its liquidation fee as a taker fee.  The notional is
-    ``|quantity| * price``, the currency the quote currency, the account the event's stream.
+    ``|quantity| * price``, the currency the quote currency, the account the event's stream
+    (an inverse fill's, with a ``contract_size``: ``|contracts| * size / price`` in its coin,
+    :func:`booked <astratrade_core.portfolio.evolve.book>` at 28 places).
     A zero fee is no revenue and dispatches nothing; a maker rebate (a negative fee) is
     recorded.  The command id is ``f"fee:{event.event_id}"``.
 
@@ -233,6 +254,9 @@ def trading_fee_revenue(event: Event) -> tuple[Dispatch, ...]:
         case _:
             return ()
     notional = CONTEXT.multiply(CONTEXT.abs(event.quantity), event.price)
+    if event.contract_size is not None:   # an inverse fill: its value and fee in coin
+        notional = book(CONTEXT.divide(CONTEXT.multiply(CONTEXT.abs(event.quantity),
+                                                        event.contract_size), event.price))
     return (Dispatch(PLATFORM_LEDGER.name, PLATFORM_LEDGER_STREAM, RecordTradingFee(
         command_id=f"fee:{event.event_id}", issued_at=event.occurred_at,
         account_id=event.stream_id, liquidity=kind, currency=event.quote_currency,

@@ -70,6 +70,7 @@ from astratrade_shell.snapshots import Snapshotting
 from astratrade_shell.store.port import EventStore
 from astratrade_shell.store.records import (
     Appended,
+    AppendRequest,
     PendingEvent,
     Snapshot,
     StoredEvent,
@@ -189,6 +190,34 @@ class _Tail:
         for record in self._records:
             self.version = record.version
             yield decode_record(record, registry)
+
+
+@attrs.frozen
+class _Planned:
+    """A decided command of a batch: its stream before and after, its events, and the index
+    of its append request."""
+
+    aggregate: Aggregate[Any, Any]
+    stream_id: str
+    loaded: Loaded[Any]
+    after: Loaded[Any]
+    events: tuple[Event, ...]
+    index: int
+
+
+@attrs.frozen
+class _Repeat:
+    """A command whose id an earlier command of the same batch carries (request ``index``),
+    and its stream as the batch has it then."""
+
+    aggregate: Aggregate[Any, Any]
+    stream_id: str
+    loaded: Loaded[Any]
+    index: int
+
+
+#: A batch command's outcome and the events its policies run over.
+_Outcome = Result[tuple[Executed[Any], tuple[Event, ...]], DomainError]
 
 
 def _pending(events: Sequence[Event]) -> list[PendingEvent]:
@@ -362,6 +391,118 @@ class Application:
             raise RuntimeError("no attempt was made")
         return Failure(DomainError.conflict(conflict.code, str(conflict), stream_id=stream_id,
                                             expected=conflict.expected, actual=conflict.actual))
+
+    def execute_batch(self, commands: Sequence[tuple[Aggregate[Any, Any], str, Command]],
+                      ) -> list[Result[Executed[Any], DomainError]]:
+        """Run ``commands`` as one group commit: each is loaded and decided in order (a later
+        one sees the earlier ones' events on its stream), every decision's events are appended
+        in ONE store transaction (:meth:`EventStore.append_batch
+        <astratrade_shell.store.port.EventStore.append_batch>`), then published, then each
+        command's policies run.  The outcomes are what ``execute`` would answer for each, run
+        one after the other in the same order: a refusal affects no other command, a command id
+        stored before or earlier in the batch is a duplicate.  When the batch append conflicts
+        (another process wrote one of the streams) nothing was written and every command runs
+        through ``execute`` instead, one by one."""
+        for aggregate, _, _ in commands:
+            self._configured(aggregate)
+        seen: dict[tuple[str, str], Loaded[Any]] = {}
+        planned: list[_Planned | _Repeat | _Outcome] = []
+        requests: list[AppendRequest] = []
+        stored_by: dict[str, int] = {}
+        for aggregate, stream_id, command in commands:
+            key = (aggregate.name, stream_id)
+            loaded = seen.get(key) or self.load(aggregate, stream_id)
+            earlier = stored_by.get(command.command_id)
+            if earlier is not None:  # the same command id earlier in this batch
+                planned.append(_Repeat(aggregate, stream_id, loaded, earlier))
+                continue
+            found = self.store.find_command(command.command_id)
+            if isinstance(found, Some):  # stored before the batch: a retry
+                planned.append(Success(self._repeated(stream_id, loaded, found.unwrap())))
+                continue
+            decided = aggregate.decide(loaded.state, command)
+            if isinstance(decided, Failure):
+                planned.append(Failure(decided.failure()))
+                continue
+            events: tuple[Event, ...] = decided.unwrap()
+            strays = sorted({e.stream_id for e in events} - {stream_id})
+            if strays:
+                raise ValueError(f"{aggregate.name} decided events for stream(s) "
+                                 f"{', '.join(strays)} while executing against {stream_id}")
+            after = Loaded(aggregate.evolve(loaded.state, events) if events else loaded.state,
+                           loaded.version + len(events))
+            seen[key] = after
+            stored_by[command.command_id] = len(requests)
+            planned.append(_Planned(aggregate, stream_id, loaded, after, events, len(requests)))
+            requests.append(AppendRequest(stream_id, tuple(_pending(events)), loaded.version,
+                                          command.command_id))
+        appended = self.store.append_batch(requests)
+        if isinstance(appended, Failure):
+            return [self.execute(aggregate, stream_id, command)
+                    for aggregate, stream_id, command in commands]
+        return self._conclude(commands, planned, appended.unwrap())
+
+    def _conclude(self, commands: Sequence[tuple[Aggregate[Any, Any], str, Command]],
+                  planned: Sequence[_Planned | _Repeat | _Outcome],
+                  outcomes: Sequence[Appended]) -> list[Result[Executed[Any], DomainError]]:
+        """After a batch append: remember, snapshot and publish what was stored, then run
+        each command's policies, in the commands' order.
+
+        A command id another process stored between the batch's check and its append makes
+        that append a duplicate: what the batch decided after it on the same stream assumed
+        events that were not stored, so those commands are answered by ``execute`` afresh
+        (what they stored, if anything, is a duplicate then)."""
+        stale: dict[str, int] = {}
+        for n, item in enumerate(planned):
+            if isinstance(item, _Planned) and outcomes[item.index].duplicate:
+                stale.setdefault(item.stream_id, n)
+        records: list[StoredEvent] = []
+        for step in planned:
+            if not isinstance(step, _Planned):
+                continue
+            if not outcomes[step.index].duplicate:
+                records.extend(outcomes[step.index].records)
+            key = (step.aggregate.name, step.stream_id)
+            if step.stream_id in stale:  # load it afresh next time
+                if self._cache is not None:
+                    self._cache.pop(key, None)
+                continue
+            self._remember(step.aggregate, step.stream_id, step.after)
+            snapshotting = self._snapshots.get(step.aggregate.name)
+            if snapshotting is not None and snapshotting.due(step.loaded.version,
+                                                             step.after.version):
+                self.store.save_snapshot(Snapshot(step.stream_id, step.after.version,
+                                                  snapshotting.codec.state_type,
+                                                  snapshotting.codec.encode(step.after.state)))
+        if records:
+            self.bus.publish(records)
+        results: list[Result[Executed[Any], DomainError]] = []
+        for n, item in enumerate(planned):
+            if stale.get(commands[n][1], n + 1) <= n:
+                results.append(self.execute(*commands[n]))
+                continue
+            if isinstance(item, _Repeat):
+                ran: _Outcome = Success(self._repeated(item.stream_id, item.loaded,
+                                                       outcomes[item.index]))
+            elif isinstance(item, _Planned):
+                ran = Success((Executed(item.stream_id, item.after.state, item.after.version,
+                                        outcomes[item.index].records), item.events))
+            else:
+                ran = item
+            if isinstance(ran, Failure):
+                results.append(Failure(ran.failure()))
+                continue
+            done, events = ran.unwrap()
+            results.append(Success(attrs.evolve(done, reactions=self._react(events))
+                                   if self._policies else done))
+        return results
+
+    def _repeated(self, stream_id: str, now: Loaded[Any], earlier: Appended,
+                  ) -> tuple[Executed[Any], tuple[Event, ...]]:
+        """A batch's command whose id was stored before (``earlier``), answered with the
+        stream as the batch has it at that command (``now``), as ``execute`` would then."""
+        events = tuple(decode_record(r, self.registry) for r in earlier.records)
+        return Executed(stream_id, now.state, now.version, earlier.records, True), events
 
     def _duplicate(self, aggregate: Aggregate[S, C], stream_id: str, earlier: Appended,
                    ) -> tuple[Executed[S], tuple[Event, ...]]:

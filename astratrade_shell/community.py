@@ -70,7 +70,8 @@ from astratrade_core.gamification import (
     player_stream,
 )
 from astratrade_core.gamification.periods import Period, PeriodKind
-from astratrade_core.money import USD, Money
+from astratrade_core.money import BTC, USD, Money
+from astratrade_core.numeric import CONTEXT, Rounding, quantize
 from astratrade_core.policies import (
     REVENUE_POLICIES,
     Policy,
@@ -250,9 +251,7 @@ class _Simulation:
         self._found_clans()
         self._schedule_battle()
         for trader in self.traders:
-            self._execute(PORTFOLIO, trader.user_id, Deposit(
-                command_id=self.app.new_id(), account_id=trader.user_id, issued_at=at,
-                currency="USD", amount=trader.deposit))
+            self._execute(PORTFOLIO, trader.user_id, self._deposit(trader, at))
             self._execute(PLAYER, player_stream(trader.user_id), SetTimeZone(
                 command_id=self.app.new_id(), user_id=trader.user_id, issued_at=at,
                 zone=trader.zone))
@@ -260,6 +259,17 @@ class _Simulation:
                 self.desk.hedge_mode(trader)
             if self.rng.randrange(100) < 30:
                 self._subscribe(trader)
+
+    def _deposit(self, trader: Trader, at: datetime) -> Deposit:
+        """The opening deposit: USD, or for a coin-margined account the same value in BTC at
+        the opening BTC price (8 places, rounded down)."""
+        if not trader.inverse:
+            return Deposit(command_id=self.app.new_id(), account_id=trader.user_id,
+                           issued_at=at, currency="USD", amount=trader.deposit)
+        coin = quantize(CONTEXT.divide(trader.deposit, self.prices["BTCUSD"]), BTC.minor_unit,
+                        Rounding.DOWN)
+        return Deposit(command_id=self.app.new_id(), account_id=trader.user_id, issued_at=at,
+                       currency="BTC", amount=coin)
 
     def _clan_of(self, user_id: str) -> str | None:
         """The clan ``user_id`` belongs to now, read from the clans' streams."""

@@ -10,6 +10,12 @@ double down (a gambler), close at the end of the holding time, or be liquidated 
 core's liquidation price -- and, at the end of a day (:meth:`Desk.end_of_day`), marks and
 weekly withdrawals.  Every fill is the venue's and every record goes through the portfolio's
 ``decide``; the desk only chooses and books.
+
+A few one-way accounts (:attr:`~astratrade_shell.traders.Trader.inverse`) trade the inverse
+(coin-margined) :data:`PERP` instead, priced off the BTCUSD walk: deposits, sizing
+(:func:`~astratrade_core.trading.inverse_fixed_fractional_size`), margin and liquidation, fees,
+funding, P&L and withdrawals in BTC, quantities in contracts, booked with ``ExecuteTrade(...,
+contract_size=100)``.
 """
 
 from __future__ import annotations
@@ -25,8 +31,9 @@ from returns.result import Failure
 
 from astratrade_core.aggregate import Aggregate
 from astratrade_core.events.trading import PositionClosed
-from astratrade_core.money import USD
-from astratrade_core.numeric import CONTEXT, Rounding, quantize
+from astratrade_core.instrument import Instrument, InstrumentKind
+from astratrade_core.money import BTC, USD
+from astratrade_core.numeric import CONTEXT, ZERO, Rounding, quantize
 from astratrade_core.portfolio import (
     PORTFOLIO,
     ExecuteTrade,
@@ -42,6 +49,10 @@ from astratrade_core.trading import (
     Liquidity,
     PositionState,
     fixed_fractional_size,
+    inverse_fee,
+    inverse_fixed_fractional_size,
+    inverse_initial_margin,
+    inverse_isolated_liquidation_price,
     stop_levels,
 )
 from astratrade_shell.app import Application, Executed
@@ -70,11 +81,50 @@ from astratrade_shell.traders import (
     sizing_leverage,
 )
 
-__all__ = ["Desk", "closed_positions", "net_pnl"]
+__all__ = ["INVERSE_MARKET", "PERP", "Desk", "closed_positions", "net_pnl", "with_perp"]
 
 S = TypeVar("S")
 #: An open trade's key: the account and the leg (``BOTH`` in one-way mode).
 _Key = tuple[str, PositionSide]
+
+
+#: The inverse contract (Binance COIN-M ``BTCUSD_PERP``: 100 USD per contract, margined and
+#: settled in BTC), priced at the BTCUSD walk's price.
+PERP = "BTCUSD_PERP"
+INVERSE_MARKET = Instrument.of(PERP, BTC, USD, tick_size="0.1", lot_size="1", max_leverage="50",
+                               kind=InstrumentKind.INVERSE, contract_size="100").unwrap()
+
+
+def with_perp(prices: dict[str, Decimal]) -> dict[str, Decimal]:
+    """The walk's prices with :data:`PERP` at BTCUSD's."""
+    return {**prices, PERP: prices["BTCUSD"]}
+
+
+def _settles(symbol: str) -> tuple[str, Decimal | None]:
+    """The currency a symbol's trades settle in and its contract size (None: linear)."""
+    return ("BTC", INVERSE_MARKET.contract_size) if symbol == PERP else ("USD", None)
+
+
+def _held(state: PortfolioState, symbol: str, side: PositionSide) -> Decimal:
+    """The leg's signed quantity (contracts for :data:`PERP`)."""
+    if symbol != PERP:
+        return state.position(symbol, side).quantity
+    found = state.inverse_position(symbol, side)
+    return ZERO if found is None else found.contracts
+
+
+def _liquidation(state: PortfolioState, symbol: str, side: PositionSide,
+                 leverage: Decimal) -> Decimal | None:
+    """The leg's isolated liquidation price at ``leverage`` (None when it has none)."""
+    if symbol != PERP:
+        return liquidation_price(MARKETS[symbol][0], state.position(symbol, side), leverage)
+    found = state.inverse_position(symbol, side)
+    if found is None:
+        return None
+    held, entry = found.contracts, found.entry_price
+    return inverse_initial_margin(INVERSE_MARKET, held, entry, leverage).bind(
+        lambda margin: inverse_isolated_liquidation_price(INVERSE_MARKET, held, entry, margin)
+    ).map(lambda price: price.value_or(None)).value_or(None)
 
 
 def closed_positions(records: Sequence[StoredEvent],
@@ -101,12 +151,13 @@ class Desk:
                  start: datetime, days: int) -> None:
         self.app = app
         self.rng = rng
-        self.prices = prices
+        self.prices = with_perp(prices)
         rates = draw_funding_rates(random.Random(rng.randrange(2**32)), MARKETS, start, days)
-        self.venue = PaperExchange({s: i for s, (i, _) in MARKETS.items()}, FEES,
-                                   slippage=SLIPPAGE, prices=prices,
-                                   funding=dict.fromkeys(MARKETS, FUNDING),
-                                   funding_rates=rates, start=start)
+        self.venue = PaperExchange({**{s: i for s, (i, _) in MARKETS.items()},
+                                    PERP: INVERSE_MARKET}, FEES,
+                                   slippage=SLIPPAGE, prices=self.prices,
+                                   funding=dict.fromkeys((*MARKETS, PERP), FUNDING),
+                                   funding_rates={**rates, PERP: rates["BTCUSD"]}, start=start)
         self.open: dict[_Key, OpenTrade] = {}
         self.exits: dict[str, _Key] = {}  # a resting exit order's id -> the trade it protects
         self.just_closed: dict[str, Decimal] = {}  # net P&L of the trades closed this step
@@ -139,10 +190,10 @@ class Desk:
 
     def step(self, prices: dict[str, Decimal], traders: Sequence[Trader]) -> None:
         """One price step: funding, the venue's exits, then every trader in turn."""
-        self.prices = prices
+        self.prices = with_perp(prices)
         self.just_closed = {}
         self._fund()
-        self._book_exits(self.venue.on_prices(prices))
+        self._book_exits(self.venue.on_prices(self.prices))
         for trader in traders:
             self._step(trader)
 
@@ -183,20 +234,21 @@ class Desk:
 
     def _open(self, trader: Trader, symbol: str | None = None,
               long: bool | None = None) -> None:
-        symbol = symbol or self.rng.choice(tuple(MARKETS))
+        symbol = PERP if trader.inverse else symbol or self.rng.choice(tuple(MARKETS))
         if long is None:
             long = self.rng.choice((Side.BUY, Side.SELL)) is Side.BUY
         side = (PositionSide.BOTH if not trader.hedges
                 else PositionSide.LONG if long else PositionSide.SHORT)
-        instrument = MARKETS[symbol][0]
+        instrument = INVERSE_MARKET if trader.inverse else MARKETS[symbol][0]
         price = self.prices[symbol]
         state = self.app.load(PORTFOLIO, trader.user_id).state
-        equity = state.equity("USD")
+        equity = state.equity(_settles(symbol)[0])
         if equity <= 0:
             return
         leverage = sizing_leverage(trader, POLICY)
         levels = stop_levels(instrument, price, long, trader.stop, trader.reward_ratio)
-        sized = levels.bind(lambda found: fixed_fractional_size(
+        sizer = inverse_fixed_fractional_size if trader.inverse else fixed_fractional_size
+        sized = levels.bind(lambda found: sizer(
             instrument, equity, trader.risk, price, found.stop_loss, fee_rate=FEES.taker_rate,
             leverage=leverage, available_balance=margin_budget(equity, leverage, POLICY, FEES)))
         if isinstance(sized, Failure):
@@ -208,22 +260,22 @@ class Desk:
         if done is None:
             return
         stops = levels.unwrap()
-        held = done.state.position(symbol, side)
         self.open[(trader.user_id, side)] = OpenTrade(
             trader.user_id, symbol, side, long, stops.stop_loss, stops.take_profit,
-            trader.leverage, liquidation_price(instrument, held, trader.leverage),
+            trader.leverage, _liquidation(done.state, symbol, side, trader.leverage),
             self.app.now())
-        self._protect(trader, (trader.user_id, side), held.quantity)
+        self._protect(trader, (trader.user_id, side), _held(done.state, symbol, side))
 
     def _trade(self, trader: Trader, state: PortfolioState, symbol: str, quantity: Decimal,
                side: PositionSide) -> Executed[PortfolioState] | None:
         """Check an order that adds exposure against the platform's policy on the account's
         current ``state``, fill it at the venue and record the fill; ``None`` when it was
         refused (the refusal is recorded) or not filled."""
+        currency, size = _settles(symbol)
         command = ExecuteTrade(command_id=self.app.new_id(), account_id=trader.user_id,
-                               issued_at=self.app.now(), symbol=symbol, quote_currency="USD",
+                               issued_at=self.app.now(), symbol=symbol, quote_currency=currency,
                                quantity=quantity, price=self.prices[symbol], policy=POLICY,
-                               position_side=side)
+                               position_side=side, contract_size=size)
         probe = decide(state, command)
         if isinstance(probe, Failure):
             self.counts["sizing"] += 1
@@ -264,11 +316,12 @@ class Desk:
         """Record a fill of ``trade``'s leg that the venue executed (never refused: it
         reduces)."""
         self.counts["filled"] += 1
+        currency, size = _settles(trade.symbol)
         return self.execute(PORTFOLIO, trade.user_id, ExecuteTrade(
             command_id=self.app.new_id(), account_id=trade.user_id, issued_at=self.app.now(),
-            symbol=trade.symbol, quote_currency="USD", quantity=fill.quantity,
+            symbol=trade.symbol, quote_currency=currency, quantity=fill.quantity,
             price=fill.price, fee=fill.fee, liquidity=fill.liquidity, policy=POLICY,
-            position_side=trade.side))
+            position_side=trade.side, contract_size=size))
 
     def _protect(self, trader: Trader, key: _Key, held: Decimal) -> None:
         """Place (or replace) the stop and target of the trade at ``key`` at the venue for
@@ -325,27 +378,28 @@ class Desk:
         self.open[key] = trade = attrs.evolve(trade, doubled=True)
         state = self.app.load(PORTFOLIO, trader.user_id).state
         done = self._trade(trader, state, trade.symbol,
-                           state.position(trade.symbol, trade.side).quantity, trade.side)
+                           _held(state, trade.symbol, trade.side), trade.side)
         if done is None:
             return
-        held = done.state.position(trade.symbol, trade.side)
-        self.open[key] = attrs.evolve(trade, liquidation=liquidation_price(
-            MARKETS[trade.symbol][0], held, trade.leverage))
-        self._protect(trader, key, held.quantity)
+        self.open[key] = attrs.evolve(trade, liquidation=_liquidation(
+            done.state, trade.symbol, trade.side, trade.leverage))
+        self._protect(trader, key, _held(done.state, trade.symbol, trade.side))
 
     def _close(self, trade: OpenTrade) -> None:
         trade = self._cancel_exits(trade)
-        held = self.app.load(PORTFOLIO, trade.user_id).state.position(trade.symbol, trade.side)
-        fill = self._market_close(trade.user_id, trade.symbol, trade.side, held.quantity)
+        held = _held(self.app.load(PORTFOLIO, trade.user_id).state, trade.symbol, trade.side)
+        fill = self._market_close(trade.user_id, trade.symbol, trade.side, held)
         self._after_close((trade.user_id, trade.side), self._book(trade, fill).records)
 
     def _liquidate(self, trade: OpenTrade) -> None:
         """The position is closed at the venue's market and recorded as a liquidation at
         that price, with the liquidation fee."""
         trade = self._cancel_exits(trade)
-        held = self.app.load(PORTFOLIO, trade.user_id).state.position(trade.symbol, trade.side)
-        fill = self._market_close(trade.user_id, trade.symbol, trade.side, held.quantity)
-        fee = LIQUIDATION_FEES.fee(held.quantity, fill.price, Liquidity.TAKER, USD.increment)
+        held = _held(self.app.load(PORTFOLIO, trade.user_id).state, trade.symbol, trade.side)
+        fill = self._market_close(trade.user_id, trade.symbol, trade.side, held)
+        fee = (inverse_fee(INVERSE_MARKET, held, fill.price, LIQUIDATION_FEES.taker_rate,
+                           increment=BTC.increment).unwrap() if trade.symbol == PERP
+               else LIQUIDATION_FEES.fee(held, fill.price, Liquidity.TAKER, USD.increment))
         done = self.execute(PORTFOLIO, trade.user_id, LiquidatePosition(
             command_id=self.app.new_id(), account_id=trade.user_id, issued_at=self.app.now(),
             symbol=trade.symbol, price=fill.price, fee=fee, position_side=trade.side))
@@ -372,15 +426,17 @@ class Desk:
         """Take half of the profit out; the portfolio refuses what cash and equity do not
         cover (counted, nothing is stored)."""
         state = self.app.load(PORTFOLIO, trader.user_id).state
-        ledger = state.ledger("USD")
-        profit = CONTEXT.subtract(state.equity("USD"), CONTEXT.subtract(ledger.deposited,
-                                                                        ledger.withdrawn))
-        amount = quantize(CONTEXT.divide(profit, Decimal(2)), 2, Rounding.DOWN)
+        currency = "BTC" if trader.inverse else "USD"
+        ledger = state.ledger(currency)
+        profit = CONTEXT.subtract(state.equity(currency), CONTEXT.subtract(ledger.deposited,
+                                                                          ledger.withdrawn))
+        places = BTC.minor_unit if trader.inverse else USD.minor_unit
+        amount = quantize(CONTEXT.divide(profit, Decimal(2)), places, Rounding.DOWN)
         if amount <= 0:
             return
         done = self.app.execute(PORTFOLIO, trader.user_id, Withdraw(
             command_id=self.app.new_id(), account_id=trader.user_id, issued_at=self.app.now(),
-            currency="USD", amount=amount))
+            currency=currency, amount=amount))
         if isinstance(done, Failure):
             self.counts["withdrawals_refused"] += 1
             return

@@ -24,6 +24,8 @@ from astratrade_shell.readmodels import ReadModels
 __all__ = ["render", "table"]
 
 _CURRENCY = "USD"
+#: The coin the inverse (coin-margined) accounts settle in, shown to a satoshi.
+_COIN, _COIN_PLACES = "BTC", 8
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]],
@@ -38,9 +40,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]],
     return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
 
 
-def _money(amount: Decimal) -> str:
-    """Display rounding only (half-even to cents); the stored amounts stay exact."""
-    return format(quantize(amount, 2, Rounding.HALF_EVEN), ",f")
+def _money(amount: Decimal, places: int = 2) -> str:
+    """Display rounding only (half-even to cents, or ``places``); the stored amounts stay
+    exact."""
+    return format(quantize(amount, places, Rounding.HALF_EVEN), ",f")
 
 
 def _leaderboard(models: ReadModels, top: int) -> str:
@@ -56,34 +59,45 @@ def _leaderboard(models: ReadModels, top: int) -> str:
                   "realized P&L"), rows, right=(0, 2, 3, 4, 5, 6))
 
 
-def _accounts(models: ReadModels) -> str:
+def _coin_only(state: PortfolioState) -> bool:
+    """An account that has only ever held the coin (an inverse account)."""
+    return _COIN in state.ledgers and _CURRENCY not in state.ledgers
+
+
+def _accounts(models: ReadModels, currency: str = _CURRENCY, places: int = 2) -> str:
+    """Per account in ``currency``: the quote currency's accounts, or the coin's (inverse)."""
     rows = []
     for user, state in sorted(models.portfolios.state.items()):
-        ledger = state.ledger(_CURRENCY)
-        equity = state.equity(_CURRENCY)
-        rows.append((user, _money(ledger.deposited), _money(ledger.withdrawn), _money(equity),
+        if _coin_only(state) != (currency == _COIN):
+            continue
+        ledger = state.ledger(currency)
+        equity = state.equity(currency)
+        rows.append((user, _money(ledger.deposited, places), _money(ledger.withdrawn, places),
+                     _money(equity, places),
                      _money(CONTEXT.subtract(equity, CONTEXT.subtract(ledger.deposited,
-                                                                      ledger.withdrawn))),
-                     _money(ledger.realized_pnl), _money(ledger.fees_paid),
-                     _money(ledger.funding_paid), str(state.open_positions()),
+                                                                      ledger.withdrawn)), places),
+                     _money(ledger.realized_pnl, places), _money(ledger.fees_paid, places),
+                     _money(ledger.funding_paid, places), str(state.open_positions()),
                      state.mode.value.replace("_", "-")))
     return table(("account", "deposited", "withdrawn", "equity", "P&L", "realized", "fees",
                   "funding", "open", "mode"), rows, right=(1, 2, 3, 4, 5, 6, 7, 8))
 
 
-def _funding(models: ReadModels) -> str:
-    """Funding per account, net: who paid it and who received it (exact sums; only the
-    display rounds)."""
+def _funding(models: ReadModels, currency: str = _CURRENCY, places: int = 2) -> str:
+    """Funding per account in ``currency``, net: who paid it and who received it (exact
+    sums; only the display rounds)."""
     out = back = Decimal(0)
     payers = receivers = 0
     for state in models.portfolios.state.values():
-        paid = state.ledger(_CURRENCY).funding_paid
+        paid = state.ledger(currency).funding_paid
         if paid > 0:
             out, payers = CONTEXT.add(out, paid), payers + 1
         elif paid < 0:
             back, receivers = CONTEXT.subtract(back, paid), receivers + 1
-    return (f"Paid (net) by {payers} accounts: {_money(out)}; received (net) by {receivers} "
-            f"accounts: {_money(back)}; paid less received: {_money(CONTEXT.subtract(out, back))}")
+    unit = "" if currency == _CURRENCY else f" {currency}"
+    return (f"Paid (net) by {payers} accounts: {_money(out, places)}{unit}; received (net) by "
+            f"{receivers} accounts: {_money(back, places)}{unit}; paid less received: "
+            f"{_money(CONTEXT.subtract(out, back), places)}{unit}")
 
 
 def _risk(models: ReadModels) -> str:
@@ -118,6 +132,17 @@ def _battles(models: ReadModels) -> str:
                   "Elo B"), rows, right=(2, 4))
 
 
+def _coin_sections(models: ReadModels) -> list[str]:
+    """The inverse accounts' table and funding in the coin (nothing when there are none)."""
+    if not any(_coin_only(s) for s in models.portfolios.state.values()):
+        return []
+    return [f"Coin-margined accounts ({_COIN}; inverse BTCUSD_PERP, 100 USD per contract; "
+            f"amounts in {_COIN} to {_COIN_PLACES} places; equity at the last marks)",
+            _accounts(models, _COIN, _COIN_PLACES),
+            f"Funding in {_COIN} (the coin-margined accounts)",
+            _funding(models, _COIN, _COIN_PLACES)]
+
+
 def render(models: ReadModels, *, top: int = 10) -> str:
     """The report sections."""
     return "\n\n".join([
@@ -126,6 +151,7 @@ def render(models: ReadModels, *, top: int = 10) -> str:
         "Equity and P&L per account (USD; equity at the last marks; P&L = equity - net "
         "deposits; funding paid, negative = received; mode: one-way or hedge)",
         _accounts(models),
+        *_coin_sections(models),
         "Funding (every 8 hours; positive = paid; longs pay shorts when the rate is positive)",
         _funding(models),
         "Risk events",

@@ -85,7 +85,9 @@ class Trader:
     stop, a far target, doubles down once, re-enters after a loss).  ``leverage`` is the one
     the trader posts isolated margin at; the sizing caps it at the platform's limits.
     ``hedges``: the account runs hedge mode and may hold a long and a short leg of one symbol;
-    ``withdraws``: the trader takes half of the profit out every week."""
+    ``withdraws``: the trader takes half of the profit out every week; ``inverse``: the
+    account is coin-margined and trades only the inverse BTC contract (its deposit is
+    ``deposit`` USD worth of BTC at the opening price)."""
 
     user_id: str
     zone: str
@@ -98,6 +100,7 @@ class Trader:
     temperament: str = "careful"
     hedges: bool = False
     withdraws: bool = False
+    inverse: bool = False
 
     @property
     def uses_stop(self) -> bool:
@@ -123,7 +126,9 @@ class Trader:
 
 def draw_traders(rng: random.Random, count: int) -> tuple[Trader, ...]:
     """``count`` traders drawn from ``rng``: temperament, deposit, risk, stop, leverage, time
-    zone, clan; about one in four hedges, about one in four withdraws."""
+    zone, clan; about one in four hedges, about one in four withdraws; every eighth trader
+    (``trader-05``, ``-13``, ...) that is neither a hedger nor a gambler is coin-margined
+    (``inverse``; decided by its number, so the draws are the same)."""
     traders = []
     for n in range(1, count + 1):
         kind = rng.choice(("careful", "careful", "active", "active", "scalper", "gambler"))
@@ -135,13 +140,16 @@ def draw_traders(rng: random.Random, count: int) -> tuple[Trader, ...]:
             risk, stop, leverage = "0.005", "0.005", "5"
         else:
             risk, stop, leverage = rng.choice(("0.03", "0.05")), "0.004", rng.choice(("15", "20"))
+        zone = rng.choice(ZONES)
+        deposit = Decimal(rng.choice((1000, 2500, 5000, 10000)))
+        activity = rng.choice((10, 20, 30))
+        hedges = kind in ("careful", "active") and rng.randrange(100) < 40
         traders.append(Trader(
-            user_id=f"trader-{n:02d}", zone=rng.choice(ZONES),
-            deposit=Decimal(rng.choice((1000, 2500, 5000, 10000))), risk=Decimal(risk),
-            leverage=Decimal(leverage), stop=Decimal(stop),
-            activity=rng.choice((10, 20, 30)), clan=CLANS[n % 2], temperament=kind,
-            hedges=kind in ("careful", "active") and rng.randrange(100) < 40,
-            withdraws=rng.randrange(100) < 25))
+            user_id=f"trader-{n:02d}", zone=zone, deposit=deposit, risk=Decimal(risk),
+            leverage=Decimal(leverage), stop=Decimal(stop), activity=activity,
+            clan=CLANS[n % 2], temperament=kind, hedges=hedges,
+            withdraws=rng.randrange(100) < 25,
+            inverse=n % 8 == 5 and not hedges and kind != "gambler"))
     return tuple(traders)
 
 

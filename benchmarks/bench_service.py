@@ -19,6 +19,11 @@ BENCH_SERVICE_SECONDS`` shortens it; ``--quick``: 5 clients for 0.5 s, embedded 
   request is written to the receipt of its ``FundsDeposited`` push -- an upper bound of
   append -> receipt, as it includes the HTTP request itself.
 
+* **Group commit** (``write_batch``, 64 by default) against storing each command in its own
+  transaction (``write_batch = 1``: the service before group commit), both measured in the
+  same run (not with ``--quick``); and the write path alone, in-process without HTTP (40
+  threads depositing through ``Platform.writes`` on SQLite for 3 s each way).
+
 Rows: latency percentiles of every request (target p99 < 200 ms; baseline: the same
 percentile of ``GET /healthz`` from one idle client, the HTTP stack's floor), requests/s and
 writes/s (the push target holds only at >= 500 writes/s), push latency percentiles (target
@@ -36,10 +41,12 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -268,10 +275,10 @@ def _measure(urls: list[str], admin: str, clients: int,
     return asyncio.run(_load(ports, keys, admin, seconds)), floor
 
 
-def _embedded(clients: int, seconds: float) -> list[Comparison]:
+def _embedded(clients: int, seconds: float, batch: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as directory:
         store = str(Path(directory) / "events.db")
-        env = _env()
+        env = _env(ASTRATRADE_WRITE_BATCH=str(batch))
         admin = _bootstrap(store, env)
         port = _port()
         server = _cli("serve", "--store", store, "--port", str(port), env=env)
@@ -279,17 +286,18 @@ def _embedded(clients: int, seconds: float) -> list[Comparison]:
             url = f"http://127.0.0.1:{port}"
             _ready(url, server)
             figures, floor = _measure([url], admin, clients, seconds)
-    return _rows("embedded", figures, floor)
+    return {**figures, "floor": floor}
 
 
-def _scaled_out(pg: str, redis_url: str, clients: int, seconds: float) -> list[Comparison]:
+def _scaled_out(pg: str, redis_url: str, clients: int, seconds: float,
+                batch: int) -> dict[str, Any]:
     import psycopg  # noqa: PLC0415 - only with PostgreSQL
     from psycopg import sql  # noqa: PLC0415
 
     prefix = f"astratrade-bench-{uuid.uuid4().hex[:8]}"
     schema = prefix.replace("-", "_")
     env = _env(ASTRATRADE_STORE=pg, ASTRATRADE_SCHEMA=schema, ASTRATRADE_REDIS_URL=redis_url,
-               ASTRATRADE_REDIS_PREFIX=prefix)
+               ASTRATRADE_REDIS_PREFIX=prefix, ASTRATRADE_WRITE_BATCH=str(batch))
     try:
         admin = _bootstrap(pg, env, schema)
         ports = [_port(), _port()]
@@ -314,7 +322,64 @@ def _scaled_out(pg: str, redis_url: str, clients: int, seconds: float) -> list[C
         if keys:
             client.delete(*keys)
         client.close()
-    return _rows("PostgreSQL+Redis, 2 API + 2 workers", figures, floor)
+    return {**figures, "floor": floor}
+
+
+def _against_one_by_one(label: str, grouped: dict[str, Any],
+                        alone: dict[str, Any]) -> list[Comparison]:
+    """Group commit against the same set-up storing each command in its own transaction
+    (``write_batch = 1``, the service before group commit), measured in the same run."""
+    rows = [Comparison(f"service {label}: request latency p{q}, group commit",
+                       _percentile(grouped["latencies"], q), "one commit per command",
+                       _percentile(alone["latencies"], q), "request", clock="wall")
+            for q in (50, 99)]
+    if grouped["deposits"] and alone["deposits"]:
+        rows.append(Comparison(
+            f"service {label}: writes, group commit ({len(grouped['deposits']):,})",
+            grouped["seconds"] / len(grouped["deposits"]),
+            f"one commit per command ({len(alone['deposits']):,})",
+            alone["seconds"] / len(alone["deposits"]), "write", clock="wall"))
+    return rows
+
+
+def _write_path(batch: int, threads: int = 40, seconds: float = 3.0) -> float:
+    """Seconds per deposit through one process's ``Platform.writes`` on a fresh SQLite store,
+    ``threads`` writers at once, no HTTP: the write path alone."""
+    from astratrade_core.portfolio import PORTFOLIO, Deposit  # noqa: PLC0415
+    from astratrade_shell.service.config import ServiceConfig  # noqa: PLC0415
+    from astratrade_shell.service.platform import open_platform  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as directory:
+        platform = open_platform(ServiceConfig(store=str(Path(directory) / "events.db"),
+                                               write_batch=batch)).unwrap()
+        done = [0] * threads
+
+        def writer(n: int, stop_at: float) -> None:
+            while time.perf_counter() < stop_at:
+                done[n] += 1
+                platform.writes.execute(PORTFOLIO, f"acct-{n}", Deposit(
+                    command_id=f"{n}-{done[n]}", account_id=f"acct-{n}",
+                    issued_at=platform.app.now(), currency="USD", amount=Decimal(1)))
+
+        started = time.perf_counter()
+        running = [threading.Thread(target=writer, args=(n, started + seconds))
+                   for n in range(threads)]
+        for thread in running:
+            thread.start()
+        for thread in running:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        platform.close()
+    return elapsed / sum(done)
+
+
+def _both(label: str, measure: Callable[[int], dict[str, Any]], quick: bool,
+          ) -> list[Comparison]:
+    grouped = measure(64)
+    rows = _rows(label, grouped, grouped["floor"])
+    if quick:
+        return rows
+    return rows + _against_one_by_one(label, grouped, measure(1))
 
 
 def run(quick: bool) -> list[Comparison]:
@@ -323,7 +388,11 @@ def run(quick: bool) -> list[Comparison]:
     seconds = 0.5 if quick else float(os.environ.get("ASTRATRADE_BENCH_SERVICE_SECONDS",
                                                      SECONDS))
     clients = 5 if quick else CLIENTS
-    rows = _embedded(clients, seconds)
+    rows = _both("embedded", lambda batch: _embedded(clients, seconds, batch), quick)
+    if not quick:
+        rows.append(Comparison("service write path alone (40 threads, SQLite): group commit",
+                               _write_path(64), "one commit per command", _write_path(1),
+                               "write", clock="wall"))
     pg, redis_url = os.environ.get("ASTRATRADE_PG_URL"), os.environ.get("ASTRATRADE_REDIS_URL")
     if quick:
         return rows
@@ -331,4 +400,6 @@ def run(quick: bool) -> list[Comparison]:
         print("bench_service: ASTRATRADE_PG_URL / ASTRATRADE_REDIS_URL are not set "
               "(scripts/services.sh start); skipping the scaled-out rows", file=sys.stderr)
         return rows
-    return rows + _scaled_out(pg, redis_url, clients, seconds)
+    return rows + _both("PostgreSQL+Redis, 2 API + 2 workers",
+                        lambda batch: _scaled_out(pg, redis_url, clients, seconds, batch),
+                        quick)

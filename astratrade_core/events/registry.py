@@ -18,7 +18,7 @@ name), an upcaster for an unknown type or for a version the type never had -- ea
 >>> registry = EventRegistry.of(TRADING_EVENTS, TRADING_UPCASTS)
 >>> registry.get("TradeExecuted") is TradeExecuted, "Nope" in registry
 (True, False)
->>> registry.upcaster("TradeExecuted", 1) is not None, registry.upcaster("TradeExecuted", 3)
+>>> registry.upcaster("TradeExecuted", 1) is not None, registry.upcaster("TradeExecuted", 4)
 (True, None)
 >>> EventRegistry.of(TRADING_EVENTS, TRADING_UPCASTS) == registry    # a value
 True

@@ -24,6 +24,17 @@ lacked the closed position's size, cost basis and exit price; version 2 its
 ``position_side``.  ``FundingApplied`` and ``PositionLiquidated`` version 1, and
 ``RiskLimitHit`` version 1, had no ``position_side``.  Every payload written before hedge mode
 existed belongs to a one-way account, so each is lifted with ``"position_side": "both"``.
+``TradeExecuted`` and ``PositionClosed`` version 3, ``FundingApplied`` and
+``PositionLiquidated`` version 2 had no ``contract_size``: every one of them was a linear fill,
+so each is lifted with ``"contract_size": None``.
+
+Inverse (coin-margined) contracts: an event with a ``contract_size`` (the quote value of one
+contract, e.g. 100 USD for Binance COIN-M ``BTCUSD_PERP``) is of an inverse instrument.  Its
+``quantity`` counts signed contracts, and every amount it carries (``fee``, ``realized_pnl``,
+funding ``payment``, a close's totals) is in the base coin, which the event names in
+``quote_currency`` -- for these events the field is the currency the amounts *settle* in
+(Binance COIN-M's margin asset), not the instrument's quote currency.  ``contract_size`` is
+``None`` on every linear event.
 
 >>> from datetime import UTC, datetime
 >>> from decimal import Decimal
@@ -32,7 +43,7 @@ existed belongs to a one-way account, so each is lifted with ``"position_side": 
 ...                   quote_currency="USD", quantity=Decimal("0.5"), price=Decimal("30000"),
 ...                   fee=Decimal("6"), liquidity="taker", realized_pnl=Decimal("0"))
 >>> t.event_type, t.schema_version, t.notional, t.position_side
-('TradeExecuted', 3, Decimal('15000.0'), 'both')
+('TradeExecuted', 4, Decimal('15000.0'), 'both')
 """
 
 from __future__ import annotations
@@ -108,12 +119,15 @@ class FeeCharged(Event):
     reason: str
 
 
-@event_type("TradeExecuted", version=3)
+@event_type("TradeExecuted", version=4)
 @attrs.frozen(kw_only=True)
 class TradeExecuted(Event):
     """A fill: signed ``quantity`` of ``symbol`` at ``price`` (quote per base), ``fee`` in
     quote currency, ``liquidity`` ``"maker"`` or ``"taker"``, and the price P&L the fill
-    realized under average-cost accounting, on the leg ``position_side``."""
+    realized under average-cost accounting, on the leg ``position_side``.  With a
+    ``contract_size`` the fill is of an inverse contract (module docstring): ``quantity`` in
+    contracts, ``fee`` and ``realized_pnl`` (harmonic average entry) in the coin named by
+    ``quote_currency``."""
 
     symbol: str
     quote_currency: str
@@ -123,11 +137,18 @@ class TradeExecuted(Event):
     liquidity: str
     realized_pnl: Decimal
     position_side: str = "both"
+    contract_size: Decimal | None = None
 
     @property
     def notional(self) -> Decimal:
-        """``|quantity| * price`` in quote currency."""
+        """``|quantity| * price`` in quote currency (a linear fill's; an inverse fill's value
+        is ``|quantity| * contract_size`` quote units)."""
         return CONTEXT.multiply(CONTEXT.abs(self.quantity), self.price)
+
+
+def _linear(payload: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Payloads written before inverse contracts were booked are linear fills."""
+    return {**payload, "contract_size": None}
 
 
 def _trade_executed_v1_to_v2(payload: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -135,7 +156,7 @@ def _trade_executed_v1_to_v2(payload: Mapping[str, Any]) -> Mapping[str, Any]:
     return {**payload, "liquidity": "taker"}
 
 
-@event_type("PositionClosed", version=3)
+@event_type("PositionClosed", version=4)
 @attrs.frozen(kw_only=True)
 class PositionClosed(Event):
     """A position in ``symbol`` went flat.  The totals cover the position's whole life since
@@ -144,7 +165,10 @@ class PositionClosed(Event):
     Version 2 added what the position was when the closing fill arrived -- its signed
     ``quantity``, signed ``cost_basis`` and the ``exit_price`` -- so a policy can score the
     trade from this event alone; version-1 records upcast with the three as ``None``.
-    Version 3 added the leg, ``position_side``.
+    Version 3 added the leg, ``position_side``; version 4 the inverse ``contract_size``
+    (then ``quantity`` is in contracts, the totals are in coin and ``cost_basis`` is the
+    position's signed value in coin at its average entry, ``quantity * contract_size /
+    entry``).
     """
 
     symbol: str
@@ -156,6 +180,7 @@ class PositionClosed(Event):
     cost_basis: Decimal | None = None
     exit_price: Decimal | None = None
     position_side: str = "both"
+    contract_size: Decimal | None = None
 
 
 def _position_closed_v1_to_v2(payload: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -163,12 +188,13 @@ def _position_closed_v1_to_v2(payload: Mapping[str, Any]) -> Mapping[str, Any]:
     return {**payload, "quantity": None, "cost_basis": None, "exit_price": None}
 
 
-@event_type("FundingApplied", version=2)
+@event_type("FundingApplied", version=3)
 @attrs.frozen(kw_only=True)
 class FundingApplied(Event):
     """A funding settlement on an open perpetual position (its leg ``position_side``):
     ``payment = quantity * mark_price * rate`` (positive = the account paid; with a positive
-    rate longs pay shorts)."""
+    rate longs pay shorts); for an inverse position (``contract_size`` set) ``payment =
+    contracts * contract_size / mark_price * rate`` in coin."""
 
     symbol: str
     quote_currency: str
@@ -176,6 +202,7 @@ class FundingApplied(Event):
     mark_price: Decimal
     payment: Decimal
     position_side: str = "both"
+    contract_size: Decimal | None = None
 
 
 @event_type("PriceMarked", version=1)
@@ -187,12 +214,13 @@ class PriceMarked(Event):
     price: Decimal
 
 
-@event_type("PositionLiquidated", version=2)
+@event_type("PositionLiquidated", version=3)
 @attrs.frozen(kw_only=True)
 class PositionLiquidated(Event):
     """The venue closed the whole position (leg ``position_side``) at ``price``:
     ``quantity`` is the closing (signed) quantity, ``fee`` the liquidation fee,
-    ``realized_pnl`` the price P&L of the close."""
+    ``realized_pnl`` the price P&L of the close (in contracts and coin with a
+    ``contract_size``)."""
 
     symbol: str
     quote_currency: str
@@ -201,6 +229,7 @@ class PositionLiquidated(Event):
     fee: Decimal
     realized_pnl: Decimal
     position_side: str = "both"
+    contract_size: Decimal | None = None
 
 
 @attrs.frozen
@@ -254,9 +283,13 @@ TRADING_EVENTS: Final[tuple[type[Event], ...]] = (
 TRADING_UPCASTS: Final[tuple[Upcast, ...]] = (
     Upcast("TradeExecuted", 1, _trade_executed_v1_to_v2),
     Upcast("TradeExecuted", 2, _one_way),
+    Upcast("TradeExecuted", 3, _linear),
     Upcast("PositionClosed", 1, _position_closed_v1_to_v2),
     Upcast("PositionClosed", 2, _one_way),
+    Upcast("PositionClosed", 3, _linear),
     Upcast("FundingApplied", 1, _one_way),
+    Upcast("FundingApplied", 2, _linear),
     Upcast("PositionLiquidated", 1, _one_way),
+    Upcast("PositionLiquidated", 2, _linear),
     Upcast("RiskLimitHit", 1, _one_way),
 )

@@ -24,12 +24,15 @@ from astratrade_core.portfolio.evolve import (
     BOOKING_PLACES,
     TRADE_MEMORY,
     book,
+    book_inverse_fill,
     evolve,
     replay,
     utc_day,
 )
+from astratrade_core.portfolio.inverse import inverse_exposure_after
 from astratrade_core.portfolio.state import (
     Holding,
+    InverseHolding,
     Ledger,
     PortfolioState,
     PositionKey,
@@ -50,6 +53,7 @@ __all__ = [
     "Deposit",
     "ExecuteTrade",
     "Holding",
+    "InverseHolding",
     "Ledger",
     "LiquidatePosition",
     "MarkPrice",
@@ -59,9 +63,11 @@ __all__ = [
     "TradeTimes",
     "Withdraw",
     "book",
+    "book_inverse_fill",
     "decide",
     "evolve",
     "exposure_after",
+    "inverse_exposure_after",
     "replay",
     "utc_day",
 ]

@@ -94,7 +94,9 @@ class ExecuteTrade(Command):
     """Record a fill of signed ``quantity`` at ``price`` with ``fee`` (quote currency,
     negative = rebate) on the leg ``position_side``, subject to ``policy`` when it adds
     exposure.  In hedge mode a ``LONG`` leg is opened by buys and closed by sells (never below
-    zero), a ``SHORT`` leg the reverse."""
+    zero), a ``SHORT`` leg the reverse.  With a ``contract_size`` (> 0) the instrument is
+    inverse: ``quantity`` counts contracts and ``quote_currency`` names the coin the fill
+    settles in (its fee and P&L; see :mod:`astratrade_core.portfolio.inverse`)."""
 
     symbol: str
     quote_currency: str
@@ -104,12 +106,13 @@ class ExecuteTrade(Command):
     fee: Decimal = ZERO
     liquidity: Liquidity = Liquidity.TAKER
     position_side: PositionSide = PositionSide.BOTH
+    contract_size: Decimal | None = None
 
 
 @attrs.frozen(kw_only=True)
 class ClosePosition(Command):
     """Close the whole position (leg ``position_side``) in ``symbol`` at ``price`` (never
-    blocked by limits)."""
+    blocked by limits); for an inverse leg ``fee`` is in its coin."""
 
     symbol: str
     price: Decimal

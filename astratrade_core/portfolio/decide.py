@@ -21,6 +21,13 @@ command                events (or failure)
                        ``portfolio.positions_open`` while any position is open
 =====================  ==========================================================================
 
+**Inverse contracts.**  An ``ExecuteTrade`` with a ``contract_size`` books an inverse fill in
+its coin (contracts, harmonic average entry, P&L, fee and funding in coin; risk limits in
+quote at the fill price): :mod:`astratrade_core.portfolio.inverse`.  ``ClosePosition``,
+``LiquidatePosition`` and ``ApplyFunding`` act on a symbol's inverse legs as on linear ones.
+A symbol is held either linear or inverse (``portfolio.contract_kind``) and with one contract
+size (``portfolio.contract_size``).
+
 **Hedge mode.**  Commands that touch a position name its leg (``position_side``): ``BOTH``
 in one-way mode, ``LONG`` or ``SHORT`` in hedge mode; the other way round is refused with
 ``portfolio.position_side`` (Binance -4061).  A hedge leg never crosses zero: a sell larger
@@ -96,6 +103,7 @@ from astratrade_core.portfolio.commands import (
     Withdraw,
 )
 from astratrade_core.portfolio.evolve import book, replay, utc_day
+from astratrade_core.portfolio.inverse import close_inverse, execute_inverse, inverse_funding
 from astratrade_core.portfolio.state import Holding, PortfolioState
 from astratrade_core.risk.limits import Exposure, RiskPolicy, evaluate
 from astratrade_core.trading.fills import (
@@ -137,6 +145,11 @@ def _nonzero(value: Decimal, field: str) -> Result[Decimal, DomainError]:
     return check_decimal(value, field).bind(
         lambda d: Success(d) if d != 0 else Failure(DomainError.invalid(
             "portfolio.zero_quantity", f"{field}: must not be zero", field=field)))
+
+
+def _optional_positive(value: Decimal | None, field: str,
+                       ) -> Result[Decimal | None, DomainError]:
+    return Success(None) if value is None else _positive(value, field)
 
 
 def _name(value: str, field: str) -> Result[str, DomainError]:
@@ -274,6 +287,7 @@ def exposure_after(state: PortfolioState, *, symbol: str, quote_currency: str,
             mark = state.marks[other.symbol]
             unrealized = _add(unrealized, other.fills.unrealized_pnl(mark))
             gross = _add(gross, _mul(_abs(other.fills.quantity), mark))
+    open_count += sum(1 for held in state.inverse.values() if held.fills.contracts != 0)
     gross = _add(gross, symbol_notional)
     cash = _add(state.cash_of(quote_currency), cash_delta)
     today = state.day == utc_day(command.issued_at)
@@ -294,6 +308,7 @@ def _execute(state: PortfolioState, c: ExecuteTrade) -> Decision:
                     _typed(c.policy, RiskPolicy, "policy", "a RiskPolicy"),
                     _typed(c.position_side, PositionSide, "position_side",
                            "both, long or short"),
+                    _optional_positive(c.contract_size, "contract_size"),
                     ).bind(lambda _: _leg_of(state, c.position_side)).bind(
                         lambda side: _execute_checked(state, c, side))
 
@@ -304,6 +319,12 @@ def _quoted_elsewhere(state: PortfolioState, symbol: str, quote: str) -> Holding
 
 
 def _execute_checked(state: PortfolioState, c: ExecuteTrade, side: PositionSide) -> Decision:
+    if c.contract_size is not None:
+        return execute_inverse(state, c, side, c.contract_size)
+    if state.inverse_legs(c.symbol):
+        return Failure(DomainError.invalid(
+            "portfolio.contract_kind", f"{c.symbol} is held as an inverse contract",
+            symbol=c.symbol))
     held = _quoted_elsewhere(state, c.symbol, c.quote_currency)
     if held is not None:
         return Failure(DomainError.invalid(
@@ -362,6 +383,9 @@ def _close_checked(state: PortfolioState, c: ClosePosition | LiquidatePosition,
                    side: PositionSide) -> Decision:
     held = state.positions.get((c.symbol, side))
     if held is None or held.fills.quantity == 0:
+        coin = state.inverse.get((c.symbol, side))
+        if coin is not None and coin.fills.contracts != 0:
+            return close_inverse(c, coin, side)
         return _no_position(c.symbol, side)
     quantity = CONTEXT.minus(held.fills.quantity)
     after, realized = apply_fill(held.fills, Fill(quantity, c.price, c.fee))
@@ -388,14 +412,15 @@ def _funding(state: PortfolioState, c: ApplyFunding) -> Decision:
 
 def _funding_checked(state: PortfolioState, c: ApplyFunding) -> Decision:
     legs = state.legs(c.symbol)
-    if not legs:
+    coin = inverse_funding(state, c, len(legs))
+    if not legs and not coin:
         return _no_position(c.symbol)
-    return Success(tuple(
+    return Success((*(
         FundingApplied(**_envelope(c, n), symbol=c.symbol, quote_currency=held.quote_currency,
                        rate=c.rate, mark_price=c.mark_price,
                        payment=book(funding_payment(held.fills.quantity, c.mark_price, c.rate)),
                        position_side=held.side.value)
-        for n, held in enumerate(legs)))
+        for n, held in enumerate(legs)), *coin))
 
 
 def _set_mode(state: PortfolioState, c: SetPositionMode) -> Decision:

@@ -23,6 +23,14 @@ Per event (``cur`` = the event's currency or quote currency):
 * ``PriceMarked``: the symbol's mark.
 * ``PositionModeChanged``: the account's position mode.
 
+Inverse (coin-margined) events -- those with a ``contract_size`` -- act on the inverse leg
+instead (:attr:`~astratrade_core.portfolio.state.PortfolioState.inverse`), in the coin the event
+names: a fill goes through :func:`book_inverse_fill` (harmonic average entry; realized P&L in
+coin booked like a linear one) in :func:`_inverse_fill`, funding adds to the leg's
+``funding_paid``, ``PositionClosed`` drops the inverse leg; cash, ledger, mark, today's P&L and
+``recent_trades`` move exactly as for a linear event, in the coin.  (A fast fold may hand every
+event with a ``contract_size`` to this reference path.)
+
 Events that touch a position act on the leg ``(symbol, position_side)``: ``"both"`` in
 one-way mode, ``"long"`` or ``"short"`` in hedge mode; both legs share the symbol's mark.
 * ``RiskLimitHit`` and events of other domains leave the portfolio unchanged.
@@ -48,6 +56,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Final
 
+import attrs
 from pyrsistent import pmap
 from pyrsistent.typing import PMap
 
@@ -76,15 +85,17 @@ from astratrade_core.portfolio.clock import (
 from astratrade_core.portfolio.fold import fold_exact
 from astratrade_core.portfolio.state import (
     Holding,
+    InverseHolding,
     Ledger,
     PortfolioState,
     PositionKey,
 )
 from astratrade_core.trading.fills import Fill, PositionState, apply_fill, apply_funding
+from astratrade_core.trading.inverse import InverseState, apply_inverse_fill
 from astratrade_core.trading.orders import PositionMode, PositionSide
 
-__all__ = ["BOOKING_PLACES", "SHORT_FOLD", "TRADE_MEMORY", "book", "evolve", "replay",
-           "replay_decimal", "utc_day"]
+__all__ = ["BOOKING_PLACES", "SHORT_FOLD", "TRADE_MEMORY", "book", "book_inverse_fill",
+           "evolve", "replay", "replay_decimal", "utc_day"]
 
 #: Amounts are booked with at most this many fractional digits (the parse bound), so every
 #: sum of booked amounts is exact under CONTEXT and cash reconciles with the ledger exactly.
@@ -115,6 +126,24 @@ def book(amount: Decimal) -> Decimal:
     """
     rounded = amount.quantize(_BOOKING_UNIT, ROUND_HALF_EVEN, CONTEXT)
     return amount if rounded == amount else rounded
+
+
+def book_inverse_fill(state: InverseState, fill: Fill) -> tuple[InverseState, Decimal]:
+    """:func:`~astratrade_core.trading.inverse.apply_inverse_fill` with the realized P&L
+    :func:`booked <book>` (a division by two prices: usually 120 digits), the state's
+    ``realized_pnl`` accumulating the booked amount so the leg's totals reconcile with the
+    ledger exactly.
+
+    >>> s = InverseState(Decimal("100"), Decimal("3"), Decimal("30000"))
+    >>> s, r = book_inverse_fill(s, Fill(Decimal("-3"), Decimal("70000")))  # 300 * 4 / 2100000
+    >>> r, s.realized_pnl == r, s.contracts
+    (Decimal('0.0057142857142857142857142857'), True, Decimal('0'))
+    """
+    after, realized = apply_inverse_fill(state, fill)
+    booked = book(realized)
+    if booked is realized:
+        return after, realized
+    return attrs.evolve(after, realized_pnl=_add(state.realized_pnl, booked)), booked
 
 
 _Ledgers = dict[str, list[Decimal]]
@@ -157,12 +186,47 @@ class _Positions:
         return changed.persistent()
 
 
-def _funding(event: FundingApplied, *, positions: _Positions, marks: dict[str, Decimal],
-             cash: dict[str, Decimal], ledgers: _Ledgers, day: date | None,
+_Inverse = dict[PositionKey, InverseHolding]
+
+
+def _inverse_fill(event: TradeExecuted | PositionLiquidated, size: Decimal, *,
+                  inverse: _Inverse, cash: dict[str, Decimal], ledgers: _Ledgers,
+                  marks: dict[str, Decimal]) -> tuple[str, Decimal]:
+    """Fold an inverse fill (``size`` its contract size) into its leg, the coin's cash and
+    ledger and the mark; returns the coin and the fill's net cash move (realized - fee)."""
+    coin, fee, symbol = event.quote_currency, event.fee, event.symbol
+    key = (symbol, _SIDE[event.position_side])
+    held = inverse.get(key)
+    before = InverseState(size) if held is None else held.fills
+    after, realized = book_inverse_fill(before, Fill(event.quantity, event.price, fee))
+    inverse[key] = InverseHolding(symbol, coin, after, key[1])
+    marks[symbol] = event.price
+    net = _sub(realized, fee)
+    cash[coin] = _add(cash.get(coin, ZERO), net)
+    ledger = ledgers.setdefault(coin, [ZERO] * 5)
+    ledger[_PNL] = _add(ledger[_PNL], realized)
+    ledger[_FEE] = _add(ledger[_FEE], fee)
+    return coin, net
+
+
+def _inverse_funding(event: FundingApplied, size: Decimal, inverse: _Inverse) -> None:
+    key = (event.symbol, _SIDE[event.position_side])
+    held = inverse.get(key)
+    fills = InverseState(size) if held is None else held.fills
+    inverse[key] = InverseHolding(event.symbol, event.quote_currency, attrs.evolve(
+        fills, funding_paid=_add(fills.funding_paid, event.payment)), key[1])
+
+
+def _funding(event: FundingApplied, *, positions: _Positions, inverse: _Inverse | None,
+             marks: dict[str, Decimal], cash: dict[str, Decimal], ledgers: _Ledgers,
+             day: date | None,
              day_pnl: dict[str, Decimal]) -> tuple[date, dict[str, Decimal]]:
     cur, payment, symbol = event.quote_currency, event.payment, event.symbol
-    key = (symbol, _SIDE[event.position_side])
-    positions.touched[key] = apply_funding(positions.get(key, cur), payment)
+    if event.contract_size is not None and inverse is not None:
+        _inverse_funding(event, event.contract_size, inverse)
+    else:
+        key = (symbol, _SIDE[event.position_side])
+        positions.touched[key] = apply_funding(positions.get(key, cur), payment)
     marks[symbol] = event.mark_price
     cash[cur] = _sub(cash.get(cur, ZERO), payment)
     ledger = ledgers.setdefault(cur, [ZERO] * 5)
@@ -263,26 +327,33 @@ def replay_decimal(events: Iterable[Event],  # noqa: PLR0915 - one loop, every k
     # Hot-loop locals (LOAD_FAST instead of global lookups).
     add, sub, booked, fold_fill, new_fill, fills_types = _add, _sub, _book, apply_fill, Fill, _FILLS
     sides, mode = _SIDE, state.mode
+    inverse: _Inverse | None = None  # the inverse legs, thawed on the first inverse event
 
     for event in events:
         if isinstance(event, fills_types):
-            symbol, cur, fee = event.symbol, event.quote_currency, event.fee
-            key = (symbol, sides[event.position_side])
-            before = touched.get(key)
-            if before is None:
-                before = positions.get(key, cur)
-            after, realized = fold_fill(before, new_fill(event.quantity, event.price, fee))
-            if realized:
-                realized = booked(realized)
-            touched[key] = after
-            marks[symbol] = event.price
-            net = sub(realized, fee)
-            cash[cur] = add(cash.get(cur, ZERO), net)
-            ledger = ledgers.get(cur)
-            if ledger is None:
-                ledger = ledgers[cur] = [ZERO] * 5
-            ledger[_PNL] = add(ledger[_PNL], realized)
-            ledger[_FEE] = add(ledger[_FEE], fee)
+            if event.contract_size is not None:
+                if inverse is None:
+                    inverse = dict(state.inverse)
+                cur, net = _inverse_fill(event, event.contract_size, inverse=inverse,
+                                         cash=cash, ledgers=ledgers, marks=marks)
+            else:
+                symbol, cur, fee = event.symbol, event.quote_currency, event.fee
+                key = (symbol, sides[event.position_side])
+                before = touched.get(key)
+                if before is None:
+                    before = positions.get(key, cur)
+                after, realized = fold_fill(before, new_fill(event.quantity, event.price, fee))
+                if realized:
+                    realized = booked(realized)
+                touched[key] = after
+                marks[symbol] = event.price
+                net = sub(realized, fee)
+                cash[cur] = add(cash.get(cur, ZERO), net)
+                ledger = ledgers.get(cur)
+                if ledger is None:
+                    ledger = ledgers[cur] = [ZERO] * 5
+                ledger[_PNL] = add(ledger[_PNL], realized)
+                ledger[_FEE] = add(ledger[_FEE], fee)
             moment = event.occurred_at
             if not day_start <= moment < day_end:  # a new UTC day: today's P&L restarts
                 day, day_pnl = utc_day(moment), {}
@@ -297,13 +368,20 @@ def replay_decimal(events: Iterable[Event],  # noqa: PLR0915 - one loop, every k
         elif isinstance(event, PriceMarked):
             marks[event.symbol] = event.price
         elif isinstance(event, FundingApplied):
-            day, day_pnl = _funding(event, positions=positions, marks=marks, cash=cash,
-                                    ledgers=ledgers, day=day, day_pnl=day_pnl)
+            if event.contract_size is not None and inverse is None:
+                inverse = dict(state.inverse)
+            day, day_pnl = _funding(event, positions=positions, inverse=inverse, marks=marks,
+                                    cash=cash, ledgers=ledgers, day=day, day_pnl=day_pnl)
             day_start, day_end = day_bounds(day)
         elif isinstance(event, PositionClosed):
             key = (event.symbol, sides[event.position_side])
-            touched[key] = None
-            positions.quotes.pop(key, None)
+            if event.contract_size is not None:
+                if inverse is None:
+                    inverse = dict(state.inverse)
+                inverse.pop(key, None)
+            else:
+                touched[key] = None
+                positions.quotes.pop(key, None)
         elif isinstance(event, FundsDeposited | FundsWithdrawn | FeeCharged):
             _money(event, cash, ledgers)
         elif isinstance(event, PositionModeChanged):
@@ -319,4 +397,5 @@ def replay_decimal(events: Iterable[Event],  # noqa: PLR0915 - one loop, every k
         day_pnl=pmap(day_pnl),
         recent_trades=recent,
         mode=mode,
+        inverse=state.inverse if inverse is None else pmap(inverse),
     )

@@ -292,7 +292,7 @@ class _Fold:
             positions=positions,
             marks=state.marks.update(self.marks) if self.marks else state.marks,
             day=self.day, day_pnl=base.update(today), recent_trades=recent_trades,
-            mode=self.mode)
+            mode=self.mode, inverse=state.inverse)
 
 
 _FILLS: Final = (TradeExecuted, PositionLiquidated)
@@ -337,6 +337,9 @@ def fold_exact(events: Iterator[Event],  # noqa: PLR0915 - one hot loop, every k
     for event in events:
         if isinstance(event, fills_types):
             # Everything that can refuse the event comes first: nothing changes until then.
+            if event.contract_size is not None:  # an inverse leg: the reference fold's
+                pending = event
+                break
             value = event.quantity
             hit = quantities.get(value)
             if hit is None or (hit[0] is not value and (
@@ -447,11 +450,14 @@ def fold_exact(events: Iterator[Event],  # noqa: PLR0915 - one hot loop, every k
         elif isinstance(event, PriceMarked):
             marks[event.symbol] = event.price
         elif isinstance(event, FundingApplied):
-            if not _funding(fold, event):
+            if event.contract_size is not None or not _funding(fold, event):
                 pending = event
                 break
             day_start, day_end = day_bounds(fold.day)
         elif isinstance(event, PositionClosed):
+            if event.contract_size is not None:
+                pending = event
+                break
             key = (event.symbol, event.position_side)
             _SIDE[event.position_side]
             positions[key] = None

@@ -8,6 +8,13 @@ per symbol) and ``LONG`` or ``SHORT`` in hedge mode, where a symbol may hold bot
 Both legs share the symbol's mark; unrealized P&L, equity, gross notional and the count of open
 positions add them up leg by leg.
 
+Inverse (coin-margined) positions live apart, in ``inverse``, keyed the same way: an
+:class:`InverseHolding` folds its fills with
+:func:`~astratrade_core.trading.inverse.apply_inverse_fill` (contracts, harmonic average entry,
+amounts in the base coin) and settles in that coin.  Per-currency views count them in the coin:
+unrealized P&L ``contracts * size * (1/entry - 1/mark)`` and value ``|contracts| * size /
+mark``.  Coin and quote amounts are never added together (each currency's equity is its own).
+
 The account is margined: positions settle in their quote currency, so cash moves only by
 deposits, withdrawals, realized P&L, fees and funding.  Hence, per currency, exactly::
 
@@ -33,9 +40,11 @@ from pyrsistent.typing import PMap
 
 from astratrade_core.numeric import CONTEXT, ZERO
 from astratrade_core.trading.fills import PositionState
+from astratrade_core.trading.inverse import InverseState
 from astratrade_core.trading.orders import PositionMode, PositionSide
 
-__all__ = ["Holding", "Ledger", "PortfolioState", "PositionKey", "TradeTimes", "hour_start"]
+__all__ = ["Holding", "InverseHolding", "Ledger", "PortfolioState", "PositionKey", "TradeTimes",
+           "hour_start"]
 
 #: How positions are keyed: ``(symbol, leg)``.
 PositionKey = tuple[str, PositionSide]
@@ -44,6 +53,7 @@ _add = CONTEXT.add
 _sub = CONTEXT.subtract
 _mul = CONTEXT.multiply
 _abs = CONTEXT.abs
+_div = CONTEXT.divide
 
 
 @attrs.frozen
@@ -145,6 +155,36 @@ class Holding:
         return (self.symbol, self.side)
 
 
+@attrs.frozen
+class InverseHolding:
+    """An open inverse (coin-margined) position in ``symbol`` on leg ``side``: the ``coin`` it
+    settles in (its P&L, fees and funding) and its ``fills``, the
+    :class:`~astratrade_core.trading.inverse.InverseState` folded with
+    :func:`~astratrade_core.trading.inverse.apply_inverse_fill` (signed contracts, harmonic
+    average entry, the instrument's contract size)."""
+
+    symbol: str
+    coin: str
+    fills: InverseState
+    side: PositionSide = PositionSide.BOTH
+
+    @property
+    def key(self) -> PositionKey:
+        """``(symbol, side)``, the key of :attr:`PortfolioState.inverse`."""
+        return (self.symbol, self.side)
+
+    def value(self, mark: Decimal) -> Decimal:
+        """``|contracts| * contract_size / mark`` in coin (``0`` flat).
+
+        >>> from decimal import Decimal as D
+        >>> InverseHolding("BTCUSD_PERP", "BTC", InverseState(D("100"), D("-3"), D("1"))).value(
+        ...     D("40000"))
+        Decimal('0.0075')
+        """
+        fills = self.fills
+        return _div(_mul(_abs(fills.contracts), fills.contract_size), mark)
+
+
 @attrs.frozen(kw_only=True)
 class PortfolioState:
     """Everything ``decide`` needs, as pyrsistent maps of frozen values.
@@ -152,7 +192,8 @@ class PortfolioState:
     ``positions`` are keyed by ``(symbol, leg)`` (:data:`PositionKey`); ``day`` is the UTC
     date of the latest P&L event and ``day_pnl`` the net realized P&L (realized - trade fees -
     funding) per currency on that day; ``recent_trades`` holds the execution times within 24
-    hours of the latest one, sorted; ``mode`` is one-way or hedge."""
+    hours of the latest one, sorted; ``mode`` is one-way or hedge; ``inverse`` holds the
+    inverse (coin-margined) legs, keyed like ``positions``."""
 
     cash: PMap[str, Decimal] = attrs.field(factory=pmap)
     ledgers: PMap[str, Ledger] = attrs.field(factory=pmap)
@@ -162,6 +203,7 @@ class PortfolioState:
     day_pnl: PMap[str, Decimal] = attrs.field(factory=pmap)
     recent_trades: TradeTimes = TradeTimes.EMPTY
     mode: PositionMode = PositionMode.ONE_WAY
+    inverse: PMap[PositionKey, InverseHolding] = attrs.field(factory=pmap)
 
     EMPTY: ClassVar[PortfolioState]
 
@@ -196,16 +238,45 @@ class PortfolioState:
                      if (held := self.positions.get((symbol, side))) is not None
                      and held.fills.quantity != 0)
 
+    def inverse_position(self, symbol: str,
+                         side: PositionSide = PositionSide.BOTH) -> InverseState | None:
+        """The fill state of ``symbol``'s inverse leg ``side`` (``None`` when there is none).
+
+        >>> PortfolioState.EMPTY.inverse_position("BTCUSD_PERP") is None
+        True
+        """
+        found = self.inverse.get((symbol, side))
+        return None if found is None else found.fills
+
+    def inverse_legs(self, symbol: str) -> tuple[InverseHolding, ...]:
+        """The open inverse legs of ``symbol`` (long first, as :meth:`legs`)."""
+        return tuple(held for side in _LEG_ORDER
+                     if (held := self.inverse.get((symbol, side))) is not None
+                     and held.fills.contracts != 0)
+
     def mark(self, symbol: str) -> Decimal | None:
         """The last mark (or trade price) of ``symbol``, if any."""
         return self.marks.get(symbol)
 
     def unrealized_pnl(self, currency: str) -> Decimal:
-        """Unrealized P&L at the marks of all positions quoted in ``currency``."""
+        """Unrealized P&L at the marks of all positions quoted in ``currency`` and of the
+        inverse positions settled in it (their coin).
+
+        >>> from decimal import Decimal as D
+        >>> held = InverseHolding("BTCUSD_PERP", "BTC", InverseState(D("100"), D("2"),
+        ...                                                          D("40000")))
+        >>> s = PortfolioState(inverse=pmap({held.key: held}),
+        ...                    marks=pmap({"BTCUSD_PERP": D("50000")}))
+        >>> s.unrealized_pnl("BTC"), s.unrealized_pnl("USD"), s.gross_notional("BTC")
+        (Decimal('0.001'), Decimal('0'), Decimal('0.004'))
+        """
         total = ZERO
         for p in self.positions.values():
             if p.quote_currency == currency and p.fills.quantity != 0:
                 total = _add(total, p.fills.unrealized_pnl(self.marks[p.symbol]))
+        for q in self.inverse.values():
+            if q.coin == currency and q.fills.contracts != 0:
+                total = _add(total, q.fills.unrealized_pnl(self.marks[q.symbol]))
         return total
 
     def equity(self, currency: str) -> Decimal:
@@ -221,21 +292,27 @@ class PortfolioState:
         return _add(self.cash_of(currency), self.unrealized_pnl(currency))
 
     def gross_notional(self, currency: str) -> Decimal:
-        """``sum |quantity| * mark`` over positions quoted in ``currency``."""
+        """``sum |quantity| * mark`` over positions quoted in ``currency``, plus
+        ``|contracts| * size / mark`` over inverse positions settled in it."""
         total = ZERO
         for p in self.positions.values():
             if p.quote_currency == currency:
                 total = _add(total, _mul(_abs(p.fills.quantity), self.marks[p.symbol]))
+        for q in self.inverse.values():
+            if q.coin == currency:
+                total = _add(total, q.value(self.marks[q.symbol]))
         return total
 
     def open_positions(self) -> int:
-        """How many positions (legs) are not flat, across currencies."""
-        return sum(1 for p in self.positions.values() if p.fills.quantity != 0)
+        """How many positions (legs, linear and inverse) are not flat, across currencies."""
+        return sum(1 for p in self.positions.values() if p.fills.quantity != 0) + sum(
+            1 for q in self.inverse.values() if q.fills.contracts != 0)
 
     def currencies(self) -> frozenset[str]:
         """Every currency with cash, a ledger or a position."""
         return frozenset(self.cash) | frozenset(self.ledgers) | frozenset(
-            p.quote_currency for p in self.positions.values())
+            p.quote_currency for p in self.positions.values()) | frozenset(
+            q.coin for q in self.inverse.values())
 
 
 PortfolioState.EMPTY = PortfolioState()

@@ -37,6 +37,7 @@ from astratrade_core.testing.inverse import (
     contract_sizes,
     inverse_fills,
     inverse_instruments,
+    inverse_portfolio_commands,
     inverse_positions,
 )
 from astratrade_core.testing.portfolio import fold_amounts, portfolio_event_streams
@@ -199,6 +200,7 @@ __all__ = [
     "contract_sizes",
     "inverse_fills",
     "inverse_instruments",
+    "inverse_portfolio_commands",
     "inverse_positions",
     "public_types",
     "register_strategies",

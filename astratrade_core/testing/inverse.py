@@ -13,6 +13,8 @@ every product the inverse functions form stays exact under ``CONTEXT``.
 
 from __future__ import annotations
 
+import typing
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from hypothesis import strategies as st
@@ -20,10 +22,27 @@ from hypothesis import strategies as st
 from astratrade_core.instrument import Instrument, InstrumentKind
 from astratrade_core.money import Currency
 from astratrade_core.numeric import CONTEXT
+from astratrade_core.portfolio.commands import (
+    ApplyFunding,
+    ClosePosition,
+    Command,
+    Deposit,
+    ExecuteTrade,
+    LiquidatePosition,
+    MarkPrice,
+    Withdraw,
+)
+from astratrade_core.risk.limits import RiskPolicy
 from astratrade_core.testing.strategies import decimals, positive_decimals
-from astratrade_core.testing.trading import _valid, increments, margin_tier_sets
-from astratrade_core.trading.fills import Fill
+from astratrade_core.testing.trading import (
+    _valid,
+    increments,
+    margin_tier_sets,
+    portfolio_commands,
+)
+from astratrade_core.trading.fills import Fill, Liquidity
 from astratrade_core.trading.inverse import InversePosition
+from astratrade_core.trading.orders import PositionSide
 
 __all__ = [
     "awkward_inputs",
@@ -31,8 +50,14 @@ __all__ = [
     "contract_sizes",
     "inverse_fills",
     "inverse_instruments",
+    "inverse_portfolio_commands",
     "inverse_positions",
+    "INVERSE_SYMBOL",
 ]
+
+#: The inverse contract :func:`inverse_portfolio_commands` trades: symbol, settlement coin and
+#: contract size (Binance COIN-M ``BTCUSD_PERP``: 100 USD per contract).
+INVERSE_SYMBOL: tuple[str, str, Decimal] = ("BTCUSD_PERP", "BTC", Decimal(100))
 
 _COIN = Currency("COIN", 8)
 _USD = Currency("USD", 2)
@@ -91,3 +116,57 @@ def awkward_inputs() -> st.SearchStrategy[object]:
                 "1" * 200, CONTEXT.minus(Decimal(1))]
     return st.one_of(st.sampled_from(specials), st.integers(-10**30, 10**30),
                      st.text(max_size=12), decimals(-10**6, 10**6, 4).map(str))
+
+
+class _Meta(typing.TypedDict):
+    command_id: str
+    account_id: str
+    issued_at: datetime
+
+
+@st.composite
+def inverse_portfolio_commands(draw: st.DrawFn, n: int, policy: RiskPolicy,
+                               start: datetime) -> Command:
+    """Half the time a command on :data:`INVERSE_SYMBOL` (a coin deposit or withdrawal, an
+    inverse fill of up to 50 contracts with a coin fee, a close, a liquidation, funding or a
+    mark), otherwise any :func:`~astratrade_core.testing.trading.portfolio_commands` command;
+    id ``c{n}`` on account ``acct``, valid or not for the state it will meet.
+
+    >>> from datetime import UTC
+    >>> from hypothesis import given, settings
+    >>> policy = RiskPolicy(max_leverage=Decimal("20"))
+    >>> @settings(max_examples=10)
+    ... @given(inverse_portfolio_commands(3, policy, datetime(2026, 1, 1, tzinfo=UTC)))
+    ... def check(c): assert c.command_id == "c3"
+    >>> check()
+    """
+    if draw(st.booleans()):
+        return draw(portfolio_commands(n, policy, start))
+    symbol, coin, size = INVERSE_SYMBOL
+    meta: _Meta = {"command_id": f"c{n}", "account_id": "acct",
+                   "issued_at": start + timedelta(minutes=draw(st.integers(0, 3 * 24 * 60)))}
+    price = positive_decimals(100_000, 1).filter(lambda p: p >= 1000)
+    fee = decimals(Decimal("-0.0001"), Decimal("0.001"), 8)
+    leg = draw(st.sampled_from([PositionSide.BOTH, PositionSide.BOTH, PositionSide.LONG,
+                                PositionSide.SHORT]))
+    kind = draw(st.sampled_from(["deposit", "withdraw", "trade", "trade", "trade", "close",
+                                 "liquidate", "funding", "mark"]))
+    if kind == "deposit":
+        return Deposit(**meta, currency=coin, amount=draw(positive_decimals(2, 8)))
+    if kind == "withdraw":
+        return Withdraw(**meta, currency=coin, amount=draw(positive_decimals(1, 8)))
+    if kind == "trade":
+        return ExecuteTrade(**meta, symbol=symbol, quote_currency=coin,
+                            quantity=draw(contract_counts(50)), price=draw(price),
+                            fee=draw(fee), policy=policy, contract_size=size,
+                            liquidity=draw(st.sampled_from(Liquidity)), position_side=leg)
+    if kind == "close":
+        return ClosePosition(**meta, symbol=symbol, price=draw(price), fee=draw(fee),
+                             position_side=leg)
+    if kind == "liquidate":
+        return LiquidatePosition(**meta, symbol=symbol, price=draw(price),
+                                 fee=draw(decimals(0, Decimal("0.001"), 8)), position_side=leg)
+    if kind == "funding":
+        return ApplyFunding(**meta, symbol=symbol, mark_price=draw(price),
+                            rate=draw(decimals(Decimal("-0.001"), Decimal("0.001"), 6)))
+    return MarkPrice(**meta, symbol=symbol, price=draw(price))

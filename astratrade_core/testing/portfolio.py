@@ -36,7 +36,7 @@ from astratrade_core.numeric import CONTEXT
 __all__ = ["fold_amounts", "portfolio_event_streams"]
 
 _T0 = datetime(2026, 3, 1, 22, 30, tzinfo=UTC)
-_SYMBOLS = ("BTCUSD", "ETHUSD", "EURUSD")
+_SYMBOLS = ("BTCUSD", "ETHUSD", "EURUSD", _PERP := "BTCUSD_PERP")
 _CURRENCIES = ("USD", "EUR")
 _SIDES = ("both", "both", "long", "short")
 _EDGES = (Decimal("1.0"), Decimal("1.00"), Decimal("0E-3"), Decimal("0"), Decimal("-0"),
@@ -88,6 +88,8 @@ def _event(draw: st.DrawFn, index: int) -> Event:
     side = draw(st.sampled_from(_SIDES))
     kind = draw(st.integers(0, 13))
     fee = draw(st.one_of(st.just(Decimal(0)), fold_amounts(places=30, digits=4)))
+    if symbol == _PERP:  # an inverse contract: its legs are the reference fold's
+        return _inverse_event(draw, base, kind, fee, side)
     if kind <= 6:
         return TradeExecuted(**base, symbol=symbol, quote_currency=currency,
                              quantity=draw(_quantities()), price=draw(_prices()), fee=fee,
@@ -113,6 +115,22 @@ def _event(draw: st.DrawFn, index: int) -> Event:
     if draw(st.booleans()):
         return money(**base, currency=currency, amount=amount)
     return FeeCharged(**base, currency=currency, amount=amount, reason="subscription")
+
+
+def _inverse_event(draw: st.DrawFn, base: dict[str, Any], kind: int, fee: Decimal,
+                   side: str) -> Event:
+    """An event of the inverse contract :data:`_PERP` (100 USD a contract, settled in BTC)."""
+    common: dict[str, Any] = {**base, "symbol": _PERP, "quote_currency": "BTC",
+                              "position_side": side, "contract_size": Decimal(100)}
+    contracts = Decimal(draw(st.integers(-50, 50).filter(bool)))
+    if kind <= 7:
+        return TradeExecuted(**common, quantity=contracts, price=draw(_prices()), fee=fee,
+                             liquidity="taker", realized_pnl=Decimal(0))
+    if kind <= 10:
+        return FundingApplied(**common, rate=Decimal("0.0001"), mark_price=draw(_prices()),
+                              payment=draw(fold_amounts(places=28)))
+    return PositionClosed(**common, realized_pnl=Decimal(0), fees_paid=Decimal(0),
+                          funding_paid=Decimal(0))
 
 
 def portfolio_event_streams(max_size: int = 60) -> st.SearchStrategy[list[Event]]:

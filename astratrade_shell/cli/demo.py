@@ -33,14 +33,16 @@ __all__ = ["demo"]
 \b
 TRADERS trade BTC and ETH perpetuals on the paper exchange for DAYS simulated days: deposits,
 trades sized within the platform's risk limits, stops and targets resting at the venue as
-OCO orders, hedge-mode accounts, funding every 8 hours, weekly withdrawals, refusals by
+OCO orders, hedge-mode accounts, coin-margined accounts trading the inverse BTCUSD_PERP
+(100 USD per contract, settled in BTC), funding every 8 hours, weekly withdrawals, refusals by
 several limits, liquidations, XP,
 level-ups, achievements, streaks, a season leaderboard, two clans and their battle,
 subscription, NFT and trading-fee revenue -- every stream written through the core's
 aggregates, the game and the fees following through its policies. Prints the leaderboard,
 equity and P&L per account, risk events, revenue by stream and the clan battle; verifies the
 audit chain; checks that a replay from the store rebuilds the same read models.
-Deterministic for a given --seed. Amounts are USD; tables round to cents for display only.
+Deterministic for a given --seed. Amounts are USD (the coin-margined accounts' in BTC);
+tables round to cents (BTC: 8 places) for display only.
 The store uses synchronous=NORMAL (a simulation: crash-safe, not power-loss durable).
 """)
 @click.option("--seed", default=42, show_default=True, type=int, help="Random seed.")

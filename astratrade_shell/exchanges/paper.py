@@ -33,6 +33,11 @@ It is the shell loop around the core's order rules (:func:`~astratrade_core.trad
   :func:`~astratrade_shell.exchanges.port.funding_commands` books the settlements.
 * **Fees** come from the core's :class:`~astratrade_core.trading.FeeSchedule`, rounded to the
   quote currency's minor unit in the venue's favour.
+* **Inverse instruments** (``kind=INVERSE``, coin-margined): quantities are contracts and
+  positions count contracts; a fill's fee is in the base coin, ``|contracts| * contract_size /
+  price * rate`` (:func:`~astratrade_core.trading.inverse_fee`), rounded up to the coin's minor
+  unit; funding is in the coin too, ``contracts * contract_size / mark * rate`` per leg (exact,
+  as the linear ``quantity x mark x rate``).
 * ``client_order_id`` (and a group's ``group_id``) makes submission idempotent.
 
 >>> from decimal import Decimal as D
@@ -65,11 +70,13 @@ from astratrade_core.instrument import Instrument
 from astratrade_core.numeric import CONTEXT, ONE, ZERO, Rounding, round_to_increment
 from astratrade_core.trading import (
     FeeSchedule,
+    Fill,
     FundingHistory,
     FundingSchedule,
     GroupActions,
     GroupKind,
     GroupState,
+    Liquidity,
     Market,
     OrderGroup,
     OrderRequest,
@@ -79,6 +86,7 @@ from astratrade_core.trading import (
     WorkingOrder,
     admit,
     funding_payments,
+    inverse_fee,
     step,
     validate_group,
     validate_order,
@@ -262,11 +270,32 @@ class PaperExchange:
                 rate = schedule.clamp(published)
                 legs = [(leg, q) for leg, q in self._positions.items()
                         if leg[1] == symbol and q != 0]
-                payments = funding_payments([q for _, q in legs], mark, rate)
+                payments = self._funding_payments(symbol, [q for _, q in legs], mark, rate)
                 settled += [FundingSettlement(account, symbol, side, moment, rate, mark, q, paid)
                             for ((account, _, side), q), paid in zip(legs, payments,
                                                                       strict=True)]
         return tuple(settled)
+
+    def _funding_payments(self, symbol: str, quantities: list[Decimal], mark: Decimal,
+                          rate: Decimal) -> tuple[Decimal, ...]:
+        """Each leg's funding: in quote for a linear instrument, in coin for an inverse one
+        (the value of its contracts at the mark times the rate)."""
+        instrument = self._instruments[symbol]
+        if not instrument.is_inverse:
+            return funding_payments(quantities, mark, rate)
+        size = instrument.contract_size
+        return tuple(CONTEXT.divide(CONTEXT.multiply(CONTEXT.multiply(q, size), rate), mark)
+                     for q in quantities)
+
+    def _fill(self, instrument: Instrument, signed: Decimal, price: Decimal,
+              liquidity: Liquidity) -> Fill:
+        """The execution's fill with its fee: in quote (linear) or coin (inverse), rounded
+        up to the currency's minor unit."""
+        if not instrument.is_inverse:
+            return self._fees.fill(signed, price, liquidity, instrument.quote.increment)
+        fee = inverse_fee(instrument, signed, price, self._fees.rate(liquidity),
+                          increment=instrument.base.increment).unwrap()
+        return Fill(signed, price, fee, liquidity)
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -316,7 +345,7 @@ class PaperExchange:
         if done.quantity and done.price is not None and done.liquidity is not None:
             signed = order.side.signed(done.quantity)
             instrument = self._instruments[order.symbol]
-            fill = self._fees.fill(signed, done.price, done.liquidity, instrument.quote.increment)
+            fill = self._fill(instrument, signed, done.price, done.liquidity)
             entry.executions.append(Execution(client_order_id, order.account_id, order.symbol,
                                               fill))
             self._positions[leg] = CONTEXT.add(self._positions.get(leg, ZERO), signed)

@@ -19,6 +19,7 @@ rate per key        ``rate_per_second``    ``ASTRATRADE_RATE_PER_SECOND``       
 burst per key       ``burst``              ``ASTRATRADE_BURST``                 ``40``
 body limit          ``max_body_bytes``     ``ASTRATRADE_MAX_BODY_BYTES``        ``65536``
 push queue          ``ws_queue``           ``ASTRATRADE_WS_QUEUE``              ``1024``
+group commit size   ``write_batch``        ``ASTRATRADE_WRITE_BATCH``           ``64``
 CORS origins        ``cors_origins``       ``ASTRATRADE_CORS_ORIGINS`` (comma)  (none: closed)
 key hashing cost    ``scrypt_n``           ``ASTRATRADE_SCRYPT_N``              ``32768``
 log level           ``log_level``          ``ASTRATRADE_LOG_LEVEL``             ``info``
@@ -26,7 +27,8 @@ log level           ``log_level``          ``ASTRATRADE_LOG_LEVEL``             
 
 ``store`` is an SQLite file or a ``postgresql://`` URL; with ``redis`` set the bus is Redis
 Streams and, unless ``feed`` is true, the read models are fed by ``astratrade worker``
-processes (the scale-out set-up, docs/deployment.md).
+processes (the scale-out set-up, docs/deployment.md).  ``write_batch`` is the most commands
+one group commit stores in one transaction (``1``: every command commits alone).
 
 >>> load_config(environ={"ASTRATRADE_PORT": "9000"}, flags={"host": "127.0.0.2"}).unwrap()
 ... # doctest: +ELLIPSIS
@@ -69,6 +71,7 @@ class ServiceConfig:
     burst: int = 40
     max_body_bytes: int = 65_536
     ws_queue: int = 1024
+    write_batch: int = 64
     cors_origins: tuple[str, ...] = ()
     scrypt_n: int = 32_768
     log_level: str = "info"
@@ -85,7 +88,7 @@ _ENV: Final = {
     "redis_prefix": "ASTRATRADE_REDIS_PREFIX", "feed": "ASTRATRADE_FEED",
     "rate_per_second": "ASTRATRADE_RATE_PER_SECOND", "burst": "ASTRATRADE_BURST",
     "max_body_bytes": "ASTRATRADE_MAX_BODY_BYTES", "cors_origins": "ASTRATRADE_CORS_ORIGINS",
-    "ws_queue": "ASTRATRADE_WS_QUEUE",
+    "ws_queue": "ASTRATRADE_WS_QUEUE", "write_batch": "ASTRATRADE_WRITE_BATCH",
     "scrypt_n": "ASTRATRADE_SCRYPT_N", "log_level": "ASTRATRADE_LOG_LEVEL",
 }
 _LEVELS: Final = ("critical", "error", "warning", "info", "debug")
@@ -93,12 +96,12 @@ _LEVELS: Final = ("critical", "error", "warning", "info", "debug")
 
 def _coerce(name: str, value: Any) -> Any:
     """A setting's value from TOML or text, typed as :class:`ServiceConfig` declares it."""
-    if name in ("port", "burst", "max_body_bytes", "scrypt_n", "ws_queue"):
+    if name in ("port", "burst", "max_body_bytes", "scrypt_n", "ws_queue", "write_batch"):
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise ValueError("an integer")
         number = int(value)
         bounds = {"port": (1, 65_535), "burst": (1, 10**6), "max_body_bytes": (256, 10**8),
-                  "scrypt_n": (2, 2**20), "ws_queue": (1, 10**6)}[name]
+                  "scrypt_n": (2, 2**20), "ws_queue": (1, 10**6), "write_batch": (1, 10_000)}[name]
         if not bounds[0] <= number <= bounds[1] or (
                 name == "scrypt_n" and number & (number - 1)):
             raise ValueError(f"within {bounds[0]}..{bounds[1]}"

@@ -122,8 +122,8 @@ def result_of(command: str, done: Executed[Any], platform: Platform) -> CommandR
 
 def execute(platform: Platform, aggregate: Aggregate[Any, Any], stream_id: str,
             command: Any) -> CommandResult:
-    """Run ``command`` through ``Application.execute`` (writes serialised in-process)."""
-    with platform.writing:
-        done = ok(platform.app.execute(aggregate, stream_id, command))
+    """Run ``command`` through ``Application.execute`` by group commit (stored in the process
+    writer's next batch, :mod:`~astratrade_shell.service.writes`)."""
+    done = ok(platform.writes.execute(aggregate, stream_id, command))
     return result_of(command.command_id, done, platform)
 

@@ -10,8 +10,10 @@ hasher -- opened from a :class:`~.config.ServiceConfig` and closed on shutdown.
   which one process of a deployment may do).
 
 Writes are serialised within a process (:attr:`Platform.writing`): the application's state
-cache and the feed's transaction belong to one command at a time; across processes the
-store's append plan orders writers.
+cache and the feed's transaction belong to one batch at a time; commands sent through
+:attr:`Platform.writes` are stored by group commit (:mod:`~astratrade_shell.service.writes`:
+the commands arriving together share one store transaction); across processes the store's
+append plan orders writers.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from astratrade_shell.readmodels.feed import ViewFeed, replay_into
 from astratrade_shell.readmodels.views import READ_MODELS
 from astratrade_shell.service.config import ServiceConfig
 from astratrade_shell.service.keys import KeyHasher
+from astratrade_shell.service.writes import WriteQueue
 from astratrade_shell.snapshots import PORTFOLIO_SNAPSHOTS, Snapshotting
 from astratrade_shell.store.port import EventStore
 
@@ -76,6 +79,7 @@ class Platform:
         self.policy = POLICY
         self.hasher = KeyHasher(n=config.scrypt_n)
         self.writing = threading.Lock()
+        self.writes = WriteQueue(self.app, self.writing, batch=config.write_batch)
         self.closed = False
         self.feed: ViewFeed | None = None
         if config.feed:
@@ -109,6 +113,7 @@ class Platform:
 
     def close(self) -> None:
         """Release the store, the read-model connection and Redis (once)."""
+        self.writes.close()
         with self.writing:
             if self.closed:
                 return

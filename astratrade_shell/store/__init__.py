@@ -22,6 +22,7 @@ from astratrade_shell.store.port import EventStore, audit_store, verify_store
 from astratrade_shell.store.records import (
     ANY_VERSION,
     Appended,
+    AppendRequest,
     ExpectedVersion,
     PendingEvent,
     Snapshot,
@@ -38,6 +39,7 @@ from astratrade_shell.store.sqlite import (
 __all__ = [
     "ANY_VERSION",
     "GENESIS_HASH",
+    "AppendRequest",
     "Appended",
     "ChainHead",
     "EventStore",

@@ -24,6 +24,7 @@ from astratrade_shell.store.chain import GENESIS_HASH
 from astratrade_shell.store.plan import CommandRecord, Duplicate, StoreHead, Write, plan_append
 from astratrade_shell.store.records import (
     Appended,
+    AppendRequest,
     ExpectedVersion,
     PendingEvent,
     Snapshot,
@@ -55,18 +56,56 @@ class InMemoryEventStore:
     ) -> Result[Appended, VersionConflict]:
         """Append atomically; see :class:`astratrade_shell.store.port.EventStore`."""
         with self._lock:
-            last = self._records[-1] if self._records else None
-            head = StoreHead(
-                len(self._streams.get(stream_id, ())),
-                0 if last is None else last.position, GENESIS_HASH if last is None else last.hash,
-                None if command_id is None else self._commands.get(command_id))
-            plan = plan_append(head, stream_id, events, expected_version, command_id)
-            if isinstance(plan, VersionConflict):
-                return Failure(plan)
-            if isinstance(plan, Duplicate):
-                return Success(self._appended(plan.command))
-            self._write(plan)
-            return Success(Appended(stream_id, plan.records))
+            return self._append(AppendRequest(stream_id, tuple(events), expected_version,
+                                              command_id))
+
+    def append_batch(self, requests: Sequence[AppendRequest],
+                     ) -> Result[tuple[Appended, ...], VersionConflict]:
+        """Every request in order, all or nothing (the writes are undone on a conflict)."""
+        with self._lock:
+            mark = len(self._records)
+            written: list[Write] = []
+            outcomes: list[Appended] = []
+            try:
+                for request in requests:
+                    outcome = self._append(request, written)
+                    if isinstance(outcome, Failure):
+                        self._undo(mark, written)
+                        return Failure(outcome.failure())
+                    outcomes.append(outcome.unwrap())
+            except BaseException:
+                self._undo(mark, written)
+                raise
+            return Success(tuple(outcomes))
+
+    def _append(self, request: AppendRequest, written: list[Write] | None = None,
+                ) -> Result[Appended, VersionConflict]:
+        last = self._records[-1] if self._records else None
+        command_id = request.command_id
+        head = StoreHead(
+            len(self._streams.get(request.stream_id, ())),
+            0 if last is None else last.position, GENESIS_HASH if last is None else last.hash,
+            None if command_id is None else self._commands.get(command_id))
+        plan = plan_append(head, request.stream_id, request.events, request.expected_version,
+                           command_id)
+        if isinstance(plan, VersionConflict):
+            return Failure(plan)
+        if isinstance(plan, Duplicate):
+            return Success(self._appended(plan.command))
+        self._write(plan)
+        if written is not None:
+            written.append(plan)
+        return Success(Appended(request.stream_id, plan.records))
+
+    def _undo(self, mark: int, written: list[Write]) -> None:
+        del self._records[mark:]
+        for plan in written:
+            stream = self._streams[plan.stream_id]
+            del stream[len(stream) - len(plan.records):]
+            if not stream:
+                del self._streams[plan.stream_id]
+            if plan.command is not None:
+                del self._commands[plan.command.command_id]
 
     def _write(self, plan: Write) -> None:
         self._records.extend(plan.records)

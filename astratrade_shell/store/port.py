@@ -11,6 +11,12 @@ that every adapter's tests subclass:
   (``duplicate=True``), whatever the expected version: retries are safe.  A command id is
   stored with every successful append that names it, even one of no events.
   ``find_command(command_id)`` answers that earlier append without writing.
+* ``append_batch(requests)`` runs several appends (to any streams) in ONE transaction, in
+  order, each planned against the head the earlier ones left (so a later request on the same
+  stream expects the version the earlier ones made, and a command id repeated in the batch is
+  a duplicate of its first request): every request is written, or -- when any of them is a
+  ``VersionConflict`` or an exception is raised -- none is.  One durable commit for the whole
+  batch is what lets a service group concurrently arriving commands (group commit).
 * Every adapter decides an append with the same pure plan
   (:func:`astratrade_shell.store.plan.plan_append`): it reads the head inside its
   transaction, and writes what the plan says.
@@ -33,6 +39,7 @@ from returns.result import Result
 from astratrade_shell.store.chain import ChainHead, StoreChainBreak, audit_records
 from astratrade_shell.store.records import (
     Appended,
+    AppendRequest,
     ExpectedVersion,
     PendingEvent,
     Snapshot,
@@ -55,6 +62,12 @@ class EventStore(Protocol):
         command_id: str | None = None,
     ) -> Result[Appended, VersionConflict]:
         """Append ``events`` to ``stream_id`` atomically (see the module docstring)."""
+        ...
+
+    def append_batch(self, requests: Sequence[AppendRequest],
+                     ) -> Result[tuple[Appended, ...], VersionConflict]:
+        """Every request's outcome, in order, from one transaction; the first conflict (and
+        nothing written) otherwise (see the module docstring)."""
         ...
 
     def find_command(self, command_id: str) -> Maybe[Appended]:

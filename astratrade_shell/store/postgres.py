@@ -60,9 +60,18 @@ from astratrade_shell.store.chain import (
     legacy_content,
     link_hash,
 )
-from astratrade_shell.store.plan import ROW_COLUMNS, CommandRecord, StoreHead, Write, plan_append
+from astratrade_shell.store.plan import (
+    ROW_COLUMNS,
+    AppendPlan,
+    CommandRecord,
+    Duplicate,
+    StoreHead,
+    Write,
+    plan_append,
+)
 from astratrade_shell.store.records import (
     Appended,
+    AppendRequest,
     ExpectedVersion,
     PendingEvent,
     Snapshot,
@@ -380,26 +389,44 @@ class PostgresEventStore:
         command_id: str | None = None,
     ) -> Result[Appended, VersionConflict]:
         """Append the batch in one transaction holding the table's write lock."""
+        return self.append_batch([AppendRequest(stream_id, tuple(events), expected_version,
+                                                command_id)]).map(lambda done: done[0])
+
+    def append_batch(self, requests: Sequence[AppendRequest],
+                     ) -> Result[tuple[Appended, ...], VersionConflict]:
+        """Every request in order in one transaction holding the table's write lock: one
+        commit for the batch, or nothing written."""
+        outcomes: list[Appended] = []
+        conflict: VersionConflict | None = None
         with self._lock, self._conn.transaction():
             self._conn.execute("LOCK TABLE events IN EXCLUSIVE MODE")
-            head = self._conn.execute(_HEAD, (stream_id, command_id)).fetchone()
-            assert head is not None  # the query always returns its one row
-            current, seen_stream, seen_first, seen_last, position, previous = head
-            plan = plan_append(
-                StoreHead(current or 0, position or 0,
-                          GENESIS_HASH if previous is None else bytes(previous),
-                          None if seen_stream is None or command_id is None else
-                          CommandRecord(command_id, seen_stream, seen_first, seen_last)),
-                stream_id, events, expected_version, command_id)
-            outcome: Result[Appended, VersionConflict]
-            if isinstance(plan, Write):
+            wrote = False
+            for request in requests:
+                plan = self._plan(request)
+                if isinstance(plan, VersionConflict):
+                    conflict = plan
+                    break
+                if isinstance(plan, Duplicate):
+                    outcomes.append(self._appended(plan.command))
+                    continue
                 self._write(plan)
-                outcome = Success(Appended(stream_id, plan.records))
-            else:
-                outcome = (Failure(plan) if isinstance(plan, VersionConflict) else
-                           Success(self._appended(plan.command)))
+                wrote = True
+                outcomes.append(Appended(request.stream_id, plan.records))
+            if conflict is not None or not wrote:
                 raise psycopg.Rollback  # swallowed by transaction(): nothing is written
-        return outcome
+        return Success(tuple(outcomes)) if conflict is None else Failure(conflict)
+
+    def _plan(self, request: AppendRequest) -> AppendPlan:
+        head = self._conn.execute(_HEAD, (request.stream_id, request.command_id)).fetchone()
+        assert head is not None  # the query always returns its one row
+        current, seen_stream, seen_first, seen_last, position, previous = head
+        command_id = request.command_id
+        return plan_append(
+            StoreHead(current or 0, position or 0,
+                      GENESIS_HASH if previous is None else bytes(previous),
+                      None if seen_stream is None or command_id is None else
+                      CommandRecord(command_id, seen_stream, seen_first, seen_last)),
+            request.stream_id, request.events, request.expected_version, command_id)
 
     def _write(self, plan: Write) -> None:
         command = plan.command

@@ -28,6 +28,7 @@ import attrs
 
 __all__ = [
     "ANY_VERSION",
+    "AppendRequest",
     "Appended",
     "ExpectedVersion",
     "PendingEvent",
@@ -76,6 +77,18 @@ class StoredEvent:
     data: bytes
     hash: bytes
     command_id: str | None
+
+
+@attrs.frozen
+class AppendRequest:
+    """One append of a multi-stream batch (:meth:`EventStore.append_batch
+    <astratrade_shell.store.port.EventStore.append_batch>`): the same arguments as one
+    ``append``."""
+
+    stream_id: str
+    events: tuple[PendingEvent, ...]
+    expected_version: int | ExpectedVersion
+    command_id: str | None = None
 
 
 @attrs.frozen

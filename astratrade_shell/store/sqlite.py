@@ -64,6 +64,7 @@ from astratrade_shell.store.plan import (
 )
 from astratrade_shell.store.records import (
     Appended,
+    AppendRequest,
     ExpectedVersion,
     PendingEvent,
     Snapshot,
@@ -362,30 +363,42 @@ class SQLiteEventStore:
         command_id: str | None = None,
     ) -> Result[Appended, VersionConflict]:
         """Append the batch in one ``BEGIN IMMEDIATE`` transaction (all or nothing)."""
+        return self.append_batch([AppendRequest(stream_id, tuple(events), expected_version,
+                                                command_id)]).map(lambda done: done[0])
+
+    def append_batch(self, requests: Sequence[AppendRequest],
+                     ) -> Result[tuple[Appended, ...], VersionConflict]:
+        """Every request in order in one ``BEGIN IMMEDIATE`` transaction: one commit (one
+        fsync) for the batch, or nothing written."""
         with self._lock:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
+            outcomes: list[Appended] = []
+            wrote = False
             try:
-                plan = plan_append(self._head(conn, stream_id, command_id), stream_id, events,
-                                   expected_version, command_id)
-                if isinstance(plan, VersionConflict):
-                    conn.execute("ROLLBACK")
-                    return Failure(plan)
-                if isinstance(plan, Duplicate):
-                    appended = self._appended(conn, plan.command)
-                    conn.execute("ROLLBACK")
-                    return Success(appended)
-                conn.executemany(_INSERT, plan.rows)
-                if plan.command is not None:
-                    command = plan.command
-                    conn.execute("INSERT INTO commands VALUES (?, ?, ?, ?)",
-                                 (command.command_id, command.stream_id,
-                                  command.first_position, command.last_position))
+                for request in requests:
+                    plan = plan_append(self._head(conn, request.stream_id, request.command_id),
+                                       request.stream_id, request.events,
+                                       request.expected_version, request.command_id)
+                    if isinstance(plan, VersionConflict):
+                        conn.execute("ROLLBACK")
+                        return Failure(plan)
+                    if isinstance(plan, Duplicate):
+                        outcomes.append(self._appended(conn, plan.command))
+                        continue
+                    conn.executemany(_INSERT, plan.rows)
+                    if plan.command is not None:
+                        command = plan.command
+                        conn.execute("INSERT INTO commands VALUES (?, ?, ?, ?)",
+                                     (command.command_id, command.stream_id,
+                                      command.first_position, command.last_position))
+                    wrote = True
+                    outcomes.append(Appended(request.stream_id, plan.records))
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
-            return Success(Appended(stream_id, plan.records))
+            conn.execute("COMMIT" if wrote else "ROLLBACK")
+            return Success(tuple(outcomes))
 
     @staticmethod
     def _head(conn: sqlite3.Connection, stream_id: str, command_id: str | None) -> StoreHead:

@@ -42,6 +42,7 @@ from astratrade_shell.community import (
     application,
     simulate,
 )
+from astratrade_shell.desk import PERP
 from astratrade_shell.readmodels import PlayerView, ReadModels
 from astratrade_shell.report import render
 from astratrade_shell.store import InMemoryEventStore
@@ -120,9 +121,11 @@ def test_records_agree_with_each_other() -> None:
     recorded = [e for e in events if isinstance(e, TradingFeeCollected)]
     assert sorted(e.event_id for e in recorded) == sorted(f"fee:{e.event_id}:0"
                                                           for e in charged)
-    paid = sum((e.fee for e in charged), Decimal(0))
-    assert paid == sum((e.fee for e in recorded), Decimal(0)) == \
-        models.revenue.state.by_stream("USD")[RevenueStream.TRADING_FEES]
+    # per currency: USD, and BTC for the coin-margined accounts' inverse fills
+    for currency in {e.quote_currency for e in charged}:
+        paid = sum((e.fee for e in charged if e.quote_currency == currency), Decimal(0))
+        assert paid == sum((e.fee for e in recorded if e.currency == currency), Decimal(0)) == \
+            models.revenue.state.by_stream(currency)[RevenueStream.TRADING_FEES]
     # subscription and marketplace revenue is booked once per earning event
     booked = Counter(e.revenue_stream for e in events if isinstance(e, RevenueBooked))
     assert booked["subscriptions"] == kinds["SubscriptionCharged"] > 0
@@ -131,7 +134,8 @@ def test_records_agree_with_each_other() -> None:
     for trader in outcome.traders:
         state = models.portfolios.state[trader.user_id]
         assert state == app.load(PORTFOLIO, trader.user_id).state
-        assert state.cash_of("USD") == state.ledger("USD").expected_cash
+        for currency in state.currencies():
+            assert state.cash_of(currency) == state.ledger(currency).expected_cash
 
 
 def test_every_closed_trade_is_scored_for_its_player_and_its_xp_ranked() -> None:
@@ -264,10 +268,12 @@ def test_funding_is_charged_every_8_hours_by_the_portfolios_rule() -> None:
     assert {e.payment > 0 for e in charged} == {True, False}  # paid and received
     for trader in outcome.traders:
         state = models.portfolios.state[trader.user_id]
-        ledger = state.ledger("USD")
+        currency = "BTC" if trader.inverse else "USD"
+        ledger = state.ledger(currency)
         mine = [e.payment for e in charged if e.stream_id == trader.user_id]
+        assert {e.quote_currency for e in charged if e.stream_id == trader.user_id} <= {currency}
         assert ledger.funding_paid == sum(mine, Decimal(0))
-        assert state.cash_of("USD") == ledger.expected_cash
+        assert state.cash_of(currency) == ledger.expected_cash
 
 
 def test_some_traders_withdraw_their_profit() -> None:
@@ -277,7 +283,7 @@ def test_some_traders_withdraw_their_profit() -> None:
     takers = {t.user_id for t in outcome.traders if t.withdraws}
     assert {e.stream_id for e in withdrawn} <= takers
     for event in withdrawn:
-        assert models.portfolios.state[event.stream_id].ledger("USD").withdrawn > 0
+        assert models.portfolios.state[event.stream_id].ledger(event.currency).withdrawn > 0
 
 
 def test_the_report_shows_funding_modes_and_withdrawals() -> None:
@@ -285,3 +291,23 @@ def test_the_report_shows_funding_modes_and_withdrawals() -> None:
     shown = render(models)
     assert "Funding (every 8 hours" in shown and "received (net) by" in shown
     assert " hedge" in shown and " one-way" in shown and "withdrawn" in shown
+
+
+def test_coin_margined_accounts_trade_the_inverse_contract_in_btc() -> None:
+    app, models, outcome, _ = run(DERIVATIVES)
+    coin = {t.user_id for t in outcome.traders if t.inverse}
+    assert coin and not any(t.hedges for t in outcome.traders if t.inverse)
+    trades = [e for e in events_of(app) if isinstance(e, TradeExecuted)]
+    mine = [e for e in trades if e.stream_id in coin]
+    assert len(mine) >= 2   # opened and closed (by an exit at the venue or at the market)
+    for event in trades:
+        assert (event.stream_id in coin) == (event.contract_size is not None)
+    for event in mine:
+        assert (event.symbol, event.quote_currency, event.contract_size) == (
+            PERP, "BTC", Decimal(100))
+        assert event.quantity == event.quantity.to_integral_value()   # whole contracts
+    for user in coin:
+        state = models.portfolios.state[user]
+        assert "USD" not in state.ledgers and state.ledger("BTC").deposited > 0
+        assert state.cash_of("BTC") == state.ledger("BTC").expected_cash
+    assert "Coin-margined accounts (BTC" in render(models)

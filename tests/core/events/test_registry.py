@@ -100,7 +100,7 @@ def test_the_platform_lifts_every_older_version_of_its_types() -> None:
         cls = PLATFORM_EVENTS.types[name]
         for version in range(1, cls.schema_version):
             assert PLATFORM_EVENTS.upcaster(name, version) is not None, (name, version)
-    assert PositionClosed.schema_version == 3 and TradeExecuted.schema_version == 3
+    assert PositionClosed.schema_version == 4 and TradeExecuted.schema_version == 4
 
 
 def test_two_classes_with_one_wire_name_are_refused() -> None:
@@ -169,7 +169,8 @@ def test_trading_upcasts_are_values_in_the_module_tuple() -> None:
     assert {(u.event_type, u.from_version) for u in TRADING_UPCASTS} == {
         ("TradeExecuted", 1), ("TradeExecuted", 2), ("PositionClosed", 1),
         ("PositionClosed", 2), ("FundingApplied", 1), ("PositionLiquidated", 1),
-        ("RiskLimitHit", 1)}
+        ("RiskLimitHit", 1), ("TradeExecuted", 3), ("PositionClosed", 3),
+        ("FundingApplied", 2), ("PositionLiquidated", 2)}
     assert EventRegistry.of(
         (*TRADING_EVENTS, *social.SOCIAL_EVENTS, *revenue.REVENUE_EVENTS),
         (*TRADING_UPCASTS, *social.SOCIAL_UPCASTS, *revenue.REVENUE_UPCASTS)).upcasters == \

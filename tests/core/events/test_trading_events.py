@@ -1,18 +1,21 @@
 """Trading events on the wire: exact bytes, version-1 fills still load after the
 ``liquidity`` field was added in version 2, and records written before hedge mode (version 3's
-``position_side``) load as one-way legs."""
+``position_side``) load as one-way legs, records written before inverse contracts (version 4's
+``contract_size``) as linear ones."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import attrs
 from returns.result import Success
 
 from astratrade_core.events import (
     PLATFORM_EVENTS,
     EventRegistry,
     LimitBreach,
+    PositionLiquidated,
     RiskLimitHit,
     TradeExecuted,
     decode,
@@ -36,9 +39,9 @@ V1 = (b'{"event_id":"c7:0","occurred_at":"2026-05-01T09:30:00.000000Z","payload"
 def test_trade_bytes_are_canonical() -> None:
     assert encode(TRADE) == (
         b'{"event_id":"c7:0","occurred_at":"2026-05-01T09:30:00.000000Z","payload":{'
-        b'"fee":"3.20","liquidity":"taker","position_side":"both","price":"32000",'
-        b'"quantity":"-0.5","quote_currency":"USD","realized_pnl":"1000.0",'
-        b'"symbol":"BTCUSD"},"stream_id":"acct-1","type":"TradeExecuted","version":3}')
+        b'"contract_size":null,"fee":"3.20","liquidity":"taker","position_side":"both",'
+        b'"price":"32000","quantity":"-0.5","quote_currency":"USD","realized_pnl":"1000.0",'
+        b'"symbol":"BTCUSD"},"stream_id":"acct-1","type":"TradeExecuted","version":4}')
 
 
 def test_version_one_fills_load_as_taker_fills() -> None:
@@ -79,7 +82,7 @@ V1_HIT = (b'{"event_id":"c8:0","occurred_at":"2026-05-01T08:00:00.000000Z","payl
 def test_records_written_before_hedge_mode_load_as_one_way_legs() -> None:
     trade = decode(V2_TRADE, PLATFORM_EVENTS).unwrap()
     assert isinstance(trade, TradeExecuted)
-    assert (trade.liquidity, trade.position_side, trade.schema_version) == ("maker", "both", 3)
+    assert (trade.liquidity, trade.position_side, trade.schema_version) == ("maker", "both", 4)
     funding = decode(V1_FUNDING, PLATFORM_EVENTS).unwrap()
     assert (funding.event_type, getattr(funding, "position_side", None)) == (
         "FundingApplied", "both")
@@ -87,3 +90,35 @@ def test_records_written_before_hedge_mode_load_as_one_way_legs() -> None:
     assert isinstance(hit, RiskLimitHit) and hit.position_side == "both"
     # a version-1 fill climbs both steps: taker, then one-way
     assert decode(V1, PLATFORM_EVENTS).unwrap() == TRADE
+
+
+# A version-3 fill, as stored before inverse contracts were booked.
+V3_TRADE = (b'{"event_id":"c7:0","occurred_at":"2026-05-01T09:30:00.000000Z","payload":{'
+            b'"fee":"3.20","liquidity":"taker","position_side":"both","price":"32000",'
+            b'"quantity":"-0.5","quote_currency":"USD","realized_pnl":"1000.0",'
+            b'"symbol":"BTCUSD"},"stream_id":"acct-1","type":"TradeExecuted","version":3}')
+V2_LIQUIDATION = (b'{"event_id":"c9:0","occurred_at":"2026-05-01T08:00:00.000000Z","payload":{'
+                  b'"fee":"1","position_side":"long","price":"30000","quantity":"-1",'
+                  b'"quote_currency":"USD","realized_pnl":"-5","symbol":"X"},'
+                  b'"stream_id":"acct-1","type":"PositionLiquidated","version":2}')
+
+
+def test_records_written_before_inverse_contracts_load_as_linear() -> None:
+    assert decode(V3_TRADE, PLATFORM_EVENTS) == Success(TRADE)
+    assert TRADE.contract_size is None
+    liquidated = decode(V2_LIQUIDATION, PLATFORM_EVENTS).unwrap()
+    assert isinstance(liquidated, PositionLiquidated)
+    assert (liquidated.contract_size, liquidated.position_side) == (None, "long")
+    # every older version of the four types climbs to the current one, linear
+    for old in (V1, V2_TRADE, V1_FUNDING):
+        lifted = decode(old, PLATFORM_EVENTS).unwrap()
+        assert getattr(lifted, "contract_size", "missing") is None
+
+
+def test_inverse_fills_round_trip_with_their_contract_size() -> None:
+    coin = attrs.evolve(TRADE, symbol="BTCUSD_PERP", quote_currency="BTC",
+                        quantity=Decimal("-7"), fee=Decimal("0.00000117"),
+                        realized_pnl=Decimal("0.0001"), contract_size=Decimal("100"))
+    data = encode(coin)
+    assert b'"contract_size":"100"' in data and b'"version":4' in data
+    assert decode(data, PLATFORM_EVENTS) == Success(coin)

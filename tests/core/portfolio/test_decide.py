@@ -166,7 +166,7 @@ def test_version_one_position_closed_records_upcast_without_the_position() -> No
           b'{"fees_paid":"1","funding_paid":"0","quote_currency":"USD","realized_pnl":"5",'
           b'"symbol":"X"},"stream_id":"acct","type":"PositionClosed","version":1}')
     closed = decode(v1, PLATFORM_EVENTS).unwrap()
-    assert isinstance(closed, PositionClosed) and closed.schema_version == 3
+    assert isinstance(closed, PositionClosed) and closed.schema_version == 4
     assert (closed.realized_pnl, closed.quantity, closed.cost_basis, closed.exit_price,
             closed.position_side) == (D("5"), None, None, None, "both")
 

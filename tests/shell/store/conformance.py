@@ -23,6 +23,7 @@ from astratrade_shell.store import (
     ANY_VERSION,
     GENESIS_HASH,
     Appended,
+    AppendRequest,
     EventStore,
     ExpectedVersion,
     PendingEvent,
@@ -181,6 +182,68 @@ class EventStoreConformance(abc.ABC):
         retried = store.append("s", [pending("b")], 1, command_id="c-2").unwrap()
         assert retried.duplicate is False
         assert _ids(store.read_stream("s")) == ["evt-a", "evt-b"]
+
+    # --- batches of appends in one transaction (group commit) -----------------------------
+
+    def test_a_batch_stores_exactly_what_the_same_appends_one_by_one_store(
+        self, store: EventStore, tmp_path: Path
+    ) -> None:
+        store.append("a", [pending("0")], 0, command_id="c-0").unwrap()
+        requests = [AppendRequest("a", (pending("1"), pending("2")), 1, "c-1"),
+                    AppendRequest("b", (pending("3"),), 0, "c-2"),
+                    AppendRequest("a", (pending("4"),), 3, "c-3"),   # sees the earlier ones
+                    AppendRequest("c", (), 0, "c-4"),
+                    AppendRequest("b", (pending("5"),), ANY_VERSION)]
+        batched = store.append_batch(requests).unwrap()
+        (tmp_path / "serial").mkdir()
+        serial = self.open_store(tmp_path / "serial")
+        try:
+            serial.append("a", [pending("0")], 0, command_id="c-0").unwrap()
+            one_by_one = tuple(serial.append(r.stream_id, r.events, r.expected_version,
+                                             command_id=r.command_id).unwrap()
+                               for r in requests)
+            assert batched == one_by_one
+            assert list(store.read_all()) == list(serial.read_all())
+        finally:
+            serial.close()
+        assert [r.duplicate for r in batched] == [False] * 5
+        assert store.find_command("c-4") == Some(Appended("c", (), True))
+        assert verify_store(store) == Success(6)
+
+    def test_a_command_id_seen_before_or_earlier_in_the_batch_is_a_duplicate(
+        self, store: EventStore
+    ) -> None:
+        first = store.append("s", [pending("a")], 0, command_id="c-1").unwrap()
+        done = store.append_batch([
+            AppendRequest("s", (pending("x"),), 0, "c-1"),         # stored before the batch
+            AppendRequest("t", (pending("b"),), 0, "c-2"),
+            AppendRequest("u", (pending("y"),), 7, "c-2"),         # earlier in this batch
+        ]).unwrap()
+        assert done[0] == Appended("s", first.records, True)
+        assert done[2] == Appended("t", done[1].records, True)
+        assert _ids(store.read_all()) == ["evt-a", "evt-b"]
+
+    def test_a_conflict_anywhere_in_a_batch_writes_nothing_and_burns_nothing(
+        self, store: EventStore
+    ) -> None:
+        store.append("s", [pending("a")], 0).unwrap()
+        refused = store.append_batch([AppendRequest("t", (pending("b"),), 0, "c-1"),
+                                      AppendRequest("s", (pending("c"),), 0, "c-2")])
+        assert refused == Failure(VersionConflict("s", 0, 1))
+        assert _ids(store.read_all()) == ["evt-a"]
+        assert store.stream_version("t") == 0 and store.find_command("c-1") == Nothing
+        retried = store.append_batch([AppendRequest("t", (pending("b"),), 0, "c-1")]).unwrap()
+        assert [r.position for r in retried[0].records] == [2]
+
+    def test_a_batch_that_fails_midway_leaves_nothing(self, store: EventStore) -> None:
+        store.append("s", [pending("a")], 0).unwrap()
+        broken = PendingEvent("evt-bad", "Tested", 1, None)  # type: ignore[arg-type]
+        with pytest.raises(TypeError):
+            store.append_batch([AppendRequest("t", (pending("b"),), 0, "c-1"),
+                                AppendRequest("u", (broken,), 0, "c-2")])
+        assert _ids(store.read_all()) == ["evt-a"] and store.find_command("c-1") == Nothing
+        assert store.append("t", [pending("b")], 0).unwrap().records[0].position == 2
+        assert verify_store(store) == Success(2)
 
     # --- audit chain ----------------------------------------------------------------------
 
