@@ -123,7 +123,7 @@ def _revenue(models: ReadModels) -> str:
 
 
 def _battles(models: ReadModels) -> str:
-    rows = [(b.battle_id, b.clan_a, format(b.score_a, "f"), b.clan_b, format(b.score_b, "f"),
+    rows = [(b.battle_id, b.clan_a, _money(b.score_a), b.clan_b, _money(b.score_b),
              b.winner or "draw", f"{b.rating_a_before}->{b.rating_a_after}",
              f"{b.rating_b_before}->{b.rating_b_after}") for b in models.battles.state]
     if not rows:
