@@ -84,8 +84,9 @@ def test_freezes_are_granted_one_or_more(count: int) -> None:
     if count > 0:
         assert got.unwrap().freezes == 2 + count
     else:
-        assert got == Failure(DomainError.invalid("gamification.freezes",
-                                                  "grant at least one freeze", count=count))
+        assert got == Failure(DomainError.invalid(
+            "gamification.freezes", "grant a whole number (at least one) of freezes",
+            count=count))
 
 
 @given(around_ints(0))
