@@ -76,7 +76,7 @@ SCOPES: dict[str, Scope] = {s.name: s for s in (
     Scope("portfolio", ("astratrade_core/portfolio/decide.py",
                         "astratrade_core/portfolio/evolve.py"),
           ("tests/core/portfolio/test_decide.py", "tests/core/portfolio/test_hedge.py",
-           "tests/core/portfolio/test_edges.py")),
+           "tests/core/portfolio/test_edges.py", "tests/core/portfolio/test_inverse.py")),
     Scope("risk", ("astratrade_core/risk/limits.py", "astratrade_core/risk/metrics.py"),
           ("tests/core/risk/test_limits.py", "tests/core/risk/test_metrics.py",
            "tests/core/risk/test_limit_edges.py")),
