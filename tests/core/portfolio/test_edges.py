@@ -19,10 +19,12 @@ from astratrade_core.errors import DomainError
 from astratrade_core.events import (
     Event,
     FeeCharged,
+    FundsDeposited,
     FundsWithdrawn,
     RiskLimitHit,
     TradeExecuted,
 )
+from astratrade_core.numeric import CONTEXT
 from astratrade_core.portfolio import (
     EARLIEST_ISSUED_AT,
     ApplyFunding,
@@ -39,7 +41,7 @@ from astratrade_core.portfolio import (
     replay,
 )
 from astratrade_core.portfolio.decide import exposure_after
-from astratrade_core.portfolio.evolve import book
+from astratrade_core.portfolio.evolve import book, replay_decimal
 from astratrade_core.risk import RiskPolicy
 from astratrade_core.testing import around, utc_midnights
 from astratrade_core.trading import Liquidity, PositionMode, PositionSide, PositionState
@@ -350,3 +352,15 @@ def test_a_refusal_and_a_close_number_their_events_from_zero() -> None:
     close = ClosePosition(**_meta(6), symbol="BTCUSD", price=D("110"))
     assert [e.event_id for e in decide(_state("1000", ("1", "100")), close).unwrap()] == [
         close.event_id(0), close.event_id(1)]
+
+
+def test_a_long_replay_hands_an_inexact_event_to_the_reference_fold_and_goes_on() -> None:
+    """40 deposits (past SHORT_FOLD, so the integer fold runs) with one of 1E-60 in the
+    middle, which the integer fold cannot hold: the state carries through it."""
+    def deposit(n: int, amount: str) -> Event:
+        return FundsDeposited(event_id=str(n), stream_id="acct", occurred_at=T0,
+                              currency="USD", amount=D(amount))
+    events = [deposit(n, "1E-60" if n == 20 else "1.00") for n in range(40)]
+    state = replay(events)
+    assert state.cash_of("USD") == CONTEXT.add(D("39.00"), D("1E-60"))
+    assert state == replay_decimal(events)
