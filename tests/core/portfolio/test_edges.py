@@ -19,6 +19,7 @@ from astratrade_core.errors import DomainError
 from astratrade_core.events import (
     Event,
     FeeCharged,
+    FundingApplied,
     FundsDeposited,
     FundsWithdrawn,
     RiskLimitHit,
@@ -364,3 +365,19 @@ def test_a_long_replay_hands_an_inexact_event_to_the_reference_fold_and_goes_on(
     state = replay(events)
     assert state.cash_of("USD") == CONTEXT.add(D("39.00"), D("1E-60"))
     assert state == replay_decimal(events)
+
+
+def test_a_fold_books_a_first_fee_or_funding_in_a_currency_never_deposited() -> None:
+    """A recorded stream may start with an inverse fill (its fee in the coin) or a funding
+    payment: each currency starts at zero cash and an empty ledger."""
+    fill = TradeExecuted(event_id="1", stream_id="acct", occurred_at=T0, symbol="BTCUSD_PERP",
+                         quote_currency="BTC", quantity=D("100"), price=D("50000"),
+                         fee=D("0.0001"), liquidity="taker", realized_pnl=D("0"),
+                         contract_size=D("100"))
+    state = replay([fill])
+    assert (state.cash_of("BTC"), state.ledger("BTC").fees_paid) == (D("-0.0001"), D("0.0001"))
+    funding = FundingApplied(event_id="2", stream_id="acct", occurred_at=T0, symbol="ETHUSD",
+                             quote_currency="USD", rate=D("0.0001"), mark_price=D("100"),
+                             payment=D("0.01"))
+    state = replay([funding])
+    assert (state.cash_of("USD"), state.ledger("USD").funding_paid) == (D("-0.01"), D("0.01"))
