@@ -116,3 +116,9 @@ def test_streak_values_run_from_0_to_100000(value: int) -> None:
     else:
         assert [(c.code, c.fields["index"]) for c in got.failure().causes] == [
             ("defi.streak_value", "0")]
+
+
+def test_an_apy_too_large_to_compute_names_the_apr_and_periods() -> None:
+    # 365 * log10(1 + 1000/365) = 209 digits, past the 48 the core computes
+    assert apy_from_apr("1000", 365) == Failure(DomainError.invalid(
+        "defi.rate_range", "the APY would reach 1E+48", apr=D(1000), periods=365))

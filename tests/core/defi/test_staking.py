@@ -11,11 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from pyrsistent import pmap
+from returns.result import Failure, Success
 
-from astratrade_core.defi.staking import StakePosition, StakingPool, distribute_pro_rata
+from astratrade_core.defi.staking import (
+    Distribution,
+    StakePosition,
+    StakingPool,
+    distribute_pro_rata,
+)
+from astratrade_core.errors import DomainError
 from astratrade_core.money import USDC
 from astratrade_core.numeric import U256_MAX, WAD, FixedRounding, mul_div
-from astratrade_core.testing import hostile_contexts, staking_operations
+from astratrade_core.testing import around_ints, hostile_contexts, staking_operations
 
 ACCOUNTS = ("a0", "a1", "a2", "a3")
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -256,3 +263,36 @@ def test_a_settlement_beyond_u256_is_the_overflow_mul_div_reports() -> None:
     assert over.stake("a", 1).failure() == expected
     assert over.unstake("a", 1).failure() == expected
     assert over.claim("a").failure() == expected
+
+
+# Edges found by `make mutate` (defi): u256 limits met exactly, refusals with their fields.
+
+
+def test_a_bad_amount_is_named() -> None:
+    assert distribute_pro_rata(-1, (1,)) == Failure(DomainError.all_of(
+        "defi.distribution", [DomainError.invalid(
+            "defi.amount", "reward must be an integer in u256", field="reward", value=-1)]))
+
+
+@given(around_ints(U256_MAX))
+def test_a_distribution_pool_reaches_u256_max_exactly(pool: int) -> None:
+    got = distribute_pro_rata(U256_MAX - 1, (1,), carry=pool - U256_MAX + 1)
+    if pool <= U256_MAX:
+        assert got == Success(Distribution((pool,), 0))
+    else:
+        assert got == Failure(DomainError.invalid("numeric.overflow",
+                                                  "distribution exceeds u256"))
+
+
+@given(around_ints(U256_MAX // WAD))
+def test_a_reward_in_wad_reaches_u256_max_at_most(amount: int) -> None:
+    """One unit staked: the index grows by ``amount * WAD``, which must stay in u256."""
+    pool = StakingPool().stake("a", 1).unwrap()
+    got = pool.notify_reward(amount)
+    if amount * WAD <= U256_MAX:
+        assert got.unwrap().reward_index == amount * WAD
+    if amount == U256_MAX // WAD:  # the index is full: one more unit carries it past u256
+        assert got.unwrap().notify_reward(1) == Failure(DomainError.invalid(
+            "numeric.overflow", "reward index exceeds u256"))
+    elif amount * WAD > U256_MAX:
+        assert got == Failure(DomainError.invalid("numeric.overflow", "reward exceeds u256"))

@@ -4,9 +4,11 @@ Found by `make mutate` (gamification)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from hypothesis import given
 from hypothesis import strategies as st
-from returns.result import Failure
+from returns.result import Failure, Success
 
 from astratrade_core.errors import DomainError
 from astratrade_core.gamification.levels import (
@@ -14,7 +16,10 @@ from astratrade_core.gamification.levels import (
     MAX_XP,
     LinearCurve,
     SquareRootCurve,
+    TableCurve,
     geometric_curve,
+    level_progress,
+    level_ups,
 )
 from astratrade_core.testing import around_ints
 
@@ -82,3 +87,32 @@ def test_geometric_curves_have_2_to_1000_levels(levels: int) -> None:
         assert got.unwrap().max_level == levels
     else:
         assert got.failure().code == "gamification.curve_parameters"
+
+
+# Edges found by `make mutate` (gamification): refusals with their code and fields, and
+# events written to the stream they are given.
+
+
+@given(around_ints(MAX_XP))
+def test_a_table_threshold_reaches_max_xp_at_most(top: int) -> None:
+    got = TableCurve.of("t", (0, top))
+    if top <= MAX_XP:
+        assert got == Success(TableCurve("t", (0, top)))
+    else:
+        assert got == Failure(DomainError.invalid("gamification.xp_range",
+                                                  "threshold above MAX_XP", curve="t"))
+
+
+def test_an_unknown_curve_is_named() -> None:
+    assert level_progress(5, "nope") == Failure(DomainError.invalid(
+        "gamification.unknown_curve",
+        "unknown curve; choose one of geometric, linear, moodle, runescape, sqrt", curve="nope"))
+
+
+def test_level_ups_go_to_the_given_stream_and_name_their_source() -> None:
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    ups = level_ups(SquareRootCurve(), 0, 400, user_id="u", source_id="s", occurred_at=at,
+                    stream_id="x")
+    assert [(e.stream_id, e.source_id, e.level) for e in ups] == [("x", "s", 2), ("x", "s", 3)]
+    ups = level_ups(SquareRootCurve(), 0, 100, user_id="u", source_id="s", occurred_at=at)
+    assert [(e.stream_id, e.event_id) for e in ups] == [("u", "s/level/sqrt/2")]

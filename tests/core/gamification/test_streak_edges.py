@@ -20,6 +20,7 @@ from astratrade_core.gamification.streaks import (
     current_length,
     grant_freezes,
     record_activity,
+    replay_streak,
 )
 from astratrade_core.testing import around_ints, local_midnights
 
@@ -84,8 +85,9 @@ def test_freezes_are_granted_one_or_more(count: int) -> None:
     if count > 0:
         assert got.unwrap().freezes == 2 + count
     else:
-        assert got == Failure(DomainError.invalid("gamification.freezes",
-                                                  "grant at least one freeze", count=count))
+        assert got == Failure(DomainError.invalid(
+            "gamification.freezes", "grant a whole number (at least one) of freezes",
+            count=count))
 
 
 @given(around_ints(0))
@@ -97,3 +99,16 @@ def test_grace_days_may_be_zero(grace: int) -> None:
     else:
         assert got == Failure(DomainError.invalid("gamification.grace_days",
                                                   "grace days must be >= 0", grace_days=grace))
+
+
+def test_activities_go_to_the_given_stream() -> None:
+    at = datetime(2026, 1, 1, 10, tzinfo=UTC)
+    update = record_activity(Streak(user_id="u"), at, UTC, source_id="s", stream_id="x")
+    assert [e.stream_id for e in update.unwrap().events] == ["x"]
+
+
+def test_a_replay_stops_at_the_first_refused_activity() -> None:
+    at = datetime(2026, 1, 1, 10, tzinfo=UTC)
+    assert replay_streak("u", [at], UTC, StreakPolicy(grace_days=-1)) == Failure(
+        DomainError.invalid("gamification.grace_days", "grace days must be >= 0",
+                            grace_days=-1))

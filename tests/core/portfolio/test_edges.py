@@ -19,11 +19,15 @@ from astratrade_core.errors import DomainError
 from astratrade_core.events import (
     Event,
     FeeCharged,
+    FundingApplied,
+    FundsDeposited,
     FundsWithdrawn,
     RiskLimitHit,
     TradeExecuted,
 )
+from astratrade_core.numeric import CONTEXT
 from astratrade_core.portfolio import (
+    EARLIEST_ISSUED_AT,
     ApplyFunding,
     ChargeFee,
     ClosePosition,
@@ -38,7 +42,7 @@ from astratrade_core.portfolio import (
     replay,
 )
 from astratrade_core.portfolio.decide import exposure_after
-from astratrade_core.portfolio.evolve import book
+from astratrade_core.portfolio.evolve import book, replay_decimal
 from astratrade_core.risk import RiskPolicy
 from astratrade_core.testing import around, utc_midnights
 from astratrade_core.trading import Liquidity, PositionMode, PositionSide, PositionState
@@ -280,3 +284,100 @@ def test_a_snapshot_plus_the_tail_equals_the_full_replay() -> None:
     assert replay(events) == state
     for split in range(len(events) + 1):
         assert replay(events[split:], replay(events[:split])) == state
+
+
+# Edges found by `make mutate` (portfolio, second round): refusals with their messages and
+# fields, the trade window's open start, a day's profit that is no loss, the events' numbers.
+
+
+def _causes(error: DomainError) -> list[tuple[str, str, dict[str, str]]]:
+    return [(c.code, c.message, dict(c.fields)) for c in error.causes]
+
+
+@given(st.sampled_from([timedelta(0), timedelta(microseconds=-1)]))
+def test_a_command_is_issued_from_1900_on(offset: timedelta) -> None:
+    got = decide(_state(), attrs.evolve(_trade(1, "1", "100"),
+                                        issued_at=EARLIEST_ISSUED_AT + offset))
+    if offset >= timedelta(0):
+        assert isinstance(got, Success)
+    else:
+        assert _causes(got.failure()) == [(
+            "portfolio.time_range",
+            "issued_at: must lie in [1900-01-01 00:00:00+00:00, 9999-01-01 00:00:00+00:00)", {})]
+
+
+def test_a_blank_quote_currency_and_a_zero_contract_size_are_named() -> None:
+    bad = attrs.evolve(_trade(1, "1", "100"), quote_currency=" ", contract_size=D("0"))
+    assert [(c.code, c.fields["field"]) for c in decide(_state(), bad).failure().causes] == [
+        ("portfolio.empty_name", "quote_currency"), ("numeric.not_positive", "contract_size")]
+
+
+def test_fill_refusals_carry_their_messages_and_fields() -> None:
+    held = _state("1000", ("1", "100"))
+    assert decide(held, attrs.evolve(_trade(2, "1", "100"), quote_currency="EUR")) == Failure(
+        DomainError.invalid("portfolio.currency_mismatch", "BTCUSD is quoted in USD, not EUR",
+                            symbol="BTCUSD", held="USD", given="EUR"))
+    hedge = replay(decide(_state(), SetPositionMode(**_meta(2), mode=PositionMode.HEDGE)
+                          ).unwrap(), _state())
+    long = attrs.evolve(_trade(3, "1", "100"), position_side=PositionSide.LONG)
+    hedge = replay(decide(hedge, long).unwrap(), hedge)
+    through = attrs.evolve(_trade(4, "-2", "100"), position_side=PositionSide.LONG)
+    assert decide(hedge, through) == Failure(DomainError.rejected(
+        "portfolio.exceeds_leg", "a fill of -2 would take the long leg of BTCUSD (1) through "
+        "zero", symbol="BTCUSD", position_side="long", held=D("1"), quantity=D("-2")))
+
+
+@given(st.sampled_from([timedelta(hours=24) - timedelta(microseconds=1), timedelta(hours=24)]))
+def test_the_trade_window_counts_trades_after_its_start(since_last: timedelta) -> None:
+    """A trade exactly one window before the command has left it; one microsecond later it
+    has not (the window is 24 h by default)."""
+    state = _state("1000", ("1", "100"))
+    command = attrs.evolve(_trade(8, "2", "110"), issued_at=T0 + since_last)
+    exposure = exposure_after(
+        state, symbol="BTCUSD", quote_currency="USD", after=PositionState(D("3"), D("300")),
+        price=D("110"), cash_delta=D("0"), command=command, policy=LOOSE)
+    assert exposure.trades_in_window == (1 if since_last == timedelta(hours=24) else 2)
+
+
+def test_a_days_profit_is_no_loss() -> None:
+    state = _state("1000", ("1", "100"), ("-1", "110"))  # +10 realized today
+    exposure = exposure_after(
+        state, symbol="BTCUSD", quote_currency="USD", after=PositionState(D("1"), D("110")),
+        price=D("110"), cash_delta=D("0"), command=_trade(9, "1", "110"), policy=LOOSE)
+    assert exposure.day_loss == 0
+
+
+def test_a_refusal_and_a_close_number_their_events_from_zero() -> None:
+    command = _trade(5, "3", "100", ONE_POSITION)
+    assert [e.event_id for e in decide(_state(), command).unwrap()] == [command.event_id(0)]
+    close = ClosePosition(**_meta(6), symbol="BTCUSD", price=D("110"))
+    assert [e.event_id for e in decide(_state("1000", ("1", "100")), close).unwrap()] == [
+        close.event_id(0), close.event_id(1)]
+
+
+def test_a_long_replay_hands_an_inexact_event_to_the_reference_fold_and_goes_on() -> None:
+    """40 deposits (past SHORT_FOLD, so the integer fold runs) with one of 1E-60 in the
+    middle, which the integer fold cannot hold: the state carries through it."""
+    def deposit(n: int, amount: str) -> Event:
+        return FundsDeposited(event_id=str(n), stream_id="acct", occurred_at=T0,
+                              currency="USD", amount=D(amount))
+    events = [deposit(n, "1E-60" if n == 20 else "1.00") for n in range(40)]
+    state = replay(events)
+    assert state.cash_of("USD") == CONTEXT.add(D("39.00"), D("1E-60"))
+    assert state == replay_decimal(events)
+
+
+def test_a_fold_books_a_first_fee_or_funding_in_a_currency_never_deposited() -> None:
+    """A recorded stream may start with an inverse fill (its fee in the coin) or a funding
+    payment: each currency starts at zero cash and an empty ledger."""
+    fill = TradeExecuted(event_id="1", stream_id="acct", occurred_at=T0, symbol="BTCUSD_PERP",
+                         quote_currency="BTC", quantity=D("100"), price=D("50000"),
+                         fee=D("0.0001"), liquidity="taker", realized_pnl=D("0"),
+                         contract_size=D("100"))
+    state = replay([fill])
+    assert (state.cash_of("BTC"), state.ledger("BTC").fees_paid) == (D("-0.0001"), D("0.0001"))
+    funding = FundingApplied(event_id="2", stream_id="acct", occurred_at=T0, symbol="ETHUSD",
+                             quote_currency="USD", rate=D("0.0001"), mark_price=D("100"),
+                             payment=D("0.01"))
+    state = replay([funding])
+    assert (state.cash_of("USD"), state.ledger("USD").funding_paid) == (D("-0.01"), D("0.01"))

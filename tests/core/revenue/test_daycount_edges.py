@@ -12,8 +12,16 @@ from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
+from returns.result import Failure, Result, Success
 
-from astratrade_core.revenue.daycount import DayCount, add_months, day_count, year_fraction
+from astratrade_core.errors import DomainError
+from astratrade_core.revenue.daycount import (
+    DayCount,
+    add_months,
+    day_count,
+    icma_year_fraction,
+    year_fraction,
+)
 from astratrade_core.testing import leap_days
 
 _EDGE_DAYS = (1, 28, 29, 30, 31)
@@ -108,3 +116,64 @@ def test_add_months_clamps_to_the_month_end(day: date, months: int) -> None:
     index = day.year * 12 + day.month - 1 + months
     assert moved.year * 12 + moved.month - 1 == index
     assert moved.day == min(day.day, calendar.monthrange(moved.year, moved.month)[1])
+
+
+def test_a_reversed_30e_360_isda_accrual_keeps_its_termination_date() -> None:
+    # 31 Aug 2011 -> 29 Feb 2012 is 179 days when 29 Feb is the termination date (D2 stays
+    # 29), 180 otherwise: reversing the dates negates the fraction and keeps the rule.
+    end, start = date(2012, 2, 29), date(2011, 8, 31)
+    convention = DayCount.THIRTY_E_360_ISDA
+    assert year_fraction(end, start, convention, termination=end) == Fraction(-179, 360)
+    assert year_fraction(end, start, convention) == Fraction(-180, 360)
+
+
+def test_an_icma_accrual_wholly_before_the_regular_period() -> None:
+    # Semiannual, regular period 15 Jul 2003 -> 15 Jan 2004; the notional period before it is
+    # 15 Jan -> 15 Jul 2003 (181 days).  15 Feb -> 15 May 2003 is 89 of them: 89 / (2 * 181);
+    # ending exactly on the period start, 15 Feb -> 15 Jul is 150 days: 150 / 362.
+    def icma(start: date, end: date) -> Result[Fraction, DomainError]:
+        return icma_year_fraction(start, end, period_start=date(2003, 7, 15),
+                                  period_end=date(2004, 1, 15), frequency=2)
+
+    assert icma(date(2003, 2, 15), date(2003, 5, 15)) == Success(Fraction(89, 362))
+    assert icma(date(2003, 2, 15), date(2003, 7, 15)) == Success(Fraction(150, 362))
+
+
+def test_icma_refusals_carry_their_fields() -> None:
+    start, end = date(2003, 1, 1), date(2003, 2, 1)
+    assert icma_year_fraction(start, end, period_start=start, period_end=date(2003, 7, 1),
+                              frequency=5) == Failure(DomainError.invalid(
+        "revenue.daycount.frequency", "frequency must be 1, 2, 3, 4, 6 or 12 a year",
+        frequency=5))
+    # A regular period that ends where it starts is refused (it must end after it starts).
+    day = date(2003, 7, 1)
+    assert icma_year_fraction(start, end, period_start=day, period_end=day,
+                              frequency=2) == Failure(DomainError.invalid(
+        "revenue.daycount.period", "the regular period must end after it starts",
+        period_start=day, period_end=day))
+    late = date(2004, 2, 1)
+    assert icma_year_fraction(start, late, period_start=date(2003, 2, 1),
+                              period_end=date(2003, 8, 1), frequency=2) == Failure(
+        DomainError.invalid("revenue.daycount.period", "an accrual cannot start before and "
+                            "end after the regular period", start=start, end=late))
+
+
+_ICMA_EDGES = [  # (accrual day, period start, period end): one date at or past each limit
+    (date(1, 12, 31), date(1, 12, 31), date(2, 1, 1)),
+    (date(2, 1, 1), date(2, 1, 1), date(2, 1, 2)),
+    (date(9998, 12, 31), date(9998, 12, 30), date(9998, 12, 31)),
+    (date(9998, 12, 31), date(9998, 12, 30), date(9999, 1, 1)),
+]
+
+
+@given(st.sampled_from(_ICMA_EDGES))
+def test_icma_dates_lie_in_the_years_2_to_9998(edge: tuple[date, date, date]) -> None:
+    """An accrual of no days at the first and last allowed dates, and a date one day outside."""
+    day, first, last = edge
+    got = icma_year_fraction(day, day, period_start=first, period_end=last, frequency=2)
+    if date(2, 1, 1) <= min(edge) and max(edge) <= date(9998, 12, 31):
+        assert got == Success(Fraction(0))
+    else:
+        assert got == Failure(DomainError.invalid(
+            "revenue.daycount.date_range", "ICMA dates must lie in the years 2 to 9998",
+            start=day, end=day, period_start=first, period_end=last))

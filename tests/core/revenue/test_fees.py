@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
+from returns.result import Failure
 
+from astratrade_core.errors import DomainError
 from astratrade_core.money import EUR, USD, Money, Rate
 from astratrade_core.revenue.fees import (
     CARD_PROCESSING,
@@ -18,7 +20,7 @@ from astratrade_core.revenue.fees import (
     FeeSchedule,
     Liquidity,
 )
-from astratrade_core.testing import fee_schedules, hostile_contexts, money
+from astratrade_core.testing import around, fee_schedules, hostile_contexts, money
 
 D = Decimal
 
@@ -148,3 +150,59 @@ def test_independent_of_caller_context(schedule: FeeSchedule, amount: Money, vol
                 CARD_PROCESSING.fee_for(amount), CARD_PROCESSING.gross_for_net(amount),
                 FeeRule.of("0.029", usd("0.30")),
                 FeeSchedule.of([("0", "10", "20"), ("1000", "-2", "15")])) == expected
+
+
+# Edges found by `make mutate` (revenue): every refusal with its full fields, the rate's
+# open upper bound exactly at 1, and a net the first guess of the gross-up cannot reach.
+
+
+def test_a_currency_mismatch_names_both_currencies() -> None:
+    assert CARD_PROCESSING.fee_for(Money(D(1), EUR)) == Failure(DomainError.invalid(
+        "money.currency_mismatch", "amount in EUR, the fee in USD", left="USD", right="EUR"))
+
+
+@given(around(1, places=4))
+def test_a_fee_rate_is_below_one_exactly(rate: Decimal) -> None:
+    got = FeeRule.of(rate, usd("0"))
+    if rate < 1:
+        assert got.unwrap().rate == Rate(rate)
+    else:
+        assert got == Failure(DomainError.all_of("revenue.fee_rule", [DomainError.invalid(
+            "revenue.fee_rate", "rate must be below 1", rate=rate)]))
+
+
+def test_a_raw_rule_reports_every_bad_part_under_one_code() -> None:
+    error = FeeRule(Rate(D("NaN")), Money(D("NaN"), USD)).fee_for(usd("1")).failure()
+    assert (error.code, [c.fields["field"] for c in error.causes]) == (
+        "revenue.fee", ["rate", "fixed fee"])
+
+
+@given(around(1, places=4), around(0, places=2))
+def test_gross_up_refuses_a_rate_of_one_and_a_negative_fixed_fee(rate: Decimal,
+                                                                fixed: Decimal) -> None:
+    got = FeeRule(Rate(rate), usd(str(fixed))).gross_for_net(usd("1"))
+    if 0 <= rate < 1 and fixed >= 0:
+        assert got.unwrap().amount > 1
+    else:
+        error = got.failure()
+        assert (error.code, error.message) == (
+            "revenue.fee_rate", "the rule needs a rate in [0, 1) and a non-negative fixed fee")
+        assert (D(error.fields["rate"]), D(error.fields["fixed"])) == (rate, fixed)
+
+
+def test_gross_up_steps_past_a_first_guess_that_leaves_too_little() -> None:
+    # (100.001 + 0.30) / 0.971 = 103.2966.. -> 103.30, which leaves 100.00 < 100.001; 103.31
+    # pays a fee of 3.30 (2.99599 + 0.30 up) and leaves 100.01.
+    assert CARD_PROCESSING.gross_for_net(usd("100.001")).unwrap() == usd("103.31")
+    assert CARD_PROCESSING.fee_for(usd("103.31")).unwrap() == usd("3.30")
+
+
+def test_schedule_problems_carry_their_fields() -> None:
+    error = FeeSchedule.of([("5", "10", "20"), ("6", "12", "9")]).failure()
+    assert error == DomainError.all_of("revenue.fee_schedule", [
+        DomainError.invalid("revenue.fee_first_tier", "the first tier must start at 0",
+                            min_volume=D(5)),
+        DomainError.invalid("revenue.fee_tier_not_monotone",
+                            "a higher volume tier must not cost more", index=1),
+        DomainError.invalid("revenue.fee_maker_above_taker", "maker rate exceeds taker rate",
+                            index=1)])

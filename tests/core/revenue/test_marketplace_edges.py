@@ -5,6 +5,8 @@ price as the least price from which every sale leaves the seller enough.  Found 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from hypothesis import given
 from hypothesis import strategies as st
 from returns.result import Failure, Success
@@ -165,3 +167,24 @@ def test_currencies_must_match_and_the_sale_names_both() -> None:
         ("marketplace.bps", "royalty_bps")]
     error = minimum_listing_price(MarketplaceTerms(-1, _usd(-1)), 0, _usd(1)).failure()
     assert error.code == "marketplace.listing"
+
+
+@given(st.sampled_from(["-0.01", "0", "0.001", "0.01"]))
+def test_a_fixed_fee_is_a_non_negative_whole_number_of_cents(fee: str) -> None:
+    got = MarketplaceTerms.of(250, Money(Decimal(fee), USD))
+    if fee in ("0", "0.01"):
+        assert isinstance(got, Success)
+    else:
+        [cause] = got.failure().causes
+        assert (cause.code, cause.fields["field"], Decimal(cause.fields["amount"])) == (
+            "marketplace.amount", "fixed_fee", Decimal(fee))
+
+
+@given(around_ints(0) | around_ints(2**256 - 1))
+def test_a_settled_price_is_a_u256_integer(price: int) -> None:
+    got = settle_units(price, 0, 0, 0)
+    if 0 <= price < 2**256:
+        assert got == Success((0, 0, 0, price))
+    else:
+        assert got == Failure(DomainError.invalid("marketplace.amount", "price out of range",
+                                                  price=price))

@@ -521,3 +521,25 @@ def test_a_huge_integer_option_is_a_failure_not_a_formatting_error() -> None:
     assert omega_ratio([], periods_per_year=-huge).failure().kind.value == "invalid"
     assert rolling_metrics(returns, window=huge).failure().kind.value == "invalid"
     assert trade_statistics([], places=huge).failure().kind.value == "invalid"
+
+
+# Edges found by `make mutate` (risk): the refusals with their fields.
+
+
+@given(st.integers(1, 3))
+def test_sharpe_needs_more_returns_than_ddof(count: int) -> None:
+    """Three returns allow ddof 2; as many returns as ddof, or fewer, are refused."""
+    got = sharpe_ratio(["0.01", "0.02", "0.03"][:count], ddof=2)
+    if count > 2:
+        assert got.unwrap() > 0
+    else:
+        error = got.failure()
+        causes = error.causes or (error,)
+        assert [(c.code, dict(c.fields)) for c in causes] == [
+            ("risk.metrics.too_short", {"length": str(count), "ddof": "2"})]
+
+
+def test_growth_too_large_to_annualize_names_the_periods() -> None:
+    # one period doubling at 252 periods a year: 2 ** 252 is past 1e24
+    assert cagr(["1"], periods_per_year=252).failure() == DomainError.invalid(
+        "risk.metrics.out_of_range", "annualized growth exceeds 1e24", periods=1)

@@ -266,3 +266,59 @@ def test_event_ids_and_times_come_from_the_command() -> None:
                                                 leader_id="ann")).unwrap()
     assert [(e.event_id, e.stream_id, e.occurred_at) for e in decided] == [
         ("k:0", "orion", later), ("k:1", "orion", later)]
+
+
+# Edges found by `make mutate` (social): every refusal with its kind, code and fields.
+
+
+def _causes(error: DomainError) -> list[tuple[str, str, dict[str, str]]]:
+    return [(c.code, c.kind.value, dict(c.fields)) for c in error.causes]
+
+
+def test_refusals_name_the_clan_the_command_and_the_ids() -> None:
+    stream = with_members(found(), "bob", "cat")
+    error = refused(Stream.empty(CLAN), JoinClan(**meta(), user_id="dan"))
+    assert (error.code, _causes(error)) == (
+        "clan.join_refused", [("clan.not_found", "not_found", {"clan": "orion"})])
+    elsewhere = {**meta(), "clan_id": "vega"}
+    assert _causes(refused(stream, JoinClan(**elsewhere, user_id="dan"))) == [  # type: ignore[arg-type]
+        ("clan.wrong_stream", "invalid", {"clan": "orion", "given": "vega"})]
+    error = refused(stream, InviteMember(**meta(), inviter_id=" ", invitee_id=" "))
+    assert (error.code, _causes(error)) == ("clan.invite_refused", [
+        ("clan.empty_id", "invalid", {"field": "inviter_id"}),
+        ("clan.empty_id", "invalid", {"field": "invitee_id"})])
+    error = refused(stream, JoinClan(**meta(), user_id=" "))
+    assert (error.code, _causes(error)) == (
+        "clan.join_refused", [("clan.empty_id", "invalid", {"field": "user_id"})])
+    error = refused(stream, LeaveClan(**meta(), user_id=" "))
+    assert (error.code, _causes(error)) == (
+        "clan.leave_refused", [("clan.empty_id", "invalid", {"field": "user_id"})])
+    error = refused(stream, RemoveMember(**meta(), by=" ", user_id=" "))
+    assert (error.code, _causes(error)) == ("clan.remove_refused", [
+        ("clan.empty_id", "invalid", {"field": "by"}),
+        ("clan.empty_id", "invalid", {"field": "user_id"})])
+
+
+def test_authority_and_membership_refusals_name_the_users() -> None:
+    stream = with_members(found(), "bob", "cat")
+    assert _causes(refused(stream, InviteMember(**meta(), inviter_id="bob",
+                                                invitee_id="dan"))) == [
+        ("clan.not_allowed", "rejected", {"user": "bob", "role": "member"})]
+    assert _causes(refused(stream, JoinClan(**meta(), user_id="bob"))) == [
+        ("clan.already_member", "conflict", {"user": "bob"}),
+        ("clan.not_invited", "rejected", {"user": "bob"})]
+    assert _causes(refused(stream, RemoveMember(**meta(), by="bob", user_id="cat"))) == [
+        ("clan.not_allowed", "rejected", {"user": "bob", "target": "cat"})]
+
+
+def test_a_hand_over_numbers_its_two_events() -> None:
+    stream = with_members(found(), "bob")
+    command = SetRole(**meta(), by="ann", user_id="bob", role=Role.LEADER)
+    assert [(e.event_id, e.user_id) for e in events(stream, command)] == [  # type: ignore[attr-defined]
+        (f"{command.command_id}:0", "bob"), (f"{command.command_id}:1", "ann")]
+
+
+def test_a_battle_recorded_twice_is_named() -> None:
+    stream = ok(found(), RecordBattleResult(**meta(), battle_id="b-1", rating_change=16))
+    again = refused(stream, RecordBattleResult(**meta(), battle_id="b-1", rating_change=16))
+    assert _causes(again) == [("clan.battle_already_recorded", "conflict", {"battle": "b-1"})]

@@ -199,3 +199,32 @@ def test_a_price_that_the_tick_rounds_onto_the_entry_is_refused() -> None:
         liquidation_price=D("50000.0"), entry_price=D("50000"), tick_size=D("0.1"))
     exact = isolated_liquidation_price(STEEP, D("1"), D("50000"), D("10000.01"), to_tick=False)
     assert exact.unwrap().unwrap() == D("49999.9875")
+
+
+def test_initial_margin_names_a_non_finite_price() -> None:
+    error = initial_margin(BTCUSD, D("1"), D("NaN"), D("2")).failure()
+    assert [(c.code, c.fields["field"]) for c in error.causes] == [
+        ("numeric.not_finite", "price")]
+
+
+@given(around(0, places=2))
+def test_an_isolated_margin_below_zero_is_refused_by_field(margin: Decimal) -> None:
+    """Zero margin is a (refused-on-opening) position; one cent below zero is invalid input."""
+    got = isolated_liquidation_price(STEEP, D("1"), D("50000"), margin)
+    if margin >= 0:
+        assert not (isinstance(got, Failure) and got.failure().code == "margin.invalid")
+    else:
+        assert got == Failure(DomainError.all_of("margin.invalid", [DomainError.invalid(
+            "numeric.negative", "margin: must not be negative", field="margin")]))
+
+
+@given(st.sampled_from(["0.09", "0.1", "0.11"]))
+def test_a_tick_coarser_than_the_entry_is_refused_with_both_values(entry: str) -> None:
+    """Tick 0.1: an entry at exactly the tick is allowed; one below it is refused."""
+    got = isolated_liquidation_price(STEEP, D("1"), D(entry), D("1"))
+    if D(entry) >= D("0.1"):
+        assert not (isinstance(got, Failure) and got.failure().code == "margin.invalid")
+    else:
+        assert got == Failure(DomainError.all_of("margin.invalid", [DomainError.invalid(
+            "margin.tick_too_coarse", f"tick size 0.1 is coarser than the entry price {entry}",
+            tick_size=D("0.1"), entry_price=D(entry))]))

@@ -169,3 +169,9 @@ def test_tier_leverage_applies_from_the_tier_floor(notional: str) -> None:
         (cause,) = _causes(got)
         assert (cause.code, cause.fields["leverage"], cause.fields["limit"],
                 D(cause.fields["notional"])) == ("sizing.tier_leverage", "125", "100", size)
+
+
+def test_an_unparsable_risk_fraction_is_named() -> None:
+    error = fixed_fractional_size(ETHUSD, "1000", "x", "2000", "1950").failure()
+    assert [(c.code, c.fields.get("field")) for c in error.causes] == [
+        ("numeric.syntax", "risk_fraction")]
