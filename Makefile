@@ -73,8 +73,11 @@ pytest: $(STAMP) $(CONTRACTS_STAMP)
 
 # The full verification tier (proofs/): Z3 proofs, CrossHair contracts, Hypothesis at ci depth,
 # every mutant; prints the table, writes proofs/report.json, fails over its 15-minute budget.
-verify: $(STAMP)
+verify: $(STAMP) $(CONTRACTS_STAMP)
 	$(BIN)/python -m proofs run --tier full
+	ASTRATRADE_DIFFERENTIAL_CASES=1000 $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) \
+	    tests/contracts/test_differential.py tests/contracts/test_inverse_differential.py \
+	    tests/contracts/test_lending_differential.py
 
 # Mutation testing of the core's rules (proofs/mutation.py, docs/properties.md): one module at a
 # time on one worker, a table of scores at the end (also in .cache/mutate/scores.md).

@@ -89,7 +89,7 @@ class Tier:
 
 
 TIERS: dict[str, Tier] = {
-    "quick": Tier("quick", crosshair_seconds=4.0, crosshair_path_seconds=2.0,
+    "quick": Tier("quick", crosshair_seconds=8.0, crosshair_path_seconds=3.0,
                   hypothesis_examples=60, crosshair_backend_examples=8, z3_seconds=60.0,
                   hard_timeout=120.0),
     "full": Tier("full", crosshair_seconds=15.0, crosshair_path_seconds=5.0,

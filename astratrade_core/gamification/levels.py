@@ -250,9 +250,12 @@ def geometric_curve(name: str, base: int, ratio: DecimalInput, max_level: int,
     'gamification.curve_parameters'
     >>> geometric_curve("x", 120, "abc", 10).failure().code
     'numeric.syntax'
+    >>> geometric_curve("x", 120.0, "1.3", 10).failure().code   # whole numbers only
+    'gamification.curve_parameters'
     """
     def build(parsed: Decimal) -> Result[TableCurve, DomainError]:
-        if base < 1 or parsed < 1 or not 2 <= max_level <= 1000:
+        whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (base, max_level))
+        if not whole or base < 1 or parsed < 1 or not 2 <= max_level <= 1000:
             return Failure(DomainError.invalid(
                 "gamification.curve_parameters",
                 "need base >= 1, ratio >= 1 and 2 <= max_level <= 1000",

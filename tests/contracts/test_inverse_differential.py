@@ -7,7 +7,7 @@ Strategies lean on the edges: u256 boundaries (products straddling ``2**256 - 1`
 the top of the range), exact quotients and remainders ``1`` and ``d - 1``, exact-half ties for
 ``HALF_UP``, the covered short (``face == cover``), bad inputs (zero contracts, size or entry;
 ``mmr >= 1 wad``) and realistic wad-scaled positions.  Cases per function as in
-``test_differential``: ``$ASTRATRADE_DIFFERENTIAL_CASES``, else 1,000 under ``CI``, else 50;
+``test_differential``: ``$ASTRATRADE_DIFFERENTIAL_CASES``, else 300 under ``CI``, else 50;
 each test asserts it compared at least that many.
 """
 
@@ -48,7 +48,7 @@ from tests.contracts.test_differential import (
 )
 
 INVERSE_ERRORS = {**ERRORS, "inverse.wad_input": "inverse: bad input"}
-#: Below this many cases a run is a smoke test; from it on (CI: 1,000) every edge category
+#: Below this many cases a run is a smoke test; from it on (CI: 300) every edge category
 #: named by a test must have come up at least once.
 EDGE_COVERAGE_FROM = 200
 Outcome = tuple[bool, Any, str]

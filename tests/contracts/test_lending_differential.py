@@ -136,6 +136,10 @@ RATE_CASES = st.one_of(
     st.tuples(st.just(UTILIZATION), amounts(), amounts(), st.just(NO_MODEL), st.just("")),
     st.tuples(st.just(UTILIZATION), st.integers(0, 10**30), st.integers(0, 10**30),
               st.just(NO_MODEL), st.just("")),
+    # Pools whose debt + liquidity leaves u256 (the core's integer is above u256, the contract
+    # reverts): drawn on purpose, so every run at the CI depth sees the overflow edge.
+    st.tuples(st.just(UTILIZATION), st.integers(U256_MAX // 2 + 1, U256_MAX),
+              st.integers(U256_MAX // 2 + 1, U256_MAX), st.just(NO_MODEL), st.just("")),
     st.tuples(st.sampled_from([BORROW, SUPPLY]),
               st.one_of(st.integers(0, RAY), st.sampled_from([0, RAY, RAY + 1, U256_MAX])),
               st.just(0), MODELS, st.just("")),
