@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -62,6 +62,12 @@ class Command:
     def event_id(self, n: int) -> str:
         """The id of the ``n``-th event this command produces."""
         return f"{self.command_id}:{n}"
+
+    def envelope(self, n: int) -> dict[str, Any]:
+        """The envelope fields of the ``n``-th event this command produces: its id, the
+        account's stream and the command's time."""
+        return {"event_id": self.event_id(n), "stream_id": self.account_id,
+                "occurred_at": self.issued_at}
 
 
 @attrs.frozen(kw_only=True)

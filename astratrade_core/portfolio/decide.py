@@ -105,7 +105,7 @@ from astratrade_core.portfolio.commands import (
 from astratrade_core.portfolio.evolve import book, replay, utc_day
 from astratrade_core.portfolio.inverse import close_inverse, execute_inverse, inverse_funding
 from astratrade_core.portfolio.state import Holding, PortfolioState
-from astratrade_core.risk.limits import Exposure, RiskPolicy, evaluate
+from astratrade_core.risk.limits import Exposure, RiskPolicy, adds_exposure, evaluate
 from astratrade_core.trading.fills import (
     Fill,
     Liquidity,
@@ -209,14 +209,9 @@ def _leg_of(state: PortfolioState, side: PositionSide) -> Result[PositionSide, D
         f"{state.mode.value} mode", position_side=side.value, mode=state.mode.value))
 
 
-def _envelope(command: Command, n: int) -> dict[str, Any]:
-    return {"event_id": command.event_id(n), "stream_id": command.account_id,
-            "occurred_at": command.issued_at}
-
-
 def _deposit(state: PortfolioState, c: Deposit) -> Decision:
     return _checked(c, _name(c.currency, "currency"), _positive(c.amount, "amount")).map(
-        lambda _: (FundsDeposited(**_envelope(c, 0), currency=c.currency, amount=c.amount),))
+        lambda _: (FundsDeposited(**c.envelope(0), currency=c.currency, amount=c.amount),))
 
 
 def _withdraw(state: PortfolioState, c: Withdraw) -> Decision:
@@ -228,7 +223,7 @@ def _withdraw_checked(state: PortfolioState, c: Withdraw) -> Decision:
     available = min(state.cash_of(c.currency), state.equity(c.currency))
     if c.amount > available:
         return _insufficient(c.currency, c.amount, available)
-    return Success((FundsWithdrawn(**_envelope(c, 0), currency=c.currency, amount=c.amount),))
+    return Success((FundsWithdrawn(**c.envelope(0), currency=c.currency, amount=c.amount),))
 
 
 def _charge_fee(state: PortfolioState, c: ChargeFee) -> Decision:
@@ -240,14 +235,8 @@ def _charge_fee(state: PortfolioState, c: ChargeFee) -> Decision:
 def _charge_fee_checked(state: PortfolioState, c: ChargeFee) -> Decision:
     if c.amount > state.cash_of(c.currency):
         return _insufficient(c.currency, c.amount, state.cash_of(c.currency))
-    return Success((FeeCharged(**_envelope(c, 0), currency=c.currency, amount=c.amount,
+    return Success((FeeCharged(**c.envelope(0), currency=c.currency, amount=c.amount,
                                reason=c.reason),))
-
-
-def _adds_exposure(before: Decimal, after: Decimal) -> bool:
-    if after == 0:
-        return False
-    return before == 0 or (before > 0) != (after > 0) or _abs(after) > _abs(before)
 
 
 def exposure_after(state: PortfolioState, *, symbol: str, quote_currency: str,
@@ -340,16 +329,16 @@ def _execute_checked(state: PortfolioState, c: ExecuteTrade, side: PositionSide)
             f"of {c.symbol} ({before.quantity}) through zero", symbol=c.symbol,
             position_side=side.value, held=before.quantity, quantity=c.quantity))
     realized = book(realized)
-    if _adds_exposure(before.quantity, after.quantity):
+    if adds_exposure(before.quantity, after.quantity):
         exposure = exposure_after(state, symbol=c.symbol, quote_currency=c.quote_currency,
                                   after=after, price=c.price, cash_delta=_sub(realized, c.fee),
                                   command=c, policy=c.policy, side=side)
         breaches = evaluate(c.policy, exposure)
         if breaches:
-            return Success((RiskLimitHit(**_envelope(c, 0), symbol=c.symbol,
+            return Success((RiskLimitHit(**c.envelope(0), symbol=c.symbol,
                                          quantity=c.quantity, price=c.price,
                                          breaches=breaches, position_side=side.value),))
-    trade = TradeExecuted(**_envelope(c, 0), symbol=c.symbol, quote_currency=c.quote_currency,
+    trade = TradeExecuted(**c.envelope(0), symbol=c.symbol, quote_currency=c.quote_currency,
                           quantity=c.quantity, price=c.price, fee=c.fee,
                           liquidity=c.liquidity.value, realized_pnl=realized,
                           position_side=side.value)
@@ -361,7 +350,7 @@ def _execute_checked(state: PortfolioState, c: ExecuteTrade, side: PositionSide)
 def _closed(c: ExecuteTrade | ClosePosition | LiquidatePosition, quote: str,
             held: PositionState, final: PositionState, side: PositionSide) -> PositionClosed:
     """The second event of a fill that ends flat: ``held`` was the position before it."""
-    return PositionClosed(**_envelope(c, 1), symbol=c.symbol, quote_currency=quote,
+    return PositionClosed(**c.envelope(1), symbol=c.symbol, quote_currency=quote,
                           realized_pnl=final.realized_pnl, fees_paid=final.fees_paid,
                           funding_paid=final.funding_paid, quantity=held.quantity,
                           cost_basis=held.cost_basis, exit_price=c.price,
@@ -392,12 +381,12 @@ def _close_checked(state: PortfolioState, c: ClosePosition | LiquidatePosition,
     realized = book(realized)
     first: Event
     if isinstance(c, ClosePosition):
-        first = TradeExecuted(**_envelope(c, 0), symbol=c.symbol,
+        first = TradeExecuted(**c.envelope(0), symbol=c.symbol,
                               quote_currency=held.quote_currency, quantity=quantity,
                               price=c.price, fee=c.fee, liquidity=c.liquidity.value,
                               realized_pnl=realized, position_side=side.value)
     else:
-        first = PositionLiquidated(**_envelope(c, 0), symbol=c.symbol,
+        first = PositionLiquidated(**c.envelope(0), symbol=c.symbol,
                                    quote_currency=held.quote_currency, quantity=quantity,
                                    price=c.price, fee=c.fee, realized_pnl=realized,
                                    position_side=side.value)
@@ -416,7 +405,7 @@ def _funding_checked(state: PortfolioState, c: ApplyFunding) -> Decision:
     if not legs and not coin:
         return _no_position(c.symbol)
     return Success((*(
-        FundingApplied(**_envelope(c, n), symbol=c.symbol, quote_currency=held.quote_currency,
+        FundingApplied(**c.envelope(n), symbol=c.symbol, quote_currency=held.quote_currency,
                        rate=c.rate, mark_price=c.mark_price,
                        payment=book(funding_payment(held.fills.quantity, c.mark_price, c.rate)),
                        position_side=held.side.value)
@@ -436,12 +425,12 @@ def _set_mode_checked(state: PortfolioState, c: SetPositionMode) -> Decision:
         return Failure(DomainError.rejected(
             "portfolio.positions_open", f"cannot switch to {c.mode.value} mode with {held} "
             "open position(s)", mode=c.mode.value, open_positions=held))
-    return Success((PositionModeChanged(**_envelope(c, 0), mode=c.mode.value),))
+    return Success((PositionModeChanged(**c.envelope(0), mode=c.mode.value),))
 
 
 def _mark(state: PortfolioState, c: MarkPrice) -> Decision:
     return _checked(c, _name(c.symbol, "symbol"), _positive(c.price, "price")).map(
-        lambda _: (PriceMarked(**_envelope(c, 0), symbol=c.symbol, price=c.price),))
+        lambda _: (PriceMarked(**c.envelope(0), symbol=c.symbol, price=c.price),))
 
 
 _RULES: Final[dict[type[Command], Callable[[PortfolioState, Any], Decision]]] = {

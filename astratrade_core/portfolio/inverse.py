@@ -40,7 +40,6 @@ Every open leg, linear or inverse, counts as an open position.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from returns.result import Failure, Result, Success
 
@@ -63,7 +62,7 @@ from astratrade_core.portfolio.commands import (
 )
 from astratrade_core.portfolio.evolve import book, book_inverse_fill, utc_day
 from astratrade_core.portfolio.state import InverseHolding, PortfolioState
-from astratrade_core.risk.limits import Exposure, RiskPolicy, evaluate
+from astratrade_core.risk.limits import Exposure, RiskPolicy, adds_exposure, evaluate
 from astratrade_core.trading.fills import Fill
 from astratrade_core.trading.inverse import InverseState
 from astratrade_core.trading.orders import PositionSide
@@ -79,17 +78,6 @@ _div = CONTEXT.divide
 _abs = CONTEXT.abs
 
 InverseDecision = Result[tuple[Event, ...], DomainError]
-
-
-def _envelope(command: Command, n: int) -> dict[str, Any]:
-    return {"event_id": command.event_id(n), "stream_id": command.account_id,
-            "occurred_at": command.issued_at}
-
-
-def _adds_exposure(before: Decimal, after: Decimal) -> bool:
-    if after == 0:
-        return False
-    return before == 0 or (before > 0) != (after > 0) or _abs(after) > _abs(before)
 
 
 def inverse_exposure_after(state: PortfolioState, *, symbol: str, coin: str,
@@ -178,16 +166,16 @@ def execute_inverse(state: PortfolioState, c: ExecuteTrade, side: PositionSide,
             "portfolio.exceeds_leg", f"a fill of {c.quantity} would take the {side.value} leg "
             f"of {c.symbol} ({before.contracts}) through zero", symbol=c.symbol,
             position_side=side.value, held=before.contracts, quantity=c.quantity))
-    if _adds_exposure(before.contracts, after.contracts):
+    if adds_exposure(before.contracts, after.contracts):
         exposure = inverse_exposure_after(
             state, symbol=c.symbol, coin=c.quote_currency, after=after, price=c.price,
             cash_delta=_sub(realized, c.fee), command=c, policy=c.policy, side=side)
         breaches = evaluate(c.policy, exposure)
         if breaches:
-            return Success((RiskLimitHit(**_envelope(c, 0), symbol=c.symbol,
+            return Success((RiskLimitHit(**c.envelope(0), symbol=c.symbol,
                                          quantity=c.quantity, price=c.price,
                                          breaches=breaches, position_side=side.value),))
-    trade = TradeExecuted(**_envelope(c, 0), symbol=c.symbol, quote_currency=c.quote_currency,
+    trade = TradeExecuted(**c.envelope(0), symbol=c.symbol, quote_currency=c.quote_currency,
                           quantity=c.quantity, price=c.price, fee=c.fee,
                           liquidity=c.liquidity.value, realized_pnl=realized,
                           position_side=side.value, contract_size=size)
@@ -200,7 +188,7 @@ def _closed(c: ExecuteTrade | ClosePosition | LiquidatePosition, coin: str,
             held: InverseState, final: InverseState, side: PositionSide) -> PositionClosed:
     """The second event of an inverse fill that ends flat: ``held`` was the leg before it;
     its ``cost_basis`` is the leg's signed value in coin at its average entry."""
-    return PositionClosed(**_envelope(c, 1), symbol=c.symbol, quote_currency=coin,
+    return PositionClosed(**c.envelope(1), symbol=c.symbol, quote_currency=coin,
                           realized_pnl=final.realized_pnl, fees_paid=final.fees_paid,
                           funding_paid=final.funding_paid, quantity=held.contracts,
                           cost_basis=held.entry_value, exit_price=c.price,
@@ -216,12 +204,12 @@ def close_inverse(c: ClosePosition | LiquidatePosition, held: InverseHolding,
     size = fills.contract_size
     first: Event
     if isinstance(c, ClosePosition):
-        first = TradeExecuted(**_envelope(c, 0), symbol=c.symbol, quote_currency=held.coin,
+        first = TradeExecuted(**c.envelope(0), symbol=c.symbol, quote_currency=held.coin,
                               quantity=quantity, price=c.price, fee=c.fee,
                               liquidity=c.liquidity.value, realized_pnl=realized,
                               position_side=side.value, contract_size=size)
     else:
-        first = PositionLiquidated(**_envelope(c, 0), symbol=c.symbol, quote_currency=held.coin,
+        first = PositionLiquidated(**c.envelope(0), symbol=c.symbol, quote_currency=held.coin,
                                    quantity=quantity, price=c.price, fee=c.fee,
                                    realized_pnl=realized, position_side=side.value,
                                    contract_size=size)
@@ -233,7 +221,7 @@ def inverse_funding(state: PortfolioState, c: ApplyFunding, first: int,
     """One ``FundingApplied`` per open inverse leg of the symbol (event numbers from
     ``first``): ``contracts * size / mark * rate`` in coin, booked."""
     return tuple(
-        FundingApplied(**_envelope(c, first + n), symbol=c.symbol, quote_currency=held.coin,
+        FundingApplied(**c.envelope(first + n), symbol=c.symbol, quote_currency=held.coin,
                        rate=c.rate, mark_price=c.mark_price,
                        payment=book(held.fills.position(c.mark_price).funding_payment(c.rate)),
                        position_side=held.side.value, contract_size=held.fills.contract_size)

@@ -49,7 +49,7 @@ from astratrade_core.errors import DomainError
 from astratrade_core.events.trading import LimitBreach
 from astratrade_core.numeric import CONTEXT, ZERO, DecimalInput, parse_positive
 
-__all__ = ["MAX_TRADE_WINDOW", "Exposure", "RiskPolicy", "evaluate", "check"]
+__all__ = ["MAX_TRADE_WINDOW", "Exposure", "RiskPolicy", "adds_exposure", "evaluate", "check"]
 
 #: The longest ``trade_window`` a policy may use (the portfolio remembers a day of trades).
 MAX_TRADE_WINDOW: Final = timedelta(hours=24)
@@ -200,3 +200,18 @@ def check(policy: RiskPolicy, exposure: Exposure) -> Result[Exposure, DomainErro
         DomainError.rejected(
             b.code, f"{b.code.removeprefix('risk.')}: {b.actual} exceeds {b.limit}",
                        limit=b.limit, actual=b.actual) for b in breaches]))
+
+
+def adds_exposure(before: Decimal, after: Decimal) -> bool:
+    """Whether a position going from ``before`` to ``after`` (signed sizes) takes on risk:
+    it opens, reverses or grows; a reduction or a close never needs the limits.
+
+    >>> adds_exposure(Decimal(2), Decimal(3)), adds_exposure(Decimal(2), Decimal(-1))
+    (True, True)
+    >>> adds_exposure(Decimal(2), Decimal(1)), adds_exposure(Decimal(2), Decimal(0))
+    (False, False)
+    """
+    if after == 0:
+        return False
+    return (before == 0 or (before > 0) != (after > 0)
+            or CONTEXT.abs(after) > CONTEXT.abs(before))
