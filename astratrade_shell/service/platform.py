@@ -81,6 +81,10 @@ class Platform:
         #: Keys authenticated at a version of their user's stream (service.auth).
         self.verified_keys: VerifiedKeys[Any] = VerifiedKeys()
         self.writing = threading.Lock()
+        #: One lock per trading account serving its orders; the venue's own lock
+        #: (service.orders).
+        self.order_locks: dict[str, threading.Lock] = {}
+        self.venue = threading.Lock()
         self.writes = WriteQueue(self.app, self.writing, batch=config.write_batch)
         self.closed = False
         self.feed: ViewFeed | None = None
