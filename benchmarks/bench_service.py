@@ -1,8 +1,12 @@
 """The service under load: 100 concurrent clients, mixed reads and writes, and WebSocket push
 latency -- embedded, and scaled out on PostgreSQL + Redis with 2 API processes + 2 workers.
 
-Loopback only, bounded in time and count: each set-up runs ``SECONDS`` (60; ``$ASTRATRADE_
-BENCH_SERVICE_SECONDS`` shortens it; ``--quick``: 5 clients for 0.5 s, embedded only).
+Loopback only, bounded in time and count, and it stops by itself: each set-up runs
+``SECONDS`` (60; ``$ASTRATRADE_BENCH_SERVICE_SECONDS`` shortens it; ``--quick``: 5 clients for
+0.5 s, embedded only); each client stops after ``MAX_REQUESTS`` / ``CLIENTS`` requests even if
+time remains, and the whole load is cancelled ``_GRACE`` seconds after its end if a server
+stops answering (what was cut short counts as errors).  Every server and worker it starts is
+terminated (then killed) on the way out, and its PostgreSQL schema and Redis keys dropped.
 
 * **Servers** are real ``astratrade serve`` processes (uvicorn) on a fresh store: embedded,
   one process on SQLite with the in-process bus; scaled out, two ``serve --no-feed``
@@ -23,6 +27,13 @@ BENCH_SERVICE_SECONDS`` shortens it; ``--quick``: 5 clients for 0.5 s, embedded 
   transaction (``write_batch = 1``: the service before group commit), both measured in the
   same run (not with ``--quick``); and the write path alone, in-process without HTTP (40
   threads depositing through ``Platform.writes`` on SQLite for 3 s each way).
+
+The machine is shared, so each set-up's rows carry the load average (1 min) before and after
+it, and the **CPU per request** of the processes under test (from ``/proc``: user + system
+time of the API processes, and the workers when scaled out; PostgreSQL and Redis not
+counted) against the load generator's own CPU per request -- a figure the machine's load
+changes far less than the latencies, which on a loaded 2-core machine are mostly queueing
+for a core.
 
 Rows: latency percentiles of every request (target p99 < 200 ms; baseline: the same
 percentile of ``GET /healthz`` from one idle client, the HTTP stack's floor), requests/s and
@@ -45,7 +56,7 @@ import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -58,8 +69,25 @@ __all__ = ["run"]
 
 SECONDS = 60.0
 CLIENTS = 100
+#: At most this many requests in one set-up (each client gets its share).
+MAX_REQUESTS = 200_000
+#: Seconds past the end of the run after which the load is cancelled.
+_GRACE = 30.0
 _WATCHED = 16
 _SCRYPT_N = "16"
+
+
+def _cpu(pids: list[int]) -> float | None:
+    """User + system CPU seconds of ``pids`` so far (None where /proc is not there)."""
+    total = 0.0
+    try:
+        for pid in pids:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
 
 
 def _port() -> int:
@@ -139,7 +167,7 @@ def _percentile(values: list[float], q: int) -> float:
 
 
 async def _load(ports: list[int], keys: list[str], admin: str, seconds: float,
-                ) -> dict[str, Any]:
+                pids: list[int]) -> dict[str, Any]:
     users = [f"t{n:03d}" for n in range(len(keys))]
     sent: dict[str, float] = {}
     pushes: list[float] = []
@@ -162,6 +190,8 @@ async def _load(ports: list[int], keys: list[str], admin: str, seconds: float,
                 if started is not None:
                     pushes.append(time.perf_counter() - started)
 
+        share = max(1, MAX_REQUESTS // len(keys))
+
         async def client(n: int, stop_at: float) -> None:
             nonlocal errors
             rng = random.Random(n)
@@ -169,7 +199,9 @@ async def _load(ports: list[int], keys: list[str], admin: str, seconds: float,
             user, key = users[n], keys[n]
             body = json.dumps({"currency": "USD", "amount": "1"}).encode()
             try:
-                while time.perf_counter() < stop_at:
+                for _ in range(share):
+                    if time.perf_counter() >= stop_at:
+                        break
                     write = rng.random() < 0.5
                     started = time.perf_counter()
                     if write:
@@ -191,13 +223,30 @@ async def _load(ports: list[int], keys: list[str], admin: str, seconds: float,
                 connection.close()
 
         listener = asyncio.create_task(listen())
-        started = time.perf_counter()
-        await asyncio.gather(*(client(n, started + seconds) for n in range(len(keys))))
-        elapsed = time.perf_counter() - started
+        ran = await _bounded([client for _ in keys], seconds, pids)
         await asyncio.sleep(0.5)   # the last pushes
         listener.cancel()
-    return {"latencies": latencies, "deposits": deposits, "pushes": pushes, "errors": errors,
-            "seconds": elapsed}
+    return {"latencies": latencies, "deposits": deposits, "pushes": pushes,
+            **ran, "errors": errors + ran["errors"]}
+
+
+async def _bounded(clients: list[Callable[[int, float], Coroutine[Any, Any, None]]], seconds: float,
+                   pids: list[int]) -> dict[str, Any]:
+    """Run ``clients[n](n, stop_at)`` together for ``seconds``; cancel what is still running
+    ``_GRACE`` seconds later (counted as errors).  The elapsed time, the load average before
+    and after, the CPU seconds of ``pids`` and of this process meanwhile."""
+    load_before = os.getloadavg()[0]
+    server_before, client_before = _cpu(pids), time.process_time()
+    started = time.perf_counter()
+    tasks = [asyncio.create_task(run(n, started + seconds)) for n, run in enumerate(clients)]
+    _, late = await asyncio.wait(tasks, timeout=seconds + _GRACE)
+    for task in late:   # a server that stopped answering: cut short
+        task.cancel()
+    elapsed = time.perf_counter() - started
+    server_after, client_after = _cpu(pids), time.process_time()
+    return {"seconds": elapsed, "errors": len(late), "load": (load_before, os.getloadavg()[0]),
+            "server_cpu": None if server_before is None or server_after is None
+            else server_after - server_before, "client_cpu": client_after - client_before}
 
 
 async def _idle_floor(port: int, key: str, count: int) -> list[float]:
@@ -216,7 +265,14 @@ async def _idle_floor(port: int, key: str, count: int) -> list[float]:
 def _rows(label: str, figures: dict[str, Any], floor: list[float]) -> list[Comparison]:
     latencies, pushes, deposits = figures["latencies"], figures["pushes"], figures["deposits"]
     seconds = figures["seconds"]
+    before, after = figures["load"]
+    label = f"{label} (load {before:.1f}->{after:.1f})"
     rows = []
+    if figures["server_cpu"] is not None and latencies:
+        rows.append(Comparison(
+            f"service {label}: CPU per request of the processes under test",
+            figures["server_cpu"] / len(latencies), "the load generator's CPU per request",
+            figures["client_cpu"] / len(latencies), "request", clock="cpu"))
     for q in (50, 95, 99):
         rows.append(Comparison(
             f"service {label}: request latency p{q} ({len(latencies):,} requests)",
@@ -267,12 +323,12 @@ def _stopping(processes: list[subprocess.Popen[bytes]]) -> Iterator[None]:
                 process.kill()
 
 
-def _measure(urls: list[str], admin: str, clients: int,
-             seconds: float) -> tuple[dict[str, Any], list[float]]:
+def _measure(urls: list[str], admin: str, clients: int, seconds: float,
+             pids: list[int]) -> tuple[dict[str, Any], list[float]]:
     keys = _traders(urls[0], admin, clients)
     ports = [int(u.rsplit(":", 1)[1]) for u in urls]
     floor = asyncio.run(_idle_floor(ports[0], keys[0], 200))
-    return asyncio.run(_load(ports, keys, admin, seconds)), floor
+    return asyncio.run(_load(ports, keys, admin, seconds, pids)), floor
 
 
 def _embedded(clients: int, seconds: float, batch: int) -> dict[str, Any]:
@@ -285,7 +341,7 @@ def _embedded(clients: int, seconds: float, batch: int) -> dict[str, Any]:
         with _stopping([server]):
             url = f"http://127.0.0.1:{port}"
             _ready(url, server)
-            figures, floor = _measure([url], admin, clients, seconds)
+            figures, floor = _measure([url], admin, clients, seconds, [server.pid])
     return {**figures, "floor": floor}
 
 
@@ -310,7 +366,8 @@ def _scaled_out(pg: str, redis_url: str, clients: int, seconds: float,
             urls = [f"http://127.0.0.1:{p}" for p in ports]
             for url, process in zip(urls, processes, strict=False):
                 _ready(url, process)
-            figures, floor = _measure(urls, admin, clients, seconds)
+            figures, floor = _measure(urls, admin, clients, seconds,
+                                      [p.pid for p in processes])
     finally:
         with psycopg.connect(pg, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(

@@ -1,9 +1,10 @@
 """The ASGI app: :func:`create_app` wires a :class:`~.platform.Platform` to the routes, the
 problem-details handlers and the middleware.
 
-Middleware, outermost first: a **request id** (``X-Request-Id`` if well-formed, else a new
-one; echoed on the response and put on every log line), **latency** (a histogram per route
-template and status, and one JSON log line per request), a **body limit** (``413`` beyond
+Middleware, outermost first (plain ASGI, no per-request task): a **request id**
+(``X-Request-Id`` if well-formed, else a new one; echoed on every response and put on every
+log line) with the **latency** (a histogram per route template and status, and one JSON log
+line per request), a **body limit** (``413`` beyond
 ``max_body_bytes``, counted as the body streams in, whatever ``Content-Length`` says) and,
 only if origins are configured, **CORS** (closed by default: no CORS header is ever sent).
 Every refusal is an RFC 9457 problem (:mod:`~.problems`); an unexpected exception is a
@@ -94,6 +95,47 @@ class _BodyLimit:
             scope, receive, send)
 
 
+class _Observe:
+    """The request id, the latency histogram and the request's log line, as plain ASGI
+    middleware (Starlette's ``BaseHTTPMiddleware`` runs every request in an extra task with
+    a memory stream for the body, which cost more CPU than the rest of a small request)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = next((v for k, v in scope.get("headers") or () if k == b"x-request-id"), b"")
+        text = given.decode("latin-1")
+        request_id = text if _REQUEST_ID.fullmatch(text) else uuid.uuid4().hex
+        echoed = (b"x-request-id", request_id.encode())
+        token = REQUEST_ID.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def answer(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message = {**message, "headers": [*message.get("headers", ()), echoed]}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, answer)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = getattr(scope.get("route"), "path", "unmatched")
+            method = scope["method"]
+            self.metrics.requests.labels(method, route, str(status)).observe(elapsed)
+            _log.info("request", extra={"method": method, "route": route, "status": status,
+                                        "request_id": request_id,
+                                        "duration_ms": round(elapsed * 1000, 3)})
+            REQUEST_ID.reset(token)
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """The schema with the bearer scheme, the Problem schema and the problem responses."""
     if app.openapi_schema:
@@ -132,9 +174,10 @@ def _query_names(dependant: Any) -> Iterator[str]:
         yield from _query_names(sub)
 
 
-def _declared_query(request: HTTPConnection) -> None:
+async def _declared_query(request: HTTPConnection) -> None:
     """Refuse query parameters the route does not declare (a typo is an error, not a no-op;
-    the WebSocket route checks its own)."""
+    the WebSocket route checks its own).  ``async``: it never blocks, so FastAPI runs it on
+    the event loop rather than paying a thread-pool hop per request."""
     if request.scope["type"] != "http":
         return
     dependant = getattr(request.scope.get("route"), "dependant", None)
@@ -243,32 +286,12 @@ def create_app(platform: Platform, *, close_on_shutdown: bool = True) -> FastAPI
         body.update(title="Internal error", kind="internal")
         return JSONResponse(body, status_code=500, media_type=PROBLEM_MEDIA_TYPE)
 
-    @app.middleware("http")
-    async def observe(request: Request, call_next: Any) -> Any:
-        given = request.headers.get("x-request-id", "")
-        request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-        token = REQUEST_ID.set(request_id)
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            response.headers["X-Request-Id"] = request_id
-            return response
-        finally:
-            elapsed = time.perf_counter() - started
-            route = getattr(request.scope.get("route"), "path", "unmatched")
-            metrics.requests.labels(request.method, route, str(status)).observe(elapsed)
-            _log.info("request", extra={"method": request.method, "route": route,
-                                        "status": status, "request_id": request_id,
-                                        "duration_ms": round(elapsed * 1000, 3)})
-            REQUEST_ID.reset(token)
-
     app.add_middleware(_BodyLimit, limit=config.max_body_bytes)
     if config.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(config.cors_origins),
                            allow_methods=["GET", "POST", "PUT", "DELETE"],
                            allow_headers=["Authorization", "Content-Type", "Idempotency-Key",
                                           "X-Request-Id"])
+    app.add_middleware(_Observe, metrics=metrics)   # outermost: every answer has an id
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

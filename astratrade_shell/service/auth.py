@@ -8,10 +8,14 @@
    (a token bucket per key id: ``rate_per_second`` refill, ``burst`` capacity); an empty
    bucket is ``429 rate.limited`` with ``Retry-After`` in whole seconds.  Failed attempts
    count too, so guessing a key's secret is as slow as using it;
-3. the user's stream is loaded (every request: a revoked key stops working at once, in every
-   process), the key must exist and be unrevoked, and the secret must match the stored scrypt
+3. the version of the user's stream is read from the store (every request, so a revoked key
+   stops working at once, in every process); if this process authenticated the same key at
+   that same version, that conclusion stands (:class:`~astratrade_shell.service.keys.
+   VerifiedKeys`, keyed by an HMAC of the key, never the key); otherwise the stream is
+   loaded, the key must exist and be unrevoked, and the secret must match the stored scrypt
    verifier (:mod:`~astratrade_shell.service.keys`); any mismatch is the same
-   ``401 auth.invalid``, so the answer never tells which part was wrong;
+   ``401 auth.invalid``, so the answer never tells which part was wrong, and only a success
+   is remembered;
 4. the principal carries the key's effective scopes (within the user's current role).
 
 Each failure increments ``astratrade_auth_failures_total{reason}`` and logs one line with the
@@ -116,14 +120,21 @@ def authenticate(platform: Platform, limiter: Limiter, metrics: Metrics,
                                                 "key; retry later", key_id=key_id),
                            status=429, headers={"Retry-After": str(max(1, math.ceil(wait)))})
     stream = user_stream(user_id)
-    if platform.store.stream_version(stream) == 0:   # no such user: nothing to load or cache
+    version = platform.store.stream_version(stream)
+    if version == 0:   # no such user: nothing to load or cache
         raise _refuse(metrics, "invalid", "the API key is not valid", key_id)
+    remembered: Authenticated | None = platform.verified_keys.recall(text.strip(), version)
+    if remembered is not None:   # verified at this very version of the user's stream
+        return remembered
     with platform.writing:
-        state: UserState = platform.app.load(USER, stream).state
+        loaded = platform.app.load(USER, stream)
+    state: UserState = loaded.state
     key = state.keys.get(key_id)
     if key is None or key.revoked or not platform.hasher.matches(text.strip(), key.verifier):
         raise _refuse(metrics, "invalid", "the API key is not valid", key_id)
     principal = state.principal(key_id)
     if principal is None:
         raise _refuse(metrics, "invalid", "the API key is not valid", key_id)
-    return Authenticated(principal, state)
+    found = Authenticated(principal, state)
+    platform.verified_keys.remember(text.strip(), loaded.version, found)
+    return found

@@ -12,9 +12,17 @@ through OpenSSL, so the service needs no compiled extension; Argon2id would need
 ``argon2-cffi``).  The cost parameters travel with each verifier, so raising ``n`` later
 keeps old keys valid.  The default ``n = 2**15, r = 8, p = 1`` uses 32 MiB and ~50-100 ms
 per check on the reference machine; because a 256-bit random secret cannot be guessed, a
-successful check is remembered in memory (keyed by a SHA-256 of the presented key, never
-the key) for ``remember_s`` seconds, so the cost is paid once per key and process, not per
-request -- while revocation is still checked on every request against the stream.
+successful check is remembered in memory for ``remember_s`` seconds, so the cost is paid once
+per key and process, not per request -- while revocation is still checked on every request
+against the stream.
+
+Nothing in memory holds a key: what is remembered is keyed by an HMAC-SHA-256 of the
+presented key under a random secret of the process (:func:`fingerprint`), which never leaves
+it -- a memory dump shows no key and no unkeyed hash to test guesses against offline.
+:class:`VerifiedKeys` goes one step further for the request path: it remembers, per
+fingerprint, what authentication concluded *at a version of the user's stream*, and answers
+only while the stream is still at that version, so any change to the user (a revoked key, a
+new role, new scopes) is seen by the very next request.
 
 >>> hasher = KeyHasher(n=2**4)
 >>> issued = new_key("ann")
@@ -27,6 +35,10 @@ True
 True
 >>> parse_key("atk_ann_short") is None
 True
+>>> seen: VerifiedKeys[str] = VerifiedKeys()
+>>> seen.remember(issued.text, 3, "ann's principal")
+>>> seen.recall(issued.text, 3), seen.recall(issued.text, 4), seen.recall(issued.text, 3)
+("ann's principal", None, None)
 """
 
 from __future__ import annotations
@@ -38,11 +50,17 @@ import re
 import secrets
 import threading
 import time
-from typing import Final
+from collections import OrderedDict
+from typing import Final, Generic, TypeVar
 
 import attrs
 
-__all__ = ["IssuedKey", "KeyHasher", "new_key", "parse_key"]
+__all__ = ["IssuedKey", "KeyHasher", "VerifiedKeys", "fingerprint", "new_key", "parse_key"]
+
+T = TypeVar("T")
+
+#: The process's secret for :func:`fingerprint` (random per process, never stored or sent).
+_PROCESS_SECRET: Final = secrets.token_bytes(32)
 
 _KEY: Final = re.compile(r"atk_([a-z0-9][a-z0-9_]{0,31})_([a-z0-9]{16})_([A-Za-z0-9_-]{43})")
 _MAX_KEY_LENGTH: Final = 120
@@ -73,6 +91,60 @@ def parse_key(text: str) -> tuple[str, str] | None:
     return None if found is None else (found.group(1), found.group(2))
 
 
+def fingerprint(*parts: str) -> bytes:
+    """HMAC-SHA-256 of ``parts`` under the process's random secret: what the process keys
+    its memory of verified keys by, instead of the keys themselves."""
+    return hmac.new(_PROCESS_SECRET, "\0".join(parts).encode(), hashlib.sha256).digest()
+
+
+class VerifiedKeys(Generic[T]):
+    """What authenticating a key concluded, remembered at the version of the user's stream it
+    was concluded at (see the module docstring); thread-safe, at most ``size`` keys (the least
+    recently used are forgotten first).
+
+    ``recall(key, version)`` answers only if the stream is still at ``version``; a stale entry
+    is dropped, so a changed user is always authenticated afresh.
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        if size < 1:
+            raise ValueError("size must be at least 1")
+        self._size = size
+        self._entries: OrderedDict[bytes, tuple[int, T]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def recall(self, key: str, version: int) -> T | None:
+        """What was concluded for ``key`` when its user's stream was at ``version``."""
+        found = fingerprint(key)
+        with self._lock:
+            entry = self._entries.get(found)
+            if entry is None:
+                return None
+            if entry[0] != version:
+                del self._entries[found]
+                return None
+            self._entries.move_to_end(found)
+            return entry[1]
+
+    def remember(self, key: str, version: int, value: T) -> None:
+        """Remember ``value`` for ``key`` at its user's stream ``version``."""
+        found = fingerprint(key)
+        with self._lock:
+            self._entries[found] = (version, value)
+            self._entries.move_to_end(found)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def forget(self, key: str) -> None:
+        """Drop what was remembered for ``key`` (if anything)."""
+        with self._lock:
+            self._entries.pop(fingerprint(key), None)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+
 class KeyHasher:
     """Makes and checks scrypt verifiers (see the module docstring)."""
 
@@ -97,7 +169,7 @@ class KeyHasher:
 
     def matches(self, key: str, verifier: str) -> bool:
         """Whether ``key`` is the one ``verifier`` was made from (constant-time compare)."""
-        remembered = hashlib.sha256(f"{verifier}\0{key}".encode()).digest()
+        remembered = fingerprint(verifier, key)
         now = time.monotonic()
         with self._lock:
             if self._seen.get(remembered, 0.0) > now:

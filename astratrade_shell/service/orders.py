@@ -13,12 +13,24 @@ The journey of a trade (docs/architecture.md, section 5) for one HTTP request:
    application -- so a retried request never books a fill twice, whichever process serves it.
 
 Closing a position sends the opposite market order for its whole size; a reducing fill is
-never blocked by limits and ends in ``PositionClosed``.  Only market orders are accepted
+never blocked by limits and ends in ``PositionClosed``.
+
+Concurrency: the orders of one account are served one at a time in a process (a lock per
+account), so a retried request and the order it repeats never overlap and each decision
+sees the fills booked before it; the venue is called under its own lock (the paper exchange
+is not thread-safe).  The decision in step 1 (and a refusal's record) runs under the
+process's write lock; the fills of step 3 go through the group commit
+(:mod:`~astratrade_shell.service.writes`), stored in one transaction with whatever other
+commands arrive meanwhile -- the process no longer holds its write lock across an order's
+venue call and commits.  A withdrawal on the same account that lands between the decision
+and the booking is seen by the booking (``ExecuteTrade`` decides the limits again), exactly
+as when another API process serves it.  Only market orders are accepted
 until prices move in the service (the market loop arrives with ``serve --demo``).
 """
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 
 from pyrsistent import pmap
@@ -64,9 +76,17 @@ def _refusal(platform: Platform, records: tuple[StoredEvent, ...]) -> ProblemErr
                                    limit=b.limit, actual=b.actual) for b in breaches)))
 
 
+def _account_lock(platform: Platform, account_id: str) -> threading.Lock:
+    """The lock serving one account's orders in this process."""
+    found = platform.order_locks.get(account_id)
+    if found is None:
+        found = platform.order_locks.setdefault(account_id, threading.Lock())  # atomic
+    return found
+
+
 def _book(platform: Platform, account_id: str, command_id: str, symbol: str,
           signed: Decimal) -> tuple[tuple[StoredEvent, ...], bool]:
-    """Submit and book one market order (the caller holds ``platform.writing``)."""
+    """Submit and book one market order (the caller holds the account's order lock)."""
     earlier = _earlier(platform, command_id)
     if earlier is not None:
         refusal = _refusal(platform, earlier)
@@ -82,19 +102,21 @@ def _book(platform: Platform, account_id: str, command_id: str, symbol: str,
     probe = ExecuteTrade(command_id=command_id, account_id=account_id, issued_at=now,
                          symbol=symbol, quote_currency=quote, quantity=signed, price=price,
                          policy=platform.policy)
-    state = platform.app.load(PORTFOLIO, account_id).state
-    decided = PORTFOLIO.decide(state, probe)
-    if isinstance(decided, Failure):
-        raise ProblemError(decided.failure())
-    if isinstance(decided.unwrap()[0], RiskLimitHit):
-        platform.app.execute(PORTFOLIO, account_id, probe)  # the refusal is recorded
-        refusal = _refusal(platform, tuple(
-            platform.store.find_command(command_id).unwrap().records))
-        raise refusal or AssertionError("a RiskLimitHit was just stored")
+    with platform.writing:
+        state = platform.app.load(PORTFOLIO, account_id).state
+        decided = PORTFOLIO.decide(state, probe)
+        if isinstance(decided, Failure):
+            raise ProblemError(decided.failure())
+        if isinstance(decided.unwrap()[0], RiskLimitHit):
+            platform.app.execute(PORTFOLIO, account_id, probe)  # the refusal is recorded
+            refusal = _refusal(platform, tuple(
+                platform.store.find_command(command_id).unwrap().records))
+            raise refusal or AssertionError("a RiskLimitHit was just stored")
     side = Side.BUY if signed > 0 else Side.SELL
-    report = platform.exchange.submit(OrderRequest(
-        client_order_id=command_id, account_id=account_id, symbol=symbol, side=side,
-        quantity=CONTEXT.abs(signed), kind=OrderKind.MARKET))
+    with platform.venue:
+        report = platform.exchange.submit(OrderRequest(
+            client_order_id=command_id, account_id=account_id, symbol=symbol, side=side,
+            quantity=CONTEXT.abs(signed), kind=OrderKind.MARKET))
     if isinstance(report, Failure):
         raise ProblemError(report.failure())
     records: list[StoredEvent] = []
@@ -106,7 +128,7 @@ def _book(platform: Platform, account_id: str, command_id: str, symbol: str,
 
 def _executed(platform: Platform, account_id: str,
               command: ExecuteTrade) -> Executed[PortfolioState]:
-    outcome = platform.app.execute(PORTFOLIO, account_id, command)
+    outcome = platform.writes.execute(PORTFOLIO, account_id, command)  # group commit
     if isinstance(outcome, Failure):
         raise ProblemError(outcome.failure())
     return outcome.unwrap()
@@ -119,18 +141,19 @@ def place_order(platform: Platform, account_id: str, command_id: str, *, symbol:
     if quantity <= 0:
         raise ProblemError(DomainError.invalid("order.quantity", "quantity: must be positive"))
     signed = quantity if side is Side.BUY else CONTEXT.minus(quantity)
-    with platform.writing:
+    with _account_lock(platform, account_id):
         return _book(platform, account_id, command_id, symbol, signed)
 
 
 def close_position(platform: Platform, account_id: str, command_id: str,
                    symbol: str) -> tuple[tuple[StoredEvent, ...], bool]:
     """Close the whole position in ``symbol`` with the opposite market order."""
-    with platform.writing:
+    with _account_lock(platform, account_id):
         earlier = _earlier(platform, command_id)
         if earlier is not None:
             return earlier, True
-        held = platform.app.load(PORTFOLIO, account_id).state.position(symbol).quantity
+        with platform.writing:
+            held = platform.app.load(PORTFOLIO, account_id).state.position(symbol).quantity
         if held == 0:
             raise ProblemError(DomainError.not_found("portfolio.no_position",
                                                      f"no open position in {symbol[:20]}",

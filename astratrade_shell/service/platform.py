@@ -42,7 +42,7 @@ from astratrade_shell.readmodels.database import ViewDatabase, open_view_databas
 from astratrade_shell.readmodels.feed import ViewFeed, replay_into
 from astratrade_shell.readmodels.views import READ_MODELS
 from astratrade_shell.service.config import ServiceConfig
-from astratrade_shell.service.keys import KeyHasher
+from astratrade_shell.service.keys import KeyHasher, VerifiedKeys
 from astratrade_shell.service.writes import WriteQueue
 from astratrade_shell.snapshots import PORTFOLIO_SNAPSHOTS, Snapshotting
 from astratrade_shell.store.port import EventStore
@@ -78,7 +78,13 @@ class Platform:
         self.quote_currency = {s: i.quote.code for s, (i, _) in MARKETS.items()}
         self.policy = POLICY
         self.hasher = KeyHasher(n=config.scrypt_n)
+        #: Keys authenticated at a version of their user's stream (service.auth).
+        self.verified_keys: VerifiedKeys[Any] = VerifiedKeys()
         self.writing = threading.Lock()
+        #: One lock per trading account serving its orders; the venue's own lock
+        #: (service.orders).
+        self.order_locks: dict[str, threading.Lock] = {}
+        self.venue = threading.Lock()
         self.writes = WriteQueue(self.app, self.writing, batch=config.write_batch)
         self.closed = False
         self.feed: ViewFeed | None = None

@@ -32,7 +32,7 @@ class Readiness(BaseModel):
 
 
 @router.get("/healthz", response_model=Health, summary="Liveness")
-def healthz() -> Any:
+async def healthz() -> Any:
     return Health(status="ok")
 
 
