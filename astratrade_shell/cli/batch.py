@@ -168,7 +168,8 @@ def run_batch(spec: RowSpec, path: str, defaults: Mapping[str, str],
         base.update(defaults)
         ready = {name: read_field(spec.field(name), text, columns.labels[name], options.allow)
                  for name, text in base.items()}
-        fast = fast_path(spec, columns.fields, ready, exact=options.exact)
+        fast = fast_path(spec, columns.fields, ready, exact=options.exact,
+                         allow=options.allow, labels=columns.labels)
         with _progress(binary, table) as tick, _flushed(writer):
             for line, read in table.rows():
                 rows += 1

@@ -48,9 +48,11 @@ from astratrade_core.numeric import (
     ZERO,
     Rounding,
 )
-from astratrade_shell.cli.rows import Read, RowSpec
+from astratrade_shell.cli.rows import Inputs, Read, Refused, RowSpec, read_field, shown
+from astratrade_shell.cli.values import DECIMAL, FRACTION, NON_NEGATIVE, POSITIVE, Kind, Parsed
 
-__all__ = ["PLAIN", "FastPath", "fast_path", "pnl_fast_path"]
+__all__ = ["PLAIN", "FastPath", "fast_path", "generic_fast_path", "pnl_fast_path",
+           "size_fast_path"]
 
 #: A cell the fast path reads: plain decimal notation inside the parser's bounds.
 PLAIN: Final = re.compile(
@@ -170,14 +172,161 @@ def pnl_fast_path(fields: Mapping[str, int], ready: Mapping[str, Read], *,
     return row
 
 _PNL_FIELDS: Final = ("quantity", "entry", "price", "leverage", "inverse", "contract_size")
+_SIZE_FIELDS: Final = ("balance", "risk", "stop_distance", "entry", "stop", "lot_size",
+                       "min_notional", "max_leverage", "leverage", "fee_rate", "inverse",
+                       "contract_size")
+_SIZE_OUTPUTS: Final = ("quantity", "notional", "risk_amount", "margin")
+#: A size batch with any of these (a column, or an option) runs the full sizer.
+_FULL_SIZER: Final = _SIZE_FIELDS[3:]
+_QUANTITY_PLACES: Final = 8
+
+
+def size_fast_path(fields: Mapping[str, int], ready: Mapping[str, Read], *, exact: bool,
+                   risk_limit: Decimal) -> FastPath | None:
+    """The fast path of ``size``'s seed formula, ``quantity = balance * risk /
+    stop_distance`` (the core's ``calculate_position_size``) shown rounded down to 8 places,
+    for a batch with none of the full sizer's fields (as a column or an option); None
+    otherwise.  A row is taken when its three values are plain, positive and the risk at
+    most ``risk_limit`` (the field's limit, or 1 with ``--allow``); anything else (a
+    percentage, a risk above the limit, a bad cell) is the reference path's to report."""
+    if any(name in fields or name in ready for name in _FULL_SIZER):
+        return None
+    columns = [fields.get(name) for name in ("balance", "risk", "stop_distance")]
+    defaults = [_default(ready, name) for name in ("balance", "risk", "stop_distance")]
+    plain = PLAIN.fullmatch
+    quantum = ONE.scaleb(-_QUANTITY_PLACES, CONTEXT)
+    down = Rounding.DOWN.value
+    places = _QUANTITY_PLACES
+
+    def read(cells: Sequence[str], which: int) -> Decimal | None:
+        index = columns[which]
+        if index is not None:
+            text = cells[index]
+            if plain(text) is not None:
+                return Decimal(text)
+            if text.strip():
+                return _MISSING
+        return defaults[which]
+
+    def row(cells: Sequence[str]) -> tuple[str | None, ...] | None:
+        balance, risk, distance = read(cells, 0), read(cells, 1), read(cells, 2)
+        if balance is None or risk is None or distance is None or not (
+                balance > 0 and 0 < risk <= risk_limit and distance > 0):
+            return None
+        quantity = _div(_mul(balance, risk), distance)
+        return (format(quantity, "f") if exact
+                else _shown(quantity, places, quantum, down), None, None, None)
+
+    return row
+
+
+def _decimal_kind(kind: Kind) -> int | None:
+    """How :func:`generic_fast_path` reads a plain cell of ``kind``: 0 any sign, 1 positive,
+    2 non-negative; None: through :func:`~astratrade_shell.cli.rows.read_field`."""
+    return {DECIMAL.name: 0, FRACTION.name: 0, POSITIVE.name: 1,
+            NON_NEGATIVE.name: 2}.get(kind.name)
+
+
+def generic_fast_path(spec: RowSpec, fields: Mapping[str, int], ready: Mapping[str, Read],
+                      labels: Mapping[str, str], *, exact: bool, allow: bool,
+                      ) -> FastPath | None:
+    """Any pure calculator's fast path: the reference's compute and display, without its
+    parse.  A plain decimal cell of a number field is read as ``Decimal(text)`` with the
+    kind's sign and the field's ``--allow`` limit checked here (the text shown is the
+    reference's: a fraction's value in plain notation, else the cell); any other cell is
+    read by :func:`~astratrade_shell.cli.rows.read_field` itself.  :class:`Inputs` are built
+    directly (no ``Result`` per field), ``spec.compute`` and
+    :func:`~astratrade_shell.cli.rows.shown` run as in the reference.  A row with any problem
+    -- a cell that does not read, a missing value, a refusal by the core -- or an output
+    that is neither a decimal, text nor empty, goes to the reference path, which writes
+    its error.  None for a calculator with side effects (``--onchain``)."""
+    if not spec.pure:
+        return None
+    plan = [(field, fields.get(field.name), ready.get(field.name), _decimal_kind(field.kind),
+             field.limit if not allow else None, field.kind.percent, labels[field.name])
+            for field in spec.fields]
+    outputs = [output.name for output in spec.outputs]
+    plain = PLAIN.fullmatch
+    compute = spec.compute
+    specs = spec.outputs
+
+    def row(cells: Sequence[str]) -> tuple[str | None, ...] | None:
+        values: dict[str, Parsed] = {}
+        texts: dict[str, str] = {}
+        for field, index, known, kind, limit, percent, label in plan:
+            text = cells[index] if index is not None else ""
+            if text and not text.isspace():
+                value: Parsed
+                if kind is not None and plain(text) is not None:
+                    number = Decimal(text) or ZERO
+                    if (kind == 1 and not number > 0) or (kind == 2 and number < 0) or (
+                            limit is not None and number > limit):
+                        return None
+                    value, shown_text = number, format(number, "f") if percent else text
+                else:
+                    read = read_field(field, text, label, allow)
+                    if not isinstance(read, Success):
+                        return None
+                    _, value, shown_text = read.unwrap()
+            elif known is not None:
+                if not isinstance(known, Success):
+                    return None
+                _, value, shown_text = known.unwrap()
+            elif field.required:
+                return None
+            else:
+                continue
+            values[field.name] = value
+            texts[field.name] = shown_text
+        inputs = Inputs(values, texts)
+        try:
+            result = shown(compute(inputs), specs, inputs, exact)
+        except Refused:
+            return None
+        out: list[str | None] = []
+        for name in outputs:
+            answer = result.get(name)
+            if answer is None or isinstance(answer, str):
+                out.append(answer)
+            elif type(answer) is Decimal:
+                out.append(format(answer, "f"))
+            else:
+                return None
+        return tuple(out)
+
+    return row
+
+
+def _chained(first: FastPath, then: FastPath | None) -> FastPath:
+    """``first``, and ``then`` for the rows it declines."""
+    if then is None:
+        return first
+
+    def row(cells: Sequence[str]) -> tuple[str | None, ...] | None:
+        answer = first(cells)
+        return then(cells) if answer is None else answer
+
+    return row
 
 
 def fast_path(spec: RowSpec, fields: Mapping[str, int], ready: Mapping[str, Read], *,
-              exact: bool) -> FastPath | None:
+              exact: bool, allow: bool = False, labels: Mapping[str, str] | None = None,
+              ) -> FastPath | None:
     """The fast path of ``spec``'s batch, or None when it has none (every row then takes the
-    reference path).  A spec is recognised by its name *and* its exact fields and outputs, so
-    a variant (``--onchain``) never borrows another's fast path."""
-    if (spec.name == "pnl" and tuple(f.name for f in spec.fields) == _PNL_FIELDS
-            and tuple(o.name for o in spec.outputs) == ("pnl", "roi_percent")):
-        return pnl_fast_path(fields, ready, exact=exact)
-    return None
+    reference path).  A dedicated kernel (linear ``pnl``, ``size``'s seed formula) is
+    recognised by the spec's name *and* its exact fields and outputs, so a variant
+    (``--onchain``) never borrows another's; the rows it declines, and every row of any other
+    pure calculator, take :func:`generic_fast_path` (when ``labels`` are given)."""
+    generic = None if labels is None else generic_fast_path(
+        spec, fields, ready, labels, exact=exact, allow=allow)
+    names = tuple(f.name for f in spec.fields)
+    shown_names = tuple(o.name for o in spec.outputs)
+    dedicated: FastPath | None = None
+    if (spec.name == "pnl" and names == _PNL_FIELDS
+            and shown_names == ("pnl", "roi_percent")):
+        dedicated = pnl_fast_path(fields, ready, exact=exact)
+    elif spec.name == "size" and names == _SIZE_FIELDS and shown_names == _SIZE_OUTPUTS:
+        limit = spec.field("risk").limit
+        dedicated = size_fast_path(fields, ready, exact=exact,
+                                   risk_limit=ONE if allow or limit is None else min(limit, ONE))
+    return generic if dedicated is None else _chained(dedicated, generic)
