@@ -42,6 +42,8 @@ from returns.result import Success
 
 from astratrade_core.numeric import (
     CONTEXT,
+    MAX_COMPUTED_FRACTION_DIGITS,
+    MAX_COMPUTED_INTEGER_DIGITS,
     MAX_FRACTION_DIGITS,
     MAX_INTEGER_DIGITS,
     ONE,
@@ -51,8 +53,8 @@ from astratrade_core.numeric import (
 from astratrade_shell.cli.rows import Inputs, Read, Refused, RowSpec, read_field, shown
 from astratrade_shell.cli.values import DECIMAL, FRACTION, NON_NEGATIVE, POSITIVE, Kind, Parsed
 
-__all__ = ["PLAIN", "FastPath", "fast_path", "generic_fast_path", "pnl_fast_path",
-           "size_fast_path"]
+__all__ = ["PLAIN", "FastPath", "fast_path", "generic_fast_path", "liquidation_fast_path",
+           "pnl_fast_path", "size_fast_path"]
 
 #: A cell the fast path reads: plain decimal notation inside the parser's bounds.
 PLAIN: Final = re.compile(
@@ -220,6 +222,126 @@ def size_fast_path(fields: Mapping[str, int], ready: Mapping[str, Read], *, exac
     return row
 
 
+_LIQUIDATION_FIELDS: Final = ("side", "entry", "leverage", "quantity", "mmr", "symbol",
+                              "brackets", "mode", "isolated_margin", "wallet_balance",
+                              "tick_size", "inverse", "contract_size")
+_LIQUIDATION_OUTPUTS: Final = ("liquidation_price", "margin", "maintenance_rate",
+                               "maintenance_amount")
+#: A liquidation batch with any of these (a column, or an option) is not the kernel's.
+_NOT_ONE_BRACKET: Final = ("symbol", "brackets", "wallet_balance", "tick_size", "inverse",
+                           "contract_size", "mode")
+_PRICE_PLACES: Final = 8
+_SIDES: Final = {"long": True, "short": False}
+_PRICE_QUANTUM: Final = ONE.scaleb(-_PRICE_PLACES, CONTEXT)
+_CEILING: Final = Rounding.CEILING.value
+_FLOOR: Final = Rounding.FLOOR.value
+
+
+def liquidation_fast_path(fields: Mapping[str, int], ready: Mapping[str, Read], *,
+                          exact: bool) -> FastPath | None:
+    """The fast path of ``liquidation`` for one ``--mmr`` bracket, isolated, linear, exact
+    price (no ``--tick-size``): the core's steps for that case, in its order and in
+    CONTEXT, without building a tier, an instrument and a ``Result`` per row.
+
+    ``margin_tiers`` and ``Instrument.of`` accept the row when ``0 < mmr < 1`` and
+    ``leverage >= 1`` (the bracket's and the instrument's maximum); ``initial_margin`` is
+    ``|q| e / L`` when it exceeds the maintenance ``|q| e mmr``; the collateral (the isolated
+    margin, else that margin) must lie in ``check_computed``'s bounds and exceed the
+    maintenance too; the price is ``(q e - C - 0) / (q - |q| mmr)``, none when not
+    positive, refused when at or beyond the entry; the bracket shown is the one bracket
+    (its rate as read, its amount 0).  Every other row, and every batch with brackets, a
+    symbol, cross mode, a tick, coin margin or no ``mmr``, is declined."""
+    if any(name in fields for name in _NOT_ONE_BRACKET) or (
+            "mmr" not in fields and "mmr" not in ready):
+        return None
+    if any(name in ready for name in _NOT_ONE_BRACKET if name != "mode"):
+        return None
+    mode = ready.get("mode")
+    if mode is not None and not (isinstance(mode, Success) and mode.unwrap()[1] == "isolated"):
+        return None
+    names = ("side", "entry", "leverage", "quantity", "mmr", "isolated_margin")
+    columns = [fields.get(name) for name in names]
+    defaults: list[object] = [_default(ready, name) for name in names]
+    side_known = ready.get("side")
+    defaults[0] = (side_known.unwrap()[1] if isinstance(side_known, Success) else None)
+    plain = PLAIN.fullmatch
+    at_side, at_entry, at_leverage, at_quantity, at_mmr, at_margin = columns
+    (side_default, entry_default, leverage_default, quantity_default, mmr_default,
+     margin_default) = defaults
+    sides = _SIDES
+
+    def number(cells: Sequence[str], index: int | None, default: object) -> object:
+        """A plain cell's value, the default for a blank or absent one, else ``False``
+        (declined; the default is None when there is none)."""
+        if index is not None:
+            text = cells[index]
+            if plain(text) is not None:
+                return Decimal(text) or ZERO
+            if text.strip():
+                return False
+        return default
+
+    def row(cells: Sequence[str]) -> tuple[str | None, ...] | None:
+        if at_side is not None:
+            text = cells[at_side]
+            long = sides.get(text)
+            if long is None:
+                long = sides.get(text.strip().lower()) if text.strip() else (
+                    None if side_default is None else side_default == "long")
+        else:
+            long = None if side_default is None else side_default == "long"
+        entry = number(cells, at_entry, entry_default)
+        leverage = number(cells, at_leverage, leverage_default)
+        quantity = number(cells, at_quantity, quantity_default)
+        mmr = number(cells, at_mmr, mmr_default)
+        held = number(cells, at_margin, margin_default)
+        if quantity is None:
+            quantity = ONE  # the default with --mmr
+        if not (long is not None and type(entry) is Decimal and type(leverage) is Decimal
+                and type(quantity) is Decimal and type(mmr) is Decimal
+                and (held is None or type(held) is Decimal)):
+            return None
+        if not (entry > 0 and leverage >= 1 and quantity > 0 and 0 < mmr < 1
+                and (held is None or held >= 0)):
+            return None
+        return _liquidation_row(long, entry, leverage, quantity, mmr, held=held,
+                                exact=exact)
+
+    return row
+
+
+def _liquidation_row(long: bool, entry: Decimal, leverage: Decimal, quantity: Decimal,
+                     mmr: Decimal, *, held: Decimal | None, exact: bool,
+                     ) -> tuple[str | None, ...] | None:
+    """One row of :func:`liquidation_fast_path` whose values are read and in range."""
+    notional = _mul(quantity, entry)
+    margin = _div(notional, leverage)
+    maintenance = _mul(notional, mmr)
+    if not margin > maintenance:
+        return None  # liquidated on opening: the reference reports it
+    collateral = margin if held is None else held
+    if collateral and not (-MAX_COMPUTED_FRACTION_DIGITS <= collateral.adjusted()
+                           < MAX_COMPUTED_INTEGER_DIGITS):
+        return None
+    if not collateral > maintenance:
+        return None
+    signed = quantity if long else quantity.copy_negate()
+    root = _div(_sub(_sub(_mul(signed, entry), collateral), ZERO),
+                _sub(signed, _mul(quantity, mmr)))
+    price: Decimal | None = root if root > 0 else None
+    if price is not None and (price >= entry if long else price <= entry):
+        return None
+    if exact:
+        return (None if price is None else format(price, "f"), format(margin, "f"),
+                None if price is None else format(mmr, "f"),
+                None if price is None else "0")
+    return (None if price is None else _shown(price, _PRICE_PLACES, _PRICE_QUANTUM,
+                                              _CEILING if long else _FLOOR),
+            _shown(margin, _PRICE_PLACES, _PRICE_QUANTUM, _CEILING),
+            None if price is None else format(mmr, "f"),
+            None if price is None else "0")
+
+
 def _decimal_kind(kind: Kind) -> int | None:
     """How :func:`generic_fast_path` reads a plain cell of ``kind``: 0 any sign, 1 positive,
     2 non-negative; None: through :func:`~astratrade_shell.cli.rows.read_field`."""
@@ -329,4 +451,7 @@ def fast_path(spec: RowSpec, fields: Mapping[str, int], ready: Mapping[str, Read
         limit = spec.field("risk").limit
         dedicated = size_fast_path(fields, ready, exact=exact,
                                    risk_limit=ONE if allow or limit is None else min(limit, ONE))
+    elif (spec.name == "liquidation" and names == _LIQUIDATION_FIELDS
+          and shown_names == _LIQUIDATION_OUTPUTS):
+        dedicated = liquidation_fast_path(fields, ready, exact=exact)
     return generic if dedicated is None else _chained(dedicated, generic)
