@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from decimal import Decimal
 
 import attrs
 import click
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from astratrade_shell.cli import batch, cli
-from astratrade_shell.cli.calculators import liquidation
-from astratrade_shell.cli.fastpath import fast_path
-from astratrade_shell.cli.rows import RowSpec, read_field
+from astratrade_shell.cli.calculators import liquidation, size
+from astratrade_shell.cli.fastpath import fast_path, size_fast_path
+from astratrade_shell.cli.rows import RowSpec, evaluate, read_field, render_value
 from tests.shell.cli.test_fastpath import _ODD_CELLS
 
 Cell = Callable[[random.Random], str]
@@ -141,3 +144,58 @@ def test_only_pure_calculators_get_the_generic_path() -> None:
     assert fast(["long", "50000", "10", "x"]) is None  # the reference path reports it
     impure = attrs.evolve(spec, pure=False)
     assert fast_path(impure, {"side": 0}, {}, exact=False, labels=labels) is None
+
+
+# ------------------------------------------------------------- the seed sizer on integers
+
+_DIVISORS = ("1", "2", "4", "5", "8", "0.5", "0.25", "0.125", "50", "125", "3", "7", "0.001",
+             "1000", "100000000", "0.00000001", "400.00", "1.6", "3125")
+
+
+def _plain(max_whole: int, max_places: int) -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda sign, whole, part, places: f"{sign}{whole}" + (
+            f".{part % 10**places:0{places}d}" if places else ""),
+        st.sampled_from(["", "", "+"]), st.integers(0, 10**max_whole - 1),
+        st.integers(0, 10**28), st.integers(0, max_places))
+
+
+@given(_plain(24, 28) | st.sampled_from(["100", "10000", "0.00000001", "1" + "0" * 23]),
+       _plain(1, 28) | st.sampled_from(["0.01", "0.1", "1", "0.10", "0.016", "1.00"]),
+       _plain(24, 28) | st.sampled_from(_DIVISORS), st.booleans(), st.booleans())
+def test_the_seed_sizer_on_integers_shows_what_the_reference_shows(
+        balance: str, risk: str, distance: str, exact: bool, allow: bool) -> None:
+    spec = _spec(size)
+    labels = {f.name: f.option for f in spec.fields}
+    limit = Decimal(1) if allow else Decimal("0.1")
+    fast = size_fast_path({"balance": 0, "risk": 1, "stop_distance": 2}, {}, exact=exact,
+                          risk_limit=limit)
+    assert fast is not None
+    answer = fast([balance, risk, distance])
+    outcome = evaluate(spec, {"balance": balance, "risk": risk, "stop_distance": distance},
+                       labels, allow=allow, exact=exact)
+    if answer is None:  # declined: a refused row, or a quotient next to a boundary
+        return
+    assert not outcome.error
+    assert answer == tuple(None if (v := outcome.outputs.get(o.name)) is None
+                           else render_value(v) for o in spec.outputs)
+
+
+@pytest.mark.parametrize(("balance", "risk", "distance", "shown"), [
+    ("10000", "0.01", "50", "2.00"),        # exact, the ideal exponent -2
+    ("10000", "0.1", "0.00001", "100000000"),  # 1000.0 / 0.00001: the ideal exponent +4
+    ("100", "0.1", "0.000000001", "10000000000"),
+    ("1.23456789", "0.01", "0.001", "12.3456789"),  # 8 places exact, ideal -8
+    ("1.234567891", "0.01", "0.001", "12.34567891"),  # 9-digit ideal, exact at 8: canonical
+    ("1.2345678912", "0.01", "0.001", "12.34567891"),  # rounded down
+    ("7", "0.03", "0.21", "1"),              # 0.21 / 0.21 at the ideal exponent 0
+    ("7", "0.030", "0.21", "1.0"),           # 0.210 / 0.21: ideal -1
+    ("1", "0.1", "3", "0.03333333"),         # 120 digits, rounded down
+    ("2", "0.1", "0.0000000000000000000000000003",
+     "666666666666666666666666666.66666666"),
+])
+def test_seed_sizer_edges(monkeypatch: pytest.MonkeyPatch, balance: str, risk: str,
+                          distance: str, shown: str) -> None:
+    text = f"balance,risk,stop_distance\n{balance},{risk},{distance}\n"
+    out = _both(monkeypatch, "size", text, "--allow")
+    assert out.splitlines()[1].split(",")[3] == shown
