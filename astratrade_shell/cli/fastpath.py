@@ -183,69 +183,6 @@ _FULL_SIZER: Final = _SIZE_FIELDS[3:]
 _QUANTITY_PLACES: Final = 8
 
 
-def _units(value: Decimal) -> tuple[int, int]:
-    """``(units, exponent)`` with ``value == units * 10**exponent``, the exponent as stored."""
-    sign, digits, exponent = value.as_tuple()
-    units = int("".join(map(str, digits)) or "0")
-    return (-units if sign else units), int(exponent)
-
-
-def _down_text(k: int) -> str:
-    """``k * 1e-8`` in plain notation without trailing fractional zeros (``canonical``)."""
-    whole, part = divmod(k, _TEN_8)
-    return str(whole) if not part else f"{whole}.{part:08d}".rstrip("0")
-
-
-def _quantity_text(b: tuple[int, int], r: tuple[int, int], s: tuple[int, int]) -> str | None:
-    """What the reference shows for ``balance * risk / stop_distance`` (all positive), from
-    ``(units, exponent)`` pairs, on integers; None when the 120-digit quotient could round
-    up to the next multiple of ``1e-8`` (the reference path decides those).
-
-    The reference divides in CONTEXT: an exact quotient keeps the exponent closest to the
-    ideal ``E = e_b + e_r - e_s`` (``min(E, its own)``), an inexact one has 120 digits (an
-    exponent below -8 for any bounded input).  It is shown as computed when that exponent
-    is at least -8, else rounded down to 8 places with trailing zeros dropped.  With
-    ``k = floor(q * 1e8)`` and its remainder: a remainder means more than 8 places, shown
-    as ``k`` -- unless ``q`` lies within ``1e-119`` relative of ``(k + 1) * 1e-8``, where
-    the 120-digit rounding (half-even, within half a unit of the 120th digit) could reach
-    it."""
-    exponent = b[1] + r[1] - s[1] + _QUANTITY_PLACES
-    numerator = b[0] * r[0]
-    denominator = s[0]
-    if exponent >= 0:
-        numerator *= _ten(exponent)
-    else:
-        denominator *= _ten(-exponent)
-    k, rem = divmod(numerator, denominator)
-    if rem:
-        if (denominator - rem) * _TEN_119 <= numerator:
-            return None
-        return _down_text(k)
-    if not k:
-        return "0"
-    zeros = 0  # trailing zeros of k: the exact value's own exponent is zeros - 8
-    while zeros + 1 < len(_TENS) and not k % _TENS[zeros + 1]:
-        zeros += 1
-    own, ideal = zeros - _QUANTITY_PLACES, exponent - _QUANTITY_PLACES
-    # shown with the quotient's exponent min(ideal, own) when it is -8 or more, else without
-    # trailing zeros (the exponent own)
-    places = max(0, -ideal) if -_QUANTITY_PLACES <= ideal < own else max(0, -own)
-    if not places:
-        return str(k // _TEN_8)
-    digits = str(k // _TENS[_QUANTITY_PLACES - places]).rjust(places + 1, "0")
-    return f"{digits[:-places]}.{digits[-places:]}"
-
-
-_TEN_8: Final = 10**_QUANTITY_PLACES
-_TEN_119: Final = 10**119
-_TENS: Final = tuple(10**n for n in range(80))
-
-
-def _ten(n: int) -> int:
-    """``10**n`` for ``n >= 0``."""
-    return _TENS[n] if n < len(_TENS) else int("1" + "0" * n)
-
-
 def size_fast_path(fields: Mapping[str, int], ready: Mapping[str, Read], *, exact: bool,
                    risk_limit: Decimal) -> FastPath | None:
     """The fast path of ``size``'s seed formula, ``quantity = balance * risk /
@@ -253,52 +190,36 @@ def size_fast_path(fields: Mapping[str, int], ready: Mapping[str, Read], *, exac
     for a batch with none of the full sizer's fields (as a column or an option); None
     otherwise.  A row is taken when its three values are plain, positive and the risk at
     most ``risk_limit`` (the field's limit, or 1 with ``--allow``); anything else (a
-    percentage, a risk above the limit, a bad cell) is the reference path's to report.
-    Cells are read as integer units and exponents and the shown quantity computed on
-    integers (:func:`_quantity_text`); ``--exact`` shows the CONTEXT quotient itself."""
+    percentage, a risk above the limit, a bad cell) is the reference path's to report."""
     if any(name in fields or name in ready for name in _FULL_SIZER):
         return None
     columns = [fields.get(name) for name in ("balance", "risk", "stop_distance")]
     defaults = [_default(ready, name) for name in ("balance", "risk", "stop_distance")]
-    known = [None if d is None else _units(d) for d in defaults]
     plain = PLAIN.fullmatch
-    limit_units, limit_exponent = _units(risk_limit)
+    quantum = ONE.scaleb(-_QUANTITY_PLACES, CONTEXT)
+    down = Rounding.DOWN.value
+    places = _QUANTITY_PLACES
 
-    def read(cells: Sequence[str], which: int) -> tuple[int, int] | None:
+    def read(cells: Sequence[str], which: int) -> Decimal | None:
         index = columns[which]
         if index is not None:
             text = cells[index]
             if plain(text) is not None:
-                whole, _, part = text.partition(".")
-                return int(whole + part), -len(part)
+                return Decimal(text)
             if text.strip():
-                return None
-        return known[which]
-
-    def within(risk: tuple[int, int]) -> bool:
-        units, exponent = risk
-        shift = exponent - limit_exponent  # risk <= limit on integers at one exponent
-        if shift >= 0:
-            return units * _ten(shift) <= limit_units
-        return units <= limit_units * _ten(-shift)
+                return _MISSING
+        return defaults[which]
 
     def row(cells: Sequence[str]) -> tuple[str | None, ...] | None:
         balance, risk, distance = read(cells, 0), read(cells, 1), read(cells, 2)
         if balance is None or risk is None or distance is None or not (
-                balance[0] > 0 and risk[0] > 0 and distance[0] > 0 and within(risk)):
+                balance > 0 and 0 < risk <= risk_limit and distance > 0):
             return None
-        if exact:
-            quantity = _div(_mul(_decimal(balance), _decimal(risk)), _decimal(distance))
-            return format(quantity, "f"), None, None, None
-        text = _quantity_text(balance, risk, distance)
-        return None if text is None else (text, None, None, None)
+        quantity = _div(_mul(balance, risk), distance)
+        return (format(quantity, "f") if exact
+                else _shown(quantity, places, quantum, down), None, None, None)
 
     return row
-
-
-def _decimal(pair: tuple[int, int]) -> Decimal:
-    """The Decimal ``units * 10**exponent``, with that exponent (as ``Decimal(text)``)."""
-    return Decimal(pair[0]).scaleb(pair[1], CONTEXT)
 
 
 _LIQUIDATION_FIELDS: Final = ("side", "entry", "leverage", "quantity", "mmr", "symbol",
