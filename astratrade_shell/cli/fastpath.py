@@ -20,8 +20,13 @@ error text.  The arithmetic is the core's own operations in the core's
 done on the text, so the text is the same byte for byte (tests/shell/cli/test_fastpath.py
 compares whole files, fast path on and off).
 
-Only linear ``pnl`` has a fast path today: a batch with an ``inverse`` or ``contract_size``
-column (or option) runs every row through the reference path.
+Dedicated kernels: linear ``pnl`` (a batch with an ``inverse`` or ``contract_size`` column
+or option is not its), ``size``'s seed formula (no full-sizer field in the batch) and
+``liquidation`` with one ``--mmr`` bracket, isolated, linear, exact price.  Every pure
+calculator (:attr:`RowSpec.pure <astratrade_shell.cli.rows.RowSpec.pure>`) also has
+:func:`generic_fast_path`: the reference's compute and display without its parse, for the
+rows a kernel declines and for every other calculator (tests/shell/cli/
+test_fastpath_calculators.py compares whole files for each).
 
 >>> fast = pnl_fast_path({"quantity": 0, "entry": 1, "price": 2, "leverage": 3}, {},
 ...                      exact=False)
