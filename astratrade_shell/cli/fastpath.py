@@ -350,8 +350,9 @@ def _liquidation_row(long: bool, entry: Decimal, leverage: Decimal, quantity: De
 def _decimal_kind(kind: Kind) -> int | None:
     """How :func:`generic_fast_path` reads a plain cell of ``kind``: 0 any sign, 1 positive,
     2 non-negative; None: through :func:`~astratrade_shell.cli.rows.read_field`."""
-    return {DECIMAL.name: 0, FRACTION.name: 0, POSITIVE.name: 1,
-            NON_NEGATIVE.name: 2}.get(kind.name)
+    if kind is DECIMAL or kind is FRACTION:
+        return 0
+    return 1 if kind is POSITIVE else 2 if kind is NON_NEGATIVE else None
 
 
 def generic_fast_path(spec: RowSpec, fields: Mapping[str, int], ready: Mapping[str, Read],
