@@ -9,9 +9,11 @@
   ``pnl`` (the same pipeline with a lighter formula).
 * the batch fast paths (``pnl``; ``size``'s seed formula; ``liquidation`` with one
   ``--mmr`` bracket) against pandas + numpy float64 reading the same CSV, computing the same
-  columns (rounded as the CLI shows them) and writing CSV (target: faster, ``< 1x``);
+  columns (rounded as the CLI shows them) and writing CSV (target: faster, ``< 1x``;
+  ``size`` and ``liquidation`` on 10,000 rows with ``--quick``);
 * ``liquidation --csv`` through the generic fast path (every pure calculator: the
-  reference's compute without its parse) against the row path (for the record).
+  reference's compute without its parse) against the row path, on a tenth of the rows
+  (1,000 with ``--quick``; for the record).
 """
 
 from __future__ import annotations
@@ -133,16 +135,17 @@ def run(quick: bool) -> list[Comparison]:
                            lambda: _batch("pnl", pnl, rows_only=True),
                            repeats=1 if not quick else 2, per=rows, unit="row",
                            target="< 1.5x")]
+        kernel_rows = rows if not quick else 10_000  # --quick: a smoke test, kept short
         size = Path(folder) / "size.csv"
         liquidation = Path(folder) / "liquidation.csv"
         with size.open("w", encoding="utf-8") as out:
             out.write("balance,risk,stop_distance\n")
-            for _ in range(rows):
+            for _ in range(kernel_rows):
                 out.write(f"{make.randint(100, 10**7) / 100},{make.randint(1, 100) / 1000},"
                           f"{make.randint(1, 10**6) / 100}\n")
         with liquidation.open("w", encoding="utf-8") as out:
             out.write("side,entry,quantity\n")
-            for _ in range(rows):
+            for _ in range(kernel_rows):
                 out.write(f"{make.choice(('long', 'short'))},{make.randint(1_000, 900_000) / 10},"
                           f"{make.randint(1, 50_000) / 1_000}\n")
         one_bracket = ("--leverage", "10", "--mmr", "0.004")
@@ -152,16 +155,18 @@ def run(quick: bool) -> list[Comparison]:
                 compare(f"pnl --csv (fast path), {rows:,} rows", lambda: _batch("pnl", pnl),
                         f"pandas + numpy float64, {rows:,} rows", lambda: _pandas_pnl(pnl),
                         repeats=repeats, per=rows, unit="row", target="< 1x"),
-                compare(f"size --csv (fast path), {rows:,} rows", lambda: _batch("size", size),
-                        f"pandas + numpy float64, {rows:,} rows", lambda: _pandas_size(size),
-                        repeats=repeats, per=rows, unit="row", target="< 1x"),
-                compare(f"liquidation --csv --mmr (fast path), {rows:,} rows",
+                compare(f"size --csv (fast path), {kernel_rows:,} rows",
+                        lambda: _batch("size", size),
+                        f"pandas + numpy float64, {kernel_rows:,} rows",
+                        lambda: _pandas_size(size),
+                        repeats=repeats, per=kernel_rows, unit="row", target="< 1x"),
+                compare(f"liquidation --csv --mmr (fast path), {kernel_rows:,} rows",
                         lambda: _batch("liquidation", liquidation, *one_bracket),
-                        f"pandas + numpy float64, {rows:,} rows",
+                        f"pandas + numpy float64, {kernel_rows:,} rows",
                         lambda: _pandas_liquidation(liquidation, 10.0, 0.004),
-                        repeats=repeats, per=rows, unit="row", target="< 1x")]
-        small = max(rows // 10, 1_000)  # the row path is slow: a tenth of the rows
-        few = Path(folder) / "liquidation-few.csv"
+                        repeats=repeats, per=kernel_rows, unit="row", target="< 1x")]
+        small = rows // 10 if not quick else 1_000  # the row path is slow: a tenth of the rows
+        few = Path(folder) / "liquidation-few.csv"  # the first rows
         with liquidation.open(encoding="utf-8") as source, few.open("w", encoding="utf-8") as out:
             out.writelines(line for _, line in zip(range(small + 1), source, strict=False))
         results.append(compare(
