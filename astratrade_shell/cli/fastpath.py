@@ -69,6 +69,12 @@ PLAIN: Final = re.compile(
 #: None: "use the reference path".
 FastPath = Callable[[Sequence[str]], tuple[str | None, ...] | None]
 
+
+def _joined(count: int) -> Callable[[str], re.Match[str] | None]:
+    """``fullmatch`` of ``count`` :data:`PLAIN` cells joined by NUL: one call instead of
+    ``count`` (no plain cell holds a NUL, so a match splits exactly at the joins)."""
+    return re.compile("\x00".join([f"(?:{PLAIN.pattern})"] * count)).fullmatch
+
 _ROI_PLACES: Final = 6
 _HUNDRED: Final = Decimal(100)
 _mul = CONTEXT.multiply
@@ -217,14 +223,31 @@ def size_fast_path(fields: Mapping[str, int], ready: Mapping[str, Read], *, exac
 
     def row(cells: Sequence[str]) -> tuple[str | None, ...] | None:
         balance, risk, distance = read(cells, 0), read(cells, 1), read(cells, 2)
-        if balance is None or risk is None or distance is None or not (
-                balance > 0 and 0 < risk <= risk_limit and distance > 0):
+        if balance is None or risk is None or distance is None:
+            return None
+        return sized(balance, risk, distance)
+
+    def sized(balance: Decimal, risk: Decimal,
+              distance: Decimal) -> tuple[str | None, ...] | None:
+        if not (balance > 0 and 0 < risk <= risk_limit and distance > 0):
             return None
         quantity = _div(_mul(balance, risk), distance)
         return (format(quantity, "f") if exact
                 else _shown(quantity, places, quantum, down), None, None, None)
 
-    return row
+    at_balance, at_risk, at_distance = columns
+    if at_balance is None or at_risk is None or at_distance is None:
+        return row
+    three = _joined(3)
+
+    def usual(cells: Sequence[str]) -> tuple[str | None, ...] | None:
+        """:func:`row` for the usual row: three plain cells, checked by one match."""
+        balance, risk, distance = cells[at_balance], cells[at_risk], cells[at_distance]
+        if three(f"{balance}\x00{risk}\x00{distance}") is None:
+            return row(cells)
+        return sized(Decimal(balance), Decimal(risk), Decimal(distance))
+
+    return usual
 
 
 _LIQUIDATION_FIELDS: Final = ("side", "entry", "leverage", "quantity", "mmr", "symbol",

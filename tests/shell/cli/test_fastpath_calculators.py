@@ -176,6 +176,9 @@ def test_the_seed_sizer_on_integers_shows_what_the_reference_shows(
                           risk_limit=limit)
     assert fast is not None
     answer = fast([balance, risk, distance])
+    # a NUL in a cell never splits the joined match differently: the row is declined
+    assert fast([f"{balance}\x00{risk}", risk, distance]) is None
+    assert fast([balance, f"{risk}\x00", distance]) is None
     outcome = evaluate(spec, {"balance": balance, "risk": risk, "stop_distance": distance},
                        labels, allow=allow, exact=exact)
     if answer is None:  # declined: a refused row, or a quotient next to a boundary
