@@ -441,17 +441,37 @@ class _Fall:
                               self.peak_value)
 
 
+#: ``1 + 1e-100``: the margin of :func:`max_drawdown_of`'s bar, far above the three roundings
+#: (each within ``5e-120`` relative) that compute it.
+_BAR_MARGIN: Final = Decimal("1." + "0" * 99 + "1")
+
+
 def max_drawdown_of(equity: tuple[Decimal, ...]) -> _Fall:
-    """Locate the deepest fall of a validated positive series (exact comparisons)."""
-    mul = CONTEXT.multiply
+    """Locate the deepest fall of a validated positive series (exact comparisons).
+
+    A value below the running peak is deeper than the best fall so far when
+    ``value * best_peak < best_trough * peak`` (both products in CONTEXT).  Two 120-digit
+    products per value cost most of the loop, so a *bar* is kept for the current peak and
+    best: ``bar = best_trough * peak / best_peak * (1 + 1e-100)``, each step rounded in
+    CONTEXT.  A value at or above the bar is at least ``1 + 0.9e-100`` times the exact
+    threshold, so both rounded products (within ``5e-120`` relative of the exact ones)
+    compare as "not deeper" and the test is skipped; below the bar the test itself decides.
+    The answer is the same as testing every value (tests/core/risk compares the two)."""
+    mul, div = CONTEXT.multiply, CONTEXT.divide
     peak_value, peak_index = equity[0], 0
     best = (equity[0], equity[0], 0, 0)  # peak value, trough value, peak index, trough index
+    bar: Decimal | None = None  # for the current peak and best; None: to be computed
     for index, value in enumerate(equity):
         if value >= peak_value:
             peak_value, peak_index = value, index
+            bar = None
+            continue
+        if bar is None:
+            bar = mul(div(mul(best[1], peak_value), best[0]), _BAR_MARGIN)
         # value / peak_value < best trough / best peak, without rounding a division
-        elif mul(value, best[0]) < mul(best[1], peak_value):
+        if value < bar and mul(value, best[0]) < mul(best[1], peak_value):
             best = (peak_value, value, peak_index, index)
+            bar = None
     top, bottom, top_index, bottom_index = best
     recovery = None
     if bottom < top:

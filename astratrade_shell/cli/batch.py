@@ -16,7 +16,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import BinaryIO, Final, TextIO
+from typing import BinaryIO, Final, TextIO, cast
 
 import attrs
 import click
@@ -124,7 +124,10 @@ class _Writer:
             if len(self.lines) >= _CHUNK:
                 self.flush()
         else:
-            self.pending.append([*cells, *(t or "" for t in outputs), ""])
+            if None in outputs:  # no value: an empty cell
+                self.pending.append([*cells, *("" if t is None else t for t in outputs), ""])
+            else:
+                self.pending.append([*cells, *cast("Sequence[str]", outputs), ""])
             if len(self.pending) >= _CHUNK:
                 self.flush()
 
@@ -168,8 +171,10 @@ def run_batch(spec: RowSpec, path: str, defaults: Mapping[str, str],
         base.update(defaults)
         ready = {name: read_field(spec.field(name), text, columns.labels[name], options.allow)
                  for name, text in base.items()}
-        fast = fast_path(spec, columns.fields, ready, exact=options.exact)
+        fast = fast_path(spec, columns.fields, ready, exact=options.exact,
+                         allow=options.allow, labels=columns.labels)
         with _progress(binary, table) as tick, _flushed(writer):
+            ticking = tick is not _NO_BAR
             for line, read in table.rows():
                 rows += 1
                 cells = read
@@ -177,7 +182,8 @@ def run_batch(spec: RowSpec, path: str, defaults: Mapping[str, str],
                     shown = fast(read)
                     if shown is not None:
                         writer.texts(line, read, shown)
-                        tick(rows)
+                        if ticking:
+                            tick(rows)
                         continue
                 if len(read) != width:
                     outcome = Outcome({}, f"cli.row_shape: expected {width} fields, got "
@@ -217,6 +223,10 @@ def _flushed(writer: _Writer) -> Iterator[None]:
         writer.flush()
 
 
+def _NO_BAR(rows: int) -> None:  # noqa: N802 - a constant of the module, called per row
+    """The tick of a batch without a progress bar: nothing (the fast loop skips the call)."""
+
+
 @contextmanager
 def _progress(binary: BinaryIO, table: Table) -> Iterator[Callable[[int], None]]:
     """A ``tick(rows)`` callback that moves a bar on stderr, or does nothing.
@@ -226,7 +236,7 @@ def _progress(binary: BinaryIO, table: Table) -> Iterator[Callable[[int], None]]
     """
     size = _regular_size(binary)
     if size < PROGRESS_MIN_BYTES or not sys.stderr.isatty() or sys.stdout.isatty():
-        yield lambda rows: None
+        yield _NO_BAR
         return
     with click.progressbar(length=size, file=sys.stderr, label="rows",
                            show_pos=False, show_percent=True) as bar:

@@ -130,7 +130,9 @@ class Table:
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """``(line number, cells)`` of every non-blank data row (the header is line 1)."""
         while (row := self._next()) is not None:
-            if row and any(cell.strip() for cell in row):
+            # some cell has a non-space character: so has their concatenation (one C call)
+            joined = "".join(row)
+            if joined and not joined.isspace():
                 yield self._lines.number, row
 
 

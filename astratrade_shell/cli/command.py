@@ -152,4 +152,4 @@ def _with_onchain(spec: RowSpec) -> RowSpec:
         return {**outputs, **onchain_columns(spec.name, inputs.text, outputs, client)}
 
     return attrs.evolve(spec, outputs=spec.outputs + tuple(
-        Output(name) for name in ONCHAIN_OUTPUTS[spec.name]), compute=compute)
+        Output(name) for name in ONCHAIN_OUTPUTS[spec.name]), compute=compute, pure=False)

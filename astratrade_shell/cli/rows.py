@@ -235,6 +235,9 @@ class RowSpec:
     outputs: tuple[Output, ...]
     compute: Callable[[Inputs], Mapping[str, Value]]
     examples: tuple[str, ...]
+    #: ``compute`` has no effect but its answer (a batch's fast path may then call it and
+    #: hand a refused row to the reference path, which calls it again); ``--onchain`` is not.
+    pure: bool = True
 
     def field(self, name: str) -> Field:
         """The field called ``name``."""

@@ -184,3 +184,56 @@ def test_batch_parse_edges() -> None:
     assert parse_plain_decimals([]) == ()
     assert parse_plain_decimals(["1", None]) is None
     assert parse_plain_decimals(["1", "."]) is None
+
+
+# ------------------------------------------------------------------ max_drawdown_of's bar
+
+def _max_drawdown_reference(equity: tuple[Decimal, ...]) -> tuple[object, ...]:
+    """``max_drawdown_of`` before the bar: both products for every value below the peak."""
+    mul = CONTEXT.multiply
+    peak_value, peak_index = equity[0], 0
+    best = (equity[0], equity[0], 0, 0)
+    for index, value in enumerate(equity):
+        if value >= peak_value:
+            peak_value, peak_index = value, index
+        elif mul(value, best[0]) < mul(best[1], peak_value):
+            best = (peak_value, value, peak_index, index)
+    top, bottom, top_index, bottom_index = best
+    recovery = None
+    if bottom < top:
+        recovery = next((i for i in range(bottom_index + 1, len(equity)) if equity[i] >= top),
+                        None)
+    return top, bottom, top_index, bottom_index, recovery, len(equity) - 1
+
+
+def _fall(equity: tuple[Decimal, ...]) -> tuple[object, ...]:
+    found = max_drawdown_of(equity)
+    return (found.peak_value, found.trough_value, found.peak_index, found.trough_index,
+            found.recovery_index, found.last_index)
+
+
+@given(return_series(min_size=1, max_size=80, places=6))
+def test_the_bar_finds_the_same_fall_on_compounded_curves(returns: list[Decimal]) -> None:
+    # 120-digit equity values, as summarize measures them
+    equity = equity_of(tuple(returns))
+    assert _fall(equity) == _max_drawdown_reference(equity)
+
+
+@given(st.lists(st.sampled_from([Decimal(v) for v in ("1", "2", "3", "4", "6", "8", "9",
+                                                      "12", "0.5", "1.5", "4.5")]),
+                min_size=1, max_size=40))
+def test_the_bar_finds_the_same_fall_with_equal_ratios(equity: list[Decimal]) -> None:
+    # equal fractions (1/2 = 2/4 = 3/6 = 4.5/9): the first trough of the deepest one wins
+    assert _fall(tuple(equity)) == _max_drawdown_reference(tuple(equity))
+
+
+def test_a_fall_within_the_margin_of_the_best_is_still_compared() -> None:
+    tiny = Decimal("1e-110")
+    # the second fall is deeper than the first by a relative 1e-110: below the bar's margin
+    equity = (Decimal(100), Decimal(50), Decimal(100), CONTEXT.subtract(Decimal(50), tiny),
+              Decimal(60))
+    assert _fall(equity) == _max_drawdown_reference(equity)
+    assert max_drawdown_of(equity).trough_index == 3
+    # a value equal to the best ratio is not deeper: the first trough stays
+    assert max_drawdown_of((Decimal(100), Decimal(50), Decimal(100), Decimal(50))
+                           ).trough_index == 1
