@@ -73,11 +73,15 @@ class DictReader(SyncStateReader):
         return 0
 
 
+DEFAULT_TIMESTAMP = 1  # the block time of a call that names none
+
+
 class Chain:
     def __init__(self):
         self.reader = DictReader()
         self.state = CachedSyncState(
-            block_info=BlockInfo.create_for_testing(block_number=1, block_timestamp=1),
+            block_info=BlockInfo.create_for_testing(block_number=1,
+                                                    block_timestamp=DEFAULT_TIMESTAMP),
             state_reader=self.reader,
             compiled_class_cache={},
         )
@@ -107,9 +111,11 @@ class Chain:
         child = self.state._copy()
         if deploy_class is not None:
             child.set_class_hash_at(address, deploy_class)
-        if timestamp is not None:
-            child.update_block_info(BlockInfo.create_for_testing(
-                block_number=1, block_timestamp=timestamp))
+        # Every call sets its block explicitly: cairo-lang's ``_apply`` copies a child's block
+        # info into the parent, so a call made at some timestamp would otherwise become the
+        # chain's default for every later call that names none.
+        child.update_block_info(BlockInfo.create_for_testing(
+            block_number=1, block_timestamp=DEFAULT_TIMESTAMP if timestamp is None else timestamp))
         entry_point = ExecuteEntryPoint.create_for_testing(
             contract_address=address,
             calldata=calldata,

@@ -245,6 +245,17 @@ def test_liquidation_past_zero_stores_uncovered_bad_debt(venue: Venue) -> None:
     assert venue.balances(ALICE, POOL) == (0, wad("100100"))
 
 
+def test_a_timed_call_does_not_move_the_chains_default_block_time(venue: Venue) -> None:
+    """cairo-lang copies a successful call's block into the chain's state; the executor sets
+    every call's block, so a call that names no time runs at the default (1) after one that
+    did (the oracle test below once failed when an earlier file left the clock at 1000+)."""
+    with at_time(venue.backend, 5_000):
+        venue.mark("1000")
+    assert venue.oracle.price(BTC) == (wad("1000"), 5_000)
+    venue.mark("1001")
+    assert venue.oracle.price(BTC) == (wad("1001"), 1)
+
+
 def test_oracle_prices_must_be_fresh_present_and_near_the_fill(venue: Venue) -> None:
     venue.fund(ALICE, "1000")
     with pytest.raises(ContractReverted, match="exchange: no oracle price"):
