@@ -37,10 +37,12 @@ Bounds: every amount, the index and ``R * WAD + carry_wad`` must fit u256 (Failu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any, Final
 
 import attrs
+from pyrsistent import PMap as _PMap
 from pyrsistent import pmap
 from pyrsistent.typing import PMap
 from returns.result import Failure, Result, Success
@@ -138,6 +140,86 @@ def _empty_positions() -> PMap[str, StakePosition]:
     return pmap()
 
 
+# -- the positions map's two hot operations ---------------------------------------------------
+#
+# ``PMap.get`` goes through ``Mapping.get`` and two helper calls, and ``PMap.set`` builds an
+# evolver, a new bucket list and a new map: together about half the time of a stake or a
+# claim.  A ``PMap`` is a ``pvector`` of buckets (lists of ``(key, value)`` pairs, the bucket of
+# ``key`` at ``hash(key) % len(buckets)``) and a size; replacing the value of a key already in
+# the map is one new bucket and one C-level ``pvector.set``, and gives a map equal to
+# ``PMap.set``'s (same buckets, same size).  These two functions do exactly that, and leave
+# every other case (a new key: the map may grow and rehash) to ``PMap.set``.  They read
+# pyrsistent's internals, so they are used only when a self-check at import shows those
+# internals are the ones described here; otherwise the public methods are used.
+
+_PMAP_NEW: Final[Any] = _PMap   # ``PMap(size, buckets)``: untyped in pyrsistent's stubs
+
+
+def _get_public(positions: PMap[str, StakePosition], account: str) -> StakePosition | None:
+    return positions.get(account)
+
+
+def _replace_public(positions: PMap[str, StakePosition], account: str,
+                    position: StakePosition) -> PMap[str, StakePosition]:
+    return positions.set(account, position)
+
+
+def _get_fast(positions: PMap[str, StakePosition], account: str) -> StakePosition | None:
+    if type(positions) is not _PMap:
+        return positions.get(account)
+    buckets: Any = positions._buckets
+    bucket = buckets[hash(account) % len(buckets)]
+    if bucket:
+        for key, value in bucket:
+            if key == account:
+                found: StakePosition = value
+                return found
+    return None
+
+
+def _replace_fast(positions: PMap[str, StakePosition], account: str,
+                  position: StakePosition) -> PMap[str, StakePosition]:
+    if type(positions) is _PMap:
+        buckets: Any = positions._buckets
+        index = hash(account) % len(buckets)
+        bucket = buckets[index]
+        if bucket:
+            for at, (key, _) in enumerate(bucket):
+                if key == account:
+                    changed = list(bucket)
+                    changed[at] = (key, position)
+                    replaced: PMap[str, StakePosition] = _PMAP_NEW(len(positions),
+                                                                   buckets.set(index, changed))
+                    return replaced
+    return positions.set(account, position)
+
+
+def _internals_as_described() -> bool:
+    """Whether the fast functions give what the public methods give on a sample map."""
+    try:
+        sample = pmap({f"a{i}": StakePosition(i) for i in range(40)})
+        for i in (0, 7, 39):
+            new = StakePosition(i, 1, 2)
+            fast = _replace_fast(sample, f"a{i}", new)
+            public = sample.set(f"a{i}", new)
+            if (fast != public or dict(fast) != dict(public) or len(fast) != len(public)
+                    or fast.get(f"a{i}") is not new or _get_fast(fast, f"a{i}") is not new
+                    or _get_fast(sample, "missing") is not None
+                    or sample.get(f"a{i}") != StakePosition(i)):
+                return False
+        return True
+    except Exception:
+        return False
+
+
+_FAST_PMAP: Final = _internals_as_described()
+_get_position: Final[Callable[[PMap[str, StakePosition], str], StakePosition | None]] = (
+    _get_fast if _FAST_PMAP else _get_public)
+_replace_position: Final[Callable[[PMap[str, StakePosition], str, StakePosition],
+                                  PMap[str, StakePosition]]] = (
+    _replace_fast if _FAST_PMAP else _replace_public)
+
+
 @attrs.frozen
 class StakingPool:
     """A reward-per-share staking pool (see the module docstring for the exact algorithm)."""
@@ -177,19 +259,19 @@ class StakingPool:
         if numerator > U256_MAX or emitted > U256_MAX:
             return Failure(DomainError.invalid("numeric.overflow", "reward exceeds u256"))
         if self.total_staked == 0:
-            return Success(StakingPool(0, self.reward_index, numerator, emitted, self.claimed,
-                                       self.positions))
+            return Success(_new_pool(0, self.reward_index, numerator, emitted, self.claimed,
+                                     self.positions))
         delta, carry = divmod(numerator, self.total_staked)
         if self.reward_index + delta > U256_MAX:
             return Failure(DomainError.invalid("numeric.overflow", "reward index exceeds u256"))
-        return Success(StakingPool(self.total_staked, self.reward_index + delta, carry, emitted,
-                                   self.claimed, self.positions))
+        return Success(_new_pool(self.total_staked, self.reward_index + delta, carry, emitted,
+                                 self.claimed, self.positions))
 
     def _settled(self, account: str) -> tuple[int, int] | Failure[DomainError]:
         """The account's ``(staked, owed)`` once its rewards are settled up to the index, or
         the overflow :func:`mul_div` reports.  Plain values inside: the public methods wrap
         one Result at the end (a hot path: stake and claim call it once each)."""
-        p = self.positions.get(account)
+        p = _get_position(self.positions, account)
         if p is None:
             return 0, 0
         if p.paid_index == self.reward_index:
@@ -206,10 +288,11 @@ class StakingPool:
               paid: int) -> StakingPool:
         """This pool with the account settled at the index, holding ``staked`` and ``owed``;
         ``change`` added to the total stake and ``paid`` to the claimed total."""
-        return StakingPool(self.total_staked + change, self.reward_index, self.carry_wad,
-                           self.emitted, self.claimed + paid,
-                           self.positions.set(account, StakePosition(staked, self.reward_index,
-                                                                     owed)))
+        index = self.reward_index
+        return _new_pool(self.total_staked + change, index, self.carry_wad, self.emitted,
+                         self.claimed + paid,
+                         _replace_position(self.positions, account,
+                                           _new_position(staked, index, owed)))
 
     def stake(self, account: str, amount: int) -> Result[StakingPool, DomainError]:
         """Add ``amount`` to the account's stake (settling its rewards first).
@@ -217,13 +300,14 @@ class StakingPool:
         >>> StakingPool().stake("a", -1).failure().code
         'defi.amount'
         """
-        problem = _amount_error("amount", amount)
-        if problem is not None:
-            return Failure(problem)
+        if type(amount) is not int or not 0 <= amount <= U256_MAX:  # the common case inline
+            problem = _amount_error("amount", amount)
+            if problem is not None:
+                return Failure(problem)
         if self.total_staked + amount > U256_MAX:
             return Failure(DomainError.invalid("numeric.overflow", "total stake exceeds u256"))
         settled = self._settled(account)
-        if isinstance(settled, Failure):
+        if not isinstance(settled, tuple):   # a Failure (``isinstance(x, Failure)``: ABC)
             return settled
         staked, owed = settled
         return Success(self._with(account, staked + amount, owed, amount, 0))
@@ -243,7 +327,7 @@ class StakingPool:
                                                 "cannot unstake more than is staked",
                                                 account=account, amount=amount, staked=staked))
         settled = self._settled(account)
-        if isinstance(settled, Failure):
+        if not isinstance(settled, tuple):   # a Failure (``isinstance(x, Failure)``: ABC)
             return settled
         staked, owed = settled
         return Success(self._with(account, staked - amount, owed, -amount, 0))
@@ -256,7 +340,73 @@ class StakingPool:
         9
         """
         settled = self._settled(account)
-        if isinstance(settled, Failure):
+        if not isinstance(settled, tuple):   # a Failure (``isinstance(x, Failure)``: ABC)
             return settled
         staked, owed = settled
         return Success(Claim(self._with(account, staked, 0, 0, owed), owed))
+
+
+# -- building the two value types without attrs' generated ``__init__`` --------------------
+#
+# A frozen attrs ``__init__`` sets each field through a bound ``object.__setattr__``; the
+# pool's hot paths build a ``StakingPool`` and a ``StakePosition`` per operation, and setting
+# the slots through their member descriptors directly is about a third faster.  Both classes
+# have no validators, converters or post-init hooks (the self-check below compares with the
+# constructors, and ``tests/core/defi/test_staking.py`` pins every field after every
+# operation); a class that gains one must drop these.
+
+def _pool_builder() -> Callable[[int, int, int, int, int, PMap[str, StakePosition]],
+                                StakingPool]:
+    slots = StakingPool.__dict__
+    new = object.__new__
+    set_total, set_index, set_carry, set_emitted, set_claimed, set_positions = (
+        slots[name].__set__ for name in ("total_staked", "reward_index", "carry_wad",
+                                         "emitted", "claimed", "positions"))
+
+    def build(total_staked: int, reward_index: int, carry_wad: int, emitted: int,  # noqa: PLR0917
+              claimed: int, positions: PMap[str, StakePosition]) -> StakingPool:
+        pool: StakingPool = new(StakingPool)
+        set_total(pool, total_staked)
+        set_index(pool, reward_index)
+        set_carry(pool, carry_wad)
+        set_emitted(pool, emitted)
+        set_claimed(pool, claimed)
+        set_positions(pool, positions)
+        return pool
+
+    return build
+
+
+def _position_builder() -> Callable[[int, int, int], StakePosition]:
+    slots = StakePosition.__dict__
+    new = object.__new__
+    set_staked, set_paid, set_owed = (slots[name].__set__
+                                      for name in ("staked", "paid_index", "owed"))
+
+    def build(staked: int, paid_index: int, owed: int) -> StakePosition:
+        position: StakePosition = new(StakePosition)
+        set_staked(position, staked)
+        set_paid(position, paid_index)
+        set_owed(position, owed)
+        return position
+
+    return build
+
+
+def _builders_agree() -> bool:
+    try:
+        positions = pmap({"a": StakePosition(1, 2, 3)})
+        pool, position = _pool_builder()(1, 2, 3, 4, 5, positions), _position_builder()(7, 8, 9)
+        return (pool == StakingPool(1, 2, 3, 4, 5, positions)
+                and position == StakePosition(7, 8, 9)
+                and attrs.astuple(pool, recurse=False) == (1, 2, 3, 4, 5, positions)
+                and attrs.astuple(position) == (7, 8, 9))
+    except Exception:
+        return False
+
+
+_FAST_BUILD: Final = _builders_agree()
+_new_pool: Final[Callable[[int, int, int, int, int, PMap[str, StakePosition]], StakingPool]] = (
+    _pool_builder() if _FAST_BUILD else StakingPool)
+_new_position: Final[Callable[[int, int, int], StakePosition]] = (
+    _position_builder() if _FAST_BUILD else StakePosition)

@@ -13,6 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from pyrsistent import pmap
 from returns.result import Failure, Success
 
+from astratrade_core.defi import staking
 from astratrade_core.defi.staking import (
     Distribution,
     StakePosition,
@@ -296,3 +297,40 @@ def test_a_reward_in_wad_reaches_u256_max_at_most(amount: int) -> None:
             "numeric.overflow", "reward index exceeds u256"))
     elif amount * WAD > U256_MAX:
         assert got == Failure(DomainError.invalid("numeric.overflow", "reward exceeds u256"))
+
+
+# -- the fast paths of the positions map and of the value constructors ------------------------
+
+@settings(max_examples=150)
+@given(start=st.dictionaries(st.text(max_size=4), st.integers(0, 9), max_size=60),
+       changes=st.lists(st.tuples(st.text(max_size=4), st.integers(0, 9)), max_size=80))
+def test_the_fast_map_operations_equal_pmaps_own(start: dict[str, int],
+                                                 changes: list[tuple[str, int]]) -> None:
+    # Replacing keys present (the fast path) and adding new ones (PMap.set: growth, rehash,
+    # shared buckets) gives the map PMap.set gives, value for value and object for object.
+    assert staking._FAST_PMAP and staking._FAST_BUILD   # the fast paths are the ones tested
+    fast = reference = pmap({key: StakePosition(v) for key, v in start.items()})
+    for key, v in changes:
+        position = StakePosition(v, v + 1, v + 2)
+        assert staking._get_fast(fast, key) is reference.get(key)
+        fast = staking._replace_fast(fast, key, position)
+        reference = reference.set(key, position)
+        assert fast == reference and hash(fast) == hash(reference)
+        assert len(fast) == len(reference) and list(fast.items()) == list(reference.items())
+        assert staking._get_fast(fast, key) is position and fast[key] is position
+    assert staking._get_fast(fast, "absent-key") is None
+
+
+_U256 = st.integers(0, U256_MAX)
+
+
+@given(st.tuples(_U256, _U256, _U256, _U256, _U256), st.tuples(_U256, _U256, _U256))
+def test_the_fast_constructors_equal_the_attrs_ones(
+        pool: tuple[int, int, int, int, int], position: tuple[int, int, int]) -> None:
+    positions = pmap({"a": StakePosition(*position)})
+    built = staking._new_pool(*pool, positions)
+    assert built == StakingPool(*pool, positions) and hash(built) == hash(
+        StakingPool(*pool, positions))
+    assert repr(built) == repr(StakingPool(*pool, positions))
+    assert staking._new_position(*position) == StakePosition(*position)
+    assert repr(staking._new_position(*position)) == repr(StakePosition(*position))
