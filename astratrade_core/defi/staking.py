@@ -37,7 +37,7 @@ Bounds: every amount, the index and ``R * WAD + carry_wad`` must fit u256 (Failu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -52,7 +52,8 @@ from astratrade_core.events.revenue import RewardClaimed
 from astratrade_core.money import Currency, Money
 from astratrade_core.numeric import U256_MAX, WAD, FixedRounding, mul_div
 
-__all__ = ["Claim", "Distribution", "StakePosition", "StakingPool", "distribute_pro_rata"]
+__all__ = ["Claim", "Distribution", "PoolOp", "StakePosition", "StakingPool", "distribute_pro_rata",
+           "fold_pool"]
 
 
 def _amount_error(field: str, value: int) -> DomainError | None:
@@ -344,6 +345,85 @@ class StakingPool:
             return settled
         staked, owed = settled
         return Success(Claim(self._with(account, staked, 0, 0, owed), owed))
+
+
+# -- the batch fold -----------------------------------------------------------------------------
+
+#: One pool operation for :func:`fold_pool`: ``("stake" | "unstake" | "notify" | "claim",
+#: account, amount)`` (``account`` unused by ``notify``, ``amount`` by ``claim``; any other
+#: operation name is skipped).
+PoolOp = tuple[str, str, int]
+
+
+def fold_pool(pool: StakingPool, ops: Iterable[PoolOp]) -> StakingPool:
+    """The pool after every operation of ``ops`` in order, each applied as its method would
+    apply it and an operation the method refuses (a Failure) skipped -- exactly
+    ``pool.stake(a, n).value_or(pool)`` and so on, one after the other -- but folded on plain
+    integers in local variables and a dict of the accounts touched, with the positions map
+    and the pool built once at the end.  The result equals the one-at-a-time fold field for
+    field, the positions map down to its iteration order (new accounts enter it in the order
+    they were first touched, as the successive ``PMap.set`` calls add them).
+
+    >>> ops = [("stake", "a", 1), ("stake", "b", 3), ("notify", "", 10), ("claim", "b", 0),
+    ...        ("unstake", "a", 5)]        # more than a holds: skipped, as unstake refuses it
+    >>> folded = fold_pool(StakingPool(), ops)
+    >>> folded.claimed, folded.pending("a"), folded == StakingPool().stake("a", 1).bind(
+    ...     lambda p: p.stake("b", 3)).bind(lambda p: p.notify_reward(10)).bind(
+    ...     lambda p: p.claim("b")).unwrap().pool
+    (7, 2, True)
+    """
+    total, index, carry, emitted, claimed = (pool.total_staked, pool.reward_index,
+                                             pool.carry_wad, pool.emitted, pool.claimed)
+    held = pool.positions
+    touched: dict[str, tuple[int, int, int]] = {}   # account -> (staked, paid_index, owed)
+    for op, account, amount in ops:
+        if op != "claim" and not (type(amount) is int and 0 <= amount <= U256_MAX) and (
+                _amount_error("amount", amount) is not None):
+            continue
+        if op == "notify":
+            numerator = amount * WAD + carry
+            if numerator > U256_MAX or emitted + amount > U256_MAX:
+                continue
+            if total == 0:
+                carry = numerator
+            else:
+                delta, remainder = divmod(numerator, total)
+                if index + delta > U256_MAX:
+                    continue
+                index, carry = index + delta, remainder
+            emitted += amount
+            continue
+        found = touched.get(account)
+        if found is None:
+            position = _get_position(held, account)
+            found = (0, index, 0) if position is None else (
+                position.staked, position.paid_index, position.owed)
+        staked, paid, owed = found
+        if op == "stake":
+            if total + amount > U256_MAX:
+                continue
+            change = amount
+        elif op == "unstake":
+            if amount > staked:
+                continue
+            change = -amount
+        elif op == "claim":
+            change = 0
+        else:                          # not an operation: nothing applies it
+            continue
+        if paid != index:
+            earned = staked * (index - paid) // WAD
+            if earned > U256_MAX:
+                continue
+            owed += earned
+        total += change
+        if op == "claim":
+            claimed += owed
+            owed = 0
+        touched[account] = (staked + change, index, owed)
+    positions = held.update({account: _new_position(*values)
+                             for account, values in touched.items()}) if touched else held
+    return _new_pool(total, index, carry, emitted, claimed, positions)
 
 
 # -- building the two value types without attrs' generated ``__init__`` --------------------
