@@ -178,8 +178,8 @@ def test_independent_of_the_callers_context(commands: list[Any],
     laws.independent_of_the_callers_context(STAKING_POOL, commands, context)
 
 
-@settings(max_examples=150)
-@given(commands=pool_commands(accounts=5, max_size=40), cut=st.integers(0, 40))
+@settings(max_examples=60)
+@given(commands=pool_commands(accounts=5, max_size=30), cut=st.integers(0, 30))
 def test_evolve_pool_equals_the_one_event_at_a_time_reference(
         commands: list[PoolCommand], cut: int) -> None:
     # The batch fold from the empty state and from a state part-way through (positions held).

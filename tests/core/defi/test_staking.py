@@ -356,7 +356,7 @@ def _one_at_a_time(pool: StakingPool, ops: list[staking.PoolOp]) -> StakingPool:
     return pool
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(before=_HOSTILE_OPS, ops=_HOSTILE_OPS)
 def test_the_batch_fold_equals_one_operation_at_a_time(before: list[staking.PoolOp],
                                                        ops: list[staking.PoolOp]) -> None:
