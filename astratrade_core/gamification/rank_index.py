@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from itertools import accumulate, chain, repeat
 from operator import add, ne
 from typing import Final, Generic, TypeAlias, TypeVar
@@ -51,7 +51,7 @@ T = TypeVar("T")
 BLOCK_SIZE: Final = 1024
 
 #: A block of seqs: an immutable-by-convention array of int64 (never mutated once built).
-_Block: TypeAlias = "array[int]"
+_Block: TypeAlias = "MutableSequence[int]"   # an array("q"); runtime-resolvable in 3.11
 _SHIFT: Final = 10
 _CHUNK: Final = 1 << _SHIFT
 _MASK: Final = _CHUNK - 1
