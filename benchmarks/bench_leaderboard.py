@@ -3,7 +3,7 @@
 Scores are integer units (XP), user ids strings; ties are frequent (scores in 0..999,999).
 Each candidate runs against the obvious baseline in the same process:
 
-* build, rows in arbitrary order: :meth:`Leaderboard.from_units` (user map, stable sort on
+* build, rows in arbitrary order: :meth:`Leaderboard.from_units` (duplicate check, stable sort on
   the score alone, blocks) vs ``sorted()`` of the ``(-score, user)`` tuples alone
   (target: build < 0.5 s);
 * build from a snapshot already in rank order (what :meth:`Leaderboard.rows` gives) vs the
