@@ -53,7 +53,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from math import isqrt
-from operator import neg
 from typing import Final
 
 import attrs
@@ -258,7 +257,7 @@ class Leaderboard:
         if len(set(users)) != len(users):
             return Failure(DomainError.conflict("leaderboard.duplicate_user",
                                                 "a user appears twice", board=board_id))
-        index = RankIndex.of_negs(list(map(neg, units)), block_size)
+        index = RankIndex.of_units(units, block_size)
         column = Column.of(users)
         return Success(cls(board_id, places, index, _Seqs.of_users(column), column))
 
@@ -468,8 +467,8 @@ class Leaderboard:
         users = list(order)
         column = Column.of(users)
         return Leaderboard(self.board_id, self.places,
-                           RankIndex.of_negs([-current[user] for user in users],
-                                             self._index.block_size),
+                           RankIndex.of_units([current[user] for user in users],
+                                              self._index.block_size),
                            _Seqs.of_users(column), column)
 
     def set_units(self, user_id: str, units: int, *, event_id: str, occurred_at: datetime,

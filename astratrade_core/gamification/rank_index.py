@@ -37,7 +37,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from itertools import accumulate, chain, repeat
-from operator import add, ne
+from operator import add, ne, neg
 from typing import Final, Generic, TypeAlias, TypeVar
 
 import attrs
@@ -115,6 +115,50 @@ class Column(Generic[T]):
         return Column((*self.chunks, tail), ())
 
 
+@attrs.frozen(eq=False)
+class _Negated(Column[int]):
+    """A column of integers holding their negations: ``column[i] == -stored[i]``.  A board
+    built from scores keeps the caller's score objects and negates on read (one ``-`` per
+    read) instead of making a million negated ints at the build.
+
+    >>> c = _Negated.of([3, -1, 0]).append(-5)
+    >>> c[0], c[1], c.getter()(3), c.pick([0, 2, 3]), list(c.values()), c.stored()
+    (-3, 1, -5, [-3, 0, -5], [-3, 1, 0, -5], [3, -1, 0, 5])
+    """
+
+    def stored(self) -> list[int]:
+        """The stored values (the negations), in order."""
+        return list(super().values())
+
+    def __getitem__(self, index: int) -> int:
+        return -super().__getitem__(index)
+
+    def values(self) -> Iterator[int]:
+        return map(neg, super().values())
+
+    def getter(self) -> Callable[[int], int]:
+        chunks, tail = self.chunks, self.tail
+        cut = len(chunks) << _SHIFT
+
+        def get(index: int) -> int:
+            return -(chunks[index >> _SHIFT][index & _MASK] if index < cut
+                     else tail[index - cut])
+
+        return get
+
+    def pick(self, indices: Iterable[int]) -> list[int]:
+        chunks, tail = self.chunks, self.tail
+        cut = len(chunks) << _SHIFT
+        return [-(chunks[i >> _SHIFT][i & _MASK] if i < cut else tail[i - cut])
+                for i in indices]
+
+    def append(self, value: int) -> _Negated:
+        tail = self.tail + (-value,)  # noqa: RUF005 -- one copy; unpacking builds a list first
+        if len(tail) < _CHUNK:
+            return _Negated(self.chunks, tail)
+        return _Negated((*self.chunks, tail), ())
+
+
 def _starts(block: _Block, get: Callable[[int], int]) -> bytes:
     """One byte per seq of ``block``: 1 where a new score starts (always at index 0)."""
     values = list(map(get, block))
@@ -184,6 +228,22 @@ class RankIndex:
     def empty(cls, block_size: int = BLOCK_SIZE) -> RankIndex:
         """An index with no seqs."""
         return cls(max(1, block_size), Column(), (), (), (0,))
+
+    @classmethod
+    def of_units(cls, units: Sequence[int], block_size: int = BLOCK_SIZE) -> RankIndex:
+        """Index seqs ``0 .. len(units) - 1`` whose scores are ``units`` (ties in seq order):
+        ``of_negs`` of their negations, without making them -- the sort is stable under
+        ``reverse=True`` too, and the column negates on read.
+
+        >>> list(RankIndex.of_units([1, 3, 1]).blocks[0])
+        [1, 0, 2]
+        """
+        size = max(1, block_size)
+        order = array("q", sorted(range(len(units)), key=units.__getitem__, reverse=True))
+        blocks = tuple(order[i:i + size] for i in range(0, len(order), size))
+        firsts = tuple((-units[block[0]], block[0]) for block in blocks)
+        offsets = tuple(accumulate(map(len, blocks), initial=0))
+        return cls(size, _Negated.of(units), blocks, firsts, offsets)
 
     @classmethod
     def of_negs(cls, negs: list[int], block_size: int = BLOCK_SIZE) -> RankIndex:

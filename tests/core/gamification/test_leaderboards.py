@@ -21,6 +21,7 @@ from astratrade_core.gamification.leaderboards import (
     RankStyle,
     to_units,
 )
+from astratrade_core.gamification.rank_index import RankIndex
 from astratrade_core.testing import hostile_contexts, leaderboard_rows
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
@@ -356,3 +357,26 @@ def test_the_user_map_made_on_first_use_answers_like_one_made_at_once() -> None:
     check(many, rebuilt)
     assert many.rank_of("u299").unwrap() == 1 + sum(1 for u, _ in rebuilt.values()
                                                      if u > rebuilt["u299"][0])
+
+
+@given(units=st.lists(st.integers(-5, 5) | st.integers(-(10**30), 10**30), max_size=70),
+       block=st.integers(1, 9), appended=st.lists(st.integers(-6, 6), max_size=5))
+def test_indexing_scores_equals_indexing_their_negations(units: list[int], block: int,
+                                                         appended: list[int]) -> None:
+    # of_units (the build's path: the scores kept, negated on read) is of_negs of the
+    # negations: the same blocks, first keys, offsets and column, also after appends.
+    fast = RankIndex.of_units(units, block)
+    reference = RankIndex.of_negs([-u for u in units], block)
+    assert [list(b) for b in fast.blocks] == [list(b) for b in reference.blocks]
+    assert (fast.firsts, fast.offsets) == (reference.firsts, reference.offsets)
+    for neg in appended:
+        fast, seq = fast.insert(neg)
+        reference, same = reference.insert(neg)
+        assert seq == same
+    assert list(fast.negs.values()) == list(reference.negs.values())
+    assert fast.negs.pick(range(len(fast.negs))) == reference.negs.pick(range(len(fast.negs)))
+    assert [fast.negs[i] for i in range(len(fast.negs))] == list(reference.negs.values())
+    assert list(fast.seqs()) == list(reference.seqs())
+    for neg in (-7, -5, 0, 3, 6):
+        assert fast.better(neg) == reference.better(neg)
+        assert fast.distinct_better(neg) == reference.distinct_better(neg)
