@@ -3,11 +3,14 @@
 Scores are integer units (XP), user ids strings; ties are frequent (scores in 0..999,999).
 Each candidate runs against the obvious baseline in the same process:
 
-* build, rows in arbitrary order: :meth:`Leaderboard.from_units` (user map, stable sort on
+* build, rows in arbitrary order: :meth:`Leaderboard.from_units` (duplicate check, stable sort on
   the score alone, blocks) vs ``sorted()`` of the ``(-score, user)`` tuples alone
   (target: build < 0.5 s);
 * build from a snapshot already in rank order (what :meth:`Leaderboard.rows` gives) vs the
   same sort;
+* a build followed by a first query by user, which makes the board's user -> seq map (built
+  on first use, like the dense counts; for the record: what a board costs before its first
+  ``rank_of``);
 * rank query (competition and dense) for random users vs a dict lookup plus ``bisect`` on a
   flat sorted list of tuples (target: < 1 ms per query); the dense rank's distinct-score
   counts are computed by the first dense query after a build, which has its own line (no
@@ -116,6 +119,11 @@ def run(quick: bool) -> list[Comparison]:
                 lambda: Leaderboard.from_units("xp", snapshot_users, snapshot_scores),
                 "sorted() of (-score, user) tuples", lambda: sorted(tuples),
                 repeats=repeats, unit="build", target="< 0.5 s"),
+        compare(f"leaderboard build + first rank_of by user ({label}, any order)",
+                lambda: Leaderboard.from_units("xp", users, scores).map(
+                    lambda built: built.rank_of(anchor)),
+                "sorted() of (-score, user) tuples", lambda: sorted(tuples),
+                repeats=2 if quick else 3, unit="build", target="(for the record)"),
         compare(f"rank_of competition ({label})", lambda: query(RankStyle.COMPETITION),
                 "dict + bisect on a flat list", query_baseline, repeats=repeats, per=1000,
                 unit="query", target="< 1 ms"),

@@ -7,7 +7,10 @@
 * ``project_ledger`` over a mixed stream of revenue events vs a bare ``dict`` sum of each
   event's amount, without dispatch or bucketing (target: <= 4x of it, >= 1M events/s);
 * a persistent :class:`StakingPool` (stake, notify, claim) vs the same integer algorithm on a
-  mutable ``dict`` (the price of immutability and Result values; target: <= 10x).
+  mutable ``dict`` (the price of immutability and Result values; target: <= 10x);
+* the staking pool's load path, ``evolve_pool`` over the same operations as events (the batch
+  integer fold, ``fold_pool``) vs ``evolve_pool_reference`` (one method call per event) and vs
+  the dict version (for the record).
 """
 
 from __future__ import annotations
@@ -16,10 +19,18 @@ import random
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from typing import Any
 
+from astratrade_core.defi.pool import PoolState, evolve_pool, evolve_pool_reference
 from astratrade_core.defi.staking import StakingPool
 from astratrade_core.events.envelope import Event
-from astratrade_core.events.revenue import MarketplaceSale, TradingFeeCollected
+from astratrade_core.events.revenue import (
+    MarketplaceSale,
+    RewardClaimed,
+    RewardDistributed,
+    Staked,
+    TradingFeeCollected,
+)
 from astratrade_core.money import USD, Money
 from astratrade_core.numeric import CONTEXT, WAD
 from astratrade_core.revenue.allocation import allocate, allocate_units
@@ -97,6 +108,24 @@ def _pool(ops: list[tuple[str, str, int]]) -> int:
     return pool.claimed
 
 
+def _pool_events(ops: list[tuple[str, str, int]]) -> list[Event]:
+    """The operations as the pool stream's events (claims carry a nominal amount: folding
+    ignores it)."""
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    events: list[Event] = []
+    for n, (op, who, amount) in enumerate(ops):
+        meta: dict[str, Any] = {"event_id": f"e{n}", "stream_id": "pool-p", "occurred_at": at,
+                                "pool_id": "p"}
+        if op == "notify":
+            events.append(RewardDistributed(**meta, amount=amount))
+        elif op == "stake":
+            events.append(Staked(**meta, account_id=who, amount=amount))
+        else:
+            events.append(RewardClaimed(**meta, account_id=who, currency="USD",
+                                        amount=Decimal(1)))
+    return events
+
+
 def run(quick: bool) -> list[Comparison]:
     """Time allocation, the ledger projection and the staking pool against baselines."""
     rng = random.Random(20261124)
@@ -107,6 +136,10 @@ def run(quick: bool) -> list[Comparison]:
     ops = [(rng.choice(("stake", "notify", "claim")), f"u{rng.randrange(50)}",
             rng.randrange(1, 10**21)) for _ in range(500 if quick else 20_000)]
     money = [Money.from_minor_units(t, USD) for t in totals]
+    pool_events = _pool_events(ops)
+    start = PoolState.EMPTY
+    if evolve_pool(start, pool_events) != evolve_pool_reference(start, pool_events):
+        raise SystemExit("evolve_pool differs from evolve_pool_reference")
     repeats = 2 if quick else 5
 
     def naive_money() -> None:
@@ -140,4 +173,13 @@ def run(quick: bool) -> list[Comparison]:
         compare(f"StakingPool, {len(ops):,} ops", lambda: _pool(ops),
                 "same algorithm on dicts", lambda: _dict_pool(ops),
                 repeats=repeats, per=len(ops), unit="op", target="<= 10x"),
+        compare(f"evolve_pool (batch integer fold), {len(ops):,} events",
+                lambda: evolve_pool(start, pool_events),
+                "evolve_pool_reference (one call per event)",
+                lambda: evolve_pool_reference(start, pool_events),
+                repeats=repeats, per=len(ops), unit="event", target="< 1x"),
+        compare(f"evolve_pool (batch integer fold), {len(ops):,} events",
+                lambda: evolve_pool(start, pool_events),
+                "same algorithm on dicts", lambda: _dict_pool(ops),
+                repeats=repeats, per=len(ops), unit="event", target="(for the record)"),
     ]

@@ -13,10 +13,10 @@ import pytest
 CORE = Path(__file__).resolve().parent.parent / "astratrade_core"
 
 ALLOWED_ROOTS = {
-    "__future__", "abc", "bisect", "collections", "dataclasses", "datetime", "decimal", "enum",
-    "fractions", "functools", "hashlib", "heapq", "itertools", "json", "math", "operator", "re",
-    "string", "types", "typing", "zoneinfo", "attr", "attrs", "returns", "pyrsistent",
-    "typing_extensions", "astratrade_core",
+    "__future__", "abc", "array", "bisect", "collections", "dataclasses", "datetime", "decimal",
+    "enum", "fractions", "functools", "hashlib", "heapq", "itertools", "json", "math",
+    "operator", "re", "string", "types", "typing", "zoneinfo", "attr", "attrs", "returns",
+    "pyrsistent", "typing_extensions", "astratrade_core",
 }
 # Strategies for users' tests may import hypothesis; nothing else in the core may.
 TESTING_EXTRA = {"hypothesis"}

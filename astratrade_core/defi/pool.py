@@ -55,7 +55,7 @@ import attrs
 from returns.result import Failure, Result, Success
 
 from astratrade_core.aggregate import Aggregate, Decision
-from astratrade_core.defi.staking import StakingPool
+from astratrade_core.defi.staking import PoolOp, StakingPool, fold_pool
 from astratrade_core.errors import DomainError, collect
 from astratrade_core.events.envelope import Event
 from astratrade_core.events.revenue import (
@@ -87,6 +87,7 @@ __all__ = [
     "Unstake",
     "decide_pool",
     "evolve_pool",
+    "evolve_pool_reference",
     "pool_stream",
 ]
 
@@ -264,7 +265,31 @@ def decide_pool(state: PoolState, command: PoolCommand) -> Decision:
 def evolve_pool(state: PoolState, events: Iterable[Event]) -> PoolState:
     """Fold a pool's events into its state through the same
     :class:`~astratrade_core.defi.staking.StakingPool` operations ``decide`` checked (so an
-    event always applies; one that could not would leave the pool unchanged)."""
+    event always applies; one that could not would leave the pool unchanged).
+
+    The events become operations folded at once on integers
+    (:func:`~astratrade_core.defi.staking.fold_pool`): the same state as
+    :func:`evolve_pool_reference`, one operation at a time, field for field."""
+    pool_id, currency = state.pool_id, state.currency
+    ops: list[PoolOp] = []
+    add = ops.append
+    for event in events:
+        if isinstance(event, Staked):
+            add(("stake", event.account_id, event.amount))
+        elif isinstance(event, Unstaked):
+            add(("unstake", event.account_id, event.amount))
+        elif isinstance(event, RewardDistributed):
+            add(("notify", "", event.amount))
+        elif isinstance(event, RewardClaimed):
+            add(("claim", event.account_id, 0))
+        elif isinstance(event, StakingPoolOpened):
+            pool_id, currency = event.pool_id, Currency(event.currency, event.minor_unit)
+    return PoolState(pool_id, currency, fold_pool(state.pool, ops) if ops else state.pool)
+
+
+def evolve_pool_reference(state: PoolState, events: Iterable[Event]) -> PoolState:
+    """:func:`evolve_pool` one :class:`StakingPool` method call per event (the reference
+    its batch fold is tested against)."""
     pool_id, currency, pool = state.pool_id, state.currency, state.pool
     for event in events:
         if isinstance(event, Staked):

@@ -37,7 +37,7 @@ Bounds: every amount, the index and ``R * WAD + carry_wad`` must fit u256 (Failu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import attrs
@@ -50,7 +50,8 @@ from astratrade_core.events.revenue import RewardClaimed
 from astratrade_core.money import Currency, Money
 from astratrade_core.numeric import U256_MAX, WAD, FixedRounding, mul_div
 
-__all__ = ["Claim", "Distribution", "StakePosition", "StakingPool", "distribute_pro_rata"]
+__all__ = ["Claim", "Distribution", "PoolOp", "StakePosition", "StakingPool", "distribute_pro_rata",
+           "fold_pool"]
 
 
 def _amount_error(field: str, value: int) -> DomainError | None:
@@ -178,12 +179,12 @@ class StakingPool:
             return Failure(DomainError.invalid("numeric.overflow", "reward exceeds u256"))
         if self.total_staked == 0:
             return Success(StakingPool(0, self.reward_index, numerator, emitted, self.claimed,
-                                       self.positions))
+                                     self.positions))
         delta, carry = divmod(numerator, self.total_staked)
         if self.reward_index + delta > U256_MAX:
             return Failure(DomainError.invalid("numeric.overflow", "reward index exceeds u256"))
         return Success(StakingPool(self.total_staked, self.reward_index + delta, carry, emitted,
-                                   self.claimed, self.positions))
+                                 self.claimed, self.positions))
 
     def _settled(self, account: str) -> tuple[int, int] | Failure[DomainError]:
         """The account's ``(staked, owed)`` once its rewards are settled up to the index, or
@@ -206,10 +207,10 @@ class StakingPool:
               paid: int) -> StakingPool:
         """This pool with the account settled at the index, holding ``staked`` and ``owed``;
         ``change`` added to the total stake and ``paid`` to the claimed total."""
-        return StakingPool(self.total_staked + change, self.reward_index, self.carry_wad,
-                           self.emitted, self.claimed + paid,
-                           self.positions.set(account, StakePosition(staked, self.reward_index,
-                                                                     owed)))
+        index = self.reward_index
+        return StakingPool(self.total_staked + change, index, self.carry_wad, self.emitted,
+                           self.claimed + paid,
+                           self.positions.set(account, StakePosition(staked, index, owed)))
 
     def stake(self, account: str, amount: int) -> Result[StakingPool, DomainError]:
         """Add ``amount`` to the account's stake (settling its rewards first).
@@ -217,13 +218,14 @@ class StakingPool:
         >>> StakingPool().stake("a", -1).failure().code
         'defi.amount'
         """
-        problem = _amount_error("amount", amount)
-        if problem is not None:
-            return Failure(problem)
+        if type(amount) is not int or not 0 <= amount <= U256_MAX:  # the common case inline
+            problem = _amount_error("amount", amount)
+            if problem is not None:
+                return Failure(problem)
         if self.total_staked + amount > U256_MAX:
             return Failure(DomainError.invalid("numeric.overflow", "total stake exceeds u256"))
         settled = self._settled(account)
-        if isinstance(settled, Failure):
+        if not isinstance(settled, tuple):   # a Failure (``isinstance(x, Failure)``: ABC)
             return settled
         staked, owed = settled
         return Success(self._with(account, staked + amount, owed, amount, 0))
@@ -243,7 +245,7 @@ class StakingPool:
                                                 "cannot unstake more than is staked",
                                                 account=account, amount=amount, staked=staked))
         settled = self._settled(account)
-        if isinstance(settled, Failure):
+        if not isinstance(settled, tuple):   # a Failure (``isinstance(x, Failure)``: ABC)
             return settled
         staked, owed = settled
         return Success(self._with(account, staked - amount, owed, -amount, 0))
@@ -256,7 +258,86 @@ class StakingPool:
         9
         """
         settled = self._settled(account)
-        if isinstance(settled, Failure):
+        if not isinstance(settled, tuple):   # a Failure (``isinstance(x, Failure)``: ABC)
             return settled
         staked, owed = settled
         return Success(Claim(self._with(account, staked, 0, 0, owed), owed))
+
+
+# -- the batch fold -----------------------------------------------------------------------------
+
+#: One pool operation for :func:`fold_pool`: ``("stake" | "unstake" | "notify" | "claim",
+#: account, amount)`` (``account`` unused by ``notify``, ``amount`` by ``claim``; any other
+#: operation name is skipped).
+PoolOp = tuple[str, str, int]
+
+
+def fold_pool(pool: StakingPool, ops: Iterable[PoolOp]) -> StakingPool:
+    """The pool after every operation of ``ops`` in order, each applied as its method would
+    apply it and an operation the method refuses (a Failure) skipped -- exactly
+    ``pool.stake(a, n).value_or(pool)`` and so on, one after the other -- but folded on plain
+    integers in local variables and a dict of the accounts touched, with the positions map
+    and the pool built once at the end.  The result equals the one-at-a-time fold field for
+    field, the positions map down to its iteration order (new accounts enter it in the order
+    they were first touched, as the successive ``PMap.set`` calls add them).
+
+    >>> ops = [("stake", "a", 1), ("stake", "b", 3), ("notify", "", 10), ("claim", "b", 0),
+    ...        ("unstake", "a", 5)]        # more than a holds: skipped, as unstake refuses it
+    >>> folded = fold_pool(StakingPool(), ops)
+    >>> folded.claimed, folded.pending("a"), folded == StakingPool().stake("a", 1).bind(
+    ...     lambda p: p.stake("b", 3)).bind(lambda p: p.notify_reward(10)).bind(
+    ...     lambda p: p.claim("b")).unwrap().pool
+    (7, 2, True)
+    """
+    total, index, carry, emitted, claimed = (pool.total_staked, pool.reward_index,
+                                             pool.carry_wad, pool.emitted, pool.claimed)
+    held = pool.positions
+    touched: dict[str, tuple[int, int, int]] = {}   # account -> (staked, paid_index, owed)
+    for op, account, amount in ops:
+        if op != "claim" and not (type(amount) is int and 0 <= amount <= U256_MAX) and (
+                _amount_error("amount", amount) is not None):
+            continue
+        if op == "notify":
+            numerator = amount * WAD + carry
+            if numerator > U256_MAX or emitted + amount > U256_MAX:
+                continue
+            if total == 0:
+                carry = numerator
+            else:
+                delta, remainder = divmod(numerator, total)
+                if index + delta > U256_MAX:
+                    continue
+                index, carry = index + delta, remainder
+            emitted += amount
+            continue
+        found = touched.get(account)
+        if found is None:
+            position = held.get(account)
+            found = (0, index, 0) if position is None else (
+                position.staked, position.paid_index, position.owed)
+        staked, paid, owed = found
+        if op == "stake":
+            if total + amount > U256_MAX:
+                continue
+            change = amount
+        elif op == "unstake":
+            if amount > staked:
+                continue
+            change = -amount
+        elif op == "claim":
+            change = 0
+        else:                          # not an operation: nothing applies it
+            continue
+        if paid != index:
+            earned = staked * (index - paid) // WAD
+            if earned > U256_MAX:
+                continue
+            owed += earned
+        total += change
+        if op == "claim":
+            claimed += owed
+            owed = 0
+        touched[account] = (staked + change, index, owed)
+    positions = held.update({account: StakePosition(*values)
+                             for account, values in touched.items()}) if touched else held
+    return StakingPool(total, index, carry, emitted, claimed, positions)

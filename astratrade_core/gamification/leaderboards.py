@@ -53,7 +53,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from math import isqrt
-from operator import neg
 from typing import Final
 
 import attrs
@@ -133,30 +132,63 @@ def _check_places(places: int) -> DomainError | None:
 
 
 def _check_units(units: Sequence[int]) -> DomainError | None:
-    if all(type(u) is int for u in units):
+    if set(map(type, units)) <= {int}:
         return None
     return DomainError.invalid("leaderboard.units", "integer scores must be int")
 
 
+class _Base:
+    """The oldest layer of :class:`_Seqs`: user -> seq as a dict, or -- for a board just
+    built -- the column of its users, each user's seq being their position in it.  The dict
+    of a built board is made by the first lookup by user (one ``dict(zip(...))``: about a
+    quarter of a second at a million users), so a board that is only ranked, listed or
+    compared never pays for it.  Nothing observable depends on when it is made."""
+
+    __slots__ = ("_map", "_users")
+
+    def __init__(self, mapping: dict[str, int] | None, users: Column[str] | None = None,
+                 ) -> None:
+        self._map = mapping
+        self._users = users
+
+    def mapping(self) -> dict[str, int]:
+        """User -> seq, made now if not yet made."""
+        found = self._map
+        if found is None:
+            users = self._users   # kept: the board holds the same column anyway
+            found = {} if users is None else dict(zip(users.values(), range(len(users)),
+                                                          strict=True))
+            self._map = found
+        return found
+
+    def __len__(self) -> int:
+        return len(self._users) if self._users is not None else len(self.mapping())
+
+
 @attrs.frozen(eq=False)
 class _Seqs:
-    """User -> seq as three dicts (``-1`` marks a removed user): ``base``, ``middle`` and
-    ``recent``, newest last.  An update copies ``recent`` (at most 64 users); a full
-    ``recent`` merges into ``middle`` (at most ``8 * sqrt(n)`` users), a full ``middle`` into
-    ``base``: amortised, an update copies about ``sqrt(n) / 8`` entries (125 at a million
-    users, a few microseconds).  Dicts of strings and integers cost the garbage collector
-    nothing."""
+    """User -> seq as three layers (``-1`` marks a removed user): ``base`` (see
+    :class:`_Base`), ``middle`` and ``recent``, newest last.  An update copies ``recent`` (at
+    most 64 users); a full ``recent`` merges into ``middle`` (at most ``8 * sqrt(n)``
+    users), a full ``middle`` into ``base``: amortised, an update copies about
+    ``sqrt(n) / 8`` entries (125 at a million users, a few microseconds).  Dicts of strings
+    and integers cost the garbage collector nothing."""
 
-    base: Mapping[str, int]
+    base: _Base
     middle: Mapping[str, int]
     recent: Mapping[str, int]
+
+    @classmethod
+    def of_users(cls, users: Column[str]) -> _Seqs:
+        """Each of ``users`` (distinct) at its position as its seq."""
+        return cls(_Base(None, users), {}, {})
 
     def get(self, user_id: str) -> int | None:
         seq = self.recent.get(user_id)
         if seq is None:
             seq = self.middle.get(user_id)
             if seq is None:
-                return self.base.get(user_id)
+                return self.base.mapping().get(user_id)
         return None if seq == _GONE else seq
 
     def with_seq(self, user_id: str, seq: int) -> _Seqs:
@@ -167,10 +199,10 @@ class _Seqs:
         middle = {**self.middle, **recent}
         if len(middle) <= 8 * max(64, isqrt(len(self.base))):
             return _Seqs(self.base, middle, {})
-        merged = {**self.base, **middle}
+        merged = {**self.base.mapping(), **middle}
         if _GONE in middle.values():
             merged = {user: s for user, s in merged.items() if s != _GONE}
-        return _Seqs(merged, {}, {})
+        return _Seqs(_Base(merged), {}, {})
 
 
 class _Memo:
@@ -222,12 +254,12 @@ class Leaderboard:
             return Failure(DomainError.invalid("leaderboard.rows",
                                                "users and scores must pair up",
                                                users=len(users), scores=len(units)))
-        seqs = dict(zip(users, range(len(users)), strict=True))
-        if len(seqs) != len(users):
+        if len(set(users)) != len(users):
             return Failure(DomainError.conflict("leaderboard.duplicate_user",
                                                 "a user appears twice", board=board_id))
-        index = RankIndex.of_negs(list(map(neg, units)), block_size)
-        return Success(cls(board_id, places, index, _Seqs(seqs, {}, {}), Column.of(users)))
+        index = RankIndex.of_units(units, block_size)
+        column = Column.of(users)
+        return Success(cls(board_id, places, index, _Seqs.of_users(column), column))
 
     @classmethod
     def build(cls, board_id: str, rows: Iterable[tuple[str, DecimalInput]], places: int = 0,
@@ -251,7 +283,8 @@ class Leaderboard:
     def empty(cls, board_id: str, places: int = 0, *, block_size: int = BLOCK_SIZE,
               ) -> Leaderboard:
         """A board with nobody on it."""
-        return cls(board_id, places, RankIndex.empty(block_size), _Seqs({}, {}, {}), Column())
+        return cls(board_id, places, RankIndex.empty(block_size), _Seqs(_Base({}), {}, {}),
+                   Column())
 
     # -- value semantics ---------------------------------------------------------------------
 
@@ -432,11 +465,11 @@ class Leaderboard:
                 order.pop(user_id, None)
                 order[user_id] = None
         users = list(order)
+        column = Column.of(users)
         return Leaderboard(self.board_id, self.places,
-                           RankIndex.of_negs([-current[user] for user in users],
-                                             self._index.block_size),
-                           _Seqs(dict(zip(users, range(len(users)), strict=True)), {}, {}),
-                           Column.of(users))
+                           RankIndex.of_units([current[user] for user in users],
+                                              self._index.block_size),
+                           _Seqs.of_users(column), column)
 
     def set_units(self, user_id: str, units: int, *, event_id: str, occurred_at: datetime,
                   ) -> Update:

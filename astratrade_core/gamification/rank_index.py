@@ -21,19 +21,24 @@ derived data, computed by the first dense query (one pass over the board) and fr
 carried along incrementally by every version derived from that one, so a dense rank is then
 two binary searches and a byte count.  Nothing observable depends on when they are computed.
 
-Everything is made of tuples of integers or strings (and bytes), which CPython's garbage
-collector stops tracking after one look: a million-user board costs the collector nothing
-per update (a persistent vector or map of pyrsistent is re-traversed whole every time a new
-version of it is young, which made an update several times slower).
+Everything is made of tuples of integers or strings, bytes and int64 arrays (the blocks).
+CPython's garbage collector never tracks an array and stops tracking such a tuple after one
+look, so a million-user board costs the collector nothing per update (a persistent vector or
+map of pyrsistent is re-traversed whole every time a new version of it is young, which made an
+update several times slower).  The blocks are arrays rather than tuples because that one look
+is not free: a new tuple's seqs are visited once each, in rank order -- scattered over memory
+-- which cost a million-user build about 55 ms; an array is built with one copy and never
+visited (blocks are never mutated once built: an update copies the block it changes).
 """
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from itertools import accumulate, chain, repeat
-from operator import add, ne
-from typing import Final, Generic, TypeVar
+from operator import add, ne, neg
+from typing import Final, Generic, TypeAlias, TypeVar
 
 import attrs
 
@@ -45,7 +50,8 @@ T = TypeVar("T")
 #: splits in two when it grows past twice this size; an emptied block disappears.
 BLOCK_SIZE: Final = 1024
 
-_Block = tuple[int, ...]
+#: A block of seqs: an immutable-by-convention array of int64 (never mutated once built).
+_Block: TypeAlias = "MutableSequence[int]"   # an array("q"); runtime-resolvable in 3.11
 _SHIFT: Final = 10
 _CHUNK: Final = 1 << _SHIFT
 _MASK: Final = _CHUNK - 1
@@ -81,6 +87,10 @@ class Column(Generic[T]):
             return self.chunks[index >> _SHIFT][index & _MASK]
         return self.tail[index - cut]
 
+    def values(self) -> Iterator[T]:
+        """Every value, in order."""
+        return chain(chain.from_iterable(self.chunks), self.tail)
+
     def getter(self) -> Callable[[int], T]:
         """A fast ``column[i]`` (a closure, for ``map`` and ``bisect``'s ``key``)."""
         chunks, tail = self.chunks, self.tail
@@ -103,6 +113,50 @@ class Column(Generic[T]):
         if len(tail) < _CHUNK:
             return Column(self.chunks, tail)
         return Column((*self.chunks, tail), ())
+
+
+@attrs.frozen(eq=False)
+class _Negated(Column[int]):
+    """A column of integers holding their negations: ``column[i] == -stored[i]``.  A board
+    built from scores keeps the caller's score objects and negates on read (one ``-`` per
+    read) instead of making a million negated ints at the build.
+
+    >>> c = _Negated.of([3, -1, 0]).append(-5)
+    >>> c[0], c[1], c.getter()(3), c.pick([0, 2, 3]), list(c.values()), c.stored()
+    (-3, 1, -5, [-3, 0, -5], [-3, 1, 0, -5], [3, -1, 0, 5])
+    """
+
+    def stored(self) -> list[int]:
+        """The stored values (the negations), in order."""
+        return list(super().values())
+
+    def __getitem__(self, index: int) -> int:
+        return -super().__getitem__(index)
+
+    def values(self) -> Iterator[int]:
+        return map(neg, super().values())
+
+    def getter(self) -> Callable[[int], int]:
+        chunks, tail = self.chunks, self.tail
+        cut = len(chunks) << _SHIFT
+
+        def get(index: int) -> int:
+            return -(chunks[index >> _SHIFT][index & _MASK] if index < cut
+                     else tail[index - cut])
+
+        return get
+
+    def pick(self, indices: Iterable[int]) -> list[int]:
+        chunks, tail = self.chunks, self.tail
+        cut = len(chunks) << _SHIFT
+        return [-(chunks[i >> _SHIFT][i & _MASK] if i < cut else tail[i - cut])
+                for i in indices]
+
+    def append(self, value: int) -> _Negated:
+        tail = self.tail + (-value,)  # noqa: RUF005 -- one copy; unpacking builds a list first
+        if len(tail) < _CHUNK:
+            return _Negated(self.chunks, tail)
+        return _Negated((*self.chunks, tail), ())
 
 
 def _starts(block: _Block, get: Callable[[int], int]) -> bytes:
@@ -176,12 +230,28 @@ class RankIndex:
         return cls(max(1, block_size), Column(), (), (), (0,))
 
     @classmethod
+    def of_units(cls, units: Sequence[int], block_size: int = BLOCK_SIZE) -> RankIndex:
+        """Index seqs ``0 .. len(units) - 1`` whose scores are ``units`` (ties in seq order):
+        ``of_negs`` of their negations, without making them -- the sort is stable under
+        ``reverse=True`` too, and the column negates on read.
+
+        >>> list(RankIndex.of_units([1, 3, 1]).blocks[0])
+        [1, 0, 2]
+        """
+        size = max(1, block_size)
+        order = array("q", sorted(range(len(units)), key=units.__getitem__, reverse=True))
+        blocks = tuple(order[i:i + size] for i in range(0, len(order), size))
+        firsts = tuple((-units[block[0]], block[0]) for block in blocks)
+        offsets = tuple(accumulate(map(len, blocks), initial=0))
+        return cls(size, _Negated.of(units), blocks, firsts, offsets)
+
+    @classmethod
     def of_negs(cls, negs: list[int], block_size: int = BLOCK_SIZE) -> RankIndex:
         """Index seqs ``0 .. len(negs) - 1`` whose negated scores are ``negs`` (ties in seq
         order: the sort is stable)."""
         size = max(1, block_size)
-        order = sorted(range(len(negs)), key=negs.__getitem__)
-        blocks = tuple(tuple(order[i:i + size]) for i in range(0, len(order), size))
+        order = array("q", sorted(range(len(negs)), key=negs.__getitem__))
+        blocks = tuple(order[i:i + size] for i in range(0, len(order), size))
         firsts = tuple((negs[block[0]], block[0]) for block in blocks)
         offsets = tuple(accumulate(map(len, blocks), initial=0))
         return cls(size, Column.of(negs), blocks, firsts, offsets)
@@ -308,7 +378,8 @@ class RankIndex:
         """This index's blocks with ``seq`` -- the newest seq of ``negs``, whose negated
         score is ``neg`` -- inserted after every seq of the same score."""
         if not self.blocks:
-            index = RankIndex(self.block_size, negs, ((seq,),), ((neg, seq),), (0, 1))
+            index = RankIndex(self.block_size, negs, (array("q", (seq,)),), ((neg, seq),),
+                              (0, 1))
             if self._memo.dense is not None:
                 index._memo.dense = _Dense((b"\x01",), (1,), (0, 1))
             return index
@@ -321,7 +392,8 @@ class RankIndex:
                negs: Column[int]) -> RankIndex:
         """Block ``b`` replaced by ``block`` (with ``starts``) and ``seq`` inserted
         at ``i``; split in two when it outgrows twice the block size."""
-        grown = block[:i] + (seq,) + block[i:]  # noqa: RUF005 -- about twice as fast
+        grown = block[:]          # a copy (one memcpy); the block itself is never mutated
+        grown.insert(i, seq)
         if len(grown) > 2 * self.block_size:
             size = self.block_size
             return self._replace(b, ((grown[:size], None), (grown[size:], None)), negs)
@@ -336,7 +408,9 @@ class RankIndex:
         starts = self._starts_of(b)
         if starts is not None:
             starts = _starts_removed(starts, block, i, self.negs.getter())
-        return b, block[:i] + block[i + 1:], starts, i
+        shrunk = block[:]
+        del shrunk[i]
+        return b, shrunk, starts, i
 
     def insert(self, neg: int) -> tuple[RankIndex, int]:
         """Add a new seq with negated score ``neg``: the new index and the seq (which ranks

@@ -10,6 +10,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from returns.result import Success
 
 from astratrade_core.aggregate import Stream, handle
 from astratrade_core.defi.pool import (
@@ -17,9 +18,13 @@ from astratrade_core.defi.pool import (
     ClaimReward,
     DistributeReward,
     OpenPool,
+    PoolCommand,
     PoolState,
     Stake,
     Unstake,
+    decide_pool,
+    evolve_pool,
+    evolve_pool_reference,
 )
 from astratrade_core.errors import ErrorKind
 from astratrade_core.events.revenue import RewardClaimed, Staked, Unstaked
@@ -171,3 +176,21 @@ def test_decided_events_survive_the_codec(commands: list[Any]) -> None:
 def test_independent_of_the_callers_context(commands: list[Any],
                                             context: decimal.Context) -> None:
     laws.independent_of_the_callers_context(STAKING_POOL, commands, context)
+
+
+@settings(max_examples=60)
+@given(commands=pool_commands(accounts=5, max_size=30), cut=st.integers(0, 30))
+def test_evolve_pool_equals_the_one_event_at_a_time_reference(
+        commands: list[PoolCommand], cut: int) -> None:
+    # The batch fold from the empty state and from a state part-way through (positions held).
+    state, events = PoolState.EMPTY, []
+    for command in commands:
+        decided = decide_pool(state, command)
+        if isinstance(decided, Success):
+            events.extend(decided.unwrap())
+            state = evolve_pool_reference(state, decided.unwrap())
+    middle = evolve_pool_reference(PoolState.EMPTY, events[:cut])
+    for start, rest in ((PoolState.EMPTY, events), (middle, events[cut:])):
+        fast, reference = evolve_pool(start, rest), evolve_pool_reference(start, rest)
+        assert fast == reference and state == evolve_pool(PoolState.EMPTY, events)
+        assert list(fast.pool.positions.items()) == list(reference.pool.positions.items())

@@ -13,6 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from pyrsistent import pmap
 from returns.result import Failure, Success
 
+from astratrade_core.defi import staking
 from astratrade_core.defi.staking import (
     Distribution,
     StakePosition,
@@ -296,3 +297,65 @@ def test_a_reward_in_wad_reaches_u256_max_at_most(amount: int) -> None:
             "numeric.overflow", "reward index exceeds u256"))
     elif amount * WAD > U256_MAX:
         assert got == Failure(DomainError.invalid("numeric.overflow", "reward exceeds u256"))
+
+
+_OP_AMOUNTS = (st.integers(0, 10**24) | st.sampled_from((0, 1, WAD, U256_MAX, U256_MAX + 1, -1))
+               | st.sampled_from((U256_MAX // WAD, U256_MAX // WAD + 1, True)))
+_HOSTILE_OPS = st.lists(st.tuples(st.sampled_from(("stake", "unstake", "claim", "notify")),
+                                  st.sampled_from(("a0", "a1", "a2", "a3", "a4", "new")),
+                                  _OP_AMOUNTS), max_size=60)
+
+
+def _one_at_a_time(pool: StakingPool, ops: list[staking.PoolOp]) -> StakingPool:
+    for op, account, amount in ops:
+        if op == "stake":
+            pool = pool.stake(account, amount).value_or(pool)
+        elif op == "unstake":
+            pool = pool.unstake(account, amount).value_or(pool)
+        elif op == "notify":
+            pool = pool.notify_reward(amount).value_or(pool)
+        else:
+            pool = pool.claim(account).map(lambda claim: claim.pool).value_or(pool)
+    return pool
+
+
+@settings(max_examples=150)
+@given(before=_HOSTILE_OPS, ops=_HOSTILE_OPS)
+def test_the_batch_fold_equals_one_operation_at_a_time(before: list[staking.PoolOp],
+                                                       ops: list[staking.PoolOp]) -> None:
+    # From a pool with positions already held (some settled, some not), refused operations
+    # included (bad amounts, bools, u256 overflows, unstaking more than held): every field,
+    # and the positions map's iteration order.
+    start = _one_at_a_time(StakingPool(), before)
+    folded, reference = staking.fold_pool(start, ops), _one_at_a_time(start, ops)
+    assert folded == reference and hash(folded) == hash(reference)
+    assert list(folded.positions.items()) == list(reference.positions.items())
+    assert type(folded) is StakingPool and all(
+        type(p) is StakePosition for p in folded.positions.values())
+
+
+def test_the_batch_fold_worked_example() -> None:
+    # a stakes 1, b 3; 10 distributed: index 2.5 WAD; b claims 7 (3 * 2.5 floored), a's 2.5
+    # stays pending (2 floored); a's unstake of 5 is refused, the claim of a stranger books
+    # an empty position at the index.
+    ops = [("stake", "a", 1), ("stake", "b", 3), ("notify", "", 10), ("claim", "b", 0),
+           ("unstake", "a", 5), ("claim", "c", 0)]
+    pool = staking.fold_pool(StakingPool(), ops)
+    assert (pool.total_staked, pool.reward_index, pool.claimed, pool.emitted) == (
+        4, 10 * WAD // 4, 7, 10)
+    assert pool.positions["c"] == StakePosition(0, 10 * WAD // 4, 0)
+    assert pool.pending("a") == 2 and list(pool.positions) == list(
+        _one_at_a_time(StakingPool(), ops).positions)
+
+
+def test_the_batch_fold_refuses_what_each_method_refuses_at_the_u256_edges() -> None:
+    # emitted at the edge (a pool built directly: 10**18 notifications away otherwise), the
+    # total stake at the edge, and an amount that is a bool.
+    start = StakingPool(total_staked=U256_MAX - 5, emitted=U256_MAX - 5,
+                        positions=pmap({"a": StakePosition(U256_MAX - 5, 0, 0)}))
+    ops: list[staking.PoolOp] = [("notify", "", 6), ("stake", "a", 6), ("stake", "b", True),
+                                 ("notify", "", 5), ("stake", "b", 5), ("unstake", "a", 1)]
+    folded = staking.fold_pool(start, ops)
+    assert folded == _one_at_a_time(start, ops)
+    assert (folded.emitted, folded.total_staked) == (U256_MAX, U256_MAX - 1)
+    assert list(folded.positions.items()) == list(_one_at_a_time(start, ops).positions.items())

@@ -21,6 +21,7 @@ from astratrade_core.gamification.leaderboards import (
     RankStyle,
     to_units,
 )
+from astratrade_core.gamification.rank_index import RankIndex
 from astratrade_core.testing import hostile_contexts, leaderboard_rows
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
@@ -326,3 +327,56 @@ def test_places_units_and_times_of_the_wrong_type_are_refused() -> None:
         "gamification.time_range")
     assert board.set_units("a", 5, event_id="e", occurred_at=naive.replace(tzinfo=UTC)
                            ).unwrap()[0].units_of("a").unwrap() == 5
+
+
+def test_the_user_map_made_on_first_use_answers_like_one_made_at_once() -> None:
+    # from_units defers the user -> seq map to the first lookup by user: boards whose first
+    # use is a lookup, an update, a removal, a batch, a top list or an equality all agree
+    # with the model, and versions sharing the deferred map stay independent.
+    users = [f"u{n:03d}" for n in range(300)]
+    units = [(n * 37) % 41 for n in range(300)]
+    model = {u: (s, i) for i, (u, s) in enumerate(zip(users, units, strict=True))}
+
+    def fresh() -> Leaderboard:
+        return Leaderboard.from_units("b", users, units, block_size=16).unwrap()
+
+    check(fresh(), model)
+    assert fresh() == Leaderboard.build("b", list(zip(users, units, strict=True)),
+                                        block_size=16).unwrap()
+    assert fresh().top(3) == fresh().top(3) and "u007" in fresh() and "zz" not in fresh()
+    base = fresh()
+    moved = base.assign("u010", 100)
+    gone = base.without("u011")
+    assert moved.rank_of("u010").unwrap() == 1 and "u011" not in gone
+    assert base.units_of("u010").unwrap() == units[10] and "u011" in base
+    many = fresh().assign_all([(f"u{n:03d}", n) for n in range(0, 300, 2)])
+    rebuilt = dict(model)
+    for n in range(0, 300, 2):
+        if rebuilt[f"u{n:03d}"][0] != n:
+            rebuilt[f"u{n:03d}"] = (n, 1000 + n)
+    check(many, rebuilt)
+    assert many.rank_of("u299").unwrap() == 1 + sum(1 for u, _ in rebuilt.values()
+                                                     if u > rebuilt["u299"][0])
+
+
+@given(units=st.lists(st.integers(-5, 5) | st.integers(-(10**30), 10**30), max_size=70),
+       block=st.integers(1, 9), appended=st.lists(st.integers(-6, 6), max_size=5))
+def test_indexing_scores_equals_indexing_their_negations(units: list[int], block: int,
+                                                         appended: list[int]) -> None:
+    # of_units (the build's path: the scores kept, negated on read) is of_negs of the
+    # negations: the same blocks, first keys, offsets and column, also after appends.
+    fast = RankIndex.of_units(units, block)
+    reference = RankIndex.of_negs([-u for u in units], block)
+    assert [list(b) for b in fast.blocks] == [list(b) for b in reference.blocks]
+    assert (fast.firsts, fast.offsets) == (reference.firsts, reference.offsets)
+    for neg in appended:
+        fast, seq = fast.insert(neg)
+        reference, same = reference.insert(neg)
+        assert seq == same
+    assert list(fast.negs.values()) == list(reference.negs.values())
+    assert fast.negs.pick(range(len(fast.negs))) == reference.negs.pick(range(len(fast.negs)))
+    assert [fast.negs[i] for i in range(len(fast.negs))] == list(reference.negs.values())
+    assert list(fast.seqs()) == list(reference.seqs())
+    for neg in (-7, -5, 0, 3, 6):
+        assert fast.better(neg) == reference.better(neg)
+        assert fast.distinct_better(neg) == reference.distinct_better(neg)
