@@ -460,10 +460,6 @@ def health_factor(liquidation_value: int, debt_value: int) -> Result[int, Domain
         lambda e: Success(U256_MAX) if e.code == "numeric.overflow" else Failure(e))
 
 
-def _add(a: int, b: int) -> Result[int, DomainError]:
-    return _fit(a + b)
-
-
 def account_health(lines: tuple[AccountLine, ...]) -> Result[AccountHealth, DomainError]:
     """Sum an account's lines as the pool does: collateral value ``floor(supply * price)``,
     capacity ``floor(value * cf)``, liquidation value ``floor(value * lt)`` per line, debt
@@ -479,26 +475,28 @@ def account_health(lines: tuple[AccountLine, ...]) -> Result[AccountHealth, Doma
     """
     capacity, liquidation, debt_value = 0, 0, 0
     for line in lines:
-        if line.supply != 0:
-            value = mul_div(line.supply, line.price, WAD, FixedRounding.FLOOR)
-            step = value.bind(lambda v, ln=line: collect(
-                "defi.account", percent_floor(v, ln.collateral_factor_bps),
-                percent_floor(v, ln.liquidation_threshold_bps)))
-            if isinstance(step, Failure):
-                return step
-            cap, liq = step.value_or((0, 0))
-            sums = collect("defi.account", _add(capacity, cap), _add(liquidation, liq))
-            if isinstance(sums, Failure):
-                return sums
-            capacity, liquidation = sums.value_or((0, 0))
-        if line.debt != 0:
-            owed = mul_div(line.debt, line.price, WAD, FixedRounding.CEIL).bind(
-                lambda v, d=debt_value: _add(d, v))
-            if isinstance(owed, Failure):
-                return owed
-            debt_value = owed.value_or(0)
+        parts = _line_values(line)
+        if isinstance(parts, Failure):
+            return parts
+        cap, liq, owed = parts.value_or((0, 0, 0))
+        capacity, liquidation, debt_value = capacity + cap, liquidation + liq, debt_value + owed
+        if max(capacity, liquidation, debt_value) > U256_MAX:
+            return Failure(DomainError.invalid("numeric.overflow", "account sums exceed u256"))
     return health_factor(liquidation, debt_value).map(
         lambda hf: AccountHealth(capacity, liquidation, debt_value, hf))
+
+
+def _line_values(line: AccountLine) -> Result[tuple[int, int, int], DomainError]:
+    """(capacity, liquidation value, debt value) of one line; zero parts read no price."""
+    supply: Result[tuple[int, int], DomainError] = Success((0, 0))
+    if line.supply != 0:
+        supply = mul_div(line.supply, line.price, WAD, FixedRounding.FLOOR).bind(
+            lambda v: collect("defi.account", percent_floor(v, line.collateral_factor_bps),
+                              percent_floor(v, line.liquidation_threshold_bps)))
+    debt: Result[int, DomainError] = (
+        mul_div(line.debt, line.price, WAD, FixedRounding.CEIL) if line.debt != 0
+        else Success(0))
+    return supply.bind(lambda s: debt.map(lambda d: (s[0], s[1], d)))
 
 
 def percent_floor(value: int, bps: int) -> Result[int, DomainError]:
@@ -506,16 +504,17 @@ def percent_floor(value: int, bps: int) -> Result[int, DomainError]:
     return mul_div(value, bps, _PERCENTAGE_FACTOR, FixedRounding.FLOOR)
 
 
-def liquidation_amounts(debt: int, collateral: int, debt_price: int, collateral_price: int,
+def liquidation_amounts(debt: int, collateral: int, *, debt_price: int, collateral_price: int,
                         bonus_bps: int, requested: int) -> Result[tuple[int, int], DomainError]:
     """What one liquidation repays and seizes (token units): repay ``min(requested, ceil(debt
     * close factor))``; seize ``floor(floor(repay * debt price / collateral price) * (1 +
     bonus))``; when that exceeds the collateral, seize all of it and repay ``min(repay,
     ceil(ceil(collateral / (1 + bonus)) * collateral price / debt price))``.
 
-    >>> liquidation_amounts(100, 1000, 10**18, 10**18, 500, 80).unwrap()   # capped at 50
+    >>> prices = {"debt_price": 10**18, "collateral_price": 10**18}
+    >>> liquidation_amounts(100, 1000, **prices, bonus_bps=500, requested=80).unwrap()
     (50, 52)
-    >>> liquidation_amounts(100, 21, 10**18, 10**18, 500, 80).unwrap()     # collateral short
+    >>> liquidation_amounts(100, 21, **prices, bonus_bps=500, requested=80).unwrap()  # short
     (20, 21)
     """
     bonus = _PERCENTAGE_FACTOR + bonus_bps
