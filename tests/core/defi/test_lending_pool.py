@@ -129,10 +129,10 @@ def test_liquidation_by_hand() -> None:
                                requested=1).failure().code == "numeric.division_by_zero"
 
 
-@given(st.integers(1, 10**30), st.integers(1, 10**30), st.integers(1, 10**24),
-       st.integers(1, 10**24), st.integers(0, 10_000), st.integers(1, 10**31))
-def test_liquidation_laws(debt: int, collateral: int, debt_price: int, collateral_price: int,
-                          bonus: int, requested: int) -> None:
+@given(st.tuples(st.integers(1, 10**30), st.integers(1, 10**30), st.integers(1, 10**24),
+                 st.integers(1, 10**24), st.integers(0, 10_000), st.integers(1, 10**31)))
+def test_liquidation_laws(case: tuple[int, int, int, int, int, int]) -> None:
+    debt, collateral, debt_price, collateral_price, bonus, requested = case
     repaid, seized = liquidation_amounts(debt, collateral, debt_price=debt_price,
                                          collateral_price=collateral_price, bonus_bps=bonus,
                                          requested=requested).unwrap()
