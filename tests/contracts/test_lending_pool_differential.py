@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -213,14 +214,15 @@ def _liquidate(m: Model, liquidator: int, user: int, *markets_and_amount: int) -
     return m, ""
 
 
-PREDICT = {"supply": _supply, "withdraw": _withdraw, "borrow": _borrow, "repay": _repay,
-           "liquidate": _liquidate}
+PREDICT: dict[str, Callable[..., Outcome]] = {
+    "supply": _supply, "withdraw": _withdraw, "borrow": _borrow, "repay": _repay,
+    "liquidate": _liquidate}
 
 
 def predict(model: Model, action: tuple[Any, ...]) -> Outcome:
     """The state after ``action``, or ``None`` and the error the contract must revert with
     (the checks in the contract's order; a revert leaves the model as it was)."""
-    return PREDICT[action[0]](model.copy(), *action[1:])  # type: ignore[operator]
+    return PREDICT[action[0]](model.copy(), *action[1:])
 
 
 def words(backend: LocalBackend, address: int, name: str, *keys: int, count: int) -> list[int]:
