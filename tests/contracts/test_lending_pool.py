@@ -148,17 +148,12 @@ def test_attack_stale_and_missing_prices(backend: LocalBackend) -> None:
         pool.set_max_price_age(OWNER, 7_200)
         assert pool.max_price_age() == 7_200
         pool.borrow(ALICE, usd, 1)
-
-
-def test_a_reserve_without_a_price_cannot_be_borrowed(backend: LocalBackend) -> None:
-    market = borrowed_market(backend)
-    pool = market.pool
-    with at_time(backend, T0):
+        # A listed asset whose market has no price: supplying reads none, borrowing must.
         dai = TestTokenClient.create(backend, owner=OWNER, name="Test Dai", symbol="tDAI")
         pool.list_reserve(OWNER, dai.address, market=int.from_bytes(b"NONE", "big"),
                           model=MODEL, collateral_factor_bps=0, liquidation_threshold_bps=0,
                           liquidation_bonus_bps=0)
-        market.supply(CAROL, dai, 100 * WAD)    # supplying reads no price
+        market.supply(CAROL, dai, 100 * WAD)
         with pytest.raises(ContractReverted, match="lending: no oracle price"):
             pool.borrow(BOB, dai.address, 1)
 
@@ -204,7 +199,7 @@ def test_refusals_of_listing_and_bounds(backend: LocalBackend) -> None:
     assert pool.oracle() == market.oracle.address
 
 
-def test_refusals_of_amounts(backend: LocalBackend) -> None:
+def test_refusals_of_amounts_and_pause(backend: LocalBackend) -> None:
     market = borrowed_market(backend)
     pool, usd, eth = market.pool, market.usd.address, market.eth.address
     with at_time(backend, T0):
@@ -217,6 +212,21 @@ def test_refusals_of_amounts(backend: LocalBackend) -> None:
             pool.liquidate(BOB, 0, usd, eth, 1)
         with pytest.raises(ContractReverted, match="lending: no debt"):
             pool.repay(BOB, usd, 1)
+        # Pausing stops supply and borrow only.
+        pool.pause(OWNER)
+        assert pool.is_paused()
+        with pytest.raises(ContractReverted, match="pausable: paused"):
+            market.supply(CAROL, market.usd, WAD)
+        with pytest.raises(ContractReverted, match="pausable: paused"):
+            pool.borrow(ALICE, usd, WAD)
+        market.prices(eth=900 * WAD)
+        market.fund(CAROL, market.usd, 10_000 * WAD)
+        pool.liquidate(CAROL, ALICE, usd, eth, WAD)      # liquidation is never paused
+        market.usd.approve(ALICE, pool.address, MAX)
+        pool.repay(ALICE, usd, WAD)                      # nor repayment
+        pool.withdraw(BOB, usd, WAD)                     # nor withdrawal
+        pool.unpause(OWNER)
+        pool.borrow(BOB, eth, WAD)   # Bob's 9,999 USD carry 7,999 of capacity: 1 ETH is 900
     with at_time(backend, T0 + 86_400):
         # Once the liquidity index is above 1, one unit mints no scaled supply: refused.
         assert pool.reserve_now(usd).liquidity_index > RAY
@@ -234,26 +244,6 @@ def test_overflow_is_a_contract_error(backend: LocalBackend) -> None:
         market.supply(ALICE, market.usd, U256_MAX)
         with pytest.raises(ContractReverted, match="lending: balance overflow"):
             market.pool.supply(BOB, market.usd.address, 1)  # checked before any token call
-
-
-def test_pause_stops_supply_and_borrow_only(backend: LocalBackend) -> None:
-    market = borrowed_market(backend)
-    pool, usd, eth = market.pool, market.usd.address, market.eth.address
-    with at_time(backend, T0):
-        pool.pause(OWNER)
-        assert pool.is_paused()
-        with pytest.raises(ContractReverted, match="pausable: paused"):
-            market.supply(CAROL, market.usd, WAD)
-        with pytest.raises(ContractReverted, match="pausable: paused"):
-            pool.borrow(ALICE, usd, WAD)
-        market.prices(eth=900 * WAD)
-        market.fund(CAROL, market.usd, 10_000 * WAD)
-        pool.liquidate(CAROL, ALICE, usd, eth, WAD)      # liquidation is never paused
-        market.usd.approve(ALICE, pool.address, MAX)
-        pool.repay(ALICE, usd, WAD)                      # nor repayment
-        pool.withdraw(BOB, usd, WAD)                     # nor withdrawal
-        pool.unpause(OWNER)
-        pool.borrow(BOB, eth, WAD)   # Bob's 9,999 USD carry 7,999 of capacity: 1 ETH is 900
 
 
 def test_attack_reentrancy_and_failing_tokens(backend: LocalBackend) -> None:
