@@ -13,12 +13,16 @@ contract's views (``reserve_now``, ``account_data``, ``health_factor``, balances
 with the model at a later time.  Amounts mix tiny values (1..1000 units, where the roundings
 bite) with large ones.
 
-Each run opens with deposits of both assets and a loan each way (``OPENING``), then draws
+Each run opens with deposits of both assets, a loan each way and 30 days of interest (so
+every later division by an index is inexact; ``OPENING``), then draws
 ``$ASTRATRADE_DIFFERENTIAL_CASES // 4`` actions if set, else 75 under ``CI`` and 12 otherwise
 (each action is one VM call of the 31,000-word pool class: about 0.5 s on a quiet machine,
 1.5-4 s on a loaded one); the test asserts it compared at least the opening plus half of them
 (time advances are not compared actions) and saw at least three distinct outcomes.
-Hypothesis runs one example (the chain is the state; nothing to replay), without shrinking.
+Hypothesis draws the actions in examples of five, each continuing the chain where the previous
+one stopped (the chain is the state: nothing to replay), without shrinking or a database.  A
+withdrawal that burns ``floor`` instead of ``ceil`` (the core mutated) fails it within a run of
+60 cases.
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ OPENING: tuple[tuple[Any, ...], ...] = (
     ("supply", BOB, USD, 100_000 * WAD), ("supply", ALICE, ETH, 50 * WAD),
     ("supply", CAROL, ETH, 20 * WAD), ("supply", CAROL, USD, 5_000 * WAD),
     ("borrow", ALICE, USD, 60_000 * WAD), ("borrow", BOB, ETH, 10 * WAD),
+    ("advance", 30 * 86_400, 2000),   # both indexes above RAY from here on
 )
 
 AMOUNTS = st.one_of(st.integers(1, 1000), st.integers(1, 10**21),
@@ -76,6 +81,9 @@ ACTION = st.one_of(
     st.tuples(st.just("borrow"), USER, ASSET, AMOUNTS),
     st.tuples(st.just("repay"), USER, ASSET, st.one_of(AMOUNTS, st.just(MAX))),
     st.tuples(st.just("liquidate"), USER, USER, ASSET, ASSET, AMOUNTS),
+    # Alice's USD loan against ETH goes under when ETH falls below 1,500: aim at it often.
+    st.tuples(st.just("liquidate"), st.sampled_from((BOB, CAROL)), st.just(ALICE), st.just(USD),
+              st.just(ETH), AMOUNTS),
     st.tuples(st.just("advance"), st.one_of(st.integers(1, 3600), st.integers(3600, 60 * 86400)),
               st.integers(100, 4000)),
 )
@@ -343,5 +351,6 @@ def test_pool_matches_the_core_functions(backend: LocalBackend) -> None:
             reserve = model.grow(USD)
             assert market.pool.debt_of(user, assets[USD]) == debt_balance(
                 model.debt.get((user, USD), 0), reserve.borrow_index).unwrap()
-    assert compared[0] >= len(OPENING) + ACTIONS // 2, (compared[0], ACTIONS)
+    assert compared[0] >= len(OPENING) - 1 + ACTIONS // 2, (compared[0], ACTIONS)
     assert len(outcomes) >= 3, outcomes
+    print(f"lending differential: {compared[0]} actions compared, outcomes {sorted(outcomes)}")
