@@ -58,6 +58,7 @@ from astratrade_core.fixedpoint import ray_mul as _ray_mul
 from astratrade_core.numeric import (
     RAY,
     U256_MAX,
+    WAD,
     DecimalInput,
     FixedRounding,
     Rounding,
@@ -68,18 +69,32 @@ from astratrade_core.numeric import (
 )
 
 __all__ = [
+    "CLOSE_FACTOR_BPS",
     "HALF_RAY",
     "SECONDS_PER_YEAR",
+    "AccountHealth",
+    "AccountLine",
     "CompoundingFormula",
     "InterestRateModel",
+    "ReserveState",
+    "account_health",
     "accrue",
     "borrow_rate",
     "compound_interest",
+    "debt_balance",
+    "health_factor",
     "linear_interest",
+    "liquidation_amounts",
     "percent_mul",
     "ray_div",
     "ray_mul",
+    "scaled_debt_burned",
+    "scaled_debt_minted",
+    "scaled_supply_burned",
+    "scaled_supply_minted",
+    "supply_balance",
     "supply_rate",
+    "update_reserve",
     "utilization",
 ]
 
@@ -299,3 +314,218 @@ def accrue(value: int, rate: int, seconds: int, *, compound: bool = True,
     factor = (compound_interest(rate, seconds, formula) if compound
               else linear_interest(rate, seconds))
     return factor.bind(lambda f: ray_mul(value, f))
+
+
+# --- The LendingPool contract's state transitions (``contracts/src/lending_pool.cairo``) ------
+
+#: The share of one debt a single liquidation may repay (rounded up), in bps.
+CLOSE_FACTOR_BPS = 5000
+
+
+@attrs.frozen
+class ReserveState:
+    """One reserve of the pool: both ray indexes, the scaled totals, the cash the pool's books
+    say it holds (``available``) and the block time of the last index update."""
+
+    liquidity_index: int
+    borrow_index: int
+    total_scaled_supply: int
+    total_scaled_debt: int
+    available: int
+    last_update: int
+
+    @classmethod
+    def listed(cls, now: int) -> ReserveState:
+        """A reserve just listed at block time ``now``: both indexes at RAY, nothing in it."""
+        return cls(RAY, RAY, 0, 0, 0, now)
+
+
+def update_reserve(model: InterestRateModel, reserve: ReserveState,
+                   now: int) -> Result[ReserveState, DomainError]:
+    """Grow both indexes from ``reserve.last_update`` to ``now`` (unchanged when ``now`` is not
+    later), at the rates of the reserve as it stood: ``debt = ray_mul(total scaled debt, borrow
+    index)``, ``U = utilization(debt, available)``; the liquidity index grows linearly at the
+    supply rate, the borrow index compounds (Aave v3.0) at the borrow rate, each by ``ray_mul``.
+
+    >>> m = InterestRateModel.of("0", "0.04", "0.75", "0.8", 0).unwrap()
+    >>> r = ReserveState(RAY, RAY, 100, 80, 20, 0)      # U = 80 %: borrow 4 %, supply 3.2 %
+    >>> g = update_reserve(m, r, SECONDS_PER_YEAR).unwrap()
+    >>> g.liquidity_index == RAY + 32 * RAY // 1000, g.last_update == SECONDS_PER_YEAR
+    (True, True)
+    """
+    if now <= reserve.last_update:
+        return Success(reserve)
+    seconds = now - reserve.last_update
+
+    def grow(u: int) -> Result[ReserveState, DomainError]:
+        return borrow_rate(model, u).bind(_fit).bind(
+            lambda b: supply_rate(model, u).bind(
+                lambda s: linear_interest(s, seconds).bind(
+                    lambda lin: compound_interest(b, seconds).bind(
+                        lambda comp: ray_mul(reserve.liquidity_index, lin).bind(
+                            lambda li: ray_mul(reserve.borrow_index, comp).map(
+                                lambda bi: attrs.evolve(reserve, liquidity_index=li,
+                                                        borrow_index=bi,
+                                                        last_update=now)))))))
+
+    return ray_mul(reserve.total_scaled_debt, reserve.borrow_index).bind(
+        lambda debt: utilization(debt, reserve.available)).bind(grow)
+
+
+def scaled_supply_minted(amount: int, liquidity_index: int) -> Result[int, DomainError]:
+    """The scaled supply a deposit of ``amount`` mints: ``floor(amount * RAY / index)``.
+
+    >>> scaled_supply_minted(10, 3 * RAY // 2).unwrap()   # 6.67 -> 6
+    6
+    """
+    return mul_div(amount, RAY, liquidity_index, FixedRounding.FLOOR)
+
+
+def scaled_supply_burned(amount: int, liquidity_index: int) -> Result[int, DomainError]:
+    """The scaled supply a withdrawal of ``amount`` burns: ``ceil(amount * RAY / index)``.
+
+    >>> scaled_supply_burned(10, 3 * RAY // 2).unwrap()   # 6.67 -> 7
+    7
+    """
+    return mul_div(amount, RAY, liquidity_index, FixedRounding.CEIL)
+
+
+def scaled_debt_minted(amount: int, borrow_index: int) -> Result[int, DomainError]:
+    """The scaled debt a borrow of ``amount`` mints: ``ceil(amount * RAY / index)``."""
+    return mul_div(amount, RAY, borrow_index, FixedRounding.CEIL)
+
+
+def scaled_debt_burned(amount: int, scaled_debt: int,
+                       borrow_index: int) -> Result[int, DomainError]:
+    """The scaled debt a repayment of ``amount`` (at most the debt) burns: all of it when
+    ``amount`` is the whole debt, else ``floor(amount * RAY / index)``.
+
+    >>> scaled_debt_burned(7, 5, 3 * RAY // 2).unwrap()  # the debt is ceil(7.5) = 8
+    4
+    >>> scaled_debt_burned(8, 5, 3 * RAY // 2).unwrap()
+    5
+    """
+    return debt_balance(scaled_debt, borrow_index).bind(
+        lambda debt: Success(scaled_debt) if amount == debt
+        else mul_div(amount, RAY, borrow_index, FixedRounding.FLOOR))
+
+
+def supply_balance(scaled: int, liquidity_index: int) -> Result[int, DomainError]:
+    """A supply balance: ``floor(scaled * index / RAY)``."""
+    return mul_div(scaled, liquidity_index, RAY, FixedRounding.FLOOR)
+
+
+def debt_balance(scaled: int, borrow_index: int) -> Result[int, DomainError]:
+    """A debt: ``ceil(scaled * index / RAY)``.
+
+    >>> debt_balance(5, 3 * RAY // 2).unwrap()
+    8
+    """
+    return mul_div(scaled, borrow_index, RAY, FixedRounding.CEIL)
+
+
+@attrs.frozen
+class AccountLine:
+    """One asset of an account: its supply and debt balances (token units), the oracle price
+    (wad per unit) and the reserve's collateral factor and liquidation threshold (bps)."""
+
+    supply: int
+    debt: int
+    price: int
+    collateral_factor_bps: int
+    liquidation_threshold_bps: int
+
+
+@attrs.frozen
+class AccountHealth:
+    """Wad values at the oracle prices and the health factor (ray; u256 max without debt)."""
+
+    borrow_capacity: int
+    liquidation_value: int
+    debt_value: int
+    health_factor: int
+
+
+def health_factor(liquidation_value: int, debt_value: int) -> Result[int, DomainError]:
+    """``floor(liquidation value * RAY / debt value)``; u256 max without debt or beyond u256.
+
+    >>> health_factor(3, 4).unwrap() == 3 * RAY // 4
+    True
+    >>> health_factor(1, 0).unwrap() == U256_MAX
+    True
+    """
+    if debt_value == 0:
+        return Success(U256_MAX)
+    return mul_div(liquidation_value, RAY, debt_value, FixedRounding.FLOOR).lash(
+        lambda e: Success(U256_MAX) if e.code == "numeric.overflow" else Failure(e))
+
+
+def account_health(lines: tuple[AccountLine, ...]) -> Result[AccountHealth, DomainError]:
+    """Sum an account's lines as the pool does: collateral value ``floor(supply * price)``,
+    capacity ``floor(value * cf)``, liquidation value ``floor(value * lt)`` per line, debt
+    value ``ceil(debt * price)``; a line without supply or debt reads no price.
+
+    >>> line = AccountLine(supply=10**18, debt=0, price=2 * 10**18,
+    ...                    collateral_factor_bps=7500, liquidation_threshold_bps=8000)
+    >>> debt = AccountLine(supply=0, debt=10**18, price=10**18,
+    ...                    collateral_factor_bps=0, liquidation_threshold_bps=0)
+    >>> h = account_health((line, debt)).unwrap()
+    >>> h.borrow_capacity, h.liquidation_value, h.health_factor == 16 * RAY // 10
+    (1500000000000000000, 1600000000000000000, True)
+    """
+    capacity, liquidation, debt_value = 0, 0, 0
+    for line in lines:
+        parts = _line_values(line)
+        if isinstance(parts, Failure):
+            return parts
+        cap, liq, owed = parts.value_or((0, 0, 0))
+        capacity, liquidation, debt_value = capacity + cap, liquidation + liq, debt_value + owed
+        if max(capacity, liquidation, debt_value) > U256_MAX:
+            return Failure(DomainError.invalid("numeric.overflow", "account sums exceed u256"))
+    return health_factor(liquidation, debt_value).map(
+        lambda hf: AccountHealth(capacity, liquidation, debt_value, hf))
+
+
+def _line_values(line: AccountLine) -> Result[tuple[int, int, int], DomainError]:
+    """(capacity, liquidation value, debt value) of one line; zero parts read no price."""
+    supply: Result[tuple[int, int], DomainError] = Success((0, 0))
+    if line.supply != 0:
+        supply = mul_div(line.supply, line.price, WAD, FixedRounding.FLOOR).bind(
+            lambda v: collect("defi.account", percent_floor(v, line.collateral_factor_bps),
+                              percent_floor(v, line.liquidation_threshold_bps)))
+    debt: Result[int, DomainError] = (
+        mul_div(line.debt, line.price, WAD, FixedRounding.CEIL) if line.debt != 0
+        else Success(0))
+    return supply.bind(lambda s: debt.map(lambda d: (s[0], s[1], d)))
+
+
+def percent_floor(value: int, bps: int) -> Result[int, DomainError]:
+    """``floor(value * bps / 10000)`` (collateral values round down)."""
+    return mul_div(value, bps, _PERCENTAGE_FACTOR, FixedRounding.FLOOR)
+
+
+def liquidation_amounts(debt: int, collateral: int, *, debt_price: int, collateral_price: int,
+                        bonus_bps: int, requested: int) -> Result[tuple[int, int], DomainError]:
+    """What one liquidation repays and seizes (token units): repay ``min(requested, ceil(debt
+    * close factor))``; seize ``floor(floor(repay * debt price / collateral price) * (1 +
+    bonus))``; when that exceeds the collateral, seize all of it and repay ``min(repay,
+    ceil(ceil(collateral / (1 + bonus)) * collateral price / debt price))``.
+
+    >>> prices = {"debt_price": 10**18, "collateral_price": 10**18}
+    >>> liquidation_amounts(100, 1000, **prices, bonus_bps=500, requested=80).unwrap()
+    (50, 52)
+    >>> liquidation_amounts(100, 21, **prices, bonus_bps=500, requested=80).unwrap()  # short
+    (20, 21)
+    """
+    bonus = _PERCENTAGE_FACTOR + bonus_bps
+
+    def seize(repay: int) -> Result[tuple[int, int], DomainError]:
+        return mul_div(repay, debt_price, collateral_price, FixedRounding.FLOOR).bind(
+            lambda base: mul_div(base, bonus, _PERCENTAGE_FACTOR, FixedRounding.FLOOR)).bind(
+            lambda seized: Success((repay, seized)) if seized <= collateral
+            else mul_div(collateral, _PERCENTAGE_FACTOR, bonus, FixedRounding.CEIL).bind(
+                lambda c: mul_div(c, collateral_price, debt_price, FixedRounding.CEIL)).map(
+                lambda fair: (min(fair, repay), collateral)))
+
+    return mul_div(debt, CLOSE_FACTOR_BPS, _PERCENTAGE_FACTOR, FixedRounding.CEIL).bind(
+        lambda most: seize(min(requested, most)))

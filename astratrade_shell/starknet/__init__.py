@@ -40,6 +40,7 @@ from astratrade_shell.starknet.clients import (
     TestTokenClient,
     VaultClient,
 )
+from astratrade_shell.starknet.lending import LendingPoolClient, ReserveView
 from astratrade_shell.starknet.local import LocalBackend
 from astratrade_shell.starknet.rpc import RpcBackend, RpcConfig, RpcConfigError
 from astratrade_shell.starknet.transactions import (
@@ -72,10 +73,12 @@ __all__ = [
     "ExchangeClient",
     "FixedPointMathClient",
     "GasBounds",
+    "LendingPoolClient",
     "LocalBackend",
     "OperatorOracleClient",
     "PaymasterClient",
     "Receipt",
+    "ReserveView",
     "RewardsDistributorClient",
     "RpcBackend",
     "RpcConfig",

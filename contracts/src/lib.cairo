@@ -30,6 +30,7 @@ pub mod staking;
 pub mod paymaster;
 pub mod test_token;
 pub mod oracle;
+pub mod lending_pool;
 pub mod audit_anchor;
 pub mod testing {
     pub mod hostile_token;

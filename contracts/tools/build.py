@@ -63,6 +63,7 @@ CONTRACTS = {
     "TestToken": "astratrade::test_token::TestToken",
     "OperatorOracle": "astratrade::oracle::OperatorOracle",
     "AuditAnchor": "astratrade::audit_anchor::AuditAnchor",
+    "LendingPool": "astratrade::lending_pool::LendingPool",
     "HostileToken": "astratrade::testing::hostile_token::HostileToken",
     "MathHarness": "astratrade::testing::math_harness::MathHarness",
 }

@@ -25,6 +25,7 @@ from astratrade_shell.starknet.clients import (
     TestTokenClient,
     VaultClient,
 )
+from astratrade_shell.starknet.lending import LendingPoolClient
 from astratrade_shell.starknet.local import LocalBackend
 from tests.contracts.conftest import ALICE, FEES, INSURANCE, OPERATOR, OWNER, POOL, STRANGER
 from tests.contracts.venue import at_time
@@ -105,12 +106,23 @@ PRIVILEGED: dict[str, list[tuple[str, dict[str, Any], str]]] = {
         ("anchor", {"position": 1, "head_hash": 1}, "anchor: caller not anchorer"),
         *OWNERSHIP,
     ],
+    "LendingPool": [
+        ("list_reserve", {"asset": STRANGER, "market": 1, "model": {
+            "base_rate": 0, "slope1": 0, "slope2": 0, "optimal_utilization": 1,
+            "reserve_factor_bps": 0}, "collateral_factor_bps": 0,
+            "liquidation_threshold_bps": 0, "liquidation_bonus_bps": 0}, NOT_OWNER),
+        ("set_max_price_age", {"max_price_age": 1}, NOT_OWNER),
+        ("pause", {}, NOT_OWNER),
+        ("unpause", {}, NOT_OWNER),
+        *OWNERSHIP,
+    ],
 }
 OPEN_TO_USERS = {"Vault": {"deposit", "withdraw", "fund_insurance"},
                  "StakingManager": {"stake", "unstake", "claim"},
                  "RewardsDistributor": {"claim"}, "Exchange": {"cover_bad_debt"},
                  "Paymaster": set(), "TestToken": {"transfer", "transfer_from", "approve", "burn"},
-                 "OperatorOracle": set(), "AuditAnchor": set()}
+                 "OperatorOracle": set(), "AuditAnchor": set(),
+                 "LendingPool": {"supply", "withdraw", "borrow", "repay", "liquidate"}}
 
 
 def deploy(backend: LocalBackend, name: str) -> ContractClient:
@@ -126,6 +138,7 @@ def deploy(backend: LocalBackend, name: str) -> ContractClient:
         "TestToken": (TestTokenClient, {"name": "T", "symbol": "T", "decimals": 18}),
         "OperatorOracle": (OperatorOracleClient, {}),
         "AuditAnchor": (AuditAnchorClient, {}),
+        "LendingPool": (LendingPoolClient, {"oracle": POOL}),
     }
     client, arguments = constructors[name]
     return client.deploy(backend, caller=OWNER, owner=OWNER, **arguments)
