@@ -32,14 +32,16 @@ pub mod StakingManager {
     use astratrade::components::erc20::{IERC20Dispatcher, IERC20DispatcherTrait};
     use astratrade::components::pausable::PausableComponent;
     use astratrade::components::reentrancy::ReentrancyGuardComponent;
+    use astratrade::components::upgrade::{IUpgrade, UpgradeComponent};
     use astratrade::components::staking_pool::StakingPoolComponent;
     use core::num::traits::Zero;
-    use starknet::{ContractAddress, get_caller_address, get_contract_address};
+    use starknet::{ClassHash, ContractAddress, get_caller_address, get_contract_address};
 
     component!(path: AccessComponent, storage: access, event: AccessEvent);
     component!(path: PausableComponent, storage: pausable, event: PausableEvent);
     component!(path: StakingPoolComponent, storage: pool, event: PoolEvent);
     component!(path: ReentrancyGuardComponent, storage: guard, event: GuardEvent);
+    component!(path: UpgradeComponent, storage: upgrade, event: UpgradeEvent);
 
     #[abi(embed_v0)]
     impl AccessImpl = AccessComponent::AccessImpl<ContractState>;
@@ -51,6 +53,7 @@ pub mod StakingManager {
     impl StakingPoolImpl = StakingPoolComponent::StakingPoolImpl<ContractState>;
     impl PoolInternalImpl = StakingPoolComponent::InternalImpl<ContractState>;
     impl GuardInternalImpl = ReentrancyGuardComponent::InternalImpl<ContractState>;
+    impl UpgradeInternalImpl = UpgradeComponent::InternalImpl<ContractState>;
 
     pub mod Errors {
         pub const ZERO_ADDRESS: felt252 = 'staking: zero address';
@@ -67,6 +70,8 @@ pub mod StakingManager {
         pool: StakingPoolComponent::Storage,
         #[substorage(v0)]
         guard: ReentrancyGuardComponent::Storage,
+        #[substorage(v0)]
+        upgrade: UpgradeComponent::Storage,
         Staking_stake_token: ContractAddress,
         Staking_reward_token: ContractAddress,
     }
@@ -82,6 +87,8 @@ pub mod StakingManager {
         PoolEvent: StakingPoolComponent::Event,
         #[flat]
         GuardEvent: ReentrancyGuardComponent::Event,
+        #[flat]
+        UpgradeEvent: UpgradeComponent::Event,
     }
 
     #[constructor]
@@ -160,6 +167,28 @@ pub mod StakingManager {
         fn unpause(ref self: ContractState) {
             self.access.assert_only_owner();
             self.pausable.unpause();
+        }
+    }
+
+    #[abi(embed_v0)]
+    impl StakingUpgradeImpl of IUpgrade<ContractState> {
+        fn propose_upgrade(ref self: ContractState, class_hash: ClassHash) {
+            self.access.assert_only_owner();
+            self.upgrade.propose(class_hash);
+        }
+
+        fn cancel_upgrade(ref self: ContractState) {
+            self.access.assert_only_owner();
+            self.upgrade.cancel();
+        }
+
+        fn execute_upgrade(ref self: ContractState) {
+            self.access.assert_only_owner();
+            self.upgrade.execute();
+        }
+
+        fn pending_upgrade(self: @ContractState) -> (ClassHash, u64) {
+            self.upgrade.pending()
         }
     }
 }

@@ -63,6 +63,8 @@ CONTRACTS = {
     "TestToken": "astratrade::test_token::TestToken",
     "OperatorOracle": "astratrade::oracle::OperatorOracle",
     "AuditAnchor": "astratrade::audit_anchor::AuditAnchor",
+    "GovernanceToken": "astratrade::governance_token::GovernanceToken",
+    "Governor": "astratrade::governor::Governor",
     "HostileToken": "astratrade::testing::hostile_token::HostileToken",
     "MathHarness": "astratrade::testing::math_harness::MathHarness",
 }
