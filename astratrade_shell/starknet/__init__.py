@@ -40,6 +40,13 @@ from astratrade_shell.starknet.clients import (
     TestTokenClient,
     VaultClient,
 )
+from astratrade_shell.starknet.governance import (
+    GovernanceTokenClient,
+    GovernorClient,
+    GovernorSettings,
+    ProposalState,
+    ProposalView,
+)
 from astratrade_shell.starknet.local import LocalBackend
 from astratrade_shell.starknet.rpc import RpcBackend, RpcConfig, RpcConfigError
 from astratrade_shell.starknet.transactions import (
@@ -71,10 +78,15 @@ __all__ = [
     "ERC20Client",
     "ExchangeClient",
     "FixedPointMathClient",
+    "GovernanceTokenClient",
+    "GovernorClient",
+    "GovernorSettings",
     "GasBounds",
     "LocalBackend",
     "OperatorOracleClient",
     "PaymasterClient",
+    "ProposalState",
+    "ProposalView",
     "Receipt",
     "RewardsDistributorClient",
     "RpcBackend",

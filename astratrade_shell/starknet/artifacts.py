@@ -35,8 +35,8 @@ __all__ = [
 #: Every contract ``make contracts`` builds (the test-only ``HostileToken`` and ``MathHarness``
 #: last).
 CONTRACT_NAMES = ("FixedPointMath", "Vault", "Exchange", "RewardsDistributor", "StakingManager",
-                  "Paymaster", "TestToken", "OperatorOracle", "AuditAnchor", "HostileToken",
-                  "MathHarness")
+                  "Paymaster", "TestToken", "OperatorOracle", "AuditAnchor", "GovernanceToken",
+                  "Governor", "HostileToken", "MathHarness")
 
 
 class CasmHashScheme(enum.Enum):

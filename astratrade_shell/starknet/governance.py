@@ -89,9 +89,11 @@ class ProposalView:
     @classmethod
     def decoded(cls, value: dict[str, Any]) -> ProposalView:
         """From the contract's ``Proposal`` struct."""
-        flags = {"executed", "canceled"}
-        return cls(**{field: bool(value[field]) if field in flags else int(value[field])
-                      for field in attrs.fields_dict(cls)})
+        number = {field: int(value[field]) for field in (
+            "proposer", "target", "selector", "calldata_len", "snapshot", "deadline",
+            "quorum_bps", "for_votes", "against_votes", "eta")}
+        return cls(**number, executed=bool(value["executed"]),
+                   canceled=bool(value["canceled"]))
 
 
 class GovernanceTokenClient(ERC20Client):

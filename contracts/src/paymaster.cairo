@@ -8,7 +8,8 @@
 //!
 //! The budget is token-backed: `refill` takes `token` from the owner with `transfer_from`, and
 //! `sponsor` reimburses the relayer with `transfer` of the sponsored amount (ledger written
-//! first, reentrancy guard held), so the tokens held always cover `budget`.
+//! first, reentrancy guard held), so the tokens held always cover `budget`.  Class upgrades are
+//! owner-proposed and timelocked (`components::upgrade`, 2 days).
 //!
 //! What it does not do: Starknet has no protocol paymaster hook a contract can implement like
 //! ERC-4337's `validatePaymasterUserOp`; fees are paid by the sending account.  This contract

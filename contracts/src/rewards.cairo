@@ -4,7 +4,8 @@
 //! which stream over the pool's duration; the operator sets each account's shares (the account's
 //! accrued rewards are settled first, so share changes never re-price the past); accounts claim
 //! in any order and are paid with `transfer` (ledger first, reentrancy guard held).
-//! `total_paid() <= total_funded()` always.
+//! `total_paid() <= total_funded()` always.  Class upgrades are owner-proposed and timelocked
+//! (`components::upgrade`, 2 days).
 
 use starknet::ContractAddress;
 

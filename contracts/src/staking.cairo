@@ -7,7 +7,8 @@
 //! `transfer`, `claim` pays `reward_token`, `notify_reward` takes the reward from the operator
 //! with `transfer_from`; the ledger is written before each token call and a reentrancy guard
 //! holds throughout.  The owner can pause staking; unstaking and claiming stay open while
-//! paused, so funds are never locked.
+//! paused, so funds are never locked.  Class upgrades are owner-proposed and timelocked
+//! (`components::upgrade`, 2 days), so stakers see one coming in time to leave.
 
 use starknet::ContractAddress;
 
