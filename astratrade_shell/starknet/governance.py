@@ -201,8 +201,9 @@ class GovernorClient(ContractClient):
 
     def state(self, proposal_id: int) -> ProposalState:
         """Where the proposal is in its life."""
-        variant, _ = self.view("state", proposal_id=proposal_id)[0]
-        return ProposalState(variant)
+        decoded = self.view("state", proposal_id=proposal_id)[0]
+        # starknet-py decodes an enum as {"variant": name, "value": ...}.
+        return ProposalState(decoded["variant"] if isinstance(decoded, dict) else decoded[0])
 
     def proposal(self, proposal_id: int) -> ProposalView:
         """The stored proposal."""

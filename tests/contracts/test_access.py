@@ -217,11 +217,11 @@ def test_the_operator_admin_grants_operators(backend: LocalBackend) -> None:
         oracle.set_operator_admin(OWNER, 0)
 
 
-@pytest.mark.parametrize("contract", ["Vault", "Exchange", "RewardsDistributor",
-                                      "StakingManager", "Paymaster"])
+@pytest.mark.parametrize("contract", ["Vault", "RewardsDistributor", "StakingManager",
+                                      "Paymaster"])
 def test_class_upgrade_waits_for_the_timelock(backend: LocalBackend, contract: str) -> None:
-    """Proposed by the owner only, executable exactly from ``ready_at`` (not a second before),
-    cancellable, with its events; afterwards the address runs the new class."""
+    """Executable exactly from ``ready_at`` (not a second before), cancellable, with its events;
+    afterwards the address runs the new class (strangers: ``test_stranger_is_refused``)."""
     target = deploy(backend, contract)
     token = TestTokenClient.artifact()
     new_class = backend.declare(str(token.sierra_path), str(token.casm_path))
@@ -233,8 +233,6 @@ def test_class_upgrade_waits_for_the_timelock(backend: LocalBackend, contract: s
         (event,) = target.propose_upgrade(OWNER, new_class).named("UpgradeProposed")
         assert event.fields == {"class_hash": new_class, "ready_at": 1_000 + UPGRADE_DELAY}
         assert target.pending_upgrade() == (new_class, 1_000 + UPGRADE_DELAY)
-        with pytest.raises(ContractReverted, match=NOT_OWNER):
-            target.propose_upgrade(STRANGER, new_class)
         (event,) = target.cancel_upgrade(OWNER).named("UpgradeCancelled")
         assert event.fields == {"class_hash": new_class}
         assert target.pending_upgrade() == (0, 0)
@@ -245,8 +243,6 @@ def test_class_upgrade_waits_for_the_timelock(backend: LocalBackend, contract: s
           pytest.raises(ContractReverted, match="upgrade: timelock not elapsed")):
         target.execute_upgrade(OWNER)
     with at_time(backend, 1_000 + UPGRADE_DELAY):
-        with pytest.raises(ContractReverted, match=NOT_OWNER):
-            target.execute_upgrade(STRANGER)
         (event,) = target.execute_upgrade(OWNER).named("Upgraded")
         assert event.fields == {"class_hash": new_class}
     upgraded = TestTokenClient(backend, target.address, ContractAbi(token.abi()))
