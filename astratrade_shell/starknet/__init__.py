@@ -41,6 +41,13 @@ from astratrade_shell.starknet.clients import (
     VaultClient,
 )
 from astratrade_shell.starknet.lending import LendingPoolClient, ReserveView
+from astratrade_shell.starknet.governance import (
+    GovernanceTokenClient,
+    GovernorClient,
+    GovernorSettings,
+    ProposalState,
+    ProposalView,
+)
 from astratrade_shell.starknet.local import LocalBackend
 from astratrade_shell.starknet.rpc import RpcBackend, RpcConfig, RpcConfigError
 from astratrade_shell.starknet.transactions import (
@@ -72,11 +79,16 @@ __all__ = [
     "ERC20Client",
     "ExchangeClient",
     "FixedPointMathClient",
+    "GovernanceTokenClient",
+    "GovernorClient",
+    "GovernorSettings",
     "GasBounds",
     "LendingPoolClient",
     "LocalBackend",
     "OperatorOracleClient",
     "PaymasterClient",
+    "ProposalState",
+    "ProposalView",
     "Receipt",
     "ReserveView",
     "RewardsDistributorClient",

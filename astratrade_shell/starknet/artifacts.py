@@ -36,7 +36,7 @@ __all__ = [
 #: last).
 CONTRACT_NAMES = ("FixedPointMath", "Vault", "Exchange", "RewardsDistributor", "StakingManager",
                   "Paymaster", "TestToken", "OperatorOracle", "AuditAnchor", "LendingPool",
-                  "HostileToken", "MathHarness")
+                  "GovernanceToken", "Governor", "HostileToken", "MathHarness")
 
 
 class CasmHashScheme(enum.Enum):

@@ -19,6 +19,7 @@ pub mod components {
     pub mod erc20;
     pub mod reentrancy;
     pub mod upgrade;
+    pub mod votes;
     pub mod pausable;
     pub mod staking_pool;
 }
@@ -32,6 +33,8 @@ pub mod test_token;
 pub mod oracle;
 pub mod lending_pool;
 pub mod audit_anchor;
+pub mod governance_token;
+pub mod governor;
 pub mod testing {
     pub mod hostile_token;
     pub mod math_harness;

@@ -8,7 +8,8 @@
 //!
 //! The budget is token-backed: `refill` takes `token` from the owner with `transfer_from`, and
 //! `sponsor` reimburses the relayer with `transfer` of the sponsored amount (ledger written
-//! first, reentrancy guard held), so the tokens held always cover `budget`.
+//! first, reentrancy guard held), so the tokens held always cover `budget`.  Class upgrades are
+//! owner-proposed and timelocked (`components::upgrade`, 2 days).
 //!
 //! What it does not do: Starknet has no protocol paymaster hook a contract can implement like
 //! ERC-4337's `validatePaymasterUserOp`; fees are paid by the sending account.  This contract
@@ -47,20 +48,23 @@ pub mod Paymaster {
     use astratrade::components::access::AccessComponent;
     use astratrade::components::erc20::{IERC20Dispatcher, IERC20DispatcherTrait};
     use astratrade::components::reentrancy::ReentrancyGuardComponent;
+    use astratrade::components::upgrade::{IUpgrade, UpgradeComponent};
     use astratrade::math::checked;
     use core::num::traits::Zero;
     use starknet::{
-        ContractAddress, get_block_timestamp, get_caller_address, get_contract_address
+        ClassHash, ContractAddress, get_block_timestamp, get_caller_address, get_contract_address
     };
     use super::{EPOCH_SECONDS, MAX_TIERS};
 
     component!(path: AccessComponent, storage: access, event: AccessEvent);
     component!(path: ReentrancyGuardComponent, storage: guard, event: GuardEvent);
+    component!(path: UpgradeComponent, storage: upgrade, event: UpgradeEvent);
 
     #[abi(embed_v0)]
     impl AccessImpl = AccessComponent::AccessImpl<ContractState>;
     impl AccessInternalImpl = AccessComponent::InternalImpl<ContractState>;
     impl GuardInternalImpl = ReentrancyGuardComponent::InternalImpl<ContractState>;
+    impl UpgradeInternalImpl = UpgradeComponent::InternalImpl<ContractState>;
 
     pub mod Errors {
         pub const NOT_RELAYER: felt252 = 'paymaster: caller not relayer';
@@ -79,6 +83,8 @@ pub mod Paymaster {
         access: AccessComponent::Storage,
         #[substorage(v0)]
         guard: ReentrancyGuardComponent::Storage,
+        #[substorage(v0)]
+        upgrade: UpgradeComponent::Storage,
         Paymaster_token: ContractAddress,
         Paymaster_budget: u256,
         Paymaster_tier_count: u32,
@@ -96,6 +102,8 @@ pub mod Paymaster {
         AccessEvent: AccessComponent::Event,
         #[flat]
         GuardEvent: ReentrancyGuardComponent::Event,
+        #[flat]
+        UpgradeEvent: UpgradeComponent::Event,
         Refilled: Refilled,
         TierSet: TierSet,
         RelayerUpdated: RelayerUpdated,
@@ -285,6 +293,28 @@ pub mod Paymaster {
 
         fn token(self: @ContractState) -> ContractAddress {
             self.Paymaster_token.read()
+        }
+    }
+
+    #[abi(embed_v0)]
+    impl PaymasterUpgradeImpl of IUpgrade<ContractState> {
+        fn propose_upgrade(ref self: ContractState, class_hash: ClassHash) {
+            self.access.assert_only_owner();
+            self.upgrade.propose(class_hash);
+        }
+
+        fn cancel_upgrade(ref self: ContractState) {
+            self.access.assert_only_owner();
+            self.upgrade.cancel();
+        }
+
+        fn execute_upgrade(ref self: ContractState) {
+            self.access.assert_only_owner();
+            self.upgrade.execute();
+        }
+
+        fn pending_upgrade(self: @ContractState) -> (ClassHash, u64) {
+            self.upgrade.pending()
         }
     }
 }

@@ -4,7 +4,8 @@
 //! which stream over the pool's duration; the operator sets each account's shares (the account's
 //! accrued rewards are settled first, so share changes never re-price the past); accounts claim
 //! in any order and are paid with `transfer` (ledger first, reentrancy guard held).
-//! `total_paid() <= total_funded()` always.
+//! `total_paid() <= total_funded()` always.  Class upgrades are owner-proposed and timelocked
+//! (`components::upgrade`, 2 days).
 
 use starknet::ContractAddress;
 
@@ -24,13 +25,15 @@ pub mod RewardsDistributor {
     use astratrade::components::access::AccessComponent;
     use astratrade::components::erc20::{IERC20Dispatcher, IERC20DispatcherTrait};
     use astratrade::components::reentrancy::ReentrancyGuardComponent;
+    use astratrade::components::upgrade::{IUpgrade, UpgradeComponent};
     use astratrade::components::staking_pool::StakingPoolComponent;
     use core::num::traits::Zero;
-    use starknet::{ContractAddress, get_caller_address, get_contract_address};
+    use starknet::{ClassHash, ContractAddress, get_caller_address, get_contract_address};
 
     component!(path: AccessComponent, storage: access, event: AccessEvent);
     component!(path: StakingPoolComponent, storage: pool, event: PoolEvent);
     component!(path: ReentrancyGuardComponent, storage: guard, event: GuardEvent);
+    component!(path: UpgradeComponent, storage: upgrade, event: UpgradeEvent);
 
     #[abi(embed_v0)]
     impl AccessImpl = AccessComponent::AccessImpl<ContractState>;
@@ -39,6 +42,7 @@ pub mod RewardsDistributor {
     impl StakingPoolImpl = StakingPoolComponent::StakingPoolImpl<ContractState>;
     impl PoolInternalImpl = StakingPoolComponent::InternalImpl<ContractState>;
     impl GuardInternalImpl = ReentrancyGuardComponent::InternalImpl<ContractState>;
+    impl UpgradeInternalImpl = UpgradeComponent::InternalImpl<ContractState>;
 
     pub mod Errors {
         pub const ZERO_ADDRESS: felt252 = 'rewards: zero address';
@@ -53,6 +57,8 @@ pub mod RewardsDistributor {
         pool: StakingPoolComponent::Storage,
         #[substorage(v0)]
         guard: ReentrancyGuardComponent::Storage,
+        #[substorage(v0)]
+        upgrade: UpgradeComponent::Storage,
         Rewards_token: ContractAddress,
     }
 
@@ -65,6 +71,8 @@ pub mod RewardsDistributor {
         PoolEvent: StakingPoolComponent::Event,
         #[flat]
         GuardEvent: ReentrancyGuardComponent::Event,
+        #[flat]
+        UpgradeEvent: UpgradeComponent::Event,
     }
 
     #[constructor]
@@ -111,6 +119,28 @@ pub mod RewardsDistributor {
 
         fn reward_token(self: @ContractState) -> ContractAddress {
             self.Rewards_token.read()
+        }
+    }
+
+    #[abi(embed_v0)]
+    impl RewardsUpgradeImpl of IUpgrade<ContractState> {
+        fn propose_upgrade(ref self: ContractState, class_hash: ClassHash) {
+            self.access.assert_only_owner();
+            self.upgrade.propose(class_hash);
+        }
+
+        fn cancel_upgrade(ref self: ContractState) {
+            self.access.assert_only_owner();
+            self.upgrade.cancel();
+        }
+
+        fn execute_upgrade(ref self: ContractState) {
+            self.access.assert_only_owner();
+            self.upgrade.execute();
+        }
+
+        fn pending_upgrade(self: @ContractState) -> (ClassHash, u64) {
+            self.upgrade.pending()
         }
     }
 }

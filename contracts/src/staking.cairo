@@ -7,7 +7,8 @@
 //! `transfer`, `claim` pays `reward_token`, `notify_reward` takes the reward from the operator
 //! with `transfer_from`; the ledger is written before each token call and a reentrancy guard
 //! holds throughout.  The owner can pause staking; unstaking and claiming stay open while
-//! paused, so funds are never locked.
+//! paused, so funds are never locked.  Class upgrades are owner-proposed and timelocked
+//! (`components::upgrade`, 2 days), so stakers see one coming in time to leave.
 
 use starknet::ContractAddress;
 
@@ -32,14 +33,16 @@ pub mod StakingManager {
     use astratrade::components::erc20::{IERC20Dispatcher, IERC20DispatcherTrait};
     use astratrade::components::pausable::PausableComponent;
     use astratrade::components::reentrancy::ReentrancyGuardComponent;
+    use astratrade::components::upgrade::{IUpgrade, UpgradeComponent};
     use astratrade::components::staking_pool::StakingPoolComponent;
     use core::num::traits::Zero;
-    use starknet::{ContractAddress, get_caller_address, get_contract_address};
+    use starknet::{ClassHash, ContractAddress, get_caller_address, get_contract_address};
 
     component!(path: AccessComponent, storage: access, event: AccessEvent);
     component!(path: PausableComponent, storage: pausable, event: PausableEvent);
     component!(path: StakingPoolComponent, storage: pool, event: PoolEvent);
     component!(path: ReentrancyGuardComponent, storage: guard, event: GuardEvent);
+    component!(path: UpgradeComponent, storage: upgrade, event: UpgradeEvent);
 
     #[abi(embed_v0)]
     impl AccessImpl = AccessComponent::AccessImpl<ContractState>;
@@ -51,6 +54,7 @@ pub mod StakingManager {
     impl StakingPoolImpl = StakingPoolComponent::StakingPoolImpl<ContractState>;
     impl PoolInternalImpl = StakingPoolComponent::InternalImpl<ContractState>;
     impl GuardInternalImpl = ReentrancyGuardComponent::InternalImpl<ContractState>;
+    impl UpgradeInternalImpl = UpgradeComponent::InternalImpl<ContractState>;
 
     pub mod Errors {
         pub const ZERO_ADDRESS: felt252 = 'staking: zero address';
@@ -67,6 +71,8 @@ pub mod StakingManager {
         pool: StakingPoolComponent::Storage,
         #[substorage(v0)]
         guard: ReentrancyGuardComponent::Storage,
+        #[substorage(v0)]
+        upgrade: UpgradeComponent::Storage,
         Staking_stake_token: ContractAddress,
         Staking_reward_token: ContractAddress,
     }
@@ -82,6 +88,8 @@ pub mod StakingManager {
         PoolEvent: StakingPoolComponent::Event,
         #[flat]
         GuardEvent: ReentrancyGuardComponent::Event,
+        #[flat]
+        UpgradeEvent: UpgradeComponent::Event,
     }
 
     #[constructor]
@@ -160,6 +168,28 @@ pub mod StakingManager {
         fn unpause(ref self: ContractState) {
             self.access.assert_only_owner();
             self.pausable.unpause();
+        }
+    }
+
+    #[abi(embed_v0)]
+    impl StakingUpgradeImpl of IUpgrade<ContractState> {
+        fn propose_upgrade(ref self: ContractState, class_hash: ClassHash) {
+            self.access.assert_only_owner();
+            self.upgrade.propose(class_hash);
+        }
+
+        fn cancel_upgrade(ref self: ContractState) {
+            self.access.assert_only_owner();
+            self.upgrade.cancel();
+        }
+
+        fn execute_upgrade(ref self: ContractState) {
+            self.access.assert_only_owner();
+            self.upgrade.execute();
+        }
+
+        fn pending_upgrade(self: @ContractState) -> (ClassHash, u64) {
+            self.upgrade.pending()
         }
     }
 }

@@ -64,6 +64,8 @@ CONTRACTS = {
     "OperatorOracle": "astratrade::oracle::OperatorOracle",
     "AuditAnchor": "astratrade::audit_anchor::AuditAnchor",
     "LendingPool": "astratrade::lending_pool::LendingPool",
+    "GovernanceToken": "astratrade::governance_token::GovernanceToken",
+    "Governor": "astratrade::governor::Governor",
     "HostileToken": "astratrade::testing::hostile_token::HostileToken",
     "MathHarness": "astratrade::testing::math_harness::MathHarness",
 }

@@ -53,6 +53,9 @@ TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "components/upgrade.cairo": (("Vault",), ("test_access.py",)),
     "paymaster.cairo": (("Paymaster",), ("test_rewards.py",)),
     "staking.cairo": (("StakingManager",), ("test_rewards.py",)),
+    "components/votes.cairo": (("GovernanceToken",), ("test_governance.py",)),
+    "governance_token.cairo": (("GovernanceToken",), ("test_governance.py",)),
+    "governor.cairo": (("Governor",), ("test_governance.py",)),
 }
 COMPARISONS = ((">=", ">"), ("<=", "<"), (" > ", " >= "), (" < ", " <= "))
 

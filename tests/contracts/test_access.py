@@ -26,6 +26,11 @@ from astratrade_shell.starknet.clients import (
     VaultClient,
 )
 from astratrade_shell.starknet.lending import LendingPoolClient
+from astratrade_shell.starknet.governance import (
+    GovernanceTokenClient,
+    GovernorClient,
+    GovernorSettings,
+)
 from astratrade_shell.starknet.local import LocalBackend
 from tests.contracts.conftest import ALICE, FEES, INSURANCE, OPERATOR, OWNER, POOL, STRANGER
 from tests.contracts.venue import at_time
@@ -38,6 +43,8 @@ NOT_RELAYER = "paymaster: caller not relayer"
 NOT_EXCHANGE = "vault: caller not exchange"
 SIGNED = {"mag": 1, "neg": False}
 UPGRADE_DELAY = 172_800
+GOVERNOR_SETTINGS = GovernorSettings(voting_delay=0, voting_period=1, timelock_delay=86_400,
+                                     quorum_bps=1, proposal_threshold=0)
 OWNERSHIP: list[tuple[str, dict[str, Any], str]] = [
     ("set_operator", {"account": STRANGER, "enabled": True}, NOT_ROLE_ADMIN),
     ("set_operator_admin", {"admin": STRANGER}, NOT_OWNER),
@@ -79,12 +86,14 @@ PRIVILEGED: dict[str, list[tuple[str, dict[str, Any], str]]] = {
         ("fund", {"amount": 1}, NOT_OWNER),
         ("set_shares", {"account": STRANGER, "shares": 1}, NOT_OPERATOR),
         *OWNERSHIP,
+        *UPGRADE,
     ],
     "StakingManager": [
         ("notify_reward", {"amount": 1}, NOT_OPERATOR),
         ("pause", {}, NOT_OWNER),
         ("unpause", {}, NOT_OWNER),
         *OWNERSHIP,
+        *UPGRADE,
     ],
     "Paymaster": [
         ("refill", {"amount": 1}, NOT_OWNER),
@@ -93,6 +102,7 @@ PRIVILEGED: dict[str, list[tuple[str, dict[str, Any], str]]] = {
         ("set_xp", {"user": STRANGER, "xp": 1}, NOT_OPERATOR),
         ("sponsor", {"user": STRANGER, "amount": 1}, NOT_RELAYER),
         *OWNERSHIP,
+        *UPGRADE,
     ],
     "TestToken": [
         ("mint", {"recipient": STRANGER, "amount": 1}, NOT_OWNER),
@@ -116,13 +126,24 @@ PRIVILEGED: dict[str, list[tuple[str, dict[str, Any], str]]] = {
         ("unpause", {}, NOT_OWNER),
         *OWNERSHIP,
     ],
+    "GovernanceToken": [
+        ("mint", {"recipient": STRANGER, "amount": 1}, NOT_OWNER),
+        *OWNERSHIP,
+    ],
+    # No owner: its settings change only through its own proposals.
+    "Governor": [
+        ("update_settings", {"settings": GOVERNOR_SETTINGS.encoded()},
+         "governor: only governance"),
+    ],
 }
 OPEN_TO_USERS = {"Vault": {"deposit", "withdraw", "fund_insurance"},
                  "StakingManager": {"stake", "unstake", "claim"},
                  "RewardsDistributor": {"claim"}, "Exchange": {"cover_bad_debt"},
                  "Paymaster": set(), "TestToken": {"transfer", "transfer_from", "approve", "burn"},
                  "OperatorOracle": set(), "AuditAnchor": set(),
-                 "LendingPool": {"supply", "withdraw", "borrow", "repay", "liquidate"}}
+                 "LendingPool": {"supply", "withdraw", "borrow", "repay", "liquidate"},
+                 "GovernanceToken": {"transfer", "transfer_from", "approve", "burn", "delegate"},
+                 "Governor": {"propose", "cast_vote", "queue", "execute", "cancel"}}
 
 
 def deploy(backend: LocalBackend, name: str) -> ContractClient:
@@ -139,7 +160,10 @@ def deploy(backend: LocalBackend, name: str) -> ContractClient:
         "OperatorOracle": (OperatorOracleClient, {}),
         "AuditAnchor": (AuditAnchorClient, {}),
         "LendingPool": (LendingPoolClient, {"oracle": POOL}),
+        "GovernanceToken": (GovernanceTokenClient, {"name": "G", "symbol": "G", "decimals": 18}),
     }
+    if name == "Governor":
+        return GovernorClient.create(backend, token=token, settings=GOVERNOR_SETTINGS)
     client, arguments = constructors[name]
     return client.deploy(backend, caller=OWNER, owner=OWNER, **arguments)
 
@@ -206,27 +230,33 @@ def test_the_operator_admin_grants_operators(backend: LocalBackend) -> None:
         oracle.set_operator_admin(OWNER, 0)
 
 
-def test_class_upgrade_waits_for_the_timelock(backend: LocalBackend) -> None:
-    vault = deploy(backend, "Vault")
+@pytest.mark.parametrize("contract", ["Vault", "RewardsDistributor", "StakingManager",
+                                      "Paymaster"])
+def test_class_upgrade_waits_for_the_timelock(backend: LocalBackend, contract: str) -> None:
+    """Executable exactly from ``ready_at`` (not a second before), cancellable, with its events;
+    afterwards the address runs the new class (strangers: ``test_stranger_is_refused``)."""
+    target = deploy(backend, contract)
     token = TestTokenClient.artifact()
     new_class = backend.declare(str(token.sierra_path), str(token.casm_path))
     with pytest.raises(ContractReverted, match="upgrade: zero class hash"):
-        vault.propose_upgrade(OWNER, 0)
+        target.propose_upgrade(OWNER, 0)
     with pytest.raises(ContractReverted, match="upgrade: nothing pending"):
-        vault.execute_upgrade(OWNER)
+        target.execute_upgrade(OWNER)
     with at_time(backend, 1_000):
-        (event,) = vault.propose_upgrade(OWNER, new_class).named("UpgradeProposed")
+        (event,) = target.propose_upgrade(OWNER, new_class).named("UpgradeProposed")
         assert event.fields == {"class_hash": new_class, "ready_at": 1_000 + UPGRADE_DELAY}
-        assert vault.pending_upgrade() == (new_class, 1_000 + UPGRADE_DELAY)
-        vault.cancel_upgrade(OWNER)
+        assert target.pending_upgrade() == (new_class, 1_000 + UPGRADE_DELAY)
+        (event,) = target.cancel_upgrade(OWNER).named("UpgradeCancelled")
+        assert event.fields == {"class_hash": new_class}
+        assert target.pending_upgrade() == (0, 0)
         with pytest.raises(ContractReverted, match="upgrade: nothing pending"):
-            vault.cancel_upgrade(OWNER)
-        vault.propose_upgrade(OWNER, new_class)
+            target.cancel_upgrade(OWNER)
+        target.propose_upgrade(OWNER, new_class)
     with (at_time(backend, 1_000 + UPGRADE_DELAY - 1),
           pytest.raises(ContractReverted, match="upgrade: timelock not elapsed")):
-        vault.execute_upgrade(OWNER)
+        target.execute_upgrade(OWNER)
     with at_time(backend, 1_000 + UPGRADE_DELAY):
-        (event,) = vault.execute_upgrade(OWNER).named("Upgraded")
+        (event,) = target.execute_upgrade(OWNER).named("Upgraded")
         assert event.fields == {"class_hash": new_class}
-    upgraded = TestTokenClient(backend, vault.address, ContractAbi(token.abi()))
+    upgraded = TestTokenClient(backend, target.address, ContractAbi(token.abi()))
     assert upgraded.total_supply() == 0  # the address now runs the new class

@@ -35,7 +35,7 @@ def test_the_enumeration_finds_every_contract_family() -> None:
     prefixes = {text.split(":")[0] for text in error_strings()}
     assert prefixes >= {"access", "alloc", "erc20", "exchange", "inverse", "math", "oracle",
                         "paymaster", "pausable", "reentrancy", "rewards", "staking", "trading",
-                        "upgrade", "vault"}
+                        "upgrade", "vault", "votes", "govtoken", "governor"}
 
 
 def test_every_error_string_is_reached_by_a_test() -> None:
