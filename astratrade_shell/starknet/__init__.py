@@ -40,7 +40,6 @@ from astratrade_shell.starknet.clients import (
     TestTokenClient,
     VaultClient,
 )
-from astratrade_shell.starknet.lending import LendingPoolClient, ReserveView
 from astratrade_shell.starknet.governance import (
     GovernanceTokenClient,
     GovernorClient,
@@ -48,6 +47,7 @@ from astratrade_shell.starknet.governance import (
     ProposalState,
     ProposalView,
 )
+from astratrade_shell.starknet.lending import LendingPoolClient, ReserveView
 from astratrade_shell.starknet.local import LocalBackend
 from astratrade_shell.starknet.rpc import RpcBackend, RpcConfig, RpcConfigError
 from astratrade_shell.starknet.transactions import (

@@ -25,12 +25,12 @@ from astratrade_shell.starknet.clients import (
     TestTokenClient,
     VaultClient,
 )
-from astratrade_shell.starknet.lending import LendingPoolClient
 from astratrade_shell.starknet.governance import (
     GovernanceTokenClient,
     GovernorClient,
     GovernorSettings,
 )
+from astratrade_shell.starknet.lending import LendingPoolClient
 from astratrade_shell.starknet.local import LocalBackend
 from tests.contracts.conftest import ALICE, FEES, INSURANCE, OPERATOR, OWNER, POOL, STRANGER
 from tests.contracts.venue import at_time
