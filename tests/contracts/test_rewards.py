@@ -245,6 +245,8 @@ def test_paymaster_budget_caps_sponsorship_and_tiers_must_ascend(backend: LocalB
         client.sponsor(RELAYER, BOB, 60)
     with pytest.raises(ContractReverted, match="paymaster: amount is zero"):
         client.sponsor(RELAYER, BOB, 0)
+    with pytest.raises(ContractReverted, match="paymaster: amount is zero"):
+        client.refill(OWNER, 0)  # an empty refill is refused, not an event with nothing paid
     with pytest.raises(ContractReverted, match="erc20: insufficient allowance"):
         client.refill(OWNER, 1)  # the budget is paid in, not declared
     with pytest.raises(ContractReverted, match="paymaster: bad tier"):
