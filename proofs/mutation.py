@@ -181,11 +181,12 @@ def _tests_digest(scope: Scope) -> str:
     return digest.hexdigest()
 
 
-def _mutmut(work: Path, names: Sequence[str]) -> None:
+def _mutmut(work: Path, names: Sequence[str], jobs: int = 1) -> None:
     mutmut = Path(sys.executable).with_name("mutmut")
     env = dict(os.environ, HYPOTHESIS_PROFILE="mutate", PYTHONDONTWRITEBYTECODE="1")
     with (work / "run.log").open("a", encoding="utf-8") as log:
-        done = subprocess.run([str(mutmut), "run", "--max-children", "1", *names], cwd=work,
+        done = subprocess.run([str(mutmut), "run", "--max-children", str(jobs), *names],
+                              cwd=work,
                               env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
     if done.returncode != 0:
         tail = (work / "run.log").read_text(encoding="utf-8", errors="replace")[-3000:]
@@ -201,8 +202,9 @@ def _sample_pattern(sample: int) -> str:
     return f"*__mutmut_*[{SAMPLES[sample]}]"
 
 
-def _run_mutmut(scope: Scope, work: Path, sample: int | None = None) -> float:
-    """Run mutmut for one module (one worker: the machine is shared); returns seconds.
+def _run_mutmut(scope: Scope, work: Path, sample: int | None = None, jobs: int = 1) -> float:
+    """Run mutmut for one module with ``jobs`` workers (default one: the machine is shared);
+    returns seconds.
 
     mutmut checks the mutants without a verdict (new, or of a changed function).  When the
     tests changed since the last run, the survivors of that run are checked again too
@@ -216,12 +218,12 @@ def _run_mutmut(scope: Scope, work: Path, sample: int | None = None) -> float:
                    if m.exit_code is not None and m.exit_code not in _KILLED]
     (work / "run.log").write_text("", encoding="utf-8")
     started = time.monotonic()
-    _mutmut(work, () if sample is None else (_sample_pattern(sample),))
+    _mutmut(work, () if sample is None else (_sample_pattern(sample),), jobs)
     if recheck:
         current = {m.name: m.exit_code for m in read_mutants(work, scope)}
         recheck = [n for n in recheck if n in current and current[n] not in _KILLED]
     if recheck:
-        _mutmut(work, recheck)
+        _mutmut(work, recheck, jobs)
     digest_path.write_text(digest, encoding="utf-8")
     return time.monotonic() - started
 
@@ -459,6 +461,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-run", action="store_true", help="score the last run only")
     parser.add_argument("--sample", type=int, choices=sorted(SAMPLES),
                         help="check only a deterministic 1/N of the mutants (an estimate)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="mutmut workers (--max-children); 1 by default on a shared machine")
     args = parser.parse_args(argv)
     equivalents = read_equivalents()
     if args.survivors:
@@ -473,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds: float | None = None
         if not args.no_run:
             print(f"mutate: {name} ({', '.join(scope.files)})", flush=True)
-            seconds = _run_mutmut(scope, work, args.sample)
+            seconds = _run_mutmut(scope, work, args.sample, max(1, args.jobs))
             timings[name] = seconds
             (WORK / "timings.json").write_text(json.dumps(timings, indent=1), encoding="utf-8")
         row = score(scope, read_mutants(work, scope), equivalents, seconds)
