@@ -20,6 +20,7 @@ from astratrade_core.defi.staking import (
     distribute_pro_rata,
 )
 from astratrade_core.errors import DomainError
+from astratrade_core.events.revenue import RewardClaimed
 from astratrade_core.money import USDC
 from astratrade_core.numeric import U256_MAX, WAD, FixedRounding, mul_div
 from astratrade_core.testing import around_ints, hostile_contexts, staking_operations
@@ -67,9 +68,11 @@ def test_pool_worked_example() -> None:
     assert claim.amount == 750 and claim.pool.pending("bob") == 0
     assert claim.pool.claimed == 750 and claim.pool.emitted == 1600
     assert claim.pool.claim("bob").unwrap().amount == 0
-    event = claim.to_event(event_id="e", stream_id="pool", occurred_at=T0, pool_id="pool",
-                           account_id="bob", currency=USDC)
-    assert (event.amount, event.currency) == (Decimal("0.000750"), "USDC")
+    event = claim.to_event(event_id="e-1", stream_id="stream-1", occurred_at=T0,
+                           pool_id="pool-1", account_id="bob", currency=USDC)
+    assert event == RewardClaimed(event_id="e-1", stream_id="stream-1", occurred_at=T0,
+                                  pool_id="pool-1", account_id="bob", currency="USDC",
+                                  amount=Decimal("0.000750"))
 
 
 def test_rewards_with_nobody_staked_wait_for_stakers() -> None:
