@@ -299,3 +299,57 @@ def test_a_reward_in_wad_reaches_u256_max_at_most(amount: int) -> None:
             "numeric.overflow", "reward index exceeds u256"))
     elif amount * WAD > U256_MAX:
         assert got == Failure(DomainError.invalid("numeric.overflow", "reward exceeds u256"))
+
+
+def _bad_amount(field: str, value: object) -> DomainError:
+    return DomainError.invalid("defi.amount", f"{field} must be an integer in u256",
+                               field=field, value=value)
+
+
+@given(around_ints(U256_MAX))
+def test_stakes_may_sum_to_exactly_u256_max(last: int) -> None:
+    """Two stakes summing to U256_MAX (the largest total that fits) are split; one more unit
+    overflows."""
+    got = distribute_pro_rata(10, (1, last - 1))
+    if last <= U256_MAX:
+        # 10 * 1 // total = 0 and 10 * (last - 1) // total = 9: one unit carried
+        assert got == Success(Distribution((0, 9), 1))
+    else:
+        assert got == Failure(DomainError.invalid("numeric.overflow",
+                                                  "distribution exceeds u256"))
+
+
+def test_a_distribution_names_each_bad_amount() -> None:
+    got = distribute_pro_rata(-1, (1, True, 2), carry=-2)
+    assert got == Failure(DomainError.all_of("defi.distribution", [
+        _bad_amount("reward", -1), _bad_amount("carry", -2), _bad_amount("stakes[1]", True)]))
+
+
+def test_an_unknown_accounts_position_is_settled_at_the_current_index() -> None:
+    pool = StakingPool().stake("a", 4).bind(lambda p: p.notify_reward(10)).unwrap()
+    assert pool.reward_index == 10 * WAD // 4
+    assert pool.position("nobody") == StakePosition(0, pool.reward_index, 0)
+
+
+@given(around_ints(U256_MAX))
+def test_a_reward_numerator_and_emitted_total_may_reach_exactly_u256_max(limit: int) -> None:
+    """amount * WAD + carry_wad and emitted + amount are each allowed up to U256_MAX."""
+    by_numerator = StakingPool(carry_wad=limit % WAD).notify_reward(limit // WAD)
+    by_emitted = StakingPool(emitted=limit - 1).notify_reward(1)
+    for got in (by_numerator, by_emitted):
+        if limit <= U256_MAX:
+            assert isinstance(got, Success)
+        else:
+            assert got == Failure(DomainError.invalid("numeric.overflow",
+                                                      "reward exceeds u256"))
+
+
+def test_bad_reward_and_unstake_amounts_are_named() -> None:
+    pool = StakingPool().stake("a", 5).unwrap()
+    assert pool.notify_reward(-1) == Failure(_bad_amount("reward", -1))
+    for amount in (-1, U256_MAX + 1, True):
+        assert pool.unstake("a", amount) == Failure(_bad_amount("amount", amount))
+    assert pool.unstake("a", 6) == Failure(DomainError.rejected(
+        "defi.insufficient_stake", "cannot unstake more than is staked", account="a",
+        amount=6, staked=5))
+    assert pool.unstake("a", 5).unwrap().position("a").staked == 0

@@ -245,9 +245,17 @@ def test_a_long_checks_base_and_cover_before_it_subtracts() -> None:
     assert isolated_liquidation_price_wad(1, 1, cover_units, 0, 0, is_long=True) == Success(0)
 
 
-def test_non_finite_entry_and_margin_are_named() -> None:
-    assert isolated_liquidation_price(STEEP, D("1"), D("NaN"), D("Infinity")) == Failure(
+def test_non_finite_quantity_entry_and_margin_are_named() -> None:
+    assert isolated_liquidation_price(STEEP, D("0"), D("0"), D("1")) == Failure(
         DomainError.all_of("margin.invalid", [
+            DomainError.invalid("margin.zero_quantity",
+                                "quantity: a position must hold something"),
+            DomainError.invalid("numeric.not_positive", "entry_price: must be greater than zero",
+                                field="entry_price")]))
+    assert isolated_liquidation_price(STEEP, D("-Infinity"), D("NaN"), D("Infinity")) == Failure(
+        DomainError.all_of("margin.invalid", [
+            DomainError.invalid("numeric.not_finite", "quantity: NaN and infinity are not allowed",
+                                value="Decimal('-Infinity')", field="quantity"),
             DomainError.invalid("numeric.not_finite",
                                 "entry_price: NaN and infinity are not allowed",
                                 value="Decimal('NaN')", field="entry_price"),
