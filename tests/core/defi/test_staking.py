@@ -7,6 +7,7 @@ import decimal
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -353,3 +354,45 @@ def test_bad_reward_and_unstake_amounts_are_named() -> None:
         "defi.insufficient_stake", "cannot unstake more than is staked", account="a",
         amount=6, staked=5))
     assert pool.unstake("a", 5).unwrap().position("a").staked == 0
+
+
+class _Units(int):
+    """An int subclass (as an IntEnum or a numpy-free wrapper would be): an integer, not a
+    bool, so its value decides."""
+
+
+@given(around_ints(0) | around_ints(U256_MAX))
+def test_an_int_subclass_amount_is_judged_by_its_value(value: int) -> None:
+    got = StakingPool().stake("a", _Units(value))
+    if 0 <= value <= U256_MAX:
+        assert got.unwrap().position("a").staked == value
+    else:
+        assert got == Failure(_bad_amount("amount", _Units(value)))
+
+
+def test_a_total_stake_past_u256_is_refused_whole() -> None:
+    pool = StakingPool().stake("a", U256_MAX).unwrap()
+    assert pool.stake("b", 1) == Failure(DomainError.invalid("numeric.overflow",
+                                                             "total stake exceeds u256"))
+    assert pool.stake("b", True) == Failure(_bad_amount("amount", True))
+
+
+@given(around_ints(U256_MAX - WAD, above=False) | st.just(U256_MAX - WAD + 1))
+def test_the_reward_index_may_reach_exactly_u256_max(index: int) -> None:
+    pool = attrs.evolve(StakingPool().stake("a", 1).unwrap(), reward_index=index)
+    got = pool.notify_reward(1)  # one unit over one staked unit: the index grows by WAD
+    if index + WAD <= U256_MAX:
+        assert got.unwrap().reward_index == index + WAD
+    else:
+        assert got == Failure(DomainError.invalid("numeric.overflow",
+                                                  "reward index exceeds u256"))
+
+
+def test_an_unpayable_reward_reports_mul_div_overflow_of_the_index_gained() -> None:
+    # Staked at index WAD, settled at 5 * WAD: earned = staked * 4 * WAD / WAD > u256.
+    staked = U256_MAX // 2
+    pool = attrs.evolve(StakingPool(), reward_index=WAD).stake("a", staked).unwrap()
+    pool = attrs.evolve(pool, reward_index=5 * WAD)
+    expected = mul_div(staked, 4 * WAD, WAD, FixedRounding.FLOOR)
+    assert isinstance(expected, Failure)
+    assert pool.claim("a") == expected
