@@ -116,3 +116,31 @@ def test_level_ups_go_to_the_given_stream_and_name_their_source() -> None:
     assert [(e.stream_id, e.source_id, e.level) for e in ups] == [("x", "s", 2), ("x", "s", 3)]
     ups = level_ups(SquareRootCurve(), 0, 100, user_id="u", source_id="s", occurred_at=at)
     assert [(e.stream_id, e.event_id) for e in ups] == [("u", "s/level/sqrt/2")]
+
+
+def test_a_table_curve_refuses_with_its_name() -> None:
+    assert TableCurve.of("t", (0, 0.5)) == Failure(DomainError.invalid(  # type: ignore[arg-type]
+        "gamification.xp_type", "thresholds must be integers", curve="t"))
+    for thresholds in ((), (1, 2)):
+        assert TableCurve.of("t", thresholds) == Failure(DomainError.invalid(
+            "gamification.curve_start", "level 1 must start at 0 XP", curve="t"))
+
+
+@given(st.sampled_from([(120.0, "1.3", 10), (True, "1.3", 10), (120, "1.3", True),
+                        (0, "1.3", 10), (120, "0.99", 10), (120, "1.3", 1),
+                        (120, "1.3", 1001)]))
+def test_geometric_parameters_are_refused_whole(params: tuple[object, str, object]) -> None:
+    """A whole float or a bool base or max_level is not an integer (True would read as 1);
+    base 0, ratio just below 1 and max_level just outside 2..1000 are refused with every
+    parameter named."""
+    base, ratio, max_level = params
+    assert geometric_curve("g", base, ratio, max_level) == Failure(  # type: ignore[arg-type]
+        DomainError.invalid("gamification.curve_parameters",
+                            "need base >= 1, ratio >= 1 and 2 <= max_level <= 1000",
+                            curve="g", base=base, ratio=ratio, max_level=max_level))
+
+
+def test_a_geometric_curve_keeps_its_name_and_names_a_bad_ratio() -> None:
+    assert geometric_curve("g", 1, "1", 2).unwrap() == TableCurve("g", (0, 1))
+    assert geometric_curve("g", 120, "abc", 10) == Failure(DomainError.invalid(
+        "numeric.syntax", "ratio: not a decimal number", field="ratio", value="'abc'"))
