@@ -132,3 +132,13 @@ def test_a_gap_shows_the_streak_exactly_while_grace_and_freezes_cover_it(
         at = datetime(2026, 3, 2 + gap, 12, tzinfo=tz)
         shown = current_length(streak, at, tz, StreakPolicy(grace_days=grace))
         assert shown == (4 if gap <= grace + freezes else 0)
+
+
+@given(st.integers(-3, 2))
+def test_the_last_active_day_is_never_a_gap(grace: int) -> None:
+    """On its last active day (and at an instant before it) a streak shows its length
+    whatever the budget, even under a policy that record_activity would refuse."""
+    tz = ZoneInfo("UTC")
+    streak = Streak(user_id="u", length=3, last_day=date(2026, 1, 1), longest=3)
+    for at in (datetime(2026, 1, 1, 0, tzinfo=UTC), datetime(2025, 12, 31, 23, tzinfo=UTC)):
+        assert current_length(streak, at, tz, StreakPolicy(grace_days=grace)) == 3
