@@ -94,7 +94,8 @@ SCOPES: dict[str, Scope] = {s.name: s for s in (
           ("tests/core/gamification/test_levels.py", "tests/core/gamification/test_streaks.py",
            "tests/core/gamification/test_level_edges.py",
            "tests/core/gamification/test_streak_edges.py")),
-    Scope("social", ("astratrade_core/social/clans.py",), ("tests/core/social/test_clans.py",)),
+    Scope("social", ("astratrade_core/social/clans.py",),
+          ("tests/core/social/test_clans.py", "tests/core/social/test_clan_refusals.py")),
     Scope("events", ("astratrade_core/events/audit.py",), ("tests/core/events/test_audit.py",),
           text_is_rule=True),
 )}
