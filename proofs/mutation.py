@@ -79,7 +79,7 @@ SCOPES: dict[str, Scope] = {s.name: s for s in (
            "tests/core/portfolio/test_edges.py", "tests/core/portfolio/test_inverse.py")),
     Scope("risk", ("astratrade_core/risk/limits.py", "astratrade_core/risk/metrics.py"),
           ("tests/core/risk/test_limits.py", "tests/core/risk/test_metrics.py",
-           "tests/core/risk/test_limit_edges.py")),
+           "tests/core/risk/test_limit_edges.py", "tests/core/risk/test_metric_edges.py")),
     Scope("revenue", ("astratrade_core/revenue/daycount.py",
                       "astratrade_core/revenue/marketplace.py", "astratrade_core/revenue/fees.py"),
           ("tests/core/revenue/test_daycount_conventions.py",
