@@ -6,20 +6,25 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from returns.result import Failure, Success
 
 from astratrade_core.errors import DomainError
+from astratrade_core.events import LevelUp
 from astratrade_core.gamification.levels import (
     LEVEL_CURVES,
     MAX_XP,
+    LevelProgress,
     LinearCurve,
     SquareRootCurve,
     TableCurve,
+    _integer_root,  # the table's exact root
     geometric_curve,
     level_progress,
     level_ups,
+    runescape_curve,
 )
 from astratrade_core.testing import around_ints
 
@@ -144,3 +149,58 @@ def test_a_geometric_curve_keeps_its_name_and_names_a_bad_ratio() -> None:
     assert geometric_curve("g", 1, "1", 2).unwrap() == TableCurve("g", (0, 1))
     assert geometric_curve("g", 120, "abc", 10) == Failure(DomainError.invalid(
         "numeric.syntax", "ratio: not a decimal number", field="ratio", value="'abc'"))
+
+
+@given(st.sampled_from([0, 1, 2, -1, True]), st.sampled_from(["linear", "sqrt"]))
+def test_a_curve_unit_is_an_integer_from_1(unit: int, kind: str) -> None:
+    curve = (LinearCurve(name="c", step=unit) if kind == "linear"
+             else SquareRootCurve(name="c", unit=unit))
+    results = (curve.xp_for_level(2), curve.level_for_xp(5))
+    if type(unit) is int and unit >= 1:
+        # 5 XP: linear 5 // unit + 1, sqrt isqrt(5 // unit) + 1
+        level = {("linear", 1): 6, ("linear", 2): 3, ("sqrt", 1): 3, ("sqrt", 2): 2}
+        assert results == (Success(unit), Success(level[kind, unit]))
+    else:
+        for got in results:
+            assert got == Failure(DomainError.invalid(
+                "gamification.curve_unit", "a curve's step or unit must be an integer >= 1",
+                curve="c", unit=unit))
+
+
+def test_a_non_integer_level_is_named_by_its_repr() -> None:
+    assert LinearCurve().xp_for_level(1.0) == Failure(DomainError.invalid(  # type: ignore[arg-type]
+        "gamification.level_type", "level must be an integer", level="1.0"))
+
+
+@given(st.integers(0, 10**4) | st.integers(2**190, 2**200), st.integers(2, 7))
+def test_the_integer_root_is_the_floor_of_the_real_root(value: int, k: int) -> None:
+    root = _integer_root(value, k)
+    assert root**k <= value < (root + 1) ** k
+
+
+@given(st.sampled_from([1, 2, 126, 127]))
+def test_runescape_levels_run_from_2_to_126(max_level: int) -> None:
+    if 2 <= max_level <= 126:
+        table = runescape_curve(max_level)
+        assert len(table.thresholds) == max_level and table.thresholds[:2] == (0, 83)
+    else:
+        with pytest.raises(ValueError, match=r"^RuneScape levels run from 2 to 126$"):
+            runescape_curve(max_level)
+
+
+def test_progress_in_full_below_and_at_the_cap() -> None:
+    capped = SquareRootCurve(name="s", unit=100, max_level=3)
+    assert level_progress(150, capped) == Success(LevelProgress("s", 150, 2, 100, 400, 250))
+    assert level_progress(10**6, capped) == Success(LevelProgress("s", 10**6, 3, 400, None,
+                                                                  None))
+
+
+def test_level_ups_need_both_totals_on_the_curve_and_name_each_level() -> None:
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    curve = SquareRootCurve(name="s", unit=100, max_level=None)
+    assert level_ups(curve, -1, 400, user_id="u", source_id="x", occurred_at=at) == ()
+    assert level_ups(curve, 0, -1, user_id="u", source_id="x", occurred_at=at) == ()
+    assert level_ups(curve, 0, 150, user_id="u", source_id="x", occurred_at=at,
+                     stream_id="st") == (LevelUp(
+        event_id="x/level/s/2", stream_id="st", occurred_at=at, user_id="u", curve="s",
+        level=2, total_xp=150, source_id="x"),)
