@@ -419,6 +419,9 @@ subset (Hypothesis on the `mutate` profile: 100 examples, derandomized, no examp
 it prints the table and writes it to `.cache/mutate/scores.md`.  It is not part of `make test`.
 
 * `make mutate MODULE=trading` reruns one module; the others keep their last results.
+  `JOBS=2` gives mutmut two workers (`--max-children`; one by default, the machine being
+  shared): on this 2-core machine under a load average of 10 to 13 it checked numeric's 624
+  mutants in 306 s against 460 s with one worker (1.5x), so the full runs below used two.
   mutmut caches each verdict by the mutated function's hash (under `.cache/mutate/<module>/`),
   so a rerun after a change only checks the mutants of functions that changed, and, when the
   module's tests or `astratrade_core.testing` changed, the last run's survivors (a kill stays
