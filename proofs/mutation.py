@@ -348,8 +348,21 @@ def _timings() -> dict[str, float]:
 #: The table measured on this project's 2-core machine (shared with other jobs), before and
 #: after the boundary tests of issue 19; rendered into docs/properties.md.
 MEASURED = """\
-Measured with mutmut 3.8.1 on Python 3.11, on this project's 2-core machine while other jobs
-kept its load average between 7 and 16, one worker.  A full pass of every module takes about
+**Full runs** (third round, 2 December 2026): every mutant of every module, mutmut 3.8.1 on
+Python 3.11, two workers per module (`JOBS=2`), two or three modules at a time beside other
+jobs on this 2-core machine (load average 7.5 to 14 throughout; up to five mutmut workers of
+this round at once), so each run time is a wall-clock upper bound.  *first*: the first full
+run of the module, with the tests of the earlier rounds; *after*: the rerun after this
+round's triage (new boundary tests, equivalents with reasons), which checks again only the
+functions that changed and the first run's survivors.
+
+@@FULL@@
+
+@@NOTES@@
+
+**Earlier rounds** (on the deterministic tenth, `SAMPLE=10`), kept for comparison:
+
+Measured with one worker while other jobs kept the load average between 7 and 16.  A full pass of every module takes about
 three hours under that load (numeric alone: 624 mutants in 460 s; portfolio's Hypothesis
 laws cost 80 s per surviving mutant, hence its worked-example subset), so most modules were
 measured on the deterministic tenth (`SAMPLE=10`: the mutants numbered ...0); the run time

@@ -204,3 +204,32 @@ def test_level_ups_need_both_totals_on_the_curve_and_name_each_level() -> None:
                      stream_id="st") == (LevelUp(
         event_id="x/level/s/2", stream_id="st", occurred_at=at, user_id="u", curve="s",
         level=2, total_xp=150, source_id="x"),)
+
+
+@given(st.sampled_from([((0, 0, 5), 2), ((0, 5, 5), 3), ((0, 5, 4), 3), ((0, 5, 6, 6), 4)]))
+def test_table_thresholds_must_increase_strictly_named_at_the_first_tie(
+        case: tuple[tuple[int, ...], int]) -> None:
+    thresholds, level = case
+    assert TableCurve.of("t", thresholds) == Failure(DomainError.invalid(
+        "gamification.curve_not_increasing", "thresholds must increase strictly", curve="t",
+        level=level))
+
+
+@given(around_ints(MAX_XP))
+def test_table_thresholds_end_at_most_at_max_xp(top: int) -> None:
+    got = TableCurve.of("t", (0, 1, top))
+    if top <= MAX_XP:
+        assert got == Success(TableCurve("t", (0, 1, top)))
+    else:
+        assert got == Failure(DomainError.invalid("gamification.xp_range",
+                                                  "threshold above MAX_XP", curve="t"))
+
+
+@given(around_ints(2) | around_ints(1))
+def test_a_table_level_runs_from_1_to_its_length(level: int) -> None:
+    got = TableCurve("t", (0, 5)).xp_for_level(level)
+    if 1 <= level <= 2:
+        assert got == Success((0, 5)[level - 1])
+    else:
+        assert got == Failure(DomainError.invalid("gamification.level_range",
+                                                  "level must be in [1, 2]", level=level))

@@ -142,3 +142,17 @@ def test_the_last_active_day_is_never_a_gap(grace: int) -> None:
     streak = Streak(user_id="u", length=3, last_day=date(2026, 1, 1), longest=3)
     for at in (datetime(2026, 1, 1, 0, tzinfo=UTC), datetime(2025, 12, 31, 23, tzinfo=UTC)):
         assert current_length(streak, at, tz, StreakPolicy(grace_days=grace)) == 3
+
+
+def test_activity_refusals_in_full() -> None:
+    utc = ZoneInfo("UTC")
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    assert record_activity(Streak(user_id="u", freezes=3660), at, utc,
+                           StreakPolicy(grace_days=1), source_id="s") == Failure(
+        DomainError.invalid("gamification.streak_budget",
+                            "grace days plus freezes must be at most 3660", grace_days=1,
+                            freezes=3660))
+    assert record_activity(Streak(user_id="u"), datetime(2026, 1, 1), utc,
+                           source_id="s") == Failure(DomainError.invalid(
+        "gamification.naive_time", "activity time must be a timezone-aware datetime",
+        field="activity time"))
