@@ -214,3 +214,14 @@ def test_settlement_events_carry_every_amount_and_id() -> None:
         event_id="e", stream_id="st", occurred_at=at, token_id="t", collection_id="c",
         creator_id="k", owner_id="o", currency="USD", price=Decimal("37.50"),
         platform_fee=Decimal("1.88"), creator_proceeds=Decimal("35.62"))
+
+
+@given(around_ints(BPS))
+def test_checked_terms_are_the_terms_themselves_or_of_s_refusal(bps: int) -> None:
+    fee = Money.of("1", USD).unwrap()
+    raw = MarketplaceTerms(bps, fee)
+    if 0 <= bps <= BPS:
+        assert raw.checked() == Success(raw)
+    else:
+        assert isinstance(raw.checked(), Failure)
+        assert raw.checked() == MarketplaceTerms.of(bps, fee)
