@@ -92,7 +92,7 @@ $(VENV)/.installed-mutate: $(STAMP)
 
 mutate: $(VENV)/.installed-mutate
 	$(BIN)/python -m proofs.mutation $(if $(MODULE),--module $(MODULE)) \
-	    $(if $(SAMPLE),--sample $(SAMPLE))
+	    $(if $(SAMPLE),--sample $(SAMPLE)) $(if $(JOBS),--jobs $(JOBS))
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks

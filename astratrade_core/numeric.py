@@ -463,6 +463,7 @@ def to_fixed(value: Decimal, scale: int = WAD,
                       "Rounding", (value, scale, rounding))
     if not value.is_finite():
         return _error("numeric.not_finite", "NaN and infinity have no fixed-point form", value)
+    operand = value
     if value:
         # 10**(order) <= |value * scale| < 10**(order + 2)
         order = value.adjusted() + len(str(scale)) - 1
@@ -470,10 +471,11 @@ def to_fixed(value: Decimal, scale: int = WAD,
             return _error("numeric.fixed_range", "fixed-point value must fit in u256", value)
         if order < -3:
             # |value * scale| < 1/100: every mode rounds it as it rounds any other number
-            # that small, and a stand-in keeps the product clear of CONTEXT's exponent limits.
-            value = _TINY.copy_sign(value)
-    scaled = CONTEXT.multiply(value, Decimal(scale)).quantize(ONE, rounding=rounding.value,
-                                                               context=CONTEXT)
+            # that small, and a stand-in keeps the product clear of CONTEXT's exponent limits
+            # (an error still names the caller's value, never the stand-in).
+            operand = _TINY.copy_sign(value)
+    scaled = CONTEXT.multiply(operand, Decimal(scale)).quantize(ONE, rounding=rounding.value,
+                                                                 context=CONTEXT)
     raw = int(scaled)
     if 0 <= raw <= U256_MAX:
         return Success(raw)

@@ -74,10 +74,9 @@ _ALL: tuple[Mutant, ...] = (
     Mutant("numeric.to_fixed.round_half",
            "to_fixed rounds half-up whatever the requested mode",
            "astratrade_core.numeric", "astratrade_core.numeric.to_fixed",
-           "quantize(ONE, rounding=rounding.value,\n                                 "
-           "                              context=CONTEXT)\n    raw",
-           "quantize(ONE, rounding=Rounding.HALF_UP.value,\n                         "
-           "                                      context=CONTEXT)\n    raw"),
+           "quantize(ONE, rounding=rounding.value,\n" + " " * 65 + "context=CONTEXT)\n    raw",
+           "quantize(ONE, rounding=Rounding.HALF_UP.value,\n" + " " * 65
+           + "context=CONTEXT)\n    raw"),
     Mutant("revenue.allocate_units.drop_remainder",
            "allocation drops the largest-remainder units (parts no longer sum to the total)",
            "astratrade_core.revenue.allocation", "astratrade_core.revenue.allocation."

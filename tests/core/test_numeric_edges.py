@@ -181,6 +181,16 @@ def test_fixed_point_errors_render_the_offending_value() -> None:
             "fixed-point value must fit in u256", "Decimal('-1')", None)
 
 
+@pytest.mark.parametrize("order", [-6, -5, -4, -3, -2, -1])
+@pytest.mark.parametrize("scale", [1, 10, WAD])
+def test_a_tiny_negative_refusal_names_the_callers_value(order: int, scale: int) -> None:
+    """Around the stand-in's limit (|value * scale| near 1/1000) a negative value that FLOOR
+    takes to -1 is refused with the value the caller gave, never the stand-in 1E-100."""
+    value = Decimal(-3).scaleb(order - len(str(scale)) + 1, CONTEXT)
+    _expect(to_fixed(value, scale, Rounding.FLOOR), "numeric.fixed_range",
+            "fixed-point value must fit in u256", repr(value), None)
+
+
 @given(st.integers(-8, 80), st.sampled_from([1, 9]), st.sampled_from([1, 10, WAD, 3 * WAD]),
        st.sampled_from(list(Rounding)))
 def test_to_fixed_is_exact_at_every_order(order: int, lead: int, scale: int,

@@ -122,3 +122,38 @@ def test_an_apy_too_large_to_compute_names_the_apr_and_periods() -> None:
     # 365 * log10(1 + 1000/365) = 209 digits, past the 48 the core computes
     assert apy_from_apr("1000", 365) == Failure(DomainError.invalid(
         "defi.rate_range", "the APY would reach 1E+48", apr=D(1000), periods=365))
+
+
+@given(st.sampled_from([(1, 48), (2, 24), (3, 16), (4, 12), (6, 8), (8, 6), (12, 4)]))
+def test_an_apy_of_exactly_1e48_is_refused(power_periods: tuple[int, int]) -> None:
+    # base = 1 + apr/periods = 10**k, so the APY's digits, log10(base) * periods, are exactly
+    # 48: the limit itself is refused; a cent less APR is computed.
+    k, periods = power_periods
+    apr = periods * (10**k - 1)
+    assert apy_from_apr(apr, periods) == Failure(DomainError.invalid(
+        "defi.rate_range", "the APY would reach 1E+48", apr=D(apr), periods=periods))
+    assert isinstance(apy_from_apr(D(apr) - D("0.01"), periods), Success)
+
+
+@given(st.sampled_from([True, False, 2.0, D(2)]))
+def test_places_must_be_a_plain_integer(places: object) -> None:
+    for convert in (apy_from_apr, apr_from_apy):
+        assert convert("0.05", 12, places) == Failure(DomainError.invalid(  # type: ignore[arg-type]
+            "defi.places", "places must be an integer in 0..28", places=places))
+
+
+def test_conversions_default_to_18_places_and_name_their_input() -> None:
+    for convert, name in ((apy_from_apr, "apr"), (apr_from_apy, "apy")):
+        got = convert("0.1268250301", 12).unwrap()
+        assert got.as_tuple().exponent == -18
+        assert got == convert("0.1268250301", 12, 18).unwrap()
+        assert convert("x", 12) == Failure(DomainError.invalid(
+            "numeric.syntax", f"{name}: not a decimal number", field=name, value="'x'"))
+
+
+@given(st.sampled_from([(True, 0), (7, False), (7.0, 0), (7, 500.0), (D(7), 0)]))
+def test_streak_rows_must_be_plain_integers(row: tuple[object, object]) -> None:
+    # A bool or a whole float is in 0..100000 by value, but not an integer row.
+    assert StreakBonusTable.of([row]) == Failure(DomainError.all_of(  # type: ignore[list-item]
+        "defi.streak_table", [DomainError.invalid(
+            "defi.streak_value", "days and bonus must be integers in 0..100000", index=0)]))

@@ -7,6 +7,7 @@ import decimal
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -21,6 +22,7 @@ from astratrade_core.defi.staking import (
     distribute_pro_rata,
 )
 from astratrade_core.errors import DomainError
+from astratrade_core.events.revenue import RewardClaimed
 from astratrade_core.money import USDC
 from astratrade_core.numeric import U256_MAX, WAD, FixedRounding, mul_div
 from astratrade_core.testing import around_ints, hostile_contexts, staking_operations
@@ -68,9 +70,11 @@ def test_pool_worked_example() -> None:
     assert claim.amount == 750 and claim.pool.pending("bob") == 0
     assert claim.pool.claimed == 750 and claim.pool.emitted == 1600
     assert claim.pool.claim("bob").unwrap().amount == 0
-    event = claim.to_event(event_id="e", stream_id="pool", occurred_at=T0, pool_id="pool",
-                           account_id="bob", currency=USDC)
-    assert (event.amount, event.currency) == (Decimal("0.000750"), "USDC")
+    event = claim.to_event(event_id="e-1", stream_id="stream-1", occurred_at=T0,
+                           pool_id="pool-1", account_id="bob", currency=USDC)
+    assert event == RewardClaimed(event_id="e-1", stream_id="stream-1", occurred_at=T0,
+                                  pool_id="pool-1", account_id="bob", currency="USDC",
+                                  amount=Decimal("0.000750"))
 
 
 def test_rewards_with_nobody_staked_wait_for_stakers() -> None:
@@ -359,3 +363,99 @@ def test_the_batch_fold_refuses_what_each_method_refuses_at_the_u256_edges() -> 
     assert folded == _one_at_a_time(start, ops)
     assert (folded.emitted, folded.total_staked) == (U256_MAX, U256_MAX - 1)
     assert list(folded.positions.items()) == list(_one_at_a_time(start, ops).positions.items())
+
+
+def _bad_amount(field: str, value: object) -> DomainError:
+    return DomainError.invalid("defi.amount", f"{field} must be an integer in u256",
+                               field=field, value=value)
+
+
+@given(around_ints(U256_MAX))
+def test_stakes_may_sum_to_exactly_u256_max(last: int) -> None:
+    """Two stakes summing to U256_MAX (the largest total that fits) are split; one more unit
+    overflows."""
+    got = distribute_pro_rata(10, (1, last - 1))
+    if last <= U256_MAX:
+        # 10 * 1 // total = 0 and 10 * (last - 1) // total = 9: one unit carried
+        assert got == Success(Distribution((0, 9), 1))
+    else:
+        assert got == Failure(DomainError.invalid("numeric.overflow",
+                                                  "distribution exceeds u256"))
+
+
+def test_a_distribution_names_each_bad_amount() -> None:
+    got = distribute_pro_rata(-1, (1, True, 2), carry=-2)
+    assert got == Failure(DomainError.all_of("defi.distribution", [
+        _bad_amount("reward", -1), _bad_amount("carry", -2), _bad_amount("stakes[1]", True)]))
+
+
+def test_an_unknown_accounts_position_is_settled_at_the_current_index() -> None:
+    pool = StakingPool().stake("a", 4).bind(lambda p: p.notify_reward(10)).unwrap()
+    assert pool.reward_index == 10 * WAD // 4
+    assert pool.position("nobody") == StakePosition(0, pool.reward_index, 0)
+
+
+@given(around_ints(U256_MAX))
+def test_a_reward_numerator_and_emitted_total_may_reach_exactly_u256_max(limit: int) -> None:
+    """amount * WAD + carry_wad and emitted + amount are each allowed up to U256_MAX."""
+    by_numerator = StakingPool(carry_wad=limit % WAD).notify_reward(limit // WAD)
+    by_emitted = StakingPool(emitted=limit - 1).notify_reward(1)
+    for got in (by_numerator, by_emitted):
+        if limit <= U256_MAX:
+            assert isinstance(got, Success)
+        else:
+            assert got == Failure(DomainError.invalid("numeric.overflow",
+                                                      "reward exceeds u256"))
+
+
+def test_bad_reward_and_unstake_amounts_are_named() -> None:
+    pool = StakingPool().stake("a", 5).unwrap()
+    assert pool.notify_reward(-1) == Failure(_bad_amount("reward", -1))
+    for amount in (-1, U256_MAX + 1, True):
+        assert pool.unstake("a", amount) == Failure(_bad_amount("amount", amount))
+    assert pool.unstake("a", 6) == Failure(DomainError.rejected(
+        "defi.insufficient_stake", "cannot unstake more than is staked", account="a",
+        amount=6, staked=5))
+    assert pool.unstake("a", 5).unwrap().position("a").staked == 0
+
+
+class _Units(int):
+    """An int subclass (as an IntEnum or a numpy-free wrapper would be): an integer, not a
+    bool, so its value decides."""
+
+
+@given(around_ints(0) | around_ints(U256_MAX))
+def test_an_int_subclass_amount_is_judged_by_its_value(value: int) -> None:
+    got = StakingPool().stake("a", _Units(value))
+    if 0 <= value <= U256_MAX:
+        assert got.unwrap().position("a").staked == value
+    else:
+        assert got == Failure(_bad_amount("amount", _Units(value)))
+
+
+def test_a_total_stake_past_u256_is_refused_whole() -> None:
+    pool = StakingPool().stake("a", U256_MAX).unwrap()
+    assert pool.stake("b", 1) == Failure(DomainError.invalid("numeric.overflow",
+                                                             "total stake exceeds u256"))
+    assert pool.stake("b", True) == Failure(_bad_amount("amount", True))
+
+
+@given(around_ints(U256_MAX - WAD, above=False) | st.just(U256_MAX - WAD + 1))
+def test_the_reward_index_may_reach_exactly_u256_max(index: int) -> None:
+    pool = attrs.evolve(StakingPool().stake("a", 1).unwrap(), reward_index=index)
+    got = pool.notify_reward(1)  # one unit over one staked unit: the index grows by WAD
+    if index + WAD <= U256_MAX:
+        assert got.unwrap().reward_index == index + WAD
+    else:
+        assert got == Failure(DomainError.invalid("numeric.overflow",
+                                                  "reward index exceeds u256"))
+
+
+def test_an_unpayable_reward_reports_mul_div_overflow_of_the_index_gained() -> None:
+    # Staked at index WAD, settled at 5 * WAD: earned = staked * 4 * WAD / WAD > u256.
+    staked = U256_MAX // 2
+    pool = attrs.evolve(StakingPool(), reward_index=WAD).stake("a", staked).unwrap()
+    pool = attrs.evolve(pool, reward_index=5 * WAD)
+    expected = mul_div(staked, 4 * WAD, WAD, FixedRounding.FLOOR)
+    assert isinstance(expected, Failure)
+    assert pool.claim("a") == expected

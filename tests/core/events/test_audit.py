@@ -167,16 +167,15 @@ def test_a_checkpoint_catches_truncation_and_a_consistent_rewrite_before_it(
     k = draw.draw(st.integers(0, n - 1))
     rewritten = _chain([*data[:k], data[k] + b"!", *data[k + 1:]])
     assert isinstance(verify_chain(rewritten), Success)
-    found = verify_chain(rewritten, checkpoints=[checkpoint]).failure()
-    assert (found.index, found.expected, found.cause) == (
-        n - 1, checkpoint.head, BreakCause.ANCHOR_MISMATCH)
+    assert verify_chain(rewritten, checkpoints=[checkpoint]).failure() == ChainBreak(
+        n - 1, checkpoint.head, rewritten[n - 1][1], BreakCause.ANCHOR_MISMATCH)
 
 
 def test_a_checkpoint_at_zero_is_the_start() -> None:
     assert verify_chain([], checkpoints=[ChainHead(0, GENESIS_HASH)]) == Success(
         ChainHead(0, GENESIS_HASH))
-    assert verify_chain([], checkpoints=[ChainHead(0, b"\x01" * 32)]).failure().cause is (
-        BreakCause.ANCHOR_MISMATCH)
+    assert verify_chain([], checkpoints=[ChainHead(0, b"\x01" * 32)]).failure() == ChainBreak(
+        0, b"\x01" * 32, GENESIS_HASH, BreakCause.ANCHOR_MISMATCH)
 
 
 _cells = st.fixed_dictionaries({
@@ -216,4 +215,28 @@ def test_contradictory_checkpoints_never_verify() -> None:
     pairs = _chain([b"a", b"b"])
     both = [ChainHead(1, pairs[0][1]), ChainHead(1, pairs[1][1])]
     for order in (both, both[::-1]):
-        assert verify_chain(pairs, checkpoints=order).failure().index == 0
+        # No head is expected at a length pinned twice: the break says so with an empty one.
+        assert verify_chain(pairs, checkpoints=order).failure() == ChainBreak(
+            0, b"", pairs[0][1], BreakCause.ANCHOR_MISMATCH)
+
+
+def test_a_broken_link_reports_the_hash_expected_and_the_hash_stored() -> None:
+    pairs = _chain([b"a", b"b", b"c"])
+    tampered = [pairs[0], (b"B", pairs[1][1]), pairs[2]]
+    assert verify_chain(tampered).failure() == ChainBreak(
+        1, link_hash(pairs[0][1], b"B"), pairs[1][1], BreakCause.LINK)
+
+
+def _field(tag: bytes, raw: bytes) -> bytes:
+    return tag + len(raw).to_bytes(8, "big") + raw
+
+
+def test_record_content_with_a_command_id_and_lone_surrogates_by_hand() -> None:
+    # A present command id is tagged "s"; text with lone surrogates (which a store may hand
+    # back) still encodes, each surrogate as its three "surrogatepass" bytes.
+    assert record_content(position=0, stream_id="\ud800", version=1, event_id="e\udfff",
+                          event_type="T", schema_version=2, command_id="c\udc00",
+                          data=b"") == (
+        b"astratrade.record.2\n" + _field(b"i", b"0") + _field(b"s", b"\xed\xa0\x80")
+        + _field(b"i", b"1") + _field(b"s", b"e\xed\xbf\xbf") + _field(b"s", b"T")
+        + _field(b"i", b"2") + _field(b"s", b"c\xed\xb0\x80") + _field(b"b", b""))

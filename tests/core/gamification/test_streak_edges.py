@@ -112,3 +112,47 @@ def test_a_replay_stops_at_the_first_refused_activity() -> None:
     assert replay_streak("u", [at], UTC, StreakPolicy(grace_days=-1)) == Failure(
         DomainError.invalid("gamification.grace_days", "grace days must be >= 0",
                             grace_days=-1))
+
+
+def test_a_streak_never_started_shows_zero() -> None:
+    assert current_length(Streak(user_id="u"), datetime(2026, 1, 1, tzinfo=UTC),
+                          ZoneInfo("UTC")) == 0
+
+
+@given(st.sampled_from(ZONES), st.integers(0, 2), st.integers(0, 2))
+def test_a_gap_shows_the_streak_exactly_while_grace_and_freezes_cover_it(
+        zone: str, grace: int, freezes: int) -> None:
+    """Last active 2026-03-01 local; shown at noon local on 2, 3, 4 and 5 March (gaps of 0 to
+    3 missed days, no DST or skipped date in these zones then): the streak shows exactly
+    while the gap is at most grace + freezes."""
+    tz = ZoneInfo(zone)
+    streak = Streak(user_id="u", length=4, last_day=date(2026, 3, 1), longest=4,
+                    freezes=freezes)
+    for gap in range(4):
+        at = datetime(2026, 3, 2 + gap, 12, tzinfo=tz)
+        shown = current_length(streak, at, tz, StreakPolicy(grace_days=grace))
+        assert shown == (4 if gap <= grace + freezes else 0)
+
+
+@given(st.integers(-3, 2))
+def test_the_last_active_day_is_never_a_gap(grace: int) -> None:
+    """On its last active day (and at an instant before it) a streak shows its length
+    whatever the budget, even under a policy that record_activity would refuse."""
+    tz = ZoneInfo("UTC")
+    streak = Streak(user_id="u", length=3, last_day=date(2026, 1, 1), longest=3)
+    for at in (datetime(2026, 1, 1, 0, tzinfo=UTC), datetime(2025, 12, 31, 23, tzinfo=UTC)):
+        assert current_length(streak, at, tz, StreakPolicy(grace_days=grace)) == 3
+
+
+def test_activity_refusals_in_full() -> None:
+    utc = ZoneInfo("UTC")
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    assert record_activity(Streak(user_id="u", freezes=3660), at, utc,
+                           StreakPolicy(grace_days=1), source_id="s") == Failure(
+        DomainError.invalid("gamification.streak_budget",
+                            "grace days plus freezes must be at most 3660", grace_days=1,
+                            freezes=3660))
+    assert record_activity(Streak(user_id="u"), datetime(2026, 1, 1), utc,
+                           source_id="s") == Failure(DomainError.invalid(
+        "gamification.naive_time", "activity time must be a timezone-aware datetime",
+        field="activity time"))

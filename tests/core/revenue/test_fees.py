@@ -206,3 +206,21 @@ def test_schedule_problems_carry_their_fields() -> None:
                             "a higher volume tier must not cost more", index=1),
         DomainError.invalid("revenue.fee_maker_above_taker", "maker rate exceeds taker rate",
                             index=1)])
+
+
+def test_a_schedule_reports_each_broken_rule_at_its_edge_in_full() -> None:
+    """Tier 1 repeats tier 0's volume (order); tier 2's maker fee rises above tier 1's
+    (monotone) and equals its own taker fee (allowed); tier 3's rebate exactly offsets its
+    taker fee (allowed); tier 4's rebate exceeds it by 1 bp.  Equal neighbouring fees are
+    allowed."""
+    got = FeeSchedule.of([("0", "10", "20"), ("0", "10", "20"), ("100", "20", "20"),
+                          ("200", "-5", "5"), ("300", "-6", "5")])
+    assert got == Failure(DomainError.all_of("revenue.fee_schedule", [
+        DomainError.invalid("revenue.fee_tier_order", "tier volumes must strictly increase",
+                            index=1),
+        DomainError.invalid("revenue.fee_tier_not_monotone",
+                            "a higher volume tier must not cost more", index=2),
+        DomainError.invalid("revenue.fee_rebate_too_large",
+                            "maker rebate exceeds the taker fee", index=4)]))
+    assert FeeSchedule.of([]) == Failure(DomainError.invalid("revenue.fee_schedule_empty",
+                                                             "no tiers given"))

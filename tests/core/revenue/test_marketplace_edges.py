@@ -5,6 +5,7 @@ price as the least price from which every sale leaves the seller enough.  Found 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from hypothesis import given
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from returns.result import Failure, Success
 
 from astratrade_core.errors import DomainError
+from astratrade_core.events import MarketplaceSale, NFTMinted
 from astratrade_core.money import EUR, USD, Money
 from astratrade_core.revenue.marketplace import (
     BPS,
@@ -188,3 +190,38 @@ def test_a_settled_price_is_a_u256_integer(price: int) -> None:
     else:
         assert got == Failure(DomainError.invalid("marketplace.amount", "price out of range",
                                                   price=price))
+
+
+def test_settlement_events_carry_every_amount_and_id() -> None:
+    """100 USD at a 2.5 % platform fee, a 1 USD fixed fee and a 5 % royalty: 2.50 + 5.00 +
+    1.00, 91.50 to the seller; 3 mints after 4 on a 10 + 0.50 curve at 5 %: 12.00 + 12.50 +
+    13.00 = 37.50, a fee of 1.875 rounded to 1.88, 35.62 to the creator."""
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    terms = MarketplaceTerms(250, Money.of("1", USD).unwrap())
+    sale = settle_sale(Money.of("100", USD).unwrap(), terms, 500).unwrap()
+    assert sale.to_event(event_id="e", stream_id="st", occurred_at=at, token_id="t",
+                         collection_id="c", seller_id="s", buyer_id="b",
+                         creator_id="k") == MarketplaceSale(
+        event_id="e", stream_id="st", occurred_at=at, token_id="t", collection_id="c",
+        seller_id="s", buyer_id="b", creator_id="k", currency="USD", price=Decimal("100"),
+        platform_fee=Decimal("2.50"), creator_royalty=Decimal("5.00"), fixed_fee=Decimal("1.00"),
+        seller_proceeds=Decimal("91.50"))
+    mint = settle_mint(MintPricing(Money.of("10", USD).unwrap(), Money.of("0.50", USD).unwrap(),
+                                   100, 500), minted=4,
+                       count=3).unwrap()
+    assert mint.to_event(event_id="e", stream_id="st", occurred_at=at, token_id="t",
+                         collection_id="c", creator_id="k", owner_id="o") == NFTMinted(
+        event_id="e", stream_id="st", occurred_at=at, token_id="t", collection_id="c",
+        creator_id="k", owner_id="o", currency="USD", price=Decimal("37.50"),
+        platform_fee=Decimal("1.88"), creator_proceeds=Decimal("35.62"))
+
+
+@given(around_ints(BPS))
+def test_checked_terms_are_the_terms_themselves_or_of_s_refusal(bps: int) -> None:
+    fee = Money.of("1", USD).unwrap()
+    raw = MarketplaceTerms(bps, fee)
+    if 0 <= bps <= BPS:
+        assert raw.checked() == Success(raw)
+    else:
+        assert isinstance(raw.checked(), Failure)
+        assert raw.checked() == MarketplaceTerms.of(bps, fee)

@@ -11,11 +11,21 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from returns.result import Failure, Success
 
+from astratrade_core.errors import DomainError
 from astratrade_core.events.trading import LimitBreach
-from astratrade_core.risk.limits import MAX_TRADE_WINDOW, Exposure, RiskPolicy, evaluate
+from astratrade_core.risk.limits import (
+    MAX_TRADE_WINDOW,
+    Exposure,
+    RiskPolicy,
+    adds_exposure,
+    check,
+    evaluate,
+)
 from astratrade_core.testing import around, around_ints
 
 D = Decimal
@@ -136,3 +146,36 @@ def test_every_bad_limit_is_reported_by_field() -> None:
     assert [c.fields["field"] for c in error.causes] == [
         "max_leverage", "max_position_notional", "max_concentration", "daily_loss_limit",
         "max_trades_per_window"]
+
+
+@pytest.mark.parametrize(("before", "after", "adds"), [
+    ("0", "0", False), ("5", "0", False), ("-5", "0", False),     # flat stays flat / a close
+    ("0", "1", True), ("0", "-1", True),                            # an open
+    ("2", "3", True), ("-2", "-3", True),                           # growth
+    ("2", "2", False), ("-2", "-2", False),                         # unchanged size
+    ("2", "1", False), ("-2", "-1", False),                         # a reduction
+    ("2", "-1", True), ("-2", "1", True), ("1", "-1", True),        # a reversal, even smaller
+    ("1", "1.00000001", True), ("1", "0.99999999", False),          # one unit past either way
+])
+def test_exposure_grows_on_an_open_a_reversal_or_a_larger_size(before: str, after: str,
+                                                               adds: bool) -> None:
+    assert adds_exposure(D(before), D(after)) is adds
+
+
+@given(around(1, places=4), st.sampled_from([1, -1]))
+def test_same_side_exposure_grows_only_past_the_size_held(size: Decimal, side: int) -> None:
+    assert adds_exposure(D(side), size * side) is (size > 1)
+
+
+def test_check_returns_the_exposure_or_every_breach_in_full() -> None:
+    policy = RiskPolicy(max_leverage=D("2"), daily_loss_limit=D("50"))
+    light = Exposure(cash=D("10"), equity=D("10"), gross_notional=D("20"),
+                     symbol_notional=D("20"), open_positions=1, day_loss=D("49.99"),
+                     trades_in_window=1)
+    assert check(policy, light) == Success(light)
+    heavy = attrs.evolve(light, gross_notional=D("30"), day_loss=D("50"))
+    assert check(policy, heavy) == Failure(DomainError.all_of("risk.limits", [
+        DomainError.rejected("risk.max_leverage", "max_leverage: 3 exceeds 2",
+                             limit=D("2"), actual=D("3")),
+        DomainError.rejected("risk.daily_loss_limit", "daily_loss_limit: 50 exceeds 50",
+                             limit=D("50"), actual=D("50"))]))

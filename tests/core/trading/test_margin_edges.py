@@ -228,3 +228,36 @@ def test_a_tick_coarser_than_the_entry_is_refused_with_both_values(entry: str) -
         assert got == Failure(DomainError.all_of("margin.invalid", [DomainError.invalid(
             "margin.tick_too_coarse", f"tick size 0.1 is coarser than the entry price {entry}",
             tick_size=D("0.1"), entry_price=D(entry))]))
+
+
+def test_a_long_checks_base_and_cover_before_it_subtracts() -> None:
+    """Cairo forms every checked product before any early return: a long whose base
+    overflows is refused even when base - cover would fit, and one whose cover overflows is
+    refused even when base <= cover would answer 0."""
+    cover_units = U256_MAX // WAD
+    # base = 2 * 2**255 = 2**256, cover = 1 wad: base - cover fits, base does not.
+    assert _overflow(isolated_liquidation_price_wad(2, U256_MAX // 2 + 1, 1, 0, 0,
+                                                    is_long=True))
+    # cover one wad past the largest that fits, base tiny: refused, not "no price"; at the
+    # largest that fits, the long is covered (0).
+    assert _overflow(isolated_liquidation_price_wad(1, 1, cover_units + 1, 0, 0, is_long=True))
+    assert _overflow(isolated_liquidation_price_wad(1, 1, cover_units, 0, 1, is_long=True))
+    assert isolated_liquidation_price_wad(1, 1, cover_units, 0, 0, is_long=True) == Success(0)
+
+
+def test_non_finite_quantity_entry_and_margin_are_named() -> None:
+    assert isolated_liquidation_price(STEEP, D("0"), D("0"), D("1")) == Failure(
+        DomainError.all_of("margin.invalid", [
+            DomainError.invalid("margin.zero_quantity",
+                                "quantity: a position must hold something"),
+            DomainError.invalid("numeric.not_positive", "entry_price: must be greater than zero",
+                                field="entry_price")]))
+    assert isolated_liquidation_price(STEEP, D("-Infinity"), D("NaN"), D("Infinity")) == Failure(
+        DomainError.all_of("margin.invalid", [
+            DomainError.invalid("numeric.not_finite", "quantity: NaN and infinity are not allowed",
+                                value="Decimal('-Infinity')", field="quantity"),
+            DomainError.invalid("numeric.not_finite",
+                                "entry_price: NaN and infinity are not allowed",
+                                value="Decimal('NaN')", field="entry_price"),
+            DomainError.invalid("numeric.not_finite", "margin: NaN and infinity are not allowed",
+                                value="Decimal('Infinity')", field="margin")]))

@@ -175,3 +175,23 @@ def test_an_unparsable_risk_fraction_is_named() -> None:
     error = fixed_fractional_size(ETHUSD, "1000", "x", "2000", "1950").failure()
     assert [(c.code, c.fields.get("field")) for c in error.causes] == [
         ("numeric.syntax", "risk_fraction")]
+
+
+def test_unparsable_fee_rate_and_leverage_are_named() -> None:
+    error = fixed_fractional_size(ETHUSD, "1000", "0.01", "2000", "1950", fee_rate="x",
+                                  leverage="y").failure()
+    assert [(c.code, c.fields.get("field")) for c in error.causes] == [
+        ("numeric.syntax", "fee_rate"), ("numeric.syntax", "leverage")]
+
+
+@given(st.sampled_from([("10000", False), ("9999", False), ("9996", True), ("20000", False)]))
+def test_capped_by_balance_only_when_the_balance_buys_strictly_less(
+        case: tuple[str, bool]) -> None:
+    """A 200 risk budget over a 60 stop buys 3.333 ETH (lot 0.001); an available balance of
+    10,000 at 3,000 buys exactly as many (9,999 too, after rounding down to the lot): a tie is
+    not capped by the balance; 9,996 buys 3.332, capped."""
+    available, capped = case
+    size = fixed_fractional_size(ETHUSD, "20000", "0.01", "3000", "2940",
+                                 available_balance=available).unwrap()
+    assert (size.quantity, size.capped_by_balance) == (D("3.332") if capped else D("3.333"),
+                                                       capped)
