@@ -99,6 +99,7 @@ __all__ = [
 ]
 
 HALF_RAY = RAY // 2
+_U64_MAX = 2**64 - 1  # Starknet block times are u64
 #: Aave's year: 365 days, leap years ignored.
 SECONDS_PER_YEAR = 365 * 24 * 60 * 60
 _PERCENTAGE_FACTOR = 10_000
@@ -352,7 +353,13 @@ def update_reserve(model: InterestRateModel, reserve: ReserveState,
     >>> g = update_reserve(m, r, SECONDS_PER_YEAR).unwrap()
     >>> g.liquidity_index == RAY + 32 * RAY // 1000, g.last_update == SECONDS_PER_YEAR
     (True, True)
+    >>> update_reserve(m, r, True).failure().code   # a block time is a u64 integer
+    'defi.block_time'
     """
+    if not (is_u256(now) and now <= _U64_MAX):
+        return Failure(DomainError.invalid("defi.block_time",
+                                           "now must be an integer block time in 0..2**64-1",
+                                           now=now))
     if now <= reserve.last_update:
         return Success(reserve)
     seconds = now - reserve.last_update

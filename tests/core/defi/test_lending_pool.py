@@ -55,6 +55,14 @@ def test_no_debt_no_growth_and_a_bad_period_fails() -> None:
     assert update_reserve(MODEL, idle, 2**40 + 1).failure().code == "defi.accrual"
 
 
+def test_a_block_time_is_a_u64_integer() -> None:
+    # True is an int to Python, not a block time; the u64 edge is the last time allowed.
+    reserve = ReserveState(RAY, RAY, 10, 5, 5, 2**64 - 1)
+    for bad in (True, -1, 2**64):
+        assert update_reserve(MODEL, reserve, bad).failure().code == "defi.block_time"
+    assert update_reserve(MODEL, reserve, 2**64 - 1).unwrap() is reserve
+
+
 def test_scaled_rounding_by_hand() -> None:
     index = 3 * RAY // 2
     assert scaled_supply_minted(10, index).unwrap() == 6    # 6.67 down
