@@ -56,6 +56,8 @@ TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "components/votes.cairo": (("GovernanceToken",), ("test_governance.py",)),
     "governance_token.cairo": (("GovernanceToken",), ("test_governance.py",)),
     "governor.cairo": (("Governor",), ("test_governance.py",)),
+    "lending_pool.cairo": (("LendingPool",), ("test_lending_pool.py",
+                                               "test_lending_pool_differential.py")),
 }
 COMPARISONS = ((">=", ">"), ("<=", "<"), (" > ", " >= "), (" < ", " <= "))
 
