@@ -179,12 +179,12 @@ class StakingPool:
             return Failure(DomainError.invalid("numeric.overflow", "reward exceeds u256"))
         if self.total_staked == 0:
             return Success(StakingPool(0, self.reward_index, numerator, emitted, self.claimed,
-                                     self.positions))
+                                       self.positions))
         delta, carry = divmod(numerator, self.total_staked)
         if self.reward_index + delta > U256_MAX:
             return Failure(DomainError.invalid("numeric.overflow", "reward index exceeds u256"))
         return Success(StakingPool(self.total_staked, self.reward_index + delta, carry, emitted,
-                                 self.claimed, self.positions))
+                                   self.claimed, self.positions))
 
     def _settled(self, account: str) -> tuple[int, int] | Failure[DomainError]:
         """The account's ``(staked, owed)`` once its rewards are settled up to the index, or
@@ -207,10 +207,10 @@ class StakingPool:
               paid: int) -> StakingPool:
         """This pool with the account settled at the index, holding ``staked`` and ``owed``;
         ``change`` added to the total stake and ``paid`` to the claimed total."""
-        index = self.reward_index
-        return StakingPool(self.total_staked + change, index, self.carry_wad, self.emitted,
-                           self.claimed + paid,
-                           self.positions.set(account, StakePosition(staked, index, owed)))
+        return StakingPool(self.total_staked + change, self.reward_index, self.carry_wad,
+                           self.emitted, self.claimed + paid,
+                           self.positions.set(account, StakePosition(staked, self.reward_index,
+                                                                     owed)))
 
     def stake(self, account: str, amount: int) -> Result[StakingPool, DomainError]:
         """Add ``amount`` to the account's stake (settling its rewards first).
@@ -218,10 +218,9 @@ class StakingPool:
         >>> StakingPool().stake("a", -1).failure().code
         'defi.amount'
         """
-        if type(amount) is not int or not 0 <= amount <= U256_MAX:  # the common case inline
-            problem = _amount_error("amount", amount)
-            if problem is not None:
-                return Failure(problem)
+        problem = _amount_error("amount", amount)
+        if problem is not None:
+            return Failure(problem)
         if self.total_staked + amount > U256_MAX:
             return Failure(DomainError.invalid("numeric.overflow", "total stake exceeds u256"))
         settled = self._settled(account)
@@ -294,8 +293,7 @@ def fold_pool(pool: StakingPool, ops: Iterable[PoolOp]) -> StakingPool:
     held = pool.positions
     touched: dict[str, tuple[int, int, int]] = {}   # account -> (staked, paid_index, owed)
     for op, account, amount in ops:
-        if op != "claim" and not (type(amount) is int and 0 <= amount <= U256_MAX) and (
-                _amount_error("amount", amount) is not None):
+        if op != "claim" and _amount_error("amount", amount) is not None:
             continue
         if op == "notify":
             numerator = amount * WAD + carry

@@ -34,6 +34,8 @@ __all__ = [
     "ExchangeClient",
     "FixedPointMathClient",
     "OperatorOracleClient",
+    "OwnerMintedTokenClient",
+    "PausableClient",
     "PaymasterClient",
     "PositionView",
     "Receipt",
@@ -272,17 +274,20 @@ class ERC20Client(ContractClient):
         return self.send("approve", caller=caller, spender=spender, amount=amount)
 
 
-class TestTokenClient(ERC20Client):
-    """The test token: an ERC-20 its owner can mint."""
+class OwnerMintedTokenClient(ERC20Client):
+    """An ERC-20 its owner mints and any holder burns (the test token, the governance
+    token): deployed by :meth:`create` with the class's default name and symbol."""
 
-    contract_name = "TestToken"
-    __test__ = False  # not a pytest test class despite the name
+    default_name: ClassVar[str]
+    default_symbol: ClassVar[str]
 
     @classmethod
-    def create(cls, backend: Backend, *, owner: int, name: str = "AstraTrade Test USD",
-               symbol: str = "tUSD", decimals: int = 18) -> TestTokenClient:
+    def create(cls, backend: Backend, *, owner: int, name: str | None = None,
+               symbol: str | None = None, decimals: int = 18) -> Self:
         """Deploy a token owned (and mintable) by ``owner``."""
-        return cls.deploy(backend, caller=owner, owner=owner, name=name, symbol=symbol,
+        return cls.deploy(backend, caller=owner, owner=owner,
+                          name=cls.default_name if name is None else name,
+                          symbol=cls.default_symbol if symbol is None else symbol,
                           decimals=decimals)
 
     def mint(self, caller: int, recipient: int, amount: int) -> Receipt:
@@ -294,8 +299,35 @@ class TestTokenClient(ERC20Client):
         return self.send("burn", caller=caller, amount=amount)
 
 
-class VaultClient(ContractClient):
-    """Per-user, per-asset collateral ledger."""
+class TestTokenClient(OwnerMintedTokenClient):
+    """The test token: an ERC-20 its owner can mint."""
+
+    contract_name = "TestToken"
+    default_name = "AstraTrade Test USD"
+    default_symbol = "tUSD"
+    __test__ = False  # not a pytest test class despite the name
+
+
+class PausableClient(ContractClient):
+    """A contract with the pausable component: what pausing stops is the contract's own
+    (its docs); withdrawals, closes, repayments and liquidations never pause."""
+
+    def pause(self, caller: int) -> Receipt:
+        """Owner only."""
+        return self.send("pause", caller=caller)
+
+    def unpause(self, caller: int) -> Receipt:
+        """Owner only."""
+        return self.send("unpause", caller=caller)
+
+    def is_paused(self) -> bool:
+        """Whether the pausable entry points are stopped."""
+        return bool(self.view("is_paused")[0])
+
+
+class VaultClient(PausableClient):
+    """Per-user, per-asset collateral ledger (pausing stops deposits; withdrawals and
+    settlement never pause)."""
 
     contract_name = "Vault"
 
@@ -360,17 +392,6 @@ class VaultClient(ContractClient):
         return self.send("settle", caller=caller, user=user, asset=asset, pnl=to_signed(pnl),
                          fee=fee)
 
-    def pause(self, caller: int) -> Receipt:
-        """Owner only."""
-        return self.send("pause", caller=caller)
-
-    def unpause(self, caller: int) -> Receipt:
-        """Owner only."""
-        return self.send("unpause", caller=caller)
-
-    def is_paused(self) -> bool:
-        """Whether deposits are stopped (withdrawals and settlement never are)."""
-        return bool(self.view("is_paused")[0])
 
 
 @attrs.frozen
@@ -382,7 +403,7 @@ class PositionView:
     is_long: bool
 
 
-class ExchangeClient(ContractClient):
+class ExchangeClient(PausableClient):
     """Settlement of operator-recorded fills into the Vault."""
 
     contract_name = "Exchange"
@@ -442,13 +463,6 @@ class ExchangeClient(ContractClient):
         raw = self.view("position", user=user, market=market)[0]
         return PositionView(int(raw["quantity"]), int(raw["entry_price"]), bool(raw["is_long"]))
 
-    def pause(self, caller: int) -> Receipt:
-        """Owner only: stop fills that open or grow positions."""
-        return self.send("pause", caller=caller)
-
-    def unpause(self, caller: int) -> Receipt:
-        """Owner only."""
-        return self.send("unpause", caller=caller)
 
 
 class OperatorOracleClient(ContractClient):
@@ -501,8 +515,9 @@ class _PoolViews(ContractClient):
         return int(self.view("reward_token")[0])
 
 
-class StakingManagerClient(_PoolViews):
-    """Self-staking with reward-per-share rewards."""
+class StakingManagerClient(_PoolViews, PausableClient):
+    """Self-staking with reward-per-share rewards (pausing stops new stakes; unstake and
+    claim stay open)."""
 
     contract_name = "StakingManager"
 
@@ -521,10 +536,6 @@ class StakingManagerClient(_PoolViews):
     def stake_token(self) -> int:
         """The token staked."""
         return int(self.view("stake_token")[0])
-
-    def pause(self, caller: int) -> Receipt:
-        """Owner only: stop new stakes (unstake and claim stay open)."""
-        return self.send("pause", caller=caller)
 
 
 class RewardsDistributorClient(_PoolViews):

@@ -25,7 +25,7 @@ import attrs
 
 from astratrade_shell.starknet.abi import selector
 from astratrade_shell.starknet.backend import Backend
-from astratrade_shell.starknet.clients import ContractClient, ERC20Client, Receipt
+from astratrade_shell.starknet.clients import ContractClient, OwnerMintedTokenClient, Receipt
 
 __all__ = [
     "GovernanceTokenClient",
@@ -96,25 +96,13 @@ class ProposalView:
                    canceled=bool(value["canceled"]))
 
 
-class GovernanceTokenClient(ERC20Client):
-    """ERC-20 with OpenZeppelin-style vote checkpoints and delegation (timestamp clock)."""
+class GovernanceTokenClient(OwnerMintedTokenClient):
+    """ERC-20 with OpenZeppelin-style vote checkpoints and delegation (timestamp clock);
+    its owner mints within ``max_supply``."""
 
     contract_name = "GovernanceToken"
-
-    @classmethod
-    def create(cls, backend: Backend, *, owner: int, name: str = "AstraTrade Governance",
-               symbol: str = "ASTG", decimals: int = 18) -> Self:
-        """Deploy a token whose owner (the minter) is ``owner``."""
-        return cls.deploy(backend, caller=owner, owner=owner, name=name, symbol=symbol,
-                          decimals=decimals)
-
-    def mint(self, caller: int, recipient: int, amount: int) -> Receipt:
-        """Owner only: create ``amount`` tokens for ``recipient`` (within ``max_supply``)."""
-        return self.send("mint", caller=caller, recipient=recipient, amount=amount)
-
-    def burn(self, caller: int, amount: int) -> Receipt:
-        """Destroy ``amount`` of the caller's tokens."""
-        return self.send("burn", caller=caller, amount=amount)
+    default_name = "AstraTrade Governance"
+    default_symbol = "ASTG"
 
     def max_supply(self) -> int:
         """The supply cap."""

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from astratrade_core.defi.lending import InterestRateModel, ReserveState
-from astratrade_shell.starknet.clients import ContractClient, Receipt
+from astratrade_shell.starknet.clients import PausableClient, Receipt
 
 __all__ = ["LendingPoolClient", "ReserveView"]
 
@@ -48,8 +48,9 @@ def _reserve(raw: dict[str, Any]) -> ReserveState:
                         int(raw["available"]), int(raw["last_update"]))
 
 
-class LendingPoolClient(ContractClient):
-    """Supply, borrow, repay, withdraw and liquidate against per-asset reserves."""
+class LendingPoolClient(PausableClient):
+    """Supply, borrow, repay, withdraw and liquidate against per-asset reserves (pausing
+    stops supply and borrow)."""
 
     contract_name = "LendingPool"
 
@@ -88,18 +89,6 @@ class LendingPoolClient(ContractClient):
     def set_max_price_age(self, caller: int, max_price_age: int) -> Receipt:
         """Owner only: 1..=86400 seconds."""
         return self.send("set_max_price_age", caller=caller, max_price_age=max_price_age)
-
-    def pause(self, caller: int) -> Receipt:
-        """Owner only: stop supply and borrow."""
-        return self.send("pause", caller=caller)
-
-    def unpause(self, caller: int) -> Receipt:
-        """Owner only."""
-        return self.send("unpause", caller=caller)
-
-    def is_paused(self) -> bool:
-        """Whether supply and borrow are stopped."""
-        return bool(self.view("is_paused")[0])
 
     def reserve(self, asset: int) -> ReserveState:
         """The reserve as stored (indexes as of its last update)."""
